@@ -50,6 +50,8 @@ async function loadWasm(opts: Required<EngineOptions>): Promise<number> {
 }
 
 async function loadCpu(): Promise<number> {
+  // The cpu backend prints a multi-line "install tfjs-node" banner in Node; IS_TEST silences only that.
+  tf.env().set('IS_TEST', true);
   if (!(await tf.setBackend('cpu'))) throw new Error("setBackend('cpu') failed");
   return 1;
 }

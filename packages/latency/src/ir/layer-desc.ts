@@ -1,0 +1,46 @@
+/**
+ * The layer IR: the contract between search (which lowers subnets to it),
+ * latency (which reads nothing else) and export. See docs/architecture.md.
+ */
+export type Op =
+  | 'conv'
+  | 'dwconv'
+  | 'fc'
+  | 'avgpool'
+  | 'maxpool'
+  | 'add'
+  | 'mul'
+  | 'upsample'
+  | 'concat'
+  | 'se'
+  | 'activation';
+
+export type Activation = 'relu' | 'relu6' | 'hswish' | 'hsigmoid' | 'sigmoid' | 'none';
+
+export interface LayerDesc {
+  op: Op;
+  /** input feature map */
+  inH: number;
+  inW: number;
+  inC: number;
+  /** output channels */
+  outC: number;
+  /** 1 where not applicable */
+  kernel: number;
+  stride: number;
+  groups: number;
+  /** derived from inH/inW, kernel and stride ('same' padding) when absent */
+  outH?: number;
+  outW?: number;
+  act?: Activation;
+  /** 32 = float */
+  wBits: number;
+  aBits: number;
+}
+
+/** One measured (or simulated) network: the exchange format of `oqat latency fit`. */
+export interface LatencySample {
+  layers: LayerDesc[];
+  latencyMs: number;
+  device: string;
+}

@@ -1,0 +1,44 @@
+import { tf } from '@oqat/engine';
+import type { GradSaveFunc, Tensor } from '@oqat/engine';
+import { assertQuantBits, quantRange } from '../bits';
+import { lsqGrad } from './lsq.grad';
+import { lsqGradScale, stepLayout } from './step-broadcast';
+
+export interface LsqOptions {
+  /** 2–8. */
+  bits: number;
+  /** true: [-2^(b-1), 2^(b-1)-1] (weights); false: [0, 2^b-1] (after ReLU). */
+  signed: boolean;
+  /** axis of x that a [C] step runs along; default the last axis. */
+  axis?: number;
+  /** LSQ step-gradient scale g; default 1/sqrt(N·Qp), N = elements of x per step value. */
+  gradScale?: number;
+}
+
+/**
+ * LSQ fake quantizer: q = clamp(round(x/s), -Qn, Qp)·s with its own gradient
+ * (see lsq.grad.ts). `step` is a scalar (per tensor) or [C] (per channel of
+ * `axis`); pass a slice of a shared step variable and the step gradient lands
+ * in that variable.
+ */
+function lsqQuantize_(x: Tensor, step: Tensor, options: LsqOptions): Tensor {
+  assertQuantBits('lsqQuantize', options.bits, false);
+  const layout = stepLayout('lsqQuantize', x, step, options.axis);
+  const { qn, qp } = quantRange(options.bits, options.signed);
+  const gradScale = lsqGradScale('lsqQuantize', layout, qp, options.gradScale);
+  const forward = tf.customGrad((xi: Tensor, si: Tensor, save: GradSaveFunc) => {
+    // A custom-gradient forward must not leave intermediates behind (tfjs checks).
+    const value = tf.tidy(() => {
+      const s = tf.reshape(si, layout.broadcastShape);
+      return tf.mul(tf.clipByValue(tf.round(tf.div(xi, s)), -qn, qp), s);
+    });
+    save([xi, si]);
+    return {
+      value,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => lsqGrad(dy, saved[0]!, saved[1]!, { qn, qp, gradScale, layout }),
+    };
+  }) as (x: Tensor, s: Tensor) => Tensor;
+  return forward(x, step);
+}
+
+export const lsqQuantize = tf.op({ lsqQuantize_ });

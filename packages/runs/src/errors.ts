@@ -1,0 +1,117 @@
+/**
+ * Errors of the run store and job runner. runs may not import a domain package
+ * (engine owns the project-wide `OqatError`), so it has its own small base with
+ * the same contract: one sentence a user can act on, `name` set per class.
+ */
+export class RunsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunsError';
+  }
+}
+
+export class StoreCorruptError extends RunsError {
+  constructor(path: string, detail: string) {
+    super(
+      `openRunStore: ${path} is not a readable OQAT run store (${detail}); it was left untouched, ` +
+        `move it aside or choose another file with --db / $OQAT_DB`,
+    );
+    this.name = 'StoreCorruptError';
+  }
+}
+
+export class StoreSchemaTooNewError extends RunsError {
+  constructor(path: string, found: number, supported: number) {
+    super(
+      `openRunStore: ${path} has schema version ${found} but this OQAT supports up to ${supported}; ` +
+        `it was left untouched, upgrade OQAT or choose another file with --db / $OQAT_DB`,
+    );
+    this.name = 'StoreSchemaTooNewError';
+  }
+}
+
+export class StoreBusyError extends RunsError {
+  constructor(path: string, waitedMs: number) {
+    super(
+      `run store: ${path} stayed locked by another process for ${waitedMs} ms; ` +
+        `retry, or raise busyTimeoutMs`,
+    );
+    this.name = 'StoreBusyError';
+  }
+}
+
+export class StoreClosedError extends RunsError {
+  constructor(path: string, operation: string) {
+    super(`run store: ${operation} called after ${path} was closed`);
+    this.name = 'StoreClosedError';
+  }
+}
+
+export class MigrationFileError extends RunsError {
+  constructor(file: string, expected: string) {
+    super(`run store migrations: ${file} is misnamed or out of order, expected ${expected}`);
+    this.name = 'MigrationFileError';
+  }
+}
+
+export class RunNotFoundError extends RunsError {
+  constructor(runId: string) {
+    super(`run store: no run with id '${runId}'; list runs with \`oqat runs list\``);
+    this.name = 'RunNotFoundError';
+  }
+}
+
+export class InvalidRunTransitionError extends RunsError {
+  constructor(runId: string, from: string, to: string, allowed: readonly string[]) {
+    super(
+      `run ${runId}: cannot go from '${from}' to '${to}'; allowed from '${from}': ` +
+        (allowed.length > 0 ? allowed.join(', ') : 'none (terminal)'),
+    );
+    this.name = 'InvalidRunTransitionError';
+  }
+}
+
+export class RunNotResumableError extends RunsError {
+  constructor(runId: string, status: string) {
+    super(
+      `resume: run ${runId} is '${status}'; only interrupted, cancelled or failed runs can be resumed`,
+    );
+    this.name = 'RunNotResumableError';
+  }
+}
+
+export class JobNotResumableError extends RunsError {
+  constructor(runId: string) {
+    super(
+      `resume: run ${runId} has no recorded job module; pass the job ({modulePath, exportName}) explicitly`,
+    );
+    this.name = 'JobNotResumableError';
+  }
+}
+
+export class RunFailedError extends RunsError {
+  constructor(
+    readonly runId: string,
+    readonly reason: string,
+  ) {
+    super(`run ${runId} failed: ${reason}`);
+    this.name = 'RunFailedError';
+  }
+}
+
+export class RunCancelledError extends RunsError {
+  constructor(readonly runId: string) {
+    super(`run ${runId} was cancelled; resume it with \`oqat resume ${runId}\``);
+    this.name = 'RunCancelledError';
+  }
+}
+
+export class JobExportNotFoundError extends RunsError {
+  constructor(modulePath: string, exportName: string, found: readonly string[]) {
+    super(
+      `job runner: ${modulePath} has no function export '${exportName}'; found: ` +
+        (found.length > 0 ? found.join(', ') : 'no exports'),
+    );
+    this.name = 'JobExportNotFoundError';
+  }
+}

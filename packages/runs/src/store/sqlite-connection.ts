@@ -1,0 +1,97 @@
+import sqlite3 from 'sqlite3';
+
+export type SqlValue = string | number | null;
+export type SqlRow = Record<string, SqlValue>;
+
+/** Bound parameters per statement; SQLite's default limit is 32766. */
+const MAX_PARAMS = 30_000;
+
+export type OpenMode = 'readonly' | 'readwrite';
+
+/** Errors thrown by the sqlite3 driver carry the SQLite result code name. */
+export function sqliteCode(err: unknown): string | undefined {
+  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
+  return undefined;
+}
+
+/** A promise face over one sqlite3 connection. No policy: callers decide what to run. */
+export class SqliteConnection {
+  private constructor(
+    private readonly db: sqlite3.Database,
+    readonly path: string,
+  ) {}
+
+  static open(path: string, mode: OpenMode): Promise<SqliteConnection> {
+    const flags =
+      mode === 'readonly' ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+    return new Promise((resolve, reject) => {
+      const db = new sqlite3.Database(path, flags, (err) => {
+        if (err) reject(err);
+        else resolve(new SqliteConnection(db, path));
+      });
+    });
+  }
+
+  setBusyTimeout(ms: number): void {
+    this.db.configure('busyTimeout', ms);
+  }
+
+  /** Runs one statement; returns the last row id and the number of changed rows. */
+  run(sql: string, params: readonly SqlValue[] = []): Promise<{ lastId: number; changes: number }> {
+    return new Promise((resolve, reject) => {
+      this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+        if (err) reject(err);
+        else resolve({ lastId: this.lastID, changes: this.changes });
+      });
+    });
+  }
+
+  get<R extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<R | undefined> {
+    return new Promise((resolve, reject) => {
+      this.db.get(sql, params, (err: Error | null, row: R | undefined) => {
+        if (err) reject(err);
+        else resolve(row);
+      });
+    });
+  }
+
+  all<R extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+    return new Promise((resolve, reject) => {
+      this.db.all(sql, params, (err: Error | null, rows: R[]) => {
+        if (err) reject(err);
+        else resolve(rows);
+      });
+    });
+  }
+
+  /** Runs a script of several statements (migrations, BEGIN/COMMIT). */
+  exec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.db.exec(sql, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  /**
+   * Inserts many rows with multi-row VALUES statements (one driver round trip per
+   * chunk instead of per row); call it inside a transaction.
+   */
+  async insertMany(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly SqlValue[])[],
+  ): Promise<void> {
+    const perChunk = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+    const tuple = `(${columns.map(() => '?').join(',')})`;
+    for (let i = 0; i < rows.length; i += perChunk) {
+      const chunk = rows.slice(i, i + perChunk);
+      const sql = `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`;
+      await this.run(sql, chunk.flat());
+    }
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.db.close((err) => (err ? reject(err) : resolve()));
+    });
+  }
+}

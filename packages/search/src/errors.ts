@@ -1,0 +1,49 @@
+import { OqatError } from '@oqat/engine';
+
+/** A search-space JSON value is malformed; names the field path and what was expected. */
+export class InvalidSpaceError extends OqatError {
+  constructor(field: string, problem: string) {
+    super(`search space: ${field} ${problem}`);
+    this.name = 'InvalidSpaceError';
+  }
+}
+
+/** A SubnetSpec does not fit its search space; names the field and the allowed values. */
+export class InvalidSubnetError extends OqatError {
+  constructor(field: string, problem: string) {
+    super(`subnet: ${field} ${problem}`);
+    this.name = 'InvalidSubnetError';
+  }
+}
+
+/** A training config JSON value is malformed. */
+export class InvalidTrainConfigError extends OqatError {
+  constructor(field: string, problem: string) {
+    super(`train config: ${field} ${problem}`);
+    this.name = 'InvalidTrainConfigError';
+  }
+}
+
+/** A checkpoint file cannot be read: truncated, foreign, or from another space. */
+export class CheckpointError extends OqatError {
+  constructor(path: string, problem: string, fix: string) {
+    super(`checkpoint ${path}: ${problem}; ${fix}`);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** A static-network config names a layer type the registry does not know. */
+export class UnknownLayerTypeError extends OqatError {
+  constructor(name: string, known: readonly string[]) {
+    super(`static network: unknown layer type '${name}', expected one of ${known.join(', ')}`);
+    this.name = 'UnknownLayerTypeError';
+  }
+}
+
+/** Sampling with constraints hit its cap without finding a valid subnet. */
+export class NoValidSampleError extends OqatError {
+  constructor(what: string, tries: number) {
+    super(`${what}: no valid subnet after ${tries} tries; relax the constraint`);
+    this.name = 'NoValidSampleError';
+  }
+}
