@@ -20,7 +20,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: ['data', 'fetch'],
     summary: "download the full Fashion-MNIST from the dataset's official host",
     options: {
-      out: { type: 'string', description: 'folder to write the four IDX files to', default: '~/.oqat/fashion-mnist' },
+      out: { type: 'string', description: 'folder to write the four IDX files to', default: '~/.cache/oqat/fashion-mnist' },
       json: jsonOption,
     },
     examples: ['oqat data fetch', 'oqat data fetch --out ./data && OQAT_DATA=./data oqat data info'],

@@ -67,6 +67,15 @@ export class NetworkUnreachableError extends OqatError {
   }
 }
 
+export class DownloadHttpError extends OqatError {
+  constructor(url: string, status: number, statusText: string) {
+    super(
+      `fetchFashionMnist: ${url} answered HTTP ${status} ${statusText}; download the 4 files by hand and set OQAT_DATA to their folder`,
+    );
+    this.name = 'DownloadHttpError';
+  }
+}
+
 export class DownloadVerificationError extends OqatError {
   constructor(file: string, reason: string) {
     super(`fetchFashionMnist: ${file} failed verification (${reason}); run the fetch again`);
@@ -112,6 +121,15 @@ export class UnsupportedMaskFormatError extends OqatError {
       `loadPngSegmentationFolder: mask ${file} is ${detail}; expected an 8-bit grayscale or palette (index) PNG whose values are class ids`,
     );
     this.name = 'UnsupportedMaskFormatError';
+  }
+}
+
+export class MaskValueError extends OqatError {
+  constructor(maskFile: string, value: number, classCount: number) {
+    super(
+      `loadPngSegmentationFolder: mask ${maskFile} holds value ${value}, but only ${classCount} class names were given (0..${classCount - 1})`,
+    );
+    this.name = 'MaskValueError';
   }
 }
 

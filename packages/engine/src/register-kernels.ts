@@ -1,10 +1,35 @@
 import { tf } from './tf';
-import type { KernelConfig } from './tf';
+import type { GradConfig, KernelConfig } from './tf';
+import { batchNormTrainConfig } from './kernels/composite/batch-norm-train';
+import { conv2DBackpropFilterConfig } from './kernels/wasm/conv2d-backprop-filter';
+import { conv2DBackpropInputConfig } from './kernels/wasm/conv2d-backprop-input';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/wasm/depthwise-conv2d-native-backprop-filter';
+import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/wasm/depthwise-conv2d-native-backprop-input';
+import { identityConfig } from './kernels/wasm/identity';
+import { batchNormTrainGradConfig } from './ops/batch-norm-train.grad';
 
 /** Kernels this project adds to a backend, per backend name. */
 const KERNELS: Record<string, KernelConfig[]> = {
-  wasm: [],
+  wasm: [
+    conv2DBackpropFilterConfig,
+    depthwiseConv2dNativeBackpropFilterConfig,
+    depthwiseConv2dNativeBackpropInputConfig,
+    batchNormTrainConfig('wasm'),
+  ],
+  cpu: [batchNormTrainConfig('cpu')],
+  tensorflow: [batchNormTrainConfig('tensorflow')],
 };
+
+/**
+ * Kernels that replace one tfjs ships, because ours measured faster:
+ * Conv2DBackpropInput (wasm's is a scalar loop), Identity (wasm's copies).
+ */
+const REPLACEMENTS: Record<string, KernelConfig[]> = {
+  wasm: [conv2DBackpropInputConfig, identityConfig],
+};
+
+/** Gradients of this project's own kernels (backend independent). */
+const GRADIENTS: GradConfig[] = [batchNormTrainGradConfig];
 
 const registered = new Set<string>();
 
@@ -15,6 +40,19 @@ export function registerEngineKernels(backend: string): void {
     // A later tfjs that ships the kernel wins: ours only fills the gap.
     if (tf.getKernel(config.kernelName, config.backendName)) continue;
     tf.registerKernel(config);
+    registered.add(key);
+  }
+  for (const config of REPLACEMENTS[backend] ?? []) {
+    const key = `${config.backendName}/${config.kernelName}`;
+    if (registered.has(key)) continue;
+    if (tf.getKernel(config.kernelName, config.backendName)) tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel(config);
+    registered.add(key);
+  }
+  for (const config of GRADIENTS) {
+    const key = `grad/${config.kernelName}`;
+    if (registered.has(key)) continue;
+    tf.registerGradient(config);
     registered.add(key);
   }
 }

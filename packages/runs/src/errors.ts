@@ -115,3 +115,10 @@ export class JobExportNotFoundError extends RunsError {
     this.name = 'JobExportNotFoundError';
   }
 }
+
+export class RunActiveError extends RunsError {
+  constructor(runId: string, status: string) {
+    super(`runs rm: run ${runId} is still ${status}; stop it first (or wait until it ends)`);
+    this.name = 'RunActiveError';
+  }
+}

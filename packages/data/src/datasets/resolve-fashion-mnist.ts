@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DatasetNotFoundError } from '../errors';
+import { DatasetNotFoundError, InvalidDataOptionError } from '../errors';
 import { FASHION_MNIST_FILES, FASHION_MNIST_FILE_NAMES, type SplitName } from './fashion-mnist-files';
 
 /** What the caller asks for: the best copy available, the shipped subset, or the full set only. */
 export type DatasetRequest = 'auto' | 'subset' | 'full';
+export const DATASET_REQUESTS: readonly DatasetRequest[] = ['auto', 'subset', 'full'];
 /** Where the copy in use came from. */
 export type DatasetKind = 'env' | 'system' | 'fetched' | 'subset';
 
@@ -63,6 +64,9 @@ const isLocation = (x: DatasetLocation | { missing: string[] }): x is DatasetLoc
  */
 export function resolveFashionMnist(options: ResolveDatasetOptions = {}): DatasetLocation {
   const source = options.source ?? 'auto';
+  if (!DATASET_REQUESTS.includes(source)) {
+    throw new InvalidDataOptionError('resolveFashionMnist', 'source', source, DATASET_REQUESTS.join(' | '));
+  }
   const subsetDir = options.subsetDir ?? SUBSET_DATASET_DIR;
   if (source === 'subset') {
     const subset = locate(subsetDir, 'subset');

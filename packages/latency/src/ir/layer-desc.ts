@@ -2,6 +2,9 @@
  * The layer IR: the contract between search (which lowers subnets to it),
  * latency (which reads nothing else) and export. See docs/architecture.md.
  */
+export const OPS = ['conv', 'dwconv', 'fc', 'avgpool', 'maxpool', 'add', 'mul', 'upsample', 'concat', 'se', 'activation'] as const;
+export const ACTIVATIONS = ['relu', 'relu6', 'hswish', 'hsigmoid', 'sigmoid', 'none'] as const;
+
 export type Op =
   | 'conv'
   | 'dwconv'
@@ -43,4 +46,11 @@ export interface LatencySample {
   layers: LayerDesc[];
   latencyMs: number;
   device: string;
+  /**
+   * Optional per-layer latencies (same order as `layers`), when the producer
+   * timed layers on their own (the profiler and the simulators write them).
+   * Lookup tables are built from them; without them predictors are fitted
+   * from network totals alone.
+   */
+  layerLatencyMs?: number[];
 }

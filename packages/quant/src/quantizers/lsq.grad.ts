@@ -1,6 +1,7 @@
 import { tf } from '@oqat/engine';
 import type { Tensor } from '@oqat/engine';
-import { reduceToStep, type StepLayout } from './step-broadcast';
+import { levelGrad } from './level-grad';
+import type { StepLayout } from './step-broadcast';
 
 export interface LsqGradAttrs {
   qn: number;
@@ -13,16 +14,12 @@ export interface LsqGradAttrs {
 /**
  * Gradients of q = clamp(round(x/s), -Qn, Qp)·s (Esser et al., LSQ):
  * - x: straight-through, dy where -Qn <= x/s <= Qp and 0 outside;
- * - s: g · Σ dy · (clamp(round(v)) - v·inside), i.e. round(v) - v inside the
- *   range, -Qn below it and Qp above it, with v = x/s.
+ * - s: g · Σ dy · (round(v) - v) inside the range, -Qn below it, Qp above it
+ *   (v = x/s).
  */
 export function lsqGrad(dy: Tensor, x: Tensor, step: Tensor, attrs: LsqGradAttrs): [Tensor, Tensor] {
   const { qn, qp, gradScale, layout } = attrs;
-  const s = tf.reshape(step, layout.broadcastShape);
-  const v = tf.div(x, s);
-  const inside = tf.cast(tf.logicalAnd(tf.greaterEqual(v, -qn), tf.lessEqual(v, qp)), 'float32');
-  const dx = tf.mul(dy, inside);
-  const local = tf.sub(tf.clipByValue(tf.round(v), -qn, qp), tf.mul(v, inside));
-  const ds = tf.mul(reduceToStep(tf.mul(dy, local), step, layout), gradScale);
-  return [dx, ds];
+  const v = tf.div(x, tf.reshape(step, layout.broadcastShape));
+  const level = tf.clipByValue(tf.round(v), -qn, qp);
+  return levelGrad(dy, v, level, { lo: -qn, hi: qp }, step, layout, gradScale);
 }

@@ -44,13 +44,13 @@ describe.each(BACKENDS)('lsqQuantize on %s', (backend) => {
     const w = tf.tensor1d(ws);
     const step = tf.scalar(s);
     const q = lsqQuantize(x, step, { bits, signed });
-    const { grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(lsqQuantize(a, b, { bits, signed }), w)))([x, step]) as { value: tf.Tensor; grads: tf.Tensor[] };
+    const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(lsqQuantize(a, b, { bits, signed }), w)))([x, step]) as { value: tf.Tensor; grads: tf.Tensor[] };
     const got = q.dataSync();
     for (let i = 0; i < xs.length; i++) expect(got[i]).toBeCloseTo(ref.q[i]!, 5);
     // straight-through rule for x: 1 inside the range, 0 outside.
-    expect(Array.from(grads[0]!.dataSync())).toEqual(Array.from(ref.dx));
+    expect(Array.from(grads[0]!.dataSync(), (v) => v + 0)).toEqual(Array.from(ref.dx, (v) => v + 0));
     expect(grads[1]!.dataSync()[0]).toBeCloseTo(ref.ds, 4);
-    tf.dispose([x, w, step, q, ...grads]);
+    tf.dispose([x, w, step, q, value, ...grads]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -71,10 +71,10 @@ describe.each(BACKENDS)('lsqQuantize on %s', (backend) => {
     const h = 1e-4;
     const fd = ((surrogate(s + h) - surrogate(s - h)) / (2 * h)) * g;
     const before = tf.memory().numTensors;
-    const step = tf.variable(tf.scalar(s));
+    const step = tf.tidy(() => tf.variable(tf.scalar(s)));
     const x = tf.tensor1d(xs);
     const w = tf.tensor1d(ws);
-    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(lsqQuantize(x, step, { bits, signed: true }), w)) as tf.Scalar, [step]);
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(lsqQuantize(x, step, { bits, signed: true }), w)) as tf.Scalar, [step]);
     expect(grads[step.name]!.dataSync()[0]).toBeCloseTo(fd, 3);
 
     // All values clipped: here the true loss is exactly -Qn·s or Qp·s per element, so a plain
@@ -84,7 +84,7 @@ describe.each(BACKENDS)('lsqQuantize on %s', (backend) => {
     const fdReal = (loss(s + 1e-2) - loss(s - 1e-2)) / 2e-2;
     const gFar = tf.variableGrads(() => tf.sum(tf.mul(lsqQuantize(far, step, { bits, signed: true }), w)) as tf.Scalar, [step]);
     expect(gFar.grads[step.name]!.dataSync()[0]! / g).toBeCloseTo(fdReal, 2);
-    tf.dispose([step, x, w, far, ...Object.values(grads), ...Object.values(gFar.grads), gFar.value]);
+    tf.dispose([step, x, w, far, value, ...Object.values(grads), ...Object.values(gFar.grads), gFar.value]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -94,7 +94,7 @@ describe.each(BACKENDS)('lsqQuantize on %s', (backend) => {
     const before = tf.memory().numTensors;
     const x = tf.tensor3d(xs, [2, 3, 4]);
     const steps = [0.1, 0.2, 0.3, 0.4];
-    const step = tf.variable(tf.tensor1d(steps));
+    const step = tf.tidy(() => tf.variable(tf.tensor1d(steps)));
     const q = lsqQuantize(x, step, { bits: 4, signed: true });
     const qd = q.dataSync();
     for (let i = 0; i < xs.length; i++) {
@@ -103,7 +103,7 @@ describe.each(BACKENDS)('lsqQuantize on %s', (backend) => {
     }
     const { value, grads } = tf.variableGrads(() => tf.sum(lsqQuantize(x, step, { bits: 4, signed: true })) as tf.Scalar, [step]);
     expect(grads[step.name]!.shape).toEqual([4]);
-    const step1 = tf.variable(tf.tensor1d([0.1, 0.2, 0.3]));
+    const step1 = tf.tidy(() => tf.variable(tf.tensor1d([0.1, 0.2, 0.3])));
     const q1 = lsqQuantize(x, step1, { bits: 4, signed: true, axis: 1 });
     expect(q1.dataSync()[4]).toBeCloseTo(Math.min(7, Math.max(-8, roundHalfEven(Math.fround(xs[4]! / 0.2)))) * 0.2, 5);
     tf.dispose([x, step, q, value, step1, q1, ...Object.values(grads)]);

@@ -1,7 +1,8 @@
 import { tf } from '@oqat/engine';
-import type { GradSaveFunc, Tensor } from '@oqat/engine';
+import type { Tensor } from '@oqat/engine';
 import { assertQuantBits, quantRange } from '../bits';
 import { lsqGrad } from './lsq.grad';
+import { runCustomGrad } from './run-custom-grad';
 import { lsqGradScale, stepLayout } from './step-broadcast';
 
 export interface LsqOptions {
@@ -26,19 +27,12 @@ function lsqQuantize_(x: Tensor, step: Tensor, options: LsqOptions): Tensor {
   const layout = stepLayout('lsqQuantize', x, step, options.axis);
   const { qn, qp } = quantRange(options.bits, options.signed);
   const gradScale = lsqGradScale('lsqQuantize', layout, qp, options.gradScale);
-  const forward = tf.customGrad((xi: Tensor, si: Tensor, save: GradSaveFunc) => {
-    // A custom-gradient forward must not leave intermediates behind (tfjs checks).
-    const value = tf.tidy(() => {
-      const s = tf.reshape(si, layout.broadcastShape);
-      return tf.mul(tf.clipByValue(tf.round(tf.div(xi, s)), -qn, qp), s);
-    });
-    save([xi, si]);
-    return {
-      value,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => lsqGrad(dy, saved[0]!, saved[1]!, { qn, qp, gradScale, layout }),
-    };
-  }) as (x: Tensor, s: Tensor) => Tensor;
-  return forward(x, step);
+  return runCustomGrad(([xi, si], save) => {
+    const s = tf.reshape(si!, layout.broadcastShape);
+    const value = tf.mul(tf.clipByValue(tf.round(tf.div(xi!, s)), -qn, qp), s);
+    save([xi!, si!]);
+    return { value, gradFunc: (dy, [xs, ss]) => lsqGrad(dy, xs!, ss!, { qn, qp, gradScale, layout }) };
+  }, [x, step]);
 }
 
 export const lsqQuantize = tf.op({ lsqQuantize_ });

@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import sqlite3 from 'sqlite3';
 
 export type SqlValue = string | number | null;
@@ -6,7 +7,11 @@ export type SqlRow = Record<string, SqlValue>;
 /** Bound parameters per statement; SQLite's default limit is 32766. */
 const MAX_PARAMS = 30_000;
 
-export type OpenMode = 'readonly' | 'readwrite';
+/**
+ * `readonly-immutable` reads the main file alone (SQLite URI `immutable=1`): no
+ * locks, no -wal/-shm files created. Only valid when no -wal file exists.
+ */
+export type OpenMode = 'readonly' | 'readonly-immutable' | 'readwrite';
 
 /** Errors thrown by the sqlite3 driver carry the SQLite result code name. */
 export function sqliteCode(err: unknown): string | undefined {
@@ -23,9 +28,14 @@ export class SqliteConnection {
 
   static open(path: string, mode: OpenMode): Promise<SqliteConnection> {
     const flags =
-      mode === 'readonly' ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+      mode === 'readwrite'
+        ? sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE
+        : mode === 'readonly'
+          ? sqlite3.OPEN_READONLY
+          : sqlite3.OPEN_READONLY | sqlite3.OPEN_URI;
+    const name = mode === 'readonly-immutable' ? `${pathToFileURL(path).href}?immutable=1` : path;
     return new Promise((resolve, reject) => {
-      const db = new sqlite3.Database(path, flags, (err) => {
+      const db = new sqlite3.Database(name, flags, (err) => {
         if (err) reject(err);
         else resolve(new SqliteConnection(db, path));
       });

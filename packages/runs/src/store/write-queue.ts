@@ -28,7 +28,8 @@ export interface WriteQueueOptions {
  */
 export class WriteQueue {
   private pending: Pending[] = [];
-  private draining: Promise<void> | undefined;
+  private draining: Promise<void> = Promise.resolve();
+  private running = false;
   private closed = false;
 
   constructor(
@@ -40,15 +41,18 @@ export class WriteQueue {
     if (this.closed) return Promise.reject(new StoreClosedError(this.conn.path, 'write'));
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ op, resolve: resolve as (v: unknown) => void, reject });
-      this.draining ??= this.drain().finally(() => {
-        this.draining = undefined;
-      });
+      if (!this.running) {
+        // `running` flips back inside drain() in the same tick as its last empty-check,
+        // so a write enqueued at any moment is either seen by that loop or starts a new one.
+        this.running = true;
+        this.draining = this.drain();
+      }
     });
   }
 
   /** Resolves when every write enqueued so far has been committed or rejected. */
   async flush(): Promise<void> {
-    while (this.draining) await this.draining;
+    while (this.running) await this.draining;
   }
 
   /** Flushes, then rejects any later write. */
@@ -58,9 +62,13 @@ export class WriteQueue {
   }
 
   private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.options.maxOpsPerTransaction);
-      await this.commitBatch(batch);
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0, this.options.maxOpsPerTransaction);
+        await this.commitBatch(batch);
+      }
+    } finally {
+      this.running = false;
     }
   }
 

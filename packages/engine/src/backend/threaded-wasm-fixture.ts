@@ -1,0 +1,30 @@
+// Child-process fixture for wasm-threaded.test.ts: starts the wasm backend
+// with the thread count given as argv[2] (and, with argv[3], a broken pthread
+// worker script to force the single-thread fallback), runs a small conv net
+// forward and backward, and prints the outputs and the thread count as JSON.
+import { tf } from '../tf';
+import { registerEngineKernels } from '../register-kernels';
+import { registerThreadedWasmBackend, threadedWasmStatus, wasmThreadsInUse } from './wasm-threaded';
+
+const threads = Number(process.argv[2] ?? '2');
+const brokenWorker = process.argv[3];
+const asked = registerThreadedWasmBackend(threads, brokenWorker ? { workerFile: brokenWorker } : {});
+if (asked === 1) await import('@tensorflow/tfjs-backend-wasm');
+if (!(await tf.setBackend('wasm'))) throw new Error('wasm failed to start');
+registerEngineKernels('wasm');
+
+const x = tf.randomNormal([4, 16, 16, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+const w1 = tf.randomNormal([3, 3, 3, 32], 0, 0.3, 'float32', 8) as tf.Tensor4D;
+const w2 = tf.randomNormal([3, 3, 32, 1], 0, 0.3, 'float32', 9) as tf.Tensor4D;
+const f = (...ws: tf.Tensor[]) =>
+  tf.depthwiseConv2d(tf.relu(tf.conv2d(x, ws[0] as tf.Tensor4D, 2, 'same')), ws[1] as tf.Tensor4D, 1, 'same').square().sum();
+const { value, grads } = tf.valueAndGrads(f)([w1, w2]);
+process.stdout.write(
+  JSON.stringify({
+    threads: wasmThreadsInUse(),
+    status: threadedWasmStatus(),
+    value: Array.from(value.dataSync()),
+    grads: grads.map((g) => Array.from(g.dataSync())),
+  }),
+);
+process.exit(0);

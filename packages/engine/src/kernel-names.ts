@@ -1,0 +1,39 @@
+// The one place that names the kernels this package implements or calls by
+// name. The gradient kernels are tfjs's own names (their gradients in
+// tfjs-core already call them); only their wasm implementations are ours.
+export {
+  Conv2DBackpropFilter,
+  Conv2DBackpropInput,
+  DepthwiseConv2dNativeBackpropFilter,
+  DepthwiseConv2dNativeBackpropInput,
+  Identity,
+} from '@tensorflow/tfjs';
+export type {
+  Conv2DBackpropFilterAttrs,
+  Conv2DBackpropFilterInputs,
+  Conv2DBackpropInputAttrs,
+  Conv2DBackpropInputInputs,
+  DepthwiseConv2dNativeBackpropFilterAttrs,
+  DepthwiseConv2dNativeBackpropFilterInputs,
+  DepthwiseConv2dNativeBackpropInputAttrs,
+  DepthwiseConv2dNativeBackpropInputInputs,
+} from '@tensorflow/tfjs';
+
+import type { TensorInfo } from '@tensorflow/tfjs';
+
+/**
+ * Training-mode batch normalisation over N, H, W of an NHWC tensor, with an
+ * optional ReLU: outputs [y, batchMean, batchVariance]. Ours (not tfjs's
+ * FusedBatchNorm, which takes the statistics as inputs) so that the forward
+ * computes the statistics once and the gradient is one closed-form pass.
+ */
+export const BatchNormTrain = 'OqatBatchNormTrain';
+export interface BatchNormTrainInputs {
+  x: TensorInfo;
+  scale: TensorInfo;
+  offset: TensorInfo;
+}
+export interface BatchNormTrainAttrs {
+  varianceEpsilon: number;
+  relu: boolean;
+}

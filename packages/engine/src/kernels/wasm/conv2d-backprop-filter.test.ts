@@ -1,0 +1,24 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initEngine } from '../../index';
+import { Conv2DBackpropFilter } from '../../kernel-names';
+import { caseShapes, compareWithCpu, convCases, randomValues, seededRng, size } from './kernel-test-support';
+
+beforeAll(async () => {
+  await initEngine({ backend: 'wasm', threads: 1 });
+});
+
+describe.each(convCases(101))('wasm Conv2DBackpropFilter $name', (c) => {
+  it('matches the cpu backend to 1e-4', async () => {
+    const rng = seededRng(c.seed);
+    const { xShape, filterShape, dyShape } = caseShapes(c, false);
+    const call = {
+      kernel: Conv2DBackpropFilter,
+      inputs: {
+        x: { shape: xShape, values: randomValues(size(xShape), rng) },
+        dy: { shape: dyShape, values: randomValues(size(dyShape), rng) },
+      },
+      attrs: { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape },
+    };
+    expect(await compareWithCpu(call)).toBeLessThan(1e-4);
+  });
+});

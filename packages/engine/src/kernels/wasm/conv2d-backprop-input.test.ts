@@ -1,0 +1,24 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initEngine } from '../../index';
+import { Conv2DBackpropInput } from '../../kernel-names';
+import { caseShapes, compareWithCpu, convCases, randomValues, seededRng, size } from './kernel-test-support';
+
+beforeAll(async () => {
+  await initEngine({ backend: 'wasm', threads: 1 });
+});
+
+describe.each(convCases(202))('wasm Conv2DBackpropInput $name', (c) => {
+  it('matches the cpu backend to 1e-4', async () => {
+    const rng = seededRng(c.seed);
+    const { xShape, filterShape, dyShape } = caseShapes(c, false);
+    const call = {
+      kernel: Conv2DBackpropInput,
+      inputs: {
+        dy: { shape: dyShape, values: randomValues(size(dyShape), rng) },
+        filter: { shape: filterShape, values: randomValues(size(filterShape), rng) },
+      },
+      attrs: { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: xShape },
+    };
+    expect(await compareWithCpu(call)).toBeLessThan(1e-4);
+  });
+});

@@ -1,0 +1,77 @@
+import type { tf, KernelConfig, TensorInfo } from '../../tf';
+import { DepthwiseConv2dNativeBackpropFilter } from '../../kernel-names';
+import type {
+  DepthwiseConv2dNativeBackpropFilterAttrs,
+  DepthwiseConv2dNativeBackpropFilterInputs,
+} from '../../kernel-names';
+import { convGeometry, type ConvGeometry } from './conv-geometry';
+import { asWasmHeapBackend, heapViews } from './wasm-heap';
+
+/**
+ * dW[ky,kx,c,m] = sum over n,oy,ox of x[n, oy*s+ky-pt, ox*s+kx-pl, c] *
+ * dy[n, oy, ox, c*M+m], accumulated in float64 with the channel loop
+ * innermost (contiguous in NHWC). Why a JS loop on the wasm heap: every tf-op
+ * formulation needs layout ops that are slow on wasm (strided slices, phase
+ * splits, large-kernel depthwise convs), while this does the minimal
+ * kh*kw*N*Ho*Wo*C multiply-adds with no copies.
+ */
+function accumulate(x: Float32Array, dy: Float32Array, g: ConvGeometry, kh: number, kw: number, m: number): Float64Array {
+  const c = g.inChannels;
+  const cm = c * m;
+  const acc = new Float64Array(kh * kw * cm);
+  for (let n = 0; n < g.batch; n++) {
+    for (let oy = 0; oy < g.outHeight; oy++) {
+      for (let ox = 0; ox < g.outWidth; ox++) {
+        const dyBase = ((n * g.outHeight + oy) * g.outWidth + ox) * cm;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * g.strideHeight + ky - g.padTop;
+          if (iy < 0 || iy >= g.inHeight) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * g.strideWidth + kx - g.padLeft;
+            if (ix < 0 || ix >= g.inWidth) continue;
+            const xBase = ((n * g.inHeight + iy) * g.inWidth + ix) * c;
+            const accBase = (ky * kw + kx) * cm;
+            if (m === 1) {
+              for (let ch = 0; ch < c; ch++) acc[accBase + ch]! += x[xBase + ch]! * dy[dyBase + ch]!;
+            } else {
+              for (let ch = 0; ch < c; ch++) {
+                const xv = x[xBase + ch]!;
+                for (let j = 0; j < m; j++) acc[accBase + ch * m + j]! += xv * dy[dyBase + ch * m + j]!;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return acc;
+}
+
+function depthwiseConv2dNativeBackpropFilter(args: {
+  inputs: DepthwiseConv2dNativeBackpropFilterInputs;
+  backend: tf.KernelBackend;
+  attrs: DepthwiseConv2dNativeBackpropFilterAttrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const heap = asWasmHeapBackend(DepthwiseConv2dNativeBackpropFilter, backend);
+  const [kh, kw, , m] = attrs.filterShape;
+  const g = convGeometry(
+    DepthwiseConv2dNativeBackpropFilter,
+    inputs.x!.shape,
+    attrs.filterShape,
+    attrs.strides,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+    attrs.dilations,
+  );
+  const { out, outData, inData } = heapViews(heap, [...attrs.filterShape], [inputs.x!, inputs.dy!]);
+  outData.set(accumulate(inData[0]!, inData[1]!, g, kh, kw, m));
+  return out;
+}
+
+export const depthwiseConv2dNativeBackpropFilterConfig: KernelConfig = {
+  kernelName: DepthwiseConv2dNativeBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: depthwiseConv2dNativeBackpropFilter as unknown as KernelConfig['kernelFunc'],
+};

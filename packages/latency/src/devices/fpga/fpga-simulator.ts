@@ -1,0 +1,85 @@
+import type { LayerDesc } from '../../ir/layer-desc';
+import { layerFigures, layerParams } from '../../ir/layer-figures';
+import { outputHeight, outputWidth, seMidChannels } from '../../ir/output-shape';
+import { FPGA_PARAMS, type FpgaParams } from './fpga-params';
+
+/** MAC units that fit the LUT budget at these bit widths (32 on either side = float). */
+export function fpgaMacUnits(wBits: number, aBits: number, p: FpgaParams = FPGA_PARAMS): number {
+  const luts =
+    wBits >= 32 || aBits >= 32
+      ? p.floatMacLuts
+      : p.lutsPerBitProduct * wBits * aBits + (wBits + aBits + p.accumulatorExtraBits);
+  return Math.max(1, Math.floor(p.lutBudget / luts));
+}
+
+/** Array shape at these bits: Tm output lanes x Tn input lanes x Tp pixel lanes. */
+function arrayShape(units: number, p: FpgaParams): { tm: number; tn: number; tp: number } {
+  const tm = Math.min(p.outputLanes, units);
+  const tn = Math.max(1, Math.min(p.inputLanes, Math.floor(units / tm)));
+  const tp = Math.max(1, Math.floor(units / (tm * tn)));
+  return { tm, tn, tp };
+}
+
+/**
+ * DDR traffic of a tiled layer: outputs once, and of the two loop orders the
+ * cheaper: weights resident per tile (input re-streamed for each weight tile)
+ * or input resident per tile (weights re-streamed for each input tile).
+ */
+function trafficBytes(inBytes: number, weightBytes: number, outBytes: number, p: FpgaParams): number {
+  const weightTiles = Math.max(1, Math.ceil(weightBytes / p.weightBufferBytes));
+  const inputTiles = Math.max(1, Math.ceil(inBytes / p.inputBufferBytes));
+  return outBytes + Math.min(weightBytes + inBytes * weightTiles, inBytes + weightBytes * inputTiles);
+}
+
+function elementwiseCycles(elements: number, aBits: number, p: FpgaParams): number {
+  const lanes = Math.max(1, Math.floor(p.vectorBitsPerCycle / Math.min(32, Math.max(aBits, 1))));
+  return Math.ceil(elements / lanes);
+}
+
+/**
+ * Simulated latency of one layer on the bit-flexible accelerator, in ms:
+ * per-layer overhead + max(compute cycles, DDR time) (double-buffered tiles).
+ * Lower bits give more MAC units (LUT budget / w*a) and fewer bytes.
+ */
+export function fpgaLayerMs(layer: LayerDesc, params: FpgaParams = FPGA_PARAMS): number {
+  const p = params;
+  const f = layerFigures(layer);
+  const { tm, tn, tp } = arrayShape(fpgaMacUnits(layer.wBits, layer.aBits, p), p);
+  const outHW = outputHeight(layer) * outputWidth(layer);
+  const k2 = layer.kernel * layer.kernel;
+  let cycles: number;
+  switch (layer.op) {
+    case 'conv': {
+      const g = layer.groups;
+      cycles = g * Math.ceil(layer.outC / g / tm) * Math.ceil(layer.inC / g / tn) * Math.ceil(outHW / tp) * k2;
+      break;
+    }
+    case 'dwconv':
+      // channels on the output lanes, kernel taps on the input lanes: poor use of Tn for small kernels
+      cycles = Math.ceil(layer.outC / tm) * Math.ceil(k2 / tn) * Math.ceil(outHW / tp);
+      break;
+    case 'fc':
+      cycles = Math.ceil(layer.outC / tm) * Math.ceil((layer.inH * layer.inW * layer.inC) / (tn * tp));
+      break;
+    case 'se': {
+      const c = layer.inC;
+      const mid = seMidChannels(c);
+      const fc = Math.ceil(mid / tm) * Math.ceil(c / (tn * tp)) + Math.ceil(c / tm) * Math.ceil(mid / (tn * tp));
+      cycles = fc + elementwiseCycles(f.elementOps, layer.aBits, p);
+      break;
+    }
+    default:
+      cycles = elementwiseCycles(f.elementOps, layer.aBits, p);
+  }
+  const { weights, biases } = layerParams(layer);
+  const weightBytes = (weights * layer.wBits) / 8 + biases * 4;
+  // se reads its input twice (pool, then scale) and writes the scaled map
+  const inBytes = layer.op === 'se' ? 2 * f.inputBytes : f.inputBytes;
+  const memS = trafficBytes(inBytes, weightBytes, f.outputBytes, p) / (p.ddrBytesPerS * p.ddrEfficiency);
+  const s = p.layerOverheadS + Math.max(cycles / p.clockHz, memS);
+  return s * 1e3;
+}
+
+export function fpgaNetworkOverheadMs(params: FpgaParams = FPGA_PARAMS): number {
+  return params.networkOverheadS * 1e3;
+}

@@ -1,0 +1,115 @@
+/**
+ * Errors a user can cause in the latency package. It must not import
+ * TensorFlow.js, so it cannot extend @oqat/engine's OqatError; this base
+ * plays the same role (one sentence naming the thing and the fix, `name`
+ * set per class) and the CLI treats both alike.
+ */
+export class LatencyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LatencyError';
+  }
+}
+
+export class InvalidLayerError extends LatencyError {
+  constructor(
+    readonly index: number,
+    readonly field: string,
+    detail: string,
+    op?: string,
+  ) {
+    super(`layer ${index}${op ? ` (${op})` : ''}: ${field} ${detail}`);
+    this.name = 'InvalidLayerError';
+  }
+}
+
+export class InvalidNetworkError extends LatencyError {
+  constructor(detail: string) {
+    super(`network: ${detail}`);
+    this.name = 'InvalidNetworkError';
+  }
+}
+
+export class UnknownDeviceError extends LatencyError {
+  constructor(received: string, allowed: readonly string[]) {
+    super(`unknown latency device '${received}', expected one of ${allowed.join(', ')}`);
+    this.name = 'UnknownDeviceError';
+  }
+}
+
+export class LatencyKeyMissingError extends LatencyError {
+  constructor(device: string, key: string) {
+    super(`lookup table for device '${device}' has no entry for layer key '${key}'; fit it on samples that contain this layer or use the learned fallback`);
+    this.name = 'LatencyKeyMissingError';
+  }
+}
+
+export class SampleFileError extends LatencyError {
+  constructor(file: string, line: number, detail: string) {
+    super(`${file}:${line}: ${detail}`);
+    this.name = 'SampleFileError';
+  }
+}
+
+export class NotEnoughSamplesError extends LatencyError {
+  constructor(what: string, got: number, needed: number) {
+    super(`${what}: needs at least ${needed} samples, got ${got}`);
+    this.name = 'NotEnoughSamplesError';
+  }
+}
+
+export class MixedDevicesError extends LatencyError {
+  constructor(what: string, devices: readonly string[]) {
+    super(`${what}: samples come from several devices (${devices.join(', ')}); fit one predictor per device`);
+    this.name = 'MixedDevicesError';
+  }
+}
+
+export class DeviceMismatchError extends LatencyError {
+  constructor(requested: string, predictorDevice: string) {
+    super(`predictLatency: the predictor was fitted on device '${predictorDevice}', not '${requested}'; pass a predictor fitted for '${requested}'`);
+    this.name = 'DeviceMismatchError';
+  }
+}
+
+export class PredictorRequiredError extends LatencyError {
+  constructor(device: string) {
+    super(`predictLatency: device '${device}' is measured, so it needs a predictor fitted on its samples (oqat latency fit ... --out predictor.json)`);
+    this.name = 'PredictorRequiredError';
+  }
+}
+
+export class PredictorFormatError extends LatencyError {
+  constructor(detail: string) {
+    super(`latency predictor JSON: ${detail}; write it with predictor.toJSON() / oqat latency fit --out`);
+    this.name = 'PredictorFormatError';
+  }
+}
+
+export class RuntimeRequiredError extends LatencyError {
+  constructor(device: string, hint: string) {
+    super(`profileNetworks: device '${device}' needs a runtime: ${hint}`);
+    this.name = 'RuntimeRequiredError';
+  }
+}
+
+export class RuntimeUnavailableError extends LatencyError {
+  constructor(runtime: string, reason: string, fix: string) {
+    super(`${runtime} is not available (${reason}); ${fix}`);
+    this.name = 'RuntimeUnavailableError';
+  }
+}
+
+export class UnsupportedLayerError extends LatencyError {
+  constructor(runtime: string, index: number, detail: string) {
+    super(`${runtime}: layer ${index} ${detail}`);
+    this.name = 'UnsupportedLayerError';
+  }
+}
+
+export class ProfileAbortedError extends LatencyError {
+  constructor(done: number, total: number) {
+    super(`profileNetworks: aborted after ${done} of ${total} networks`);
+    this.name = 'ProfileAbortedError';
+  }
+}

@@ -1,0 +1,74 @@
+import { LatencyKeyMissingError } from '../errors';
+import type { LayerDesc } from '../ir/layer-desc';
+import type { CostModel, LutModelJson } from '../predict/cost-model';
+import { LearnedModel } from '../predict/learned-model';
+import { LayerKeyBuilder, parseLayerKey } from './layer-key';
+
+export interface LutEntry {
+  meanMs: number;
+  stdMs: number;
+  n: number;
+}
+
+/**
+ * Lookup-table predictor (once-for-all's latency tables): one entry per
+ * layer key with the mean and spread of its latency; a network is
+ * constantMs + scale * the sum of its layers' entries. A key the table lacks
+ * falls back to the embedded learned model's estimate for that layer, never
+ * to zero; `lookup` is the strict form that throws LatencyKeyMissingError.
+ */
+export class LutModel implements CostModel {
+  readonly kind = 'lut';
+  readonly device: string;
+  private readonly keys: LayerKeyBuilder;
+  private readonly byHash = new Map<number, number>();
+  private readonly byKey = new Map<string, LutEntry>();
+  private readonly fallback: LearnedModel;
+
+  constructor(readonly json: LutModelJson) {
+    this.device = json.device;
+    this.keys = new LayerKeyBuilder(json.device);
+    this.fallback = new LearnedModel(json.fallback);
+    for (const [key, meanMs, stdMs, n] of json.entries) {
+      const layer = parseLayerKey(key);
+      if (!layer) continue;
+      this.byKey.set(key, { meanMs, stdMs, n });
+      this.byHash.set(this.keys.hash(layer), meanMs);
+    }
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  key(layer: LayerDesc): string {
+    return this.keys.key(layer);
+  }
+
+  /** The table entry of this layer; throws LatencyKeyMissingError when the table lacks it. */
+  lookup(layer: LayerDesc): LutEntry {
+    const key = this.keys.key(layer);
+    const entry = this.byKey.get(key);
+    if (!entry) throw new LatencyKeyMissingError(this.device, key);
+    return entry;
+  }
+
+  has(layer: LayerDesc): boolean {
+    return this.byHash.has(this.keys.hash(layer));
+  }
+
+  layerMs(layer: LayerDesc): number {
+    const v = this.byHash.get(this.keys.hash(layer));
+    return v !== undefined ? v : this.fallback.layerMs(layer);
+  }
+
+  estimateMs(layers: readonly LayerDesc[]): number {
+    let sum = 0;
+    for (let i = 0; i < layers.length; i++) sum += this.layerMs(layers[i]!);
+    return this.json.constantMs + this.json.scale * sum;
+  }
+
+  toJSON(): LutModelJson {
+    return this.json;
+  }
+}

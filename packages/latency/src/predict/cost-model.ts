@@ -1,0 +1,65 @@
+import type { LayerDesc } from '../ir/layer-desc';
+
+export const PREDICTOR_FORMAT = 'oqat-latency-predictor';
+export const PREDICTOR_VERSION = 1;
+
+export type CostModelKind = 'flops' | 'lut' | 'learned';
+
+/**
+ * A fitted latency predictor for one device. A query is plain data (the
+ * layer IR), never a network object. `estimateMs` does not validate its
+ * input (it is the hot path of search); `predictLatency` does.
+ */
+export interface CostModel {
+  readonly kind: CostModelKind;
+  readonly device: string;
+  /** network latency, ms */
+  estimateMs(layers: readonly LayerDesc[]): number;
+  /** one layer's share before the network calibration, ms */
+  layerMs(layer: LayerDesc): number;
+  /** JSON-serialisable form; `predictorFromJson` reads it back */
+  toJSON(): PredictorJson;
+}
+
+export interface PredictorJsonBase {
+  format: typeof PREDICTOR_FORMAT;
+  version: typeof PREDICTOR_VERSION;
+  kind: CostModelKind;
+  device: string;
+  /** network latency = constantMs + scale * sum of layers */
+  constantMs: number;
+  scale: number;
+}
+
+export interface FlopsModelJson extends PredictorJsonBase {
+  kind: 'flops';
+  msPerMmac: number;
+}
+
+export interface OpModelJson {
+  /** linear prior in ms (networks-only fits): mmacs * MACs/1e6 + mbytes * bytes/1e6 + constant */
+  prior?: { mmacs: number; mbytes: number; constant: number };
+  /** log-latency correction (or the log latency itself when there is no prior) */
+  trees: import('./boosted-trees').BoostedTreesJson;
+}
+
+export interface LearnedModelJson extends PredictorJsonBase {
+  kind: 'learned';
+  features: string[];
+  /** 'layers': fitted on per-layer latencies; 'networks': on network totals only */
+  fitMode: 'layers' | 'networks';
+  ops: Record<string, OpModelJson>;
+  /** for op kinds absent from the training data */
+  fallback: OpModelJson;
+}
+
+export interface LutModelJson extends PredictorJsonBase {
+  kind: 'lut';
+  fitMode: 'layers' | 'networks';
+  /** [layer key, mean ms, std ms, count] */
+  entries: Array<[string, number, number, number]>;
+  /** unseen keys: this learned model's per-layer estimate */
+  fallback: LearnedModelJson;
+}
+
+export type PredictorJson = FlopsModelJson | LearnedModelJson | LutModelJson;

@@ -1,0 +1,176 @@
+import type { LatencySample } from '../ir/layer-desc';
+import { fitBoostedTrees, type BoostedTreesJson, type BoostOptions } from './boosted-trees';
+import { PREDICTOR_FORMAT, PREDICTOR_VERSION, type LearnedModelJson, type OpModelJson } from './cost-model';
+import { indexKeys, selectRows, type KeyIndex } from './key-index';
+import { FEATURE_COUNT, LAYER_FEATURES } from './layer-features';
+import { LearnedModel, MIN_LAYER_MS } from './learned-model';
+import { fitCalibration, nnls } from './nnls';
+import { binMatrix, fitTree, predictTree } from './regression-tree';
+
+export interface LearnedFitOptions {
+  /** 'auto': per-layer latencies when every sample carries them, else network totals */
+  mode: 'auto' | 'layers' | 'networks';
+  /** trees fitted to per-layer log-latencies ('layers' mode) */
+  boost: Partial<BoostOptions>;
+  /** boosting rounds on network log-errors ('networks' mode) */
+  networkRounds: number;
+  networkLearningRate: number;
+  networkMaxDepth: number;
+}
+
+export const DEFAULT_LEARNED_FIT: LearnedFitOptions = {
+  mode: 'auto',
+  boost: {},
+  networkRounds: 400,
+  networkLearningRate: 0.3,
+  networkMaxDepth: 4,
+};
+
+export function hasLayerLatencies(samples: readonly LatencySample[]): boolean {
+  return samples.every((s) => Array.isArray(s.layerLatencyMs) && s.layerLatencyMs.length === s.layers.length);
+}
+
+function opGroups(index: KeyIndex): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  index.ops.forEach((op, k) => {
+    const g = groups.get(op);
+    if (g) g.push(k);
+    else groups.set(op, [k]);
+  });
+  return groups;
+}
+
+/** Per-layer mode: each op kind's trees fit the mean log-latency of each key, weighted by occurrences. */
+function fitLayerModels(samples: readonly LatencySample[], index: KeyIndex, boost: Partial<BoostOptions>) {
+  const sumLog = new Float64Array(index.keys.length);
+  const count = new Float64Array(index.keys.length);
+  samples.forEach((s, n) => {
+    index.sampleKeys[n]!.forEach((k, l) => {
+      sumLog[k] += Math.log(Math.max(MIN_LAYER_MS, s.layerLatencyMs![l]!));
+      count[k]++;
+    });
+  });
+  const target = Float64Array.from(sumLog, (v, k) => v / count[k]!);
+  const fit = (rows: number[]): OpModelJson => ({
+    trees: fitBoostedTrees(selectRows(index, rows), rows.length, FEATURE_COUNT, Float64Array.from(rows, (r) => target[r]!), Float64Array.from(rows, (r) => count[r]!), boost),
+  });
+  const ops: Record<string, OpModelJson> = {};
+  for (const [op, rows] of opGroups(index)) ops[op] = fit(rows);
+  const fallback = fit(index.keys.map((_, k) => k));
+  return { ops, fallback };
+}
+
+/**
+ * Networks-only mode. A linear prior per op kind (MACs, bytes, a constant;
+ * non-negative least squares on network totals), then boosting on network
+ * log-errors: each round, every layer gets the gradient of its network's
+ * squared log-error (the error times the layer's share of the network) and
+ * one tree per op kind fits the log-correction of its layers.
+ */
+function fitNetworkModels(samples: readonly LatencySample[], index: KeyIndex, o: LearnedFitOptions) {
+  const groups = opGroups(index);
+  const opNames = [...groups.keys()];
+  const opCol = new Map(opNames.map((op, i) => [op, i]));
+  const y = Float64Array.from(samples, (s) => s.latencyMs);
+  const w = Float64Array.from(y, (v) => 1 / (v * v));
+  const design = (ops: string[], col: (op: string) => number) =>
+    samples.map((_, n) => {
+      const row = new Float64Array(1 + 3 * ops.length);
+      row[0] = 1;
+      for (const k of index.sampleKeys[n]!) {
+        const c = 1 + 3 * col(index.ops[k]!);
+        row[c] += index.mmacs[k]!;
+        row[c + 1] += index.mbytes[k]!;
+        row[c + 2] += 1;
+      }
+      return row;
+    });
+  const coef = nnls(design(opNames, (op) => opCol.get(op)!), y, w);
+  const pooled = nnls(design(['*'], () => 0), y, w);
+  let constantMs = coef[0]!;
+  const ops: Record<string, OpModelJson> = {};
+  const prior = new Float64Array(index.keys.length);
+  opNames.forEach((op, i) => {
+    const p = { mmacs: coef[1 + 3 * i]!, mbytes: coef[2 + 3 * i]!, constant: coef[3 + 3 * i]! };
+    ops[op] = { prior: p, trees: { base: 0, learningRate: o.networkLearningRate, trees: [] } };
+    for (const k of groups.get(op)!) prior[k] = Math.max(MIN_LAYER_MS, p.mmacs * index.mmacs[k]! + p.mbytes * index.mbytes[k]! + p.constant);
+  });
+  const fallback: OpModelJson = {
+    prior: { mmacs: pooled[1]!, mbytes: pooled[2]!, constant: pooled[3]! },
+    trees: { base: 0, learningRate: o.networkLearningRate, trees: [] },
+  };
+
+  const correction = new Float64Array(index.keys.length);
+  const binned = new Map(
+    [...groups].map(([op, rows]) => [op, { rows, m: binMatrix(selectRows(index, rows), rows.length, FEATURE_COUNT, 128) }]),
+  );
+  const g = new Float64Array(index.keys.length);
+  const h = new Float64Array(index.keys.length);
+  const layerMs = new Float64Array(index.keys.length);
+  const opShare = new Float64Array(opNames.length);
+  const treeOptions = { maxDepth: o.networkMaxDepth, minLeafHessian: 1e-6, minLeafRows: 1, lambda: 1e-3 };
+  const row = new Float64Array(FEATURE_COUNT);
+  for (let round = 0; round < o.networkRounds; round++) {
+    for (let k = 0; k < layerMs.length; k++) layerMs[k] = prior[k]! * Math.exp(correction[k]!);
+    const sums = index.sampleKeys.map((keys) => keys.reduce((a, k) => a + layerMs[k]!, 0));
+    if (round % 20 === 0) {
+      // the constant that minimises relative error with scale 1, kept >= 0
+      let num = 0;
+      let den = 0;
+      sums.forEach((s, n) => {
+        num += (y[n]! - s) * w[n]!;
+        den += w[n]!;
+      });
+      constantMs = Math.max(0, num / den);
+    }
+    g.fill(0);
+    h.fill(0);
+    index.sampleKeys.forEach((keys, n) => {
+      const pred = constantMs + sums[n]!;
+      const err = Math.log(pred / y[n]!);
+      opShare.fill(0);
+      for (const k of keys) opShare[opCol.get(index.ops[k]!)!] += layerMs[k]! / pred;
+      for (const k of keys) {
+        const share = layerMs[k]! / pred;
+        g[k] += err * share;
+        h[k] += share * opShare[opCol.get(index.ops[k]!)!]!;
+      }
+    });
+    for (const [op, { rows, m }] of binned) {
+      const gs = Float64Array.from(rows, (r) => g[r]!);
+      const hs = Float64Array.from(rows, (r) => h[r]!);
+      const tree = fitTree(m, Int32Array.from(rows, (_, i) => i), gs, hs, treeOptions);
+      (ops[op]!.trees as BoostedTreesJson).trees.push(tree);
+      rows.forEach((r) => {
+        row.set(index.features.subarray(r * FEATURE_COUNT, (r + 1) * FEATURE_COUNT));
+        correction[r] += o.networkLearningRate * predictTree(tree, row);
+      });
+    }
+  }
+  return { ops, fallback };
+}
+
+/** Fits the learned predictor on samples of one device. */
+export function fitLearned(samples: readonly LatencySample[], options: Partial<LearnedFitOptions> = {}): LearnedModel {
+  const o = { ...DEFAULT_LEARNED_FIT, ...options };
+  const device = samples[0]!.device;
+  const index = indexKeys(samples, device);
+  const mode = o.mode === 'auto' ? (hasLayerLatencies(samples) ? 'layers' : 'networks') : o.mode;
+  const { ops, fallback } = mode === 'layers' ? fitLayerModels(samples, index, o.boost) : fitNetworkModels(samples, index, o);
+  const json: LearnedModelJson = {
+    format: PREDICTOR_FORMAT,
+    version: PREDICTOR_VERSION,
+    kind: 'learned',
+    device,
+    constantMs: 0,
+    scale: 1,
+    features: [...LAYER_FEATURES],
+    fitMode: mode,
+    ops,
+    fallback,
+  };
+  const model = new LearnedModel(json);
+  const sums = samples.map((s) => s.layers.reduce((a, l) => a + model.layerMs(l), 0));
+  const cal = fitCalibration(sums, samples.map((s) => s.latencyMs));
+  return new LearnedModel({ ...json, ...cal });
+}

@@ -1,0 +1,45 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initEngine, tf } from '@oqat/engine';
+import { normalArray, testRng } from '../test-rng';
+import { getFormat } from '../formats/registry';
+import { FORMAT_NAMES } from '../formats/number-format';
+import { Quantizer } from '../quantizer';
+import { unpack } from '../packing/unpack-bits';
+import { exportValues, exportWeights } from './export-weights';
+
+describe('integer export', () => {
+  beforeAll(async () => {
+    await initEngine({ backend: 'cpu' });
+  });
+
+  it.each(FORMAT_NAMES)('%s: exported codes decode to what the trained quantizer computes, and unpack to the codes', (format) => {
+    const before = tf.memory().numTensors;
+    const w = tf.tensor4d(normalArray(testRng(41), 3 * 3 * 4 * 6), [3, 3, 4, 6]);
+    const q = new Quantizer({ bits: 8, signed: true, format, ...(format === 'abfp' ? {} : { channels: 8 }) });
+    tf.dispose(q.quantize(w));
+    q.setBits(3);
+    const fake = q.quantize(w);
+    const exported = exportWeights(w, q);
+    expect(exported.shape).toEqual([3, 3, 4, 6]);
+    expect(exported.bits).toBe(3);
+    expect(exported.packed.length).toBe(Math.ceil((w.size * 3) / 8));
+    expect(Array.from(unpack(exported.packed, 3, w.size, { signed: exported.codesSigned }))).toEqual(Array.from(exported.codes));
+    const decoded = getFormat(format).decode(exported);
+    const fd = fake.dataSync();
+    for (let i = 0; i < w.size; i++) expect(decoded[i]).toBeCloseTo(fd[i]!, 5);
+    tf.dispose([w, fake]);
+    q.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('exports calibrated host values with zero points, and refuses a float quantizer', () => {
+    const xs = Float32Array.from([0, 0.5, 1, 6]);
+    const e = exportValues(xs, [4], { format: 'uniform', bits: 4, signed: false, asymmetric: true, calibration: 'min-max' });
+    expect(e.zeroPoints).toEqual(Int32Array.of(0));
+    expect(e.codes[3]).toBe(15);
+    const w = tf.zeros([2, 2]);
+    const q = new Quantizer({ bits: 32, signed: true });
+    expect(() => exportWeights(w, q)).toThrow('exportWeights: quantizer bits must be 2–8 (a float quantizer has no integer form), got 32');
+    w.dispose();
+  });
+});

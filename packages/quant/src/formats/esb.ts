@@ -1,0 +1,108 @@
+import { assertQuantBits } from '../bits';
+import { splitChannels } from '../calibration/channel-split';
+import { ShapeMismatchError } from '../errors';
+import { esbCodeOfLevel, esbGrid, esbLevelOfCode, esbNearestLevel, type EsbGrid } from '../quantizers/esb-grid';
+import { esbQuantize } from '../quantizers/esb-quantize';
+import type { EncodedTensor, EncodeOptions, FormatSpec, NumberFormat } from './number-format';
+
+function squaredError(x: ArrayLike<number>, alpha: number, g: EsbGrid): number {
+  let err = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    const m = g.signed ? Math.abs(v) : Math.max(v, 0);
+    const q = esbNearestLevel(Math.fround(m / alpha), g) * alpha;
+    const d = (v < 0 && g.signed ? -q : q) - v;
+    err += d * d;
+  }
+  return err;
+}
+
+/** alpha minimising the squared error: geometric grid from max/maxLevel down 2^12, then refined. */
+function bestAlpha(x: ArrayLike<number>, g: EsbGrid): { alpha: number; err: number } {
+  let maxAbs = 0;
+  for (let i = 0; i < x.length; i++) maxAbs = Math.max(maxAbs, g.signed ? Math.abs(x[i]!) : x[i]!);
+  if (maxAbs === 0) return { alpha: 1, err: 0 };
+  const top = maxAbs / g.maxLevel;
+  let best = { alpha: top, err: squaredError(x, top, g) };
+  const steps = 96;
+  for (let i = 1; i <= steps; i++) {
+    const alpha = top * 2 ** (-12 * (i / steps));
+    const err = squaredError(x, alpha, g);
+    if (err < best.err) best = { alpha, err };
+  }
+  const ratio = 2 ** (12 / steps);
+  for (let i = -8; i <= 8; i++) {
+    const alpha = best.alpha * ratio ** (i / 8);
+    const err = squaredError(x, alpha, g);
+    if (err < best.err) best = { alpha, err };
+  }
+  return best;
+}
+
+/** Grid and one alpha per channel; without k, the k with the least total error. */
+function fitGrid(x: ArrayLike<number>, o: EncodeOptions): { g: EsbGrid; alphas: Float32Array } {
+  const channels = splitChannels('encode', x, o.channels ?? 1);
+  if (o.scales && o.scales.length !== channels.length) {
+    throw new ShapeMismatchError('encode', 'scales', o.scales.length, channels.length);
+  }
+  assertQuantBits('encode', o.bits, false);
+  const magnitudeBits = o.signed ? o.bits - 1 : o.bits;
+  const ks = o.significantBits !== undefined ? [o.significantBits] : Array.from({ length: magnitudeBits }, (_, i) => i + 1);
+  let best: { g: EsbGrid; alphas: Float32Array; err: number } | undefined;
+  for (const k of ks) {
+    const g = esbGrid(o.bits, o.signed, k);
+    const fits = channels.map((ch, c) => (o.scales ? { alpha: o.scales[c]!, err: squaredError(ch, o.scales[c]!, g) } : bestAlpha(ch, g)));
+    const err = fits.reduce((a, f) => a + f.err, 0);
+    if (!best || err < best.err) best = { g, alphas: Float32Array.from(fits, (f) => f.alpha), err };
+  }
+  return best!;
+}
+
+function encode(x: ArrayLike<number>, o: EncodeOptions): EncodedTensor {
+  const { g, alphas } = fitGrid(x, o);
+  const codes = new Int32Array(x.length);
+  const signBit = 1 << g.magnitudeBits;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    const m = g.signed ? Math.abs(v) : Math.max(v, 0);
+    const level = esbNearestLevel(Math.fround(m / alphas[i % alphas.length]!), g);
+    codes[i] = esbCodeOfLevel(level, g) | (g.signed && v < 0 && level > 0 ? signBit : 0);
+  }
+  return {
+    format: 'esb',
+    bits: o.bits,
+    signed: o.signed,
+    codes,
+    codesSigned: false,
+    scales: alphas,
+    channels: alphas.length,
+    significantBits: g.significantBits,
+  };
+}
+
+function decode(e: EncodedTensor): Float32Array {
+  const g = esbGrid(e.bits, e.signed, e.significantBits);
+  const mask = (1 << g.magnitudeBits) - 1;
+  return Float32Array.from(e.codes, (c, i) => {
+    const v = esbLevelOfCode(c & mask, g) * e.scales[i % e.channels]!;
+    return g.signed && c >> g.magnitudeBits ? -v : v;
+  });
+}
+
+function maxLevel(bits: number, spec: FormatSpec): number {
+  return esbGrid(bits, spec.signed, spec.significantBits).maxLevel;
+}
+
+/** Elastic significant bits: levels with at most k significant bits, times alpha (per tensor or channel). */
+export const esbFormat: NumberFormat = {
+  name: 'esb',
+  perChannel: true,
+  encode,
+  decode,
+  fakeQuantize: (x, alpha, c) =>
+    esbQuantize(x, alpha, { bits: c.bits, signed: c.signed, significantBits: c.significantBits, axis: c.axis, gradScale: c.gradScale }),
+  initStep: (x, channels, spec) =>
+    Float32Array.from(splitChannels('initStep', x, channels), (ch) => bestAlpha(ch, esbGrid(spec.bits, spec.signed, spec.significantBits)).alpha),
+  // Keep the largest representable magnitude, as OQAT's doubling does for the uniform grid.
+  inheritFactor: (fromBits, toBits, spec) => maxLevel(fromBits, spec) / maxLevel(toBits, spec),
+};

@@ -1,0 +1,37 @@
+export { QUANT_BITS, quantRange } from './bits';
+export type { QuantBits, QuantRange } from './bits';
+export { lsqQuantize } from './quantizers/lsq';
+export type { LsqOptions } from './quantizers/lsq';
+export { esbQuantize } from './quantizers/esb-quantize';
+export { abfpQuantize } from './quantizers/abfp-quantize';
+export { pow2Step } from './quantizers/pow2-step';
+export { Quantizer } from './quantizer';
+export type { QuantizerOptions, QuantizeCallOptions } from './quantizer';
+export { inherit } from './inherit';
+export { calibrate, CALIBRATION_METHODS } from './calibration/calibrate';
+export type { CalibrationMethod, CalibrationOptions } from './calibration/calibrate';
+export { encodeUniform, decodeUniform } from './uniform-codec';
+export type { UniformParams } from './uniform-codec';
+export { FORMAT_NAMES } from './formats/number-format';
+export type { FormatName, FormatSpec, EncodeOptions, EncodedTensor, NumberFormat, FakeQuantConfig } from './formats/number-format';
+export { getFormat } from './formats/registry';
+export { reconstructionError, meanSquaredError } from './formats/reconstruction-error';
+export type { ReconstructionResult } from './formats/reconstruction-error';
+export { pack } from './packing/pack-bits';
+export type { PackOptions } from './packing/pack-bits';
+export { unpack } from './packing/unpack-bits';
+export type { UnpackOptions } from './packing/unpack-bits';
+export { exportWeights, exportValues } from './export/export-weights';
+export type { IntegerWeights } from './export/export-weights';
+export { foldBatchNorm } from './export/fold-batch-norm';
+export type { BatchNormParams, FoldedConv } from './export/fold-batch-norm';
+export {
+  InvalidBitsError,
+  InvalidQuantOptionError,
+  StepShapeError,
+  ChannelSliceError,
+  StepNotInitialisedError,
+  PackRangeError,
+  PackedLengthError,
+  ShapeMismatchError,
+} from './errors';

@@ -1,0 +1,54 @@
+import { tf } from '@oqat/engine';
+import type { Tensor } from '@oqat/engine';
+import { levelGrad } from './level-grad';
+import { runCustomGrad } from './run-custom-grad';
+import { esbGrid, type EsbGrid } from './esb-grid';
+import { lsqGradScale, stepLayout } from './step-broadcast';
+
+export interface EsbQuantizeOptions {
+  bits: number;
+  signed: boolean;
+  /** k; default bits-2 (at least 1). */
+  significantBits?: number;
+  axis?: number;
+  /** default 1/sqrt(N·maxLevel). */
+  gradScale?: number;
+}
+
+/** Nearest ESB level of v (in units of alpha), clamped to ±maxLevel (0..maxLevel unsigned). */
+export function esbLevels(v: Tensor, g: EsbGrid): Tensor {
+  return tf.tidy(() => {
+    const m = g.signed ? tf.abs(v) : tf.relu(v);
+    const atLeast1 = tf.maximum(m, 1);
+    let p = tf.floor(tf.div(tf.log(atLeast1), Math.LN2));
+    // log is not exact at powers of two in float32: nudge p so 2^p <= m < 2^(p+1).
+    const two = tf.scalar(2);
+    p = tf.where(tf.greater(tf.pow(two, p), atLeast1), tf.sub(p, 1), p);
+    p = tf.where(tf.lessEqual(tf.pow(two, tf.add(p, 1)), atLeast1), tf.add(p, 1), p);
+    const spacing = tf.pow(two, tf.relu(tf.sub(p, g.mantissaBits)));
+    const level = tf.minimum(tf.mul(tf.round(tf.div(m, spacing)), spacing), g.maxLevel);
+    return g.signed ? tf.mul(tf.sign(v), level) : level;
+  });
+}
+
+/**
+ * ESB fake quantizer: x̂ = alpha·level(x/alpha) on the elastic-significant-bits
+ * grid (see esb-grid.ts), with the LSQ gradient rule for x and alpha.
+ */
+function esbQuantize_(x: Tensor, alpha: Tensor, options: EsbQuantizeOptions): Tensor {
+  const g = esbGrid(options.bits, options.signed, options.significantBits);
+  const layout = stepLayout('esbQuantize', x, alpha, options.axis);
+  const gradScale = lsqGradScale('esbQuantize', layout, g.maxLevel, options.gradScale);
+  const range = { lo: g.signed ? -g.maxLevel : 0, hi: g.maxLevel };
+  return runCustomGrad(([xi, ai], save) => {
+    const value = tf.mul(esbLevels(tf.div(xi!, tf.reshape(ai!, layout.broadcastShape)), g), tf.reshape(ai!, layout.broadcastShape));
+    save([xi!, ai!]);
+    const gradFunc = (dy: Tensor, [xs, as]: Tensor[]) => {
+      const v = tf.div(xs!, tf.reshape(as!, layout.broadcastShape));
+      return levelGrad(dy, v, esbLevels(v, g), range, as!, layout, gradScale);
+    };
+    return { value, gradFunc };
+  }, [x, alpha]);
+}
+
+export const esbQuantize = tf.op({ esbQuantize_ });

@@ -1,0 +1,130 @@
+import { existsSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { RunsError, StoreCorruptError, StoreSchemaTooNewError } from '../errors.ts';
+import { EventBus } from '../events/event-bus.ts';
+import {
+  DEFAULT_MIGRATIONS_DIR, type Migration, STORE_APPLICATION_ID, applyMigrations, loadMigrations,
+  readSchemaVersion,
+} from './migrations.ts';
+import { RunStore } from './run-store.ts';
+import { SqliteConnection } from './sqlite-connection.ts';
+import { WriteQueue } from './write-queue.ts';
+
+export interface RunStoreOptions {
+  /** Database file; default `$OQAT_DB`, then `<cwd>/.oqat/runs.db`. Relative paths resolve against `cwd`. */
+  readonly path?: string;
+  readonly cwd?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** How long a write waits for another process's lock before StoreBusyError (default 30 000). */
+  readonly busyTimeoutMs?: number;
+  /** An active run whose heartbeat is older than this is interrupted (default 15 000). */
+  readonly staleAfterMs?: number;
+  /** Most queued writes committed in one transaction (default 256). */
+  readonly maxOpsPerTransaction?: number;
+  readonly now?: () => number;
+  /** Folder of `NNN-<what>.sql` files; default the package's own migrations. */
+  readonly migrationsDir?: string;
+}
+
+const DEFAULTS = {
+  busyTimeoutMs: 30_000,
+  staleAfterMs: 15_000,
+  maxOpsPerTransaction: 256,
+} as const;
+
+/** Where the store lives: option, then `$OQAT_DB`, then `./.oqat/runs.db`. */
+export function resolveStorePath(options: Pick<RunStoreOptions, 'path' | 'cwd' | 'env'> = {}): string {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const chosen = options.path ?? (env.OQAT_DB ? env.OQAT_DB : join('.oqat', 'runs.db'));
+  return isAbsolute(chosen) ? chosen : resolve(cwd, chosen);
+}
+
+/**
+ * Opens (creating if needed) a run store. An existing file is first inspected
+ * through a read-only connection, so a corrupt file, a foreign database or a
+ * newer schema is rejected with a one-line error before anything writes to it.
+ * Then: WAL, busy timeout, pending migrations, and a sweep of stale runs.
+ */
+export async function openRunStore(options: RunStoreOptions = {}): Promise<RunStore> {
+  const path = resolveStorePath(options);
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULTS.busyTimeoutMs;
+  const migrations = await loadMigrations(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  await inspectExisting(path, migrations, busyTimeoutMs);
+  await mkdir(dirname(path), { recursive: true });
+
+  const writer = await SqliteConnection.open(path, 'readwrite');
+  let reader: SqliteConnection | undefined;
+  try {
+    writer.setBusyTimeout(busyTimeoutMs);
+    await writer.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
+    const queue = new WriteQueue(writer, {
+      busyWaitMs: busyTimeoutMs,
+      maxOpsPerTransaction: options.maxOpsPerTransaction ?? DEFAULTS.maxOpsPerTransaction,
+    });
+    await applyMigrations(queue, migrations);
+    reader = await SqliteConnection.open(path, 'readwrite');
+    reader.setBusyTimeout(busyTimeoutMs);
+    await reader.exec('PRAGMA foreign_keys = ON; PRAGMA query_only = ON');
+    const store = new RunStore({
+      path,
+      schemaVersion: await readSchemaVersion(reader),
+      writer,
+      reader,
+      queue,
+      bus: new EventBus(),
+      now: options.now ?? Date.now,
+      staleAfterMs: options.staleAfterMs ?? DEFAULTS.staleAfterMs,
+    });
+    await store.sweepStale();
+    return store;
+  } catch (err) {
+    await reader?.close().catch(() => undefined);
+    await writer.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Read-only checks of an existing file; throws without having written a byte. */
+async function inspectExisting(path: string, migrations: readonly Migration[], busyTimeoutMs: number): Promise<void> {
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new StoreCorruptError(path, 'not a regular file');
+    size = info.size;
+  } catch (err) {
+    if (err instanceof RunsError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (size === 0) return;
+
+  let conn: SqliteConnection | undefined;
+  try {
+    // Without a -wal file nobody has the store open in WAL mode and the main file is
+    // the whole database: read it immutably so a rejected file gets no -wal/-shm beside it.
+    conn = await SqliteConnection.open(path, existsSync(`${path}-wal`) ? 'readonly' : 'readonly-immutable');
+    conn.setBusyTimeout(busyTimeoutMs);
+    const appId = (await conn.get<{ application_id: number }>('PRAGMA application_id'))?.application_id ?? 0;
+    const version = await readSchemaVersion(conn);
+    const tables = (await conn.get<{ n: number }>('SELECT COUNT(*) AS n FROM sqlite_master'))?.n ?? 0;
+    if (appId !== 0 && appId !== STORE_APPLICATION_ID) {
+      throw new StoreCorruptError(path, `SQLite database of another application (application_id ${appId})`);
+    }
+    if (appId === 0 && tables > 0) {
+      throw new StoreCorruptError(path, 'SQLite database without the OQAT application id');
+    }
+    if (version > migrations.length) throw new StoreSchemaTooNewError(path, version, migrations.length);
+  } catch (err) {
+    if (err instanceof RunsError) throw err;
+    throw new StoreCorruptError(path, firstLine(err));
+  } finally {
+    await conn?.close().catch(() => undefined);
+  }
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0];
+}

@@ -1,0 +1,72 @@
+import { createRng } from '@oqat/data';
+import { describe, expect, it } from 'vitest';
+import { subnetCosts } from '../space/layer-costs';
+import { lowerSubnet } from '../space/lower-subnet';
+import { FASHION_MNIST_SPACE } from '../space/fashion-mnist-space';
+import { subnetFeatureLength } from '../space/encode-subnet';
+import { assertSubnetSpec, type SubnetSpec } from '../space/subnet-spec';
+import { InvalidSearchConfigError } from './errors';
+import { Evolution } from './evolution';
+import { subnetEncoder } from './subnet-encoder';
+
+const space = FASHION_MNIST_SPACE;
+
+describe('subnetEncoder', () => {
+  const encoder = subnetEncoder(space, { bits: [4, 2, 3] });
+  const rng = createRng(3);
+
+  it('samples, mutates and crosses over valid specs at the trained bit widths only', () => {
+    const seen = new Set<number>();
+    let parent = encoder.sample(rng);
+    for (let i = 0; i < 200; i++) {
+      const other = encoder.sample(rng);
+      const child = encoder.mutate(encoder.crossover(parent, other, rng), rng, 0.3);
+      for (const spec of [other, child]) {
+        expect(() => assertSubnetSpec(space, spec)).not.toThrow();
+        seen.add(spec.bits);
+      }
+      parent = child;
+    }
+    expect([...seen].sort()).toEqual([2, 3, 4]);
+  });
+
+  it('keys like subnetKey and encodes one-hot choices plus an ordinal bit width', () => {
+    const spec = encoder.sample(rng);
+    expect(encoder.key(spec)).toMatch(/^r\d+-b\d-/);
+    expect(encoder.key(structuredClone(spec))).toBe(encoder.key(spec));
+    const f = encoder.feature(spec);
+    expect(f.length).toBe(subnetFeatureLength({ ...space, bits: [2, 3, 4] }) + 1);
+    expect(f[f.length - 1]).toBeCloseTo(Math.log2(spec.bits) / 5);
+    // one-hot part: per active block a kernel and an expand, plus resolution and bits
+    const active = spec.depths.reduce((s, d) => s + d, 0);
+    expect(f.subarray(0, f.length - 1).reduce((s, v) => s + v, 0)).toBe(2 * active + 2);
+  });
+
+  it('rejects bit widths the space does not have', () => {
+    expect(() => subnetEncoder(space, { bits: [8] })).toThrow(InvalidSearchConfigError);
+    expect(() => subnetEncoder(space, { bits: [8] })).toThrow(/bits must be distinct widths of space 'fashion-mnist-mbv3-small' \(2, 3, 4, 32\), got 8/);
+  });
+
+  it('drives the evolution over real specs with BitOPs as the objective and a model-bytes limit', async () => {
+    const costs = (s: SubnetSpec) => subnetCosts(lowerSubnet(space, s));
+    // A synthetic accuracy: more BitOPs help with diminishing returns, 2 bit hurts (stands in for a trained supernet).
+    const accuracy = async (s: SubnetSpec): Promise<number> => 0.9 - 0.1 * Math.exp(-costs(s).bitOps / 2e5) - (s.bits === 2 ? 0.03 : 0);
+    const maxBytes = 150_000; // about the 10 % smallest of uniformly sampled specs
+    const result = await new Evolution({
+      encoder,
+      accuracy,
+      efficiency: { bitOps: (s) => costs(s).bitOps },
+      metrics: { modelBytes: (s) => costs(s).modelBytes },
+      limits: { modelBytes: maxBytes },
+      hypervolume: { reference: { accuracy: 0.8, cost: 2e6 } },
+      rng: createRng(9),
+      population: 12,
+      generations: 3,
+    }).run();
+    expect(result.front.length).toBeGreaterThan(1);
+    for (const s of result.front) {
+      expect(s.metrics.modelBytes).toBeLessThanOrEqual(maxBytes);
+      expect([2, 3, 4]).toContain(s.candidate.bits);
+    }
+  });
+});

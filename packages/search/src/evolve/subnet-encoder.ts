@@ -1,0 +1,47 @@
+import type { Rng } from '@oqat/data';
+import { encodeSubnet, subnetFeatureLength } from '../space/encode-subnet';
+import { crossoverSubnets, mutateSubnet } from '../space/evolve-subnet';
+import { sampleSubnet } from '../space/sample-subnet';
+import type { SearchSpace } from '../space/search-space';
+import { subnetKey, type SubnetSpec } from '../space/subnet-spec';
+import { InvalidSearchConfigError } from './errors';
+import type { CandidateEncoder } from './types';
+
+export interface SubnetEncoderOptions {
+  /**
+   * Bit widths the search may pick: the widths the supernet was actually
+   * trained at (say 4, 3, 2 after bit inheritance), a subset of space.bits.
+   * Default: every width of the space.
+   */
+  bits?: readonly number[];
+}
+
+/**
+ * Adapts the search space's SubnetSpec helpers (sample, mutate, crossover,
+ * key, OFA-style one-hot features) to the evolution's CandidateEncoder.
+ * Restricting bits narrows the space itself, so sampling, mutation and the
+ * one-hot of the features all agree on which widths exist.
+ */
+export function subnetEncoder(space: SearchSpace, options: SubnetEncoderOptions = {}): CandidateEncoder<SubnetSpec> {
+  const bits = options.bits ? [...options.bits].sort((a, b) => a - b) : space.bits;
+  if (bits.length === 0 || bits.some((b) => !space.bits.includes(b)) || new Set(bits).size !== bits.length) {
+    throw new InvalidSearchConfigError('bits', `must be distinct widths of space '${space.name}' (${space.bits.join(', ')}), got ${bits.join(', ') || 'none'}`);
+  }
+  const narrowed: SearchSpace = { ...space, bits };
+  const length = subnetFeatureLength(narrowed) + 1;
+  return {
+    sample: (rng: Rng) => sampleSubnet(narrowed, rng),
+    mutate: (spec, rng, prob) => mutateSubnet(narrowed, spec, rng, { prob }),
+    crossover: (a, b, rng) => crossoverSubnets(a, b, rng),
+    key: subnetKey,
+    feature: (spec) => {
+      const out = new Float32Array(length);
+      out.set(encodeSubnet(narrowed, spec));
+      // The bit width once more as an ordinal (log2(bits)/5: 2 bit → 0.2, 32 bit → 1): the
+      // one-hot says which width, this says that 3 lies between 2 and 4, so what the predictor
+      // learns about 2- and 4-bit subnets carries over to 3-bit ones.
+      out[length - 1] = Math.log2(spec.bits) / 5;
+      return out;
+    },
+  };
+}

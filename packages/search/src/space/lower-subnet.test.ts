@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { FASHION_MNIST_SPACE as space } from './fashion-mnist-space';
+import { subnetCosts } from './layer-costs';
+import { lowerSubnet } from './lower-subnet';
+import { OFA_MBV3_SPACE } from './ofa-mbv3-space';
+import { largestSubnet, smallestSubnet } from './sample-subnet';
+
+describe('lowerSubnet', () => {
+  it('writes the smallest fashion subnet layer by layer', () => {
+    const layers = lowerSubnet(space, smallestSubnet(space, 2));
+    const ops = layers.map((l) => l.op).join(' ');
+    // stem, first block (dw, pw, add), 4 single-block stages (stage 1 and 3 with SE), head
+    expect(ops).toBe(
+      'conv dwconv conv add ' +
+        'conv dwconv conv ' +
+        'conv dwconv avgpool fc fc mul conv ' +
+        'conv dwconv conv ' +
+        'conv dwconv avgpool fc fc mul conv ' +
+        'conv avgpool fc fc',
+    );
+    expect(layers[0]).toMatchObject({ op: 'conv', inH: 24, inC: 1, outC: 16, kernel: 3, wBits: 8, aBits: 8 });
+    // stage 0 expand: 16 * 2 = 32 channels, then a stride-2 depthwise conv 24 -> 12
+    expect(layers[4]).toMatchObject({ op: 'conv', inC: 16, outC: 32, wBits: 2, act: 'relu' });
+    expect(layers[5]).toMatchObject({ op: 'dwconv', inH: 24, outH: 12, groups: 32, stride: 2 });
+    // SE of stage 1: 24 * 2 = 48 mid channels, hidden 48/4 = 12 -> 16 (multiple of 8), at fixed 8 bits
+    expect(layers[10]).toMatchObject({ op: 'fc', inC: 48, outC: 16, wBits: 8 });
+    expect(layers.at(-1)).toMatchObject({ op: 'fc', inC: 512, outC: 10, wBits: 8 });
+    expect(lowerSubnet(space, smallestSubnet(space, 2), { fixedBits: 32 })[0]!.wBits).toBe(32);
+  });
+
+  it('counts MACs, params, bytes and BitOPs', () => {
+    const big = subnetCosts(lowerSubnet(space, largestSubnet(space, 4)));
+    const small = subnetCosts(lowerSubnet(space, smallestSubnet(space, 4)));
+    expect(big.macs).toBeGreaterThan(3 * small.macs);
+    expect(big.params).toBeGreaterThan(small.params);
+    const f = subnetCosts(lowerSubnet(space, largestSubnet(space, 32)));
+    expect(f.macs).toBe(big.macs);
+    expect(f.bitOps).toBe(f.macs);
+    expect(big.bitOps).toBeLessThan(big.macs);
+    expect(f.modelBytes).toBeGreaterThan(4 * big.modelBytes);
+  });
+
+  it('matches OFA MobileNetV3 figures for the largest ImageNet subnet', () => {
+    // OFA's w1.0 supernet holds about 7.7M parameters (BN folded); MACs of the d4/e6/k7 net at 224
+    // are several times MobileNetV3-Large's 219M.
+    const c = subnetCosts(lowerSubnet(OFA_MBV3_SPACE, largestSubnet(OFA_MBV3_SPACE, 32)));
+    expect(c.params / 1e6).toBeGreaterThan(7.0);
+    expect(c.params / 1e6).toBeLessThan(8.5);
+    expect(c.macs / 1e6).toBeGreaterThan(400);
+    expect(c.macs / 1e6).toBeLessThan(650);
+  });
+});

@@ -1,0 +1,88 @@
+import type { Activation, LayerDesc } from '@oqat/latency';
+import { blockMiddleChannels, sameOutSize } from './block-channels';
+import { seHiddenChannels, type SearchSpace } from './search-space';
+import type { SubnetSpec } from './subnet-spec';
+
+export interface LowerOptions {
+  /**
+   * Bits of the layers OQAT keeps at higher precision: the stem, the
+   * squeeze-excite convs and the classifier. 8 is deployable; 32 keeps them
+   * float as the OQAT paper does. Ignored for a float (32-bit) subnet.
+   */
+  fixedBits?: 8 | 32;
+}
+
+interface Cursor {
+  h: number;
+  c: number;
+}
+
+/**
+ * Lowers a subnet to the layer IR read by the latency models and the cost
+ * counters: one LayerDesc per conv/fc (BN folded into it, activation attached),
+ * squeeze-excite written out as pool + two fc + mul so its cost is explicit,
+ * residual adds, global pooling, classifier. aBits is the precision of the
+ * layer's input activations.
+ */
+export function lowerSubnet(space: SearchSpace, spec: SubnetSpec, options: LowerOptions = {}): LayerDesc[] {
+  const b = spec.bits;
+  const fixed = b === 32 ? 32 : (options.fixedBits ?? 8);
+  const out: LayerDesc[] = [];
+  const at: Cursor = { h: spec.resolution, c: space.inputC };
+
+  const conv = (op: 'conv' | 'dwconv', outC: number, kernel: number, stride: number, act: Activation, bits: number): void => {
+    const outH = sameOutSize(at.h, stride);
+    out.push({
+      op, inH: at.h, inW: at.h, inC: at.c, outC, kernel, stride,
+      groups: op === 'dwconv' ? at.c : 1, outH, outW: outH, act, wBits: bits, aBits: bits,
+    });
+    at.h = outH;
+    at.c = outC;
+  };
+  const elementwise = (op: 'add' | 'mul'): void => {
+    out.push({ op, inH: at.h, inW: at.h, inC: at.c, outC: at.c, kernel: 1, stride: 1, groups: 1, outH: at.h, outW: at.h, act: 'none', wBits: 32, aBits: 32 });
+  };
+  const globalPool = (): void => {
+    out.push({ op: 'avgpool', inH: at.h, inW: at.h, inC: at.c, outC: at.c, kernel: at.h, stride: at.h, groups: 1, outH: 1, outW: 1, act: 'none', wBits: 32, aBits: 32 });
+  };
+  const fc = (inC: number, outC: number, act: Activation, bits: number): void => {
+    out.push({ op: 'fc', inH: 1, inW: 1, inC, outC, kernel: 1, stride: 1, groups: 1, outH: 1, outW: 1, act, wBits: bits, aBits: bits });
+  };
+  const squeezeExcite = (): void => {
+    const c = at.c;
+    globalPool();
+    fc(c, seHiddenChannels(c), 'relu', fixed);
+    fc(seHiddenChannels(c), c, 'hsigmoid', fixed);
+    elementwise('mul');
+  };
+  const block = (outC: number, kernel: number, expand: number | undefined, stride: number, se: boolean, act: Activation): void => {
+    const inC = at.c;
+    const inH = at.h;
+    if (expand !== undefined) conv('conv', blockMiddleChannels(inC, expand), 1, 1, act, b);
+    conv('dwconv', at.c, kernel, stride, act, b);
+    if (se) squeezeExcite();
+    conv('conv', outC, 1, 1, 'none', b);
+    if (stride === 1 && inC === outC && inH === at.h) elementwise('add');
+  };
+
+  conv('conv', space.stem.outC, space.stem.kernel, space.stem.stride, space.stem.act, fixed);
+  if (space.firstBlock) {
+    const f = space.firstBlock;
+    block(f.outC, f.kernel, undefined, 1, f.se, f.act);
+  }
+  space.stages.forEach((stage, i) => {
+    for (let j = 0; j < spec.depths[i]!; j++) {
+      block(stage.outC, spec.kernels[i]![j]!, spec.expands[i]![j]!, j === 0 ? stage.stride : 1, stage.se, stage.act);
+    }
+  });
+  conv('conv', space.head.finalExpandC, 1, 1, space.head.act, b);
+  globalPool();
+  at.h = 1;
+  let features = space.head.finalExpandC;
+  if (space.head.featureC > 0) {
+    fc(features, space.head.featureC, space.head.act, b);
+    features = space.head.featureC;
+  }
+  fc(features, space.numClasses, 'none', fixed);
+  return out;
+}

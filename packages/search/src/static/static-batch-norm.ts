@@ -1,0 +1,53 @@
+import { tf, type Tensor } from '@oqat/engine';
+import { BN_EPSILON } from '../supernet/ops/dynamic-batch-norm';
+import { takeWeight, type StaticLayer, type WeightMap } from './static-layer';
+
+export interface StaticBatchNormConfig {
+  type: 'batch-norm';
+  channels: number;
+}
+
+/** Inference batch norm with the statistics re-estimated for this subnet. */
+export class StaticBatchNorm implements StaticLayer<StaticBatchNormConfig> {
+  readonly gamma: Tensor;
+  readonly beta: Tensor;
+  readonly mean: Tensor;
+  readonly variance: Tensor;
+
+  constructor(
+    readonly name: string,
+    readonly config: StaticBatchNormConfig,
+    weights?: WeightMap,
+  ) {
+    const c = config.channels;
+    this.gamma = takeWeight(weights, `${name}.gamma`, () => tf.ones([c]));
+    this.beta = takeWeight(weights, `${name}.beta`, () => tf.zeros([c]));
+    this.mean = takeWeight(weights, `${name}.runningMean`, () => tf.zeros([c]));
+    this.variance = takeWeight(weights, `${name}.runningVar`, () => tf.ones([c]));
+  }
+
+  /** Same arithmetic as DynamicBatchNorm's eval mode, so outputs match exactly. */
+  forward(x: Tensor): Tensor {
+    const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.variance, BN_EPSILON)));
+    const shift = tf.sub(this.beta, tf.mul(this.mean, scale));
+    return tf.add(tf.mul(x, scale), shift);
+  }
+
+  toConfig(): StaticBatchNormConfig {
+    return { ...this.config };
+  }
+
+  weights(): WeightMap {
+    const n = this.name;
+    return new Map([
+      [`${n}.gamma`, this.gamma],
+      [`${n}.beta`, this.beta],
+      [`${n}.runningMean`, this.mean],
+      [`${n}.runningVar`, this.variance],
+    ]);
+  }
+
+  dispose(): void {
+    for (const t of [this.gamma, this.beta, this.mean, this.variance]) t.dispose();
+  }
+}

@@ -1,0 +1,43 @@
+import type { Tensor } from '@oqat/engine';
+import type { StaticQuantConfig } from '../static/static-layer';
+import type { NamedParam } from './named-param';
+
+/**
+ * The fake quantization of one conv or linear layer: its weights (signed)
+ * and its input activations. Implementations hold ONE step size for weights
+ * and one for activations, whatever slice of the layer a subnet uses, so
+ * every subnet trains and reads the same two scalars.
+ */
+export interface LayerQuant {
+  /** Fake-quantizes the active weight slice; identity while the layer runs in float. */
+  weight(w: Tensor): Tensor;
+  /** Fake-quantizes the layer's input; identity while the layer runs in float. */
+  input(x: Tensor): Tensor;
+  /** The step-size variables, for the optimizer and checkpoints. */
+  params(): NamedParam[];
+  /** The current steps as plain numbers (for a static network); absent parts run in float. */
+  frozen(): { weight?: StaticQuantConfig; input?: StaticQuantConfig };
+  /**
+   * Bit inheritance: starts the `toBits` steps of an elastic layer from its
+   * `fromBits` steps (doubled per bit removed). Fixed-precision layers keep theirs.
+   */
+  inherit(fromBits: number, toBits: number): void;
+  /** Sets a step from a checkpoint ('wq' weights, 'aq' inputs), creating it if needed. */
+  restoreStep(part: 'wq' | 'aq', bits: number, value: Float32Array): void;
+  dispose(): void;
+}
+
+/**
+ * Where a layer sits in OQAT's precision plan: 'elastic' layers run at the
+ * supernet's current bit width (2/3/4, or float); 'fixed' ones (stem,
+ * squeeze-excite, classifier) at the network's fixed precision (8 bit or
+ * float). signedInput: the layer's input can be negative (a block's output is
+ * linear), so its activation quantizer must be signed.
+ */
+export interface QuantRole {
+  precision: 'elastic' | 'fixed';
+  signedInput: boolean;
+}
+
+/** Builds a layer's quantization; the network owns the bit-width state behind it. */
+export type QuantFactory = (layerName: string, role: QuantRole) => LayerQuant | undefined;

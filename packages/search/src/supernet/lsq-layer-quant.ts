@@ -1,0 +1,79 @@
+import type { Tensor } from '@oqat/engine';
+import { inherit, Quantizer } from '@oqat/quant';
+import type { StaticQuantConfig } from '../static/static-layer';
+import type { LayerQuant, QuantFactory, QuantRole } from './layer-quant';
+import type { NamedParam } from './named-param';
+import { roleBits, type Precision } from './precision';
+
+/**
+ * LSQ quantization of one supernet layer with @oqat/quant's Quantizer: one
+ * scalar step for the weights and one for the input activations, per bit
+ * width, shared by every subnet (a subnet's weight slice is quantized with
+ * the layer's scalar; LSQ's gradient scale uses the slice's element count).
+ * The bit width follows the supernet's shared Precision.
+ */
+export class LsqLayerQuant implements LayerQuant {
+  readonly weightQuantizer: Quantizer;
+  readonly inputQuantizer: Quantizer;
+
+  constructor(
+    readonly name: string,
+    readonly role: QuantRole,
+    private readonly precision: Precision,
+  ) {
+    this.weightQuantizer = new Quantizer({ bits: 32, signed: true, role: 'weight' });
+    this.inputQuantizer = new Quantizer({ bits: 32, signed: role.signedInput, role: 'activation' });
+  }
+
+  private sync(): number {
+    const bits = roleBits(this.precision, this.role.precision);
+    if (this.weightQuantizer.bits !== bits) {
+      this.weightQuantizer.setBits(bits);
+      this.inputQuantizer.setBits(bits);
+    }
+    return bits;
+  }
+
+  weight(w: Tensor): Tensor {
+    this.sync();
+    return this.weightQuantizer.quantize(w);
+  }
+
+  input(x: Tensor): Tensor {
+    this.sync();
+    return this.inputQuantizer.quantize(x);
+  }
+
+  params(): NamedParam[] {
+    const named = (q: Quantizer, part: string): NamedParam[] =>
+      q.initialisedBits().map((bits) => ({ name: `${this.name}.${part}.step${bits}`, variable: q.step(bits)!, decay: false }));
+    return [...named(this.weightQuantizer, 'wq'), ...named(this.inputQuantizer, 'aq')];
+  }
+
+  frozen(): { weight?: StaticQuantConfig; input?: StaticQuantConfig } {
+    const bits = this.sync();
+    if (bits === 32) return {};
+    const freeze = (q: Quantizer): StaticQuantConfig => ({ bits, signed: q.signed, step: q.stepValues(bits)[0]! });
+    return { weight: freeze(this.weightQuantizer), input: freeze(this.inputQuantizer) };
+  }
+
+  inherit(fromBits: number, toBits: number): void {
+    if (this.role.precision !== 'elastic') return;
+    inherit(this.weightQuantizer, fromBits, toBits);
+    inherit(this.inputQuantizer, fromBits, toBits);
+  }
+
+  restoreStep(part: 'wq' | 'aq', bits: number, value: Float32Array): void {
+    (part === 'wq' ? this.weightQuantizer : this.inputQuantizer).setStep(bits, value);
+  }
+
+  dispose(): void {
+    this.weightQuantizer.dispose();
+    this.inputQuantizer.dispose();
+  }
+}
+
+/** The QuantFactory a quantized supernet is built with. */
+export function lsqQuantFactory(precision: Precision): QuantFactory {
+  return (name, role) => new LsqLayerQuant(name, role, precision);
+}

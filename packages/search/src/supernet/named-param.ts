@@ -1,0 +1,28 @@
+import type { Variable } from '@oqat/engine';
+
+/**
+ * A trainable tensor with its stable name (used by checkpoints and the
+ * optimizer state) and whether weight decay applies: OFA exempts batch-norm
+ * parameters and biases; LSQ step sizes are exempt too (decay would shrink the
+ * quantization range towards zero).
+ */
+export interface NamedParam {
+  name: string;
+  variable: Variable;
+  decay: boolean;
+}
+
+/** A non-trainable tensor a checkpoint must still carry (BN running statistics). */
+export interface NamedBuffer {
+  name: string;
+  variable: Variable;
+}
+
+/** What every supernet module exposes so networks can collect and name its state. */
+export interface ParamOwner {
+  /** full dotted path in the network, e.g. 'stages.1.blocks.0.dw.bn' */
+  readonly name: string;
+  params(): NamedParam[];
+  buffers(): NamedBuffer[];
+  dispose(): void;
+}

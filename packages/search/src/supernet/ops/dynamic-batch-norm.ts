@@ -1,0 +1,105 @@
+import { tf, type Tensor, type Variable } from '@oqat/engine';
+import type { ForwardContext } from '../forward-context';
+import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
+import { sliceLeading } from './slice-leading';
+
+export const BN_EPSILON = 1e-5;
+
+export interface DynamicBatchNormConfig {
+  type: 'dynamic-batch-norm';
+  maxChannels: number;
+}
+
+/**
+ * Batch norm over the first C of `maxChannels` channels (OFA's
+ * DynamicBatchNorm2d): scale and shift are sliced like the conv before it;
+ * running statistics are written per subnet by re-estimation.
+ */
+export class DynamicBatchNorm implements ParamOwner {
+  readonly gamma: Variable;
+  readonly beta: Variable;
+  readonly runningMean: Variable;
+  readonly runningVar: Variable;
+
+  constructor(
+    /** unique within the network; also keys the calibration statistics */
+    readonly name: string,
+    readonly maxChannels: number,
+  ) {
+    this.gamma = tf.variable(tf.ones([maxChannels]), true);
+    this.beta = tf.variable(tf.zeros([maxChannels]), true);
+    this.runningMean = tf.variable(tf.zeros([maxChannels]), false);
+    this.runningVar = tf.variable(tf.ones([maxChannels]), false);
+  }
+
+  forward(x: Tensor, ctx: ForwardContext): Tensor {
+    const c = x.shape[x.rank - 1]!;
+    const gamma = sliceLeading(this.gamma, [c]);
+    const beta = sliceLeading(this.beta, [c]);
+    if (ctx.mode === 'eval') {
+      const scale = tf.mul(gamma, tf.rsqrt(tf.add(sliceLeading(this.runningVar, [c]), BN_EPSILON)));
+      const shift = tf.sub(beta, tf.mul(sliceLeading(this.runningMean, [c]), scale));
+      return tf.add(tf.mul(x, scale), shift);
+    }
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    const mean = tf.mean(x, axes);
+    const centred = tf.sub(x, mean);
+    // Biased variance, as PyTorch normalises with in training.
+    const variance = tf.mean(tf.square(centred), axes);
+    if (ctx.mode === 'calibrate') this.record(ctx, mean, variance);
+    return tf.add(tf.mul(centred, tf.mul(gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)))), beta);
+  }
+
+  private record(ctx: ForwardContext, mean: Tensor, variance: Tensor): void {
+    const sums = ctx.calibration;
+    if (!sums) return;
+    const prev = sums.get(this.name);
+    if (!prev) {
+      sums.set(this.name, { mean: tf.keep(tf.clone(mean)), variance: tf.keep(tf.clone(variance)), batches: 1 });
+      return;
+    }
+    const next = { mean: tf.keep(tf.add(prev.mean, mean)), variance: tf.keep(tf.add(prev.variance, variance)), batches: prev.batches + 1 };
+    prev.mean.dispose();
+    prev.variance.dispose();
+    sums.set(this.name, next);
+  }
+
+  /** Writes averaged calibration statistics into the first C channels (OFA's set_running_statistics). */
+  applyCalibration(sum: { mean: Tensor; variance: Tensor; batches: number }): void {
+    tf.tidy(() => {
+      const c = sum.mean.shape[0]!;
+      const write = (target: Variable, value: Tensor): void => {
+        const avg = tf.div(value, sum.batches);
+        target.assign(c === this.maxChannels ? avg : tf.concat([avg, tf.slice(target, [c], [this.maxChannels - c])]));
+      };
+      write(this.runningMean, sum.mean);
+      write(this.runningVar, sum.variance);
+    });
+  }
+
+  params(): NamedParam[] {
+    return [
+      { name: `${this.name}.gamma`, variable: this.gamma, decay: false },
+      { name: `${this.name}.beta`, variable: this.beta, decay: false },
+    ];
+  }
+
+  buffers(): NamedBuffer[] {
+    return [
+      { name: `${this.name}.runningMean`, variable: this.runningMean },
+      { name: `${this.name}.runningVar`, variable: this.runningVar },
+    ];
+  }
+
+  toConfig(): DynamicBatchNormConfig {
+    return { type: 'dynamic-batch-norm', maxChannels: this.maxChannels };
+  }
+
+  static fromConfig(name: string, config: DynamicBatchNormConfig): DynamicBatchNorm {
+    return new DynamicBatchNorm(name, config.maxChannels);
+  }
+
+  dispose(): void {
+    for (const v of [this.gamma, this.beta, this.runningMean, this.runningVar]) v.dispose();
+  }
+}

@@ -1,0 +1,73 @@
+import { tf, type Tensor, type Variable } from '@oqat/engine';
+import { uniformFanIn } from '../../init-weights';
+import type { LayerQuant } from '../layer-quant';
+import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
+import { sliceLeading } from './slice-leading';
+
+export interface DynamicLinearConfig {
+  type: 'dynamic-linear';
+  maxIn: number;
+  maxOut: number;
+}
+
+/**
+ * A fully connected layer with bias whose input and output features are
+ * elastic (first k). Used for the classifier, the feature-mix layer and the
+ * two squeeze-excite projections (1x1 convs on a pooled map are the same).
+ */
+export class DynamicLinear implements ParamOwner {
+  readonly weight: Variable;
+  readonly bias: Variable;
+
+  constructor(
+    readonly name: string,
+    readonly config: DynamicLinearConfig,
+    seed: number,
+    readonly quant?: LayerQuant,
+  ) {
+    this.weight = tf.variable(uniformFanIn([config.maxIn, config.maxOut], config.maxIn, seed, `${name}.weight`), true);
+    this.bias = tf.variable(tf.zeros([config.maxOut]), true);
+  }
+
+  activeWeight(inF: number, outF: number): Tensor {
+    return sliceLeading(this.weight, [inF, outF]);
+  }
+
+  activeBias(outF: number): Tensor {
+    return sliceLeading(this.bias, [outF]);
+  }
+
+  /** x: [N, inF] with inF <= maxIn. */
+  forward(x: Tensor, outF: number): Tensor {
+    const inF = x.shape[1]!;
+    let w = this.activeWeight(inF, outF);
+    let input = x;
+    if (this.quant) {
+      w = this.quant.weight(w);
+      input = this.quant.input(x);
+    }
+    return tf.add(tf.matMul(input as tf.Tensor2D, w as tf.Tensor2D), this.activeBias(outF));
+  }
+
+  params(): NamedParam[] {
+    return [
+      { name: `${this.name}.weight`, variable: this.weight, decay: true },
+      { name: `${this.name}.bias`, variable: this.bias, decay: false },
+      ...(this.quant?.params() ?? []),
+    ];
+  }
+
+  buffers(): NamedBuffer[] {
+    return [];
+  }
+
+  toConfig(): DynamicLinearConfig {
+    return { ...this.config };
+  }
+
+  dispose(): void {
+    this.weight.dispose();
+    this.bias.dispose();
+    this.quant?.dispose();
+  }
+}

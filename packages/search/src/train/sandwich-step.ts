@@ -1,0 +1,75 @@
+import { createRng, derive } from '@oqat/data';
+import { tf, type Tensor } from '@oqat/engine';
+import { largestSubnet, sampleSubnet, smallestSubnet } from '../space/sample-subnet';
+import type { SubnetSpec } from '../space/subnet-spec';
+import type { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import { smoothedCrossEntropy, softCrossEntropy } from './losses';
+
+export interface SandwichOptions {
+  bits: number;
+  randomSubnets: number;
+  distill: boolean;
+  labelSmoothing: number;
+  /** run seed; the step's subnets come from derive(seed, 'sandwich', phase, step) */
+  seed: number;
+  phaseIndex: number;
+  phaseStep: number;
+}
+
+export interface SandwichResult {
+  /** summed gradients of all subnets by parameter name; the caller disposes them */
+  grads: Map<string, Tensor>;
+  /** loss of each subnet, largest first */
+  losses: number[];
+  sampled: SubnetSpec[];
+}
+
+/** The subnets of one step: largest, smallest, then random ones from the step's own seed. */
+export function sandwichSubnets(net: MobileNetV3Supernet, o: SandwichOptions): SubnetSpec[] {
+  const rng = createRng(derive(o.seed, 'sandwich', o.phaseIndex, o.phaseStep));
+  const random = Array.from({ length: o.randomSubnets }, () => sampleSubnet(net.space, rng, o.bits));
+  return [largestSubnet(net.space, o.bits), smallestSubnet(net.space, o.bits), ...random];
+}
+
+/**
+ * One sandwich-rule step (BigNAS/OFA): the largest subnet learns from the
+ * labels (label-smoothed); the smallest and the random ones learn from the
+ * largest's softened outputs (in-place distillation) or from the labels.
+ * Gradients are summed over subnets, as OFA accumulates them before one
+ * optimizer step.
+ */
+export function sandwichStep(net: MobileNetV3Supernet, images: Tensor, labels: Tensor, o: SandwichOptions): SandwichResult {
+  const specs = sandwichSubnets(net, o);
+  const grads = new Map<string, Tensor>();
+  const losses: number[] = [];
+  let teacher: Tensor | undefined;
+  try {
+    specs.forEach((spec, i) => {
+      net.setActive(spec);
+      const params = net.params();
+      const byId = new Map(params.map((p) => [p.variable.name, p.name]));
+      const ctx = { mode: 'train' as const, dropoutSeed: derive(o.seed, 'dropout', o.phaseIndex, o.phaseStep, i) };
+      const { value, grads: g } = tf.variableGrads(() => {
+        const logits = net.forward(images, ctx);
+        if (i === 0 && o.distill) teacher = tf.keep(tf.softmax(logits));
+        return (i === 0 || !o.distill ? smoothedCrossEntropy(logits, labels, o.labelSmoothing) : softCrossEntropy(logits, teacher!)) as tf.Scalar;
+      }, params.map((p) => p.variable));
+      losses.push(value.dataSync()[0]!);
+      value.dispose();
+      for (const [id, grad] of Object.entries(g)) {
+        const name = byId.get(id)!;
+        const prev = grads.get(name);
+        if (prev) {
+          grads.set(name, tf.add(prev, grad));
+          prev.dispose();
+          grad.dispose();
+        } else {
+          grads.set(name, grad);
+        }
+      }
+    });
+  } finally {
+    teacher?.dispose();
+  }
+  return { grads, losses, sampled: specs.slice(2) };
+}

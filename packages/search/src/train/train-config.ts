@@ -1,0 +1,80 @@
+import type { SearchSpace } from '../space/search-space';
+
+/** One training phase: a bit width trained for some epochs with its own cosine schedule. */
+export interface PhaseConfig {
+  /** 32 = float warm-up; 2..8 quantized. A quantized phase after a wider one inherits its steps (doubled per bit). */
+  bits: number;
+  epochs: number;
+  /** peak learning rate of the phase */
+  lr: number;
+  /** linear warm-up length, in epochs (fractions allowed) */
+  warmupEpochs: number;
+}
+
+export interface TrainConfig {
+  seed: number;
+  /** a built-in space name ('fashion-mnist', 'ofa-mbv3') or a space object */
+  space: string | SearchSpace;
+  data: {
+    /** which Fashion-MNIST copy: auto (full if present, else the shipped subset), subset or full */
+    source: 'auto' | 'subset' | 'full';
+    /** use only the first n training images (quick runs); 0 = all */
+    trainLimit: number;
+    /** evaluate on the first n test images; 0 = all */
+    testLimit: number;
+    /** pad-and-crop and horizontal flip */
+    augment: boolean;
+    /** training images used to re-estimate BN statistics before evaluation (OQAT: 2,000) */
+    bnImages: number;
+  };
+  batchSize: number;
+  /** stop each epoch after this many steps (quick runs); 0 = full epochs */
+  stepsPerEpoch: number;
+  /** stem, squeeze-excite and classifier precision */
+  fixedBits: 8 | 32;
+  phases: PhaseConfig[];
+  optimizer: {
+    momentum: number;
+    nesterov: boolean;
+    /** L2 on conv/linear weights only (not BN, biases, kernel transforms, step sizes) */
+    weightDecay: number;
+    labelSmoothing: number;
+  };
+  sandwich: {
+    /** random subnets per step besides the largest and smallest (OFA/BigNAS: 2) */
+    randomSubnets: number;
+    /** smaller subnets learn from the largest's outputs (in-place distillation) */
+    distill: boolean;
+  };
+  checkpoint: {
+    /** directory for `supernet.ckpt`; empty = no checkpoints */
+    dir: string;
+    /** also write every n steps; 0 = only at phase ends */
+    everySteps: number;
+  };
+  eval: {
+    /** subnets evaluated at each phase end */
+    subnets: Array<'largest' | 'middle' | 'smallest'>;
+    batchSize: number;
+  };
+}
+
+/** Every default in one place; a config file overrides any part of it. */
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  seed: 0,
+  space: 'fashion-mnist',
+  data: { source: 'auto', trainLimit: 0, testLimit: 0, augment: true, bnImages: 2000 },
+  batchSize: 128,
+  stepsPerEpoch: 0,
+  fixedBits: 8,
+  phases: [
+    { bits: 32, epochs: 2, lr: 0.1, warmupEpochs: 0.5 },
+    { bits: 4, epochs: 8, lr: 0.05, warmupEpochs: 0.5 },
+    { bits: 3, epochs: 3, lr: 0.02, warmupEpochs: 0 },
+    { bits: 2, epochs: 3, lr: 0.02, warmupEpochs: 0 },
+  ],
+  optimizer: { momentum: 0.9, nesterov: true, weightDecay: 3e-5, labelSmoothing: 0.1 },
+  sandwich: { randomSubnets: 2, distill: true },
+  checkpoint: { dir: '', everySteps: 0 },
+  eval: { subnets: ['largest', 'middle', 'smallest'], batchSize: 500 },
+};

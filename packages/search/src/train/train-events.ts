@@ -1,0 +1,99 @@
+import type { EvalResult } from '../eval/evaluate-subnet';
+import type { SubnetSpec } from '../space/subnet-spec';
+
+/** Name of a phase in events and checkpoints: 'float' or '<b>bit'. */
+export type PhaseName = string;
+
+interface EventBase {
+  /** run seed (every event carries it, so a log line can be reproduced) */
+  seed: number;
+}
+
+export interface TrainStartedEvent extends EventBase {
+  kind: 'started';
+  backend: string;
+  threads: number;
+  totalSteps: number;
+  stepsPerEpoch: number;
+  trainImages: number;
+  testImages: number;
+  /** checkpoint this run resumed from, with the global step it starts at */
+  resumedFrom?: { path: string; step: number };
+}
+
+export interface PhaseStartedEvent extends EventBase {
+  kind: 'phase';
+  phase: PhaseName;
+  phaseIndex: number;
+  bits: number;
+  epochs: number;
+  /** how the phase's step sizes started */
+  init: 'float' | 'data' | 'inherited' | 'resumed';
+}
+
+export interface StepEvent extends EventBase {
+  kind: 'step';
+  phase: PhaseName;
+  epoch: number;
+  /** global step (all phases), 1-based after the step */
+  step: number;
+  phaseStep: number;
+  totalSteps: number;
+  /** the largest subnet's training loss */
+  loss: number;
+  /** mean loss of all subnets trained this step */
+  meanLoss: number;
+  lr: number;
+  /** training images per second (each trains every sandwich subnet) */
+  samplesPerSec: number;
+  /** the random subnets trained this step */
+  sampled: SubnetSpec[];
+}
+
+export interface EpochEvent extends EventBase {
+  kind: 'epoch';
+  phase: PhaseName;
+  epoch: number;
+  meanLoss: number;
+  seconds: number;
+}
+
+export interface EvalEvent extends EventBase {
+  kind: 'eval';
+  phase: PhaseName;
+  which: 'largest' | 'middle' | 'smallest';
+  result: EvalResult;
+  seconds: number;
+}
+
+export interface CheckpointEvent extends EventBase {
+  kind: 'checkpoint';
+  path: string;
+  step: number;
+}
+
+export interface PhaseEndEvent extends EventBase {
+  kind: 'phase-end';
+  phase: PhaseName;
+  /** wall time of the training steps of this phase (evaluation excluded), in this process */
+  trainSeconds: number;
+  samplesPerSec: number;
+}
+
+export interface FinishedEvent extends EventBase {
+  kind: 'finished';
+  seconds: number;
+  steps: number;
+  checkpoint?: string;
+}
+
+/** Progress of a training run, keyed on `kind`. */
+export type TrainEvent =
+  | TrainStartedEvent
+  | PhaseStartedEvent
+  | StepEvent
+  | EpochEvent
+  | EvalEvent
+  | CheckpointEvent
+  | PhaseEndEvent
+  | FinishedEvent;
