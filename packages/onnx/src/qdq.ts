@@ -128,9 +128,7 @@ export function quantizedWeight(
   if (channels === undefined) throw new QuantizationParamsError(`weight '${name}'`, `axis ${axis} is outside dims [${dims.join(', ')}]`);
   const inner = axis === undefined ? values.length : dims.slice(axis + 1).reduce((a, b) => a * b, 1);
   const channelOf = (i: number) => (axis === undefined ? 0 : Math.floor(i / inner) % channels);
-  const maxAbs = new Float64Array(channels);
-  for (let i = 0; i < values.length; i++) maxAbs[channelOf(i)] = Math.max(maxAbs[channelOf(i)]!, Math.abs(values[i]!));
-  const scales = Array.from(maxAbs, (m) => (m > 0 ? m / qp : 1));
+  const scales = weightScales(values, dims, options);
   const q = new Int8Array(values.length);
   for (let i = 0; i < values.length; i++) {
     q[i] = Math.min(qp, Math.max(qn, roundHalfEven(values[i]! / scales[channelOf(i)]!)));
@@ -141,4 +139,48 @@ export function quantizedWeight(
       ? { scale: scales[0]!, zeroPoint: 0, dataType: 'int8' }
       : { scale: scales, zeroPoint: new Array<number>(channels).fill(0), dataType: 'int8', axis };
   return dequantizeLinear(g, stored, params);
+}
+
+/**
+ * A float bias stored as int32 with scale = inputScale x weightScale (per
+ * output channel when the weight is per-channel), zero point 0, followed by
+ * DequantizeLinear: the bias form runtimes need to fuse DQ -> Conv -> Q into
+ * an integer conv. Returns the dequantized value's name.
+ */
+export function quantizedBias(
+  g: GraphBuilder,
+  name: string,
+  values: ArrayLike<number>,
+  inputScale: number,
+  weightScale: number | ArrayLike<number>,
+): string {
+  const perChannel = typeof weightScale !== 'number';
+  const scales = Array.from({ length: values.length }, (_, i) => inputScale * (perChannel ? (weightScale as ArrayLike<number>)[i]! : (weightScale as number)));
+  for (const s of scales) {
+    if (!(s > 0) || !Number.isFinite(s)) throw new QuantizationParamsError(`bias '${name}'`, `scale must be positive and finite, got ${s}`);
+  }
+  const q = Int32Array.from(values, (v, i) => Math.max(-2147483648, Math.min(2147483647, roundHalfEven(v / scales[i]!))));
+  const stored = g.initializer(g.uniqueName(`${name}_int32`), { dataType: 'int32', dims: [values.length], values: q });
+  const scale = g.constant(`${name}_scale`, { dataType: 'float32', dims: perChannel ? [values.length] : [], values: perChannel ? scales : [scales[0]!] });
+  const zeroPoint = g.constant(`${name}_zero_point`, {
+    dataType: 'int32',
+    dims: perChannel ? [values.length] : [],
+    values: perChannel ? new Int32Array(values.length) : [0],
+  });
+  return g.node('DequantizeLinear', [stored, scale, zeroPoint], perChannel ? { axis: 0 } : {});
+}
+
+/** Weight scales `quantizedWeight` uses (max|w| / Qp per channel or per tensor), for `quantizedBias`. */
+export function weightScales(values: ArrayLike<number>, dims: readonly number[], options: QuantizedWeightOptions = {}): number[] {
+  const bits = options.bits ?? 8;
+  const qp = 2 ** (bits - 1) - 1;
+  const axis = options.axis;
+  const channels = axis === undefined ? 1 : dims[axis]!;
+  const inner = axis === undefined ? values.length : dims.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const maxAbs = new Float64Array(channels);
+  for (let i = 0; i < values.length; i++) {
+    const c = axis === undefined ? 0 : Math.floor(i / inner) % channels;
+    maxAbs[c] = Math.max(maxAbs[c]!, Math.abs(values[i]!));
+  }
+  return Array.from(maxAbs, (m) => (m > 0 ? m / qp : 1));
 }

@@ -6,3 +6,8 @@ export { RUN_TRANSITIONS } from './store/runs-table.ts';
 export type * from './events/run-event.ts';
 export { isTerminalEvent } from './events/run-event.ts';
 export { watchRunEvents, type RunEventSource, type WatchOptions } from './events/watch-run-events.ts';
+export type { JobContext, JobFunction } from './runner/job-context.ts';
+export type { RunHandle, RunProgress, RunSpec } from './runner/run-handle.ts';
+export type { RunnerOptions } from './runner/runner-options.ts';
+export { startRun, resumeRun, type ResumeOptions } from './runner/start-run.ts';
+export { runAndForget } from './runner/run-and-forget.ts';

@@ -14,8 +14,9 @@ export const ALLOWED_INTERNAL: Record<string, readonly string[]> = {
   onnx: [],
   search: ['engine', 'data', 'quant', 'latency', 'onnx'],
   runs: [],
-  cli: ['engine', 'data', 'quant', 'latency', 'onnx', 'search', 'runs'],
-  desktop: ['runs', 'search', 'latency', 'data', 'engine', 'onnx', 'quant'],
+  jobs: ['engine', 'data', 'quant', 'latency', 'onnx', 'search', 'runs'],
+  cli: ['engine', 'data', 'quant', 'latency', 'onnx', 'search', 'runs', 'jobs', 'desktop'],
+  desktop: ['jobs', 'runs'],
 };
 
 /** External packages only one project may import. */

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { tf } from '../tf';
+import { webAssembly } from '../kernels/simd/web-assembly';
 import { pthreadWorkerClass } from './pthread-worker-class';
 import { writePthreadWorkerFile } from './pthread-worker-file';
 import { withReportedCores } from './reported-cores';
@@ -126,9 +127,7 @@ export function registerThreadedWasmBackend(threads: number, options: { workerFi
     };
     workerFile = options.workerFile ?? writePthreadWorkerFile(wasmWorkerContents);
     // Threads need shared wasm memory (SharedArrayBuffer).
-    const wasm = (globalThis as { WebAssembly?: { Memory: new (d: object) => unknown } }).WebAssembly;
-    if (!wasm) throw new Error('WebAssembly is not available');
-    new wasm.Memory({ initial: 1, maximum: 1, shared: true });
+    new webAssembly.Memory({ initial: 1, maximum: 1, shared: true });
   } catch (err) {
     status = { requested: 0, fallbackReason: `threaded wasm unavailable: ${firstLine(err)}` };
     return 1;

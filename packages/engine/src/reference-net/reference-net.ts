@@ -91,7 +91,7 @@ export function createReferenceNet(seed = 1): ReferenceNet {
     variables: [...all.flatMap(trainableVariables), denseW, denseB],
     trainLogits: (x) => {
       const features = globalAveragePool(runNet(layers, convBnTrain, x));
-      return tf.add(tf.matMul(features, denseW), denseB);
+      return tf.add(tf.matMul(features, denseW), denseB) as Tensor2D;
     },
     foldForInference: () => {
       const folded: NetLayers<FoldedConv> = {
@@ -109,7 +109,7 @@ export function createReferenceNet(seed = 1): ReferenceNet {
         logits: (x) =>
           tf.tidy(() => {
             const features = globalAveragePool(runNet(folded, foldedConv, x));
-            return tf.fused.matMul({ a: features, b: denseW as unknown as Tensor2D, bias: denseB });
+            return tf.fused.matMul({ a: features, b: denseW as unknown as Tensor2D, bias: denseB }) as Tensor2D;
           }),
         dispose: () => units.forEach((u) => tf.dispose([u.filter, u.bias])),
       };

@@ -14,7 +14,9 @@ import { outputHeight, outputWidth } from '../ir/output-shape';
  * the hot prediction path. `parseLayerKey` inverts the string.
  */
 export class LayerKeyBuilder {
-  constructor(readonly device: string) {}
+  constructor(readonly device: string) {
+    this.bits = Int32Array.from({ length: 33 }, (_, b) => effectiveBits(device, b));
+  }
 
   key(layer: LayerDesc): string {
     const w = effectiveBits(this.device, layer.wBits);
@@ -25,34 +27,78 @@ export class LayerKeyBuilder {
     );
   }
 
-  /** Hash of exactly the fields of `key` (two independent 32-bit FNV-style lanes). */
+  /** Second hash lane of the last `hash` call (independent of the first). */
+  lane2 = 0;
+  private readonly bits: Int32Array;
+
+  /**
+   * Hash of exactly the fields of `key`: returns the first 31-bit lane and
+   * leaves an independent second lane in `lane2`, so a table can check both
+   * (62 bits) without allocating.
+   */
   hash(layer: LayerDesc): number {
-    let h1 = 0x811c9dc5 ^ OP_INDEX[layer.op];
-    let h2 = 0x01000193 ^ ACT_INDEX[layer.act ?? 'none'];
-    const mix = (v: number) => {
-      h1 = Math.imul(h1 ^ v, 0x85ebca6b);
-      h1 ^= h1 >>> 13;
-      h2 = Math.imul(h2 ^ v, 0xc2b2ae35);
-      h2 ^= h2 >>> 16;
-    };
-    mix(layer.inH);
-    mix(layer.inW);
-    mix(layer.inC);
-    mix(layer.outC);
-    mix(layer.outH ?? outputHeight(layer));
-    mix(layer.outW ?? outputWidth(layer));
-    mix(layer.kernel);
-    mix(layer.stride);
-    mix(layer.groups);
-    mix(effectiveBits(this.device, layer.wBits));
-    mix(effectiveBits(this.device, layer.aBits) + 0x40);
-    mix(OP_INDEX[layer.op] + 0x100 * ACT_INDEX[layer.act ?? 'none']);
-    return (h1 >>> 0) * 0x200000 + (h2 >>> 11);
+    const bits = this.bits;
+    const w = layer.wBits < 33 ? bits[layer.wBits]! : layer.wBits;
+    const a = layer.aBits < 33 ? bits[layer.aBits]! : layer.aBits;
+    const op = opCode(layer.op);
+    // output size without a call: op codes 1-4 are 'same'-padded strided ops, fc is 1x1, upsample scales
+    const outH = layer.outH ?? (op <= 4 ? Math.ceil(layer.inH / layer.stride) : op === 5 ? 1 : op === 6 ? layer.inH * layer.stride : layer.inH);
+    const outW = layer.outW ?? (op <= 4 ? Math.ceil(layer.inW / layer.stride) : op === 5 ? 1 : op === 6 ? layer.inW * layer.stride : layer.inW);
+    const code = op | (actCode(layer.act) << 5) | (w << 10) | (a << 17);
+    let h1 = 0x811c9dc5 ^ code;
+    let h2 = 0x01000193 ^ Math.imul(code, 0x27d4eb2f);
+    h1 = mix1(h1, layer.inH); h2 = mix2(h2, layer.inH);
+    h1 = mix1(h1, layer.inW); h2 = mix2(h2, layer.inW);
+    h1 = mix1(h1, layer.inC); h2 = mix2(h2, layer.inC);
+    h1 = mix1(h1, layer.outC); h2 = mix2(h2, layer.outC);
+    h1 = mix1(h1, outH); h2 = mix2(h2, outH);
+    h1 = mix1(h1, outW); h2 = mix2(h2, outW);
+    h1 = mix1(h1, layer.kernel); h2 = mix2(h2, layer.kernel);
+    h1 = mix1(h1, layer.stride); h2 = mix2(h2, layer.stride);
+    h1 = mix1(h1, layer.groups); h2 = mix2(h2, layer.groups);
+    this.lane2 = h2 | 0;
+    return h1 >>> 1;
   }
 }
 
-const OP_INDEX = Object.fromEntries(OPS.map((op, i) => [op, i + 1])) as Record<Op, number>;
-const ACT_INDEX = Object.fromEntries(ACTIVATIONS.map((a, i) => [a, i + 1])) as Record<Activation, number>;
+function mix1(h: number, v: number): number {
+  h = Math.imul(h ^ v, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+function mix2(h: number, v: number): number {
+  h = Math.imul(h ^ v, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Op codes of the hash (a switch: cheaper than a map on the hot path). */
+function opCode(op: string): number {
+  switch (op) {
+    case 'conv': return 1;
+    case 'dwconv': return 2;
+    case 'avgpool': return 3;
+    case 'maxpool': return 4;
+    case 'fc': return 5;
+    case 'upsample': return 6;
+    case 'add': return 7;
+    case 'mul': return 8;
+    case 'concat': return 9;
+    case 'se': return 10;
+    case 'activation': return 11;
+    default: return 31;
+  }
+}
+
+function actCode(act: string | undefined): number {
+  switch (act) {
+    case 'relu': return 1;
+    case 'relu6': return 2;
+    case 'hswish': return 3;
+    case 'hsigmoid': return 4;
+    case 'sigmoid': return 5;
+    default: return 0; // 'none' and absent are the same key
+  }
+}
 
 const KEY_PATTERN = /^([a-z]+):(\d+)x(\d+)x(\d+)>(\d+)x(\d+)x(\d+):k(\d+)s(\d+)g(\d+):([a-z0-9]+):w(\d+)a(\d+)$/;
 

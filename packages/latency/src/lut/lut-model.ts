@@ -3,6 +3,7 @@ import type { LayerDesc } from '../ir/layer-desc';
 import type { CostModel, LutModelJson } from '../predict/cost-model';
 import { LearnedModel } from '../predict/learned-model';
 import { LayerKeyBuilder, parseLayerKey } from './layer-key';
+import { LayerTable } from './layer-table';
 
 export interface LutEntry {
   meanMs: number;
@@ -21,7 +22,7 @@ export class LutModel implements CostModel {
   readonly kind = 'lut';
   readonly device: string;
   private readonly keys: LayerKeyBuilder;
-  private readonly byHash = new Map<number, number>();
+  private readonly table: LayerTable;
   private readonly byKey = new Map<string, LutEntry>();
   private readonly fallback: LearnedModel;
 
@@ -29,11 +30,12 @@ export class LutModel implements CostModel {
     this.device = json.device;
     this.keys = new LayerKeyBuilder(json.device);
     this.fallback = new LearnedModel(json.fallback);
+    this.table = new LayerTable(this.keys, json.entries.length);
     for (const [key, meanMs, stdMs, n] of json.entries) {
       const layer = parseLayerKey(key);
       if (!layer) continue;
       this.byKey.set(key, { meanMs, stdMs, n });
-      this.byHash.set(this.keys.hash(layer), meanMs);
+      this.table.set(layer, meanMs);
     }
   }
 
@@ -54,12 +56,12 @@ export class LutModel implements CostModel {
   }
 
   has(layer: LayerDesc): boolean {
-    return this.byHash.has(this.keys.hash(layer));
+    return !Number.isNaN(this.table.get(layer));
   }
 
   layerMs(layer: LayerDesc): number {
-    const v = this.byHash.get(this.keys.hash(layer));
-    return v !== undefined ? v : this.fallback.layerMs(layer);
+    const v = this.table.get(layer);
+    return v === v ? v : this.fallback.layerMs(layer);
   }
 
   estimateMs(layers: readonly LayerDesc[]): number {

@@ -1,5 +1,6 @@
 import type { LayerDesc } from '../ir/layer-desc';
 import { LayerKeyBuilder } from '../lut/layer-key';
+import { LayerTable } from '../lut/layer-table';
 import { predictBoosted } from './boosted-trees';
 import type { CostModel, LearnedModelJson, OpModelJson } from './cost-model';
 import { FEATURE_COUNT, layerFeatures, layerWork } from './layer-features';
@@ -29,13 +30,12 @@ export function opModelLogMs(model: OpModelJson, layer: LayerDesc, device: strin
 export class LearnedModel implements CostModel {
   readonly kind = 'learned';
   readonly device: string;
-  private readonly keys: LayerKeyBuilder;
-  private readonly cache = new Map<number, number>();
+  private readonly cache: LayerTable;
   private readonly features = new Float64Array(FEATURE_COUNT);
 
   constructor(readonly json: LearnedModelJson) {
     this.device = json.device;
-    this.keys = new LayerKeyBuilder(json.device);
+    this.cache = new LayerTable(new LayerKeyBuilder(json.device));
   }
 
   /** Uncached estimate (the cache stores exactly this). */
@@ -46,12 +46,11 @@ export class LearnedModel implements CostModel {
   }
 
   layerMs(layer: LayerDesc): number {
-    const h = this.keys.hash(layer);
-    let v = this.cache.get(h);
-    if (v === undefined) {
+    let v = this.cache.get(layer);
+    if (v !== v) {
       v = this.computeLayerMs(layer);
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(h, v);
+      this.cache.set(layer, v);
     }
     return v;
   }

@@ -14,7 +14,7 @@ export interface WatchOptions {
 
 /**
  * Every event of a run, in seq order without gaps or repeats: the stored ones
- * first, then live ones. In-process events arrive through `live$` at once; writes
+ * first (read page by page), then live ones. In-process events arrive through `live$` at once; writes
  * by other processes are found by polling. Completes after a terminal event that
  * is the run's latest (a resumed run's earlier terminal events are replayed and
  * passed over). Cold: each subscriber gets its own replay.
@@ -48,17 +48,18 @@ export function watchRunEvents<T = unknown>(
           const events = await source.readEvents(runId, lastSeq);
           for (const e of events) {
             if (closed) return;
-            if (e.seq !== lastSeq + 1) break;
+            if (e.seq <= lastSeq) continue;
             lastSeq = e.seq;
             subscriber.next(e as RunEvent<T>);
           }
           const last = events.at(-1);
-          if (!closed && last && last.seq === lastSeq && isTerminalEvent(last)) {
+          if (closed || !last) continue;
+          if (isTerminalEvent(last)) {
             // Terminal only if nothing newer was committed meanwhile (a resume).
             const newer = await source.readEvents(runId, lastSeq);
             if (newer.length === 0) return finish();
-            fetchAgain = true;
           }
+          fetchAgain = true; // a page was read: there may be more
         } while (fetchAgain && !closed);
       } catch (err) {
         if (!closed) {

@@ -219,6 +219,13 @@ export class RunStore {
 
   // ── plumbing ────────────────────────────────────────────────────────────
 
+  /** SQLite's `PRAGMA integrity_check`: [] when the file is sound, else the problems found. */
+  async integrityCheck(): Promise<string[]> {
+    const rows = await this.reader().all<{ integrity_check: string }>('PRAGMA integrity_check');
+    const problems = rows.map((r) => r.integrity_check);
+    return problems.length === 1 && problems[0] === 'ok' ? [] : problems;
+  }
+
   /** Resolves once every write issued so far is committed. */
   flush(): Promise<void> {
     return this.parts.queue.flush();

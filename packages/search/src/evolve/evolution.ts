@@ -59,7 +59,8 @@ export class Evolution<C> {
     let heldOutSpearman = NaN;
     let fits = 0;
     let fitMs = 0;
-    if (cfg.predictor) {
+    // A predictor needs a few samples to fit and to hold out; a space this small is measured whole anyway.
+    if (cfg.predictor && everyone.length >= 8) {
       const fit = fitWithHeldOut(everyone, encoder, rng, cfg.predictor.heldOutFraction, cfg.predictor.mlp);
       ({ predictor, spearman: heldOutSpearman } = fit);
       fits++;

@@ -14,3 +14,4 @@ export { hypervolume2d, type AccuracyCostPoint } from './hypervolume';
 export { fitAccuracyPredictor, DEFAULT_MLP_OPTIONS, type AccuracyPredictor, type MlpOptions } from './mlp-predictor';
 export { spearman } from './spearman';
 export { InvalidSearchConfigError, SearchAbortedError } from './errors';
+export { subnetEncoder, type SubnetEncoderOptions } from './subnet-encoder';

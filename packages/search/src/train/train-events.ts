@@ -1,5 +1,6 @@
 import type { EvalResult } from '../eval/evaluate-subnet';
 import type { SubnetSpec } from '../space/subnet-spec';
+import type { PhaseInit } from './phase-start';
 
 /** Name of a phase in events and checkpoints: 'float' or '<b>bit'. */
 export type PhaseName = string;
@@ -28,7 +29,7 @@ export interface PhaseStartedEvent extends EventBase {
   bits: number;
   epochs: number;
   /** how the phase's step sizes started */
-  init: 'float' | 'data' | 'inherited' | 'resumed';
+  init: PhaseInit | 'resumed';
 }
 
 export interface StepEvent extends EventBase {

@@ -5,15 +5,16 @@ import type {
   DepthwiseConv2dNativeBackpropFilterInputs,
 } from '../../kernel-names';
 import { convGeometry, type ConvGeometry } from './conv-geometry';
+import { simdHeap } from '../simd/training-kernels';
 import { asWasmHeapBackend, heapViews } from './wasm-heap';
 
 /**
  * dW[ky,kx,c,m] = sum over n,oy,ox of x[n, oy*s+ky-pt, ox*s+kx-pl, c] *
- * dy[n, oy, ox, c*M+m], accumulated in float64 with the channel loop
- * innermost (contiguous in NHWC). Why a JS loop on the wasm heap: every tf-op
- * formulation needs layout ops that are slow on wasm (strided slices, phase
- * splits, large-kernel depthwise convs), while this does the minimal
- * kh*kw*N*Ho*Wo*C multiply-adds with no copies.
+ * dy[n, oy, ox, c*M+m]. Multiplier 1 (every depthwise layer we train) runs
+ * our SIMD kernel in place on the wasm heap; any other multiplier runs this
+ * plain JS loop (correct, ~10x slower). Why not tf ops: every formulation
+ * needs layout ops that are slow on wasm (strided slices, phase splits,
+ * depthwise convs with large kernels).
  */
 function accumulate(x: Float32Array, dy: Float32Array, g: ConvGeometry, kh: number, kw: number, m: number): Float64Array {
   const c = g.inChannels;
@@ -47,6 +48,22 @@ function accumulate(x: Float32Array, dy: Float32Array, g: ConvGeometry, kh: numb
   return acc;
 }
 
+function simdFilterGrad(backend: tf.KernelBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry, kh: number, kw: number): TensorInfo {
+  const simd = simdHeap(DepthwiseConv2dNativeBackpropFilter, backend);
+  const count = kh * kw * g.inChannels;
+  const out = simd.alloc([kh, kw, g.inChannels, 1]);
+  const partial = simd.alloc([count]);
+  const total = simd.alloc([2 * count]); // float64 accumulators
+  simd.kernels.dw_filter_grad(
+    simd.offset(x), simd.offset(dy), simd.offset(out), simd.offset(partial), simd.offset(total),
+    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
+    kh, kw, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
+  );
+  simd.free(partial);
+  simd.free(total);
+  return out;
+}
+
 function depthwiseConv2dNativeBackpropFilter(args: {
   inputs: DepthwiseConv2dNativeBackpropFilterInputs;
   backend: tf.KernelBackend;
@@ -65,6 +82,7 @@ function depthwiseConv2dNativeBackpropFilter(args: {
     true,
     attrs.dilations,
   );
+  if (m === 1) return simdFilterGrad(backend, inputs.x!, inputs.dy!, g, kh, kw);
   const { out, outData, inData } = heapViews(heap, [...attrs.filterShape], [inputs.x!, inputs.dy!]);
   outData.set(accumulate(inData[0]!, inData[1]!, g, kh, kw, m));
   return out;

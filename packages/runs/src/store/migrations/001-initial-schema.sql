@@ -21,14 +21,17 @@ CREATE TABLE runs (
 CREATE INDEX runs_by_status ON runs (status, heartbeat_at);
 CREATE INDEX runs_by_created ON runs (created_at);
 
+-- A rowid table (rows appended in commit order, pages stay full even with large
+-- bodies); the unique index gives seq order per run and guards against duplicates.
 CREATE TABLE events (
+  id     INTEGER PRIMARY KEY,
   run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   seq    INTEGER NOT NULL,
   kind   TEXT NOT NULL,
   at     INTEGER NOT NULL,
   body   TEXT NOT NULL,
-  PRIMARY KEY (run_id, seq)
-) WITHOUT ROWID;
+  UNIQUE (run_id, seq)
+);
 
 CREATE TABLE metrics (
   id     INTEGER PRIMARY KEY,

@@ -1,0 +1,42 @@
+import type { StudioService } from '@oqat/jobs';
+
+/**
+ * The request/response members of StudioService, i.e. everything but the
+ * `onX` event members. Over IPC each one is an `invoke` channel; over HTTP it
+ * is `POST /api/<method>` with the JSON argument list as body.
+ */
+export type ServiceMethod = {
+  [K in keyof StudioService]: K extends `on${string}` ? never : K;
+}[keyof StudioService];
+
+/** The event members of StudioService (`onRunEvent`); over IPC and SSE they are event channels. */
+export type ServiceEvent = Exclude<keyof StudioService, ServiceMethod>;
+
+export type MethodArgs<M extends ServiceMethod> = Parameters<StudioService[M]>;
+export type MethodResult<M extends ServiceMethod> = Awaited<ReturnType<StudioService[M]>>;
+
+/**
+ * Every method with the largest number of arguments it takes. The `satisfies`
+ * clause makes the compiler reject this table when StudioService gains or
+ * loses a method, so the two front ends cannot drift from the contract.
+ */
+export const SERVICE_METHOD_ARITY = {
+  listRuns: 0,
+  getRun: 1,
+  metrics: 1,
+  events: 2,
+  candidates: 1,
+  configFields: 0,
+  validateConfig: 1,
+  startRun: 1,
+  cancelRun: 1,
+  resumeRun: 1,
+  deleteRun: 1,
+  exportCandidate: 1,
+} as const satisfies Record<ServiceMethod, number>;
+
+export const SERVICE_METHODS = Object.keys(SERVICE_METHOD_ARITY) as ServiceMethod[];
+
+export function isServiceMethod(name: string): name is ServiceMethod {
+  return Object.prototype.hasOwnProperty.call(SERVICE_METHOD_ARITY, name);
+}

@@ -1,0 +1,234 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type {
+  CandidateDto, ConfigField, ConfigValidation, ExportReport, ExportRequest, MetricPoint, NewRunConfig, RunDetail,
+  RunEventDto, RunStatus, StudioService,
+} from '@oqat/jobs';
+import { seededRng } from './seeded-rng';
+import { type Simulation, type SimulationSink, searchSimulation, trainingSimulation } from './simulations';
+import { TEST_CONFIG_FIELDS, validateTestConfig } from './test-config-fields';
+
+export interface TestStudioServiceOptions {
+  /** advance started runs on a timer, for UI development (default: runs stay queued) */
+  simulate?: { tickMs: number; stepsPerPhase: number };
+  now?: () => number;
+}
+
+interface StoredRun {
+  detail: RunDetail;
+  metrics: MetricPoint[];
+  events: RunEventDto[];
+  candidates: CandidateDto[];
+  simulation?: Simulation;
+  done: number;
+  timer?: ReturnType<typeof setInterval>;
+}
+
+/** The error the double throws for an unknown run id (named like the store's). */
+export class RunNotFoundError extends Error {
+  constructor(runId: string) {
+    super(`run '${runId}' not found; 'oqat runs list' shows the runs`);
+    this.name = 'RunNotFoundError';
+  }
+}
+
+/**
+ * An in-memory StudioService for tests and UI development: records calls,
+ * lets a test push events (`emit`) or make a method fail (`failNext`), and can
+ * simulate runs on a timer. Not a product implementation.
+ */
+export class TestStudioService implements StudioService {
+  readonly calls: Array<{ method: string; args: unknown[] }> = [];
+  private readonly runs = new Map<string, StoredRun>();
+  private readonly listeners = new Set<(event: RunEventDto) => void>();
+  private readonly failures = new Map<string, Error>();
+  private readonly now: () => number;
+  private nextRun = 1;
+
+  constructor(private readonly options: TestStudioServiceOptions = {}) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Makes the next call of `method` reject with `error`. */
+  failNext(method: keyof StudioService, error: Error): void {
+    this.failures.set(method, error);
+  }
+
+  /** Delivers an event to every onRunEvent listener, as the real service would. */
+  emit(event: RunEventDto): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  /** Stops every simulation timer. */
+  dispose(): void {
+    for (const run of this.runs.values()) clearInterval(run.timer);
+  }
+
+  private record(method: string, args: unknown[]): void {
+    this.calls.push({ method, args });
+    const failure = this.failures.get(method);
+    if (failure) {
+      this.failures.delete(method);
+      throw failure;
+    }
+  }
+
+  private run(runId: string): StoredRun {
+    const run = this.runs.get(runId);
+    if (!run) throw new RunNotFoundError(runId);
+    return run;
+  }
+
+  private push(run: StoredRun, kind: RunEventDto['kind'], payload: unknown): void {
+    const event: RunEventDto = { runId: run.detail.id, seq: run.events.length + 1, at: this.now(), kind, payload };
+    run.events.push(event);
+    this.emit(event);
+  }
+
+  private setStatus(run: StoredRun, status: RunStatus): void {
+    run.detail.status = status;
+    if (status === 'running' && !run.detail.startedAt) run.detail.startedAt = this.now();
+    if (status === 'finished' || status === 'failed' || status === 'cancelled') run.detail.finishedAt = this.now();
+  }
+
+  private sink(run: StoredRun): SimulationSink {
+    return {
+      progress: (current, total, status, phase) => this.push(run, 'progress', { current, total, status, phase }),
+      metric: (phase, step, name, value) => {
+        const point = { phase, step, name, value, at: this.now() };
+        run.metrics.push(point);
+        if (name === 'top1') run.detail.bestAccuracy = Math.max(run.detail.bestAccuracy ?? 0, value);
+        this.push(run, 'metric', point);
+      },
+      log: (message) => this.push(run, 'log', { level: 'info', message }),
+      checkpoint: (phase, step) =>
+        run.detail.checkpoints.push({ path: `checkpoints/${run.detail.id}/${phase}-${step}.json`, phase, step, at: this.now() }),
+      candidates: (list) => {
+        run.candidates = list;
+        const best = Math.max(...list.map((c) => c.accuracy));
+        run.detail.bestAccuracy = best;
+      },
+    };
+  }
+
+  private tick(run: StoredRun): void {
+    const sim = run.simulation!;
+    sim.step(run.done, this.sink(run));
+    run.done += 1;
+    if (run.done >= sim.total) {
+      clearInterval(run.timer);
+      this.setStatus(run, 'finished');
+      this.push(run, 'finished', {});
+    }
+  }
+
+  private begin(run: StoredRun): void {
+    const sim = this.options.simulate;
+    if (!sim || !run.simulation) return;
+    run.timer = setInterval(() => {
+      if (run.detail.status === 'queued') {
+        this.setStatus(run, 'running');
+        this.push(run, 'started', {});
+        return;
+      }
+      this.tick(run);
+    }, sim.tickMs);
+  }
+
+  async listRuns() {
+    this.record('listRuns', []);
+    return [...this.runs.values()].map(({ detail: { config: _c, checkpoints: _k, artifacts: _a, ...summary } }) => summary);
+  }
+  async getRun(runId: string) {
+    this.record('getRun', [runId]);
+    return structuredClone(this.run(runId).detail);
+  }
+  async metrics(runId: string) {
+    this.record('metrics', [runId]);
+    return [...this.run(runId).metrics];
+  }
+  async events(runId: string, afterSeq = 0) {
+    this.record('events', [runId, afterSeq]);
+    return this.run(runId).events.filter((e) => e.seq > afterSeq);
+  }
+  async candidates(runId: string) {
+    this.record('candidates', [runId]);
+    return [...this.run(runId).candidates];
+  }
+  async configFields(): Promise<ConfigField[]> {
+    this.record('configFields', []);
+    return structuredClone(TEST_CONFIG_FIELDS);
+  }
+  async validateConfig(config: Partial<NewRunConfig>): Promise<ConfigValidation> {
+    this.record('validateConfig', [config]);
+    return validateTestConfig(config);
+  }
+  async startRun(config: NewRunConfig) {
+    this.record('startRun', [config]);
+    const id = `run-${String(this.nextRun++).padStart(3, '0')}`;
+    const rng = seededRng(config.seed + this.nextRun);
+    const sim = this.options.simulate;
+    const bits = config.kind === 'search' ? [2, 3, 4] : config.bitsChain;
+    const run: StoredRun = {
+      detail: {
+        id, kind: config.kind, status: 'queued', task: config.task, bits, createdAt: this.now(), seed: config.seed,
+        parentRunId: config.checkpointRunId, config: structuredClone(config), checkpoints: [], artifacts: [],
+      },
+      metrics: [], events: [], candidates: [], done: 0,
+      simulation: !sim ? undefined
+        : config.kind === 'search' ? searchSimulation(config, rng) : trainingSimulation(config, sim.stepsPerPhase, rng),
+    };
+    this.runs.set(id, run);
+    this.push(run, 'queued', {});
+    this.begin(run);
+    return { runId: id };
+  }
+  async cancelRun(runId: string) {
+    this.record('cancelRun', [runId]);
+    const run = this.run(runId);
+    clearInterval(run.timer);
+    this.setStatus(run, 'cancelled');
+    this.push(run, 'cancelled', {});
+  }
+  async resumeRun(runId: string) {
+    this.record('resumeRun', [runId]);
+    const run = this.run(runId);
+    run.detail.finishedAt = undefined;
+    this.setStatus(run, 'queued');
+    this.push(run, 'queued', { resumed: true });
+    this.begin(run);
+    return { runId };
+  }
+  async deleteRun(runId: string) {
+    this.record('deleteRun', [runId]);
+    clearInterval(this.run(runId).timer);
+    this.runs.delete(runId);
+  }
+  async exportCandidate(request: ExportRequest): Promise<ExportReport> {
+    this.record('exportCandidate', [request]);
+    const run = this.run(request.runId);
+    const candidate = run.candidates.find((c) => c.id === request.candidateId);
+    if (!candidate) throw new RunNotFoundError(`${request.runId}#${request.candidateId}`);
+    const outDir = resolve(request.outDir);
+    await mkdir(outDir, { recursive: true });
+    const artifacts = [];
+    for (const format of request.formats) {
+      const path = join(outDir, `test-double-${format}.json`);
+      const text = JSON.stringify({ testDouble: true, format, candidate }, null, 2);
+      await writeFile(path, text);
+      artifacts.push({ path, kind: format, sizeBytes: Buffer.byteLength(text), sha256: 'test-double' });
+    }
+    return {
+      runId: request.runId, outDir, artifacts, appAccuracy: candidate.accuracy, onnxAccuracy: candidate.accuracy,
+      floatBytes: candidate.modelBytes * 8, packedBytes: candidate.modelBytes,
+    };
+  }
+  onRunEvent(listener: (event: RunEventDto) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

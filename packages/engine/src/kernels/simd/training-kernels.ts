@@ -1,0 +1,70 @@
+import type { tf, TensorInfo } from '../../tf';
+import { TRAINING_KERNELS_PLAIN, TRAINING_KERNELS_SHARED } from './training-kernels.wasm';
+import { webAssembly, type WasmMemory } from './web-assembly';
+
+/** The exports of training-kernels.c (pointers are byte offsets in the tfjs heap). */
+export interface TrainingKernelExports {
+  dw_filter_grad(
+    x: number, dy: number, out: number, partial: number, total: number,
+    n: number, h: number, w: number, c: number, ho: number, wo: number,
+    kh: number, kw: number, sh: number, sw: number, pt: number, pl: number,
+  ): void;
+  channel_sums(x: number, sums: number, partial: number, pixels: number, c: number): void;
+  bn_grad_sums(dy: number, y: number, x: number, gout: number, sums: number, partial: number, pixels: number, c: number, relu: number): void;
+  bn_grad_apply(g: number, x: number, coef: number, dx: number, pixels: number, c: number): void;
+}
+
+/** The parts of tfjs's BackendWasm these kernels rely on. */
+interface BackendWasmLike {
+  wasm: { wasmMemory?: WasmMemory; asm?: { memory?: WasmMemory } };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  getMemoryOffset(dataId: object): number;
+  disposeData(dataId: object): boolean;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+}
+
+/** A backend with our SIMD kernels bound to its heap, plus heap helpers. */
+export interface SimdHeap {
+  kernels: TrainingKernelExports;
+  memory: WasmMemory;
+  /** a new float32 tensor buffer of `shape` in the heap. */
+  alloc(shape: number[]): TensorInfo;
+  offset(info: TensorInfo): number;
+  free(info: TensorInfo): void;
+  view(info: TensorInfo): Float32Array;
+}
+
+const instances = new WeakMap<object, SimdHeap>();
+
+function decode(base64: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(base64, 'base64'));
+}
+
+/**
+ * Binds the SIMD training kernels to a wasm backend's heap (once per backend
+ * instance). The module imports the backend's own WasmMemory, so it
+ * works on tensors in place; the shared-memory build is used with the
+ * threaded tfjs binary. Throws when the backend is not tfjs's BackendWasm.
+ */
+export function simdHeap(kernelName: string, backend: tf.KernelBackend): SimdHeap {
+  const cached = instances.get(backend);
+  if (cached) return cached;
+  const b = backend as unknown as BackendWasmLike;
+  const memory = b.wasm?.wasmMemory ?? b.wasm?.asm?.memory;
+  if (!memory || typeof b.getMemoryOffset !== 'function') {
+    throw new Error(`wasm ${kernelName}: the active backend is not tfjs's BackendWasm`);
+  }
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const module = new webAssembly.Module(decode(shared ? TRAINING_KERNELS_SHARED : TRAINING_KERNELS_PLAIN));
+  const instance = new webAssembly.Instance(module, { env: { memory } });
+  const heap: SimdHeap = {
+    kernels: instance.exports as unknown as TrainingKernelExports,
+    memory,
+    alloc: (shape) => b.makeOutput(shape, 'float32'),
+    offset: (info) => b.getMemoryOffset(info.dataId),
+    free: (info) => void b.disposeData(info.dataId),
+    view: (info) => b.typedArrayFromHeap(info),
+  };
+  instances.set(backend, heap);
+  return heap;
+}

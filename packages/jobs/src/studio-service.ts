@@ -1,0 +1,166 @@
+/**
+ * The product's service API, used by both front ends: the CLI calls it
+ * in-process, Electron's main process exposes it over IPC, and `oqat serve`
+ * exposes the same methods over HTTP (POST /api/<method>, JSON body = the
+ * argument list) with live run events as server-sent events (GET /api/events).
+ *
+ * Types only: nothing here imports Node, the DOM or TensorFlow.js, so the
+ * renderer can import it.
+ */
+
+export type RunKind = 'train' | 'search' | 'export' | 'demo';
+export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
+export type Task = 'classification' | 'segmentation';
+export type DeviceName = 'cpu' | 'cpu-ort' | 'xavier' | 'fpga';
+export type ExportFormat = 'tfjs' | 'onnx' | 'packed';
+
+export interface RunSummary {
+  id: string;
+  kind: RunKind;
+  status: RunStatus;
+  task: Task;
+  /** bit chain of a training run, e.g. [4, 3, 2]; the candidate bits of a search */
+  bits: number[];
+  /** best top-1 (classification) or mIoU (segmentation) seen so far, 0..1 */
+  bestAccuracy?: number;
+  /** a training run this run derives from (search, export) */
+  parentRunId?: string;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  error?: string;
+  seed: number;
+}
+
+export interface CheckpointInfo {
+  path: string;
+  phase: string;
+  step: number;
+  at: number;
+}
+
+export interface ArtifactInfo {
+  path: string;
+  kind: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+export interface RunDetail extends RunSummary {
+  config: NewRunConfig;
+  checkpoints: CheckpointInfo[];
+  artifacts: ArtifactInfo[];
+}
+
+/** One scalar of a run at a step: loss, lr, top1, samplesPerSec, hypervolume, ... */
+export interface MetricPoint {
+  phase: string;
+  step: number;
+  name: string;
+  value: number;
+  at: number;
+}
+
+export interface RunEventDto {
+  runId: string;
+  seq: number;
+  at: number;
+  kind: 'queued' | 'started' | 'progress' | 'metric' | 'log' | 'finished' | 'failed' | 'cancelled';
+  /** progress: {current,total,status,phase}; metric: MetricPoint; log: {level,message}; failed: {error} */
+  payload: unknown;
+}
+
+export interface CandidateDto {
+  id: number;
+  device: DeviceName;
+  spec: unknown;
+  /** 0..1, measured on the validation split (or predicted when `predicted`) */
+  accuracy: number;
+  predicted?: boolean;
+  latencyMs: number;
+  /** predicted latency on every device */
+  latencies: Partial<Record<DeviceName, number>>;
+  macs: number;
+  bitops: number;
+  modelBytes: number;
+  bits: number;
+  onFront: boolean;
+  generation?: number;
+}
+
+export interface NewRunConfig {
+  kind: 'train' | 'search' | 'demo';
+  task: Task;
+  dataset: 'auto' | 'subset' | 'full';
+  space: 'fashion-mnist' | 'ofa-mobilenetv3';
+  /** e.g. [4, 3, 2]: trained first at 4 bits, then inherited down */
+  bitsChain: number[];
+  epochs: { float: number; first: number; inherited: number };
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  devices: DeviceName[];
+  seed: number;
+  /** search runs: the training run whose checkpoint is searched */
+  checkpointRunId?: string;
+  maxLatencyMs?: number;
+  generations?: number;
+  population?: number;
+  /** caps the training images per epoch (quick runs) */
+  limitTrainImages?: number;
+}
+
+/** One field of the New run form, generated from the config schema. */
+export interface ConfigField {
+  key: string;
+  label: string;
+  type: 'number' | 'integer' | 'choice' | 'multi-choice' | 'bits-chain' | 'run';
+  choices?: string[];
+  min?: number;
+  max?: number;
+  default: unknown;
+  help: string;
+  /** only shown for these run kinds */
+  kinds?: Array<NewRunConfig['kind']>;
+}
+
+export interface ConfigValidation {
+  ok: boolean;
+  /** field key -> one-line message */
+  errors: Record<string, string>;
+}
+
+export interface ExportRequest {
+  runId: string;
+  candidateId: number;
+  formats: ExportFormat[];
+  outDir: string;
+}
+
+export interface ExportReport {
+  runId: string;
+  outDir: string;
+  artifacts: ArtifactInfo[];
+  /** the app's own test accuracy of the subnet, 0..1 */
+  appAccuracy: number;
+  /** test accuracy measured by onnxruntime on the exported ONNX model, 0..1 */
+  onnxAccuracy?: number;
+  floatBytes: number;
+  packedBytes?: number;
+}
+
+export interface StudioService {
+  listRuns(): Promise<RunSummary[]>;
+  getRun(runId: string): Promise<RunDetail>;
+  metrics(runId: string): Promise<MetricPoint[]>;
+  events(runId: string, afterSeq?: number): Promise<RunEventDto[]>;
+  candidates(runId: string): Promise<CandidateDto[]>;
+  configFields(): Promise<ConfigField[]>;
+  validateConfig(config: Partial<NewRunConfig>): Promise<ConfigValidation>;
+  /** starts training and/or search in the background; resolves once the run is queued */
+  startRun(config: NewRunConfig): Promise<{ runId: string }>;
+  cancelRun(runId: string): Promise<void>;
+  resumeRun(runId: string): Promise<{ runId: string }>;
+  deleteRun(runId: string): Promise<void>;
+  exportCandidate(request: ExportRequest): Promise<ExportReport>;
+  /** live events of every run; returns an unsubscribe function */
+  onRunEvent(listener: (event: RunEventDto) => void): () => void;
+}

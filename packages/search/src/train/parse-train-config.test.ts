@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidTrainConfigError } from '../errors';
+import { parseTrainConfig } from './parse-train-config';
+import { DEFAULT_TRAIN_CONFIG } from './train-config';
+
+describe('parseTrainConfig', () => {
+  it('fills defaults and keeps overrides', () => {
+    expect(parseTrainConfig({})).toEqual(DEFAULT_TRAIN_CONFIG);
+    const c = parseTrainConfig({ seed: 3, data: { trainLimit: 1000 }, phases: [{ bits: 4, epochs: 2, lr: 0.1 }] });
+    expect(c.seed).toBe(3);
+    expect(c.data).toEqual({ ...DEFAULT_TRAIN_CONFIG.data, trainLimit: 1000 });
+    expect(c.phases).toEqual([{ bits: 4, epochs: 2, lr: 0.1, warmupEpochs: 0 }]);
+  });
+
+  const bad: Array<[unknown, RegExp]> = [
+    [{ phases: [{ bits: 9, epochs: 1, lr: 0.1 }] }, /train config: phases\[0\]\.bits must be one of 2, 3, 4, 5, 6, 7, 8, 32, got 9/],
+    [{ phases: [] }, /phases must be an array of at least 1/],
+    [{ batchSize: 0 }, /batchSize must be an integer in 2\.\.4096, got 0/],
+    [{ optimizer: { lr: 0.1 } }, /optimizer\.lr is not a known field/],
+    [{ epochs: 3 }, /^train config: epochs is not a known field/],
+    [{ data: { source: 'cloud' } }, /data\.source must be one of auto, subset, full, got "cloud"/],
+    [{ phases: [{ bits: 4, epochs: 1, lr: 0.1, warmupEpochs: 2 }] }, /warmupEpochs must be at most epochs \(1\), got 2/],
+    [[1, 2], /config must be an object/],
+  ];
+  it.each(bad)('rejects %j with a message naming the field', (json, message) => {
+    expect(() => parseTrainConfig(json)).toThrow(InvalidTrainConfigError);
+    expect(() => parseTrainConfig(json)).toThrow(message);
+  });
+});

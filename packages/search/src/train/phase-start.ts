@@ -1,0 +1,44 @@
+import { tf, type Tensor } from '@oqat/engine';
+import { largestSubnet } from '../space/sample-subnet';
+import type { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import type { SgdNesterov } from './sgd-nesterov';
+import type { PhaseConfig } from './train-config';
+
+/** How a phase's step sizes started: none (float), from data, inherited from a wider phase, or kept (same bits). */
+export type PhaseInit = 'float' | 'data' | 'inherited' | 'continued';
+
+/**
+ * Prepares the supernet for a phase, before its first step:
+ * - sorts every block's expanded channels by importance (OFA) and resets
+ *   momentum (the buffers would not follow the permutation, and each phase
+ *   has its own schedule);
+ * - a quantized phase after another quantized phase inherits its step sizes
+ *   (OQAT's bit inheritance: doubled per bit removed); the first quantized
+ *   phase initialises them from data (LSQ: 2 mean|x| / sqrt(Qp)) with one
+ *   forward pass of the largest subnet, which touches every layer.
+ */
+export function startPhase(
+  net: MobileNetV3Supernet,
+  optimizer: SgdNesterov,
+  phases: readonly PhaseConfig[],
+  phaseIndex: number,
+  initImages: Tensor,
+): PhaseInit {
+  net.sortChannels();
+  optimizer.reset();
+  const bits = phases[phaseIndex]!.bits;
+  if (bits === 32) {
+    net.setActive(largestSubnet(net.space, 32));
+    return 'float';
+  }
+  const previous = phases.slice(0, phaseIndex).reverse().find((p) => p.bits !== 32);
+  if (previous && previous.bits !== bits) {
+    net.inheritSteps(previous.bits, bits);
+    net.setActive(largestSubnet(net.space, bits));
+    return 'inherited';
+  }
+  net.setActive(largestSubnet(net.space, bits));
+  if (previous) return 'continued';
+  tf.tidy(() => void net.forward(initImages, { mode: 'train' }));
+  return 'data';
+}

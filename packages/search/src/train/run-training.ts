@@ -1,0 +1,163 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { derive, floatBatches, imageBatchCount, loadFashionMnist, takeItems, type ImageDataset } from '@oqat/data';
+import { initEngine, tf, type BackendRequest } from '@oqat/engine';
+import { CheckpointError } from '../errors';
+import { bnBatches, evaluateSubnet, INPUT_NORMALIZATION } from '../eval/evaluate-subnet';
+import { resolveSearchSpace } from '../space/resolve-search-space';
+import { largestSubnet, middleSubnet, smallestSubnet } from '../space/sample-subnet';
+import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
+import { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import { cosineLr } from './lr-schedule';
+import { startPhase } from './phase-start';
+import { sandwichStep } from './sandwich-step';
+import { SgdNesterov } from './sgd-nesterov';
+import { readTrainCheckpoint, restoreTrainState, saveTrainCheckpoint, type TrainingPosition } from './train-checkpoint';
+import type { PhaseConfig, TrainConfig } from './train-config';
+import type { TrainEvent } from './train-events';
+
+export interface TrainOptions {
+  /** continue the run saved in this checkpoint (same config) */
+  resumeFrom?: string;
+  /** default 'wasm' */
+  backend?: BackendRequest;
+  threads?: number;
+  /** datasets to train and evaluate on instead of Fashion-MNIST */
+  dataset?: { train: ImageDataset; test: ImageDataset };
+}
+
+export interface AbortFlag {
+  aborted: boolean;
+}
+
+const SUBNETS = { largest: largestSubnet, middle: middleSubnet, smallest: smallestSubnet };
+export const CHECKPOINT_FILE = 'supernet.ckpt';
+
+function firstItems(d: ImageDataset, n: number): ImageDataset {
+  return n > 0 && n < d.count ? takeItems(d, Int32Array.from({ length: n }, (_, i) => i)) : d;
+}
+
+export function phaseName(phase: PhaseConfig): string {
+  return phase.bits === 32 ? 'float' : `${phase.bits}bit`;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The training loop behind train(): phases, sandwich steps, evaluation, checkpoints. */
+export async function runTraining(config: TrainConfig, options: TrainOptions, emit: (e: TrainEvent) => void, abort: AbortFlag): Promise<void> {
+  const started = performance.now();
+  const seed = config.seed;
+  // Everything that can fail on user input is checked before anything is written.
+  const space = resolveSearchSpace(config.space);
+  const resumed = options.resumeFrom ? readTrainCheckpoint(options.resumeFrom, config) : undefined;
+  const ckptPath = config.checkpoint.dir ? join(config.checkpoint.dir, CHECKPOINT_FILE) : undefined;
+  if (ckptPath && !resumed && existsSync(ckptPath)) {
+    throw new CheckpointError(ckptPath, 'already exists', 'resume from it or choose another checkpoint.dir');
+  }
+  const engine = await initEngine({ backend: options.backend ?? 'wasm', ...(options.threads ? { threads: options.threads } : {}) });
+  const data = options.dataset ?? (await loadFashionMnist({ source: config.data.source }));
+  const trainSet = firstItems(data.train, config.data.trainLimit);
+  const testSet = firstItems(data.test, config.data.testLimit);
+  if (ckptPath) mkdirSync(config.checkpoint.dir, { recursive: true });
+
+  const net = new MobileNetV3Supernet(space, { seed, fixedBits: config.fixedBits, quant: lsqQuantFactory });
+  const optimizer = new SgdNesterov(config.optimizer);
+  const bn = bnBatches(trainSet, config.data.bnImages, config.batchSize, derive(seed, 'bn'));
+  try {
+    let pos: TrainingPosition = { phaseIndex: 0, phaseStep: 0, globalStep: 0 };
+    if (resumed) {
+      restoreTrainState(options.resumeFrom!, resumed.tensors, net, optimizer);
+      pos = { ...resumed.meta.position };
+    }
+    const batches = imageBatchCount(trainSet, { batchSize: config.batchSize, dropLast: true });
+    const spe = config.stepsPerEpoch > 0 ? Math.min(config.stepsPerEpoch, batches) : batches;
+    const totalSteps = config.phases.reduce((a, p) => a + p.epochs * spe, 0);
+    const save = (at: TrainingPosition): void => {
+      if (!ckptPath) return;
+      const sampler = { seed, stream: 'sandwich' as const, phaseIndex: at.phaseIndex, phaseStep: at.phaseStep };
+      saveTrainCheckpoint(ckptPath, net, optimizer, { kind: 'oqat-supernet-training', config, space, position: at, sampler });
+      emit({ kind: 'checkpoint', seed, path: ckptPath, step: at.globalStep });
+    };
+    emit({
+      kind: 'started', seed, backend: engine.backend, threads: engine.threads, totalSteps, stepsPerEpoch: spe,
+      trainImages: trainSet.count, testImages: testSet.count,
+      ...(resumed ? { resumedFrom: { path: options.resumeFrom!, step: pos.globalStep } } : {}),
+    });
+
+    for (; pos.phaseIndex < config.phases.length; pos = { phaseIndex: pos.phaseIndex + 1, phaseStep: 0, globalStep: pos.globalStep }) {
+      const phase = config.phases[pos.phaseIndex]!;
+      const name = phaseName(phase);
+      const init = pos.phaseStep === 0 ? startPhase(net, optimizer, config.phases, pos.phaseIndex, bn[0]!) : 'resumed';
+      emit({ kind: 'phase', seed, phase: name, phaseIndex: pos.phaseIndex, bits: phase.bits, epochs: phase.epochs, init });
+      const total = phase.epochs * spe;
+      const warmup = Math.round(phase.warmupEpochs * spe);
+      let iterator: Generator<{ images: Float32Array; labels: Int32Array; size: number; height: number; width: number; channels: number }> | undefined;
+      let iteratorEpoch = -1;
+      let trainSeconds = 0;
+      let stepsRun = 0;
+      let epochLoss = 0;
+      let epochSteps = 0;
+      let epochStart = performance.now();
+      while (pos.phaseStep < total) {
+        if (abort.aborted) return;
+        const epoch = Math.floor(pos.phaseStep / spe);
+        if (epoch !== iteratorEpoch) {
+          iterator = floatBatches(trainSet, {
+            batchSize: config.batchSize, seed: derive(seed, 'data', pos.phaseIndex), epoch,
+            augment: config.data.augment, normalize: INPUT_NORMALIZATION, dropLast: true,
+          });
+          // Resuming mid-epoch: skip the batches the interrupted run already used.
+          for (let i = 0; i < pos.phaseStep % spe; i++) iterator.next();
+          iteratorEpoch = epoch;
+        }
+        const b = iterator!.next().value!;
+        const lr = cosineLr(phase.lr, pos.phaseStep, total, warmup);
+        const t0 = performance.now();
+        const images = tf.tensor4d(b.images, [b.size, b.height, b.width, b.channels]);
+        const labels = tf.tensor1d(b.labels, 'int32');
+        const step = sandwichStep(net, images, labels, {
+          bits: phase.bits, randomSubnets: config.sandwich.randomSubnets, distill: config.sandwich.distill,
+          labelSmoothing: config.optimizer.labelSmoothing, seed, phaseIndex: pos.phaseIndex, phaseStep: pos.phaseStep,
+        });
+        optimizer.apply(net.params(), step.grads, lr);
+        for (const g of step.grads.values()) g.dispose();
+        images.dispose();
+        labels.dispose();
+        const seconds = (performance.now() - t0) / 1000;
+        trainSeconds += seconds;
+        stepsRun++;
+        pos = { ...pos, phaseStep: pos.phaseStep + 1, globalStep: pos.globalStep + 1 };
+        const meanLoss = step.losses.reduce((a, v) => a + v, 0) / step.losses.length;
+        epochLoss += step.losses[0]!;
+        epochSteps++;
+        emit({
+          kind: 'step', seed, phase: name, epoch, step: pos.globalStep, phaseStep: pos.phaseStep, totalSteps,
+          loss: step.losses[0]!, meanLoss, lr, samplesPerSec: b.size / seconds, sampled: step.sampled,
+        });
+        if (pos.phaseStep % spe === 0) {
+          emit({ kind: 'epoch', seed, phase: name, epoch, meanLoss: epochLoss / epochSteps, seconds: (performance.now() - epochStart) / 1000 });
+          epochLoss = 0;
+          epochSteps = 0;
+          epochStart = performance.now();
+        }
+        if (config.checkpoint.everySteps > 0 && pos.globalStep % config.checkpoint.everySteps === 0 && pos.phaseStep < total) save(pos);
+        await yieldToEventLoop();
+      }
+      if (abort.aborted) return;
+      emit({ kind: 'phase-end', seed, phase: name, trainSeconds, samplesPerSec: trainSeconds > 0 ? (stepsRun * config.batchSize) / trainSeconds : 0 });
+      for (const which of config.eval.subnets) {
+        const e0 = performance.now();
+        const result = evaluateSubnet(net, SUBNETS[which](space, phase.bits), { bn, test: testSet, batchSize: config.eval.batchSize });
+        emit({ kind: 'eval', seed, phase: name, which, result, seconds: (performance.now() - e0) / 1000 });
+        await yieldToEventLoop();
+        if (abort.aborted) return;
+      }
+      save({ phaseIndex: pos.phaseIndex + 1, phaseStep: 0, globalStep: pos.globalStep });
+    }
+    emit({ kind: 'finished', seed, seconds: (performance.now() - started) / 1000, steps: pos.globalStep, ...(ckptPath ? { checkpoint: ckptPath } : {}) });
+  } finally {
+    net.dispose();
+    optimizer.reset();
+    for (const t of bn) t.dispose();
+  }
+}

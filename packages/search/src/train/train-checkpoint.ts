@@ -1,0 +1,69 @@
+import { readCheckpointFile, writeCheckpointFile } from '../checkpoint/checkpoint-file';
+import { CheckpointError } from '../errors';
+import type { SearchSpace } from '../space/search-space';
+import { loadNetworkState, readNetworkState, type HostTensors } from '../supernet/network-state';
+import type { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import { tf, type Tensor } from '@oqat/engine';
+import type { SgdNesterov } from './sgd-nesterov';
+import type { TrainConfig } from './train-config';
+
+/** Where a run stands: the next step to run is `phaseStep` of phase `phaseIndex`. */
+export interface TrainingPosition {
+  phaseIndex: number;
+  phaseStep: number;
+  globalStep: number;
+}
+
+export interface TrainCheckpointMeta {
+  kind: 'oqat-supernet-training';
+  config: TrainConfig;
+  space: SearchSpace;
+  position: TrainingPosition;
+  /**
+   * The subnet sampler's state. Each step draws its subnets from a fresh
+   * generator seeded with derive(seed, stream, phaseIndex, phaseStep), so
+   * this position is its whole state (no generator state to replay).
+   */
+  sampler: { seed: number; stream: 'sandwich'; phaseIndex: number; phaseStep: number };
+}
+
+const OPTIMIZER_PREFIX = 'optimizer/';
+
+/** Writes the supernet, optimizer momentum and position atomically. */
+export function saveTrainCheckpoint(path: string, net: MobileNetV3Supernet, optimizer: SgdNesterov, meta: TrainCheckpointMeta): void {
+  const tensors: HostTensors = readNetworkState(net);
+  for (const [name, t] of optimizer.state()) {
+    tensors.set(`${OPTIMIZER_PREFIX}${name}`, { shape: [...t.shape], values: Float32Array.from(t.dataSync()) });
+  }
+  writeCheckpointFile(path, { meta, tensors });
+}
+
+/** Fields that must match for a resume to continue the same run. */
+const RUN_FIELDS = ['seed', 'space', 'data', 'batchSize', 'stepsPerEpoch', 'fixedBits', 'phases', 'optimizer', 'sandwich'] as const;
+
+/** Reads a training checkpoint and checks it belongs to a run with this config. */
+export function readTrainCheckpoint(path: string, config: TrainConfig): { meta: TrainCheckpointMeta; tensors: HostTensors } {
+  const file = readCheckpointFile<TrainCheckpointMeta>(path);
+  if (file.meta?.kind !== 'oqat-supernet-training') {
+    throw new CheckpointError(path, 'is not a supernet training checkpoint', 'pass the supernet.ckpt written by oqat train');
+  }
+  for (const field of RUN_FIELDS) {
+    if (JSON.stringify(file.meta.config[field]) !== JSON.stringify(config[field])) {
+      throw new CheckpointError(path, `was written by a run with a different '${field}'`, `resume with the config that wrote it (its ${field}: ${JSON.stringify(file.meta.config[field]).slice(0, 80)})`);
+    }
+  }
+  return { meta: file.meta, tensors: file.tensors };
+}
+
+/** Loads network state and optimizer momentum from a checkpoint read by readTrainCheckpoint. */
+export function restoreTrainState(path: string, tensors: HostTensors, net: MobileNetV3Supernet, optimizer: SgdNesterov): void {
+  const netState: HostTensors = new Map();
+  const momentum = new Map<string, Tensor>();
+  for (const [name, t] of tensors) {
+    if (name.startsWith(OPTIMIZER_PREFIX)) momentum.set(name.slice(OPTIMIZER_PREFIX.length), tf.tensor(t.values, t.shape));
+    else netState.set(name, t);
+  }
+  loadNetworkState(net, netState, path);
+  optimizer.load(momentum);
+  for (const t of momentum.values()) t.dispose();
+}

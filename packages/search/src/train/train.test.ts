@@ -1,0 +1,112 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lastValueFrom, toArray } from 'rxjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCheckpointFile } from '../checkpoint/checkpoint-file';
+import { CheckpointError } from '../errors';
+import { TINY_SPACE } from '../supernet/tiny-space';
+import { parseTrainConfig } from './parse-train-config';
+import { CHECKPOINT_FILE } from './run-training';
+import { toyDataset } from './toy-dataset';
+import { train } from './train';
+import type { TrainEvent } from './train-events';
+
+const dir = mkdtempSync(join(tmpdir(), 'oqat-train-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Kept tiny: the cpu backend's conv filter gradients are slow, and the package's tests must stay fast.
+const dataset = { train: toyDataset(24, 12, 3, 1), test: toyDataset(12, 12, 3, 2) };
+const options = { backend: 'cpu' as const, dataset };
+
+function config(sub: string, everySteps = 0) {
+  return parseTrainConfig({
+    seed: 7,
+    space: TINY_SPACE,
+    data: { bnImages: 8, augment: true },
+    batchSize: 6,
+    stepsPerEpoch: 1,
+    phases: [
+      { bits: 32, epochs: 1, lr: 0.05, warmupEpochs: 0.5 },
+      { bits: 4, epochs: 2, lr: 0.02, warmupEpochs: 1 },
+      { bits: 2, epochs: 1, lr: 0.01 },
+    ],
+    checkpoint: { dir: join(dir, sub), everySteps },
+    eval: { subnets: ['smallest'], batchSize: 12 },
+  });
+}
+
+function tensorsOf(path: string): Map<string, Float32Array> {
+  return new Map([...readCheckpointFile(path).tensors].map(([k, v]) => [k, v.values]));
+}
+
+describe('train', () => {
+  let full: TrainEvent[] = [];
+
+  it('runs float, 4-bit and inherited 2-bit phases and reports progress', async () => {
+    full = await lastValueFrom(train(config('full'), options).pipe(toArray()));
+    const kinds = full.map((e) => e.kind);
+    expect(kinds[0]).toBe('started');
+    expect(kinds.at(-1)).toBe('finished');
+    const phases = full.filter((e) => e.kind === 'phase');
+    expect(phases.map((p) => [p.phase, p.init])).toEqual([['float', 'float'], ['4bit', 'data'], ['2bit', 'inherited']]);
+    const steps = full.filter((e) => e.kind === 'step');
+    expect(steps).toHaveLength(4);
+    expect(steps.every((s) => Number.isFinite(s.loss) && s.lr > 0 && s.samplesPerSec > 0 && s.sampled.length === 2)).toBe(true);
+    const evals = full.filter((e) => e.kind === 'eval');
+    expect(evals).toHaveLength(3);
+    const last = evals.at(-1)!;
+    expect(last.result.subnet.bits).toBe(2);
+    expect(last.result.images).toBe(12);
+    expect(last.result.bitOps).toBeLessThan(last.result.macs);
+    // 2-bit steps came from the 4-bit ones doubled, then trained: both widths are in the checkpoint.
+    const names = [...tensorsOf(join(dir, 'full', CHECKPOINT_FILE)).keys()];
+    expect(names.some((n) => n.endsWith('.wq.step4'))).toBe(true);
+    expect(names.some((n) => n.endsWith('.wq.step2'))).toBe(true);
+    expect(names.some((n) => n.startsWith('optimizer/'))).toBe(true);
+  });
+
+  it('resumes after a kill to the same result as an uninterrupted run', async () => {
+    // Kill (unsubscribe) right after the checkpoint of global step 2, in the middle of the 4-bit phase.
+    await new Promise<void>((resolve, reject) => {
+      const sub = train(config('killed', 1), options).subscribe({
+        next: (e) => {
+          if (e.kind === 'checkpoint' && e.step === 2) {
+            sub.unsubscribe();
+            setTimeout(resolve, 100);
+          }
+        },
+        error: reject,
+      });
+    });
+    const ckpt = join(dir, 'killed', CHECKPOINT_FILE);
+    const resumed = await lastValueFrom(train(config('killed', 1), { ...options, resumeFrom: ckpt }).pipe(toArray()));
+    expect(resumed[0]).toMatchObject({ kind: 'started', resumedFrom: { step: 2 } });
+    expect(resumed.filter((e) => e.kind === 'step').map((e) => (e as { step: number }).step)).toEqual([3, 4]);
+    const a = tensorsOf(join(dir, 'full', CHECKPOINT_FILE));
+    const b = tensorsOf(ckpt);
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [name, values] of a) expect(b.get(name), name).toEqual(values);
+    const lossesA = full.filter((e) => e.kind === 'step').slice(2).map((e) => (e as { loss: number }).loss);
+    const lossesB = resumed.filter((e) => e.kind === 'step').map((e) => (e as { loss: number }).loss);
+    expect(lossesB).toEqual(lossesA);
+  });
+
+  it('rejects a truncated or foreign checkpoint and leaves it as it was', async () => {
+    const path = join(dir, 'bad', CHECKPOINT_FILE);
+    mkdirSync(join(dir, 'bad'));
+    copyFileSync(join(dir, 'full', CHECKPOINT_FILE), path);
+    const size = statSync(path).size;
+    truncateSync(path, size - 100);
+    const before = readFileSync(path);
+    await expect(lastValueFrom(train(config('bad'), { ...options, resumeFrom: path }))).rejects.toThrow(
+      `is truncated: expected ${size} bytes, found ${size - 100}; the write was cut short`,
+    );
+    expect(readFileSync(path).equals(before)).toBe(true);
+    writeFileSync(path, 'PK\u0003\u0004 some zip file');
+    await expect(lastValueFrom(train(config('bad'), { ...options, resumeFrom: path }))).rejects.toThrow(CheckpointError);
+    await expect(lastValueFrom(train(config('bad'), { ...options, resumeFrom: path }))).rejects.toThrow('is not an OQAT checkpoint');
+    // A fresh run does not overwrite an existing checkpoint either.
+    await expect(lastValueFrom(train(config('bad'), options))).rejects.toThrow(/already exists; resume from it/);
+  });
+});
