@@ -37,3 +37,19 @@ export interface BatchNormTrainAttrs {
   varianceEpsilon: number;
   relu: boolean;
 }
+
+/**
+ * Gradient of BatchNormTrain: inputs dy (of y) and what the forward saved,
+ * outputs [dx, dScale, dOffset]. A kernel of its own so that wasm can run it
+ * as two SIMD passes while other backends compose it from ops.
+ */
+export const BatchNormTrainGrad = 'OqatBatchNormTrainGrad';
+export interface BatchNormTrainGradInputs {
+  dy: TensorInfo;
+  x: TensorInfo;
+  scale: TensorInfo;
+  y: TensorInfo;
+  mean: TensorInfo;
+  variance: TensorInfo;
+}
+export type BatchNormTrainGradAttrs = BatchNormTrainAttrs;

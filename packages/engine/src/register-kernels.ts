@@ -1,6 +1,9 @@
 import { tf } from './tf';
 import type { GradConfig, KernelConfig } from './tf';
 import { batchNormTrainConfig } from './kernels/composite/batch-norm-train';
+import { batchNormTrainGradConfig as batchNormTrainGradKernel } from './kernels/composite/batch-norm-train-grad';
+import { batchNormTrainWasmConfig } from './kernels/wasm/batch-norm-train';
+import { batchNormTrainGradWasmConfig } from './kernels/wasm/batch-norm-train-grad';
 import { conv2DBackpropFilterConfig } from './kernels/wasm/conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './kernels/wasm/conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/wasm/depthwise-conv2d-native-backprop-filter';
@@ -14,10 +17,12 @@ const KERNELS: Record<string, KernelConfig[]> = {
     conv2DBackpropFilterConfig,
     depthwiseConv2dNativeBackpropFilterConfig,
     depthwiseConv2dNativeBackpropInputConfig,
-    batchNormTrainConfig('wasm'),
+    batchNormTrainWasmConfig,
+    batchNormTrainGradWasmConfig,
   ],
-  cpu: [batchNormTrainConfig('cpu')],
-  tensorflow: [batchNormTrainConfig('tensorflow')],
+  // Composites of tf ops: correct anywhere, fast where the ops are.
+  cpu: [batchNormTrainConfig('cpu'), batchNormTrainGradKernel('cpu')],
+  tensorflow: [batchNormTrainConfig('tensorflow'), batchNormTrainGradKernel('tensorflow')],
 };
 
 /**

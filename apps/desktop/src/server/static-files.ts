@@ -17,9 +17,13 @@ const MIME: Readonly<Record<string, string>> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** The same policy as the page's meta tag, also sent as a header. */
+/**
+ * The same policy as the page's meta tag, also sent as a header. Scripts only
+ * from the app itself; inline styles are allowed because ECharts' tooltips
+ * carry style attributes (VS Code's workbench CSP makes the same choice).
+ */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Resolves a URL path inside `root`; undefined when it would escape it. */

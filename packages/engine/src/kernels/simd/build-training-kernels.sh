@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 CLANG=${CLANG:-clang-14}
-common=(--target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding -fno-builtin
+# Auto-vectorisation is off: clang 14 miscompiled the float/double
+# accumulator loops with it (the hot loops use explicit SIMD intrinsics).
+common=(--target=wasm32 -O3 -fno-vectorize -fno-slp-vectorize -msimd128 -nostdlib -ffreestanding -fno-builtin
   -Wl,--no-entry -Wl,--import-memory -Wl,--export=dw_filter_grad -Wl,--export=channel_sums
   -Wl,--export=bn_grad_sums -Wl,--export=bn_grad_apply -Wl,-z,stack-size=0 -Wl,--stack-first)
 tmp=$(mktemp -d)

@@ -1,0 +1,87 @@
+// Layer IR
+export { OPS, ACTIVATIONS } from './ir/layer-desc';
+export type { Op, Activation, LayerDesc, LatencySample } from './ir/layer-desc';
+export { validateLayer, validateLayers, isValidBits } from './ir/validate-layers';
+export { outputHeight, outputWidth, seMidChannels } from './ir/output-shape';
+export { layerFigures, layerMacs, layerParams, isQuantized } from './ir/layer-figures';
+export type { LayerFigures } from './ir/layer-figures';
+export { networkFigures } from './ir/network-figures';
+export type { NetworkFigures } from './ir/network-figures';
+
+// Devices
+export { DEVICE_NAMES, DEVICES, deviceInfo, isDeviceName, effectiveBits } from './devices/device-names';
+export type { DeviceName, DeviceInfo } from './devices/device-names';
+export { XAVIER_PARAMS } from './devices/xavier/xavier-params';
+export type { XavierParams } from './devices/xavier/xavier-params';
+export { xavierLayerMs } from './devices/xavier/xavier-simulator';
+export { FPGA_PARAMS } from './devices/fpga/fpga-params';
+export type { FpgaParams } from './devices/fpga/fpga-params';
+export { fpgaLayerMs, fpgaMacUnits } from './devices/fpga/fpga-simulator';
+export { simulateNetwork } from './devices/simulate-network';
+export type { SimulatedDevice, SimulatorParams, SimulatedLatency } from './devices/simulate-network';
+
+// Profiling (measured devices)
+export { profileNetworks } from './profile/profile-networks';
+export type { ProfileNetworksOptions, ProfileProgress } from './profile/profile-networks';
+export type { LayerRuntime, PreparedNetwork } from './profile/layer-runtime';
+export { createTfjsRuntime } from './profile/tfjs-runtime';
+export type { TfLike, TfTensorLike } from './profile/tfjs-runtime';
+export { createOrtRuntime, loadOnnxRuntime } from './profile/ort-runtime';
+export type { OrtRuntimeOptions } from './profile/ort-runtime';
+export { buildOnnxNetwork } from './profile/onnx-network';
+export type { OnnxNetwork, OnnxNetworkOptions } from './profile/onnx-network';
+export { measureLatency, robustSummary, DEFAULT_TIMING } from './profile/measure-latency';
+export type { Timing, TimingOptions } from './profile/measure-latency';
+export { planChain } from './profile/chain-plan';
+export type { ChainPlan, ChainStep, ValueRef } from './profile/chain-plan';
+
+// Predictors
+export type { CostModel, CostModelKind, PredictorJson, LutModelJson, LearnedModelJson, FlopsModelJson } from './predict/cost-model';
+export { fitPredictor, evaluatePredictor } from './predict/fit-predictor';
+export type { FitPredictorOptions, FitPredictorResult, PredictorKind } from './predict/fit-predictor';
+export { predictLatency } from './predict/predict-latency';
+export { predictorFromJson } from './predict/predictor-json';
+export { fitLearned, DEFAULT_LEARNED_FIT } from './predict/fit-learned';
+export type { LearnedFitOptions } from './predict/fit-learned';
+export { LearnedModel } from './predict/learned-model';
+export { FlopsModel, fitFlopsModel } from './predict/flops-model';
+export { LAYER_FEATURES } from './predict/layer-features';
+export { fitLut, DEFAULT_LUT_FIT } from './lut/fit-lut';
+export type { LutFitOptions } from './lut/fit-lut';
+export { LutModel } from './lut/lut-model';
+export type { LutEntry } from './lut/lut-model';
+export { LayerKeyBuilder, parseLayerKey } from './lut/layer-key';
+
+// Metrics
+export { latencyMetrics, spearman } from './metrics/latency-metrics';
+export type { LatencyMetrics } from './metrics/latency-metrics';
+export { measurePredictionRate } from './metrics/prediction-rate';
+
+// Samples (JSONL)
+export { loadSamples, parseSamples, formatSample } from './samples/load-samples';
+
+// Random networks
+export { createRng, deriveSeed } from './rng/seeded-rng';
+export type { Rng } from './rng/seeded-rng';
+export { MOBILENET_V3_SPACE, SMALL_MOBILENET_SPACE } from './sampling/mobilenet-space';
+export type { MobileNetSpace, MobileNetArch } from './sampling/mobilenet-space';
+export { randomMobileNet, sampleMobileNetArch, lowerMobileNet } from './sampling/random-mobilenet';
+
+// Errors
+export {
+  LatencyError,
+  InvalidLayerError,
+  InvalidNetworkError,
+  UnknownDeviceError,
+  LatencyKeyMissingError,
+  SampleFileError,
+  NotEnoughSamplesError,
+  MixedDevicesError,
+  DeviceMismatchError,
+  PredictorRequiredError,
+  PredictorFormatError,
+  RuntimeRequiredError,
+  RuntimeUnavailableError,
+  UnsupportedLayerError,
+  ProfileAbortedError,
+} from './errors';

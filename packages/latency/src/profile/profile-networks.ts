@@ -1,0 +1,123 @@
+import { deviceInfo, type DeviceName } from '../devices/device-names';
+import { simulateNetwork, type SimulatorParams } from '../devices/simulate-network';
+import { ProfileAbortedError, RuntimeRequiredError } from '../errors';
+import type { LayerDesc, LatencySample } from '../ir/layer-desc';
+import { validateLayers } from '../ir/validate-layers';
+import { LayerKeyBuilder } from '../lut/layer-key';
+import { createRng, deriveSeed } from '../rng/seeded-rng';
+import type { LayerRuntime } from './layer-runtime';
+import { DEFAULT_TIMING, measureLatency, type TimingOptions } from './measure-latency';
+import { createOrtRuntime } from './ort-runtime';
+
+export interface ProfileProgress {
+  device: DeviceName;
+  runtime: string;
+  /** networks finished so far, of `total` */
+  done: number;
+  total: number;
+  /** latency of the network just finished */
+  latencyMs: number;
+  /** distinct layers timed so far (per-layer timing) */
+  layersTimed: number;
+  elapsedMs: number;
+}
+
+export interface ProfileNetworksOptions {
+  device: DeviceName;
+  networks: ReadonlyArray<readonly LayerDesc[]>;
+  /** 'cpu': required (createTfjsRuntime(tf) with the engine's tf); 'cpu-ort': default createOrtRuntime() */
+  runtime?: LayerRuntime;
+  timing?: Partial<TimingOptions>;
+  /** also time each distinct layer on its own (once per key) into `layerLatencyMs`; default true */
+  perLayer?: boolean;
+  /** seed of the random weights and inputs; default 0 */
+  seed?: number;
+  /** simulator parameter overrides (xavier, fpga) */
+  simulator?: SimulatorParams;
+  onProgress?: (progress: ProfileProgress) => void;
+  /** each sample as soon as it is measured (write JSONL rows as you go) */
+  onSample?: (sample: LatencySample, index: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Measures (cpu, cpu-ort) or simulates (xavier, fpga) each network and
+ * returns one LatencySample per network, in order. Measured networks are
+ * timed whole (warm-up, repeats, robust median); with `perLayer`, every
+ * distinct layer key is also timed alone once and reused, as a lookup table
+ * is built. Validates every network first.
+ */
+export async function profileNetworks(options: ProfileNetworksOptions): Promise<LatencySample[]> {
+  const info = deviceInfo(options.device);
+  const networks = options.networks.map((n) => validateLayers(n));
+  const total = networks.length;
+  const started = performance.now();
+  const samples: LatencySample[] = [];
+  const emit = (sample: LatencySample, runtime: string, layersTimed: number) => {
+    samples.push(sample);
+    options.onSample?.(sample, samples.length - 1);
+    options.onProgress?.({
+      device: info.name,
+      runtime,
+      done: samples.length,
+      total,
+      latencyMs: sample.latencyMs,
+      layersTimed,
+      elapsedMs: performance.now() - started,
+    });
+  };
+
+  if (info.kind === 'simulated') {
+    for (const layers of networks) {
+      if (options.signal?.aborted) throw new ProfileAbortedError(samples.length, total);
+      const s = simulateNetwork(info.name as 'xavier' | 'fpga', layers, options.simulator);
+      emit({ layers, latencyMs: s.latencyMs, device: info.name, layerLatencyMs: s.layerLatencyMs }, `${info.name}-simulator`, 0);
+    }
+    return samples;
+  }
+
+  let runtime = options.runtime;
+  if (!runtime) {
+    if (info.name === 'cpu') {
+      throw new RuntimeRequiredError('cpu', "pass runtime: createTfjsRuntime(tf) with @oqat/engine's tf after initEngine()");
+    }
+    runtime = await createOrtRuntime();
+  }
+  const timing = { ...DEFAULT_TIMING, ...options.timing };
+  const perLayer = options.perLayer ?? true;
+  const seed = options.seed ?? 0;
+  const keys = new LayerKeyBuilder(info.name);
+  const layerCache = new Map<string, number>();
+
+  const timeLayers = async (layers: readonly LayerDesc[], rngSeed: number): Promise<number> => {
+    const net = await runtime.prepare(layers, createRng(rngSeed));
+    try {
+      return (await measureLatency(() => net.run(), timing)).medianMs;
+    } finally {
+      await net.dispose();
+    }
+  };
+
+  for (let n = 0; n < total; n++) {
+    if (options.signal?.aborted) throw new ProfileAbortedError(samples.length, total);
+    const layers = networks[n]!;
+    const latencyMs = await timeLayers(layers, deriveSeed(seed, 0, n));
+    const sample: LatencySample = { layers, latencyMs, device: info.name };
+    if (perLayer) {
+      const per: number[] = [];
+      for (let l = 0; l < layers.length; l++) {
+        const key = keys.key(layers[l]!);
+        let ms = layerCache.get(key);
+        if (ms === undefined) {
+          if (options.signal?.aborted) throw new ProfileAbortedError(samples.length, total);
+          ms = await timeLayers([layers[l]!], deriveSeed(seed, 1, layerCache.size));
+          layerCache.set(key, ms);
+        }
+        per.push(ms);
+      }
+      sample.layerLatencyMs = per;
+    }
+    emit(sample, runtime.name, layerCache.size);
+  }
+  return samples;
+}

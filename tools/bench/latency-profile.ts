@@ -1,0 +1,72 @@
+// Profiles random MobileNetV3-like networks on a latency device and writes
+// LatencySample JSONL rows (one per network, per-layer latencies included).
+//
+//   node --import tsx tools/bench/latency-profile.ts --device cpu --samples 600 --seed 1 --out /tmp/cpu-train.jsonl
+//   devices: cpu (tfjs, the engine's backend; --backend wasm|cpu), cpu-ort (onnxruntime-node), xavier, fpga
+//   --space small (32-40 px, default for cpu/cpu-ort) | ofa (128-224 px, default for simulators)
+//   --repeats R --warmup W --clock cpu|wall --no-per-layer
+import { createWriteStream } from 'node:fs';
+import {
+  MOBILENET_V3_SPACE,
+  SMALL_MOBILENET_SPACE,
+  createRng,
+  createTfjsRuntime,
+  deriveSeed,
+  formatSample,
+  isDeviceName,
+  profileNetworks,
+  randomMobileNet,
+  type LayerRuntime,
+} from '@oqat/latency';
+
+function arg(name: string, fallback?: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+async function main(): Promise<void> {
+  const device = arg('device', 'xavier')!;
+  if (!isDeviceName(device)) throw new Error(`--device must be cpu, cpu-ort, xavier or fpga, got ${device}`);
+  const measured = device === 'cpu' || device === 'cpu-ort';
+  const n = Number(arg('samples', '100'));
+  const seed = Number(arg('seed', '1'));
+  const out = arg('out', `/tmp/latency-${device}-${seed}.jsonl`)!;
+  const spaceName = arg('space', measured ? 'small' : 'ofa');
+  const space = spaceName === 'ofa' ? MOBILENET_V3_SPACE : SMALL_MOBILENET_SPACE;
+  const networks = Array.from({ length: n }, (_, i) => randomMobileNet(createRng(deriveSeed(seed, i)), space));
+  let runtime: LayerRuntime | undefined;
+  if (device === 'cpu') {
+    const { initEngine, tf } = await import('@oqat/engine');
+    const info = await initEngine({ backend: (arg('backend', 'wasm') as 'wasm' | 'cpu') ?? 'wasm' });
+    runtime = createTfjsRuntime(tf);
+    process.stderr.write(`engine: ${info.backend} (${info.threads} thread(s)) - ${info.reason}\n`);
+  }
+  const file = createWriteStream(out);
+  const t0 = performance.now();
+  await profileNetworks({
+    device,
+    networks,
+    runtime,
+    seed,
+    perLayer: !process.argv.includes('--no-per-layer'),
+    timing: {
+      ...(arg('repeats') ? { repeats: Number(arg('repeats')) } : {}),
+      ...(arg('warmup') ? { warmup: Number(arg('warmup')) } : {}),
+      ...(arg('clock') ? { clock: arg('clock') as 'cpu' | 'wall' } : {}),
+    },
+    onSample: (s) => file.write(`${formatSample(s)}\n`),
+    onProgress: (p) => {
+      if (p.done % Math.max(1, Math.floor(p.total / 20)) === 0 || p.done === p.total) {
+        process.stderr.write(`${p.device} [${p.runtime}] ${p.done}/${p.total} last ${p.latencyMs.toFixed(3)} ms, ${p.layersTimed} layers timed, ${(p.elapsedMs / 1e3).toFixed(1)} s\n`);
+      }
+    },
+  });
+  await new Promise<void>((resolve) => file.end(resolve));
+  process.stderr.write(`wrote ${n} samples to ${out} in ${((performance.now() - t0) / 1e3).toFixed(1)} s\n`);
+  process.exit(0); // the wasm/ort thread pools keep Node alive
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
