@@ -10,6 +10,7 @@ import {
   MOBILENET_V3_SPACE,
   SMALL_MOBILENET_SPACE,
   createRng,
+  createOrtRuntime,
   createTfjsRuntime,
   deriveSeed,
   formatSample,
@@ -35,10 +36,12 @@ async function main(): Promise<void> {
   const space = spaceName === 'ofa' ? MOBILENET_V3_SPACE : SMALL_MOBILENET_SPACE;
   const networks = Array.from({ length: n }, (_, i) => randomMobileNet(createRng(deriveSeed(seed, i)), space));
   let runtime: LayerRuntime | undefined;
+  if (device === 'cpu-ort') runtime = await createOrtRuntime({ threads: Number(arg('threads', '1')) });
   if (device === 'cpu') {
     const { initEngine, tf } = await import('@oqat/engine');
-    const info = await initEngine({ backend: (arg('backend', 'wasm') as 'wasm' | 'cpu') ?? 'wasm' });
-    runtime = createTfjsRuntime(tf);
+    // one thread: the CPU-time clock (robust on a shared machine) then equals latency
+    const info = await initEngine({ backend: (arg('backend', 'wasm') as 'wasm' | 'cpu') ?? 'wasm', threads: Number(arg('threads', '1')) });
+    runtime = createTfjsRuntime(tf, { threads: info.threads });
     process.stderr.write(`engine: ${info.backend} (${info.threads} thread(s)) - ${info.reason}\n`);
   }
   const file = createWriteStream(out);

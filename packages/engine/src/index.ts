@@ -4,3 +4,15 @@ export { initEngine, engineInfo } from './init-engine';
 export { BACKEND_REQUESTS } from './backend/select-backend';
 export type { BackendRequest, EngineInfo, EngineOptions } from './backend/select-backend';
 export { OqatError, BackendUnavailableError, UnknownBackendError } from './errors';
+// Fast training ops (see each file's comment for why it exists).
+export { batchNormTrain } from './ops/batch-norm-train';
+export type { BatchNormTrainOptions, BatchNormTrainResult } from './ops/batch-norm-train';
+export { BatchNormTrain, BatchNormTrainGrad } from './kernel-names';
+// The threaded wasm build (registered by initEngine({ backend: 'wasm', threads })).
+export { threadedWasmStatus, wasmThreadsInUse } from './backend/wasm-threaded';
+export type { ThreadedWasmStatus } from './backend/wasm-threaded';
+// The reference net of the speed figure.
+export { benchmarkReferenceNet } from './reference-net/benchmark-reference-net';
+export type { ReferenceNetBenchmark, ReferenceNetBenchmarkOptions } from './reference-net/benchmark-reference-net';
+export { createReferenceNet } from './reference-net/reference-net';
+export type { ReferenceNet } from './reference-net/reference-net';

@@ -107,6 +107,13 @@ export class UnsupportedLayerError extends LatencyError {
   }
 }
 
+export class ClockThreadsError extends LatencyError {
+  constructor(runtime: string, threads: number) {
+    super(`profileNetworks: runtime '${runtime}' runs ${threads} threads, so CPU time is not latency; use timing.clock 'wall' or a 1-thread runtime (initEngine({ threads: 1 }))`);
+    this.name = 'ClockThreadsError';
+  }
+}
+
 export class ProfileAbortedError extends LatencyError {
   constructor(done: number, total: number) {
     super(`profileNetworks: aborted after ${done} of ${total} networks`);

@@ -25,12 +25,12 @@ export { profileNetworks } from './profile/profile-networks';
 export type { ProfileNetworksOptions, ProfileProgress } from './profile/profile-networks';
 export type { LayerRuntime, PreparedNetwork } from './profile/layer-runtime';
 export { createTfjsRuntime } from './profile/tfjs-runtime';
-export type { TfLike, TfTensorLike } from './profile/tfjs-runtime';
+export type { TfLike, TfTensorLike, TfjsRuntimeOptions } from './profile/tfjs-runtime';
 export { createOrtRuntime, loadOnnxRuntime } from './profile/ort-runtime';
 export type { OrtRuntimeOptions } from './profile/ort-runtime';
 export { buildOnnxNetwork } from './profile/onnx-network';
 export type { OnnxNetwork, OnnxNetworkOptions } from './profile/onnx-network';
-export { measureLatency, robustSummary, DEFAULT_TIMING } from './profile/measure-latency';
+export { measureLatency, robustSummary, DEFAULT_TIMING, DEFAULT_LAYER_TIMING } from './profile/measure-latency';
 export type { Timing, TimingOptions } from './profile/measure-latency';
 export { planChain } from './profile/chain-plan';
 export type { ChainPlan, ChainStep, ValueRef } from './profile/chain-plan';
@@ -84,4 +84,5 @@ export {
   RuntimeUnavailableError,
   UnsupportedLayerError,
   ProfileAbortedError,
+  ClockThreadsError,
 } from './errors';

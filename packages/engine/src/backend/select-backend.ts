@@ -50,9 +50,16 @@ async function loadWasm(opts: Required<EngineOptions>): Promise<number> {
 }
 
 async function loadCpu(): Promise<number> {
-  // The cpu backend prints a multi-line "install tfjs-node" banner in Node; IS_TEST silences only that.
+  // The cpu backend prints a multi-line "install tfjs-node" banner when it is
+  // constructed in Node; IS_TEST hides it. The flag is restored at once because
+  // it also turns on a per-kernel leak check that misfires on wasm.
+  const wasTest = tf.env().getBool('IS_TEST');
   tf.env().set('IS_TEST', true);
-  if (!(await tf.setBackend('cpu'))) throw new Error("setBackend('cpu') failed");
+  try {
+    if (!(await tf.setBackend('cpu'))) throw new Error("setBackend('cpu') failed");
+  } finally {
+    tf.env().set('IS_TEST', wasTest);
+  }
   return 1;
 }
 

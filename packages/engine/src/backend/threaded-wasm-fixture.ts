@@ -4,6 +4,7 @@
 // forward and backward, and prints the outputs and the thread count as JSON.
 import { tf } from '../tf';
 import { registerEngineKernels } from '../register-kernels';
+import { batchNormTrain } from '../ops/batch-norm-train';
 import { registerThreadedWasmBackend, threadedWasmStatus, wasmThreadsInUse } from './wasm-threaded';
 
 const threads = Number(process.argv[2] ?? '2');
@@ -16,8 +17,14 @@ registerEngineKernels('wasm');
 const x = tf.randomNormal([4, 16, 16, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
 const w1 = tf.randomNormal([3, 3, 3, 32], 0, 0.3, 'float32', 8) as tf.Tensor4D;
 const w2 = tf.randomNormal([3, 3, 32, 1], 0, 0.3, 'float32', 9) as tf.Tensor4D;
-const f = (...ws: tf.Tensor[]) =>
-  tf.depthwiseConv2d(tf.relu(tf.conv2d(x, ws[0] as tf.Tensor4D, 2, 'same')), ws[1] as tf.Tensor4D, 1, 'same').square().sum();
+const gamma = tf.ones([32]) as tf.Tensor1D;
+const beta = tf.zeros([32]) as tf.Tensor1D;
+// conv (Conv2DBackpropFilter), BN + ReLU (our SIMD BN kernels), depthwise
+// (its filter and input gradients): all our kernels, on shared memory.
+const f = (...ws: tf.Tensor[]) => {
+  const h = batchNormTrain(tf.conv2d(x, ws[0] as tf.Tensor4D, 2, 'same'), gamma, beta, { relu: true }).y;
+  return tf.depthwiseConv2d(h, ws[1] as tf.Tensor4D, 1, 'same').square().sum();
+};
 const { value, grads } = tf.valueAndGrads(f)([w1, w2]);
 process.stdout.write(
   JSON.stringify({

@@ -67,9 +67,6 @@ export function validateLayer(value: unknown, index: number): LayerDesc {
     default:
       if (SAME_CHANNEL_OPS.has(op) && outC !== inC) fail('outC', `must equal inC (${inC}) for ${op}, got ${outC}`);
   }
-  if ((op === 'avgpool' || op === 'maxpool' || op === 'conv' || op === 'dwconv') && kernel > 2 * Math.max(layer.inH, layer.inW) + 1) {
-    fail('kernel', `${kernel} is larger than the padded input ${layer.inH}x${layer.inW}`);
-  }
   return layer;
 }
 

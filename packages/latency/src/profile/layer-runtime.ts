@@ -17,5 +17,7 @@ export interface PreparedNetwork {
 export interface LayerRuntime {
   /** e.g. 'tfjs-wasm', 'onnxruntime-node' */
   readonly name: string;
+  /** threads a run uses (the CPU-time clock needs 1) */
+  readonly threads: number;
   prepare(layers: readonly LayerDesc[], rng: Rng): Promise<PreparedNetwork>;
 }

@@ -8,15 +8,45 @@ export interface TimingOptions {
   /** samples further than this many scaled MADs from the median are dropped */
   outlierMads: number;
   /**
-   * 'cpu': CPU time of this process (user + system, all its threads), the
-   * latency on an idle core of a single-threaded run, robust to neighbours on
-   * a shared machine; 'wall': elapsed time (use it on a quiet machine, and
-   * for multi-threaded runtimes).
+   * 'cpu': CPU time of this process (user + system, all its threads): the
+   * latency of a single-threaded run without the time other processes held
+   * the core; 'wall': elapsed time (quiet machines, multi-threaded runtimes).
    */
   clock: 'cpu' | 'wall';
+  /**
+   * 'reference': each sample is the run's time divided by the time of a
+   * reference network run right before it, times the reference's latency,
+   * so slow-downs from neighbours on a shared machine (which hit both alike)
+   * cancel; 'none': plain times.
+   */
+  normalize: 'reference' | 'none';
 }
 
-export const DEFAULT_TIMING: TimingOptions = { warmup: 3, repeats: 15, minSampleMs: 2, outlierMads: 3, clock: 'cpu' };
+/**
+ * Defaults for whole networks. 21 reference-normalised samples kept two
+ * measurements of the same network within +-10 % of each other on this
+ * 2-core VM under a load average of 6 (9 samples: 73 %; see
+ * docs/benchmarks-latency.md).
+ */
+export const DEFAULT_TIMING: TimingOptions = { warmup: 3, repeats: 21, minSampleMs: 2, outlierMads: 3, clock: 'cpu', normalize: 'reference' };
+
+/** Defaults for single layers (lookup-table entries, whose noise averages out in a network's sum). */
+export const DEFAULT_LAYER_TIMING: TimingOptions = { ...DEFAULT_TIMING, repeats: 9, warmup: 2 };
+
+export interface Timing {
+  /** median of the kept samples, ms per run (or ratio to the reference when one was given) */
+  medianMs: number;
+  meanMs: number;
+  stdMs: number;
+  /** fastest sample */
+  minMs: number;
+  kept: number;
+  rejected: number;
+  /** runs per sample */
+  innerRuns: number;
+}
+
+type Run = () => void | Promise<void>;
 
 function cpuNowMs(): number {
   const u = process.cpuUsage();
@@ -25,17 +55,6 @@ function cpuNowMs(): number {
 
 function wallNowMs(): number {
   return performance.now();
-}
-
-export interface Timing {
-  /** median of the kept samples, ms per run */
-  medianMs: number;
-  meanMs: number;
-  stdMs: number;
-  kept: number;
-  rejected: number;
-  /** runs per sample */
-  innerRuns: number;
 }
 
 function median(sorted: readonly number[]): number {
@@ -54,29 +73,38 @@ export function robustSummary(samples: readonly number[], mads: number): Omit<Ti
   const kept = mad > 0 ? sorted.filter((v) => Math.abs(v - m) <= mads * mad) : sorted;
   const mean = kept.reduce((a, b) => a + b, 0) / kept.length;
   const std = Math.sqrt(kept.reduce((a, b) => a + (b - mean) ** 2, 0) / kept.length);
-  return { medianMs: median(kept), meanMs: mean, stdMs: std, kept: kept.length, rejected: sorted.length - kept.length };
+  return { medianMs: median(kept), meanMs: mean, stdMs: std, minMs: sorted[0]!, kept: kept.length, rejected: sorted.length - kept.length };
 }
 
-/** Times `run`: warm-up, then `repeats` samples of `innerRuns` runs each; robust median per run. */
-export async function measureLatency(run: () => void | Promise<void>, options: Partial<TimingOptions> = {}): Promise<Timing> {
+async function timeRuns(run: Run, runs: number, now: () => number): Promise<number> {
+  const t = now();
+  for (let i = 0; i < runs; i++) {
+    const p = run();
+    if (p) await p; // synchronous runtimes (tfjs wasm/cpu) skip the microtask
+  }
+  return (now() - t) / runs;
+}
+
+/**
+ * Times `run`: warm-up, then `repeats` samples of `innerRuns` runs each;
+ * robust median per run. With `reference`, each sample is divided by one
+ * reference run timed just before it (a ratio; multiply by the reference's
+ * latency).
+ */
+export async function measureLatency(run: Run, options: Partial<TimingOptions> = {}, reference?: Run): Promise<Timing> {
   const o = { ...DEFAULT_TIMING, ...options };
   const now = o.clock === 'cpu' ? cpuNowMs : wallNowMs;
   let last = 0;
   for (let i = 0; i < Math.max(1, o.warmup); i++) {
-    const t = now();
-    const p = run();
-    if (p) await p;
-    last = now() - t;
+    if (reference) await timeRuns(reference, 1, now);
+    last = await timeRuns(run, 1, now);
   }
   const innerRuns = Math.max(1, Math.min(1000, Math.ceil(o.minSampleMs / Math.max(last, 1e-3))));
   const samples: number[] = [];
   for (let r = 0; r < o.repeats; r++) {
-    const t = now();
-    for (let i = 0; i < innerRuns; i++) {
-      const p = run();
-      if (p) await p; // synchronous runtimes (tfjs wasm/cpu) skip the microtask
-    }
-    samples.push((now() - t) / innerRuns);
+    const ref = reference ? await timeRuns(reference, 1, now) : 1;
+    const t = await timeRuns(run, innerRuns, now);
+    samples.push(t / Math.max(ref, 1e-6));
   }
   return { ...robustSummary(samples, o.outlierMads), innerRuns };
 }

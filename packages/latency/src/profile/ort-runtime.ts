@@ -42,6 +42,7 @@ export async function createOrtRuntime(options: OrtRuntimeOptions = {}): Promise
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
   return {
     name: `onnxruntime-node-cpu-${threads}t`,
+    threads,
     async prepare(layers: readonly LayerDesc[], rng: Rng): Promise<PreparedNetwork> {
       const net = buildOnnxNetwork(layers, rng, { device: options.device ?? 'cpu-ort' });
       const session = await ort.InferenceSession.create(net.bytes, {

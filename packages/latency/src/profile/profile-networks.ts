@@ -1,12 +1,12 @@
 import { deviceInfo, type DeviceName } from '../devices/device-names';
 import { simulateNetwork, type SimulatorParams } from '../devices/simulate-network';
-import { ProfileAbortedError, RuntimeRequiredError } from '../errors';
+import { ClockThreadsError, ProfileAbortedError, RuntimeRequiredError } from '../errors';
 import type { LayerDesc, LatencySample } from '../ir/layer-desc';
 import { validateLayers } from '../ir/validate-layers';
 import { LayerKeyBuilder } from '../lut/layer-key';
 import { createRng, deriveSeed } from '../rng/seeded-rng';
-import type { LayerRuntime } from './layer-runtime';
-import { DEFAULT_TIMING, measureLatency, type TimingOptions } from './measure-latency';
+import type { LayerRuntime, PreparedNetwork } from './layer-runtime';
+import { DEFAULT_LAYER_TIMING, DEFAULT_TIMING, measureLatency, type TimingOptions } from './measure-latency';
 import { createOrtRuntime } from './ort-runtime';
 
 export interface ProfileProgress {
@@ -27,9 +27,17 @@ export interface ProfileNetworksOptions {
   networks: ReadonlyArray<readonly LayerDesc[]>;
   /** 'cpu': required (createTfjsRuntime(tf) with the engine's tf); 'cpu-ort': default createOrtRuntime() */
   runtime?: LayerRuntime;
+  /** timing of whole networks (defaults: DEFAULT_TIMING) */
   timing?: Partial<TimingOptions>;
+  /** timing of single layers (defaults: DEFAULT_LAYER_TIMING) */
+  layerTiming?: Partial<TimingOptions>;
   /** also time each distinct layer on its own (once per key) into `layerLatencyMs`; default true */
   perLayer?: boolean;
+  /**
+   * reference network of timing.normalize 'reference' (run between samples);
+   * default the first network
+   */
+  reference?: readonly LayerDesc[];
   /** seed of the random weights and inputs; default 0 */
   seed?: number;
   /** simulator parameter overrides (xavier, fpga) */
@@ -84,15 +92,26 @@ export async function profileNetworks(options: ProfileNetworksOptions): Promise<
     runtime = await createOrtRuntime();
   }
   const timing = { ...DEFAULT_TIMING, ...options.timing };
+  const layerTiming = { ...DEFAULT_LAYER_TIMING, clock: timing.clock, normalize: timing.normalize, ...options.layerTiming };
+  if (timing.clock === 'cpu' && runtime.threads > 1) throw new ClockThreadsError(runtime.name, runtime.threads);
   const perLayer = options.perLayer ?? true;
   const seed = options.seed ?? 0;
   const keys = new LayerKeyBuilder(info.name);
   const layerCache = new Map<string, number>();
 
-  const timeLayers = async (layers: readonly LayerDesc[], rngSeed: number): Promise<number> => {
+  // the reference network: its latency is the fastest of many warm runs, as uncontended as this machine gets
+  let reference: PreparedNetwork | undefined;
+  let referenceMs = 1;
+  if (timing.normalize === 'reference') {
+    reference = await runtime.prepare(options.reference ? validateLayers(options.reference) : networks[0]!, createRng(deriveSeed(seed, 2)));
+    referenceMs = (await measureLatency(() => reference!.run(), { ...timing, normalize: 'none', repeats: Math.max(30, timing.repeats), minSampleMs: 0 })).minMs;
+  }
+  const refRun = reference ? () => reference!.run() : undefined;
+
+  const timeLayers = async (layers: readonly LayerDesc[], rngSeed: number, t: TimingOptions): Promise<number> => {
     const net = await runtime.prepare(layers, createRng(rngSeed));
     try {
-      return (await measureLatency(() => net.run(), timing)).medianMs;
+      return (await measureLatency(() => net.run(), t, refRun)).medianMs * referenceMs;
     } finally {
       await net.dispose();
     }
@@ -101,7 +120,7 @@ export async function profileNetworks(options: ProfileNetworksOptions): Promise<
   for (let n = 0; n < total; n++) {
     if (options.signal?.aborted) throw new ProfileAbortedError(samples.length, total);
     const layers = networks[n]!;
-    const latencyMs = await timeLayers(layers, deriveSeed(seed, 0, n));
+    const latencyMs = await timeLayers(layers, deriveSeed(seed, 0, n), timing);
     const sample: LatencySample = { layers, latencyMs, device: info.name };
     if (perLayer) {
       const per: number[] = [];
@@ -110,7 +129,7 @@ export async function profileNetworks(options: ProfileNetworksOptions): Promise<
         let ms = layerCache.get(key);
         if (ms === undefined) {
           if (options.signal?.aborted) throw new ProfileAbortedError(samples.length, total);
-          ms = await timeLayers([layers[l]!], deriveSeed(seed, 1, layerCache.size));
+          ms = await timeLayers([layers[l]!], deriveSeed(seed, 1, layerCache.size), layerTiming);
           layerCache.set(key, ms);
         }
         per.push(ms);
@@ -119,5 +138,6 @@ export async function profileNetworks(options: ProfileNetworksOptions): Promise<
     }
     emit(sample, runtime.name, layerCache.size);
   }
+  await reference?.dispose();
   return samples;
 }

@@ -84,7 +84,12 @@ const FUSED: Partial<Record<Activation, FusedActivation>> = { relu: 'relu', relu
  * Runs are synchronous on the cpu, wasm and tensorflow backends (the ones
  * Node offers), so no read-back is needed to finish a run.
  */
-export function createTfjsRuntime(tfNamespace: TfLike): LayerRuntime {
+export interface TfjsRuntimeOptions {
+  /** threads of the backend (engineInfo().threads); default 1 */
+  threads?: number;
+}
+
+export function createTfjsRuntime(tfNamespace: TfLike, options: TfjsRuntimeOptions = {}): LayerRuntime {
   type T = TfTensorLike;
   const tf = tfNamespace as unknown as TfOps<T>;
   const act = (x: T, a: Activation | undefined): T => {
@@ -107,6 +112,7 @@ export function createTfjsRuntime(tfNamespace: TfLike): LayerRuntime {
 
   return {
     name: `tfjs-${tf.getBackend()}`,
+    threads: Math.max(1, Math.floor(options.threads ?? 1)),
     async prepare(layers: readonly LayerDesc[], rng: Rng): Promise<PreparedNetwork> {
       const plan = planChain(layers);
       const owned: T[] = [];

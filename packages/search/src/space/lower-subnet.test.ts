@@ -9,21 +9,22 @@ describe('lowerSubnet', () => {
   it('writes the smallest fashion subnet layer by layer', () => {
     const layers = lowerSubnet(space, smallestSubnet(space, 2));
     const ops = layers.map((l) => l.op).join(' ');
-    // stem, first block (dw, pw, add), 4 single-block stages (stage 1 and 3 with SE), head
+    // stem, first block (dw, pw, add), 4 single-block stages (stage 1 and 3 with SE), head;
+    // stage 1 (stride 1, 24 -> 40 channels) has no shortcut.
     expect(ops).toBe(
       'conv dwconv conv add ' +
         'conv dwconv conv ' +
-        'conv dwconv avgpool fc fc mul conv ' +
+        'conv dwconv se conv ' +
         'conv dwconv conv ' +
-        'conv dwconv avgpool fc fc mul conv ' +
+        'conv dwconv se conv ' +
         'conv avgpool fc fc',
     );
-    expect(layers[0]).toMatchObject({ op: 'conv', inH: 24, inC: 1, outC: 16, kernel: 3, wBits: 8, aBits: 8 });
-    // stage 0 expand: 16 * 2 = 32 channels, then a stride-2 depthwise conv 24 -> 12
+    expect(layers[0]).toMatchObject({ op: 'conv', inH: 24, inC: 1, outC: 16, kernel: 3, stride: 2, outH: 12, wBits: 8, aBits: 8 });
+    // stage 0 expand: 16 * 2 = 32 channels, then a stride-2 depthwise conv 12 -> 6
     expect(layers[4]).toMatchObject({ op: 'conv', inC: 16, outC: 32, wBits: 2, act: 'relu' });
-    expect(layers[5]).toMatchObject({ op: 'dwconv', inH: 24, outH: 12, groups: 32, stride: 2 });
-    // SE of stage 1: 24 * 2 = 48 mid channels, hidden 48/4 = 12 -> 16 (multiple of 8), at fixed 8 bits
-    expect(layers[10]).toMatchObject({ op: 'fc', inC: 48, outC: 16, wBits: 8 });
+    expect(layers[5]).toMatchObject({ op: 'dwconv', inH: 12, outH: 6, groups: 32, stride: 2 });
+    // SE of stage 1: 24 * 2 = 48 mid channels, at fixed 8 bits
+    expect(layers[9]).toMatchObject({ op: 'se', inC: 48, outC: 48, wBits: 8, aBits: 8 });
     expect(layers.at(-1)).toMatchObject({ op: 'fc', inC: 512, outC: 10, wBits: 8 });
     expect(lowerSubnet(space, smallestSubnet(space, 2), { fixedBits: 32 })[0]!.wBits).toBe(32);
   });

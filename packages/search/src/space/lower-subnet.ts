@@ -1,6 +1,6 @@
 import type { Activation, LayerDesc } from '@oqat/latency';
 import { blockMiddleChannels, sameOutSize } from './block-channels';
-import { seHiddenChannels, type SearchSpace } from './search-space';
+import type { SearchSpace } from './search-space';
 import type { SubnetSpec } from './subnet-spec';
 
 export interface LowerOptions {
@@ -19,10 +19,9 @@ interface Cursor {
 
 /**
  * Lowers a subnet to the layer IR read by the latency models and the cost
- * counters: one LayerDesc per conv/fc (BN folded into it, activation attached),
- * squeeze-excite written out as pool + two fc + mul so its cost is explicit,
- * residual adds, global pooling, classifier. aBits is the precision of the
- * layer's input activations.
+ * counters: one LayerDesc per conv/fc (BN folded into it, activation
+ * attached), one per squeeze-excite, residual adds, global pooling, feature
+ * mix and classifier. aBits is the precision of the layer's input activations.
  */
 export function lowerSubnet(space: SearchSpace, spec: SubnetSpec, options: LowerOptions = {}): LayerDesc[] {
   const b = spec.bits;
@@ -48,12 +47,10 @@ export function lowerSubnet(space: SearchSpace, spec: SubnetSpec, options: Lower
   const fc = (inC: number, outC: number, act: Activation, bits: number): void => {
     out.push({ op: 'fc', inH: 1, inW: 1, inC, outC, kernel: 1, stride: 1, groups: 1, outH: 1, outW: 1, act, wBits: bits, aBits: bits });
   };
+  // One 'se' layer, as @oqat/latency models it (pool, reduce to C/4 rounded to 8 with ReLU, expand with
+  // h-sigmoid, scale); its hidden width is the supernet's seHiddenChannels(C).
   const squeezeExcite = (): void => {
-    const c = at.c;
-    globalPool();
-    fc(c, seHiddenChannels(c), 'relu', fixed);
-    fc(seHiddenChannels(c), c, 'hsigmoid', fixed);
-    elementwise('mul');
+    out.push({ op: 'se', inH: at.h, inW: at.h, inC: at.c, outC: at.c, kernel: 1, stride: 1, groups: 1, outH: at.h, outW: at.h, act: 'hsigmoid', wBits: fixed, aBits: fixed });
   };
   const block = (outC: number, kernel: number, expand: number | undefined, stride: number, se: boolean, act: Activation): void => {
     const inC = at.c;

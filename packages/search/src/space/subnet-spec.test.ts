@@ -11,7 +11,7 @@ describe('SubnetSpec helpers', () => {
   it('largest / smallest / middle take the extreme and middle choices', () => {
     const big = largestSubnet(space, 4);
     expect(big).toMatchObject({ resolution: 32, depths: [3, 3, 3, 3], bits: 4 });
-    expect(big.kernels.flat().every((k) => k === 7)).toBe(true);
+    expect(big.kernels.flat().every((k) => k === 5)).toBe(true);
     const small = smallestSubnet(space);
     expect(small).toMatchObject({ resolution: 24, depths: [1, 1, 1, 1], bits: 2, kernels: [[3], [3], [3], [3]] });
     expect(middleSubnet(space, 3)).toMatchObject({ resolution: 28, depths: [2, 2, 2, 2], bits: 3 });
@@ -46,7 +46,7 @@ describe('SubnetSpec helpers', () => {
 
   it('encodes a subnet as one-hots with zeros for skipped blocks', () => {
     const n = subnetFeatureLength(space);
-    expect(n).toBe(4 * 3 * 6 + 3 + 4);
+    expect(n).toBe(4 * 3 * (2 + 3) + 3 + 4);
     const small = encodeSubnet(space, smallestSubnet(space, 4));
     expect(small.length).toBe(n);
     // 4 stages x 1 block x (kernel + expand) + resolution + bits
@@ -60,7 +60,7 @@ describe('SubnetSpec helpers', () => {
     const s = largestSubnet(space, 4) as any;
     s.kernels[1][2] = 9;
     expect(() => parseSubnetSpec(space, s)).toThrow(InvalidSubnetError);
-    expect(() => parseSubnetSpec(space, s)).toThrow('subnet: kernels[1][2] must be one of 3, 5, 7, got 9');
+    expect(() => parseSubnetSpec(space, s)).toThrow('subnet: kernels[1][2] must be one of 3, 5, got 9');
     const t = largestSubnet(space, 4) as any;
     t.depths[0] = 2;
     expect(() => parseSubnetSpec(space, t)).toThrow('kernels[0] must have one entry per active block (depth 2), got 3');

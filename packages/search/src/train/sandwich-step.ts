@@ -1,7 +1,7 @@
 import { createRng, derive } from '@oqat/data';
 import { tf, type Tensor } from '@oqat/engine';
 import { largestSubnet, sampleSubnet, smallestSubnet } from '../space/sample-subnet';
-import type { SubnetSpec } from '../space/subnet-spec';
+import { subnetKey, type SubnetSpec } from '../space/subnet-spec';
 import type { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
 import { smoothedCrossEntropy, softCrossEntropy } from './losses';
 
@@ -24,11 +24,17 @@ export interface SandwichResult {
   sampled: SubnetSpec[];
 }
 
-/** The subnets of one step: largest, smallest, then random ones from the step's own seed. */
+/**
+ * The subnets of one step: largest, smallest, then random ones from the
+ * step's own seed. The smallest is dropped when it is the largest (a
+ * one-architecture space trains that architecture once per step).
+ */
 export function sandwichSubnets(net: MobileNetV3Supernet, o: SandwichOptions): SubnetSpec[] {
   const rng = createRng(derive(o.seed, 'sandwich', o.phaseIndex, o.phaseStep));
   const random = Array.from({ length: o.randomSubnets }, () => sampleSubnet(net.space, rng, o.bits));
-  return [largestSubnet(net.space, o.bits), smallestSubnet(net.space, o.bits), ...random];
+  const largest = largestSubnet(net.space, o.bits);
+  const smallest = smallestSubnet(net.space, o.bits);
+  return subnetKey(largest) === subnetKey(smallest) ? [largest, ...random] : [largest, smallest, ...random];
 }
 
 /**
@@ -71,5 +77,5 @@ export function sandwichStep(net: MobileNetV3Supernet, images: Tensor, labels: T
   } finally {
     teacher?.dispose();
   }
-  return { grads, losses, sampled: specs.slice(2) };
+  return { grads, losses, sampled: specs.slice(specs.length - o.randomSubnets) };
 }

@@ -76,6 +76,18 @@ export class DataTable<T> {
 
   private renderBody(): void {
     const o = this.options;
+    // Re-rendering must not steal keyboard focus: remember the focused row (or its checkbox) and restore it.
+    const active = document.activeElement as HTMLElement | null;
+    const focusedKey = active && this.tbody.contains(active) ? active.closest('tr')?.dataset.key : undefined;
+    const onCheckbox = active instanceof HTMLInputElement;
+    this.fillBody();
+    if (focusedKey === undefined) return;
+    const tr = [...this.tbody.rows].find((r) => r.dataset.key === focusedKey);
+    (onCheckbox ? tr?.querySelector('input') : tr)?.focus();
+  }
+
+  private fillBody(): void {
+    const o = this.options;
     replaceChildren(this.tbody, this.sorted().map((row) => {
       const activate = o.onActivate;
       const tr = h('tr', {

@@ -9,8 +9,8 @@ CLANG=${CLANG:-clang-14}
 # Auto-vectorisation is off: clang 14 miscompiled the float/double
 # accumulator loops with it (the hot loops use explicit SIMD intrinsics).
 common=(--target=wasm32 -O3 -fno-vectorize -fno-slp-vectorize -msimd128 -nostdlib -ffreestanding -fno-builtin
-  -Wl,--no-entry -Wl,--import-memory -Wl,--export=dw_filter_grad -Wl,--export=channel_sums
-  -Wl,--export=bn_grad_sums -Wl,--export=bn_grad_apply -Wl,-z,stack-size=0 -Wl,--stack-first)
+  -Wl,--no-entry -Wl,--import-memory -Wl,--export=dw_filter_grad -Wl,--export=conv_filter_grad -Wl,--export=channel_sums
+  -Wl,--export=bn_grad_sums -Wl,--export=bn_grad_apply -Wl,--export=scale_shift -Wl,--export=dw_input_grad -Wl,-z,stack-size=0 -Wl,--stack-first)
 tmp=$(mktemp -d)
 "$CLANG" "${common[@]}" -o "$tmp/plain.wasm" training-kernels.c
 "$CLANG" "${common[@]}" -matomics -mbulk-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \

@@ -9,9 +9,20 @@ export interface TrainingKernelExports {
     n: number, h: number, w: number, c: number, ho: number, wo: number,
     kh: number, kw: number, sh: number, sw: number, pt: number, pl: number,
   ): void;
+  conv_filter_grad(
+    x: number, dy: number, out: number, rows: number,
+    n: number, h: number, w: number, ci: number, ho: number, wo: number, co: number,
+    kh: number, kw: number, sh: number, sw: number, pt: number, pl: number,
+  ): void;
   channel_sums(x: number, sums: number, partial: number, pixels: number, c: number): void;
   bn_grad_sums(dy: number, y: number, x: number, gout: number, sums: number, partial: number, pixels: number, c: number, relu: number): void;
   bn_grad_apply(g: number, x: number, coef: number, dx: number, pixels: number, c: number): void;
+  dw_input_grad(
+    dy: number, filter: number, dx: number,
+    n: number, h: number, w: number, c: number, ho: number, wo: number,
+    kh: number, kw: number, sh: number, sw: number, pt: number, pl: number,
+  ): void;
+  scale_shift(x: number, coef: number, y: number, pixels: number, c: number, relu: number): void;
 }
 
 /** The parts of tfjs's BackendWasm these kernels rely on. */

@@ -1,8 +1,6 @@
-import { tf } from '../../tf';
-import type { KernelConfig, TensorInfo } from '../../tf';
+import type { tf, KernelConfig, TensorInfo } from '../../tf';
 import { BatchNormTrain } from '../../kernel-names';
 import type { BatchNormTrainAttrs, BatchNormTrainInputs } from '../../kernel-names';
-import { asTensor, outputsFromOps } from '../output-from-ops';
 import { simdHeap, type SimdHeap } from '../simd/training-kernels';
 
 /** Per-channel [sum, sum of squares] of an NHWC tensor in one SIMD pass (float64 totals). */
@@ -18,38 +16,36 @@ export function channelSums(simd: SimdHeap, x: TensorInfo, channels: number): { 
 }
 
 /**
- * BatchNormTrain on wasm: the statistics in one SIMD pass over x (instead of
- * square + two avgPools), then scale, shift and ReLU as one fused 1x1
- * depthwise conv (XNNPACK, threaded).
+ * BatchNormTrain on wasm in two SIMD passes: the statistics over x (instead
+ * of square + two avgPools), then y = x*k + shift (+ ReLU) per channel
+ * (instead of a fused 1x1 depthwise conv, slower in XNNPACK). The
+ * per-channel numbers are computed in float64 in JS.
  */
 function batchNormTrain(args: { inputs: BatchNormTrainInputs; backend: tf.KernelBackend; attrs: BatchNormTrainAttrs }): TensorInfo[] {
   const { inputs, backend, attrs } = args;
+  const simd = simdHeap(BatchNormTrain, backend);
   const c = inputs.x.shape[3]!;
   const pixels = inputs.x.shape.reduce((a, b) => a * b, 1) / c;
-  const { sum, sumSq } = channelSums(simdHeap(BatchNormTrain, backend), inputs.x, c);
-  const mean = new Float32Array(c);
-  const variance = new Float32Array(c);
+  const { sum, sumSq } = channelSums(simd, inputs.x, c);
+  const mean = simd.alloc([c]);
+  const variance = simd.alloc([c]);
+  const coef = simd.alloc([2 * c]);
+  const [meanView, varianceView, coefView] = [simd.view(mean), simd.view(variance), simd.view(coef)];
+  const scale = simd.view(inputs.scale);
+  const offset = simd.view(inputs.offset);
   for (let i = 0; i < c; i++) {
     const m = sum[i]! / pixels;
-    mean[i] = m;
-    variance[i] = Math.max(0, sumSq[i]! / pixels - m * m);
+    const v = Math.max(0, sumSq[i]! / pixels - m * m);
+    const k = scale[i]! / Math.sqrt(v + attrs.varianceEpsilon);
+    meanView[i] = m;
+    varianceView[i] = v;
+    coefView[i] = k;
+    coefView[c + i] = offset[i]! - m * k;
   }
-  return outputsFromOps(backend, () => {
-    const x = asTensor<tf.Rank.R4>(inputs.x, backend);
-    const meanT = tf.tensor1d(mean);
-    const varianceT = tf.tensor1d(variance);
-    const k = tf.mul(asTensor<tf.Rank.R1>(inputs.scale, backend), tf.rsqrt(tf.add(varianceT, attrs.varianceEpsilon)));
-    const shift = tf.sub(asTensor<tf.Rank.R1>(inputs.offset, backend), tf.mul(meanT, k));
-    const y = tf.fused.depthwiseConv2d({
-      x,
-      filter: k.reshape([1, 1, c, 1]) as tf.Tensor4D,
-      strides: 1,
-      pad: 'valid',
-      bias: shift,
-      activation: attrs.relu ? 'relu' : 'linear',
-    });
-    return [y, meanT, varianceT];
-  });
+  const y = simd.alloc([...inputs.x.shape]);
+  simd.kernels.scale_shift(simd.offset(inputs.x), simd.offset(coef), simd.offset(y), pixels, c, attrs.relu ? 1 : 0);
+  simd.free(coef);
+  return [y, mean, variance];
 }
 
 export const batchNormTrainWasmConfig: KernelConfig = {

@@ -5,16 +5,30 @@ import type {
   DepthwiseConv2dNativeBackpropInputAttrs,
   DepthwiseConv2dNativeBackpropInputInputs,
 } from '../../kernel-names';
-import { convGeometry } from './conv-geometry';
+import { simdHeap } from '../simd/training-kernels';
+import { convGeometry, type ConvGeometry } from './conv-geometry';
 import { asTensor, outputFromOps } from '../output-from-ops';
 import { spreadGradient } from './spread-gradient';
 
 /**
- * dx of a depthwise conv: a forward depthwise conv of the dilated dy with the
- * flipped filter (each of the C*M dy channels against its own tap set), then
- * a sum over the channel multiplier. Why: wasm has no such kernel, and its
- * forward depthwise conv is XNNPACK-fast for 2x2, 3x3 and 5x5 kernels.
+ * dx of a depthwise conv. Stride 1: a forward depthwise conv of the padded dy
+ * with the flipped filter (each of the C*M dy channels against its own tap
+ * set), then a sum over the channel multiplier: XNNPACK, multi-threaded.
+ * Strided, multiplier 1: our SIMD kernel gathers taps per input pixel, doing
+ * a quarter of the dilated conv's work at stride 2 and no dilation copy.
+ * Why: wasm has no such kernel at all.
  */
+function simdInputGrad(backend: tf.KernelBackend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry, kh: number, kw: number): TensorInfo {
+  const simd = simdHeap(DepthwiseConv2dNativeBackpropInput, backend);
+  const dx = simd.alloc([g.batch, g.inHeight, g.inWidth, g.inChannels]);
+  simd.kernels.dw_input_grad(
+    simd.offset(dy), simd.offset(filter), simd.offset(dx),
+    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
+    kh, kw, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
+  );
+  return dx;
+}
+
 function depthwiseConv2dNativeBackpropInput(args: {
   inputs: DepthwiseConv2dNativeBackpropInputInputs;
   backend: tf.KernelBackend;
@@ -32,6 +46,9 @@ function depthwiseConv2dNativeBackpropInput(args: {
     true,
     attrs.dilations,
   );
+  if (filterShape[3] === 1 && (g.strideHeight > 1 || g.strideWidth > 1)) {
+    return simdInputGrad(backend, inputs.dy!, inputs.filter!, g, filterShape[0]!, filterShape[1]!);
+  }
   return outputFromOps(backend, () => {
     const dy = asTensor<tf.Rank.R4>(inputs.dy!, backend);
     const filter = asTensor<tf.Rank.R4>(inputs.filter!, backend);

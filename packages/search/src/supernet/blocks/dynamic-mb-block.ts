@@ -2,7 +2,6 @@ import type { Tensor } from '@oqat/engine';
 import { tf } from '@oqat/engine';
 import { blockMiddleChannels } from '../../space/block-channels';
 import type { SpaceActivation } from '../../space/search-space';
-import { applyActivation } from '../activation';
 import type { ForwardContext } from '../forward-context';
 import type { QuantFactory } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
@@ -88,9 +87,9 @@ export class DynamicMbBlock implements ParamOwner {
     const act = this.config.act;
     let h = x;
     if (this.expandConv && this.expandBn) {
-      h = applyActivation(this.expandBn.forward(this.expandConv.forward(h, this.activeMiddle), ctx), act);
+      h = this.expandBn.forward(this.expandConv.forward(h, this.activeMiddle), ctx, act);
     }
-    h = applyActivation(this.dwBn.forward(this.dwConv.forward(h, this.activeKernel), ctx), act);
+    h = this.dwBn.forward(this.dwConv.forward(h, this.activeKernel), ctx, act);
     if (this.se) h = this.se.forward(h);
     h = this.projectBn.forward(this.projectConv.forward(h, this.config.outC), ctx);
     return this.hasShortcut ? tf.add(h, x) : h;

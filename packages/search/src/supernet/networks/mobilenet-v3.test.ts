@@ -1,6 +1,8 @@
 import { createRng } from '@oqat/data';
 import { initEngine, tf, type Tensor } from '@oqat/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subnetCosts } from '../../space/layer-costs';
+import { lowerSubnet } from '../../space/lower-subnet';
 import { largestSubnet, smallestSubnet } from '../../space/sample-subnet';
 import type { SubnetSpec } from '../../space/subnet-spec';
 import { EVAL, TRAIN } from '../forward-context';
@@ -76,6 +78,12 @@ describe('MobileNetV3Supernet', () => {
       const got = tf.tidy(() => sub.forward(images).dataSync() as Float32Array);
       expect(maxAbsDiff(got, expected)).toBeLessThan(1e-5);
       expect(sub.config.blocks.length).toBe(1 + spec.depths.reduce((a, d) => a + d, 0));
+      // The IR's parameter count (BN folded into one bias per channel) matches the static network's tensors.
+      let params = 0;
+      for (const [name, t] of sub.weights()) {
+        if (name.endsWith('.gamma') || name.endsWith('.weight') || name.endsWith('.bias')) params += t.size;
+      }
+      expect(subnetCosts(lowerSubnet(space, spec)).params).toBe(params);
       sub.dispose();
       expect(tf.memory().numTensors).toBe(before);
     }

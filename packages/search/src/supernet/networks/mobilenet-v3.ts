@@ -180,10 +180,10 @@ export class MobileNetV3Supernet implements ParamOwner {
     const r = this.activeResolution;
     let x = images;
     if (x.shape[1] !== r || x.shape[2] !== r) x = tf.image.resizeBilinear(x as tf.Tensor4D, [r, r]);
-    x = applyActivation(this.stemBn.forward(this.stemConv.forward(x, this.space.stem.outC), ctx), this.space.stem.act);
+    x = this.stemBn.forward(this.stemConv.forward(x, this.space.stem.outC), ctx, this.space.stem.act);
     for (const block of this.activeBlocks()) x = block.forward(x, ctx);
     const head = this.space.head;
-    x = applyActivation(this.finalExpandBn.forward(this.finalExpandConv.forward(x, head.finalExpandC), ctx), head.act);
+    x = this.finalExpandBn.forward(this.finalExpandConv.forward(x, head.finalExpandC), ctx, head.act);
     x = tf.mean(x, [1, 2]);
     if (this.featureMix) x = applyActivation(this.featureMix.forward(x, head.featureC), head.act);
     if (ctx.mode === 'train' && head.dropout > 0 && ctx.dropoutSeed !== undefined) {

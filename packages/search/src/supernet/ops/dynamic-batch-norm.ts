@@ -1,4 +1,5 @@
-import { tf, type Tensor, type Variable } from '@oqat/engine';
+import { batchNormTrain, tf, type Tensor, type Variable } from '@oqat/engine';
+import { applyActivation, type ActivationName } from '../activation';
 import type { ForwardContext } from '../forward-context';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { sliceLeading } from './slice-leading';
@@ -32,22 +33,25 @@ export class DynamicBatchNorm implements ParamOwner {
     this.runningVar = tf.variable(tf.ones([maxChannels]), false);
   }
 
-  forward(x: Tensor, ctx: ForwardContext): Tensor {
+  /**
+   * BN then activation. Training and calibration use the engine's
+   * batchNormTrain (statistics via pooling, closed-form gradient, ReLU fused);
+   * eval uses the running statistics with the same arithmetic as the static
+   * StaticBatchNorm, so an extracted subnet reproduces it exactly.
+   */
+  forward(x: Tensor, ctx: ForwardContext, act: ActivationName = 'none'): Tensor {
     const c = x.shape[x.rank - 1]!;
     const gamma = sliceLeading(this.gamma, [c]);
     const beta = sliceLeading(this.beta, [c]);
     if (ctx.mode === 'eval') {
       const scale = tf.mul(gamma, tf.rsqrt(tf.add(sliceLeading(this.runningVar, [c]), BN_EPSILON)));
       const shift = tf.sub(beta, tf.mul(sliceLeading(this.runningMean, [c]), scale));
-      return tf.add(tf.mul(x, scale), shift);
+      return applyActivation(tf.add(tf.mul(x, scale), shift), act);
     }
-    const axes = x.shape.slice(0, -1).map((_, i) => i);
-    const mean = tf.mean(x, axes);
-    const centred = tf.sub(x, mean);
-    // Biased variance, as PyTorch normalises with in training.
-    const variance = tf.mean(tf.square(centred), axes);
+    const relu = act === 'relu';
+    const { y, mean, variance } = batchNormTrain(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, { epsilon: BN_EPSILON, relu });
     if (ctx.mode === 'calibrate') this.record(ctx, mean, variance);
-    return tf.add(tf.mul(centred, tf.mul(gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)))), beta);
+    return relu ? y : applyActivation(y, act);
   }
 
   private record(ctx: ForwardContext, mean: Tensor, variance: Tensor): void {

@@ -1,0 +1,39 @@
+import type { RunDetail } from '@oqat/jobs';
+import { h } from '../ui/dom';
+import { formatBits, formatDuration, formatPercent } from '../ui/format';
+import { statusBadge } from '../ui/states';
+
+type Row = [label: string, value: (d: RunDetail) => string | HTMLElement];
+
+const ROWS: Row[] = [
+  ['kind', (d) => d.kind],
+  ['status', (d) => statusBadge(d.status)],
+  ['task', (d) => d.task],
+  ['bits', (d) => formatBits(d.bits)],
+  ['best accuracy', (d) => formatPercent(d.bestAccuracy, 2)],
+  ['duration', (d) => formatDuration(d.startedAt && d.finishedAt ? d.finishedAt - d.startedAt : undefined)],
+  ['seed', (d) => String(d.seed)],
+  ['dataset', (d) => d.config.dataset],
+  ['space', (d) => d.config.space],
+  ['epochs (float / first / inherited)', (d) => `${d.config.epochs.float} / ${d.config.epochs.first} / ${d.config.epochs.inherited}`],
+  ['backend', (d) => d.config.backend],
+  ['devices', (d) => d.config.devices.join(', ')],
+  ['generations × population', (d) => (d.config.generations ? `${d.config.generations} × ${d.config.population ?? '—'}` : '—')],
+  ['training images / epoch', (d) => String(d.config.limitTrainImages ?? 'all')],
+  ['searched run', (d) => d.config.checkpointRunId ?? '—'],
+];
+
+/** Runs side by side, one column each; rows whose values differ are marked. */
+export function compareTable(details: RunDetail[]): HTMLElement {
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'data', dataset: { testid: 'compare-table' } },
+    h('caption', { class: 'visually-hidden', text: 'Runs side by side' }),
+    h('thead', null, h('tr', null, h('th', { scope: 'col', text: '' }),
+      details.map((d) => h('th', { scope: 'col' }, h('a', { class: 'mono', href: `#/runs/${encodeURIComponent(d.id)}`, text: d.id }))))),
+    h('tbody', null, ROWS.map(([label, value]) => {
+      const cells = details.map(value);
+      const texts = cells.map((c) => (typeof c === 'string' ? c : c.textContent ?? ''));
+      const differs = new Set(texts).size > 1;
+      return h('tr', null, h('th', { scope: 'row', class: differs ? 'diff' : undefined, text: differs ? `${label} ≠` : label }),
+        cells.map((c) => h('td', null, c)));
+    }))));
+}

@@ -1,0 +1,43 @@
+/**
+ * Training configs of the supernet benchmarks (JSON values for
+ * parseTrainConfig). quick: a 2,560-image subset so a run ends in under 10
+ * minutes on the 2-core CPU; scratch2: quick's budget, float then 2 bit
+ * directly; full: the whole training set with OQAT-like phase lengths.
+ */
+const QUICK = {
+  seed: 1,
+  space: 'fashion-mnist',
+  data: { source: 'full', trainLimit: 2560, testLimit: 2000, augment: false, bnImages: 512 },
+  batchSize: 64,
+  phases: [
+    { bits: 32, epochs: 1, lr: 0.1, warmupEpochs: 0.25 },
+    { bits: 4, epochs: 2, lr: 0.05, warmupEpochs: 0.25 },
+    { bits: 3, epochs: 1, lr: 0.02 },
+    { bits: 2, epochs: 1, lr: 0.02 },
+  ],
+  eval: { subnets: ['largest', 'middle', 'smallest'], batchSize: 500 },
+};
+
+const PRESETS: Record<string, unknown> = {
+  quick: QUICK,
+  scratch2: { ...QUICK, phases: [QUICK.phases[0], { bits: 2, epochs: 4, lr: 0.05, warmupEpochs: 0.25 }] },
+  full: {
+    seed: 1,
+    space: 'fashion-mnist',
+    data: { source: 'full', augment: true, bnImages: 2000 },
+    batchSize: 128,
+    phases: [
+      { bits: 32, epochs: 5, lr: 0.1, warmupEpochs: 1 },
+      { bits: 4, epochs: 20, lr: 0.05, warmupEpochs: 1 },
+      { bits: 3, epochs: 8, lr: 0.02 },
+      { bits: 2, epochs: 8, lr: 0.02 },
+    ],
+    checkpoint: { everySteps: 200 },
+  },
+};
+
+export function supernetPreset(name: string): Record<string, unknown> {
+  const preset = PRESETS[name];
+  if (!preset) throw new Error(`unknown preset '${name}' (known: ${Object.keys(PRESETS).join(', ')})`);
+  return JSON.parse(JSON.stringify(preset)) as Record<string, unknown>;
+}

@@ -1,0 +1,89 @@
+/**
+ * OQAT supernet training figures: accuracy of the largest, middle and
+ * smallest subnets at the end of each phase (float, 4, 3, 2 bit), wall time
+ * and samples/s per phase. Presets (all on Fashion-MNIST, default space):
+ *   quick      a subset run that finishes in under 10 minutes here (README)
+ *   scratch2   same budget as quick, but float -> 2 bit directly (no inheritance)
+ *   full       the full training set (hours on a 2-core CPU)
+ * --alone largest|middle|smallest trains that one architecture by itself
+ * (LSQ, same phases), the baseline OQAT compares supernet subnets against.
+ *
+ *   node --import tsx tools/bench/supernet-train.ts --preset quick [--alone smallest]
+ *        [--config FILE.json] [--out results.json] [--dir CKPT_DIR] [--resume] [--backend wasm|cpu]
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  CHECKPOINT_FILE, largestSubnet, middleSubnet, parseTrainConfig, resolveSearchSpace, singleSubnetSpace, smallestSubnet, train,
+  type EvalEvent, type PhaseEndEvent, type TrainEvent,
+} from '@oqat/search';
+import { supernetPreset } from './supernet-presets';
+
+const { values } = parseArgs({
+  options: {
+    preset: { type: 'string', default: 'quick' },
+    config: { type: 'string' },
+    alone: { type: 'string' },
+    out: { type: 'string' },
+    dir: { type: 'string' },
+    resume: { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'wasm' },
+    every: { type: 'string', default: '10' },
+  },
+});
+
+const json = values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : supernetPreset(values.preset!);
+if (values.alone) {
+  const which = { largest: largestSubnet, middle: middleSubnet, smallest: smallestSubnet }[values.alone as 'largest'];
+  const space = resolveSearchSpace(json.space ?? 'fashion-mnist');
+  json.space = singleSubnetSpace(space, which(space, 32));
+  json.sandwich = { randomSubnets: 0, distill: false };
+  json.eval = { ...json.eval, subnets: ['largest'] };
+}
+if (values.dir) json.checkpoint = { ...json.checkpoint, dir: values.dir };
+const config = parseTrainConfig(json);
+const every = Number(values.every);
+const evals: EvalEvent[] = [];
+const phaseEnds: PhaseEndEvent[] = [];
+let finished: TrainEvent | undefined;
+const t0 = performance.now();
+const log = (s: string): void => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(5)}s] ${s}`);
+const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+
+await new Promise<void>((resolve, reject) => {
+  const resumeFrom = values.resume && config.checkpoint.dir ? join(config.checkpoint.dir, CHECKPOINT_FILE) : undefined;
+  train(config, { backend: values.backend as 'wasm', ...(resumeFrom ? { resumeFrom } : {}) }).subscribe({
+    next: (e) => {
+      if (e.kind === 'started') log(`started on ${e.backend} x${e.threads}: ${e.trainImages} train / ${e.testImages} test images, ${e.totalSteps} steps (${e.stepsPerEpoch}/epoch)`);
+      if (e.kind === 'phase') log(`phase ${e.phase}: ${e.epochs} epoch(s), steps init ${e.init}`);
+      if (e.kind === 'step' && (e.step % every === 0 || e.step === e.totalSteps)) {
+        log(`${e.phase} ep${e.epoch} step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)} (mean ${e.meanLoss.toFixed(3)}) lr ${e.lr.toFixed(4)} ${e.samplesPerSec.toFixed(1)} img/s`);
+      }
+      if (e.kind === 'phase-end') {
+        phaseEnds.push(e);
+        log(`phase ${e.phase} trained in ${e.trainSeconds.toFixed(0)} s, ${e.samplesPerSec.toFixed(1)} img/s`);
+      }
+      if (e.kind === 'eval') {
+        evals.push(e);
+        const r = e.result;
+        log(`eval ${e.phase} ${e.which}: top-1 ${pct(r.top1)} loss ${r.loss.toFixed(3)} MACs ${(r.macs / 1e6).toFixed(2)}M params ${(r.params / 1e3).toFixed(0)}k bytes ${(r.modelBytes / 1024).toFixed(0)}KiB BitOPs ${(r.bitOps / 1e6).toFixed(2)}M (${e.seconds.toFixed(0)} s)`);
+      }
+      if (e.kind === 'checkpoint') log(`checkpoint ${e.path} at step ${e.step}`);
+      if (e.kind === 'finished') finished = e;
+    },
+    error: reject,
+    complete: resolve,
+  });
+});
+
+const phases = [...new Set(evals.map((e) => e.phase))];
+const rows = [...new Set(evals.map((e) => e.which))].map((which) => {
+  const cells = phases.map((p) => evals.find((e) => e.phase === p && e.which === which));
+  return `| ${which} | ${cells.map((c) => (c ? pct(c.result.top1) : '')).join(' | ')} |`;
+});
+console.log(`\n| subnet | ${phases.join(' | ')} |\n|---|${phases.map(() => '---').join('|')}|\n${rows.join('\n')}`);
+console.log(`\n| phase | train s | img/s |\n|---|---|---|\n${phaseEnds.map((p) => `| ${p.phase} | ${p.trainSeconds.toFixed(0)} | ${p.samplesPerSec.toFixed(1)} |`).join('\n')}`);
+if (finished?.kind === 'finished') console.log(`\ntotal ${finished.seconds.toFixed(0)} s, ${finished.steps} steps`);
+if (values.out) writeFileSync(values.out, JSON.stringify({ config, alone: values.alone ?? null, evals, phaseEnds, finished }, null, 2));
+process.exit(0);
