@@ -5,7 +5,7 @@
 //   devices: cpu (tfjs, the engine's backend; --backend wasm|cpu), cpu-ort (onnxruntime-node), xavier, fpga
 //   --space small (32-40 px, default for cpu/cpu-ort) | ofa (128-224 px, default for simulators)
 //   --repeats R --warmup W --clock cpu|wall --no-per-layer
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import {
   MOBILENET_V3_SPACE,
   SMALL_MOBILENET_SPACE,
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     runtime = createTfjsRuntime(tf, { threads: info.threads });
     process.stderr.write(`engine: ${info.backend} (${info.threads} thread(s)) - ${info.reason}\n`);
   }
-  const file = createWriteStream(out);
+  const fd = openSync(out, 'w'); // fails now, not after the measurements, when the folder is missing
   const t0 = performance.now();
   await profileNetworks({
     device,
@@ -57,14 +57,14 @@ async function main(): Promise<void> {
       ...(arg('warmup') ? { warmup: Number(arg('warmup')) } : {}),
       ...(arg('clock') ? { clock: arg('clock') as 'cpu' | 'wall' } : {}),
     },
-    onSample: (s) => file.write(`${formatSample(s)}\n`),
+    onSample: (s) => writeSync(fd, `${formatSample(s)}\n`),
     onProgress: (p) => {
       if (p.done % Math.max(1, Math.floor(p.total / 20)) === 0 || p.done === p.total) {
         process.stderr.write(`${p.device} [${p.runtime}] ${p.done}/${p.total} last ${p.latencyMs.toFixed(3)} ms, ${p.layersTimed} layers timed, ${(p.elapsedMs / 1e3).toFixed(1)} s\n`);
       }
     },
   });
-  await new Promise<void>((resolve) => file.end(resolve));
+  closeSync(fd);
   process.stderr.write(`wrote ${n} samples to ${out} in ${((performance.now() - t0) / 1e3).toFixed(1)} s\n`);
   process.exit(0); // the wasm/ort thread pools keep Node alive
 }

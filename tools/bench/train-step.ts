@@ -1,11 +1,12 @@
-// Side-by-side speed of the reference net: tfjs wasm (1 and 2 threads) and
-// PyTorch (2 threads), train and infer, batch 64 by default. Contenders run
+// Side-by-side speed of the reference net: tfjs wasm (1 and 2 threads, and
+// 2 data-parallel single-thread replicas for training) and PyTorch
+// (2 threads), train and infer, batch 64 by default. Contenders run
 // in turn in fresh child processes, `--rounds` times, so a load change on the
 // machine hits them alike; the table shows the median over rounds and each
 // figure's ratio to PyTorch's. The command for docs/benchmarks.md:
 //
 //   node --import tsx tools/bench/train-step.ts [--batch 64] [--rounds 3]
-//        [--repeats 10] [--warmup 3] [--contenders wasm:1,wasm:2,pytorch]
+//        [--repeats 10] [--warmup 3] [--contenders wasm:1,wasm:2,replicas:2,pytorch]
 //
 // A child (`--child wasm:2 --mode train`) prints one JSON line.
 import { execFileSync } from 'node:child_process';
@@ -18,7 +19,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     repeats: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
-    contenders: { type: 'string', default: 'wasm:1,wasm:2,pytorch' },
+    contenders: { type: 'string', default: 'wasm:1,wasm:2,replicas:2,pytorch' },
     child: { type: 'string' },
     mode: { type: 'string', default: 'train' },
   },
@@ -28,10 +29,12 @@ const repeats = Number(values.repeats);
 const warmup = Number(values.warmup);
 
 async function runChild(contender: string, mode: 'train' | 'infer'): Promise<void> {
-  const [backend, threads] = contender.split(':') as ['wasm' | 'cpu', string | undefined];
+  const [kind, count] = contender.split(':') as [string, string | undefined];
+  const replicas = kind === 'replicas' ? Number(count) : 1;
+  const backend = kind === 'replicas' ? 'wasm' : (kind as 'wasm' | 'cpu');
   const { initEngine, benchmarkReferenceNet } = await import('@oqat/engine');
-  const info = await initEngine({ backend, threads: Number(threads ?? 1) });
-  const result = await benchmarkReferenceNet({ batch, mode, repeats, warmup });
+  const info = await initEngine({ backend, threads: replicas > 1 ? 1 : Number(count ?? 1) });
+  const result = await benchmarkReferenceNet({ batch, mode, repeats, warmup, replicas });
   process.stdout.write(`${JSON.stringify({ ...result, threads: info.threads })}\n`);
   process.exit(0); // the wasm thread pool may keep Node alive
 }
@@ -40,6 +43,7 @@ const self = fileURLToPath(import.meta.url);
 const pythonScript = fileURLToPath(new URL('./reference_net.py', import.meta.url));
 
 function measure(contender: string): Record<'train' | 'infer', number> {
+  // Replicas are a training scheme; their inference would be wasm:1's.
   if (contender === 'pytorch') {
     const args = [pythonScript, '--batch', `${batch}`, '--threads', '2', '--repeats', `${repeats}`, '--warmup', `${warmup}`];
     const out = JSON.parse(execFileSync('/usr/bin/python3', args, { encoding: 'utf8' })) as Record<string, { imagesPerSec: number }>;
@@ -51,7 +55,13 @@ function measure(contender: string): Record<'train' | 'infer', number> {
     const line = execFileSync(process.execPath, args, { encoding: 'utf8' }).trim().split('\n').pop()!;
     return (JSON.parse(line) as { imagesPerSec: number }).imagesPerSec;
   };
-  return { train: run('train'), infer: run('infer') };
+  return { train: run('train'), infer: contender.startsWith('replicas') ? Number.NaN : run('infer') };
+}
+
+function contenderName(contender: string): string {
+  const [kind, count] = contender.split(':');
+  if (kind === 'replicas') return `tfjs wasm, ${count} replicas x 1 thread`;
+  return `tfjs ${kind}, ${count ?? 1} thread${count === '1' ? '' : 's'}`;
 }
 
 function median(xs: number[]): number {
@@ -83,8 +93,9 @@ function main(): void {
   for (const mode of ['train', 'infer'] as const) {
     for (const [contender, s] of samples) {
       const value = median(s[mode]);
+      if (Number.isNaN(value)) continue;
       const ratio = torch ? (value / median(torch[mode])).toFixed(2) : 'n/a';
-      const name = contender === 'pytorch' ? 'PyTorch (2 threads)' : `tfjs ${contender.replace(':', ', ')} thread(s)`;
+      const name = contender === 'pytorch' ? 'PyTorch (2 threads)' : contenderName(contender);
       lines.push(`| ${name} | ${mode} | ${value.toFixed(0)} | ${ratio} |`);
     }
   }

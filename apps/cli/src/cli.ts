@@ -1,4 +1,30 @@
-import { jsonOption, type CommandSpec } from './command';
+import { jsonOption, type CommandSpec, type OptionSpec } from './command';
+import { dbOption } from './open-studio';
+
+const trainOptions: Record<string, OptionSpec> = {
+  config: { type: 'string', description: 'a JSON run config (the New run form of the app); flags override it' },
+  dataset: { type: 'string', description: 'Fashion-MNIST copy', choices: ['auto', 'subset', 'full'], default: 'auto' },
+  space: { type: 'string', description: 'search space', choices: ['fashion-mnist', 'ofa-mbv3'], default: 'fashion-mnist' },
+  bits: { type: 'string', description: 'bit chain, trained first then inherited down', default: '4,3,2' },
+  'epochs-float': { type: 'string', description: 'float warm-up epochs', default: '1' },
+  epochs: { type: 'string', description: 'epochs at the first bit width', default: '4' },
+  'epochs-inherited': { type: 'string', description: 'epochs at each inherited width', default: '2' },
+  'limit-train': { type: 'string', description: 'training images per epoch, 0 = all (quick runs)', default: '0' },
+  'eval-images': { type: 'string', description: 'test images evaluated at phase ends, 0 = all', default: '0' },
+  devices: { type: 'string', description: 'devices searched after training (cpu,cpu-ort,xavier,fpga)', default: 'cpu,xavier,fpga' },
+  'no-search': { type: 'boolean', description: 'train only' },
+};
+const searchOptions: Record<string, OptionSpec> = {
+  'max-latency': { type: 'string', description: 'latency limit in ms on the searched device' },
+  generations: { type: 'string', description: 'evolution generations per device', default: '6' },
+  population: { type: 'string', description: 'candidates per generation', default: '16' },
+};
+const common: Record<string, OptionSpec> = {
+  backend: { type: 'string', description: 'TensorFlow.js backend', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto' },
+  seed: { type: 'string', description: 'the same seed gives the same run', default: '1' },
+  db: dbOption,
+  json: jsonOption,
+};
 
 /**
  * Every command, declared once: words, summary, options, examples. Each
@@ -6,6 +32,58 @@ import { jsonOption, type CommandSpec } from './command';
  * stays instant and never loads TensorFlow.js.
  */
 export const COMMANDS: readonly CommandSpec[] = [
+  {
+    path: ['train'],
+    summary: 'train a quantized once-for-all supernet (4→3→2 bit by inheritance), then search the chosen devices',
+    options: { ...trainOptions, ...searchOptions, ...common },
+    examples: ['oqat train --dataset full --bits 4,3,2 --epochs 8', 'oqat train --dataset subset --limit-train 1024 --epochs 1 --no-search'],
+    run: async (o, _p, io) => (await import('./commands/start-runs')).train(o, io),
+  },
+  {
+    path: ['search'],
+    summary: 'search a trained supernet for the accuracy/latency Pareto front of each device',
+    options: {
+      run: { type: 'string', description: 'the training run whose supernet is searched' },
+      checkpoint: { type: 'string', description: 'or a supernet.ckpt file' },
+      device: { type: 'string', description: 'devices, comma-separated', default: 'cpu,xavier,fpga' },
+      task: { type: 'string', description: 'what the supernet predicts', choices: ['classification', 'segmentation'], default: 'classification' },
+      ...searchOptions,
+      ...common,
+    },
+    examples: ['oqat search --run 20261123-101500-abc123 --device fpga --max-latency 0.5', 'oqat search --checkpoint supernet.ckpt --device xavier --json'],
+    run: async (o, _p, io) => (await import('./commands/start-runs')).search(o, io),
+  },
+  {
+    path: ['resume'],
+    summary: 'continue an interrupted or cancelled run from its last checkpoint',
+    positionals: ['run'],
+    options: { db: dbOption, json: jsonOption },
+    examples: ['oqat resume 20261123-101500-abc123'],
+    run: async (o, p, io) => (await import('./commands/runs')).resume(o, p, io),
+  },
+  {
+    path: ['runs', 'list'],
+    summary: 'list every run in the store',
+    options: { db: dbOption, json: jsonOption },
+    examples: ['oqat runs list', 'oqat runs list --json | jq .status'],
+    run: async (o, _p, io) => (await import('./commands/runs')).runsList(o, io),
+  },
+  {
+    path: ['runs', 'show'],
+    summary: "show a run: status, checkpoints, artifacts, and a search's fronts",
+    positionals: ['run'],
+    options: { db: dbOption, json: jsonOption },
+    examples: ['oqat runs show 20261123-101500-abc123'],
+    run: async (o, p, io) => (await import('./commands/runs')).runsShow(o, p, io),
+  },
+  {
+    path: ['runs', 'rm'],
+    summary: 'delete a run that is not running (its files are kept)',
+    positionals: ['run'],
+    options: { db: dbOption, json: jsonOption },
+    examples: ['oqat runs rm 20261123-101500-abc123'],
+    run: async (o, p, io) => (await import('./commands/runs')).runsRm(o, p, io),
+  },
   {
     path: ['data', 'info'],
     summary: 'show which Fashion-MNIST copy is used and its counts per split and class',
@@ -35,6 +113,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       mode: { type: 'string', description: 'what to time', choices: ['train', 'infer'], default: 'train' },
       repeats: { type: 'string', description: 'timed steps (the median is reported)', default: '10' },
       threads: { type: 'string', description: 'wasm threads', default: 'all cores' },
+      replicas: { type: 'string', description: 'train mode: data-parallel wasm replicas on worker threads', default: '1' },
       json: jsonOption,
     },
     examples: ['oqat bench train-step --backend wasm --mode train --json', 'oqat bench train-step --mode infer --batch 256'],

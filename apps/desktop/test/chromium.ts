@@ -17,6 +17,7 @@ export async function launchChromium(): Promise<BrowserContext> {
     executablePath: CHROMIUM_PATH,
     headless: true,
     viewport: { width: 1360, height: 900 },
+    colorScheme: 'dark',
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-dev-shm-usage',

@@ -7,7 +7,8 @@ export { OqatError, BackendUnavailableError, UnknownBackendError } from './error
 // Fast training ops (see each file's comment for why it exists).
 export { batchNormTrain } from './ops/batch-norm-train';
 export type { BatchNormTrainOptions, BatchNormTrainResult } from './ops/batch-norm-train';
-export { BatchNormTrain, BatchNormTrainGrad } from './kernel-names';
+export { sgdMomentumUpdate } from './ops/sgd-momentum-update';
+export { BatchNormTrain, BatchNormTrainGrad, SgdMomentumUpdate } from './kernel-names';
 // The threaded wasm build (registered by initEngine({ backend: 'wasm', threads })).
 export { threadedWasmStatus, wasmThreadsInUse } from './backend/wasm-threaded';
 export type { ThreadedWasmStatus } from './backend/wasm-threaded';

@@ -9,6 +9,8 @@ import { conv2DBackpropInputConfig } from './kernels/wasm/conv2d-backprop-input'
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/wasm/depthwise-conv2d-native-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/wasm/depthwise-conv2d-native-backprop-input';
 import { identityConfig } from './kernels/wasm/identity';
+import { sgdMomentumUpdateConfig } from './kernels/composite/sgd-momentum-update';
+import { sgdMomentumUpdateWasmConfig } from './kernels/wasm/sgd-momentum-update';
 import { batchNormTrainGradConfig } from './ops/batch-norm-train.grad';
 
 /** Kernels this project adds to a backend, per backend name. */
@@ -19,10 +21,15 @@ const KERNELS: Record<string, KernelConfig[]> = {
     depthwiseConv2dNativeBackpropInputConfig,
     batchNormTrainWasmConfig,
     batchNormTrainGradWasmConfig,
+    sgdMomentumUpdateWasmConfig,
   ],
   // Composites of tf ops: correct anywhere, fast where the ops are.
-  cpu: [batchNormTrainConfig('cpu'), batchNormTrainGradKernel('cpu')],
-  tensorflow: [batchNormTrainConfig('tensorflow'), batchNormTrainGradKernel('tensorflow')],
+  cpu: [batchNormTrainConfig('cpu'), batchNormTrainGradKernel('cpu'), sgdMomentumUpdateConfig('cpu')],
+  tensorflow: [
+    batchNormTrainConfig('tensorflow'),
+    batchNormTrainGradKernel('tensorflow'),
+    sgdMomentumUpdateConfig('tensorflow'),
+  ],
 };
 
 /**

@@ -1,1 +1,10 @@
 export type * from './studio-service';
+export { createStudioService } from './create-studio-service';
+export type { Studio, StudioServiceOptions } from './create-studio-service';
+export { CONFIG_FIELDS, DEFAULT_RUN_CONFIG, validateRunConfig, toTrainConfig, toTrainJobInput, toSearchJobInput } from './run-config';
+export { TRAIN_JOB, SEARCH_JOB } from './job-modules';
+export type { TrainJobInput, TrainJobResult } from './train-job';
+export type { SearchJobInput, SearchJobResult, DeviceFront } from './search-job';
+export { DEFAULT_VALIDATION } from './validation-split';
+export type { ValidationSpec } from './validation-split';
+export { JobConfigError, RunNotCancellableError } from './errors';

@@ -65,7 +65,7 @@ export interface RunEventDto {
   runId: string;
   seq: number;
   at: number;
-  kind: 'queued' | 'started' | 'progress' | 'metric' | 'log' | 'finished' | 'failed' | 'cancelled';
+  kind: 'queued' | 'started' | 'progress' | 'metric' | 'log' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
   /** progress: {current,total,status,phase}; metric: MetricPoint; log: {level,message}; failed: {error} */
   payload: unknown;
 }
@@ -92,7 +92,7 @@ export interface NewRunConfig {
   kind: 'train' | 'search' | 'demo';
   task: Task;
   dataset: 'auto' | 'subset' | 'full';
-  space: 'fashion-mnist' | 'ofa-mobilenetv3';
+  space: 'fashion-mnist' | 'ofa-mbv3';
   /** e.g. [4, 3, 2]: trained first at 4 bits, then inherited down */
   bitsChain: number[];
   epochs: { float: number; first: number; inherited: number };
@@ -101,11 +101,15 @@ export interface NewRunConfig {
   seed: number;
   /** search runs: the training run whose checkpoint is searched */
   checkpointRunId?: string;
+  /** search runs: a supernet checkpoint file, instead of a run */
+  checkpointPath?: string;
   maxLatencyMs?: number;
   generations?: number;
   population?: number;
-  /** caps the training images per epoch (quick runs) */
+  /** caps the training images per epoch (quick runs); 0 = all */
   limitTrainImages?: number;
+  /** test images evaluated at each phase end; 0 = all */
+  evalImages?: number;
 }
 
 /** One field of the New run form, generated from the config schema. */
@@ -156,7 +160,7 @@ export interface StudioService {
   configFields(): Promise<ConfigField[]>;
   validateConfig(config: Partial<NewRunConfig>): Promise<ConfigValidation>;
   /** starts training and/or search in the background; resolves once the run is queued */
-  startRun(config: NewRunConfig): Promise<{ runId: string }>;
+  startRun(config: Partial<NewRunConfig>): Promise<{ runId: string }>;
   cancelRun(runId: string): Promise<void>;
   resumeRun(runId: string): Promise<{ runId: string }>;
   deleteRun(runId: string): Promise<void>;

@@ -65,3 +65,6 @@ export {
   UnknownLayerTypeError,
   NoValidSampleError,
 } from './errors';
+
+// Hardware-aware evolutionary search (NSGA-II), accuracy predictor, random baseline.
+export * from './evolve/index';

@@ -2,7 +2,6 @@ import { benchmarkReferenceNet, initEngine, type BackendRequest } from '@oqat/en
 import type { ParsedOptions } from '../command';
 import { printJson, type CliIo } from '../io';
 import { intOption } from '../options';
-import { ProgressBar } from '../progress-bar';
 
 export interface BenchTrainStepOptions {
   backend: BackendRequest;
@@ -10,6 +9,7 @@ export interface BenchTrainStepOptions {
   mode: 'train' | 'infer';
   repeats: number;
   threads?: number;
+  replicas: number;
   json: boolean;
 }
 
@@ -20,6 +20,7 @@ export function normaliseBenchOptions(o: ParsedOptions): BenchTrainStepOptions {
     mode: (o.mode as 'train' | 'infer' | undefined) ?? 'train',
     repeats: intOption(o.repeats, 'repeats', 10),
     threads: o.threads === undefined ? undefined : intOption(o.threads, 'threads', 1),
+    replicas: intOption(o.replicas, 'replicas', 1),
     json: !!o.json,
   };
 }
@@ -29,14 +30,13 @@ export async function benchTrainStep(raw: ParsedOptions, io: CliIo): Promise<num
   const options = normaliseBenchOptions(raw);
   const engine = await initEngine({ backend: options.backend, threads: options.threads });
   if (!options.json) io.stderr.write(`backend: ${engine.backend} (${engine.threads} thread${engine.threads > 1 ? 's' : ''}); ${engine.reason}\n`);
-  const bar = options.json ? undefined : new ProgressBar(io, `${options.mode} b${options.batch}`);
+  if (!options.json) io.stderr.write(`timing ${options.repeats} ${options.mode} steps of batch ${options.batch} after warm-up…\n`);
   const result = await benchmarkReferenceNet({
     batch: options.batch,
     mode: options.mode,
     repeats: options.repeats,
-    onStep: (done, total) => bar?.update({ current: done, total }),
+    replicas: options.replicas,
   });
-  bar?.done();
   const imagesPerSec = Math.round(result.imagesPerSec * 10) / 10;
   if (options.json) {
     printJson(io, { backend: engine.backend, threads: engine.threads, batch: options.batch, mode: options.mode, imagesPerSec });

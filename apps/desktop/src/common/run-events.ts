@@ -22,25 +22,23 @@ export function progressOf(event: RunEventDto): ProgressPayload | undefined {
   if (event.kind !== 'progress' || !isRecord(p) || typeof p.current !== 'number' || typeof p.total !== 'number') {
     return undefined;
   }
-  return {
-    current: p.current,
-    total: p.total,
-    status: typeof p.status === 'string' ? p.status : undefined,
-    phase: typeof p.phase === 'string' ? p.phase : undefined,
-  };
+  // The phase is on the payload or on the job's own progress detail (packages/runs: `detail`).
+  const detail = isRecord(p.detail) ? p.detail : {};
+  const phase = typeof p.phase === 'string' ? p.phase : typeof detail.phase === 'string' ? detail.phase : undefined;
+  return { current: p.current, total: p.total, status: typeof p.status === 'string' ? p.status : undefined, phase };
 }
 
-export function metricOf(event: RunEventDto): MetricPoint | undefined {
+function toPoint(p: unknown, at: number): MetricPoint | undefined {
+  if (!isRecord(p) || typeof p.name !== 'string' || typeof p.value !== 'number' || typeof p.step !== 'number') return undefined;
+  return { phase: typeof p.phase === 'string' ? p.phase : '', step: p.step, name: p.name, value: p.value, at: typeof p.at === 'number' ? p.at : at };
+}
+
+/** The points of a `metric` event: one MetricPoint as payload, or a batch as `{points: MetricPoint[]}`. */
+export function metricsOf(event: RunEventDto): MetricPoint[] {
   const p = event.payload;
-  if (event.kind !== 'metric' || !isRecord(p)) return undefined;
-  if (typeof p.name !== 'string' || typeof p.value !== 'number' || typeof p.step !== 'number') return undefined;
-  return {
-    phase: typeof p.phase === 'string' ? p.phase : '',
-    step: p.step,
-    name: p.name,
-    value: p.value,
-    at: typeof p.at === 'number' ? p.at : event.at,
-  };
+  if (event.kind !== 'metric' || !isRecord(p)) return [];
+  const raw = Array.isArray(p.points) ? p.points : [p];
+  return raw.map((x) => toPoint(x, event.at)).filter((x): x is MetricPoint => x !== undefined);
 }
 
 export function logOf(event: RunEventDto): LogPayload | undefined {
@@ -72,6 +70,8 @@ export function statusAfter(event: RunEventDto): RunStatus | undefined {
     case 'cancelled':
       return 'cancelled';
     default:
+      // packages/runs also ends an attempt with 'interrupted' (a crashed worker), outside the DTO's kind list.
+      if ((event.kind as string) === 'interrupted') return 'interrupted';
       return undefined;
   }
 }
@@ -80,5 +80,13 @@ export function isTerminalStatus(status: RunStatus): boolean {
   return status === 'finished' || status === 'failed' || status === 'cancelled' || status === 'interrupted';
 }
 
-/** Metric names that hold a run's accuracy (top-1 for classification, mIoU for segmentation). */
-export const ACCURACY_METRICS: readonly string[] = ['top1', 'accuracy', 'miou', 'mIoU'];
+/** Metric names that hold accuracy: `top1`, `top1/largest`, `miou/smallest`, `accuracy`, ... */
+export function isAccuracyMetric(name: string): boolean {
+  return /^(top1|accuracy|miou)(\/|$)/i.test(name);
+}
+
+/** The accuracy metric to plot when only one fits: the largest subnet's, else the first present. */
+export function mainAccuracyMetric(names: Iterable<string>): string | undefined {
+  const accuracy = [...names].filter(isAccuracyMetric).sort();
+  return accuracy.find((n) => /\/largest$/.test(n)) ?? accuracy.find((n) => !n.includes('/')) ?? accuracy[0];
+}

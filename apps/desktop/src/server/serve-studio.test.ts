@@ -53,6 +53,12 @@ describe('serveStudio API', () => {
     expect(service.calls.map((c) => c.method)).toEqual(['startRun', 'getRun', 'listRuns']);
   });
 
+  it('serves the `events` method on POST /api/events (GET is the live stream)', async () => {
+    const { runId } = await service.startRun(config);
+    const events = (await (await call('events', [runId, 0])).json()) as Array<{ kind: string }>;
+    expect(events.map((e) => e.kind)).toEqual(['queued']);
+  });
+
   it('answers void methods with null and accepts an empty body as no arguments', async () => {
     const { runId } = await service.startRun(config);
     const res = await call('cancelRun', [runId]);

@@ -51,8 +51,8 @@ export async function serveStudio(service: StudioService, options: ServeStudioOp
     const isApi = url.pathname.startsWith(API_PREFIX);
     try {
       if (loopback) guardRequest(req.headers, port, isApi);
-      if (url.pathname === EVENTS_PATH) {
-        if (req.method !== 'GET') throw new MethodNotAllowedError(req.method ?? '?', url.pathname, 'GET');
+      // GET /api/events is the live stream; POST /api/events is the `events` method (a run's stored events).
+      if (url.pathname === EVENTS_PATH && req.method === 'GET') {
         const close = openEventStream(service, req, res, url, { heartbeatMs: o.heartbeatMs, retryMs: 2_000 });
         streams.add(close);
         req.on('close', () => streams.delete(close));

@@ -40,10 +40,10 @@ export interface ReferenceNet {
   dispose(): void;
 }
 
-/** Global average pool as a full-window avgPool: fast on wasm, and it has a wasm gradient. */
+/** Global average pool as a mean over [N, H*W, C]'s middle axis: its gradient is a broadcast, where wasm's AvgPoolGrad is slow. */
 function globalAveragePool(x: Tensor4D): Tensor2D {
   const [n, h, w, c] = x.shape;
-  return tf.avgPool(x, [h, w], 1, 'valid').reshape([n, c]);
+  return tf.mean(x.reshape([n, h * w, c]), 1) as Tensor2D;
 }
 
 function runNet<L>(layers: NetLayers<L>, apply: (layer: L, x: Tensor4D) => Tensor4D, x: Tensor4D): Tensor4D {
@@ -115,7 +115,7 @@ export function createReferenceNet(seed = 1): ReferenceNet {
       };
     },
     dispose: () => {
-      for (const layer of all) tf.dispose([layer.filter, layer.scale, layer.offset, layer.runningMean, layer.runningVariance]);
+      for (const layer of all) tf.dispose([layer.filter, layer.scale, layer.offset]);
       tf.dispose([denseW, denseB]);
     },
   };

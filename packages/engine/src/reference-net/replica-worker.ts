@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initEngine, tf } from '../index';
 import type { FromReplica, ReplicaInit, ToReplica } from './replica-protocol';
+import { sgdMomentumUpdate } from '../ops/sgd-momentum-update';
 import { createReferenceNet } from './reference-net';
 import { REFERENCE_CLASSES, REFERENCE_INPUT } from './reference-net-spec';
 
@@ -24,9 +25,9 @@ function apply(flat: Float32Array): void {
     net.variables.forEach((variable, i) => {
       const grad = tf.tensor(flat.subarray(at, at + sizes[i]!), variable.shape);
       at += sizes[i]!;
-      const velocity = velocities[i]!;
-      velocity.assign(tf.add(tf.mul(velocity, init.momentum), grad));
-      variable.assign(tf.sub(variable, tf.mul(velocity, init.learningRate)));
+      const next = sgdMomentumUpdate(variable, velocities[i]!, grad, init.learningRate, init.momentum);
+      variable.assign(next.variable);
+      velocities[i]!.assign(next.velocity);
     });
   });
 }

@@ -1,10 +1,11 @@
 import { tf } from '../tf';
 import type { Scalar, Variable } from '../tf';
+import { sgdMomentumUpdate } from '../ops/sgd-momentum-update';
 
 /**
  * SGD with momentum, PyTorch's form: v = m*v + g; w = w - lr*v. Ours rather
- * than tf.train.momentum because that one's dispose() leaks its learning-rate
- * scalar (tfjs 4.22), which the leak checks of the benchmark would report.
+ * than tf.train.momentum: one sgdMomentumUpdate kernel per variable instead
+ * of four ops, and tfjs 4.22's MomentumOptimizer.dispose() leaks a scalar.
  */
 export interface SgdMomentum {
   /** computes the loss and its gradients, updates the variables, returns the loss. */
@@ -19,9 +20,9 @@ export function sgdMomentum(variables: Variable[], learningRate: number, momentu
       const { value, grads } = tf.variableGrads(loss, variables);
       tf.tidy(() => {
         variables.forEach((variable, i) => {
-          const velocity = velocities[i]!;
-          velocity.assign(tf.add(tf.mul(velocity, momentum), grads[variable.name]!));
-          variable.assign(tf.sub(variable, tf.mul(velocity, learningRate)));
+          const next = sgdMomentumUpdate(variable, velocities[i]!, grads[variable.name]!, learningRate, momentum);
+          variable.assign(next.variable);
+          velocities[i]!.assign(next.velocity);
         });
       });
       tf.dispose(grads);

@@ -41,9 +41,11 @@ export class LayerKeyBuilder {
     const w = layer.wBits < 33 ? bits[layer.wBits]! : layer.wBits;
     const a = layer.aBits < 33 ? bits[layer.aBits]! : layer.aBits;
     const op = opCode(layer.op);
-    // output size without a call: op codes 1-4 are 'same'-padded strided ops, fc is 1x1, upsample scales
-    const outH = layer.outH ?? (op <= 4 ? Math.ceil(layer.inH / layer.stride) : op === 5 ? 1 : op === 6 ? layer.inH * layer.stride : layer.inH);
-    const outW = layer.outW ?? (op <= 4 ? Math.ceil(layer.inW / layer.stride) : op === 5 ? 1 : op === 6 ? layer.inW * layer.stride : layer.inW);
+    // outH/outW enter only when given and different from the derived size (the key's canonical form)
+    const oh = layer.outH;
+    const ow = layer.outW;
+    const outH = oh === undefined || oh === derivedSize(op, layer.inH, layer.stride) ? 0 : oh;
+    const outW = ow === undefined || ow === derivedSize(op, layer.inW, layer.stride) ? 0 : ow;
     const code = op | (actCode(layer.act) << 5) | (w << 10) | (a << 17);
     let h1 = 0x811c9dc5 ^ code;
     let h2 = 0x01000193 ^ Math.imul(code, 0x27d4eb2f);
@@ -87,6 +89,11 @@ function opCode(op: string): number {
     case 'activation': return 11;
     default: return 31;
   }
+}
+
+/** outputHeight/outputWidth's rule by op code: 1-4 'same'-padded strided ops, fc 1x1, upsample scales. */
+function derivedSize(op: number, size: number, stride: number): number {
+  return op <= 4 ? Math.ceil(size / stride) : op === 5 ? 1 : op === 6 ? size * stride : size;
 }
 
 function actCode(act: string | undefined): number {

@@ -41,6 +41,8 @@ export interface OpModelJson {
   prior?: { mmacs: number; mbytes: number; constant: number };
   /** log-latency correction (or the log latency itself when there is no prior) */
   trees: import('./boosted-trees').BoostedTreesJson;
+  /** log-latency correction fitted on network totals after a per-layer fit ('layers' mode with refinement) */
+  correction?: import('./boosted-trees').BoostedTreesJson;
 }
 
 export interface LearnedModelJson extends PredictorJsonBase {

@@ -14,6 +14,8 @@ export interface LearnedFitOptions {
   boost: Partial<BoostOptions>;
   /** boosting rounds on network log-errors ('networks' mode) */
   networkRounds: number;
+  /** boosting rounds on network log-errors after a 'layers' fit (in-network effects); 0: none */
+  refineRounds: number;
   networkLearningRate: number;
   networkMaxDepth: number;
 }
@@ -22,6 +24,7 @@ export const DEFAULT_LEARNED_FIT: LearnedFitOptions = {
   mode: 'auto',
   boost: {},
   networkRounds: 400,
+  refineRounds: 0,
   networkLearningRate: 0.3,
   networkMaxDepth: 4,
 };
@@ -61,11 +64,9 @@ function fitLayerModels(samples: readonly LatencySample[], index: KeyIndex, boos
 }
 
 /**
- * Networks-only mode. A linear prior per op kind (MACs, bytes, a constant;
- * non-negative least squares on network totals), then boosting on network
- * log-errors: each round, every layer gets the gradient of its network's
- * squared log-error (the error times the layer's share of the network) and
- * one tree per op kind fits the log-correction of its layers.
+ * Networks-only mode, first step: a linear prior per op kind (MACs, bytes, a
+ * constant; non-negative least squares on network totals), then
+ * `boostOnNetworks`.
  */
 function fitNetworkModels(samples: readonly LatencySample[], index: KeyIndex, o: LearnedFitOptions) {
   const groups = opGroups(index);
@@ -87,7 +88,6 @@ function fitNetworkModels(samples: readonly LatencySample[], index: KeyIndex, o:
     });
   const coef = nnls(design(opNames, (op) => opCol.get(op)!), y, w);
   const pooled = nnls(design(['*'], () => 0), y, w);
-  let constantMs = coef[0]!;
   const ops: Record<string, OpModelJson> = {};
   const prior = new Float64Array(index.keys.length);
   opNames.forEach((op, i) => {
@@ -99,18 +99,42 @@ function fitNetworkModels(samples: readonly LatencySample[], index: KeyIndex, o:
     prior: { mmacs: pooled[1]!, mbytes: pooled[2]!, constant: pooled[3]! },
     trees: { base: 0, learningRate: o.networkLearningRate, trees: [] },
   };
+  boostOnNetworks(samples, index, prior, (op) => ops[op]!.trees, o.networkRounds, o);
+  return { ops, fallback };
+}
 
+/**
+ * Boosting on network log-errors: each round, every layer gets the gradient
+ * of its network's squared log-error (the error times the layer's share of
+ * the network; the hessian bound uses its op kind's share) and one tree per
+ * op kind fits the log-correction of its layers, appended to `target(op)`.
+ * `prior` holds each key's current estimate in ms.
+ */
+function boostOnNetworks(
+  samples: readonly LatencySample[],
+  index: KeyIndex,
+  prior: Float64Array,
+  target: (op: string) => BoostedTreesJson,
+  rounds: number,
+  o: LearnedFitOptions,
+): void {
+  if (rounds <= 0) return;
+  const groups = opGroups(index);
+  const opNames = [...groups.keys()];
+  const opCol = new Map(opNames.map((op, i) => [op, i]));
+  const keyOp = Int32Array.from(index.ops, (op) => opCol.get(op)!);
+  const y = Float64Array.from(samples, (s) => s.latencyMs);
+  const w = Float64Array.from(y, (v) => 1 / (v * v));
+  let constantMs = 0;
   const correction = new Float64Array(index.keys.length);
-  const binned = new Map(
-    [...groups].map(([op, rows]) => [op, { rows, m: binMatrix(selectRows(index, rows), rows.length, FEATURE_COUNT, 128) }]),
-  );
+  const binned = [...groups].map(([op, rows]) => ({ op, rows, m: binMatrix(selectRows(index, rows), rows.length, FEATURE_COUNT, 128) }));
   const g = new Float64Array(index.keys.length);
   const h = new Float64Array(index.keys.length);
   const layerMs = new Float64Array(index.keys.length);
   const opShare = new Float64Array(opNames.length);
   const treeOptions = { maxDepth: o.networkMaxDepth, minLeafHessian: 1e-6, minLeafRows: 1, lambda: 1e-3 };
   const row = new Float64Array(FEATURE_COUNT);
-  for (let round = 0; round < o.networkRounds; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < layerMs.length; k++) layerMs[k] = prior[k]! * Math.exp(correction[k]!);
     const sums = index.sampleKeys.map((keys) => keys.reduce((a, k) => a + layerMs[k]!, 0));
     if (round % 20 === 0) {
@@ -129,25 +153,40 @@ function fitNetworkModels(samples: readonly LatencySample[], index: KeyIndex, o:
       const pred = constantMs + sums[n]!;
       const err = Math.log(pred / y[n]!);
       opShare.fill(0);
-      for (const k of keys) opShare[opCol.get(index.ops[k]!)!] += layerMs[k]! / pred;
+      for (const k of keys) opShare[keyOp[k]!] += layerMs[k]! / pred;
       for (const k of keys) {
         const share = layerMs[k]! / pred;
         g[k] += err * share;
-        h[k] += share * opShare[opCol.get(index.ops[k]!)!]!;
+        h[k] += share * opShare[keyOp[k]!]!;
       }
     });
-    for (const [op, { rows, m }] of binned) {
+    for (const { op, rows, m } of binned) {
       const gs = Float64Array.from(rows, (r) => g[r]!);
       const hs = Float64Array.from(rows, (r) => h[r]!);
       const tree = fitTree(m, Int32Array.from(rows, (_, i) => i), gs, hs, treeOptions);
-      (ops[op]!.trees as BoostedTreesJson).trees.push(tree);
+      target(op).trees.push(tree);
+      const lr = target(op).learningRate;
       rows.forEach((r) => {
         row.set(index.features.subarray(r * FEATURE_COUNT, (r + 1) * FEATURE_COUNT));
-        correction[r] += o.networkLearningRate * predictTree(tree, row);
+        correction[r] += lr * predictTree(tree, row);
       });
     }
   }
-  return { ops, fallback };
+}
+
+function emptyJson(device: string, fitMode: 'layers' | 'networks'): LearnedModelJson {
+  return {
+    format: PREDICTOR_FORMAT,
+    version: PREDICTOR_VERSION,
+    kind: 'learned',
+    device,
+    constantMs: 0,
+    scale: 1,
+    features: [...LAYER_FEATURES],
+    fitMode,
+    ops: {},
+    fallback: { trees: { base: 0, learningRate: 1, trees: [] } },
+  };
 }
 
 /** Fits the learned predictor on samples of one device. */
@@ -157,18 +196,13 @@ export function fitLearned(samples: readonly LatencySample[], options: Partial<L
   const index = indexKeys(samples, device);
   const mode = o.mode === 'auto' ? (hasLayerLatencies(samples) ? 'layers' : 'networks') : o.mode;
   const { ops, fallback } = mode === 'layers' ? fitLayerModels(samples, index, o.boost) : fitNetworkModels(samples, index, o);
-  const json: LearnedModelJson = {
-    format: PREDICTOR_FORMAT,
-    version: PREDICTOR_VERSION,
-    kind: 'learned',
-    device,
-    constantMs: 0,
-    scale: 1,
-    features: [...LAYER_FEATURES],
-    fitMode: mode,
-    ops,
-    fallback,
-  };
+  if (mode === 'layers' && o.refineRounds > 0) {
+    const layerModel = new LearnedModel({ ...emptyJson(samples[0]!.device, mode), ops, fallback });
+    const prior = Float64Array.from(index.layers, (l) => layerModel.computeLayerMs(l));
+    for (const m of Object.values(ops)) m.correction = { base: 0, learningRate: o.networkLearningRate, trees: [] };
+    boostOnNetworks(samples, index, prior, (op) => ops[op]!.correction!, o.refineRounds, o);
+  }
+  const json: LearnedModelJson = { ...emptyJson(device, mode), ops, fallback };
   const model = new LearnedModel(json);
   const sums = samples.map((s) => s.layers.reduce((a, l) => a + model.layerMs(l), 0));
   const cal = fitCalibration(sums, samples.map((s) => s.latencyMs));

@@ -12,6 +12,7 @@ const CACHE_LIMIT = 1 << 20;
 /** A layer's log-latency under one op model. */
 export function opModelLogMs(model: OpModelJson, layer: LayerDesc, device: string, features: Float64Array): number {
   let log = predictBoosted(model.trees, features);
+  if (model.correction) log += predictBoosted(model.correction, features);
   if (model.prior) {
     const { mmacs, mbytes } = layerWork(layer, device);
     const p = model.prior;

@@ -69,14 +69,17 @@ export function binMatrix(x: Float64Array, rows: number, cols: number, maxBins =
 /** Fits one tree on the given rows (indices into the binned matrix). */
 export function fitTree(m: BinnedMatrix, rowsIn: Int32Array, g: Float64Array, h: Float64Array, o: TreeOptions): TreeJson {
   const tree: TreeJson = { feature: [], threshold: [], left: [], right: [], value: [] };
-  const nBins = 256;
-  const histG = new Float64Array(nBins);
-  const histH = new Float64Array(nBins);
-  const histN = new Int32Array(nBins);
+  const bins = m.bins;
+  const cols = m.cols;
+  const histG = new Float64Array(256);
+  const histH = new Float64Array(256);
+  const histN = new Int32Array(256);
   const grow = (rows: Int32Array, depth: number): number => {
+    const n = rows.length;
     let sg = 0;
     let sh = 0;
-    for (const r of rows) {
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
       sg += g[r]!;
       sh += h[r]!;
     }
@@ -86,19 +89,20 @@ export function fitTree(m: BinnedMatrix, rowsIn: Int32Array, g: Float64Array, h:
     tree.left.push(-1);
     tree.right.push(-1);
     tree.value.push(-sg / (sh + o.lambda));
-    if (depth >= o.maxDepth || rows.length < 2 * o.minLeafRows) return node;
+    if (depth >= o.maxDepth || n < 2 * o.minLeafRows) return node;
     const parentScore = (sg * sg) / (sh + o.lambda);
     let bestGain = 1e-12;
     let bestF = -1;
     let bestBin = -1;
-    for (let f = 0; f < m.cols; f++) {
+    for (let f = 0; f < cols; f++) {
       const cuts = m.thresholds[f]!.length;
       if (cuts === 0) continue;
       histG.fill(0, 0, cuts + 1);
       histH.fill(0, 0, cuts + 1);
       histN.fill(0, 0, cuts + 1);
-      for (const r of rows) {
-        const b = m.bins[r * m.cols + f]!;
+      for (let i = 0; i < n; i++) {
+        const r = rows[i]!;
+        const b = bins[r * cols + f]!;
         histG[b] += g[r]!;
         histH[b] += h[r]!;
         histN[b]++;
@@ -111,7 +115,7 @@ export function fitTree(m: BinnedMatrix, rowsIn: Int32Array, g: Float64Array, h:
         lh += histH[b]!;
         ln += histN[b]!;
         if (ln < o.minLeafRows || lh < o.minLeafHessian) continue;
-        const rn = rows.length - ln;
+        const rn = n - ln;
         const rh = sh - lh;
         if (rn < o.minLeafRows || rh < o.minLeafHessian) continue;
         const rg = sg - lg;
@@ -125,13 +129,14 @@ export function fitTree(m: BinnedMatrix, rowsIn: Int32Array, g: Float64Array, h:
     }
     if (bestF < 0) return node;
     let nLeft = 0;
-    for (const r of rows) if (m.bins[r * m.cols + bestF]! <= bestBin) nLeft++;
+    for (let i = 0; i < n; i++) if (bins[rows[i]! * cols + bestF]! <= bestBin) nLeft++;
     const leftRows = new Int32Array(nLeft);
-    const rightRows = new Int32Array(rows.length - nLeft);
+    const rightRows = new Int32Array(n - nLeft);
     let li = 0;
     let ri = 0;
-    for (const r of rows) {
-      if (m.bins[r * m.cols + bestF]! <= bestBin) leftRows[li++] = r;
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      if (bins[r * cols + bestF]! <= bestBin) leftRows[li++] = r;
       else rightRows[ri++] = r;
     }
     tree.feature[node] = bestF;

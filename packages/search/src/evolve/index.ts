@@ -1,6 +1,7 @@
 export type {
-  AccuracyFn, CandidateEncoder, CostFn, EvaluatedEvent, FinishedEvent, GenerationEvent, HypervolumeReference,
-  PredictorEvent, ScoredCandidate, SearchEvent, SearchResult, SearchStrategy, StartedEvent,
+  AccuracyFn, CandidateEncoder, CostFn, EvaluatedEvent, GenerationEvent, HypervolumeReference,
+  PredictorEvent, ScoredCandidate, SearchEvent, SearchResult, SearchStrategy,
+  FinishedEvent as SearchFinishedEvent, StartedEvent as SearchStartedEvent,
 } from './types';
 export type { EvolutionConfig, PredictorOptions, RandomSearchConfig, ScoringConfig } from './options';
 export { DEFAULT_SEARCH_OPTIONS } from './options';

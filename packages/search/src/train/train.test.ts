@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { derive } from '@oqat/data';
 import { readCheckpointFile } from '../checkpoint/checkpoint-file';
+import { bnBatches, evaluateSubnet } from '../eval/evaluate-subnet';
+import { smallestSubnet } from '../space/sample-subnet';
+import { loadSupernet } from './load-supernet';
 import { CheckpointError } from '../errors';
 import { TINY_SPACE } from '../supernet/tiny-space';
 import { parseTrainConfig } from './parse-train-config';
@@ -64,6 +68,15 @@ describe('train', () => {
     expect(names.some((n) => n.endsWith('.wq.step4'))).toBe(true);
     expect(names.some((n) => n.endsWith('.wq.step2'))).toBe(true);
     expect(names.some((n) => n.startsWith('optimizer/'))).toBe(true);
+    // The final checkpoint opens as a supernet that evaluates to the run's last figure.
+    const loaded = loadSupernet(join(dir, 'full', CHECKPOINT_FILE));
+    expect(loaded.trainedBits).toEqual([2, 4, 32]);
+    const bn = bnBatches(dataset.train, 8, 6, derive(7, 'bn'));
+    const again = evaluateSubnet(loaded.net, smallestSubnet(TINY_SPACE, 2), { bn, test: dataset.test, batchSize: 12 });
+    expect(again.top1).toBe(last.result.top1);
+    expect(again.loss).toBeCloseTo(last.result.loss, 5);
+    bn.forEach((t) => t.dispose());
+    loaded.net.dispose();
   });
 
   it('resumes after a kill to the same result as an uninterrupted run', async () => {

@@ -1,3 +1,4 @@
+import { errorOf } from '../../common/run-events';
 import type { StudioClient } from '../client/studio-client';
 import { Announcer } from '../ui/announcer';
 import { h, replaceChildren } from '../ui/dom';
@@ -63,6 +64,11 @@ export class StudioApp {
     client.connection$.subscribe((state) => {
       this.connection.textContent = state === 'live' ? '● live' : state === 'reconnecting' ? '○ reconnecting…' : '○ connecting…';
       this.connection.dataset.state = state;
+    });
+    // One app-wide subscription keeps the live connection open on every screen and reports run endings.
+    client.runEvents$.subscribe((e) => {
+      if (e.kind === 'finished' || e.kind === 'cancelled') announcer.say(`${e.runId} ${e.kind}`);
+      else if (e.kind === 'failed') announcer.say(`${e.runId} failed${errorOf(e) ? `: ${errorOf(e)}` : ''}`, 'error');
     });
     replaceChildren(root, nav, this.main, status, announcer.el);
     window.addEventListener('hashchange', () => this.render());

@@ -14,6 +14,8 @@ export interface LineAxes {
   /** values are 0..1 shown as percent */
   percent?: boolean;
   logY?: boolean;
+  /** x takes whole numbers only (generations) */
+  integerX?: boolean;
 }
 
 /** A line chart with one series per phase (or per run when overlaid), zoomable on x. */
@@ -25,7 +27,8 @@ export function lineOption(c: ChartColors, series: LineSeries[], axes: LineAxes)
     option: {
       ...base,
       tooltip: { ...base.tooltip, valueFormatter: (v: unknown) => (typeof v === 'number' ? fmt(v) : String(v)) },
-      xAxis: { type: 'value', name: axes.x, nameLocation: 'middle', nameGap: 26, ...base.axis, min: 'dataMin', max: 'dataMax' },
+      xAxis: { type: 'value', name: axes.x, nameLocation: 'middle', nameGap: 26, ...base.axis, min: 'dataMin', max: 'dataMax',
+        minInterval: axes.integerX ? 1 : undefined },
       yAxis: {
         type: axes.logY ? 'log' : 'value', name: axes.y, scale: true, ...base.axis,
         axisLabel: { ...base.axis.axisLabel, formatter: (v: number) => fmt(v) },

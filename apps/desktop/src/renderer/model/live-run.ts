@@ -1,6 +1,6 @@
 import type { RunDetail, RunEventDto } from '@oqat/jobs';
 import type { Subscription } from 'rxjs';
-import { ACCURACY_METRICS, type ProgressPayload, isTerminalStatus, metricOf, progressOf, statusAfter } from '../../common/run-events';
+import { type ProgressPayload, isAccuracyMetric, isTerminalStatus, metricsOf, progressOf, statusAfter } from '../../common/run-events';
 import type { StudioClient } from '../client/studio-client';
 import { MetricSeries } from './metric-series';
 
@@ -69,11 +69,10 @@ export class LiveRun {
         if (phaseChanged && !quiet) this.refreshDetailSoon();
         if (!quiet && e.at - this.lastMetricEventAt > 2_000) this.pollMetricsSoon();
       }
-      const metric = metricOf(e);
-      if (metric) {
+      for (const metric of metricsOf(e)) {
         this.lastMetricEventAt = e.at;
         if (this.metrics.add(metric)) changes.add('metrics');
-        if (this.detail && ACCURACY_METRICS.includes(metric.name)) {
+        if (this.detail && isAccuracyMetric(metric.name)) {
           this.detail.bestAccuracy = Math.max(this.detail.bestAccuracy ?? 0, metric.value);
         }
       }

@@ -1,5 +1,5 @@
 import type { CandidateDto, RunDetail, RunSummary } from '@oqat/jobs';
-import { ACCURACY_METRICS } from '../../common/run-events';
+import { mainAccuracyMetric } from '../../common/run-events';
 import type { Route } from '../app/route';
 import type { Screen } from '../app/screen';
 import { ChartPanel } from '../charts/chart-panel';
@@ -39,15 +39,14 @@ export const compareScreen: Screen<Extract<Route, { name: 'compare' }>> = (root,
       }), ` ${r.id} `, h('span', { class: 'muted', text: `${r.kind} · ${r.status}` })))));
   }, (err) => replaceChildren(picker, errorState('Could not load the runs', err)));
 
-  const overlay = (names: readonly string[], axes: LineAxes, testId: string) => new ChartPanel(`${axes.y} of the compared runs`, (c) =>
-    lineOption(c, loaded.map((l, i) => {
-      const present = l.metrics.names();
-      const name = names.find((n) => present.has(n)) ?? names[0]!;
-      return { name: l.detail.id, color: c.palette[i % c.palette.length]!, data: l.metrics.all(name) };
+  const overlay = (pick: (names: Set<string>) => string | undefined, axes: LineAxes, testId: string) =>
+    new ChartPanel(`${axes.y} of the compared runs`, (c) => lineOption(c, loaded.map((l, i) => {
+      const name = pick(l.metrics.names());
+      return { name: l.detail.id, color: c.palette[i % c.palette.length]!, data: name ? l.metrics.all(name) : [] };
     }).filter((s) => s.data.length > 0), axes), theme, { testId });
   const charts = [
-    overlay(['loss'], { x: 'step', y: 'loss' }, 'compare-loss'),
-    overlay(ACCURACY_METRICS, { x: 'step', y: 'accuracy', percent: true }, 'compare-accuracy'),
+    overlay(() => 'loss', { x: 'step', y: 'loss' }, 'compare-loss'),
+    overlay(mainAccuracyMetric, { x: 'step', y: 'accuracy of the largest subnet', percent: true }, 'compare-accuracy'),
   ];
   const fronts = new ChartPanel('Pareto fronts of the compared runs', (c) => frontOption(c, loaded
     .filter((l) => l.candidates.some((x) => x.device === device))

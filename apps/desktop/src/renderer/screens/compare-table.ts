@@ -1,4 +1,4 @@
-import type { RunDetail } from '@oqat/jobs';
+import type { NewRunConfig, RunDetail } from '@oqat/jobs';
 import { h } from '../ui/dom';
 import { formatBits, formatDuration, formatPercent } from '../ui/format';
 import { statusBadge } from '../ui/states';
@@ -13,15 +13,23 @@ const ROWS: Row[] = [
   ['best accuracy', (d) => formatPercent(d.bestAccuracy, 2)],
   ['duration', (d) => formatDuration(d.startedAt && d.finishedAt ? d.finishedAt - d.startedAt : undefined)],
   ['seed', (d) => String(d.seed)],
-  ['dataset', (d) => d.config.dataset],
-  ['space', (d) => d.config.space],
-  ['epochs (float / first / inherited)', (d) => `${d.config.epochs.float} / ${d.config.epochs.first} / ${d.config.epochs.inherited}`],
-  ['backend', (d) => d.config.backend],
-  ['devices', (d) => d.config.devices.join(', ')],
-  ['generations × population', (d) => (d.config.generations ? `${d.config.generations} × ${d.config.population ?? '—'}` : '—')],
-  ['training images / epoch', (d) => String(d.config.limitTrainImages ?? 'all')],
-  ['searched run', (d) => d.config.checkpointRunId ?? '—'],
+  ['dataset', (d) => cfg(d).dataset ?? '—'],
+  ['space', (d) => cfg(d).space ?? '—'],
+  ['epochs (float / first / inherited)', (d) => {
+    const e = cfg(d).epochs;
+    return e ? `${e.float ?? '—'} / ${e.first ?? '—'} / ${e.inherited ?? '—'}` : '—';
+  }],
+  ['backend', (d) => cfg(d).backend ?? '—'],
+  ['devices', (d) => (cfg(d).devices ?? []).join(', ') || '—'],
+  ['generations × population', (d) => (cfg(d).generations ? `${cfg(d).generations} × ${cfg(d).population ?? '—'}` : '—')],
+  ['training images / epoch', (d) => String(cfg(d).limitTrainImages ?? 'all')],
+  ['searched run', (d) => cfg(d).checkpointRunId ?? '—'],
 ];
+
+/** A stored config may predate a field: read it as partial. */
+function cfg(d: RunDetail): Partial<NewRunConfig> & { epochs?: Partial<NewRunConfig['epochs']> } {
+  return (d.config ?? {}) as Partial<NewRunConfig>;
+}
 
 /** Runs side by side, one column each; rows whose values differ are marked. */
 export function compareTable(details: RunDetail[]): HTMLElement {

@@ -13,7 +13,7 @@ export function describeEvent(event: RunEventDto, previous: RunEventDto | undefi
       const p = progressOf(event);
       const before = previous ? progressOf(previous) : undefined;
       if (!p || (before && before.phase === p.phase)) return undefined;
-      return { kind: 'phase', text: `${p.phase ?? ''} ${p.status ?? ''} (${p.current}/${p.total})`.trim() };
+      return { kind: 'phase', text: `${p.status ?? p.phase ?? ''} (${p.current}/${p.total})`.trim() };
     }
     case 'log': {
       const log = logOf(event);
@@ -22,8 +22,9 @@ export function describeEvent(event: RunEventDto, previous: RunEventDto | undefi
     case 'failed':
       return { kind: 'failed', text: errorOf(event) ?? 'failed', level: 'error' };
     default: {
-      const extra = event.payload && typeof event.payload === 'object' && Object.keys(event.payload).length
-        ? ` ${JSON.stringify(event.payload)}` : '';
+      const json = event.payload && typeof event.payload === 'object' && Object.keys(event.payload).length
+        ? JSON.stringify(event.payload) : '';
+      const extra = json ? ` ${json.length > 160 ? `${json.slice(0, 159)}…` : json}` : '';
       return { kind: event.kind, text: `run ${event.kind}${extra}` };
     }
   }
@@ -43,7 +44,7 @@ export class EventLog {
       if (event.kind === 'progress') this.lastProgress = event;
       if (!line) continue;
       const time = new Date(event.at).toLocaleTimeString(undefined, { hour12: false });
-      this.el.append(h('li', { class: line.level ?? event.kind },
+      this.el.append(h('li', { class: `log-${line.level ?? event.kind}` },
         h('span', { class: 'time mono', text: time }), h('span', { class: 'kind', text: line.kind }), h('span', { text: line.text })));
     }
     this.shown = events.length;

@@ -65,9 +65,9 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
         h('div', { class: 'field' }, h('label', { for: 'export-candidate', text: 'Candidate (Pareto front)' }), candidateSelect),
         h('fieldset', { class: 'field' }, h('legend', { text: 'Formats' }),
           h('div', { class: 'choices' }, boxes.map((b, i) => h('label', null, b, ` ${FORMATS[i]!.label}`)))),
-        h('div', { class: 'field' }, h('label', { for: 'export-folder', text: 'Folder' }), h('div', { class: 'toolbar', style: 'margin:0' }, folder, choose),
+        h('div', { class: 'field wide' }, h('label', { for: 'export-folder', text: 'Folder' }), h('div', { class: 'toolbar folder-row' }, folder, choose),
           h('div', { class: 'help', id: 'export-folder-help', text: client.chooseFolder ? 'Created if missing.' : 'A path on the machine running oqat serve; created if missing.' }))),
-      card, message, h('div', { class: 'toolbar', style: 'margin-top:12px' }, submit));
+      h('div', { class: 'panel inset' }, h('h2', { text: 'Selected candidate' }), card), message, h('div', { class: 'toolbar', style: 'margin-top:12px' }, submit));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const formats = boxes.filter((b) => b.checked).map((b) => b.value as ExportFormat);

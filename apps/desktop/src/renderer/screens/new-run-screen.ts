@@ -43,7 +43,11 @@ export const newRunScreen: Screen<Extract<Route, { name: 'new' }>> = (root, { cl
       return read && 'value' in read ? (read.value as string) : undefined;
     };
 
-    /** Shows only the fields of the chosen kind; returns the draft and the local parse errors. */
+    /**
+     * Shows only the fields of the chosen kind; returns the draft and the local
+     * parse errors. Hidden fields still send their value (or their default when
+     * it does not parse), so the config is complete whatever the kind.
+     */
     const collect = (): { draft: ConfigDraft; local: Record<string, string> } => {
       const kind = kindOf();
       const draft: ConfigDraft = {};
@@ -51,10 +55,11 @@ export const newRunScreen: Screen<Extract<Route, { name: 'new' }>> = (root, { cl
       for (const r of rendered) {
         const shown = !r.field.kinds || !kind || r.field.kinds.includes(kind as NewRunConfig['kind']);
         r.el.hidden = !shown;
-        if (!shown) continue;
         const read = r.read();
-        if ('error' in read) local[r.field.key] = read.error;
-        else if (read.value !== undefined) setPath(draft, r.field.key, read.value);
+        if ('error' in read) {
+          if (shown) local[r.field.key] = read.error;
+          else if (r.field.default !== undefined) setPath(draft, r.field.key, structuredClone(r.field.default));
+        } else if (read.value !== undefined) setPath(draft, r.field.key, read.value);
       }
       return { draft, local };
     };

@@ -1,24 +1,30 @@
 import type { RunKind } from '@oqat/jobs';
-import { ACCURACY_METRICS } from '../../common/run-events';
+import { isAccuracyMetric } from '../../common/run-events';
+import type { ChartColors } from '../charts/chart-colors';
 import { ChartPanel } from '../charts/chart-panel';
-import { type LineAxes, lineOption } from '../charts/line-option';
+import { type LineAxes, type LineSeries, lineOption } from '../charts/line-option';
 import type { MetricSeries } from '../model/metric-series';
 import { h } from '../ui/dom';
 import type { ThemeController } from '../ui/theme';
 
 interface CurveSpec {
   title: string;
-  /** the first of these names present in the run is drawn */
-  names: readonly string[];
+  /** metric names drawn in this chart */
+  pick: (names: Set<string>) => string[];
   axes: LineAxes;
   testId: string;
 }
 
+const one = (name: string) => (names: Set<string>) => (names.has(name) ? [name] : []);
+
 const CURVES: Record<string, CurveSpec> = {
-  loss: { title: 'Training loss', names: ['loss'], axes: { x: 'step', y: 'loss' }, testId: 'chart-loss' },
-  accuracy: { title: 'Accuracy', names: ACCURACY_METRICS, axes: { x: 'step', y: 'accuracy', percent: true }, testId: 'chart-accuracy' },
-  lr: { title: 'Learning rate', names: ['lr'], axes: { x: 'step', y: 'lr' }, testId: 'chart-lr' },
-  hypervolume: { title: 'Hypervolume', names: ['hypervolume'], axes: { x: 'generation', y: 'hypervolume' }, testId: 'chart-hypervolume' },
+  loss: { title: 'Training loss', pick: one('loss'), axes: { x: 'step', y: 'loss' }, testId: 'chart-loss' },
+  accuracy: {
+    title: 'Accuracy', pick: (names) => [...names].filter(isAccuracyMetric).sort(),
+    axes: { x: 'step', y: 'accuracy', percent: true }, testId: 'chart-accuracy',
+  },
+  lr: { title: 'Learning rate', pick: one('lr'), axes: { x: 'step', y: 'lr' }, testId: 'chart-lr' },
+  hypervolume: { title: 'Hypervolume', pick: one('hypervolume'), axes: { x: 'generation', y: 'hypervolume', integerX: true }, testId: 'chart-hypervolume' },
 };
 
 const BY_KIND: Record<RunKind, string[]> = {
@@ -28,7 +34,22 @@ const BY_KIND: Record<RunKind, string[]> = {
   export: [],
 };
 
-/** The live curves of a run, one line per phase (float, 4bit, 3bit, 2bit / one per device for hypervolume). */
+/**
+ * Series of one chart: one line per phase (float, 4bit, 3bit, 2bit; one per
+ * device for hypervolume). Several names in one chart (top1/largest,
+ * top1/smallest, ...) share the phase colour; all but the largest are dashed.
+ */
+export function phaseSeries(metrics: MetricSeries, names: string[], c: ChartColors): LineSeries[] {
+  return names.flatMap((name) => [...metrics.byPhase(name)].map(([phase, data]) => {
+    const which = name.includes('/') ? name.slice(name.indexOf('/') + 1) : '';
+    return {
+      name: names.length > 1 && which ? `${phase || name} ${which}` : phase || name,
+      color: c.phase(phase), data, dashed: names.length > 1 && which !== '' && which !== 'largest',
+    };
+  }));
+}
+
+/** The live curves of a run. */
 export class RunCharts {
   readonly el: HTMLElement;
   private readonly panels: ChartPanel[] = [];
@@ -38,12 +59,8 @@ export class RunCharts {
     this.el = h('div', { class: 'grid cols-2' });
     for (const key of BY_KIND[kind]) {
       const spec = CURVES[key]!;
-      const panel = new ChartPanel(`${spec.title} per phase`, (c) => {
-        const present = this.metrics.names();
-        const name = spec.names.find((n) => present.has(n)) ?? spec.names[0]!;
-        const series = [...this.metrics.byPhase(name)].map(([phase, data]) => ({ name: phase || name, color: c.phase(phase), data }));
-        return lineOption(c, series, spec.axes);
-      }, theme, { testId: spec.testId });
+      const panel = new ChartPanel(`${spec.title} per phase`, (c) =>
+        lineOption(c, phaseSeries(this.metrics, spec.pick(this.metrics.names()), c), spec.axes), theme, { testId: spec.testId });
       this.panels.push(panel);
       this.el.append(h('section', { class: 'panel' }, h('h2', { text: spec.title }), panel.el));
     }

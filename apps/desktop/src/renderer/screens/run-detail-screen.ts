@@ -20,7 +20,7 @@ export const runDetailScreen: Screen<Extract<Route, { name: 'run' }>> = (root, c
   const log = new EventLog();
   const stats = h('div', { class: 'grid stats', dataset: { testid: 'run-stats' } });
   const checkpoints = new DataTable<RunDetail['checkpoints'][number]>({
-    caption: 'Checkpoints', rowKey: (c) => c.path, initialSort: { key: 'step', dir: 'ascending' },
+    caption: 'Checkpoints', emptyText: 'No checkpoint yet.', rowKey: (c) => c.path, initialSort: { key: 'step', dir: 'ascending' },
     columns: [
       { key: 'phase', label: 'Phase', value: (c) => c.phase },
       { key: 'step', label: 'Step', numeric: true, value: (c) => c.step },
@@ -29,7 +29,7 @@ export const runDetailScreen: Screen<Extract<Route, { name: 'run' }>> = (root, c
     ],
   });
   const artifacts = new DataTable<RunDetail['artifacts'][number]>({
-    caption: 'Artifacts', rowKey: (a) => a.path,
+    caption: 'Artifacts', emptyText: 'No artifact yet.', rowKey: (a) => a.path,
     columns: [
       { key: 'kind', label: 'Kind', value: (a) => a.kind },
       { key: 'size', label: 'Size', numeric: true, value: (a) => a.sizeBytes, render: (a) => formatBytes(a.sizeBytes) },

@@ -1,5 +1,5 @@
 import type { RunSummary } from '@oqat/jobs';
-import { ACCURACY_METRICS, isTerminalStatus, metricOf, statusAfter } from '../../common/run-events';
+import { isAccuracyMetric, isTerminalStatus, metricsOf, statusAfter } from '../../common/run-events';
 import type { Screen } from '../app/screen';
 import { type Column, DataTable } from '../ui/data-table';
 import { h, replaceChildren, throttle } from '../ui/dom';
@@ -12,7 +12,7 @@ function durationMs(run: RunSummary, now: number): number | undefined {
 }
 
 /** All runs: filter, sort, live status; select two or more to compare. */
-export const runsScreen: Screen = (root, { client, navigate, announcer }) => {
+export const runsScreen: Screen = (root, { client, navigate }) => {
   let runs: RunSummary[] = [];
   const selected = new Set<string>();
   const filter = h('input', { type: 'search', placeholder: 'Filter by id, kind, task, status…', 'aria-label': 'Filter runs' });
@@ -79,14 +79,12 @@ export const runsScreen: Screen = (root, { client, navigate, announcer }) => {
     const run = runs.find((r) => r.id === event.runId);
     if (!run) return reload();
     const next = statusAfter(event);
-    const metric = metricOf(event);
-    if (metric && ACCURACY_METRICS.includes(metric.name)) run.bestAccuracy = Math.max(run.bestAccuracy ?? 0, metric.value);
+    for (const m of metricsOf(event)) if (isAccuracyMetric(m.name)) run.bestAccuracy = Math.max(run.bestAccuracy ?? 0, m.value);
     if (next && next !== run.status) {
       run.status = next;
       if (next === 'running') run.startedAt ??= event.at;
       if (isTerminalStatus(next)) {
         run.finishedAt = event.at;
-        announcer.say(`${run.id} ${next}`);
         reload();
       }
       render();

@@ -48,7 +48,7 @@ export const searchScreen: Screen<Extract<Route, { name: 'search' }>> = (root, c
   };
   const budget = (): number => {
     const [lo, hi] = range();
-    const chosen = budgets.get(device) ?? detail?.config.maxLatencyMs ?? lo + (hi - lo) / 2;
+    const chosen = budgets.get(device) ?? (detail?.config?.maxLatencyMs || undefined) ?? lo + (hi - lo) / 2;
     return Math.min(hi, Math.max(lo, chosen));
   };
 
@@ -57,7 +57,7 @@ export const searchScreen: Screen<Extract<Route, { name: 'search' }>> = (root, c
       { ms: budget(), best: bestUnderBudget(onDevice(), budget()) }), theme, { tall: true, testId: 'chart-front' });
   const hypervolume = new ChartPanel('Hypervolume per generation', (c) =>
     lineOption(c, [...metrics.byPhase('hypervolume')].map(([phase, data]) => ({ name: phase, color: c.phase(phase), data })),
-      { x: 'generation', y: 'hypervolume' }), theme, { testId: 'chart-hypervolume' });
+      { x: 'generation', y: 'hypervolume', integerX: true }), theme, { testId: 'chart-hypervolume' });
 
   const slider = h('input', { type: 'range', min: 0, max: SLIDER_STEPS, step: 1, id: 'budget', dataset: { testid: 'budget-slider' } });
   const budgetLabel = h('label', { for: 'budget' });
@@ -106,7 +106,7 @@ export const searchScreen: Screen<Extract<Route, { name: 'search' }>> = (root, c
     if (!detail) return;
     replaceChildren(header, h('h1', { text: 'Search' }), h('a', { class: 'mono', href: `#/runs/${encodeURIComponent(runId)}`, text: runId }),
       statusBadge(detail.status), h('span', { class: 'muted', text: `${candidates.length} candidates` }));
-    const devices = devicesOf(candidates, detail.config.devices);
+    const devices = devicesOf(candidates, detail.config?.devices ?? []);
     if (devices.length === 0) {
       tabHolder.replaceChildren();
       delete tabHolder.dataset.key;

@@ -19,6 +19,8 @@ export interface DataTableOptions<T> {
   /** a leading checkbox column (e.g. "compare these runs") */
   selection?: { label: (row: T) => string; isSelected: (row: T) => boolean; toggle: (row: T) => void };
   rowClass?: (row: T) => string | undefined;
+  /** shown in the body when there are no rows */
+  emptyText?: string;
 }
 
 function compare(a: string | number | undefined, b: string | number | undefined): number {
@@ -88,6 +90,11 @@ export class DataTable<T> {
 
   private fillBody(): void {
     const o = this.options;
+    if (this.rows.length === 0) {
+      const span = o.columns.length + (o.selection ? 1 : 0);
+      replaceChildren(this.tbody, h('tr', null, h('td', { colspan: span, class: 'muted', text: o.emptyText ?? 'None.' })));
+      return;
+    }
     replaceChildren(this.tbody, this.sorted().map((row) => {
       const activate = o.onActivate;
       const tr = h('tr', {

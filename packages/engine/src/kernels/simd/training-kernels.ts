@@ -2,7 +2,7 @@ import type { tf, TensorInfo } from '../../tf';
 import { TRAINING_KERNELS_PLAIN, TRAINING_KERNELS_SHARED } from './training-kernels.wasm';
 import { webAssembly, type WasmMemory } from './web-assembly';
 
-/** The exports of training-kernels.c (pointers are byte offsets in the tfjs heap). */
+/** The exports of conv-gradient-kernels.c and batch-norm-kernels.c (pointers are byte offsets in the tfjs heap). */
 export interface TrainingKernelExports {
   dw_filter_grad(
     x: number, dy: number, out: number, partial: number, total: number,
@@ -22,6 +22,7 @@ export interface TrainingKernelExports {
     n: number, h: number, w: number, c: number, ho: number, wo: number,
     kh: number, kw: number, sh: number, sw: number, pt: number, pl: number,
   ): void;
+  sgd_momentum(w: number, v: number, g: number, wOut: number, vOut: number, count: number, lr: number, m: number): void;
   scale_shift(x: number, coef: number, y: number, pixels: number, c: number, relu: number): void;
 }
 
@@ -31,7 +32,6 @@ interface BackendWasmLike {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   getMemoryOffset(dataId: object): number;
   disposeData(dataId: object): boolean;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
 }
 
 /** A backend with our SIMD kernels bound to its heap, plus heap helpers. */
@@ -74,7 +74,9 @@ export function simdHeap(kernelName: string, backend: tf.KernelBackend): SimdHea
     alloc: (shape) => b.makeOutput(shape, 'float32'),
     offset: (info) => b.getMemoryOffset(info.dataId),
     free: (info) => void b.disposeData(info.dataId),
-    view: (info) => b.typedArrayFromHeap(info),
+    // memory.buffer is always the current one (tfjs's HEAPU8 can lag a heap
+    // growth made from a pthread in the threaded build).
+    view: (info) => new Float32Array(memory.buffer, b.getMemoryOffset(info.dataId), info.shape.reduce((a, c) => a * c, 1)),
   };
   instances.set(backend, heap);
   return heap;

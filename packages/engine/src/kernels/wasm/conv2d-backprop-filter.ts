@@ -4,7 +4,7 @@ import type { Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs } from '../.
 import { simdHeap } from '../simd/training-kernels';
 import { assertNhwc, convGeometry } from './conv-geometry';
 
-const PIXEL_CHUNK = 256; // training-kernels.c
+const PIXEL_CHUNK = 256; // as in kernels/simd/conv-gradient-kernels.c
 
 /**
  * dW of a conv2d on wasm with our SIMD kernel, in place on the heap. Why not

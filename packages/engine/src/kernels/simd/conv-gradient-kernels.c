@@ -2,31 +2,11 @@
 // tiny wasm module that imports the tfjs module's own memory, so it reads and
 // writes tensors in place (pointers are byte offsets into that heap).
 //
-// Rules that keep this safe inside someone else's memory: no stack arrays,
+// Rules that keep these safe inside someone else's memory: no stack arrays,
 // no globals, no static data, no libc, no allocation. Every buffer is
 // allocated by tfjs and passed in. Build: build-training-kernels.sh.
-#include <wasm_simd128.h>
 
-typedef __SIZE_TYPE__ size_t;
-
-enum { FLUSH_ROWS = 64 };
-
-// total[i] += partial[i] (as doubles) and partial[i] = 0, for i < count.
-// Float32 partial sums over a few dozen rows, float64 across blocks: the
-// precision of a float64 accumulation at nearly float32 speed.
-static void flush(float *partial, double *total, int count) {
-  for (int i = 0; i < count; i++) {
-    total[i] += partial[i];
-    partial[i] = 0.f;
-  }
-}
-
-static void zero(float *partial, double *total, int count) {
-  for (int i = 0; i < count; i++) {
-    partial[i] = 0.f;
-    total[i] = 0.0;
-  }
-}
+#include "training-kernels.h"
 
 // dW[t, c] = sum over n, oy, ox of x[n, iy, ix, c] * dy[n, oy, ox, c]
 // (depthwise filter gradient, channel multiplier 1; t = ky*kw + kx,
@@ -162,95 +142,6 @@ void conv_filter_grad(const float *x, const float *dy, float *out, int *rows, in
           }
         }
       }
-    }
-  }
-}
-
-// Per-channel sums over the rows of a [pixels, c] tensor:
-// sums[0..c) = sum x, sums[c..2c) = sum x*x (doubles); partial: 2*c floats.
-void channel_sums(const float *x, double *sums, float *partial, int pixels, int c) {
-  zero(partial, sums, 2 * c);
-  const int c4 = c & ~3;
-  for (int p = 0; p < pixels; p++) {
-    const float *row = x + (size_t)p * c;
-    int ch = 0;
-    for (; ch < c4; ch += 4) {
-      v128_t v = wasm_v128_load(row + ch);
-      wasm_v128_store(partial + ch, wasm_f32x4_add(wasm_v128_load(partial + ch), v));
-      wasm_v128_store(partial + c + ch, wasm_f32x4_add(wasm_v128_load(partial + c + ch), wasm_f32x4_mul(v, v)));
-    }
-    for (; ch < c; ch++) {
-      partial[ch] += row[ch];
-      partial[c + ch] += row[ch] * row[ch];
-    }
-    if (p % FLUSH_ROWS == FLUSH_ROWS - 1) flush(partial, sums, 2 * c);
-  }
-  flush(partial, sums, 2 * c);
-}
-
-// Batch-norm backward, pass 1: g = dy (times y > 0 when relu), written to
-// gout (which may alias dy), and sums[0..c) = sum g, sums[c..2c) = sum g*x
-// (doubles); partial: 2*c floats.
-void bn_grad_sums(const float *dy, const float *y, const float *x, float *gout, double *sums, float *partial,
-                  int pixels, int c, int relu) {
-  zero(partial, sums, 2 * c);
-  const int c4 = c & ~3;
-  const v128_t zerov = wasm_f32x4_splat(0.f);
-  for (int p = 0; p < pixels; p++) {
-    const size_t base = (size_t)p * c;
-    int ch = 0;
-    for (; ch < c4; ch += 4) {
-      v128_t g = wasm_v128_load(dy + base + ch);
-      if (relu) g = wasm_v128_and(g, wasm_f32x4_gt(wasm_v128_load(y + base + ch), zerov));
-      wasm_v128_store(gout + base + ch, g);
-      wasm_v128_store(partial + ch, wasm_f32x4_add(wasm_v128_load(partial + ch), g));
-      v128_t gx = wasm_f32x4_mul(g, wasm_v128_load(x + base + ch));
-      wasm_v128_store(partial + c + ch, wasm_f32x4_add(wasm_v128_load(partial + c + ch), gx));
-    }
-    for (; ch < c; ch++) {
-      float g = dy[base + ch];
-      if (relu && !(y[base + ch] > 0.f)) g = 0.f;
-      gout[base + ch] = g;
-      partial[ch] += g;
-      partial[c + ch] += g * x[base + ch];
-    }
-    if (p % FLUSH_ROWS == FLUSH_ROWS - 1) flush(partial, sums, 2 * c);
-  }
-  flush(partial, sums, 2 * c);
-}
-// Batch-norm backward, pass 2: dx = g*k1 + x*k2 + k3 per channel, where
-// coef holds k1, k2, k3 (3*c floats).
-void bn_grad_apply(const float *g, const float *x, const float *coef, float *dx, int pixels, int c) {
-  const int c4 = c & ~3;
-  for (int p = 0; p < pixels; p++) {
-    const size_t base = (size_t)p * c;
-    int ch = 0;
-    for (; ch < c4; ch += 4) {
-      v128_t v = wasm_f32x4_mul(wasm_v128_load(g + base + ch), wasm_v128_load(coef + ch));
-      v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(x + base + ch), wasm_v128_load(coef + c + ch)));
-      wasm_v128_store(dx + base + ch, wasm_f32x4_add(v, wasm_v128_load(coef + 2 * c + ch)));
-    }
-    for (; ch < c; ch++) dx[base + ch] = g[base + ch] * coef[ch] + x[base + ch] * coef[c + ch] + coef[2 * c + ch];
-  }
-}
-
-// y = x*coef[0..c) + coef[c..2c) per channel, then max(y, 0) when relu
-// (batch-norm apply): one pass, where XNNPACK's 1x1 depthwise conv is slower.
-void scale_shift(const float *x, const float *coef, float *y, int pixels, int c, int relu) {
-  const int c4 = c & ~3;
-  const v128_t zerov = wasm_f32x4_splat(0.f);
-  for (int p = 0; p < pixels; p++) {
-    const size_t base = (size_t)p * c;
-    int ch = 0;
-    for (; ch < c4; ch += 4) {
-      v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(x + base + ch), wasm_v128_load(coef + ch)),
-                                wasm_v128_load(coef + c + ch));
-      if (relu) v = wasm_f32x4_max(v, zerov);
-      wasm_v128_store(y + base + ch, v);
-    }
-    for (; ch < c; ch++) {
-      float v = x[base + ch] * coef[ch] + coef[c + ch];
-      y[base + ch] = relu && v < 0.f ? 0.f : v;
     }
   }
 }

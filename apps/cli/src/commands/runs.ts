@@ -1,0 +1,99 @@
+import type { CandidateDto } from '@oqat/jobs';
+import type { ParsedOptions } from '../command';
+import { UsageError } from '../errors';
+import { formatPercent, formatTable, formatWhen } from '../format-table';
+import { printJson, type CliIo } from '../io';
+import { openStudio } from '../open-studio';
+import { formatDuration } from '../progress-bar';
+
+function runIdOf(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw new UsageError(`${command} takes one run id (see 'oqat runs list')`);
+  return positionals[0]!;
+}
+
+/** `oqat runs list` */
+export async function runsList(o: ParsedOptions, io: CliIo): Promise<number> {
+  const studio = await openStudio(io, o.db);
+  try {
+    const runs = await studio.listRuns();
+    if (o.json) runs.forEach((r) => printJson(io, r));
+    else if (!runs.length) io.stdout.write(`no runs yet in ${studio.store.path}; start one with 'oqat train' or 'oqat demo'\n`);
+    else {
+      const rows = runs.map((r) => [
+        r.id, r.kind, r.status, r.task, r.bits.join('→') || '-', formatPercent(r.bestAccuracy), formatWhen(r.startedAt ?? r.createdAt),
+        r.startedAt ? formatDuration(((r.finishedAt ?? Date.now()) - r.startedAt) / 1000) : '-',
+      ]);
+      io.stdout.write(formatTable(['RUN', 'KIND', 'STATUS', 'TASK', 'BITS', 'BEST', 'STARTED', 'DURATION'], rows));
+    }
+    return 0;
+  } finally {
+    await studio.close();
+  }
+}
+
+/** The Pareto front of a search run, per device. */
+export function formatFronts(candidates: CandidateDto[]): string {
+  const devices = [...new Set(candidates.map((c) => c.device))];
+  return devices
+    .map((device) => {
+      const front = candidates.filter((c) => c.device === device && c.onFront).sort((a, b) => a.latencyMs - b.latencyMs);
+      const rows = front.map((c) => [c.id, formatPercent(c.accuracy), c.latencyMs.toFixed(3), c.bits, (c.macs / 1e6).toFixed(2), (c.modelBytes / 1024).toFixed(1), (c.bitops / 1e6).toFixed(2)]);
+      return `front on ${device} (${front.length} of ${candidates.filter((c) => c.device === device).length} measured):\n` +
+        formatTable(['CANDIDATE', 'ACCURACY', 'LATENCY MS', 'BITS', 'MMACS', 'KB', 'MBITOPS'], rows);
+    })
+    .join('\n');
+}
+
+/** `oqat runs show RUN` */
+export async function runsShow(o: ParsedOptions, positionals: string[], io: CliIo): Promise<number> {
+  const studio = await openStudio(io, o.db);
+  try {
+    const run = await studio.getRun(runIdOf(positionals, 'runs show'));
+    const candidates = await studio.candidates(run.id);
+    if (o.json) {
+      printJson(io, { ...run, candidates });
+      return 0;
+    }
+    io.stdout.write(
+      [
+        `run ${run.id}: ${run.kind}, ${run.status}${run.error ? ` (${run.error})` : ''}`,
+        `task ${run.task}, bits ${run.bits.join('→') || '-'}, seed ${run.seed}, best ${formatPercent(run.bestAccuracy)}`,
+        `started ${formatWhen(run.startedAt)}, ended ${formatWhen(run.finishedAt)}`,
+        ...run.checkpoints.slice(-3).map((c) => `checkpoint step ${c.step}: ${c.path}`),
+        ...run.artifacts.map((a) => `artifact ${a.kind}: ${a.path} (${a.sizeBytes} bytes, sha256 ${a.sha256.slice(0, 12)}…)`),
+      ].join('\n') + '\n',
+    );
+    if (candidates.length) io.stdout.write(`\n${formatFronts(candidates)}`);
+    return 0;
+  } finally {
+    await studio.close();
+  }
+}
+
+/** `oqat runs rm RUN` */
+export async function runsRm(o: ParsedOptions, positionals: string[], io: CliIo): Promise<number> {
+  const studio = await openStudio(io, o.db);
+  try {
+    const id = runIdOf(positionals, 'runs rm');
+    await studio.deleteRun(id);
+    if (o.json) printJson(io, { deleted: id });
+    else io.stdout.write(`deleted run ${id} (its files under ${studio.workDir} are kept)\n`);
+    return 0;
+  } finally {
+    await studio.close();
+  }
+}
+
+/** `oqat resume RUN`: continues an interrupted or cancelled run from its last checkpoint. */
+export async function resume(o: ParsedOptions, positionals: string[], io: CliIo): Promise<number> {
+  const { followRuns } = await import('../follow-runs');
+  const studio = await openStudio(io, o.db);
+  try {
+    const { runId } = await studio.resumeRun(runIdOf(positionals, 'resume'));
+    if (!o.json) io.stderr.write(`resuming run ${runId}\n`);
+    const { failed, cancelled } = await followRuns(studio, io, !!o.json);
+    return cancelled ? 130 : failed.length ? 3 : 0;
+  } finally {
+    await studio.close();
+  }
+}

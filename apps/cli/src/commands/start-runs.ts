@@ -1,0 +1,39 @@
+import type { NewRunConfig } from '@oqat/jobs';
+import type { ParsedOptions } from '../command';
+import { ExitCode } from '../errors';
+import { followRuns } from '../follow-runs';
+import { printJson, type CliIo } from '../io';
+import { openStudio } from '../open-studio';
+import { runConfigFromOptions } from '../run-options';
+import { formatPercent } from '../format-table';
+import { formatFronts } from './runs';
+
+/**
+ * `oqat train` and `oqat search`: start the run in a worker, show it until it
+ * ends, then print a summary of every run it produced.
+ */
+export async function startAndFollow(kind: NewRunConfig['kind'], o: ParsedOptions, io: CliIo): Promise<number> {
+  const json = !!o.json;
+  const studio = await openStudio(io, o.db);
+  try {
+    const { runId } = await studio.startRun(runConfigFromOptions(o, io, kind));
+    if (!json) io.stderr.write(`run ${runId} started (store: ${studio.store.path})\n`);
+    const { failed, cancelled } = await followRuns(studio, io, json);
+    const runs = (await studio.listRuns()).filter((r) => r.id === runId || r.parentRunId === runId);
+    for (const run of runs) {
+      if (json) printJson(io, { kind: 'summary', run, detail: await studio.getRun(run.id) });
+      else {
+        io.stdout.write(`${run.id}  ${run.kind.padEnd(6)} ${run.status.padEnd(9)} best ${formatPercent(run.bestAccuracy)}\n`);
+        const candidates = run.kind === 'search' ? await studio.candidates(run.id) : [];
+        if (candidates.length) io.stdout.write(`${formatFronts(candidates)}\n`);
+      }
+    }
+    if (cancelled) return ExitCode.interrupted;
+    return failed.length ? ExitCode.user : ExitCode.ok;
+  } finally {
+    await studio.close();
+  }
+}
+
+export const train = (o: ParsedOptions, io: CliIo) => startAndFollow('train', o, io);
+export const search = (o: ParsedOptions, io: CliIo) => startAndFollow('search', o, io);

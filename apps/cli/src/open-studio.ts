@@ -1,0 +1,9 @@
+import { createStudioService, type Studio } from '@oqat/jobs';
+import type { CliIo } from './io';
+
+/** The run store of `--db`, else $OQAT_DB, else ./.oqat/runs.db. */
+export function openStudio(io: CliIo, db: unknown): Promise<Studio> {
+  return createStudioService({ path: typeof db === 'string' ? db : undefined, cwd: io.cwd, env: io.env });
+}
+
+export const dbOption = { type: 'string', description: 'run store (SQLite file); default $OQAT_DB, else ./.oqat/runs.db' } as const;

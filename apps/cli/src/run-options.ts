@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { NewRunConfig } from '@oqat/jobs';
+import type { ParsedOptions } from './command';
+import { UsageError } from './errors';
+import type { CliIo } from './io';
+import { intOption, numberOption } from './options';
+
+function list(value: unknown): string[] | undefined {
+  return typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+}
+
+/** A run config from `--config FILE` (JSON) overlaid with the command-line flags. */
+export function runConfigFromOptions(o: ParsedOptions, io: CliIo, kind: NewRunConfig['kind']): Partial<NewRunConfig> {
+  let base: Partial<NewRunConfig> = {};
+  if (typeof o.config === 'string') {
+    const path = resolve(io.cwd, o.config);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw new UsageError(`--config: cannot read ${path}`);
+    }
+    try {
+      base = JSON.parse(text) as Partial<NewRunConfig>;
+    } catch (err) {
+      throw new UsageError(`--config: ${path} is not valid JSON (${(err as Error).message})`);
+    }
+  }
+  const config: Partial<NewRunConfig> = { ...base, kind };
+  const bits = list(o.bits);
+  if (bits) config.bitsChain = bits.map(Number);
+  const devices = list(o.devices ?? o.device);
+  if (devices) config.devices = devices as NewRunConfig['devices'];
+  if (o['no-search']) config.devices = [];
+  const epochs = { ...base.epochs } as NewRunConfig['epochs'];
+  if (o['epochs-float'] !== undefined) epochs.float = intOption(o['epochs-float'], 'epochs-float', 0, 0);
+  if (o.epochs !== undefined) epochs.first = intOption(o.epochs, 'epochs', 1);
+  if (o['epochs-inherited'] !== undefined) epochs.inherited = intOption(o['epochs-inherited'], 'epochs-inherited', 0, 0);
+  if (Object.keys(epochs).length) config.epochs = epochs;
+  if (o.dataset) config.dataset = o.dataset as NewRunConfig['dataset'];
+  if (o.space) config.space = o.space as NewRunConfig['space'];
+  if (o.backend) config.backend = o.backend as NewRunConfig['backend'];
+  if (o.seed !== undefined) config.seed = intOption(o.seed, 'seed', 0, 0);
+  if (o['limit-train'] !== undefined) config.limitTrainImages = intOption(o['limit-train'], 'limit-train', 0, 0);
+  if (o['eval-images'] !== undefined) config.evalImages = intOption(o['eval-images'], 'eval-images', 0, 0);
+  if (o.generations !== undefined) config.generations = intOption(o.generations, 'generations', 1);
+  if (o.population !== undefined) config.population = intOption(o.population, 'population', 4);
+  const maxLatency = numberOption(o['max-latency'], 'max-latency');
+  if (maxLatency !== undefined) config.maxLatencyMs = maxLatency;
+  if (typeof o.run === 'string') config.checkpointRunId = o.run;
+  if (typeof o.checkpoint === 'string') config.checkpointPath = resolve(io.cwd, o.checkpoint);
+  if (typeof o.task === 'string') config.task = o.task as NewRunConfig['task'];
+  return config;
+}

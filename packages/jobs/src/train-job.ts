@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import type { JobContext } from '@oqat/runs';
+import { CHECKPOINT_FILE, parseTrainConfig, train, type TrainConfig, type TrainEvent } from '@oqat/search';
+import { loadFashionMnist } from '@oqat/data';
+import type { BackendRequest } from '@oqat/engine';
+import { validationSplitOf, type ValidationSpec } from './validation-split';
+
+export interface TrainJobInput {
+  /** the resolved training config (validated again in the worker) */
+  train: TrainConfig;
+  backend: BackendRequest;
+  threads?: number;
+  /** held out of training so that the search measures subnets on images they never saw */
+  validation: ValidationSpec;
+  /** folder under which each run keeps its files, in <workDir>/<runId>/ */
+  workDir: string;
+}
+
+export interface TrainJobResult {
+  checkpoint?: string;
+  steps: number;
+  seconds: number;
+  /** top-1 of the largest subnet at each phase's end, by phase */
+  largestTop1: Record<string, number>;
+  bestAccuracy?: number;
+}
+
+/** Folder of a run's files: checkpoints, exports, reports. */
+export function runDir(workDir: string, runId: string): string {
+  return join(workDir, runId);
+}
+
+/**
+ * Runs OQAT training inside a runs worker: every training event becomes run
+ * progress, metrics and checkpoints in the store. Stopping unsubscribes, which
+ * ends training after the current step; the last periodic checkpoint is what a
+ * resume continues from.
+ */
+export async function trainJob(input: TrainJobInput, ctx: JobContext<TrainEvent>): Promise<TrainJobResult> {
+  const dir = runDir(input.workDir, ctx.runId);
+  const config = parseTrainConfig({ ...input.train, checkpoint: { ...input.train.checkpoint, dir } });
+  const resumeFrom = ctx.resumeFrom?.path;
+  const pending: Array<Promise<void>> = [];
+  const result: TrainJobResult = { steps: 0, seconds: 0, largestTop1: {} };
+  let lastStep = 0;
+  const data = await loadFashionMnist({ source: config.data.source });
+  const dataset = { train: validationSplitOf(data.train, input.validation).train, test: data.test };
+
+  await new Promise<void>((resolve, reject) => {
+    const subscription = train(config, { backend: input.backend, threads: input.threads, resumeFrom, dataset }).subscribe({
+      next: (event) => {
+        lastStep = recordEvent(event, ctx, pending, result, lastStep);
+      },
+      error: reject,
+      complete: resolve,
+    });
+    ctx.signal.addEventListener('abort', () => {
+      subscription.unsubscribe();
+      resolve();
+    });
+  });
+  await Promise.all(pending);
+  result.checkpoint ??= join(dir, CHECKPOINT_FILE);
+  return result;
+}
+
+function recordEvent(
+  event: TrainEvent,
+  ctx: JobContext<TrainEvent>,
+  pending: Array<Promise<void>>,
+  result: TrainJobResult,
+  lastStep: number,
+): number {
+  switch (event.kind) {
+    case 'started':
+      ctx.log('info', `training on ${event.backend} (${event.threads} thread(s)), ${event.totalSteps} steps, ${event.trainImages} train images, seed ${event.seed}` + (event.resumedFrom ? `, resumed at step ${event.resumedFrom.step}` : ''));
+      return lastStep;
+    case 'phase':
+      ctx.log('info', `phase ${event.phase}: ${event.epochs} epoch(s) at ${event.bits} bit, step sizes ${typeof event.init === 'string' ? event.init : JSON.stringify(event.init)}`);
+      return lastStep;
+    case 'step':
+      ctx.progress(event.step, event.totalSteps, `${event.phase} · loss ${event.loss.toFixed(3)} · ${Math.round(event.samplesPerSec)} img/s`, event);
+      ctx.metric('loss', event.loss, event.step, event.phase);
+      ctx.metric('lr', event.lr, event.step, event.phase);
+      ctx.metric('samplesPerSec', event.samplesPerSec, event.step, event.phase);
+      return event.step;
+    case 'epoch':
+      ctx.metric('epochLoss', event.meanLoss, lastStep, event.phase);
+      return lastStep;
+    case 'eval':
+      ctx.metric(`top1/${event.which}`, event.result.top1, lastStep, event.phase);
+      ctx.log('info', `${event.phase} ${event.which}: top-1 ${(event.result.top1 * 100).toFixed(2)} %`);
+      if (event.which === 'largest') {
+        result.largestTop1[event.phase] = event.result.top1;
+        result.bestAccuracy = Math.max(result.bestAccuracy ?? 0, event.result.top1);
+      }
+      return lastStep;
+    case 'checkpoint':
+      pending.push(ctx.checkpoint(event.path, event.step));
+      result.checkpoint = event.path;
+      return lastStep;
+    case 'phase-end':
+      ctx.log('info', `phase ${event.phase} done: ${event.trainSeconds.toFixed(1)} s, ${Math.round(event.samplesPerSec)} img/s`);
+      return lastStep;
+    case 'finished':
+      result.steps = event.steps;
+      result.seconds = event.seconds;
+      if (event.checkpoint) result.checkpoint = event.checkpoint;
+      return lastStep;
+  }
+}

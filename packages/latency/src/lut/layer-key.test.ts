@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { LayerDesc } from '../ir/layer-desc';
+import { createRng } from '../rng/seeded-rng';
+import { MOBILENET_V3_SPACE } from '../sampling/mobilenet-space';
+import { randomMobileNet } from '../sampling/random-mobilenet';
+import { LayerKeyBuilder, parseLayerKey } from './layer-key';
+import { LayerTable } from './layer-table';
+
+describe('LayerKeyBuilder', () => {
+  it('hashes equal keys equally and distinct keys distinctly', () => {
+    for (const device of ['xavier', 'fpga', 'cpu']) {
+      const b = new LayerKeyBuilder(device);
+      const byKey = new Map<string, string>();
+      const byHash = new Map<string, string>();
+      for (let i = 0; i < 80; i++) {
+        for (const layer of randomMobileNet(createRng(i), MOBILENET_V3_SPACE)) {
+          const key = b.key(layer);
+          const h = `${b.hash(layer)}:${b.lane2}`;
+          expect(byKey.get(key) ?? h).toBe(h);
+          expect(byHash.get(h) ?? key).toBe(key);
+          byKey.set(key, h);
+          byHash.set(h, key);
+        }
+      }
+      expect(byKey.size).toBeGreaterThan(500);
+    }
+  });
+
+  it('treats an explicit output size equal to the derived one as absent', () => {
+    const b = new LayerKeyBuilder('fpga');
+    const l: LayerDesc = { op: 'dwconv', inH: 7, inW: 7, inC: 8, outC: 8, kernel: 3, stride: 2, groups: 8, wBits: 4, aBits: 4 };
+    expect(b.hash({ ...l, outH: 4, outW: 4 })).toBe(b.hash(l));
+    expect(b.key({ ...l, outH: 4, outW: 4 })).toBe(b.key(l));
+    expect(b.hash({ ...l, outH: 3, outW: 3 })).not.toBe(b.hash(l));
+    expect(b.key({ ...l, outH: 3, outW: 3 })).not.toBe(b.key(l));
+  });
+
+  it('keys bits as the device computes them', () => {
+    const l: LayerDesc = { op: 'conv', inH: 8, inW: 8, inC: 16, outC: 32, kernel: 3, stride: 2, groups: 1, act: 'relu', wBits: 2, aBits: 2 };
+    const four = { ...l, wBits: 4, aBits: 4 };
+    expect(new LayerKeyBuilder('xavier').key(l)).toBe(new LayerKeyBuilder('xavier').key(four));
+    expect(new LayerKeyBuilder('cpu-ort').key(l)).toBe('conv:8x8x16>4x4x32:k3s2g1:relu:w8a8');
+    expect(new LayerKeyBuilder('fpga').key(l)).not.toBe(new LayerKeyBuilder('fpga').key(four));
+  });
+
+  it('parses its own keys back to a layer with the same key and hash', () => {
+    const b = new LayerKeyBuilder('fpga');
+    for (const layer of randomMobileNet(createRng(5), MOBILENET_V3_SPACE)) {
+      const parsed = parseLayerKey(b.key(layer))!;
+      expect(b.key(parsed)).toBe(b.key(layer));
+      expect(b.hash(parsed)).toBe(b.hash(layer));
+    }
+    expect(parseLayerKey('conv:8x8')).toBeUndefined();
+  });
+
+  it('stores numbers per key in a growing table', () => {
+    const b = new LayerKeyBuilder('fpga');
+    const t = new LayerTable(b, 4);
+    const layers = Array.from({ length: 20 }, (_, i) => randomMobileNet(createRng(i), MOBILENET_V3_SPACE)).flat();
+    layers.forEach((l) => t.set(l, b.key(l).length));
+    for (const l of layers) expect(t.get(l)).toBe(b.key(l).length);
+    expect(Number.isNaN(t.get({ ...layers[0]!, inC: 99999 }))).toBe(true);
+  });
+});

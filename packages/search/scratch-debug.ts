@@ -1,0 +1,42 @@
+import { initEngine, tf } from '@oqat/engine';
+import { loadFashionMnist, takeItems, floatBatches } from '@oqat/data';
+import { FASHION_MNIST_SPACE as S } from './src/space/fashion-mnist-space';
+import { MobileNetV3Supernet } from './src/supernet/networks/mobilenet-v3';
+import { lsqQuantFactory } from './src/supernet/lsq-layer-quant';
+import { sandwichStep } from './src/train/sandwich-step';
+import { SgdNesterov } from './src/train/sgd-nesterov';
+import { largestSubnet } from './src/space/sample-subnet';
+import { INPUT_NORMALIZATION } from './src/eval/evaluate-subnet';
+await initEngine({ backend: 'wasm' });
+const data = await loadFashionMnist({ source: 'full' });
+const train = takeItems(data.train, Int32Array.from({ length: 1024 }, (_, i) => i));
+const net = new MobileNetV3Supernet(S, { seed: 1, quant: lsqQuantFactory });
+const opt = new SgdNesterov({ momentum: 0.9, nesterov: true, weightDecay: 3e-5 });
+const bits = Number(process.argv[2] ?? 4);
+const lr = Number(process.argv[3] ?? 0.05);
+const batches = [...floatBatches(train, { batchSize: 32, seed: 1, normalize: INPUT_NORMALIZATION })];
+net.setActive(largestSubnet(S, bits));
+const x0 = tf.tensor4d(batches[0]!.images, [32, 28, 28, 1]);
+tf.tidy(() => void net.forward(x0, { mode: 'train' }));
+const stepStats = () => {
+  const steps = net.params().filter((p) => p.name.includes('.step'));
+  const vals = steps.map((p) => [p.name, p.variable.dataSync()[0]!] as const);
+  if (!vals.length) return "";
+  const min = vals.reduce((a, b) => (b[1] < a[1] ? b : a));
+  return `steps n=${vals.length} min ${min[0]}=${min[1].toExponential(2)}`;
+};
+console.log(stepStats());
+for (let i = 0; i < Number(process.env.N ?? 30); i++) {
+  const b = batches[i % batches.length]!;
+  const images = tf.tensor4d(b.images, [b.size, 28, 28, 1]);
+  const labels = tf.tensor1d(b.labels, 'int32');
+  const r = sandwichStep(net, images, labels, { bits, randomSubnets: Number(process.env.RS ?? 2), distill: process.env.RS !== "0", labelSmoothing: 0.1, seed: 1, phaseIndex: 0, phaseStep: i });
+  const gnorm = new Map<string, number>();
+  for (const [n, g] of r.grads) if (n.includes('.step')) gnorm.set(n, g.dataSync()[0]!);
+  const big = [...gnorm].sort((a, c) => Math.abs(c[1]) - Math.abs(a[1])).slice(0, 2).map(([n, v]) => `${n}:${v.toExponential(1)}`).join(' ');
+  opt.apply(net.params(), r.grads, lr);
+  for (const g of r.grads.values()) g.dispose();
+  images.dispose(); labels.dispose();
+  console.log(i, r.losses.map((l) => l.toFixed(3)).join(' '), stepStats(), 'maxgrad', big);
+}
+process.exit(0);

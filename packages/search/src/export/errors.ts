@@ -1,0 +1,44 @@
+import { OqatError } from '@oqat/engine';
+
+/** An export was asked for a format this package does not write. */
+export class UnknownExportFormatError extends OqatError {
+  constructor(format: string, known: readonly string[]) {
+    super(`exportSubnet: unknown format '${format}', expected one or more of ${known.join(', ')}`);
+    this.name = 'UnknownExportFormatError';
+  }
+}
+
+/** The static network handed to exportSubnet was extracted for another subnet than the spec names. */
+export class SubnetMismatchError extends OqatError {
+  constructor(expected: string, got: string) {
+    super(`exportSubnet: the static network was extracted for subnet ${got}, not ${expected}; pass the matching spec or the supernet`);
+    this.name = 'SubnetMismatchError';
+  }
+}
+
+/** An exported ONNX model fails the structural check (the list of problems is in `problems`). */
+export class OnnxCheckError extends OqatError {
+  constructor(
+    readonly model: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`onnx check of ${model}: ${problems.length} problem(s), first: ${problems[0]}`);
+    this.name = 'OnnxCheckError';
+  }
+}
+
+/** An exported file cannot be read back: missing, truncated or not written by this exporter. */
+export class ExportFileError extends OqatError {
+  constructor(path: string, problem: string, fix: string) {
+    super(`export file ${path}: ${problem}; ${fix}`);
+    this.name = 'ExportFileError';
+  }
+}
+
+/** A dataset does not fit the exported model (channels, classes). */
+export class ExportDatasetError extends OqatError {
+  constructor(what: string, problem: string) {
+    super(`${what}: ${problem}`);
+    this.name = 'ExportDatasetError';
+  }
+}

@@ -1,0 +1,106 @@
+import type { Normalization } from '@oqat/data';
+import type { SubnetSpec } from '../space/subnet-spec';
+import type { StaticMobileNetConfig } from '../static/static-mobilenet';
+import type { ExportActivation } from './export-graph';
+
+export const PACKED_SPEC_FILE = 'model.packed.json';
+export const PACKED_WEIGHTS_FILE = 'model.packed.bin';
+export const PACKED_FORMAT_VERSION = 1;
+
+/** Where a tensor lives in the weights file. */
+export interface PackedTensorRef {
+  /** byte offset in the weights file */
+  offset: number;
+  /** bytes it occupies: ceil(count·bits/8) for packed integers, 4·count for float32 */
+  bytes: number;
+  /** element count */
+  count: number;
+  /** 'int<b>' / 'uint<b>': b-bit two's complement / unsigned codes, packed; 'float32': little-endian floats */
+  dtype: string;
+}
+
+/** Uniform quantization of a tensor: x̂ = (code − zeroPoint)·step, codes in [−2^(b−1), 2^(b−1)−1] (signed) or [0, 2^b−1]. */
+export interface PackedQuant {
+  bits: number;
+  signed: boolean;
+  step: number;
+  zeroPoint: 0;
+}
+
+export interface PackedWeight extends PackedTensorRef {
+  /** tfjs layout: conv [kH, kW, in, out] ('HWIO'), depthwise [kH, kW, C, 1] ('HWC1'), fully connected [in, out] ('IO') */
+  shape: number[];
+  layout: 'HWIO' | 'HWC1' | 'IO';
+  /** absent: float32 weights */
+  quant?: PackedQuant;
+}
+
+interface PackedOpBase {
+  name: string;
+  output: string;
+}
+
+/**
+ * A conv with BN folded: y = conv(q_in(x), code·step)·outputScale[c] + bias[c]
+ * (TF 'SAME' padding: pad total max((ceil(in/s)−1)·s + k − in, 0), the extra one after).
+ */
+export interface PackedConv extends PackedOpBase {
+  kind: 'conv';
+  input: string;
+  depthwise: boolean;
+  kernel: number;
+  stride: number;
+  inC: number;
+  outC: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  weight: PackedWeight;
+  /** quantization of the input activation; absent: float input */
+  inputQuant?: PackedQuant;
+  /** folded BN multiplier γ/√(σ²+ε), float32 per output channel */
+  outputScale: PackedTensorRef;
+  /** folded BN shift β − μ·γ/√(σ²+ε), float32 per output channel */
+  bias: PackedTensorRef;
+}
+
+/** y = q_in(x)·(code·step) + bias. */
+export interface PackedLinear extends PackedOpBase {
+  kind: 'linear';
+  input: string;
+  inF: number;
+  outF: number;
+  weight: PackedWeight;
+  inputQuant?: PackedQuant;
+  bias: PackedTensorRef;
+}
+
+export type PackedOp =
+  | PackedConv
+  | PackedLinear
+  | (PackedOpBase & { kind: 'activation'; fn: ExportActivation; input: string })
+  | (PackedOpBase & { kind: 'global-avg-pool'; input: string; channels: number })
+  | (PackedOpBase & { kind: 'add'; inputs: [string, string] })
+  | (PackedOpBase & { kind: 'channel-mul'; input: string; gate: string; channels: number })
+  | (PackedOpBase & { kind: 'resize'; input: string; size: number });
+
+/** The JSON half of the packed format: every op in execution order, with its quantization and where its tensors are. */
+export interface PackedSpec {
+  format: 'oqat-packed';
+  version: typeof PACKED_FORMAT_VERSION;
+  weightsFile: string;
+  weightsBytes: number;
+  /** how b-bit codes are laid out in the weights file */
+  bitOrder: string;
+  activations: Record<ExportActivation, string>;
+  input: { name: string; layout: 'NHWC'; channels: number; resolution: number; resize: string; normalization?: Normalization };
+  output: { name: string; classes: number };
+  subnet?: SubnetSpec;
+  spaceName?: string;
+  /** parameter count and the bits they take */
+  params: { total: number; quantized: number; float: number; weightBits: number };
+  ops: PackedOp[];
+  /** the static network's own config (structure and frozen steps), for provenance */
+  network: StaticMobileNetConfig;
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initEngine, tf } from '@oqat/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildExportGraph } from './build-export-graph';
+import { tfjsFileHandler } from './tfjs-file-handler';
+import { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE, tfjsGraphModel } from './tfjs-graph-model';
+import { appLogits, argmaxRows, maxAbsDiff, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from './tiny-export.fixture';
+
+let f: TinyExportFixture;
+let dir: string;
+
+beforeAll(async () => {
+  await initEngine({ backend: 'wasm' });
+  f = tinyExportFixture();
+  dir = mkdtempSync(join(tmpdir(), 'oqat-tfjs-'));
+});
+
+afterAll(() => {
+  f.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('tfjsGraphModel', () => {
+  it.each(Object.entries(TINY_SPECS))('loads with tf.loadGraphModel and reproduces the app (%s)', async (key, spec) => {
+    prepareSubnet(f, spec);
+    const expected = appLogits(f);
+    const sub = f.net.extractSubnet({ preserveWeights: true });
+    const { modelJson, weightData } = tfjsGraphModel(buildExportGraph(sub));
+    sub.dispose();
+    const path = join(dir, key, TFJS_MODEL_FILE);
+    rmSync(join(dir, key), { recursive: true, force: true });
+    (await import('node:fs')).mkdirSync(join(dir, key));
+    writeFileSync(path, JSON.stringify(modelJson));
+    writeFileSync(join(dir, key, TFJS_WEIGHTS_FILE), weightData);
+    const before = tf.memory().numTensors;
+    const model = await tf.loadGraphModel(tfjsFileHandler(path));
+    const got = tf.tidy(() => Float32Array.from((model.predict(f.images) as tf.Tensor).dataSync()));
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const ops = new Set(modelJson.modelTopology.node.map((n) => n.op));
+    if (spec.bits !== 32) for (const op of ['Round', 'Maximum', 'Minimum', 'RealDiv']) expect(ops).toContain(op);
+    expect(got.length).toBe(expected.length);
+    expect(maxAbsDiff(got, expected)).toBeLessThan(1e-4 * Math.max(1, maxAbsDiff(expected, new Float32Array(expected.length))));
+    expect(argmaxRows(got, 3)).toEqual(argmaxRows(expected, 3));
+  });
+});

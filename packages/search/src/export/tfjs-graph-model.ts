@@ -1,0 +1,144 @@
+import { quantRange } from '@oqat/quant';
+import type { StaticQuantConfig } from '../static/static-layer';
+import type { ConvNode, ExportActivation, ExportGraph, LinearNode } from './export-graph';
+import { tfAttr, TfGraphWriter, type TfNode, type TfWeightSpec } from './tf-graph-writer';
+
+export const TFJS_MODEL_FILE = 'model.json';
+export const TFJS_WEIGHTS_FILE = 'weights.bin';
+
+/** The model.json of a tfjs graph model (what tf.loadGraphModel reads). */
+export interface TfjsModelJson {
+  format: 'graph-model';
+  generatedBy: string;
+  convertedBy: string;
+  modelTopology: { node: TfNode[]; library: Record<string, never>; versions: { producer: number } };
+  weightsManifest: Array<{ paths: string[]; weights: TfWeightSpec[] }>;
+  signature: {
+    inputs: Record<string, { name: string; dtype: string; tensorShape: { dim: Array<{ size: string }> } }>;
+    outputs: Record<string, { name: string; dtype: string; tensorShape: { dim: Array<{ size: string }> } }>;
+  };
+  userDefinedMetadata: Record<string, unknown>;
+}
+
+export interface TfjsModel {
+  modelJson: TfjsModelJson;
+  weightData: Uint8Array;
+}
+
+const dims = (d: readonly number[]): { dim: Array<{ size: string }> } => ({ dim: d.map((v) => ({ size: String(v) })) });
+
+/**
+ * The export graph as a tfjs graph model: TensorFlow ops (Conv2D,
+ * DepthwiseConv2dNative, BiasAdd, MatMul, Relu/Relu6, AddV2, Mul, RealDiv,
+ * Mean, Reshape, ResizeBilinear), activation fake quantization spelled out as
+ * RealDiv -> Round -> Maximum -> Minimum -> Mul (the app's LSQ forward),
+ * weights stored already fake-quantized with BN folded in. Input: normalized
+ * NHWC images of any size (resized inside to the subnet's resolution);
+ * output 'logits' [N, classes].
+ */
+export function tfjsGraphModel(graph: ExportGraph, metadata: Record<string, unknown> = {}): TfjsModel {
+  const g = new TfGraphWriter();
+  const T = { T: tfAttr.float() };
+  const values = new Map<string, string>();
+  const ref = (value: string): string => {
+    const node = values.get(value);
+    if (!node) throw new Error(`tfjsGraphModel: value '${value}' is used before it is defined`);
+    return node;
+  };
+  values.set(graph.input, g.placeholder(graph.input, [-1, -1, -1, graph.inputC]));
+
+  const fakeQuant = (name: string, x: string, q: StaticQuantConfig): string => {
+    const { qn, qp } = quantRange(q.bits, q.signed);
+    const step = g.scalar(q.step);
+    const scaled = g.op(`${name}/div`, 'RealDiv', [x, step], T);
+    const rounded = g.op(`${name}/round`, 'Round', [scaled], T);
+    const low = g.op(`${name}/max`, 'Maximum', [rounded, g.scalar(-qn)], T);
+    const high = g.op(`${name}/min`, 'Minimum', [low, g.scalar(qp)], T);
+    return g.op(`${name}/mul`, 'Mul', [high, step], T);
+  };
+  const activation = (name: string, x: string, fn: ExportActivation): string => {
+    switch (fn) {
+      case 'relu':
+        return g.op(name, 'Relu', [x], T);
+      case 'relu6':
+        return g.op(name, 'Relu6', [x], T);
+      case 'hsigmoid':
+      case 'hswish': {
+        const shifted = g.op(`${name}/add3`, 'AddV2', [x, g.scalar(3)], T);
+        const clipped = g.op(`${name}/relu6`, 'Relu6', [shifted], T);
+        const gate = g.op(fn === 'hsigmoid' ? name : `${name}/div6`, 'RealDiv', [clipped, g.scalar(6)], T);
+        return fn === 'hsigmoid' ? gate : g.op(name, 'Mul', [x, gate], T);
+      }
+    }
+  };
+  const conv = (n: ConvNode): string => {
+    const x = n.inputQuant ? fakeQuant(`${n.name}/input_quant`, ref(n.input), n.inputQuant) : ref(n.input);
+    const c = n.outC;
+    const folded = Float32Array.from(n.weight.values, (v, i) => v * n.channelScale[i % c]!);
+    const w = g.constant(`${n.name}/weight`, folded, n.weight.shape);
+    const attrs = {
+      ...T, strides: tfAttr.ints([1, n.stride, n.stride, 1]), padding: tfAttr.string('SAME'),
+      data_format: tfAttr.string('NHWC'), dilations: tfAttr.ints([1, 1, 1, 1]),
+    };
+    const y = g.op(`${n.name}/conv`, n.depthwise ? 'DepthwiseConv2dNative' : 'Conv2D', [x, w], attrs);
+    const b = g.constant(`${n.name}/bias`, n.bias, [c]);
+    return g.op(`${n.name}/bias_add`, 'BiasAdd', [y, b], { ...T, data_format: tfAttr.string('NHWC') });
+  };
+  const linear = (n: LinearNode): string => {
+    const x = n.inputQuant ? fakeQuant(`${n.name}/input_quant`, ref(n.input), n.inputQuant) : ref(n.input);
+    const w = g.constant(`${n.name}/weight`, n.weight.values, n.weight.shape);
+    const y = g.op(`${n.name}/matmul`, 'MatMul', [x, w], { ...T, transpose_a: tfAttr.bool(false), transpose_b: tfAttr.bool(false) });
+    const b = g.constant(`${n.name}/bias`, n.bias, [n.outF]);
+    return g.op(`${n.name}/bias_add`, 'BiasAdd', [y, b], { ...T, data_format: tfAttr.string('NHWC') });
+  };
+
+  for (const n of graph.nodes) {
+    let out: string;
+    switch (n.kind) {
+      case 'resize': {
+        const size = g.constant(`${n.name}/size`, Int32Array.of(n.size, n.size), [2]);
+        out = g.op(n.name, 'ResizeBilinear', [ref(n.input), size], { ...T, align_corners: tfAttr.bool(false), half_pixel_centers: tfAttr.bool(false) });
+        break;
+      }
+      case 'conv':
+        out = conv(n);
+        break;
+      case 'linear':
+        out = linear(n);
+        break;
+      case 'activation':
+        out = activation(n.name, ref(n.input), n.fn);
+        break;
+      case 'global-avg-pool': {
+        const axes = g.constant(`${n.name}/axes`, Int32Array.of(1, 2), [2]);
+        out = g.op(n.name, 'Mean', [ref(n.input), axes], { ...T, Tidx: tfAttr.int32(), keep_dims: tfAttr.bool(false) });
+        break;
+      }
+      case 'add':
+        out = g.op(n.name, 'AddV2', [ref(n.inputs[0]), ref(n.inputs[1])], T);
+        break;
+      case 'channel-mul': {
+        const shape = g.constant(`${n.name}/shape`, Int32Array.of(-1, 1, 1, n.channels), [4]);
+        const gate = g.op(`${n.name}/reshape`, 'Reshape', [ref(n.gate), shape], { ...T, Tshape: tfAttr.int32() });
+        out = g.op(n.name, 'Mul', [ref(n.input), gate], T);
+        break;
+      }
+    }
+    values.set(n.output, out);
+  }
+  g.op('logits', 'Identity', [ref(graph.output)], T);
+
+  const modelJson: TfjsModelJson = {
+    format: 'graph-model',
+    generatedBy: 'oqat-studio',
+    convertedBy: 'oqat-studio export (tfjs graph model writer)',
+    modelTopology: { node: g.nodes, library: {}, versions: { producer: 1 } },
+    weightsManifest: [{ paths: [TFJS_WEIGHTS_FILE], weights: g.weightSpecs() }],
+    signature: {
+      inputs: { images: { name: `${graph.input}:0`, dtype: 'DT_FLOAT', tensorShape: dims([-1, -1, -1, graph.inputC]) } },
+      outputs: { logits: { name: 'logits:0', dtype: 'DT_FLOAT', tensorShape: dims([-1, graph.numClasses]) } },
+    },
+    userDefinedMetadata: metadata,
+  };
+  return { modelJson, weightData: g.weightData() };
+}

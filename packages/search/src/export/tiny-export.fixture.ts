@@ -1,0 +1,80 @@
+import { tf, type Tensor } from '@oqat/engine';
+import type { SubnetSpec } from '../space/subnet-spec';
+import { EVAL, TRAIN } from '../supernet/forward-context';
+import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
+import { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import { reestimateBn } from '../supernet/reestimate-bn';
+import { TINY_SPACE } from '../supernet/tiny-space';
+
+/** Test fixture: a tiny quantized supernet with non-trivial BN (some negative γ) and kernel transforms. */
+export interface TinyExportFixture {
+  net: MobileNetV3Supernet;
+  /** BN re-estimation batches, 10x10 (so the exported resize is exercised) */
+  bn: Tensor[];
+  /** test images, 10x10, normalized-like */
+  images: Tensor;
+  dispose(): void;
+}
+
+export const TINY_SPECS: Record<string, SubnetSpec> = {
+  // resolution 12 > 10: upsampling; SE in stage 2; 7x7 kernel through both transforms
+  large4: { resolution: 12, depths: [2, 2], kernels: [[5, 3], [7, 3]], expands: [[3, 2], [3, 3]], bits: 4 },
+  // resolution 8 < 10: downsampling
+  small2: { resolution: 8, depths: [1, 1], kernels: [[3], [5]], expands: [[2], [2]], bits: 2 },
+  mid3: { resolution: 12, depths: [1, 2], kernels: [[5], [3, 5]], expands: [[2], [2, 3]], bits: 3 },
+  float: { resolution: 8, depths: [2, 1], kernels: [[3, 5], [3]], expands: [[3, 2], [2]], bits: 32 },
+};
+
+export function tinyExportFixture(seed = 3): TinyExportFixture {
+  const net = new MobileNetV3Supernet(TINY_SPACE, { seed, quant: lsqQuantFactory });
+  tf.tidy(() => {
+    for (const b of net.stages.flat()) {
+      for (const v of b.dwConv.transforms.values()) v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.1, 'float32', seed + 1)));
+    }
+    // Negative and uneven γ, non-zero β: the BN fold must carry signs and shifts.
+    for (const bn of net.batchNorms().values()) {
+      const c = bn.maxChannels;
+      bn.gamma.assign(tf.mul(tf.randomUniform([c], 0.5, 1.5, 'float32', seed + 2), tf.sign(tf.randomUniform([c], -0.3, 1, 'float32', seed + 3))));
+      bn.beta.assign(tf.randomNormal([c], 0, 0.2, 'float32', seed + 4));
+    }
+  });
+  const bn = [tf.randomNormal([16, 10, 10, 1], 0, 1, 'float32', seed + 5), tf.randomNormal([16, 10, 10, 1], 0, 1, 'float32', seed + 6)];
+  const images = tf.randomNormal([24, 10, 10, 1], 0, 1, 'float32', seed + 7);
+  return {
+    net,
+    bn,
+    images,
+    dispose: () => {
+      net.dispose();
+      for (const t of [...bn, images]) t.dispose();
+    },
+  };
+}
+
+/** Activates a spec, initialises its steps (a forward pass), re-estimates BN: what evaluation does first. */
+export function prepareSubnet(f: TinyExportFixture, spec: SubnetSpec): void {
+  f.net.setActive(spec);
+  tf.tidy(() => void f.net.forward(f.bn[0]!, TRAIN));
+  reestimateBn(f.net, f.bn);
+}
+
+/** The app's own eval-mode logits of the active subnet. */
+export function appLogits(f: TinyExportFixture, images: Tensor = f.images): Float32Array {
+  return tf.tidy(() => Float32Array.from(f.net.forward(images, EVAL).dataSync()));
+}
+
+export function argmaxRows(logits: ArrayLike<number>, classes: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < logits.length / classes; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (logits[i * classes + c]! > logits[i * classes + best]!) best = c;
+    out.push(best);
+  }
+  return out;
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}

@@ -1,0 +1,65 @@
+/**
+ * A quickly trained supernet checkpoint for the export report: OQAT training
+ * (float -> 4 -> 3 -> 2 bit, bit inheritance) on the first images of the
+ * shipped Fashion-MNIST subset. The training run writes one checkpoint file and
+ * overwrites it at every phase end; this script copies it each time, so the
+ * export report can use the checkpoint trained last at the bit width it
+ * exports (`supernet-4bit.ckpt`, `supernet-3bit.ckpt`, `supernet-2bit.ckpt`).
+ *
+ *   node --import tsx tools/bench/export-train-checkpoint.ts --dir /tmp/oqat-export/ckpt
+ *        [--train 2560] [--test 1000] [--source subset|full] [--backend wasm|cpu]
+ */
+import { copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseTrainConfig, train, type TrainEvent } from '@oqat/search';
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: 'string', default: '/tmp/oqat-export/ckpt' },
+    train: { type: 'string', default: '2560' },
+    test: { type: 'string', default: '1000' },
+    source: { type: 'string', default: 'subset' },
+    backend: { type: 'string', default: 'wasm' },
+  },
+});
+
+const dir = values.dir!;
+rmSync(join(dir, 'supernet.ckpt'), { force: true });
+const config = parseTrainConfig({
+  seed: 1,
+  space: 'fashion-mnist',
+  data: { source: values.source, trainLimit: Number(values.train), testLimit: Number(values.test), augment: false, bnImages: 512 },
+  batchSize: 64,
+  phases: [
+    { bits: 32, epochs: 1, lr: 0.1, warmupEpochs: 0.25 },
+    { bits: 4, epochs: 2, lr: 0.05, warmupEpochs: 0.25 },
+    { bits: 3, epochs: 1, lr: 0.02 },
+    { bits: 2, epochs: 1, lr: 0.02 },
+  ],
+  eval: { subnets: ['largest'], batchSize: 500 },
+  checkpoint: { dir, everySteps: 0 },
+});
+
+const t0 = performance.now();
+const log = (s: string): void => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(5)}s] ${s}`);
+let phase = '';
+await new Promise<void>((resolve, reject) => {
+  train(config, { backend: values.backend as 'wasm' }).subscribe({
+    next: (e: TrainEvent) => {
+      if (e.kind === 'started') log(`started on ${e.backend}: ${e.trainImages} train / ${e.testImages} test images, ${e.totalSteps} steps`);
+      if (e.kind === 'phase') phase = e.phase;
+      if (e.kind === 'step' && e.step % 10 === 0) log(`${e.phase} step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)}`);
+      if (e.kind === 'eval') log(`eval ${e.phase} ${e.which}: top-1 ${(100 * e.result.top1).toFixed(2)}%`);
+      if (e.kind === 'checkpoint') {
+        const copy = join(dir, `supernet-${phase}.ckpt`);
+        copyFileSync(e.path, copy);
+        log(`checkpoint after ${phase}: ${copy}`);
+      }
+    },
+    error: reject,
+    complete: resolve,
+  });
+});
+log('done');
+process.exit(0);
