@@ -27,5 +27,8 @@ for (const [n, ga] of a) {
   rows.push([n, d / (m || 1), m]);
 }
 rows.sort((p, q) => q[1] - p[1]);
+const big = rows.filter((r) => r[2] > 1e-5);
+console.log("params", rows.length, "with |g|>1e-5", big.length);
+rows.splice(0, rows.length, ...big);
 console.log(rows.slice(0, 12).map((r) => `${r[0]} rel ${r[1].toExponential(2)} max ${r[2].toExponential(2)}`).join('\n'));
 process.exit(0);

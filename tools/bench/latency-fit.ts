@@ -1,7 +1,7 @@
 // Fits latency predictors on one JSONL file and reports held-out accuracy on another.
 //
 //   node --import tsx tools/bench/latency-fit.ts --train A.jsonl --test B.jsonl [--model lut|learned|flops|all]
-//        [--networks-only] [--out predictor.json]
+//        [--networks-only] [--refine R] [--rounds R] [--out predictor.json]
 // Prints one JSON line per model: the `oqat latency fit` metrics plus fit time, predictions/s and fit mode.
 // --networks-only drops the per-layer latencies of the training rows (fit from network totals alone).
 import { writeFile } from 'node:fs/promises';
@@ -24,7 +24,11 @@ async function main(): Promise<void> {
   const networks = test.map((s) => s.layers);
   for (const model of models) {
     const t0 = performance.now();
-    const { predictor, metrics } = fitPredictor({ train, test, model });
+    const learned = {
+      ...(arg('refine') ? { refineRounds: Number(arg('refine')) } : {}),
+      ...(arg('rounds') ? { boost: { rounds: Number(arg('rounds')) }, networkRounds: Number(arg('rounds')) } : {}),
+    };
+    const { predictor, metrics } = fitPredictor({ train, test, model, learned, lut: { fallback: learned } });
     const fitS = (performance.now() - t0) / 1e3;
     const predictionsPerSec = measurePredictionRate(predictor, networks, 1000);
     const json = predictor.toJSON();

@@ -6,7 +6,8 @@ ReLU, six inverted-residual blocks, 1x1 conv 160 + BN + ReLU, global average
 pool, dense 10, no conv biases; SGD momentum 0.9, cross-entropy.
 
 Prints one JSON line: {"threads", "batch", "train": {...}, "infer": {...}}
-with imagesPerSec (batch / median step time) and msPerStep for each mode.
+with imagesPerSec (batch / median step time), msPerStep and cpuMsPerStep
+(process CPU time of all threads: robust to other load on the machine).
 Usage: /usr/bin/python3 reference_net.py [--batch 64] [--threads 2]
        [--repeats 10] [--warmup 3] [--channels-last]
 """
@@ -60,12 +61,13 @@ def reference_net():
 def timed(step, repeats, warmup):
     for _ in range(warmup):
         step()
-    times = []
+    times, cpu_times = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         step()
+        cpu_times.append((time.process_time() - cpu) * 1000)
         times.append((time.perf_counter() - start) * 1000)
-    return times
+    return times, cpu_times
 
 
 def main():
@@ -97,10 +99,11 @@ def main():
     with torch.no_grad():
         infer = timed(lambda: net(x), args.repeats, args.warmup)
     result = {"threads": args.threads, "batch": args.batch, "channelsLast": args.channels_last}
-    for mode, times in (("train", train), ("infer", infer)):
+    for mode, (times, cpu_times) in (("train", train), ("infer", infer)):
         result[mode] = {
             "imagesPerSec": args.batch / statistics.median(times) * 1000,
             "msPerStep": [round(t, 2) for t in times],
+            "cpuMsPerStep": [round(t, 2) for t in cpu_times],
         }
     print(json.dumps(result))
 

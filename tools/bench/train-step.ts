@@ -1,12 +1,15 @@
 // Side-by-side speed of the reference net: tfjs wasm (1 and 2 threads, and
-// 2 data-parallel single-thread replicas for training) and PyTorch
-// (2 threads), train and infer, batch 64 by default. Contenders run
-// in turn in fresh child processes, `--rounds` times, so a load change on the
-// machine hits them alike; the table shows the median over rounds and each
-// figure's ratio to PyTorch's. The command for docs/benchmarks.md:
+// 2 data-parallel single-thread replicas for training) and PyTorch (1 and 2
+// threads), train and infer, batch 64 by default. Contenders run in turn in
+// fresh child processes, `--rounds` times, so a load change on the machine
+// hits them alike. Two tables: wall-clock images/s (the figure; ratio to
+// PyTorch with 2 threads) and images per CPU-second (process CPU time of all
+// threads, which other load on the machine barely moves; ratio to PyTorch
+// with 1 thread: per-core efficiency). The command for docs/benchmarks.md:
 //
 //   node --import tsx tools/bench/train-step.ts [--batch 64] [--rounds 3]
-//        [--repeats 10] [--warmup 3] [--contenders wasm:1,wasm:2,replicas:2,pytorch]
+//        [--repeats 10] [--warmup 3]
+//        [--contenders wasm:1,wasm:2,replicas:2,pytorch:1,pytorch:2]
 //
 // A child (`--child wasm:2 --mode train`) prints one JSON line.
 import { execFileSync } from 'node:child_process';
@@ -19,7 +22,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     repeats: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
-    contenders: { type: 'string', default: 'wasm:1,wasm:2,replicas:2,pytorch' },
+    contenders: { type: 'string', default: 'wasm:1,wasm:2,replicas:2,pytorch:1,pytorch:2' },
     child: { type: 'string' },
     mode: { type: 'string', default: 'train' },
   },
@@ -27,8 +30,14 @@ const { values } = parseArgs({
 const batch = Number(values.batch);
 const repeats = Number(values.repeats);
 const warmup = Number(values.warmup);
+const MODES = ['train', 'infer'] as const;
+type Mode = (typeof MODES)[number];
+interface Sample {
+  imagesPerSec: number;
+  cpuMs: number;
+}
 
-async function runChild(contender: string, mode: 'train' | 'infer'): Promise<void> {
+async function runChild(contender: string, mode: Mode): Promise<void> {
   const [kind, count] = contender.split(':') as [string, string | undefined];
   const replicas = kind === 'replicas' ? Number(count) : 1;
   const backend = kind === 'replicas' ? 'wasm' : (kind as 'wasm' | 'cpu');
@@ -42,65 +51,77 @@ async function runChild(contender: string, mode: 'train' | 'infer'): Promise<voi
 const self = fileURLToPath(import.meta.url);
 const pythonScript = fileURLToPath(new URL('./reference_net.py', import.meta.url));
 
-function measure(contender: string): Record<'train' | 'infer', number> {
-  // Replicas are a training scheme; their inference would be wasm:1's.
-  if (contender === 'pytorch') {
-    const args = [pythonScript, '--batch', `${batch}`, '--threads', '2', '--repeats', `${repeats}`, '--warmup', `${warmup}`];
-    const out = JSON.parse(execFileSync('/usr/bin/python3', args, { encoding: 'utf8' })) as Record<string, { imagesPerSec: number }>;
-    return { train: out.train!.imagesPerSec, infer: out.infer!.imagesPerSec };
+function median(xs: number[]): number {
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+interface RunResult {
+  imagesPerSec: number;
+  cpuMsPerStep: number[];
+}
+const sample = (r: RunResult): Sample => ({ imagesPerSec: r.imagesPerSec, cpuMs: median(r.cpuMsPerStep) });
+const none: Sample = { imagesPerSec: Number.NaN, cpuMs: Number.NaN };
+
+function measure(contender: string): Record<Mode, Sample> {
+  const [kind, count] = contender.split(':');
+  if (kind === 'pytorch') {
+    const args = [pythonScript, '--batch', `${batch}`, '--threads', count ?? '2', '--repeats', `${repeats}`, '--warmup', `${warmup}`];
+    const out = JSON.parse(execFileSync('/usr/bin/python3', args, { encoding: 'utf8' })) as Record<Mode, RunResult>;
+    return { train: sample(out.train), infer: sample(out.infer) };
   }
-  const run = (mode: string) => {
+  const run = (mode: Mode) => {
     const args = ['--import', 'tsx', self, '--child', contender, '--mode', mode, '--batch', `${batch}`];
     args.push('--repeats', `${repeats}`, '--warmup', `${warmup}`);
     const line = execFileSync(process.execPath, args, { encoding: 'utf8' }).trim().split('\n').pop()!;
-    return (JSON.parse(line) as { imagesPerSec: number }).imagesPerSec;
+    return sample(JSON.parse(line) as RunResult);
   };
-  return { train: run('train'), infer: contender.startsWith('replicas') ? Number.NaN : run('infer') };
+  // Replicas are a training scheme; their inference would be wasm:1's.
+  return { train: run('train'), infer: kind === 'replicas' ? none : run('infer') };
 }
 
 function contenderName(contender: string): string {
   const [kind, count] = contender.split(':');
   if (kind === 'replicas') return `tfjs wasm, ${count} replicas x 1 thread`;
-  return `tfjs ${kind}, ${count ?? 1} thread${count === '1' ? '' : 's'}`;
+  const threads = `${count ?? 1} thread${count === '1' ? '' : 's'}`;
+  return kind === 'pytorch' ? `PyTorch, ${threads}` : `tfjs ${kind}, ${threads}`;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+function table(samples: Map<string, Sample[][]>, title: string, column: string, value: (s: Sample) => number, base: string): string[] {
+  const baseline = samples.get(base);
+  const lines = ['', title, '', `| backend | mode | ${column} | × ${contenderName(base)} |`, '| --- | --- | ---: | ---: |'];
+  for (const [m, mode] of MODES.entries()) {
+    for (const [contender, rounds] of samples) {
+      const v = median(rounds.map((r) => value(r[m]!)));
+      if (Number.isNaN(v)) continue;
+      const ratio = baseline ? (v / median(baseline.map((r) => value(r[m]!)))).toFixed(2) : 'n/a';
+      lines.push(`| ${contenderName(contender)} | ${mode} | ${v.toFixed(0)} | ${ratio} |`);
+    }
+  }
+  return lines;
 }
 
 function main(): void {
   const contenders = values.contenders!.split(',');
-  const samples = new Map<string, { train: number[]; infer: number[] }>();
+  const samples = new Map<string, Sample[][]>(contenders.map((c) => [c, []]));
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const contender of contenders) {
       const m = measure(contender);
-      const s = samples.get(contender) ?? { train: [], infer: [] };
-      s.train.push(m.train);
-      s.infer.push(m.infer);
-      samples.set(contender, s);
-      process.stderr.write(`round ${round + 1}: ${contender} train ${m.train.toFixed(1)} infer ${m.infer.toFixed(1)} img/s\n`);
+      samples.get(contender)!.push([m.train, m.infer]);
+      const fmt = (s: Sample) => `${s.imagesPerSec.toFixed(1)} img/s, ${s.cpuMs.toFixed(0)} cpu-ms/step`;
+      process.stderr.write(`round ${round + 1}: ${contender} train ${fmt(m.train)}; infer ${fmt(m.infer)}\n`);
     }
   }
-  const torch = samples.get('pytorch');
+  const head = `Reference net, batch ${batch}, median of ${values.rounds} rounds (each: median of ${repeats} steps after ${warmup} warm-up)`;
   const lines = [
-    `Reference net, batch ${batch}, median of ${values.rounds} rounds (each: median of ${repeats} steps after ${warmup} warm-up)`,
-    '',
-    '| backend | mode | images/s | × PyTorch (2 threads) |',
-    '| --- | --- | ---: | ---: |',
+    head,
+    ...table(samples, 'Wall clock', 'images/s', (s) => s.imagesPerSec, 'pytorch:2'),
+    ...table(samples, 'Per CPU-second (all threads)', 'images per CPU-s', (s) => (batch / s.cpuMs) * 1000, 'pytorch:1'),
   ];
-  for (const mode of ['train', 'infer'] as const) {
-    for (const [contender, s] of samples) {
-      const value = median(s[mode]);
-      if (Number.isNaN(value)) continue;
-      const ratio = torch ? (value / median(torch[mode])).toFixed(2) : 'n/a';
-      const name = contender === 'pytorch' ? 'PyTorch (2 threads)' : contenderName(contender);
-      lines.push(`| ${name} | ${mode} | ${value.toFixed(0)} | ${ratio} |`);
-    }
-  }
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-if (values.child) await runChild(values.child, values.mode as 'train' | 'infer');
+if (values.child) await runChild(values.child, values.mode as Mode);
 else main();

@@ -54,6 +54,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (o, _p, io) => (await import('./commands/start-runs')).search(o, io),
   },
   {
+    path: ['demo'],
+    summary: 'the whole pipeline on the shipped data in minutes: train 4→3→2 bit, search cpu/xavier/fpga',
+    options: { ...common },
+    examples: ['oqat demo', 'oqat demo --db /tmp/demo.db --json'],
+    run: async (o, _p, io) => (await import('./commands/demo')).demo(o, io),
+  },
+  {
     path: ['resume'],
     summary: 'continue an interrupted or cancelled run from its last checkpoint',
     positionals: ['run'],

@@ -12,11 +12,11 @@ import { formatFronts } from './runs';
  * `oqat train` and `oqat search`: start the run in a worker, show it until it
  * ends, then print a summary of every run it produced.
  */
-export async function startAndFollow(kind: NewRunConfig['kind'], o: ParsedOptions, io: CliIo): Promise<number> {
+export async function startAndFollow(kind: NewRunConfig['kind'], o: ParsedOptions, io: CliIo, preset: Partial<NewRunConfig> = {}): Promise<number> {
   const json = !!o.json;
   const studio = await openStudio(io, o.db);
   try {
-    const { runId } = await studio.startRun(runConfigFromOptions(o, io, kind));
+    const { runId } = await studio.startRun({ ...preset, ...runConfigFromOptions(o, io, kind) });
     if (!json) io.stderr.write(`run ${runId} started (store: ${studio.store.path})\n`);
     const { failed, cancelled } = await followRuns(studio, io, json);
     const runs = (await studio.listRuns()).filter((r) => r.id === runId || r.parentRunId === runId);

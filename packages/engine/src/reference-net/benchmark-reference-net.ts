@@ -28,11 +28,19 @@ export interface ReferenceNetBenchmark {
   /** batch / median step time. */
   imagesPerSec: number;
   msPerStep: number[];
+  /**
+   * process CPU time per step (all threads, workers included): unlike wall
+   * time it barely moves when other processes load the machine, so batch /
+   * (cpuMs / cores used) estimates an idle machine's figure.
+   */
+  cpuMsPerStep: number[];
   /** train mode: the loss after each timed step (it should fall on a fixed batch). */
   losses: number[];
 }
 
 const DEFAULTS = { batch: 64, mode: 'train', repeats: 10, warmup: 3, seed: 1, learningRate: 0.05, replicas: 1 } as const;
+
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -75,14 +83,18 @@ export async function benchmarkReferenceNet(options: ReferenceNetBenchmarkOption
   try {
     for (let i = 0; i < warmup; i++) step();
     const msPerStep: number[] = [];
+    const cpuMsPerStep: number[] = [];
     const losses: number[] = [];
     for (let i = 0; i < repeats; i++) {
       const start = performance.now();
+      const cpu = process.cpuUsage();
       const loss = step();
+      cpuMsPerStep.push(cpuMs(process.cpuUsage(cpu)));
       msPerStep.push(performance.now() - start);
       if (!Number.isNaN(loss)) losses.push(loss);
     }
-    return { batch, mode, backend: tf.getBackend(), imagesPerSec: (batch / median(msPerStep)) * 1000, msPerStep, losses };
+    const imagesPerSec = (batch / median(msPerStep)) * 1000;
+    return { batch, mode, backend: tf.getBackend(), imagesPerSec, msPerStep, cpuMsPerStep, losses };
   } finally {
     inference?.dispose();
     optimizer.dispose();
@@ -111,15 +123,19 @@ async function benchmarkDataParallel(o: {
   try {
     for (let i = 0; i < o.warmup; i++) await trainer.step(images, labels, o.batch);
     const msPerStep: number[] = [];
+    const cpuMsPerStep: number[] = [];
     const losses: number[] = [];
     for (let i = 0; i < o.repeats; i++) {
       const start = performance.now();
+      const cpu = process.cpuUsage();
       losses.push(await trainer.step(images, labels, o.batch));
+      cpuMsPerStep.push(cpuMs(process.cpuUsage(cpu)));
       msPerStep.push(performance.now() - start);
     }
     await trainer.flush();
     const imagesPerSec = (o.batch / median(msPerStep)) * 1000;
-    return { batch: o.batch, mode: 'train', backend: `wasm x${o.replicas} replicas`, imagesPerSec, msPerStep, losses };
+    const backend = `wasm x${o.replicas} replicas`;
+    return { batch: o.batch, mode: 'train', backend, imagesPerSec, msPerStep, cpuMsPerStep, losses };
   } finally {
     await trainer.dispose();
   }

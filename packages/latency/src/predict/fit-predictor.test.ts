@@ -46,6 +46,15 @@ describe.each(['xavier', 'fpga'] as const)('predictors on %s', (device) => {
     expect(metrics.mape).toBeLessThan(baseline().mape / 2);
   });
 
+  it('refines a per-layer fit on network totals, and the refinement round-trips', () => {
+    const { predictor, metrics } = fitPredictor({ train, test, model: 'learned', learned: { ...FAST.learned, refineRounds: 10 } });
+    const json = predictor.toJSON() as import('./cost-model').LearnedModelJson;
+    expect(Object.values(json.ops).every((m) => (m.correction?.trees.length ?? 0) > 0)).toBe(true);
+    expect(metrics.mape).toBeLessThan(baseline().mape / 3);
+    const back = predictorFromJson(JSON.parse(JSON.stringify(json)));
+    for (const s of test.slice(0, 10)) expect(back.estimateMs(s.layers)).toBe(predictor.estimateMs(s.layers));
+  });
+
   it.each(['lut', 'learned', 'flops'] as const)('%s round-trips through JSON with identical predictions', (model) => {
     const { predictor } = fit(model);
     const back = predictorFromJson(JSON.stringify(predictor.toJSON()));

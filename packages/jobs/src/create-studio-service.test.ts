@@ -1,0 +1,52 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStudioService, type Studio } from './index';
+
+// A real SQLite file, real worker processes, real (tiny) training and search.
+describe('studio service', () => {
+  let studio: Studio;
+  const dir = mkdtempSync(join(tmpdir(), 'oqat-jobs-'));
+
+  beforeAll(async () => {
+    studio = await createStudioService({ path: join(dir, 'runs.db') });
+  });
+  afterAll(async () => {
+    await studio.close();
+  });
+
+  it('rejects a bad config before creating a run', async () => {
+    await expect(studio.startRun({ bitsChain: [5] })).rejects.toThrow(/bitsChain must list bit widths/);
+    expect(await studio.listRuns()).toEqual([]);
+  });
+
+  it('trains a tiny supernet, then searches it on a simulated device, all recorded', async () => {
+    const events: string[] = [];
+    const off = studio.onRunEvent((e) => events.push(e.kind));
+    const { runId } = await studio.startRun({
+      dataset: 'subset', bitsChain: [4, 2], epochs: { float: 0, first: 1, inherited: 1 }, limitTrainImages: 128,
+      evalImages: 100, devices: ['fpga'], generations: 1, population: 4, backend: 'wasm',
+    });
+    await studio.idle();
+    off();
+    const runs = await studio.listRuns();
+    const trainRun = runs.find((r) => r.id === runId)!;
+    const searchRun = runs.find((r) => r.parentRunId === runId)!;
+    expect(trainRun.status).toBe('finished');
+    expect(trainRun.bits).toEqual([4, 2]);
+    expect(searchRun?.status).toBe('finished');
+    const detail = await studio.getRun(runId);
+    expect(detail.checkpoints.length).toBeGreaterThan(0);
+    const metrics = await studio.metrics(runId);
+    expect(metrics.some((m) => m.name === 'loss' && m.phase === '2bit')).toBe(true);
+    const candidates = await studio.candidates(searchRun.id);
+    expect(candidates.length).toBeGreaterThanOrEqual(4);
+    expect(candidates.some((c) => c.onFront)).toBe(true);
+    for (const c of candidates) {
+      expect([2, 4]).toContain(c.bits);
+      expect(c.latencyMs).toBeGreaterThan(0);
+    }
+    expect(events).toContain('finished');
+  }, 600_000);
+});

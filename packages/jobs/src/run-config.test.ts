@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { CONFIG_FIELDS, DEFAULT_RUN_CONFIG, toTrainConfig, validateRunConfig } from './run-config';
+
+describe('run config', () => {
+  it('the defaults are valid and every form field has a default', () => {
+    expect(validateRunConfig({}).validation).toEqual({ ok: true, errors: {} });
+    for (const field of CONFIG_FIELDS) expect(field.default, field.key).not.toBeUndefined();
+  });
+
+  it('names each bad field with what was received', () => {
+    const { validation } = validateRunConfig({ bitsChain: [2, 4], devices: ['tpu' as never], seed: -1, epochs: { float: 0, first: 0, inherited: 1 } });
+    expect(validation.ok).toBe(false);
+    expect(validation.errors.bitsChain).toMatch(/must go down.*2 → 4/);
+    expect(validation.errors.devices).toMatch(/unknown device 'tpu'/);
+    expect(validation.errors.seed).toMatch(/got -1/);
+    expect(validation.errors['epochs.first']).toMatch(/from 1 to 500, got 0/);
+  });
+
+  it('a search needs a trained run or a checkpoint', () => {
+    expect(validateRunConfig({ kind: 'search' }).validation.errors.checkpointRunId).toBeDefined();
+    expect(validateRunConfig({ kind: 'search', checkpointPath: '/x/supernet.ckpt' }).validation.ok).toBe(true);
+  });
+
+  it('turns the bit chain into a float warm-up, a first phase and inherited phases', () => {
+    const train = toTrainConfig({ ...DEFAULT_RUN_CONFIG, bitsChain: [4, 3, 2], epochs: { float: 1, first: 3, inherited: 2 } });
+    expect(train.phases.map((p) => [p.bits, p.epochs])).toEqual([[32, 1], [4, 3], [3, 2], [2, 2]]);
+    const noFloat = toTrainConfig({ ...DEFAULT_RUN_CONFIG, bitsChain: [4], epochs: { float: 0, first: 2, inherited: 5 } });
+    expect(noFloat.phases.map((p) => p.bits)).toEqual([4]);
+  });
+});

@@ -1,0 +1,161 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Normalization } from '@oqat/data';
+import type { Tensor } from '@oqat/engine';
+import { encodeModel } from '@oqat/onnx';
+import { INPUT_NORMALIZATION } from '../eval/evaluate-subnet';
+import { subnetKey, type SubnetSpec } from '../space/subnet-spec';
+import { StaticMobileNet } from '../static/static-mobilenet';
+import type { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import { reestimateBn } from '../supernet/reestimate-bn';
+import { buildExportGraph } from './build-export-graph';
+import { assertOnnxModel } from './check-onnx-model';
+import { SubnetMismatchError, UnknownExportFormatError } from './errors';
+import { weightNodes, type ExportGraph } from './export-graph';
+import { ONNX_MODEL_FILE, onnxModel } from './onnx-model';
+import { packedModel } from './packed-model';
+import { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
+import { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE, tfjsGraphModel } from './tfjs-graph-model';
+import { utf8Bytes, writeExportFile, type ExportedFile } from './write-export-file';
+
+export type ExportFormat = 'tfjs' | 'onnx' | 'packed';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['tfjs', 'onnx', 'packed'];
+export const EXPORT_MANIFEST_FILE = 'export-manifest.json';
+
+export interface ExportOptions {
+  /** the trained supernet (the spec is activated and extracted) or an extracted static network of that spec */
+  net: MobileNetV3Supernet | StaticMobileNet;
+  spec: SubnetSpec;
+  formats: readonly ExportFormat[];
+  /** created if missing; files of the same names are overwritten */
+  outDir: string;
+  /**
+   * Normalized training batches to re-estimate a supernet's BN statistics for
+   * this subnet first (as evaluateSubnet does). Without them the supernet's
+   * current running statistics are used: right only just after evaluating this spec.
+   */
+  bnImages?: readonly Tensor[];
+  /** input scaling the model expects, recorded in the files; default INPUT_NORMALIZATION */
+  normalization?: Normalization;
+  /** ONNX with INT4/UINT4 containers for tensors of <= 4 bits (opset 21); default int8 containers, opset 13 */
+  onnxInt4?: boolean;
+}
+
+export interface ExportFigures {
+  /** parameters of the BN-folded float network (weights and biases) */
+  params: number;
+  /** those parameters as float32 */
+  floatBytes: number;
+  /** the packed weights file: Σ ceil(n·b/8) for integer tensors + 4 bytes per float value */
+  packedWeightsBytes: number;
+  /** the packed format's JSON spec (its header) */
+  packedSpecBytes: number;
+  /** floatBytes / packedWeightsBytes */
+  compression: number;
+}
+
+export interface ExportManifest {
+  format: 'oqat-export';
+  version: 1;
+  subnet: SubnetSpec;
+  subnetKey: string;
+  spaceName?: string;
+  classes: number;
+  input: {
+    channels: number;
+    /** the subnet's resolution; the models accept any size and resize to it */
+    resolution: number;
+    normalization: Normalization;
+    layout: { tfjs: 'NHWC'; onnx: 'NCHW'; packed: 'NHWC' };
+  };
+  formats: ExportFormat[];
+  onnx?: { opset: number; int4: boolean };
+  files: ExportedFile[];
+  figures: ExportFigures;
+}
+
+function checkFormats(formats: readonly string[]): ExportFormat[] {
+  for (const f of formats) if (!EXPORT_FORMATS.includes(f as ExportFormat)) throw new UnknownExportFormatError(f, EXPORT_FORMATS);
+  return EXPORT_FORMATS.filter((f) => formats.includes(f));
+}
+
+/** The static network to export and whether this call owns (and disposes) it. */
+function staticNetwork(options: ExportOptions): { net: StaticMobileNet; owned: boolean } {
+  const { net, spec } = options;
+  if (net instanceof StaticMobileNet) {
+    const extracted = net.config.subnet;
+    if (extracted && subnetKey(extracted) !== subnetKey(spec)) throw new SubnetMismatchError(subnetKey(spec), subnetKey(extracted));
+    return { net, owned: false };
+  }
+  net.setActive(spec);
+  if (options.bnImages?.length) reestimateBn(net, options.bnImages);
+  return { net: net.extractSubnet({ preserveWeights: true }), owned: true };
+}
+
+function figures(graph: ExportGraph, packedWeightsBytes: number, packedSpecBytes: number): ExportFigures {
+  const params = weightNodes(graph).reduce((a, n) => a + n.weight.values.length + n.bias.length, 0);
+  return { params, floatBytes: 4 * params, packedWeightsBytes, packedSpecBytes, compression: (4 * params) / packedWeightsBytes };
+}
+
+/**
+ * Exports one subnet as a static model in each requested format, writes the
+ * files and an export-manifest.json into outDir, and returns the manifest
+ * (files with size and SHA-256; float and packed sizes). The ONNX model
+ * passes checkOnnxModel before it is written.
+ */
+export async function exportSubnet(options: ExportOptions): Promise<ExportManifest> {
+  const formats = checkFormats(options.formats);
+  const normalization = options.normalization ?? INPUT_NORMALIZATION;
+  const { net, owned } = staticNetwork(options);
+  let graph: ExportGraph;
+  try {
+    graph = buildExportGraph(net);
+  } finally {
+    if (owned) net.dispose();
+  }
+  const spec = options.spec;
+  const metadata = {
+    subnet: JSON.stringify(spec),
+    normalization: JSON.stringify({ mean: normalization.mean, std: normalization.std }),
+    ...(graph.config.spaceName ? { space: graph.config.spaceName } : {}),
+  };
+  mkdirSync(options.outDir, { recursive: true });
+  const files: ExportedFile[] = [];
+  const write = (name: string, bytes: Uint8Array, format: ExportFormat, kind: ExportedFile['kind']): void => {
+    files.push(writeExportFile(options.outDir, name, bytes, format, kind));
+  };
+  const int4 = options.onnxInt4 ?? false;
+
+  if (formats.includes('tfjs')) {
+    const { modelJson, weightData } = tfjsGraphModel(graph, { ...metadata, subnet: spec, normalization, inputLayout: 'NHWC' });
+    write(TFJS_MODEL_FILE, utf8Bytes(JSON.stringify(modelJson)), 'tfjs', 'tfjs-model');
+    write(TFJS_WEIGHTS_FILE, weightData, 'tfjs', 'tfjs-weights');
+  }
+  if (formats.includes('onnx')) {
+    const model = onnxModel(graph, { int4, metadata: { ...metadata, input_layout: 'NCHW' } });
+    assertOnnxModel(model, ONNX_MODEL_FILE);
+    write(ONNX_MODEL_FILE, encodeModel(model), 'onnx', 'onnx-model');
+  }
+  const packed = packedModel(graph, { normalization });
+  const packedJson = utf8Bytes(JSON.stringify(packed.spec, null, 1));
+  if (formats.includes('packed')) {
+    write(PACKED_SPEC_FILE, packedJson, 'packed', 'packed-spec');
+    write(PACKED_WEIGHTS_FILE, packed.weights, 'packed', 'packed-weights');
+  }
+
+  const manifest: ExportManifest = {
+    format: 'oqat-export',
+    version: 1,
+    subnet: spec,
+    subnetKey: subnetKey(spec),
+    ...(graph.config.spaceName ? { spaceName: graph.config.spaceName } : {}),
+    classes: graph.numClasses,
+    input: { channels: graph.inputC, resolution: graph.resolution, normalization: { mean: normalization.mean, std: normalization.std }, layout: { tfjs: 'NHWC', onnx: 'NCHW', packed: 'NHWC' } },
+    formats,
+    ...(formats.includes('onnx') ? { onnx: { opset: int4 ? 21 : 13, int4 } } : {}),
+    files,
+    figures: figures(graph, packed.weights.length, packedJson.length),
+  };
+  writeFileSync(join(options.outDir, EXPORT_MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+  return manifest;
+}

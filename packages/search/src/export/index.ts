@@ -1,0 +1,20 @@
+// Public API of the export of a chosen subnet: tfjs graph model, ONNX (QDQ),
+// bit-packed weights with a JSON spec; onnxruntime accuracy for the report.
+// Re-exported by @oqat/search's index.
+
+export { exportSubnet, EXPORT_FORMATS, EXPORT_MANIFEST_FILE } from './export-subnet';
+export type { ExportFormat, ExportOptions, ExportManifest, ExportFigures } from './export-subnet';
+export type { ExportedFile, ExportFileKind } from './write-export-file';
+export { onnxAccuracy } from './onnx-accuracy';
+export type { OnnxAccuracy, OnnxAccuracyOptions, OrtOptimization } from './onnx-accuracy';
+export { checkOnnxModel } from './check-onnx-model';
+export { tfjsFileHandler } from './tfjs-file-handler';
+export { readPackedModel } from './read-packed-model';
+export type { PackedModelContents } from './read-packed-model';
+export type { PackedSpec, PackedOp, PackedConv, PackedLinear, PackedWeight, PackedQuant, PackedTensorRef } from './packed-spec';
+export { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE } from './tfjs-graph-model';
+export { ONNX_MODEL_FILE } from './onnx-model';
+export { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
+export { buildExportGraph } from './build-export-graph';
+export type { ExportGraph, ExportNode, ExportWeight, ExportActivation } from './export-graph';
+export { UnknownExportFormatError, SubnetMismatchError, OnnxCheckError, ExportFileError, ExportDatasetError } from './errors';

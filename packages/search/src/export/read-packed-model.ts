@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { unpack } from '@oqat/quant';
+import { ExportFileError } from './errors';
+import type { ExportGraph, ExportNode, ExportWeight } from './export-graph';
+import { PACKED_FORMAT_VERSION, type PackedSpec, type PackedTensorRef, type PackedWeight } from './packed-spec';
+
+export interface PackedModelContents {
+  spec: PackedSpec;
+  /** the export graph rebuilt from the files: integer codes unpacked, weights dequantized (code·step) */
+  graph: ExportGraph;
+}
+
+const FIX = 'export it again with oqat export --format packed';
+
+/**
+ * Reads a packed export (model.packed.json and the weights file beside it)
+ * back into an export graph, so a consumer, or a test, can check that the
+ * files alone describe the subnet: weights are unpacked and dequantized as
+ * (code − zeroPoint)·step.
+ */
+export function readPackedModel(specPath: string): PackedModelContents {
+  let spec: PackedSpec;
+  try {
+    spec = JSON.parse(readFileSync(specPath, 'utf8')) as PackedSpec;
+  } catch (err) {
+    throw new ExportFileError(specPath, `cannot be read as JSON (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`, FIX);
+  }
+  if (spec.format !== 'oqat-packed' || spec.version !== PACKED_FORMAT_VERSION) {
+    throw new ExportFileError(specPath, `is not an oqat-packed v${PACKED_FORMAT_VERSION} spec (format ${String(spec.format)}, version ${String(spec.version)})`, FIX);
+  }
+  const binPath = join(dirname(specPath), spec.weightsFile);
+  let bin: Uint8Array;
+  try {
+    bin = readFileSync(binPath);
+  } catch {
+    throw new ExportFileError(binPath, 'is missing', `keep ${spec.weightsFile} beside ${specPath}, or ${FIX}`);
+  }
+  if (bin.length !== spec.weightsBytes) throw new ExportFileError(binPath, `holds ${bin.length} bytes, the spec says ${spec.weightsBytes}`, FIX);
+
+  const slice = (ref: PackedTensorRef): Uint8Array => {
+    if (ref.offset < 0 || ref.offset + ref.bytes > bin.length) throw new ExportFileError(binPath, `range [${ref.offset}, ${ref.offset + ref.bytes}) is outside the file`, FIX);
+    return bin.subarray(ref.offset, ref.offset + ref.bytes);
+  };
+  const floats = (ref: PackedTensorRef): Float32Array => {
+    const bytes = slice(ref);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return Float32Array.from({ length: ref.count }, (_, i) => view.getFloat32(i * 4, true));
+  };
+  const weight = (w: PackedWeight): ExportWeight => {
+    if (!w.quant) return { shape: [...w.shape], values: floats(w) };
+    const q = w.quant;
+    const codes = unpack(slice(w), q.bits, w.count, { signed: q.signed });
+    const values = Float32Array.from(codes, (c) => (c - q.zeroPoint) * q.step);
+    return { shape: [...w.shape], values, codes, quant: { bits: q.bits, signed: q.signed, step: q.step } };
+  };
+  const quant = (q: { bits: number; signed: boolean; step: number } | undefined) => (q ? { inputQuant: { bits: q.bits, signed: q.signed, step: q.step } } : {});
+
+  const nodes = spec.ops.map((op): ExportNode => {
+    switch (op.kind) {
+      case 'conv': {
+        const { weight: w, inputQuant, outputScale, bias, ...rest } = op;
+        return { ...rest, weight: weight(w), ...quant(inputQuant), channelScale: floats(outputScale), bias: floats(bias) };
+      }
+      case 'linear': {
+        const { weight: w, inputQuant, bias, ...rest } = op;
+        return { ...rest, weight: weight(w), ...quant(inputQuant), bias: floats(bias) };
+      }
+      default:
+        return op;
+    }
+  });
+  const graph: ExportGraph = {
+    input: spec.input.name,
+    output: spec.output.name,
+    inputC: spec.input.channels,
+    resolution: spec.input.resolution,
+    numClasses: spec.output.classes,
+    nodes,
+    config: spec.network,
+  };
+  return { spec, graph };
+}
