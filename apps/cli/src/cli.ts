@@ -92,6 +92,47 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (o, p, io) => (await import('./commands/runs')).runsRm(o, p, io),
   },
   {
+    path: ['latency', 'profile'],
+    summary: 'measure random subnets of a space on this machine (cpu: tfjs, cpu-ort: onnxruntime) into JSONL samples',
+    options: {
+      device: { type: 'string', description: 'device', choices: ['cpu', 'cpu-ort', 'xavier', 'fpga'] },
+      space: { type: 'string', description: 'built-in space name or a space JSON file', default: 'fashion-mnist' },
+      samples: { type: 'string', description: 'random subnets', default: '100' },
+      out: { type: 'string', description: 'JSONL file of LatencySample rows' },
+      backend: common.backend!,
+      seed: common.seed!,
+      json: jsonOption,
+    },
+    examples: ['oqat latency profile --device cpu --samples 400 --out cpu-train.jsonl'],
+    run: async (o, _p, io) => (await import('./commands/latency')).latencyProfile(o, io),
+  },
+  {
+    path: ['latency', 'fit'],
+    summary: 'fit a latency predictor on samples and report its error on held-out samples',
+    options: {
+      train: { type: 'string', description: 'JSONL samples to fit on' },
+      test: { type: 'string', description: 'JSONL samples to measure the error on' },
+      model: { type: 'string', description: 'predictor', choices: ['lut', 'learned'], default: 'learned' },
+      out: { type: 'string', description: 'write the fitted predictor (JSON) here' },
+      json: jsonOption,
+    },
+    examples: ['oqat latency fit --train a.jsonl --test b.jsonl --model lut --json'],
+    run: async (o, _p, io) => (await import('./commands/latency')).latencyFit(o, io),
+  },
+  {
+    path: ['latency', 'predict'],
+    summary: 'predict the latency of one subnet (SubnetSpec JSON or LayerDesc[] JSON) on a device',
+    options: {
+      device: { type: 'string', description: 'device', choices: ['cpu', 'cpu-ort', 'xavier', 'fpga'] },
+      subnet: { type: 'string', description: 'a SubnetSpec JSON file (of --space) or a LayerDesc[] JSON file' },
+      space: { type: 'string', description: 'built-in space name or a space JSON file', default: 'fashion-mnist' },
+      predictor: { type: 'string', description: 'a fitted predictor (required for cpu and cpu-ort)' },
+      json: jsonOption,
+    },
+    examples: ['oqat latency predict --device fpga --subnet subnet.json', 'oqat latency predict --device cpu --subnet net.json --predictor cpu.json'],
+    run: async (o, _p, io) => (await import('./commands/latency')).latencyPredict(o, io),
+  },
+  {
     path: ['data', 'info'],
     summary: 'show which Fashion-MNIST copy is used and its counts per split and class',
     options: {

@@ -50,7 +50,7 @@ describe('profileNetworks', () => {
     expect(s).toHaveLength(2);
     expect(s[0]!.layerLatencyMs).toEqual(s[1]!.layerLatencyMs);
     const distinct = new Set(small[0]!.map((l) => JSON.stringify(l))).size;
-    expect(rt.prepared).toBe(1 + 2 + distinct); // reference, two networks, each distinct layer once
+    expect(rt.prepared).toBe(1 + 1 + 2 + distinct); // reference, idle layer, two networks, each distinct layer once
     // the runtime costs 0.02 ms per layer: a 6-layer network ~6x one layer
     const ratio = s[0]!.latencyMs / s[0]!.layerLatencyMs![0]!;
     expect(ratio).toBeGreaterThan(3);

@@ -9,6 +9,9 @@ import type { LayerRuntime, PreparedNetwork } from './layer-runtime';
 import { DEFAULT_LAYER_TIMING, DEFAULT_TIMING, measureLatency, type TimingOptions } from './measure-latency';
 import { createOrtRuntime } from './ort-runtime';
 
+/** A layer that does nothing (identity on one value): its run time is the runtime's own overhead. */
+const IDLE_LAYER: LayerDesc = { op: 'activation', inH: 1, inW: 1, inC: 1, outC: 1, kernel: 1, stride: 1, groups: 1, act: 'none', wBits: 32, aBits: 32 };
+
 export interface ProfileProgress {
   device: DeviceName;
   runtime: string;
@@ -53,7 +56,9 @@ export interface ProfileNetworksOptions {
  * returns one LatencySample per network, in order. Measured networks are
  * timed whole (warm-up, repeats, robust median); with `perLayer`, every
  * distinct layer key is also timed alone once and reused, as a lookup table
- * is built. Validates every network first.
+ * is built, less the runtime's per-run overhead (timed on a do-nothing
+ * layer; it is paid once per network, not once per layer). Validates every
+ * network first.
  */
 export async function profileNetworks(options: ProfileNetworksOptions): Promise<LatencySample[]> {
   const info = deviceInfo(options.device);
@@ -108,6 +113,15 @@ export async function profileNetworks(options: ProfileNetworksOptions): Promise<
   }
   const refRun = reference ? () => reference!.run() : undefined;
 
+  // per-run cost of the runtime itself (call, dispatch, input/output handling), timed on a
+  // do-nothing network and taken off each single-layer timing: a layer's entry is its own work
+  let runOverheadMs = 0;
+  if (options.perLayer ?? true) {
+    const idle = await runtime.prepare([IDLE_LAYER], createRng(deriveSeed(seed, 3)));
+    runOverheadMs = (await measureLatency(() => idle.run(), layerTiming, refRun)).medianMs * referenceMs;
+    await idle.dispose();
+  }
+
   const timeLayers = async (layers: readonly LayerDesc[], rngSeed: number, t: TimingOptions): Promise<number> => {
     const net = await runtime.prepare(layers, createRng(rngSeed));
     try {
@@ -129,7 +143,8 @@ export async function profileNetworks(options: ProfileNetworksOptions): Promise<
         let ms = layerCache.get(key);
         if (ms === undefined) {
           if (options.signal?.aborted) throw new ProfileAbortedError(samples.length, total);
-          ms = await timeLayers([layers[l]!], deriveSeed(seed, 1, layerCache.size), layerTiming);
+          const raw = await timeLayers([layers[l]!], deriveSeed(seed, 1, layerCache.size), layerTiming);
+          ms = Math.max(raw - runOverheadMs, raw * 0.05);
           layerCache.set(key, ms);
         }
         per.push(ms);

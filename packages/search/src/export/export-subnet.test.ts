@@ -65,6 +65,19 @@ describe('exportSubnet', () => {
     // onnxruntime, file arithmetic as written: the app's predictions, hence its accuracy
     const exact = await onnxAccuracy(join(out, 'model.onnx'), test, INPUT_NORMALIZATION, { optimization: 'disabled', batchSize: 25 });
     expect(exact.images).toBe(test.count);
+    {
+      const { floatBatches } = await import('@oqat/data');
+      const { EVAL } = await import('../supernet/forward-context');
+      const preds: number[] = [];
+      const logs: number[][] = [];
+      for (const b of floatBatches(test, { batchSize: 32, seed: 0, shuffle: false, normalize: INPUT_NORMALIZATION })) {
+        const l = tf.tidy(() => Array.from(f.net.forward(tf.tensor4d(b.images, [b.size, 10, 10, 1]), EVAL).dataSync()));
+        for (let i = 0; i < b.size; i++) logs.push(l.slice(i * 3, i * 3 + 3));
+        preds.push(...argmaxRows(l, 3));
+      }
+      preds.forEach((p, i) => { if (p !== exact.predictions[i]) console.log('DIFF', i, p, exact.predictions[i], logs[i]); });
+      console.log('APP', app.top1, 'EXACT', exact.top1, 'recount', preds.filter((p, i) => p === test.labels[i]).length / 60);
+    }
     expect(exact.top1).toBeCloseTo(app.top1, 10);
     const optimized = await onnxAccuracy(join(out, 'model.onnx'), test, INPUT_NORMALIZATION);
     expect(optimized.images).toBe(test.count);

@@ -1,6 +1,7 @@
 import type { tf, TensorInfo } from '../../tf';
 import { TRAINING_KERNELS_PLAIN, TRAINING_KERNELS_SHARED } from './training-kernels.wasm';
 import { webAssembly, type WasmMemory } from './web-assembly';
+import { startKernelHelper, type KernelHelper } from './kernel-helper';
 
 /** The exports of conv-gradient-kernels.c and batch-norm-kernels.c (pointers are byte offsets in the tfjs heap). */
 export interface TrainingKernelExports {
@@ -43,6 +44,11 @@ export interface SimdHeap {
   offset(info: TensorInfo): number;
   free(info: TensorInfo): void;
   view(info: TensorInfo): Float32Array;
+  /**
+   * A second thread for splitting a kernel call in two (threaded build only,
+   * i.e. shared memory; OQAT_WASM_KERNEL_HELPER=0 turns it off).
+   */
+  helper?: KernelHelper;
 }
 
 const instances = new WeakMap<object, SimdHeap>();
@@ -66,10 +72,11 @@ export function simdHeap(kernelName: string, backend: tf.KernelBackend): SimdHea
     throw new Error(`wasm ${kernelName}: the active backend is not tfjs's BackendWasm`);
   }
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const module = new webAssembly.Module(decode(shared ? TRAINING_KERNELS_SHARED : TRAINING_KERNELS_PLAIN));
-  const instance = new webAssembly.Instance(module, { env: { memory } });
+  const bytes = decode(shared ? TRAINING_KERNELS_SHARED : TRAINING_KERNELS_PLAIN);
+  const instance = new webAssembly.Instance(new webAssembly.Module(bytes), { env: { memory } });
+  const kernels = instance.exports as unknown as TrainingKernelExports;
   const heap: SimdHeap = {
-    kernels: instance.exports as unknown as TrainingKernelExports,
+    kernels,
     memory,
     alloc: (shape) => b.makeOutput(shape, 'float32'),
     offset: (info) => b.getMemoryOffset(info.dataId),
@@ -78,6 +85,10 @@ export function simdHeap(kernelName: string, backend: tf.KernelBackend): SimdHea
     // growth made from a pthread in the threaded build).
     view: (info) => new Float32Array(memory.buffer, b.getMemoryOffset(info.dataId), info.shape.reduce((a, c) => a * c, 1)),
   };
+  if (shared && process.env.OQAT_WASM_KERNEL_HELPER !== '0') {
+    const control = heap.alloc([64]); // lives as long as the backend
+    heap.helper = startKernelHelper(bytes, memory, heap.offset(control), kernels);
+  }
   instances.set(backend, heap);
   return heap;
 }

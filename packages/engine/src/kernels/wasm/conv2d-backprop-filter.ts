@@ -2,6 +2,7 @@ import type { tf, KernelConfig, TensorInfo } from '../../tf';
 import { Conv2DBackpropFilter } from '../../kernel-names';
 import type { Conv2DBackpropFilterAttrs, Conv2DBackpropFilterInputs } from '../../kernel-names';
 import { simdHeap } from '../simd/training-kernels';
+import { addInto, splitPoint } from '../simd/split-work';
 import { assertNhwc, convGeometry } from './conv-geometry';
 
 const PIXEL_CHUNK = 256; // as in kernels/simd/conv-gradient-kernels.c
@@ -25,11 +26,26 @@ function conv2dBackpropFilter(args: {
   const simd = simdHeap(Conv2DBackpropFilter, backend);
   const out = simd.alloc([...attrs.filterShape]);
   const rows = simd.alloc([PIXEL_CHUNK]); // int32 scratch, same size as float32
-  simd.kernels.conv_filter_grad(
-    simd.offset(inputs.x!), simd.offset(inputs.dy!), simd.offset(out), simd.offset(rows),
-    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, co,
-    kh, kw, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
-  );
+  const { batch: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo } = g;
+  const [x, dy] = [simd.offset(inputs.x!), simd.offset(inputs.dy!)];
+  // Arguments of one call on images [first, first + count) into `into`.
+  const args = (first: number, count: number, into: TensorInfo, scratch: TensorInfo) => [
+    x + first * h * w * ci * 4, dy + first * ho * wo * co * 4, simd.offset(into), simd.offset(scratch), count,
+    h, w, ci, ho, wo, co, kh, kw, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
+  ];
+  const call = (a: number[]) => (simd.kernels.conv_filter_grad as (...v: number[]) => void)(...a);
+  // Split by images: each thread sums its share into its own dW, added after.
+  const mid = splitPoint(simd, n, n * ho * wo * kh * kw * ci * co);
+  if (mid === undefined) {
+    call(args(0, n, out, rows));
+  } else {
+    const out2 = simd.alloc([...attrs.filterShape]);
+    const rows2 = simd.alloc([PIXEL_CHUNK]);
+    simd.helper!.both('conv_filter_grad', args(mid, n - mid, out2, rows2), () => call(args(0, mid, out, rows)));
+    addInto(simd.view(out), simd.view(out2));
+    simd.free(out2);
+    simd.free(rows2);
+  }
   simd.free(rows);
   return out;
 }

@@ -6,6 +6,7 @@ import type {
 } from '../../kernel-names';
 import { convGeometry, type ConvGeometry } from './conv-geometry';
 import { simdHeap } from '../simd/training-kernels';
+import { addInto, splitPoint } from '../simd/split-work';
 import { asWasmHeapBackend, heapViews } from './wasm-heap';
 
 /**
@@ -50,15 +51,28 @@ function accumulate(x: Float32Array, dy: Float32Array, g: ConvGeometry, kh: numb
 
 function simdFilterGrad(backend: tf.KernelBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry, kh: number, kw: number): TensorInfo {
   const simd = simdHeap(DepthwiseConv2dNativeBackpropFilter, backend);
-  const count = kh * kw * g.inChannels;
-  const out = simd.alloc([kh, kw, g.inChannels, 1]);
-  const partial = simd.alloc([count]);
-  const total = simd.alloc([2 * count]); // float64 accumulators
-  simd.kernels.dw_filter_grad(
-    simd.offset(x), simd.offset(dy), simd.offset(out), simd.offset(partial), simd.offset(total),
-    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
-    kh, kw, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
-  );
+  const { batch: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = g;
+  const count = kh * kw * c;
+  const scratch = () => [simd.alloc([count]), simd.alloc([2 * count])]; // float32 partial, float64 total
+  const out = simd.alloc([kh, kw, c, 1]);
+  const [partial, total] = scratch() as [TensorInfo, TensorInfo];
+  const [xo, dyo] = [simd.offset(x), simd.offset(dy)];
+  // Arguments of one call on images [first, first + images) into `into`.
+  const args = (first: number, images: number, into: TensorInfo, p: TensorInfo, t: TensorInfo) => [
+    xo + first * h * w * c * 4, dyo + first * ho * wo * c * 4, simd.offset(into), simd.offset(p), simd.offset(t),
+    images, h, w, c, ho, wo, kh, kw, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
+  ];
+  const call = (a: number[]) => (simd.kernels.dw_filter_grad as (...v: number[]) => void)(...a);
+  const mid = splitPoint(simd, n, n * ho * wo * count);
+  if (mid === undefined) {
+    call(args(0, n, out, partial, total));
+  } else {
+    const out2 = simd.alloc([kh, kw, c, 1]);
+    const [partial2, total2] = scratch() as [TensorInfo, TensorInfo];
+    simd.helper!.both('dw_filter_grad', args(mid, n - mid, out2, partial2, total2), () => call(args(0, mid, out, partial, total)));
+    addInto(simd.view(out), simd.view(out2));
+    [out2, partial2, total2].forEach(simd.free);
+  }
   simd.free(partial);
   simd.free(total);
   return out;

@@ -6,6 +6,7 @@ import type {
   DepthwiseConv2dNativeBackpropInputInputs,
 } from '../../kernel-names';
 import { simdHeap } from '../simd/training-kernels';
+import { splitPoint } from '../simd/split-work';
 import { convGeometry, type ConvGeometry } from './conv-geometry';
 import { asTensor, outputFromOps } from '../output-from-ops';
 import { spreadGradient } from './spread-gradient';
@@ -20,12 +21,18 @@ import { spreadGradient } from './spread-gradient';
  */
 function simdInputGrad(backend: tf.KernelBackend, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry, kh: number, kw: number): TensorInfo {
   const simd = simdHeap(DepthwiseConv2dNativeBackpropInput, backend);
-  const dx = simd.alloc([g.batch, g.inHeight, g.inWidth, g.inChannels]);
-  simd.kernels.dw_input_grad(
-    simd.offset(dy), simd.offset(filter), simd.offset(dx),
-    g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth,
-    kh, kw, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
-  );
+  const { batch: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = g;
+  const dx = simd.alloc([n, h, w, c]);
+  const [dyo, fo, dxo] = [simd.offset(dy), simd.offset(filter), simd.offset(dx)];
+  // Images [first, first + images): disjoint slices of dy and dx.
+  const args = (first: number, images: number) => [
+    dyo + first * ho * wo * c * 4, fo, dxo + first * h * w * c * 4,
+    images, h, w, c, ho, wo, kh, kw, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
+  ];
+  const call = (a: number[]) => (simd.kernels.dw_input_grad as (...v: number[]) => void)(...a);
+  const mid = splitPoint(simd, n, n * h * w * c * kh * kw);
+  if (mid === undefined) call(args(0, n));
+  else simd.helper!.both('dw_input_grad', args(mid, n - mid), () => call(args(0, mid)));
   return dx;
 }
 

@@ -1,0 +1,101 @@
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createRng, derive } from '@oqat/data';
+import { engineInfo, initEngine, tf, type BackendRequest } from '@oqat/engine';
+import {
+  createTfjsRuntime,
+  fitPredictor,
+  formatSample,
+  isDeviceName,
+  loadSamples,
+  predictLatency,
+  predictorFromJson,
+  profileNetworks,
+  type LayerDesc,
+  type TfLike,
+} from '@oqat/latency';
+import { lowerSubnet, parseSearchSpace, parseSubnetSpec, resolveSearchSpace, sampleSubnet, type SearchSpace } from '@oqat/search';
+import type { ParsedOptions } from '../command';
+import { UsageError } from '../errors';
+import { printJson, type CliIo } from '../io';
+import { intOption } from '../options';
+import { ProgressBar } from '../progress-bar';
+
+function readJson(io: CliIo, file: unknown, option: string): unknown {
+  if (typeof file !== 'string') throw new UsageError(`--${option} FILE is required`);
+  const path = resolve(io.cwd, file);
+  if (!existsSync(path)) throw new UsageError(`--${option}: ${path} does not exist`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--${option}: ${path} is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** A built-in space name or a space JSON file. */
+function spaceOf(io: CliIo, value: unknown): SearchSpace {
+  const name = typeof value === 'string' ? value : 'fashion-mnist';
+  return existsSync(resolve(io.cwd, name)) ? parseSearchSpace(readJson(io, name, 'space')) : resolveSearchSpace(name);
+}
+
+function deviceOf(value: unknown, allowed: readonly string[]): string {
+  const device = typeof value === 'string' ? value : '';
+  if (!isDeviceName(device) || !allowed.includes(device)) throw new UsageError(`--device must be one of ${allowed.join(', ')}, got '${device}'`);
+  return device;
+}
+
+/** `oqat latency profile`: measures random subnets of a space on this machine into JSONL samples. */
+export async function latencyProfile(o: ParsedOptions, io: CliIo): Promise<number> {
+  const device = deviceOf(o.device, ['cpu', 'cpu-ort', 'xavier', 'fpga']) as 'cpu';
+  if (typeof o.out !== 'string') throw new UsageError('--out FILE.jsonl is required');
+  const space = spaceOf(io, o.space);
+  const samples = intOption(o.samples, 'samples', 100);
+  const seed = intOption(o.seed, 'seed', 1, 0);
+  if (device === 'cpu') await initEngine({ backend: (o.backend as BackendRequest | undefined) ?? 'auto' });
+  const rng = createRng(derive(seed, 'latency-profile'));
+  const networks: LayerDesc[][] = Array.from({ length: samples }, () => lowerSubnet(space, sampleSubnet(space, rng), { fixedBits: 8 }));
+  const out = createWriteStream(resolve(io.cwd, o.out));
+  const bar = o.json ? undefined : new ProgressBar(io, `profile ${device}`);
+  const runtime = device === 'cpu' ? createTfjsRuntime(tf as unknown as TfLike, { threads: engineInfo()?.threads ?? 1 }) : undefined;
+  await profileNetworks({
+    device, networks, runtime, seed,
+    onSample: (s) => out.write(`${formatSample(s)}\n`),
+    onProgress: (p) => bar?.update({ current: p.done, total: p.total, status: `${p.latencyMs.toFixed(3)} ms` }),
+  });
+  await new Promise<void>((r) => out.end(r));
+  bar?.done();
+  if (o.json) printJson(io, { device, samples, out: resolve(io.cwd, o.out) });
+  else io.stdout.write(`${samples} ${device} samples written to ${resolve(io.cwd, o.out)}\n`);
+  return 0;
+}
+
+/** `oqat latency fit`: fits a predictor on one JSONL file and reports its error on another. */
+export async function latencyFit(o: ParsedOptions, io: CliIo): Promise<number> {
+  if (typeof o.train !== 'string' || typeof o.test !== 'string') throw new UsageError('--train A.jsonl and --test B.jsonl are required');
+  const train = await loadSamples(resolve(io.cwd, o.train));
+  const test = await loadSamples(resolve(io.cwd, o.test));
+  const model = (o.model as 'lut' | 'learned' | undefined) ?? 'learned';
+  const { predictor, metrics } = fitPredictor({ train, test, model });
+  if (typeof o.out === 'string') writeFileSync(resolve(io.cwd, o.out), JSON.stringify(predictor.toJSON()));
+  if (o.json) printJson(io, metrics);
+  else {
+    io.stdout.write(
+      `${model} predictor for ${predictor.device}, on ${metrics.n} held-out networks: RMSE ${metrics.rmseMs.toFixed(4)} ms, ` +
+        `MAPE ${(metrics.mape * 100).toFixed(2)} %, within ±10 % ${(metrics.within10 * 100).toFixed(1)} %, Spearman ${metrics.spearman.toFixed(3)}\n`,
+    );
+    if (typeof o.out === 'string') io.stdout.write(`predictor written to ${resolve(io.cwd, o.out)}\n`);
+  }
+  return 0;
+}
+
+/** `oqat latency predict`: latency of one subnet (a SubnetSpec of a space, or a LayerDesc[] network). */
+export async function latencyPredict(o: ParsedOptions, io: CliIo): Promise<number> {
+  const device = deviceOf(o.device, ['cpu', 'cpu-ort', 'xavier', 'fpga']);
+  const subnet = readJson(io, o.subnet, 'subnet');
+  const layers = Array.isArray(subnet) ? subnet : lowerSubnet(spaceOf(io, o.space), parseSubnetSpec(spaceOf(io, o.space), subnet), { fixedBits: 8 });
+  const predictor = o.predictor !== undefined ? predictorFromJson(readJson(io, o.predictor, 'predictor')) : undefined;
+  const latencyMs = predictLatency(device, layers, predictor);
+  if (o.json) printJson(io, { device, latencyMs, layers: layers.length });
+  else io.stdout.write(`${latencyMs.toFixed(4)} ms on ${device} (${layers.length} layers)\n`);
+  return 0;
+}
