@@ -4,7 +4,10 @@
 //   node --import tsx tools/bench/latency-profile.ts --device cpu --samples 600 --seed 1 --out /tmp/cpu-train.jsonl
 //   devices: cpu (tfjs, the engine's backend; --backend wasm|cpu), cpu-ort (onnxruntime-node), xavier, fpga
 //   --space small (32-40 px, default for cpu/cpu-ort) | ofa (128-224 px, default for simulators)
+//   --width-mult M (scales every stage width: another architecture family) --resolutions 136,152,...
 //   --repeats R --warmup W --clock cpu|wall --no-per-layer
+//   --repeat-set K: measure the first K networks again at the end of the session (rows N+1..N+K:
+//                   the noise floor, compare with latency-stats.ts --repeat)
 import { closeSync, openSync, writeSync } from 'node:fs';
 import {
   MOBILENET_V3_SPACE,
@@ -33,8 +36,15 @@ async function main(): Promise<void> {
   const seed = Number(arg('seed', '1'));
   const out = arg('out', `/tmp/latency-${device}-${seed}.jsonl`)!;
   const spaceName = arg('space', measured ? 'small' : 'ofa');
-  const space = spaceName === 'ofa' ? MOBILENET_V3_SPACE : SMALL_MOBILENET_SPACE;
-  const networks = Array.from({ length: n }, (_, i) => randomMobileNet(createRng(deriveSeed(seed, i)), space));
+  const base = spaceName === 'ofa' ? MOBILENET_V3_SPACE : SMALL_MOBILENET_SPACE;
+  const mult = Number(arg('width-mult', '1'));
+  const space = {
+    ...base,
+    stages: base.stages.map((s) => ({ ...s, width: Math.round((s.width * mult) / 8) * 8 })),
+    resolutions: arg('resolutions') ? arg('resolutions')!.split(',').map(Number) : base.resolutions,
+  };
+  const drawn = Array.from({ length: n }, (_, i) => randomMobileNet(createRng(deriveSeed(seed, i)), space));
+  const networks = [...drawn, ...drawn.slice(0, Number(arg('repeat-set', '0')))];
   let runtime: LayerRuntime | undefined;
   if (device === 'cpu-ort') runtime = await createOrtRuntime({ threads: Number(arg('threads', '1')) });
   if (device === 'cpu') {
@@ -65,7 +75,7 @@ async function main(): Promise<void> {
     },
   });
   closeSync(fd);
-  process.stderr.write(`wrote ${n} samples to ${out} in ${((performance.now() - t0) / 1e3).toFixed(1)} s\n`);
+  process.stderr.write(`wrote ${networks.length} samples to ${out} in ${((performance.now() - t0) / 1e3).toFixed(1)} s\n`);
   process.exit(0); // the wasm/ort thread pools keep Node alive
 }
 

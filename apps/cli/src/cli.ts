@@ -61,6 +61,18 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (o, _p, io) => (await import('./commands/demo')).demo(o, io),
   },
   {
+    path: ['serve'],
+    summary: 'serve the desktop app in a browser: its renderer and API over HTTP on loopback',
+    options: {
+      port: { type: 'string', description: 'TCP port (0 = any free one)', default: '4173' },
+      host: { type: 'string', description: 'address to listen on', default: '127.0.0.1' },
+      'allow-remote': { type: 'boolean', description: 'listen beyond loopback (the API has no authentication)' },
+      db: dbOption,
+    },
+    examples: ['oqat serve', 'oqat serve --port 8080 --db ./runs.db'],
+    run: async (o, _p, io) => (await import('./commands/serve')).serve(o, io),
+  },
+  {
     path: ['resume'],
     summary: 'continue an interrupted or cancelled run from its last checkpoint',
     positionals: ['run'],

@@ -14,16 +14,17 @@ if (asked === 1) await import('@tensorflow/tfjs-backend-wasm');
 if (!(await tf.setBackend('wasm'))) throw new Error('wasm failed to start');
 registerEngineKernels('wasm');
 
-const x = tf.randomNormal([4, 16, 16, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
-const w1 = tf.randomNormal([3, 3, 3, 32], 0, 0.3, 'float32', 8) as tf.Tensor4D;
-const w2 = tf.randomNormal([3, 3, 32, 1], 0, 0.3, 'float32', 9) as tf.Tensor4D;
-const gamma = tf.ones([32]) as tf.Tensor1D;
-const beta = tf.zeros([32]) as tf.Tensor1D;
+// Large enough for every SIMD kernel to split its work with the helper thread.
+const x = tf.randomNormal([16, 32, 32, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+const w1 = tf.randomNormal([3, 3, 3, 64], 0, 0.3, 'float32', 8) as tf.Tensor4D;
+const w2 = tf.randomNormal([3, 3, 64, 1], 0, 0.3, 'float32', 9) as tf.Tensor4D;
+const gamma = tf.ones([64]) as tf.Tensor1D;
+const beta = tf.zeros([64]) as tf.Tensor1D;
 // conv (Conv2DBackpropFilter), BN + ReLU (our SIMD BN kernels), depthwise
 // (its filter and input gradients): all our kernels, on shared memory.
 const f = (...ws: tf.Tensor[]) => {
   const h = batchNormTrain(tf.conv2d(x, ws[0] as tf.Tensor4D, 2, 'same'), gamma, beta, { relu: true }).y;
-  return tf.depthwiseConv2d(h, ws[1] as tf.Tensor4D, 1, 'same').square().sum();
+  return tf.depthwiseConv2d(h, ws[1] as tf.Tensor4D, 2, 'same').square().sum();
 };
 const { value, grads } = tf.valueAndGrads(f)([w1, w2]);
 process.stdout.write(

@@ -15,6 +15,11 @@ interface FixtureOutput {
   grads: number[][];
 }
 
+function relativeError(actual: number[], expected: number[]): number {
+  const scale = Math.max(1e-12, ...expected.map(Math.abs));
+  return Math.max(...actual.map((a, i) => Math.abs(a - expected[i]!))) / scale;
+}
+
 function run(...args: string[]): FixtureOutput {
   const out = execFileSync(process.execPath, ['--import', 'tsx', fixture, ...args], {
     encoding: 'utf8',
@@ -24,13 +29,15 @@ function run(...args: string[]): FixtureOutput {
 }
 
 describe('threaded wasm backend', () => {
-  it('runs 2 threads with outputs and gradients identical to the single-thread build', () => {
+  it('runs 2 threads with outputs and gradients equal to the single-thread build', () => {
     const two = run('2');
     const one = run('1');
     expect(two.threads).toBe(2);
     expect(one.threads).toBe(1);
-    expect(two.value).toEqual(one.value);
-    expect(two.grads).toEqual(one.grads);
+    // XNNPACK's ops are bit-identical across thread counts; our SIMD kernels
+    // sum two halves of the batch on two threads, which reorders float sums.
+    expect(relativeError(two.value, one.value)).toBeLessThan(1e-5);
+    two.grads.forEach((g, i) => expect(relativeError(g, one.grads[i]!)).toBeLessThan(1e-5));
   });
 
   it('falls back to one thread, still computing, when the pthread worker cannot start', () => {

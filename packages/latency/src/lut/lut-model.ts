@@ -5,6 +5,8 @@ import { LearnedModel } from '../predict/learned-model';
 import { LayerKeyBuilder, parseLayerKey } from './layer-key';
 import { LayerTable } from './layer-table';
 
+const FALLBACK_CACHE_LIMIT = 1 << 20;
+
 export interface LutEntry {
   meanMs: number;
   stdMs: number;
@@ -55,13 +57,19 @@ export class LutModel implements CostModel {
     return entry;
   }
 
+  /** Whether the table itself (not the fallback) has this layer's key. */
   has(layer: LayerDesc): boolean {
-    return !Number.isNaN(this.table.get(layer));
+    return this.byKey.has(this.keys.key(layer));
   }
 
   layerMs(layer: LayerDesc): number {
-    const v = this.table.get(layer);
-    return v === v ? v : this.fallback.layerMs(layer);
+    let v = this.table.get(layer);
+    if (v !== v) {
+      // unseen key: the fallback's estimate, kept in the same table so the next lookup is one probe
+      v = this.fallback.computeLayerMs(layer);
+      if (this.table.size < this.json.entries.length + FALLBACK_CACHE_LIMIT) this.table.set(layer, v);
+    }
+    return v;
   }
 
   estimateMs(layers: readonly LayerDesc[]): number {

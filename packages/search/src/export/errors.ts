@@ -42,3 +42,11 @@ export class ExportDatasetError extends OqatError {
     this.name = 'ExportDatasetError';
   }
 }
+
+/** A broken invariant of the exporter itself (not something a user can fix). */
+export class ExportInternalError extends OqatError {
+  constructor(where: string, problem: string) {
+    super(`${where}: ${problem} (an exporter bug; please report it with the subnet spec)`);
+    this.name = 'ExportInternalError';
+  }
+}

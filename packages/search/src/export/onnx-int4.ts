@@ -1,4 +1,5 @@
 import { decodeRawData, type OnnxModel } from '@oqat/onnx';
+import { ExportInternalError } from './errors';
 
 /** TensorProto.DataType codes of the 4-bit types (ONNX 1.16, opset 21). */
 export const ONNX_UINT4 = 21;
@@ -36,7 +37,7 @@ export function retypeInt4Initializers(model: OnnxModel, types: ReadonlyMap<stri
     const values = decodeRawData(type === 'int4' ? 'int8' : 'uint8', t.rawData!);
     const [lo, hi] = type === 'int4' ? [-8, 7] : [0, 15];
     const bad = values.findIndex((v) => v < lo || v > hi);
-    if (bad >= 0) throw new Error(`retypeInt4Initializers: '${t.name}' element ${bad} is ${values[bad]}, outside ${type} [${lo}, ${hi}]`);
+    if (bad >= 0) throw new ExportInternalError('retypeInt4Initializers', `'${t.name}' element ${bad} is ${values[bad]}, outside ${type} [${lo}, ${hi}]`);
     t.dataType = type === 'int4' ? ONNX_INT4 : ONNX_UINT4;
     t.rawData = packNibbles(values);
   }

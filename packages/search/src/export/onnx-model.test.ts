@@ -6,13 +6,13 @@ import { buildExportGraph } from './build-export-graph';
 import { checkOnnxModel } from './check-onnx-model';
 import { ONNX_INT4 } from './onnx-int4';
 import { onnxModel, samePads } from './onnx-model';
-import { appLogits, argmaxRows, maxAbsDiff, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from './tiny-export.fixture';
+import { appLogits, maxAbsDiff, sameTop1, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from './tiny-export.fixture';
 
 let f: TinyExportFixture;
 const ort = await loadOnnxRuntime();
 
 beforeAll(async () => {
-  await initEngine({ backend: 'wasm' });
+  await initEngine({ backend: 'cpu' });
   f = tinyExportFixture();
 });
 
@@ -26,16 +26,6 @@ async function runOnnx(bytes: Uint8Array, images: tf.Tensor, optimization: 'all'
   const out = await session.run({ images: input });
   await session.release();
   return Float32Array.from(out.logits!.data as Float32Array);
-}
-
-/** Same predicted class wherever the app's top two logits are not (numerically) tied. */
-function expectSameTop1(got: Float32Array, expected: Float32Array, classes = 3): void {
-  const a = argmaxRows(got, classes);
-  const b = argmaxRows(expected, classes);
-  b.forEach((top, i) => {
-    const row = Array.from(expected.subarray(i * classes, (i + 1) * classes)).sort((x, y) => y - x);
-    if (row[0]! - row[1]! > 1e-5) expect(a[i]).toBe(top);
-  });
 }
 
 describe('onnxModel', () => {
@@ -67,7 +57,7 @@ describe('onnxModel', () => {
       const exact = await runOnnx(bytes, f.images, 'disabled');
       const scale = Math.max(1, maxAbsDiff(expected, new Float32Array(expected.length)));
       expect(maxAbsDiff(exact, expected) / scale).toBeLessThan(1e-5);
-      expectSameTop1(exact, expected);
+      expect(sameTop1(exact, expected, 3)).toBe(true);
       // Its default optimizations also quantize float biases to int32 and fuse QDQ into integer kernels:
       // exact for float layers, near for quantized ones (measured on a trained net in docs/benchmarks-export.md).
       const optimized = await runOnnx(bytes, f.images, 'all');

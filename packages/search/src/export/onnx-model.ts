@@ -4,6 +4,7 @@ import type { StaticQuantConfig } from '../static/static-layer';
 import type { ConvNode, ExportActivation, ExportGraph, LinearNode } from './export-graph';
 import { retypeInt4Initializers, type Int4Type } from './onnx-int4';
 import { onnxConvWeight } from './onnx-conv-weight';
+import { ExportInternalError } from './errors';
 
 export const ONNX_MODEL_FILE = 'model.onnx';
 
@@ -46,7 +47,7 @@ export function onnxModel(graph: ExportGraph, options: OnnxExportOptions = {}): 
   const values = new Map<string, string>();
   const ref = (value: string): string => {
     const v = values.get(value);
-    if (!v) throw new Error(`onnxModel: value '${value}' is used before it is defined`);
+    if (!v) throw new ExportInternalError('onnxModel', `value '${value}' is used before it is defined`);
     return v;
   };
   const scalars = new Map<number, string>();

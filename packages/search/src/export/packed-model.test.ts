@@ -17,7 +17,7 @@ let f: TinyExportFixture;
 let dir: string;
 
 beforeAll(async () => {
-  await initEngine({ backend: 'wasm' });
+  await initEngine({ backend: 'cpu' });
   f = tinyExportFixture();
   dir = mkdtempSync(join(tmpdir(), 'oqat-packed-'));
 });

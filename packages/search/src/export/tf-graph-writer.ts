@@ -1,3 +1,5 @@
+import { ExportInternalError } from './errors';
+
 /**
  * A small writer of TensorFlow GraphDef JSON (the `modelTopology` of a
  * tfjs graph model, proto3 JSON mapping: int64 as strings, bytes as base64)
@@ -50,7 +52,7 @@ export class TfGraphWriter {
   private readonly scalars = new Map<number, string>();
 
   private claim(name: string): string {
-    if (this.names.has(name)) throw new Error(`TfGraphWriter: node '${name}' is defined twice`);
+    if (this.names.has(name)) throw new ExportInternalError('TfGraphWriter', `node '${name}' is defined twice`);
     this.names.add(name);
     return name;
   }
@@ -64,7 +66,7 @@ export class TfGraphWriter {
   constant(name: string, values: Float32Array | Int32Array, dims: readonly number[]): string {
     const dtype = values instanceof Int32Array ? 'int32' : 'float32';
     const count = dims.reduce((a, b) => a * b, 1);
-    if (count !== values.length) throw new Error(`TfGraphWriter: constant '${name}' has ${values.length} values for shape [${dims.join(', ')}]`);
+    if (count !== values.length) throw new ExportInternalError('TfGraphWriter', `constant '${name}' has ${values.length} values for shape [${dims.join(', ')}]`);
     this.nodes.push({
       name: this.claim(name),
       op: 'Const',

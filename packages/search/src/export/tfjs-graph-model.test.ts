@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initEngine, tf } from '@oqat/engine';
@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportGraph } from './build-export-graph';
 import { tfjsFileHandler } from './tfjs-file-handler';
 import { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE, tfjsGraphModel } from './tfjs-graph-model';
-import { appLogits, argmaxRows, maxAbsDiff, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from './tiny-export.fixture';
+import { appLogits, maxAbsDiff, sameTop1, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from './tiny-export.fixture';
 
 let f: TinyExportFixture;
 let dir: string;
 
 beforeAll(async () => {
-  await initEngine({ backend: 'wasm' });
+  await initEngine({ backend: 'cpu' });
   f = tinyExportFixture();
   dir = mkdtempSync(join(tmpdir(), 'oqat-tfjs-'));
 });
@@ -30,8 +30,7 @@ describe('tfjsGraphModel', () => {
     const { modelJson, weightData } = tfjsGraphModel(buildExportGraph(sub));
     sub.dispose();
     const path = join(dir, key, TFJS_MODEL_FILE);
-    rmSync(join(dir, key), { recursive: true, force: true });
-    (await import('node:fs')).mkdirSync(join(dir, key));
+    mkdirSync(join(dir, key), { recursive: true });
     writeFileSync(path, JSON.stringify(modelJson));
     writeFileSync(join(dir, key, TFJS_WEIGHTS_FILE), weightData);
     const before = tf.memory().numTensors;
@@ -43,6 +42,6 @@ describe('tfjsGraphModel', () => {
     if (spec.bits !== 32) for (const op of ['Round', 'Maximum', 'Minimum', 'RealDiv']) expect(ops).toContain(op);
     expect(got.length).toBe(expected.length);
     expect(maxAbsDiff(got, expected)).toBeLessThan(1e-4 * Math.max(1, maxAbsDiff(expected, new Float32Array(expected.length))));
-    expect(argmaxRows(got, 3)).toEqual(argmaxRows(expected, 3));
+    expect(sameTop1(got, expected, 3)).toBe(true);
   });
 });

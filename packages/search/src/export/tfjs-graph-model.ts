@@ -2,6 +2,7 @@ import { quantRange } from '@oqat/quant';
 import type { StaticQuantConfig } from '../static/static-layer';
 import type { ConvNode, ExportActivation, ExportGraph, LinearNode } from './export-graph';
 import { tfAttr, TfGraphWriter, type TfNode, type TfWeightSpec } from './tf-graph-writer';
+import { ExportInternalError } from './errors';
 
 export const TFJS_MODEL_FILE = 'model.json';
 export const TFJS_WEIGHTS_FILE = 'weights.bin';
@@ -42,7 +43,7 @@ export function tfjsGraphModel(graph: ExportGraph, metadata: Record<string, unkn
   const values = new Map<string, string>();
   const ref = (value: string): string => {
     const node = values.get(value);
-    if (!node) throw new Error(`tfjsGraphModel: value '${value}' is used before it is defined`);
+    if (!node) throw new ExportInternalError('tfjsGraphModel', `value '${value}' is used before it is defined`);
     return node;
   };
   values.set(graph.input, g.placeholder(graph.input, [-1, -1, -1, graph.inputC]));

@@ -73,6 +73,15 @@ export function argmaxRows(logits: ArrayLike<number>, classes: number): number[]
   return out;
 }
 
+/** Same predicted class wherever the reference's top two logits are not (numerically) tied. */
+export function sameTop1(got: ArrayLike<number>, expected: ArrayLike<number>, classes: number): boolean {
+  const a = argmaxRows(got, classes);
+  return argmaxRows(expected, classes).every((top, i) => {
+    const row = Array.from({ length: classes }, (_, c) => expected[i * classes + c]!).sort((x, y) => y - x);
+    return row[0]! - row[1]! <= 1e-5 || a[i] === top;
+  });
+}
+
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));

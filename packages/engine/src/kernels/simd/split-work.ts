@@ -1,7 +1,7 @@
 import type { SimdHeap } from './training-kernels';
 
 /** Below this many multiply-adds a kernel call is not worth handing to the helper thread. */
-const MIN_SPLIT_WORK = 200_000;
+const MIN_SPLIT_WORK = 100_000;
 
 /**
  * Splits `count` items (images, pixels) in two at `mid` when the helper

@@ -2,17 +2,49 @@ import type { tf, KernelConfig, TensorInfo } from '../../tf';
 import { BatchNormTrain } from '../../kernel-names';
 import type { BatchNormTrainAttrs, BatchNormTrainInputs } from '../../kernel-names';
 import { simdHeap, type SimdHeap } from '../simd/training-kernels';
+import { addInto, splitPoint } from '../simd/split-work';
 
-/** Per-channel [sum, sum of squares] of an NHWC tensor in one SIMD pass (float64 totals). */
+/**
+ * Per-channel [sum, sum of squares] of an NHWC tensor in one SIMD pass
+ * (float64 totals); with the helper thread, each thread sums half the pixels.
+ */
 export function channelSums(simd: SimdHeap, x: TensorInfo, channels: number): { sum: Float64Array; sumSq: Float64Array } {
   const pixels = x.shape.reduce((a, b) => a * b, 1) / channels;
-  const sums = simd.alloc([4 * channels]); // 2*channels doubles
-  const partial = simd.alloc([2 * channels]);
-  simd.kernels.channel_sums(simd.offset(x), simd.offset(sums), simd.offset(partial), pixels, channels);
-  const values = new Float64Array(simd.memory.buffer, simd.offset(sums), 2 * channels).slice();
+  const scratch = () => [simd.alloc([4 * channels]), simd.alloc([2 * channels])]; // 2c doubles, 2c floats
+  const [sums, partial] = scratch() as [TensorInfo, TensorInfo];
+  const xo = simd.offset(x);
+  const read = (t: TensorInfo) => new Float64Array(simd.memory.buffer, simd.offset(t), 2 * channels).slice();
+  const mid = splitPoint(simd, pixels, pixels * channels);
+  let values: Float64Array;
+  if (mid === undefined) {
+    simd.kernels.channel_sums(xo, simd.offset(sums), simd.offset(partial), pixels, channels);
+    values = read(sums);
+  } else {
+    const [sums2, partial2] = scratch() as [TensorInfo, TensorInfo];
+    const rest = [xo + mid * channels * 4, simd.offset(sums2), simd.offset(partial2), pixels - mid, channels];
+    simd.helper!.both('channel_sums', rest, () =>
+      simd.kernels.channel_sums(xo, simd.offset(sums), simd.offset(partial), mid, channels),
+    );
+    values = read(sums);
+    addInto(values, read(sums2));
+    simd.free(sums2);
+    simd.free(partial2);
+  }
   simd.free(sums);
   simd.free(partial);
   return { sum: values.subarray(0, channels), sumSq: values.subarray(channels) };
+}
+
+/** y = x*k + shift (+ ReLU) per channel; with the helper thread, half the pixels each. */
+function scaleShift(simd: SimdHeap, x: TensorInfo, coef: TensorInfo, y: TensorInfo, pixels: number, c: number, relu: boolean): void {
+  const [xo, co, yo] = [simd.offset(x), simd.offset(coef), simd.offset(y)];
+  const mid = splitPoint(simd, pixels, pixels * c);
+  if (mid === undefined) {
+    simd.kernels.scale_shift(xo, co, yo, pixels, c, relu ? 1 : 0);
+    return;
+  }
+  const rest = [xo + mid * c * 4, co, yo + mid * c * 4, pixels - mid, c, relu ? 1 : 0];
+  simd.helper!.both('scale_shift', rest, () => simd.kernels.scale_shift(xo, co, yo, mid, c, relu ? 1 : 0));
 }
 
 /**
@@ -43,7 +75,7 @@ function batchNormTrain(args: { inputs: BatchNormTrainInputs; backend: tf.Kernel
     coefView[c + i] = offset[i]! - m * k;
   }
   const y = simd.alloc([...inputs.x.shape]);
-  simd.kernels.scale_shift(simd.offset(inputs.x), simd.offset(coef), simd.offset(y), pixels, c, attrs.relu ? 1 : 0);
+  scaleShift(simd, inputs.x, coef, y, pixels, c, attrs.relu);
   simd.free(coef);
   return [y, mean, variance];
 }

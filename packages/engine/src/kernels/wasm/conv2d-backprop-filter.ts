@@ -29,7 +29,7 @@ function conv2dBackpropFilter(args: {
   const { batch: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo } = g;
   const [x, dy] = [simd.offset(inputs.x!), simd.offset(inputs.dy!)];
   // Arguments of one call on images [first, first + count) into `into`.
-  const args = (first: number, count: number, into: TensorInfo, scratch: TensorInfo) => [
+  const callArgs = (first: number, count: number, into: TensorInfo, scratch: TensorInfo) => [
     x + first * h * w * ci * 4, dy + first * ho * wo * co * 4, simd.offset(into), simd.offset(scratch), count,
     h, w, ci, ho, wo, co, kh, kw, g.strideHeight, g.strideWidth, g.padTop, g.padLeft,
   ];
@@ -37,11 +37,11 @@ function conv2dBackpropFilter(args: {
   // Split by images: each thread sums its share into its own dW, added after.
   const mid = splitPoint(simd, n, n * ho * wo * kh * kw * ci * co);
   if (mid === undefined) {
-    call(args(0, n, out, rows));
+    call(callArgs(0, n, out, rows));
   } else {
     const out2 = simd.alloc([...attrs.filterShape]);
     const rows2 = simd.alloc([PIXEL_CHUNK]);
-    simd.helper!.both('conv_filter_grad', args(mid, n - mid, out2, rows2), () => call(args(0, mid, out, rows)));
+    simd.helper!.both('conv_filter_grad', callArgs(mid, n - mid, out2, rows2), () => call(callArgs(0, mid, out, rows)));
     addInto(simd.view(out), simd.view(out2));
     simd.free(out2);
     simd.free(rows2);
