@@ -9,7 +9,7 @@
  * (LSQ, same phases), the baseline OQAT compares supernet subnets against.
  *
  *   node --import tsx tools/bench/supernet-train.ts --preset quick [--alone smallest]
- *        [--config FILE.json] [--out results.json] [--dir CKPT_DIR] [--resume] [--backend wasm|cpu]
+ *        [--config FILE.json] [--out results.json] [--dir CKPT_DIR] [--resume] [--backend wasm|cpu] [--threads n]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     dir: { type: 'string' },
     resume: { type: 'boolean', default: false },
     backend: { type: 'string', default: 'wasm' },
+    threads: { type: 'string' },
     every: { type: 'string', default: '10' },
   },
 });
@@ -53,7 +54,8 @@ const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
 await new Promise<void>((resolve, reject) => {
   const resumeFrom = values.resume && config.checkpoint.dir ? join(config.checkpoint.dir, CHECKPOINT_FILE) : undefined;
-  train(config, { backend: values.backend as 'wasm', ...(resumeFrom ? { resumeFrom } : {}) }).subscribe({
+  const threads = values.threads ? { threads: Number(values.threads) } : {};
+  train(config, { backend: values.backend as 'wasm', ...threads, ...(resumeFrom ? { resumeFrom } : {}) }).subscribe({
     next: (e) => {
       if (e.kind === 'started') log(`started on ${e.backend} x${e.threads}: ${e.trainImages} train / ${e.testImages} test images, ${e.totalSteps} steps (${e.stepsPerEpoch}/epoch)`);
       if (e.kind === 'phase') log(`phase ${e.phase}: ${e.epochs} epoch(s), steps init ${e.init}`);

@@ -78,11 +78,17 @@ function reportError(err: unknown, io: CliIo): number {
   return ExitCode.internal;
 }
 
-/** Every package's error classes extend an OqatError-like base; their names end in 'Error' and are set. */
+/**
+ * The base classes of errors a user can cause, one per package family
+ * (packages that must not import engine have their own). Matched by name so
+ * the CLI need not load every package to recognise their errors.
+ */
+const USER_ERROR_BASES = new Set(['OqatError', 'RunsError', 'LatencyError', 'OnnxError', 'DesktopError']);
+
 function isUserError(e: Error): boolean {
   let proto = Object.getPrototypeOf(e);
   while (proto && proto !== Error.prototype) {
-    if (proto.constructor?.name === 'OqatError' || proto.constructor?.name === 'RunsError') return true;
+    if (USER_ERROR_BASES.has(proto.constructor?.name)) return true;
     proto = Object.getPrototypeOf(proto);
   }
   return false;

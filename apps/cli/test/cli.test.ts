@@ -1,43 +1,52 @@
-import { spawnSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/oqat.mjs');
 
-/** Runs the real `oqat` executable, as a user would. */
-function oqat(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/**
+ * Runs the real `oqat` executable, as a user would. Asynchronously: a
+ * blocking spawnSync would stall vitest's worker RPC on a slow machine.
+ */
+function oqat(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 describe('oqat (end to end)', () => {
-  it('lists its commands', () => {
-    const r = oqat(['--help']);
+  it('lists its commands', async () => {
+    const r = await oqat(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('oqat bench train-step');
     expect(r.stdout).toContain('oqat data info');
   });
 
-  it('rejects unknown commands and options with exit 2 and one line', () => {
-    const unknown = oqat(['frobnicate']);
+  it('rejects unknown commands and options with exit 2 and one line', async () => {
+    const unknown = await oqat(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
-    const badChoice = oqat(['bench', 'train-step', '--backend', 'tpu']);
+    const badChoice = await oqat(['bench', 'train-step', '--backend', 'tpu']);
     expect(badChoice.code).toBe(2);
     expect(badChoice.stderr).toContain('--backend must be one of auto, tensorflow, wasm, cpu');
-    const badNumber = oqat(['bench', 'train-step', '--batch', 'many']);
+    const badNumber = await oqat(['bench', 'train-step', '--batch', 'many']);
     expect(badNumber.code).toBe(2);
   });
 
-  it('prints per-command help', () => {
-    const r = oqat(['bench', 'train-step', '--help']);
+  it('prints per-command help', async () => {
+    const r = await oqat(['bench', 'train-step', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--mode <train|infer>');
   });
 
-  it('bench train-step --json prints one JSON line with images/s', () => {
-    const r = oqat(['bench', 'train-step', '--backend', 'wasm', '--mode', 'train', '--batch', '4', '--repeats', '1', '--json']);
+  it('bench train-step --json prints one JSON line with images/s', async () => {
+    const r = await oqat(['bench', 'train-step', '--backend', 'wasm', '--mode', 'train', '--batch', '4', '--repeats', '1', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -47,8 +56,8 @@ describe('oqat (end to end)', () => {
     expect(result.imagesPerSec).toBeGreaterThan(0);
   });
 
-  it('data info reports the copy in use and balanced class counts', () => {
-    const r = oqat(['data', 'info', '--source', 'subset', '--json']);
+  it('data info reports the copy in use and balanced class counts', async () => {
+    const r = await oqat(['data', 'info', '--source', 'subset', '--json']);
     expect(r.code).toBe(0);
     const info = JSON.parse(r.stdout.trim().split('\n')[0]!);
     expect(info.source).toBe('subset');
@@ -56,10 +65,29 @@ describe('oqat (end to end)', () => {
     expect(info.splits.test.count).toBeGreaterThan(100);
   });
 
-  it('a missing dataset folder gives exit 3 and names the folder', () => {
-    const r = oqat(['data', 'info', '--source', 'full', '--json'], { OQAT_DATA: '/nonexistent/fmnist' });
+  it('a missing dataset folder gives exit 3 and names the folder', async () => {
+    const r = await oqat(['data', 'info', '--source', 'full', '--json'], { OQAT_DATA: '/nonexistent/fmnist' });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('/nonexistent/fmnist');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
+
+  it('trains a tiny supernet into a real store, then lists and shows the run', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'oqat-cli-')), 'runs.db');
+    const args = ['--dataset', 'subset', '--bits', '4', '--epochs-float', '0', '--epochs', '1', '--limit-train', '128', '--eval-images', '100', '--no-search', '--backend', 'wasm'];
+    const trained = await oqat(['train', ...args, '--db', db, '--json']);
+    expect(trained.stderr).toBe('');
+    expect(trained.code).toBe(0);
+    const events = trained.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.some((e) => e.kind === 'progress')).toBe(true);
+    const summary = events.find((e) => e.kind === 'summary');
+    expect(summary.run.status).toBe('finished');
+    const list = await oqat(['runs', 'list', '--db', db, '--json']);
+    expect(JSON.parse(list.stdout.trim())).toMatchObject({ id: summary.run.id, kind: 'train', status: 'finished', bits: [4] });
+    const shown = await oqat(['runs', 'show', summary.run.id, '--db', db]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('supernet.ckpt');
+    const missing = await oqat(['runs', 'show', 'no-such-run', '--db', db]);
+    expect(missing.code).toBe(3);
+  }, 600_000);
 });

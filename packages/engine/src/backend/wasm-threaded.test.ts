@@ -13,6 +13,7 @@ interface FixtureOutput {
   status: { requested: number; fallbackReason?: string };
   value: number[];
   grads: number[][];
+  deterministic: boolean;
 }
 
 function relativeError(actual: number[], expected: number[]): number {
@@ -34,6 +35,7 @@ describe('threaded wasm backend', () => {
     const one = run('1');
     expect(two.threads).toBe(2);
     expect(one.threads).toBe(1);
+    expect(two.deterministic).toBe(true);
     // XNNPACK's ops are bit-identical across thread counts; our SIMD kernels
     // sum two halves of the batch on two threads, which reorders float sums.
     expect(relativeError(two.value, one.value)).toBeLessThan(1e-5);

@@ -4,6 +4,7 @@ import { fitLearned, hasLayerLatencies, type LearnedFitOptions } from '../predic
 import { indexKeys } from '../predict/key-index';
 import { MIN_LAYER_MS } from '../predict/learned-model';
 import { fitCalibration } from '../predict/nnls';
+import { PrecisionBoundaries } from '../predict/precision-boundaries';
 import { LutModel } from './lut-model';
 
 export interface LutFitOptions {
@@ -55,6 +56,9 @@ export function fitLut(samples: readonly LatencySample[], options: Partial<LutFi
     const h = new Float64Array(index.keys.length);
     const y = samples.map((s) => s.latencyMs);
     const { constantMs, scale } = fallback.json;
+    const convert = fallback.json.convertMsPerMelem ?? 0;
+    const boundaries = new PrecisionBoundaries(device);
+    const b = samples.map((s) => boundaries.melems(s.layers));
     index.sampleKeys.forEach((keys) => keys.forEach((k) => count[k]++));
     for (let round = 0; round < o.rounds; round++) {
       g.fill(0);
@@ -62,7 +66,7 @@ export function fitLut(samples: readonly LatencySample[], options: Partial<LutFi
       index.sampleKeys.forEach((keys, n) => {
         let sum = 0;
         for (const k of keys) sum += base[k]! * Math.exp(corr[k]!);
-        const pred = constantMs + scale * sum;
+        const pred = constantMs + scale * sum + convert * b[n]!;
         const err = Math.log(pred / y[n]!);
         for (const k of keys) {
           const share = (scale * base[k]! * Math.exp(corr[k]!)) / pred;
@@ -75,7 +79,8 @@ export function fitLut(samples: readonly LatencySample[], options: Partial<LutFi
     for (let k = 0; k < mean.length; k++) mean[k] = Math.max(MIN_LAYER_MS, base[k]! * Math.exp(corr[k]!));
   }
   const sums = index.sampleKeys.map((keys) => keys.reduce((a, k) => a + mean[k]!, 0));
-  const cal = fitCalibration(sums, samples.map((s) => s.latencyMs));
+  const boundaries = new PrecisionBoundaries(device);
+  const cal = fitCalibration(sums, samples.map((s) => s.latencyMs), samples.map((s) => boundaries.melems(s.layers)));
   const json: LutModelJson = {
     format: PREDICTOR_FORMAT,
     version: PREDICTOR_VERSION,

@@ -2,6 +2,7 @@ import { LatencyKeyMissingError } from '../errors';
 import type { LayerDesc } from '../ir/layer-desc';
 import type { CostModel, LutModelJson } from '../predict/cost-model';
 import { LearnedModel } from '../predict/learned-model';
+import { PrecisionBoundaries } from '../predict/precision-boundaries';
 import { LayerKeyBuilder, parseLayerKey } from './layer-key';
 import { LayerTable } from './layer-table';
 
@@ -27,11 +28,15 @@ export class LutModel implements CostModel {
   private readonly table: LayerTable;
   private readonly byKey = new Map<string, LutEntry>();
   private readonly fallback: LearnedModel;
+  private readonly boundaries: PrecisionBoundaries;
+  private readonly convert: number;
 
   constructor(readonly json: LutModelJson) {
     this.device = json.device;
     this.keys = new LayerKeyBuilder(json.device);
     this.fallback = new LearnedModel(json.fallback);
+    this.boundaries = new PrecisionBoundaries(json.device);
+    this.convert = json.convertMsPerMelem ?? 0;
     this.table = new LayerTable(this.keys, json.entries.length);
     for (const [key, meanMs, stdMs, n] of json.entries) {
       const layer = parseLayerKey(key);
@@ -75,7 +80,8 @@ export class LutModel implements CostModel {
   estimateMs(layers: readonly LayerDesc[]): number {
     let sum = 0;
     for (let i = 0; i < layers.length; i++) sum += this.layerMs(layers[i]!);
-    return this.json.constantMs + this.json.scale * sum;
+    const convert = this.convert > 0 ? this.convert * this.boundaries.melems(layers) : 0;
+    return this.json.constantMs + this.json.scale * sum + convert;
   }
 
   toJSON(): LutModelJson {

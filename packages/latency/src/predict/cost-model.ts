@@ -26,9 +26,11 @@ export interface PredictorJsonBase {
   version: typeof PREDICTOR_VERSION;
   kind: CostModelKind;
   device: string;
-  /** network latency = constantMs + scale * sum of layers */
+  /** network latency = constantMs + scale * sum of layers + convertMsPerMelem * precision-boundary Melems */
   constantMs: number;
   scale: number;
+  /** ms per million activation elements converted at precision boundaries (predict/precision-boundaries.ts); absent = 0 */
+  convertMsPerMelem?: number;
 }
 
 export interface FlopsModelJson extends PredictorJsonBase {

@@ -5,6 +5,7 @@ import { indexKeys, selectRows, type KeyIndex } from './key-index';
 import { FEATURE_COUNT, LAYER_FEATURES } from './layer-features';
 import { LearnedModel, MIN_LAYER_MS } from './learned-model';
 import { fitCalibration, nnls } from './nnls';
+import { PrecisionBoundaries } from './precision-boundaries';
 import { binMatrix, fitTree, predictTree } from './regression-tree';
 
 export interface LearnedFitOptions {
@@ -125,7 +126,10 @@ function boostOnNetworks(
   const keyOp = Int32Array.from(index.ops, (op) => opCol.get(op)!);
   const y = Float64Array.from(samples, (s) => s.latencyMs);
   const w = Float64Array.from(y, (v) => 1 / (v * v));
+  const boundaries = new PrecisionBoundaries(index.device);
+  const b = samples.map((s) => boundaries.melems(s.layers));
   let constantMs = 0;
+  let convert = 0;
   const correction = new Float64Array(index.keys.length);
   const binned = [...groups].map(([op, rows]) => ({ op, rows, m: binMatrix(selectRows(index, rows), rows.length, FEATURE_COUNT, 128) }));
   const g = new Float64Array(index.keys.length);
@@ -138,19 +142,16 @@ function boostOnNetworks(
     for (let k = 0; k < layerMs.length; k++) layerMs[k] = prior[k]! * Math.exp(correction[k]!);
     const sums = index.sampleKeys.map((keys) => keys.reduce((a, k) => a + layerMs[k]!, 0));
     if (round % 20 === 0) {
-      // the constant that minimises relative error with scale 1, kept >= 0
-      let num = 0;
-      let den = 0;
-      sums.forEach((s, n) => {
-        num += (y[n]! - s) * w[n]!;
-        den += w[n]!;
-      });
-      constantMs = Math.max(0, num / den);
+      // constant and conversion cost that minimise relative error with scale 1, kept >= 0
+      const rows = sums.map((_, n) => Float64Array.of(1, b[n]!));
+      const coef = nnls(rows, Float64Array.from(sums, (s, n) => y[n]! - s), w);
+      constantMs = coef[0]!;
+      convert = coef[1]!;
     }
     g.fill(0);
     h.fill(0);
     index.sampleKeys.forEach((keys, n) => {
-      const pred = constantMs + sums[n]!;
+      const pred = constantMs + convert * b[n]! + sums[n]!;
       const err = Math.log(pred / y[n]!);
       opShare.fill(0);
       for (const k of keys) opShare[keyOp[k]!] += layerMs[k]! / pred;
@@ -205,6 +206,7 @@ export function fitLearned(samples: readonly LatencySample[], options: Partial<L
   const json: LearnedModelJson = { ...emptyJson(device, mode), ops, fallback };
   const model = new LearnedModel(json);
   const sums = samples.map((s) => s.layers.reduce((a, l) => a + model.layerMs(l), 0));
-  const cal = fitCalibration(sums, samples.map((s) => s.latencyMs));
+  const boundaries = new PrecisionBoundaries(device);
+  const cal = fitCalibration(sums, samples.map((s) => s.latencyMs), samples.map((s) => boundaries.melems(s.layers)));
   return new LearnedModel({ ...json, ...cal });
 }

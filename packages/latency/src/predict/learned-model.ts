@@ -4,6 +4,7 @@ import { LayerTable } from '../lut/layer-table';
 import { predictBoosted } from './boosted-trees';
 import type { CostModel, LearnedModelJson, OpModelJson } from './cost-model';
 import { FEATURE_COUNT, layerFeatures, layerWork } from './layer-features';
+import { PrecisionBoundaries } from './precision-boundaries';
 
 /** Smallest layer latency a prior may give (ms): latency is never zero. */
 export const MIN_LAYER_MS = 1e-6;
@@ -24,7 +25,8 @@ export function opModelLogMs(model: OpModelJson, layer: LayerDesc, device: strin
 /**
  * Learned predictor: per op kind, gradient-boosted trees on layer features
  * give a layer's log-latency; a network is constantMs + scale * the sum of
- * its layers (nn-Meter's per-kernel sum). Layer estimates are cached per
+ * its layers (nn-Meter's per-kernel sum) + the cost of converting
+ * activations where the precision changes between layers. Layer estimates are cached per
  * lookup key, so a search over a fixed space costs a hash and a map read
  * per layer.
  */
@@ -33,10 +35,14 @@ export class LearnedModel implements CostModel {
   readonly device: string;
   private readonly cache: LayerTable;
   private readonly features = new Float64Array(FEATURE_COUNT);
+  private readonly boundaries: PrecisionBoundaries;
+  private readonly convert: number;
 
   constructor(readonly json: LearnedModelJson) {
     this.device = json.device;
     this.cache = new LayerTable(new LayerKeyBuilder(json.device));
+    this.boundaries = new PrecisionBoundaries(json.device);
+    this.convert = json.convertMsPerMelem ?? 0;
   }
 
   /** Uncached estimate (the cache stores exactly this). */
@@ -59,7 +65,8 @@ export class LearnedModel implements CostModel {
   estimateMs(layers: readonly LayerDesc[]): number {
     let sum = 0;
     for (let i = 0; i < layers.length; i++) sum += this.layerMs(layers[i]!);
-    return this.json.constantMs + this.json.scale * sum;
+    const convert = this.convert > 0 ? this.convert * this.boundaries.melems(layers) : 0;
+    return this.json.constantMs + this.json.scale * sum + convert;
   }
 
   toJSON(): LearnedModelJson {

@@ -40,13 +40,20 @@ export function nnls(a: Float64Array[], b: Float64Array, w: Float64Array, sweeps
   return x;
 }
 
+export interface Calibration {
+  constantMs: number;
+  scale: number;
+  convertMsPerMelem: number;
+}
+
 /**
- * Network calibration `y = constant + scale * s` minimising relative squared
- * error, with constant >= 0 and scale > 0.
+ * Network calibration `y = constant + scale * s + convert * b` (s: sum of
+ * layer estimates, b: precision-boundary Melems) minimising relative squared
+ * error, all coefficients >= 0 and scale > 0.
  */
-export function fitCalibration(sums: ArrayLike<number>, targets: ArrayLike<number>): { constantMs: number; scale: number } {
-  const rows = Array.from({ length: sums.length }, (_, i) => Float64Array.of(1, sums[i]!));
+export function fitCalibration(sums: ArrayLike<number>, targets: ArrayLike<number>, boundaries?: ArrayLike<number>): Calibration {
+  const rows = Array.from({ length: sums.length }, (_, i) => Float64Array.of(1, sums[i]!, boundaries ? boundaries[i]! : 0));
   const w = Float64Array.from({ length: sums.length }, (_, i) => 1 / targets[i]! ** 2);
-  const [constantMs, scale] = nnls(rows, Float64Array.from(targets), w);
-  return scale! > 0 ? { constantMs: constantMs!, scale: scale! } : { constantMs: 0, scale: 1 };
+  const [constantMs, scale, convert] = nnls(rows, Float64Array.from(targets), w);
+  return scale! > 0 ? { constantMs: constantMs!, scale: scale!, convertMsPerMelem: convert! } : { constantMs: 0, scale: 1, convertMsPerMelem: 0 };
 }

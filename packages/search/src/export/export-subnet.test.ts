@@ -49,7 +49,7 @@ function appClasses(spec: SubnetSpec, test: ImageDataset): { predictions: number
 }
 
 beforeAll(async () => {
-  await initEngine({ backend: 'cpu' });
+  await initEngine({ backend: 'wasm' });
   f = tinyExportFixture();
   dir = mkdtempSync(join(tmpdir(), 'oqat-export-'));
 });

@@ -9,12 +9,18 @@ export type OrtOptimization = 'disabled' | 'basic' | 'extended' | 'all';
 export interface OnnxAccuracyOptions {
   /** images per session.run; default 250 */
   batchSize?: number;
-  /**
-   * onnxruntime graph optimizations; default 'all' (its default). 'all' and
-   * 'basic' quantize float biases to int32 (scale input·weight) and fuse QDQ
-   * into integer kernels; 'disabled' runs the file's arithmetic as written.
-   */
+  /** onnxruntime graph optimization level; default 'all' (onnxruntime's default) */
   optimization?: OrtOptimization;
+  /**
+   * Let onnxruntime's QDQ transformers run (its out-of-box behaviour); default
+   * false (session.disable_quant_qdq = 1). They quantize float Conv/Gemm
+   * biases to int32 at scale s_in·s_w and fuse QDQ groups into integer
+   * kernels; with BN folded into per-channel weight scales that rounds each
+   * bias by up to half an accumulator step, which at 2-4 bits moves many
+   * activations across a quantization boundary (see docs/benchmarks-export.md).
+   * Off, onnxruntime computes the file's arithmetic as written: the app's.
+   */
+  qdqFusion?: boolean;
   /** intra-op threads; default 1 */
   threads?: number;
 }
@@ -27,6 +33,7 @@ export interface OnnxAccuracy {
   /** predicted class per test image, in dataset order */
   predictions: Int32Array;
   optimization: OrtOptimization;
+  qdqFusion: boolean;
   seconds: number;
 }
 
@@ -73,9 +80,11 @@ export async function onnxAccuracy(modelPath: string, test: ImageDataset, normal
   }
   const ort = await loadOnnxRuntime();
   const optimization = options.optimization ?? 'all';
+  const qdqFusion = options.qdqFusion ?? false;
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
   const session = await ort.InferenceSession.create(modelPath, {
     executionProviders: ['cpu'], graphOptimizationLevel: optimization, intraOpNumThreads: threads, interOpNumThreads: 1,
+    ...(qdqFusion ? {} : { extra: { session: { disable_quant_qdq: '1' } } }),
   });
   const t0 = performance.now();
   const predictions = new Int32Array(test.count);
@@ -100,5 +109,5 @@ export async function onnxAccuracy(modelPath: string, test: ImageDataset, normal
   } finally {
     await session.release();
   }
-  return { top1: correct / seen, correct, images: seen, predictions, optimization, seconds: (performance.now() - t0) / 1000 };
+  return { top1: correct / seen, correct, images: seen, predictions, optimization, qdqFusion, seconds: (performance.now() - t0) / 1000 };
 }

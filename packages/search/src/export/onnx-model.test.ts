@@ -12,14 +12,16 @@ let f: TinyExportFixture;
 const ort = await loadOnnxRuntime();
 
 beforeAll(async () => {
-  await initEngine({ backend: 'cpu' });
+  await initEngine({ backend: 'wasm' });
   f = tinyExportFixture();
 });
 
 afterAll(() => f.dispose());
 
-async function runOnnx(bytes: Uint8Array, images: tf.Tensor, optimization: 'all' | 'disabled' = 'all'): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: optimization, executionProviders: ['cpu'] });
+async function runOnnx(bytes: Uint8Array, images: tf.Tensor, optimization: 'all' | 'disabled', qdqFusion = false): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(bytes, {
+    graphOptimizationLevel: optimization, executionProviders: ['cpu'], ...(qdqFusion ? {} : { extra: { session: { disable_quant_qdq: '1' } } }),
+  });
   const nchw = tf.tidy(() => tf.transpose(images, [0, 3, 1, 2]));
   const input = new ort.Tensor('float32', Float32Array.from(nchw.dataSync()), nchw.shape);
   nchw.dispose();
@@ -53,16 +55,18 @@ describe('onnxModel', () => {
         expect(model.graph.initializer.some((t) => t.dataType === ONNX_INT4)).toBe(int4);
       }
       expect(checkOnnxModel(decodeModel(bytes))).toEqual([]);
-      // Without graph optimizations onnxruntime computes exactly the exported arithmetic.
-      const exact = await runOnnx(bytes, f.images, 'disabled');
+      // onnxruntime computes exactly the exported arithmetic, without graph optimizations and with all but its QDQ transformers.
       const scale = Math.max(1, maxAbsDiff(expected, new Float32Array(expected.length)));
-      expect(maxAbsDiff(exact, expected) / scale).toBeLessThan(1e-5);
-      expect(sameTop1(exact, expected, 3)).toBe(true);
-      // Its default optimizations also quantize float biases to int32 and fuse QDQ into integer kernels:
+      for (const level of ['disabled', 'all'] as const) {
+        const exact = await runOnnx(bytes, f.images, level);
+        expect(maxAbsDiff(exact, expected) / scale).toBeLessThan(1e-5);
+        expect(sameTop1(exact, expected, 3)).toBe(true);
+      }
+      // Its QDQ transformers quantize float biases to int32 and fuse QDQ into integer kernels:
       // exact for float layers, near for quantized ones (measured on a trained net in docs/benchmarks-export.md).
-      const optimized = await runOnnx(bytes, f.images, 'all');
-      expect(optimized.every(Number.isFinite)).toBe(true);
-      if (spec.bits === 32) expect(maxAbsDiff(optimized, expected) / scale).toBeLessThan(1e-5);
+      const fused = await runOnnx(bytes, f.images, 'all', true);
+      expect(fused.every(Number.isFinite)).toBe(true);
+      if (spec.bits === 32) expect(maxAbsDiff(fused, expected) / scale).toBeLessThan(1e-5);
     });
   }
 });

@@ -36,8 +36,15 @@ export function samePads(size: number, kernel: number, stride: number): [number,
  * weights per output channel, since the folded BN multiplier lives in the
  * scale); every quantized activation goes through [Clip ->] QuantizeLinear ->
  * DequantizeLinear with the learned step as scale (the Clip narrows an 8- or
- * 4-bit container to the b-bit grid). Input: normalized NCHW images of any
- * size, resized inside (bilinear, TF's asymmetric mapping); output 'logits'.
+ * 4-bit container to the b-bit grid). BN is folded: its multiplier into the
+ * weight scales, its shift into a float bias added after the Conv. The bias
+ * is a separate Add on purpose: given as the Conv's (or a Gemm's) bias input,
+ * onnxruntime's default optimizer rewrites it to int32 at scale
+ * s_in·s_w, a grid as coarse as one accumulator step at 2-4 bits, and the
+ * model stops computing what the app computes. Fully connected layers are
+ * 1x1 Convs on [N, F, 1, 1] for the same reason (MatMul + Add becomes a Gemm).
+ * Input: normalized NCHW images of any size, resized inside (bilinear, TF's
+ * asymmetric mapping); output 'logits' [N, classes].
  */
 export function onnxModel(graph: ExportGraph, options: OnnxExportOptions = {}): OnnxModel {
   const int4 = options.int4 ?? false;
@@ -107,32 +114,41 @@ export function onnxModel(graph: ExportGraph, options: OnnxExportOptions = {}): 
     } else {
       weight = g.initializer(`${n.name}/weight`, { dataType: 'float32', dims: w.dims, values: w.values! });
     }
-    const bias = g.initializer(`${n.name}/bias`, { dataType: 'float32', dims: [n.outC], values: n.bias });
+    const bias = g.initializer(`${n.name}/bias`, { dataType: 'float32', dims: [n.outC, 1, 1], values: n.bias });
     const [top, bottom] = samePads(n.inH, n.kernel, n.stride);
     const [left, right] = samePads(n.inW, n.kernel, n.stride);
-    return g.node('Conv', [x, weight, bias], {
+    const y = g.node('Conv', [x, weight], {
       group: n.depthwise ? n.outC : 1,
       kernel_shape: [n.kernel, n.kernel],
       strides: [n.stride, n.stride],
       pads: [top, left, bottom, right],
       dilations: [1, 1],
     }, { name: `${n.name}/conv` });
+    return g.node('Add', [y, bias], {}, { name: `${n.name}/bias_add` });
   };
+  /** A fully connected layer as a 1x1 Conv on [N, inF, 1, 1] plus a bias Add (see the conv above). */
   const linear = (n: LinearNode): string => {
     const x = n.inputQuant ? actQdq(`${n.name}/input_quant`, ref(n.input), n.inputQuant) : ref(n.input);
+    // tfjs [in, out] -> ONNX [out, in, 1, 1]
+    const dims = [n.outF, n.inF, 1, 1];
+    const reorder = <T extends Float32Array | Int32Array>(src: T, make: (len: number) => T): T => {
+      const out = make(src.length);
+      for (let o = 0; o < n.outF; o++) for (let i = 0; i < n.inF; i++) out[o * n.inF + i] = src[i * n.outF + o]!;
+      return out;
+    };
     let weight: string;
     const q = n.weight.quant;
     if (q && n.weight.codes) {
       const type = container(q.bits, true);
-      const stored = integers(`${n.name}/weight_quantized`, type, n.weight.shape, n.weight.codes);
+      const stored = integers(`${n.name}/weight_quantized`, type, dims, reorder(n.weight.codes, (len) => new Int32Array(len)));
       const scale = g.constant(`${n.name}/weight_scale`, { dataType: 'float32', dims: [], values: [q.step] });
       const zero = integers(`${n.name}/weight_zero_point`, type, [], [0]);
       weight = g.node('DequantizeLinear', [stored, scale, zero], {}, { name: `${n.name}/weight_dequantize` });
     } else {
-      weight = g.initializer(`${n.name}/weight`, { dataType: 'float32', dims: n.weight.shape, values: n.weight.values });
+      weight = g.initializer(`${n.name}/weight`, { dataType: 'float32', dims, values: reorder(n.weight.values, (len) => new Float32Array(len)) });
     }
-    const y = g.node('MatMul', [x, weight], {}, { name: `${n.name}/matmul` });
-    const bias = g.initializer(`${n.name}/bias`, { dataType: 'float32', dims: [n.outF], values: n.bias });
+    const y = g.node('Conv', [x, weight], { kernel_shape: [1, 1], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1 }, { name: `${n.name}/conv` });
+    const bias = g.initializer(`${n.name}/bias`, { dataType: 'float32', dims: [n.outF, 1, 1], values: n.bias });
     return g.node('Add', [y, bias], {}, { name: `${n.name}/bias_add` });
   };
 
@@ -161,23 +177,20 @@ export function onnxModel(graph: ExportGraph, options: OnnxExportOptions = {}): 
         out = activation(n.name, ref(n.input), n.fn);
         break;
       case 'global-avg-pool': {
-        const pooled = g.node('GlobalAveragePool', [ref(n.input)], {}, { name: n.name });
-        out = g.node('Flatten', [pooled], { axis: 1 }, { name: `${n.name}/flatten` });
+        // [N, C, 1, 1]: vectors stay 4-D through the fully connected layers (1x1 convs) until the logits
+        out = g.node('GlobalAveragePool', [ref(n.input)], {}, { name: n.name });
         break;
       }
       case 'add':
         out = g.node('Add', [ref(n.inputs[0]), ref(n.inputs[1])], {}, { name: n.name });
         break;
-      case 'channel-mul': {
-        const shape = g.constant(`${n.name}_shape`, { dataType: 'int64', dims: [4], values: [0, n.channels, 1, 1] });
-        const gate = g.node('Reshape', [ref(n.gate), shape], {}, { name: `${n.name}/reshape` });
-        out = g.node('Mul', [ref(n.input), gate], {}, { name: n.name });
+      case 'channel-mul':
+        out = g.node('Mul', [ref(n.input), ref(n.gate)], {}, { name: n.name });
         break;
-      }
     }
     values.set(n.output, out);
   }
-  g.node('Identity', [ref(graph.output)], {}, { name: 'logits_identity', outputs: ['logits'] });
+  g.node('Flatten', [ref(graph.output)], { axis: 1 }, { name: 'logits_flatten', outputs: ['logits'] });
   g.output('logits', 'float32', ['batch', graph.numClasses]);
   const model = g.build({
     opset,

@@ -17,7 +17,7 @@ let f: TinyExportFixture;
 let dir: string;
 
 beforeAll(async () => {
-  await initEngine({ backend: 'cpu' });
+  await initEngine({ backend: 'wasm' });
   f = tinyExportFixture();
   dir = mkdtempSync(join(tmpdir(), 'oqat-packed-'));
 });

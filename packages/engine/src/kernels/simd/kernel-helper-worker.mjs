@@ -13,9 +13,16 @@ const args = new Float64Array(memory.buffer, control + 16, 24);
 Atomics.store(state, 3, 1); // ready: the main thread hands out work from now on
 
 for (;;) {
-  Atomics.wait(state, 0, 0);
-  const fn = instance.exports[names[state[1]]];
-  fn(...args.subarray(0, state[2]));
+  // Sleep until a job is posted (state 1); 0 (idle) and 2 (done, not yet
+  // collected) both mean: no new job.
+  for (let s = Atomics.load(state, 0); s !== 1; s = Atomics.load(state, 0)) Atomics.wait(state, 0, s);
+  try {
+    instance.exports[names[state[1]]](...args.subarray(0, state[2]));
+    state[3] = 1;
+  } catch (err) {
+    state[3] = 3; // failed: the main thread throws, naming the kernel
+    process.stderr.write(`wasm kernel helper: ${err}\n`);
+  }
   Atomics.store(state, 0, 2);
   Atomics.notify(state, 0);
 }

@@ -10,6 +10,9 @@ const NAMES: KernelName[] = [
 const IDLE = 0;
 const POSTED = 1;
 const DONE = 2;
+// state[3]: the helper's health.
+const READY = 1;
+const FAILED = 3;
 
 /**
  * Runs one of our SIMD kernel calls on a second thread while the main thread
@@ -45,7 +48,7 @@ export function startKernelHelper(
   const slots = new Float64Array(memory.buffer, controlOffset + 16, 24);
   return {
     both: (name, args, main) => {
-      if (Atomics.load(state, 3) !== 1) {
+      if (Atomics.load(state, 3) !== READY) {
         main();
         (local[name] as (...a: number[]) => void)(...args);
         return;
@@ -63,6 +66,10 @@ export function startKernelHelper(
         }
       }
       Atomics.store(state, 0, IDLE);
+      if (Atomics.load(state, 3) === FAILED) {
+        Atomics.store(state, 3, READY);
+        throw new Error(`wasm kernel helper thread failed in ${name} (see its message on stderr)`);
+      }
     },
     dispose: () => void worker.terminate(),
   };
