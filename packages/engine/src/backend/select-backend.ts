@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { tf } from '../tf';
 import { BackendUnavailableError, UnknownBackendError } from '../errors';
-import { registerThreadedWasmBackend } from './wasm-threaded';
+import { registerThreadedWasmBackend, wasmThreadsInUse } from './wasm-threaded';
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -46,7 +46,8 @@ async function loadWasm(opts: Required<EngineOptions>): Promise<number> {
   if (threads === 1) await import('@tensorflow/tfjs-backend-wasm');
   // setBackend resolves false (and getBackend may still say 'wasm') when init fails.
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm module failed to initialise');
-  return threads;
+  // The threaded factory may fall back to one thread after registering: report what runs.
+  return threads > 1 ? wasmThreadsInUse() : 1;
 }
 
 async function loadCpu(): Promise<number> {
