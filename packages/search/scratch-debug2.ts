@@ -27,7 +27,7 @@ for (let p = 0; p < 2; p++) {
     const lr = cosineLr(phases[p]!.lr, i, total, 8);
     let worst = '';
     if (p === 1) {
-      const steps = net.params().filter((q) => q.name.includes('.step4'));
+      const steps = net.params().filter((q) => q.name.includes('.step'));
       const rows = steps.map((q) => ({ n: q.name, s: q.variable.dataSync()[0]!, g: r.grads.get(q.name)?.dataSync()[0] ?? 0 }));
       rows.sort((a, c) => a.s - c.s);
       worst = rows.slice(0, 2).map((w) => `${w.n}=${w.s.toExponential(2)} (g ${w.g.toExponential(1)})`).join(' ');
@@ -44,7 +44,7 @@ for (let p = 0; p < 2; p++) {
       net.setActive(largestSubnet(S, 4));
       tf.tidy(() => {
         const ctx = { mode: 'train' as const };
-        let x = tf.image.resizeBilinear(images, [32, 32]);
+        let x = tf.image.resizeBilinear(tf.tensor4d(b.images, [b.size, 28, 28, 1]), [32, 32]);
         const stat = (n: string, t: tf.Tensor) => console.log(n, 'min', t.min().dataSync()[0]!.toFixed(3), 'max', t.max().dataSync()[0]!.toFixed(3), 'mean', t.mean().dataSync()[0]!.toFixed(3), 'frac>0', tf.mean(tf.cast(tf.greater(t, 0), 'float32')).dataSync()[0]!.toFixed(3));
         x = net.stemBn.forward(net.stemConv.forward(x, 16), ctx, 'hswish'); stat('stem', x);
         for (const b of net.activeBlocks()) { x = b.forward(x, ctx); stat(b.name, x); }

@@ -4,7 +4,7 @@
  * exported models measured outside the app (ONNX in onnxruntime-node, with
  * its default optimizations and with none; the tfjs graph model through
  * tf.loadGraphModel), the share of test images on which they predict the same
- * class, and model bytes: float32 vs bit-packed at each bit width.
+ * class as the app, and model bytes: float32 vs bit-packed at each bit width.
  *
  *   node --import tsx tools/bench/export-report.ts --ckpt CKPT_OR_DIR
  *        [--acc-bits 4,2] [--size-bits 4,3,2] [--subnets largest,smallest]
@@ -95,7 +95,7 @@ const pct = (x: number): string => (100 * x).toFixed(2);
 
 interface AccuracyRow {
   subnet: Which; bits: number; checkpoint: string; spec: SubnetSpec;
-  app: number; appEval: number; ortAll: number; ortNone: number; ortInt4None?: number; tfjs: number;
+  app: number; appEval: number; ortAll: number; ortNone: number; ortInt4?: number; tfjs: number;
   agreeOrtAll: number; agreeOrtNone: number; agreeTfjs: number; ortSeconds: number;
 }
 interface SizeRow { subnet: Which; bits: number; params: number; floatBytes: number; packedWeightsBytes: number; packedSpecBytes: number; compression: number }
@@ -117,19 +117,19 @@ for (const bits of allBits) {
         const ortAll = await onnxAccuracy(join(dir, 'model.onnx'), test, INPUT_NORMALIZATION, { optimization: 'all' });
         const ortNone = await onnxAccuracy(join(dir, 'model.onnx'), test, INPUT_NORMALIZATION, { optimization: 'disabled' });
         const int4Dir = join(dir, 'int4');
-        let ortInt4None: number | undefined;
+        let ortInt4: number | undefined;
         if (bits <= 4) {
           await exportSubnet({ net, spec, formats: ['onnx'], outDir: int4Dir, bnImages: bn, onnxInt4: true });
-          ortInt4None = (await onnxAccuracy(join(int4Dir, 'model.onnx'), test, INPUT_NORMALIZATION, { optimization: 'disabled' })).top1;
+          ortInt4 = (await onnxAccuracy(join(int4Dir, 'model.onnx'), test, INPUT_NORMALIZATION)).top1;
         }
         const tfjs = await tfjsPredictions(join(dir, 'model.json'));
         const row: AccuracyRow = {
           subnet: which, bits, checkpoint, spec, app: top1(app), appEval, ortAll: ortAll.top1, ortNone: ortNone.top1,
-          ...(ortInt4None !== undefined ? { ortInt4None } : {}), tfjs: top1(tfjs),
+          ...(ortInt4 !== undefined ? { ortInt4 } : {}), tfjs: top1(tfjs),
           agreeOrtAll: agree(app, ortAll.predictions), agreeOrtNone: agree(app, ortNone.predictions), agreeTfjs: agree(app, tfjs), ortSeconds: ortAll.seconds,
         };
         accuracy.push(row);
-        log(`${which} ${bits}-bit: app ${pct(row.appEval)}% | onnxruntime all ${pct(row.ortAll)}% (same class ${pct(row.agreeOrtAll)}%), none ${pct(row.ortNone)}% (${pct(row.agreeOrtNone)}%)${ortInt4None !== undefined ? `, int4 none ${pct(ortInt4None)}%` : ''} | tfjs ${pct(row.tfjs)}% (${pct(row.agreeTfjs)}%)`);
+        log(`${which} ${bits}-bit: app ${pct(row.appEval)}% (recount ${pct(row.app)}%) | onnxruntime ${pct(row.ortAll)}% (same class ${pct(row.agreeOrtAll)}%), no opt. ${pct(row.ortNone)}% (${pct(row.agreeOrtNone)}%)${ortInt4 !== undefined ? `, int4 ${pct(ortInt4)}%` : ''} | tfjs ${pct(row.tfjs)}% (${pct(row.agreeTfjs)}%)`);
       }
       if (list(values['size-bits']!).includes(bits)) {
         const m = await exportSubnet({ net, spec, formats: ['packed'], outDir: join(dir, 'packed'), bnImages: bn });
@@ -144,11 +144,11 @@ for (const bits of allBits) {
 }
 for (const t of bn) t.dispose();
 
-console.log('\n| subnet | bits | in-app top-1 | ONNX (onnxruntime, default opt.) | Δ | same class | ONNX (no opt.) | Δ | ONNX int4 (no opt.) | tfjs graph model |');
+console.log('\n| subnet | bits | in-app top-1 % | ONNX int8 QDQ, onnxruntime % | Δ points | same class as app % | onnxruntime, no graph opt. % | ONNX int4 QDQ (opset 21) % | tfjs graph model % | same class % |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of accuracy) {
   const d = (x: number): string => `${x - r.appEval >= 0 ? '+' : ''}${(100 * (x - r.appEval)).toFixed(2)}`;
-  console.log(`| ${r.subnet} | ${r.bits} | ${pct(r.appEval)} | ${pct(r.ortAll)} | ${d(r.ortAll)} | ${pct(r.agreeOrtAll)} | ${pct(r.ortNone)} | ${d(r.ortNone)} | ${r.ortInt4None !== undefined ? pct(r.ortInt4None) : '–'} | ${pct(r.tfjs)} |`);
+  console.log(`| ${r.subnet} | ${r.bits} | ${pct(r.appEval)} | ${pct(r.ortAll)} | ${d(r.ortAll)} | ${pct(r.agreeOrtAll)} | ${pct(r.ortNone)} | ${r.ortInt4 !== undefined ? pct(r.ortInt4) : '–'} | ${pct(r.tfjs)} | ${pct(r.agreeTfjs)} |`);
 }
 console.log('\n| subnet | bits | params | float32 bytes | packed weights bytes | spec JSON bytes | compression (float / packed weights) |');
 console.log('|---|---|---|---|---|---|---|');

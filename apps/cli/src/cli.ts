@@ -61,6 +61,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (o, _p, io) => (await import('./commands/demo')).demo(o, io),
   },
   {
+    path: ['export'],
+    summary: 'export a searched candidate (or any subnet) as a tfjs model, ONNX with QDQ and bit-packed weights',
+    options: {
+      run: { type: 'string', description: 'a search run' },
+      candidate: { type: 'string', description: "a candidate id of that run (see 'oqat runs show RUN')" },
+      subnet: { type: 'string', description: 'or a SubnetSpec JSON file …' },
+      checkpoint: { type: 'string', description: '… of this supernet checkpoint' },
+      format: { type: 'string', description: 'formats, comma-separated', default: 'tfjs,onnx,packed' },
+      out: { type: 'string', description: 'output folder' },
+      db: dbOption,
+      json: jsonOption,
+    },
+    examples: ['oqat export --run 20261123-101500-abc123 --candidate 12 --out ./model', 'oqat export --subnet subnet.json --checkpoint supernet.ckpt --format onnx --out ./onnx'],
+    run: async (o, _p, io) => (await import('./commands/export')).exportCommand(o, io),
+  },
+  {
     path: ['serve'],
     summary: 'serve the desktop app in a browser: its renderer and API over HTTP on loopback',
     options: {

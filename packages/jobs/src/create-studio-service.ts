@@ -1,10 +1,12 @@
 import { dirname, join, resolve } from 'node:path';
 import { openRunStore, resumeRun, startRun, type RunHandle, type RunStore, type RunStoreOptions } from '@oqat/runs';
 import { JobConfigError, RunNotCancellableError } from './errors';
-import { SEARCH_JOB, TRAIN_JOB } from './job-modules';
+import { EXPORT_JOB, SEARCH_JOB, TRAIN_JOB } from './job-modules';
+import type { ExportJobInput } from './export-job';
+import type { SearchJobInput } from './search-job';
 import { CONFIG_FIELDS, toSearchJobInput, toTrainJobInput, validateRunConfig } from './run-config';
 import { toCandidateDto, toMetricPoint, toRunEventDto, toRunSummary } from './run-views';
-import type { NewRunConfig, RunDetail, RunEventDto, StudioService } from './studio-service';
+import type { ExportReport, ExportRequest, NewRunConfig, RunDetail, RunEventDto, StudioService } from './studio-service';
 import type { TrainJobResult } from './train-job';
 
 export interface StudioServiceOptions extends RunStoreOptions {
@@ -13,6 +15,8 @@ export interface StudioServiceOptions extends RunStoreOptions {
 }
 
 export interface Studio extends StudioService {
+  /** exports any subnet of a checkpoint (the CLI's --subnet/--checkpoint form), as an export run */
+  exportSubnet(input: ExportJobInput): Promise<ExportReport>;
   readonly store: RunStore;
   readonly workDir: string;
   /** resolves when every run this service started (and the searches chained after them) has ended */
@@ -116,8 +120,30 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
     async deleteRun(runId) {
       await store.deleteRun(runId);
     },
-    async exportCandidate() {
-      throw new JobConfigError('export', 'export is not available in this build yet');
+    async exportCandidate(request: ExportRequest) {
+      const source = await store.getRun(request.runId);
+      const candidate = (await store.listCandidates(request.runId)).find((c) => c.id === request.candidateId);
+      if (source.kind !== 'search' || !candidate) {
+        throw new JobConfigError('candidate', `${request.candidateId} is not a candidate of search run ${request.runId} (see 'oqat runs show ${request.runId}')`);
+      }
+      const searchInput = source.config as SearchJobInput;
+      return service.exportSubnet({
+        checkpoint: searchInput.checkpoint,
+        spec: candidate.spec,
+        formats: request.formats,
+        outDir: resolve(request.outDir),
+        backend: searchInput.backend,
+        testImages: 0,
+        bnImages: searchInput.bnImages,
+        seed: searchInput.seed,
+        sourceRunId: request.runId,
+        candidateId: request.candidateId,
+      });
+    },
+    async exportSubnet(input: ExportJobInput) {
+      if (!input.formats.length) throw new JobConfigError('formats', 'choose at least one of tfjs, onnx, packed');
+      const handle = track(await startRun(store, { kind: 'export', job: EXPORT_JOB, config: input, seed: input.seed }));
+      return (await handle.result) as ExportReport;
     },
     onRunEvent(listener) {
       listeners.add(listener);

@@ -8,3 +8,6 @@ export type { SearchJobInput, SearchJobResult, DeviceFront } from './search-job'
 export { DEFAULT_VALIDATION } from './validation-split';
 export type { ValidationSpec } from './validation-split';
 export { JobConfigError, RunNotCancellableError } from './errors';
+export type { ExportJobInput } from './export-job';
+export { EXPORT_REPORT_FILE } from './export-job';
+export { EXPORT_JOB } from './job-modules';

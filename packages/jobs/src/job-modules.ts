@@ -4,3 +4,4 @@ import type { JobRef } from '@oqat/runs';
 /** The job functions the runs worker loads, by absolute module path. */
 export const TRAIN_JOB: JobRef = { modulePath: fileURLToPath(new URL('./train-job.ts', import.meta.url)), exportName: 'trainJob' };
 export const SEARCH_JOB: JobRef = { modulePath: fileURLToPath(new URL('./search-job.ts', import.meta.url)), exportName: 'searchJob' };
+export const EXPORT_JOB: JobRef = { modulePath: fileURLToPath(new URL('./export-job.ts', import.meta.url)), exportName: 'exportJob' };

@@ -31,6 +31,7 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'epochs.float', label: 'Float warm-up epochs', type: 'integer', min: 0, max: 200, default: 1, help: 'full-precision epochs before the first quantized phase', kinds: ['train'] },
   { key: 'epochs.first', label: 'First-width epochs', type: 'integer', min: 1, max: 500, default: 4, help: 'epochs at the first bit width', kinds: ['train'] },
   { key: 'epochs.inherited', label: 'Inherited-width epochs', type: 'integer', min: 0, max: 500, default: 2, help: 'epochs at each inherited width', kinds: ['train'] },
+  { key: 'evalImages', label: 'Images per evaluation', type: 'integer', min: 0, max: 10000, default: 0, help: 'test images at phase ends and validation images per searched subnet; 0 = all' },
   { key: 'limitTrainImages', label: 'Train images per epoch', type: 'integer', min: 0, max: 60000, default: 0, help: '0 = all; a small number makes a quick run', kinds: ['train'] },
   { key: 'backend', label: 'Backend', type: 'choice', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto', help: 'auto: tfjs-node-gpu, else tfjs-node, else wasm' },
   { key: 'devices', label: 'Devices', type: 'multi-choice', choices: DEVICES, default: ['cpu', 'xavier', 'fpga'], help: 'searched after training; none = train only' },
@@ -108,7 +109,9 @@ export function toSearchJobInput(config: NewRunConfig, checkpoint: string, workD
     seed: config.seed,
     backend: config.backend,
     validation: DEFAULT_VALIDATION,
-    bnImages: 1000,
+    // Quick runs (evalImages set) measure each subnet on fewer images, BN statistics included.
+    validationImages: config.evalImages ?? 0,
+    bnImages: config.evalImages ? Math.min(1000, Math.max(250, config.evalImages)) : 1000,
     cpuSamples: 120,
     accuracyPredictor: false,
     workDir,

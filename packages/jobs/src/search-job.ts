@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadFashionMnist, splitValidation } from '@oqat/data';
+import { loadFashionMnist, takeItems } from '@oqat/data';
 import { initEngine, type BackendRequest, type Tensor } from '@oqat/engine';
 import type { DeviceName } from '@oqat/latency';
 import type { JobContext } from '@oqat/runs';
@@ -32,6 +32,8 @@ export interface SearchJobInput {
   threads?: number;
   /** the held-out part of the training data the supernet never saw */
   validation: ValidationSpec;
+  /** validation images measured per subnet; 0 = the whole split (quick runs use fewer) */
+  validationImages: number;
   bnImages: number;
   /** random subnets profiled to fit a measured device's latency predictor */
   cpuSamples: number;
@@ -62,7 +64,9 @@ export async function searchJob(input: SearchJobInput, ctx: JobContext<SearchEve
   await initEngine({ backend: input.backend, threads: input.threads });
   const { net, config, trainedBits } = loadSupernet(input.checkpoint);
   const data = await loadFashionMnist({ source: config.data.source });
-  const validation = validationSplitOf(data.train, input.validation).validation;
+  const held = validationSplitOf(data.train, input.validation).validation;
+  const limit = input.validationImages > 0 ? Math.min(input.validationImages, held.count) : held.count;
+  const validation = limit < held.count ? takeItems(held, Int32Array.from({ length: limit }, (_, i) => i)) : held;
   const bn: Tensor[] = bnBatches(data.train, input.bnImages, 250, input.seed);
   try {
     const space = net.space;

@@ -68,3 +68,6 @@ export {
 
 // Hardware-aware evolutionary search (NSGA-II), accuracy predictor, random baseline.
 export * from './evolve/index';
+
+// Export of a chosen subnet: tfjs graph model, ONNX QDQ, bit-packed weights.
+export * from './export/index';

@@ -1,6 +1,10 @@
 import type { NewRunConfig } from '@oqat/jobs';
 import type { ParsedOptions } from '../command';
 import type { CliIo } from '../io';
+import { join } from 'node:path';
+import { printJson } from '../io';
+import { openStudio } from '../open-studio';
+import { formatExportReport } from './export';
 import { startAndFollow } from './start-runs';
 
 /**
@@ -25,6 +29,25 @@ export const DEMO_CONFIG: Partial<NewRunConfig> = {
 export async function demo(o: ParsedOptions, io: CliIo): Promise<number> {
   io.stderr.write('OQAT demo: train a quantized supernet (float → 4 → 3 → 2 bit) on the shipped Fashion-MNIST subset, then search cpu, xavier and fpga.\n');
   const code = await startAndFollow('train', { ...o }, io, DEMO_CONFIG);
-  if (!o.json) io.stderr.write("Everything is recorded in the run store: 'oqat runs list', 'oqat runs show RUN'.\n");
-  return code;
+  if (code !== 0) return code;
+  const studio = await openStudio(io, o.db);
+  try {
+    const search = (await studio.listRuns()).find((r) => r.kind === 'search' && r.status === 'finished');
+    const front = search ? (await studio.candidates(search.id)).filter((c) => c.onFront) : [];
+    if (!search || !front.length) return code;
+    // The most accurate subnet on the fpga front: the device where low bits pay off most.
+    const pool = front.some((c) => c.device === 'fpga') ? front.filter((c) => c.device === 'fpga') : front;
+    const best = pool.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+    const outDir = join(studio.workDir, search.id, `export-${best.id}`);
+    if (!o.json) io.stderr.write(`exporting candidate ${best.id} (${best.bits} bit, ${(best.accuracy * 100).toFixed(2)} %, ${best.latencyMs.toFixed(3)} ms on ${best.device})…\n`);
+    const report = await studio.exportCandidate({ runId: search.id, candidateId: best.id, formats: ['tfjs', 'onnx', 'packed'], outDir });
+    if (o.json) printJson(io, { kind: 'export', report });
+    else {
+      io.stdout.write(formatExportReport(report));
+      io.stdout.write(`run store: ${studio.store.path}\nrun files: ${studio.workDir}\nsee 'oqat runs list', 'oqat runs show ${search.id}', or 'oqat serve' for the app\n`);
+    }
+    return 0;
+  } finally {
+    await studio.close();
+  }
 }

@@ -10,7 +10,7 @@ import { LutModel } from './lut-model';
 export interface LutFitOptions {
   /** options of the embedded learned fallback */
   fallback: Partial<LearnedFitOptions>;
-  /** networks-only fits: rounds and shrinkage of the per-key corrections */
+  /** rounds and shrinkage of the per-key corrections fitted on network totals (both modes) */
   rounds: number;
   learningRate: number;
   /** pulls a key's correction towards the fallback's estimate (in network-share units) */
@@ -20,11 +20,12 @@ export interface LutFitOptions {
 export const DEFAULT_LUT_FIT: LutFitOptions = { fallback: {}, rounds: 200, learningRate: 0.5, ridge: 0.05 };
 
 /**
- * Fits a lookup table on samples of one device. With per-layer latencies
- * (profiler and simulator samples) each entry is the mean and std of its
- * key's measurements. From network totals alone, entries start at the
- * learned fallback's estimate and get one multiplicative correction per key,
- * fitted on the networks' log-errors with a ridge towards the fallback.
+ * Fits a lookup table on samples of one device. Entries start at the mean
+ * (and std) of each key's per-layer measurements when the samples carry them
+ * (profiler and simulator samples), else at the learned fallback's estimate;
+ * then each gets one multiplicative correction, fitted on the networks'
+ * log-errors with a ridge towards its start (a layer timed alone differs
+ * from the same layer inside a network: caches, fused boundaries).
  */
 export function fitLut(samples: readonly LatencySample[], options: Partial<LutFitOptions> = {}): LutModel {
   const o = { ...DEFAULT_LUT_FIT, ...options };
@@ -35,52 +36,54 @@ export function fitLut(samples: readonly LatencySample[], options: Partial<LutFi
   const mean = new Float64Array(index.keys.length);
   const std = new Float64Array(index.keys.length);
   const count = new Float64Array(index.keys.length);
+  const boundaries = new PrecisionBoundaries(device);
+  const b = samples.map((s) => boundaries.melems(s.layers));
+  const y = samples.map((s) => s.latencyMs);
+  const sumsOf = (values: Float64Array) => index.sampleKeys.map((keys) => keys.reduce((a, k) => a + values[k]!, 0));
+  // starting entries: the measured per-layer means, or the fallback's estimates
+  const base = new Float64Array(index.keys.length);
   if (layered) {
     const sumSq = new Float64Array(index.keys.length);
     samples.forEach((s, n) =>
       index.sampleKeys[n]!.forEach((k, l) => {
         const v = s.layerLatencyMs![l]!;
-        mean[k] += v;
+        base[k] += v;
         sumSq[k] += v * v;
         count[k]++;
       }),
     );
-    for (let k = 0; k < mean.length; k++) {
-      mean[k] = Math.max(MIN_LAYER_MS, mean[k]! / count[k]!);
-      std[k] = Math.sqrt(Math.max(0, sumSq[k]! / count[k]! - mean[k]! ** 2));
+    for (let k = 0; k < base.length; k++) {
+      base[k] = Math.max(MIN_LAYER_MS, base[k]! / count[k]!);
+      std[k] = Math.sqrt(Math.max(0, sumSq[k]! / count[k]! - base[k]! ** 2));
     }
   } else {
-    const base = Float64Array.from(index.layers, (l) => fallback.layerMs(l));
-    const corr = new Float64Array(index.keys.length);
-    const g = new Float64Array(index.keys.length);
-    const h = new Float64Array(index.keys.length);
-    const y = samples.map((s) => s.latencyMs);
-    const { constantMs, scale } = fallback.json;
-    const convert = fallback.json.convertMsPerMelem ?? 0;
-    const boundaries = new PrecisionBoundaries(device);
-    const b = samples.map((s) => boundaries.melems(s.layers));
+    index.layers.forEach((l, k) => (base[k] = fallback.layerMs(l)));
     index.sampleKeys.forEach((keys) => keys.forEach((k) => count[k]++));
-    for (let round = 0; round < o.rounds; round++) {
-      g.fill(0);
-      h.fill(0);
-      index.sampleKeys.forEach((keys, n) => {
-        let sum = 0;
-        for (const k of keys) sum += base[k]! * Math.exp(corr[k]!);
-        const pred = constantMs + scale * sum + convert * b[n]!;
-        const err = Math.log(pred / y[n]!);
-        for (const k of keys) {
-          const share = (scale * base[k]! * Math.exp(corr[k]!)) / pred;
-          g[k] += err * share;
-          h[k] += share;
-        }
-      });
-      for (let k = 0; k < corr.length; k++) corr[k] -= (o.learningRate * (g[k]! + o.ridge * corr[k]!)) / (h[k]! + o.ridge);
-    }
-    for (let k = 0; k < mean.length; k++) mean[k] = Math.max(MIN_LAYER_MS, base[k]! * Math.exp(corr[k]!));
   }
-  const sums = index.sampleKeys.map((keys) => keys.reduce((a, k) => a + mean[k]!, 0));
-  const boundaries = new PrecisionBoundaries(device);
-  const cal = fitCalibration(sums, samples.map((s) => s.latencyMs), samples.map((s) => boundaries.melems(s.layers)));
+  // per-key multiplicative corrections from the networks' log-errors (a layer timed alone is not
+  // quite the same layer inside a network), with a ridge towards the starting entry
+  const { constantMs, scale, convertMsPerMelem: convert } = fitCalibration(sumsOf(base), y, b);
+  const corr = new Float64Array(index.keys.length);
+  const g = new Float64Array(index.keys.length);
+  const h = new Float64Array(index.keys.length);
+  for (let round = 0; round < o.rounds; round++) {
+    g.fill(0);
+    h.fill(0);
+    index.sampleKeys.forEach((keys, n) => {
+      let sum = 0;
+      for (const k of keys) sum += base[k]! * Math.exp(corr[k]!);
+      const pred = constantMs + scale * sum + convert * b[n]!;
+      const err = Math.log(pred / y[n]!);
+      for (const k of keys) {
+        const share = (scale * base[k]! * Math.exp(corr[k]!)) / pred;
+        g[k] += err * share;
+        h[k] += share;
+      }
+    });
+    for (let k = 0; k < corr.length; k++) corr[k] -= (o.learningRate * (g[k]! + o.ridge * corr[k]!)) / (h[k]! + o.ridge);
+  }
+  for (let k = 0; k < mean.length; k++) mean[k] = Math.max(MIN_LAYER_MS, base[k]! * Math.exp(corr[k]!));
+  const cal = fitCalibration(sumsOf(mean), y, b);
   const json: LutModelJson = {
     format: PREDICTOR_FORMAT,
     version: PREDICTOR_VERSION,

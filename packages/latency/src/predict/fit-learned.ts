@@ -25,7 +25,7 @@ export const DEFAULT_LEARNED_FIT: LearnedFitOptions = {
   mode: 'auto',
   boost: {},
   networkRounds: 400,
-  refineRounds: 0,
+  refineRounds: 100,
   networkLearningRate: 0.3,
   networkMaxDepth: 4,
 };

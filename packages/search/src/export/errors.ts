@@ -50,3 +50,11 @@ export class ExportInternalError extends OqatError {
     this.name = 'ExportInternalError';
   }
 }
+
+/** The supernet cannot produce the subnet as asked (e.g. no step sizes at its bit width yet). */
+export class SubnetNotReadyError extends OqatError {
+  constructor(spec: string, problem: string) {
+    super(`exportSubnet: subnet ${spec} ${problem}; pass bnImages (their forward pass initialises missing steps and re-estimates BN) or a checkpoint trained at that bit width`);
+    this.name = 'SubnetNotReadyError';
+  }
+}

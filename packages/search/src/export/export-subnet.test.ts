@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSubnet, INPUT_NORMALIZATION } from '../eval/evaluate-subnet';
 import type { SubnetSpec } from '../space/subnet-spec';
 import { EVAL } from '../supernet/forward-context';
-import { UnknownExportFormatError, SubnetMismatchError } from './errors';
+import { SubnetMismatchError, SubnetNotReadyError, UnknownExportFormatError } from './errors';
+import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
+import { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import { TINY_SPACE } from '../supernet/tiny-space';
 import { EXPORT_MANIFEST_FILE, exportSubnet, type ExportFormat } from './export-subnet';
 import { onnxAccuracy } from './onnx-accuracy';
 import { readPackedModel } from './read-packed-model';
@@ -83,15 +86,15 @@ describe('exportSubnet', () => {
     expect(fig.compression).toBeGreaterThan(1);
     expect(readPackedModel(join(out, 'model.packed.json')).spec.subnet).toEqual(spec);
 
-    // onnxruntime, file arithmetic as written: the app's predictions (except exact ties), hence its accuracy
+    // onnxruntime (default optimizations, and none): the app's predictions (except exact ties), hence its accuracy
     const { predictions: appPredictions, tied } = appClasses(spec, test);
-    const exact = await onnxAccuracy(join(out, 'model.onnx'), test, INPUT_NORMALIZATION, { optimization: 'disabled', batchSize: 25 });
-    expect(exact.images).toBe(test.count);
-    appPredictions.forEach((p, i) => { if (!tied[i]) expect(exact.predictions[i]).toBe(p); });
     const ties = tied.filter(Boolean).length;
-    expect(Math.abs(exact.top1 - app.top1)).toBeLessThanOrEqual(ties / test.count + 1e-12);
-    const optimized = await onnxAccuracy(join(out, 'model.onnx'), test, INPUT_NORMALIZATION);
-    expect(optimized.images).toBe(test.count);
+    for (const optimization of ['all', 'disabled'] as const) {
+      const ort = await onnxAccuracy(join(out, 'model.onnx'), test, INPUT_NORMALIZATION, { optimization, batchSize: 25 });
+      expect(ort.images).toBe(test.count);
+      appPredictions.forEach((p, i) => { if (!tied[i]) expect(ort.predictions[i]).toBe(p); });
+      expect(Math.abs(ort.top1 - app.top1)).toBeLessThanOrEqual(ties / test.count + 1e-12);
+    }
 
     // the tfjs files, loaded from disk, predict the app's classes too
     const model = await tf.loadGraphModel(tfjsFileHandler(join(out, 'model.json')));
@@ -117,5 +120,12 @@ describe('exportSubnet', () => {
     await expect(exportSubnet({ net: sub, spec, formats: ['tflite' as ExportFormat], outDir: out })).rejects.toThrow(UnknownExportFormatError);
     await expect(exportSubnet({ net: sub, spec, formats: ['tflite' as ExportFormat], outDir: out })).rejects.toThrow("unknown format 'tflite', expected one or more of tfjs, onnx, packed");
     sub.dispose();
+  });
+
+  it('asks for BN images when the supernet has no steps at the bit width', async () => {
+    const fresh = new MobileNetV3Supernet(TINY_SPACE, { seed: 9, quant: lsqQuantFactory });
+    await expect(exportSubnet({ net: fresh, spec: TINY_SPECS.small2!, formats: ['packed'], outDir: join(dir, 'fresh') })).rejects.toThrow(SubnetNotReadyError);
+    await exportSubnet({ net: fresh, spec: TINY_SPECS.small2!, formats: ['packed'], outDir: join(dir, 'fresh'), bnImages: f.bn });
+    fresh.dispose();
   });
 });

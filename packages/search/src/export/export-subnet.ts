@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Normalization } from '@oqat/data';
 import type { Tensor } from '@oqat/engine';
 import { encodeModel } from '@oqat/onnx';
+import { StepNotInitialisedError } from '@oqat/quant';
 import { INPUT_NORMALIZATION } from '../eval/evaluate-subnet';
 import { subnetKey, type SubnetSpec } from '../space/subnet-spec';
 import { StaticMobileNet } from '../static/static-mobilenet';
@@ -10,7 +11,7 @@ import type { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
 import { reestimateBn } from '../supernet/reestimate-bn';
 import { buildExportGraph } from './build-export-graph';
 import { assertOnnxModel } from './check-onnx-model';
-import { SubnetMismatchError, UnknownExportFormatError } from './errors';
+import { SubnetMismatchError, SubnetNotReadyError, UnknownExportFormatError } from './errors';
 import { weightNodes, type ExportGraph } from './export-graph';
 import { ONNX_MODEL_FILE, onnxModel } from './onnx-model';
 import { packedModel } from './packed-model';
@@ -89,7 +90,12 @@ function staticNetwork(options: ExportOptions): { net: StaticMobileNet; owned: b
   }
   net.setActive(spec);
   if (options.bnImages?.length) reestimateBn(net, options.bnImages);
-  return { net: net.extractSubnet({ preserveWeights: true }), owned: true };
+  try {
+    return { net: net.extractSubnet({ preserveWeights: true }), owned: true };
+  } catch (err) {
+    if (err instanceof StepNotInitialisedError) throw new SubnetNotReadyError(subnetKey(spec), `has no ${spec.bits}-bit step sizes`);
+    throw err;
+  }
 }
 
 function figures(graph: ExportGraph, packedWeightsBytes: number, packedSpecBytes: number): ExportFigures {

@@ -9,18 +9,15 @@ export type OrtOptimization = 'disabled' | 'basic' | 'extended' | 'all';
 export interface OnnxAccuracyOptions {
   /** images per session.run; default 250 */
   batchSize?: number;
-  /** onnxruntime graph optimization level; default 'all' (onnxruntime's default) */
+  /** onnxruntime graph optimization level; default 'all' (onnxruntime's default); 'disabled' runs the file as written */
   optimization?: OrtOptimization;
   /**
-   * Let onnxruntime's QDQ transformers run (its out-of-box behaviour); default
-   * false (session.disable_quant_qdq = 1). They quantize float Conv/Gemm
-   * biases to int32 at scale s_in·s_w and fuse QDQ groups into integer
-   * kernels; with BN folded into per-channel weight scales that rounds each
-   * bias by up to half an accumulator step, which at 2-4 bits moves many
-   * activations across a quantization boundary (see docs/benchmarks-export.md).
-   * Off, onnxruntime computes the file's arithmetic as written: the app's.
+   * onnxruntime's QDQ transformers (its default: on). They fuse QDQ groups
+   * into integer kernels and quantize float Conv/Gemm bias inputs to int32;
+   * the exported graph keeps its biases in separate Adds, so they change
+   * nothing here. false sets session.disable_quant_qdq = 1.
    */
-  qdqFusion?: boolean;
+  qdqTransforms?: boolean;
   /** intra-op threads; default 1 */
   threads?: number;
 }
@@ -33,7 +30,7 @@ export interface OnnxAccuracy {
   /** predicted class per test image, in dataset order */
   predictions: Int32Array;
   optimization: OrtOptimization;
-  qdqFusion: boolean;
+  qdqTransforms: boolean;
   seconds: number;
 }
 
@@ -80,11 +77,11 @@ export async function onnxAccuracy(modelPath: string, test: ImageDataset, normal
   }
   const ort = await loadOnnxRuntime();
   const optimization = options.optimization ?? 'all';
-  const qdqFusion = options.qdqFusion ?? false;
+  const qdqTransforms = options.qdqTransforms ?? true;
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
   const session = await ort.InferenceSession.create(modelPath, {
     executionProviders: ['cpu'], graphOptimizationLevel: optimization, intraOpNumThreads: threads, interOpNumThreads: 1,
-    ...(qdqFusion ? {} : { extra: { session: { disable_quant_qdq: '1' } } }),
+    ...(qdqTransforms ? {} : { extra: { session: { disable_quant_qdq: '1' } } }),
   });
   const t0 = performance.now();
   const predictions = new Int32Array(test.count);
@@ -109,5 +106,5 @@ export async function onnxAccuracy(modelPath: string, test: ImageDataset, normal
   } finally {
     await session.release();
   }
-  return { top1: correct / seen, correct, images: seen, predictions, optimization, qdqFusion, seconds: (performance.now() - t0) / 1000 };
+  return { top1: correct / seen, correct, images: seen, predictions, optimization, qdqTransforms, seconds: (performance.now() - t0) / 1000 };
 }

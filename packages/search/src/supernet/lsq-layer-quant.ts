@@ -46,7 +46,7 @@ export class LsqLayerQuant implements LayerQuant {
 
   params(): NamedParam[] {
     const named = (q: Quantizer, part: string): NamedParam[] =>
-      q.initialisedBits().map((bits) => ({ name: `${this.name}.${part}.step${bits}`, variable: q.step(bits)!, decay: false }));
+      q.initialisedBits().map((bits) => ({ name: `${this.name}.${part}.step${bits}`, variable: q.step(bits)!, decay: false, positive: true }));
     return [...named(this.weightQuantizer, 'wq'), ...named(this.inputQuantizer, 'aq')];
   }
 

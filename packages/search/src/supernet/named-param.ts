@@ -10,6 +10,13 @@ export interface NamedParam {
   name: string;
   variable: Variable;
   decay: boolean;
+  /**
+   * Must stay positive (LSQ step sizes): the optimizer lets one update at
+   * most halve it. A step pushed through zero is clamped to ~0 by the
+   * quantizer, every input then clips and no gradient reaches it again (seen
+   * as a whole supernet collapsing to chance in a 4-bit phase).
+   */
+  positive?: boolean;
 }
 
 /** A non-trainable tensor a checkpoint must still carry (BN running statistics). */

@@ -13,6 +13,8 @@ export interface SgdOptions {
  *   step = nesterov ? g' + mu * v : v;      w -= lr * step.
  * Momentum buffers are keyed by parameter name, so they survive a network
  * that grows new step-size variables and can be checkpointed exactly.
+ * Parameters marked `positive` (step sizes) are kept >= half their value
+ * before the update, so no update can take them through zero.
  */
 export class SgdNesterov {
   private readonly velocity = new Map<string, Variable>();
@@ -36,7 +38,8 @@ export class SgdNesterov {
           v.assign(tf.add(tf.mul(v, mu), g));
         }
         const step = nesterov ? tf.add(g, tf.mul(v, mu)) : v;
-        p.variable.assign(tf.sub(p.variable, tf.mul(step, lr)));
+        const next = tf.sub(p.variable, tf.mul(step, lr));
+        p.variable.assign(p.positive ? tf.maximum(next, tf.mul(p.variable, 0.5)) : next);
       }
     });
   }
