@@ -1,16 +1,16 @@
 /**
  * Training configs of the supernet benchmarks (JSON values for
- * parseTrainConfig). quick: a 2,560-image subset so a run ends in under 10
+ * parseTrainConfig). quick: a 2,048-image subset so a run ends in under 10
  * minutes on the 2-core CPU; scratch2: quick's budget, float then 2 bit
  * directly; full: the whole training set with OQAT-like phase lengths.
  */
 const QUICK = {
   seed: 1,
   space: 'fashion-mnist',
-  data: { source: 'full', trainLimit: 2560, testLimit: 2000, augment: false, bnImages: 512 },
+  data: { source: 'full', trainLimit: 2048, testLimit: 2000, augment: false, bnImages: 512 },
   batchSize: 64,
   phases: [
-    { bits: 32, epochs: 1, lr: 0.1, warmupEpochs: 0.25 },
+    { bits: 32, epochs: 2, lr: 0.2, warmupEpochs: 0.25 },
     { bits: 4, epochs: 2, lr: 0.05, warmupEpochs: 0.25 },
     { bits: 3, epochs: 1, lr: 0.02 },
     { bits: 2, epochs: 1, lr: 0.02 },

@@ -96,14 +96,18 @@ export async function measureLatency(run: Run, options: Partial<TimingOptions> =
   const o = { ...DEFAULT_TIMING, ...options };
   const now = o.clock === 'cpu' ? cpuNowMs : wallNowMs;
   let last = 0;
+  let refLast = 0;
   for (let i = 0; i < Math.max(1, o.warmup); i++) {
-    if (reference) await timeRuns(reference, 1, now);
+    if (reference) refLast = await timeRuns(reference, 1, now);
     last = await timeRuns(run, 1, now);
   }
-  const innerRuns = Math.max(1, Math.min(1000, Math.ceil(o.minSampleMs / Math.max(last, 1e-3))));
+  const runsFor = (ms: number) => Math.max(1, Math.min(1000, Math.ceil(o.minSampleMs / Math.max(ms, 1e-3))));
+  const innerRuns = runsFor(last);
+  // the reference is timed as long as the run, so both see the same slice of the machine's load
+  const refRuns = reference ? runsFor(refLast) : 0;
   const samples: number[] = [];
   for (let r = 0; r < o.repeats; r++) {
-    const ref = reference ? await timeRuns(reference, 1, now) : 1;
+    const ref = reference ? await timeRuns(reference, refRuns, now) : 1;
     const t = await timeRuns(run, innerRuns, now);
     samples.push(t / Math.max(ref, 1e-6));
   }

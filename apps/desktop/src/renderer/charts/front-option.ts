@@ -69,13 +69,13 @@ export function frontOption(c: ChartColors, sets: FrontSet[], budget?: { ms: num
     option: {
       ...base,
       tooltip: {
-        ...base.tooltip, trigger: 'item', confine: true,
+        ...base.tooltip, trigger: 'item', confine: true, extraCssText: 'max-width:380px;white-space:normal;overflow-wrap:anywhere',
         formatter: (p: { data?: { candidate?: CandidateDto } }) => (p.data?.candidate ? candidateTooltip(p.data.candidate) : ''),
       },
       xAxis: { type: 'value', name: 'latency (ms)', nameLocation: 'middle', nameGap: 26, scale: true, ...base.axis },
       yAxis: {
         type: 'value', name: 'accuracy', scale: true, ...base.axis,
-        axisLabel: { ...base.axis.axisLabel, formatter: (v: number) => `${(v * 100).toFixed(0)}%` },
+        axisLabel: { ...base.axis.axisLabel, formatter: (v: number) => `${+(v * 100).toFixed(1)}%` },
       },
       series,
     },

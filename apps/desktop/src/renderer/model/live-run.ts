@@ -1,6 +1,6 @@
 import type { RunDetail, RunEventDto } from '@oqat/jobs';
 import type { Subscription } from 'rxjs';
-import { type ProgressPayload, isAccuracyMetric, isTerminalStatus, metricsOf, progressOf, statusAfter } from '../../common/run-events';
+import { type ProgressPayload, isTerminalStatus, mainAccuracyMetric, metricsOf, progressOf, statusAfter } from '../../common/run-events';
 import type { StudioClient } from '../client/studio-client';
 import { MetricSeries } from './metric-series';
 
@@ -72,9 +72,6 @@ export class LiveRun {
       for (const metric of metricsOf(e)) {
         this.lastMetricEventAt = e.at;
         if (this.metrics.add(metric)) changes.add('metrics');
-        if (this.detail && isAccuracyMetric(metric.name)) {
-          this.detail.bestAccuracy = Math.max(this.detail.bestAccuracy ?? 0, metric.value);
-        }
       }
       const status = statusAfter(e);
       if (this.detail && status && status !== this.detail.status) {
@@ -120,10 +117,18 @@ export class LiveRun {
     return ((last.current - first.current) * 1000) / (last.at - first.at);
   }
 
+  /** the service's best accuracy, or the best the largest subnet reached so far (the service reports it at the end) */
+  bestAccuracy(): number | undefined {
+    const name = mainAccuracyMetric(this.metrics.names());
+    const seen = name ? this.metrics.max(name) : undefined;
+    const own = this.detail?.bestAccuracy;
+    return own === undefined ? seen : seen === undefined ? own : Math.max(own, seen);
+  }
+
   etaMs(): number | undefined {
     const rate = this.stepsPerSec();
     const p = this.progress;
-    if (!rate || !p || !this.detail || isTerminalStatus(this.detail.status)) return undefined;
+    if (!rate || !p || p.current >= p.total || !this.detail || isTerminalStatus(this.detail.status)) return undefined;
     return ((p.total - p.current) / rate) * 1000;
   }
 

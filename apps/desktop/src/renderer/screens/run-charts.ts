@@ -17,14 +17,19 @@ interface CurveSpec {
 
 const one = (name: string) => (names: Set<string>) => (names.has(name) ? [name] : []);
 
+/** `hypervolume` or one `hypervolume/<device>` per device (phase = device). */
+export function hypervolumeMetrics(names: Set<string>): string[] {
+  return [...names].filter((n) => n === 'hypervolume' || n.startsWith('hypervolume/')).sort();
+}
+
 const CURVES: Record<string, CurveSpec> = {
-  loss: { title: 'Training loss', pick: one('loss'), axes: { x: 'step', y: 'loss' }, testId: 'chart-loss' },
+  loss: { title: 'Training loss', pick: one('loss'), axes: { x: 'step', y: 'loss', integerX: true }, testId: 'chart-loss' },
   accuracy: {
     title: 'Accuracy', pick: (names) => [...names].filter(isAccuracyMetric).sort(),
-    axes: { x: 'step', y: 'accuracy', percent: true }, testId: 'chart-accuracy',
+    axes: { x: 'step', y: 'accuracy', percent: true, integerX: true }, testId: 'chart-accuracy',
   },
-  lr: { title: 'Learning rate', pick: one('lr'), axes: { x: 'step', y: 'lr' }, testId: 'chart-lr' },
-  hypervolume: { title: 'Hypervolume', pick: one('hypervolume'), axes: { x: 'generation', y: 'hypervolume', integerX: true }, testId: 'chart-hypervolume' },
+  lr: { title: 'Learning rate', pick: one('lr'), axes: { x: 'step', y: 'lr', integerX: true }, testId: 'chart-lr' },
+  hypervolume: { title: 'Hypervolume', pick: hypervolumeMetrics, axes: { x: 'generation', y: 'hypervolume', integerX: true }, testId: 'chart-hypervolume' },
 };
 
 const BY_KIND: Record<RunKind, string[]> = {
@@ -41,7 +46,9 @@ const BY_KIND: Record<RunKind, string[]> = {
  */
 export function phaseSeries(metrics: MetricSeries, names: string[], c: ChartColors): LineSeries[] {
   return names.flatMap((name) => [...metrics.byPhase(name)].map(([phase, data]) => {
-    const which = name.includes('/') ? name.slice(name.indexOf('/') + 1) : '';
+    const slash = name.indexOf('/');
+    // 'top1/smallest' in phase '4bit' → "4bit smallest"; 'hypervolume/fpga' in phase 'fpga' → "fpga"
+    const which = slash >= 0 && name.slice(slash + 1) !== phase ? name.slice(slash + 1) : '';
     return {
       name: names.length > 1 && which ? `${phase || name} ${which}` : phase || name,
       color: c.phase(phase), data, dashed: names.length > 1 && which !== '' && which !== 'largest',

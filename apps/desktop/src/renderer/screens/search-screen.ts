@@ -13,6 +13,7 @@ import { formatBytes, formatCount, formatMs, formatPercent } from '../ui/format'
 import { emptyState, errorState, loadingState, statusBadge } from '../ui/states';
 import { tabs } from '../ui/tabs';
 import { candidateCard } from './candidate-card';
+import { hypervolumeMetrics, phaseSeries } from './run-charts';
 import { runPicker } from './run-picker';
 
 const SLIDER_STEPS = 400;
@@ -56,7 +57,7 @@ export const searchScreen: Screen<Extract<Route, { name: 'search' }>> = (root, c
     frontOption(c, [{ name: device, color: c.front, all: onDevice(), front: frontOf(onDevice()) }],
       { ms: budget(), best: bestUnderBudget(onDevice(), budget()) }), theme, { tall: true, testId: 'chart-front' });
   const hypervolume = new ChartPanel('Hypervolume per generation', (c) =>
-    lineOption(c, [...metrics.byPhase('hypervolume')].map(([phase, data]) => ({ name: phase, color: c.phase(phase), data })),
+    lineOption(c, phaseSeries(metrics, hypervolumeMetrics(metrics.names()), c),
       { x: 'generation', y: 'hypervolume', integerX: true }), theme, { testId: 'chart-hypervolume' });
 
   const slider = h('input', { type: 'range', min: 0, max: SLIDER_STEPS, step: 1, id: 'budget', dataset: { testid: 'budget-slider' } });
