@@ -61,7 +61,11 @@ export class StudioApp {
     const paintTheme = (): void => { this.themeButton.textContent = theme.theme === 'dark' ? '☀ Light theme' : '☾ Dark theme'; };
     theme.onChange(paintTheme);
     paintTheme();
+    let previous: string | undefined;
     client.connection$.subscribe((state) => {
+      // Events may have been missed while the stream was down: reload the screen once it is back.
+      if (previous === 'reconnecting' && state === 'live') this.render();
+      previous = state;
       this.connection.textContent = state === 'live' ? '● live' : state === 'reconnecting' ? '○ reconnecting…' : '○ connecting…';
       this.connection.dataset.state = state;
     });

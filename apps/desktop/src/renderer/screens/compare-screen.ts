@@ -45,8 +45,8 @@ export const compareScreen: Screen<Extract<Route, { name: 'compare' }>> = (root,
       return { name: l.detail.id, color: c.palette[i % c.palette.length]!, data: name ? l.metrics.all(name) : [] };
     }).filter((s) => s.data.length > 0), axes), theme, { testId });
   const charts = [
-    overlay(() => 'loss', { x: 'step', y: 'loss' }, 'compare-loss'),
-    overlay(mainAccuracyMetric, { x: 'step', y: 'accuracy of the largest subnet', percent: true }, 'compare-accuracy'),
+    overlay(() => 'loss', { x: 'step', y: 'loss', integerX: true }, 'compare-loss'),
+    overlay(mainAccuracyMetric, { x: 'step', y: 'top-1 (largest)', percent: true, integerX: true }, 'compare-accuracy'),
   ];
   const fronts = new ChartPanel('Pareto fronts of the compared runs', (c) => frontOption(c, loaded
     .filter((l) => l.candidates.some((x) => x.device === device))
