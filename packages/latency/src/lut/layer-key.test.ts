@@ -26,6 +26,13 @@ describe('LayerKeyBuilder', () => {
     }
   });
 
+  it('hashes huge fields (beyond the packed 16/8 bits) apart', () => {
+    const b = new LayerKeyBuilder('fpga');
+    const l: LayerDesc = { op: 'conv', inH: 8, inW: 8, inC: 16, outC: 16, kernel: 3, stride: 1, groups: 1, wBits: 8, aBits: 8 };
+    const variants = [l, { ...l, inC: 16 + 65536 }, { ...l, outC: 16 + 65536 }, { ...l, kernel: 3 + 256 }, { ...l, stride: 257 }, { ...l, inH: 8 + 65536 }];
+    expect(new Set(variants.map((v) => `${b.hash(v)}:${b.lane2}`)).size).toBe(variants.length);
+  });
+
   it('treats an explicit output size equal to the derived one as absent', () => {
     const b = new LayerKeyBuilder('fpga');
     const l: LayerDesc = { op: 'dwconv', inH: 7, inW: 7, inC: 8, outC: 8, kernel: 3, stride: 2, groups: 8, wBits: 4, aBits: 4 };

@@ -47,17 +47,23 @@ export class LayerKeyBuilder {
     const outH = oh === undefined || oh === derivedSize(op, layer.inH, layer.stride) ? 0 : oh;
     const outW = ow === undefined || ow === derivedSize(op, layer.inW, layer.stride) ? 0 : ow;
     const code = op | (actCode(layer.act) << 5) | (w << 10) | (a << 17);
+    // fields packed two to a word (exact below 65536; kernel and stride below 256), then mixed
+    const v1 = layer.inH | (layer.inW << 16);
+    const v2 = layer.inC | (layer.outC << 16);
+    const v3 = layer.kernel | (layer.stride << 8) | (layer.groups << 16);
+    const v4 = outH | (outW << 16);
     let h1 = 0x811c9dc5 ^ code;
     let h2 = 0x01000193 ^ Math.imul(code, 0x27d4eb2f);
-    h1 = mix1(h1, layer.inH); h2 = mix2(h2, layer.inH);
-    h1 = mix1(h1, layer.inW); h2 = mix2(h2, layer.inW);
-    h1 = mix1(h1, layer.inC); h2 = mix2(h2, layer.inC);
-    h1 = mix1(h1, layer.outC); h2 = mix2(h2, layer.outC);
-    h1 = mix1(h1, outH); h2 = mix2(h2, outH);
-    h1 = mix1(h1, outW); h2 = mix2(h2, outW);
-    h1 = mix1(h1, layer.kernel); h2 = mix2(h2, layer.kernel);
-    h1 = mix1(h1, layer.stride); h2 = mix2(h2, layer.stride);
-    h1 = mix1(h1, layer.groups); h2 = mix2(h2, layer.groups);
+    h1 = mix1(h1, v1); h2 = mix2(h2, v1);
+    h1 = mix1(h1, v2); h2 = mix2(h2, v2);
+    h1 = mix1(h1, v3); h2 = mix2(h2, v3);
+    h1 = mix1(h1, v4); h2 = mix2(h2, v4);
+    // fields at or above 65536 (not seen in practice) still enter through their high bits
+    const high = ((layer.inH | layer.inW | layer.inC | layer.outC | layer.groups | outH | outW) >>> 16) | ((layer.kernel | layer.stride) >>> 8);
+    if (high !== 0) {
+      h1 = mix1(h1, (layer.inH >>> 16) ^ Math.imul(layer.inW >>> 16, 31) ^ Math.imul(layer.inC >>> 16, 961) ^ Math.imul(layer.outC >>> 16, 29791));
+      h2 = mix2(h2, (layer.groups >>> 16) ^ Math.imul(outH >>> 16, 31) ^ Math.imul(outW >>> 16, 961) ^ Math.imul(layer.kernel >>> 8, 29791) ^ Math.imul(layer.stride >>> 8, 923521));
+    }
     this.lane2 = h2 | 0;
     return h1 >>> 1;
   }

@@ -43,8 +43,12 @@ export function baseOption(c: ChartColors) {
     animation: false,
     aria: { enabled: true },
     textStyle: { color: c.text },
-    grid: { left: 56, right: 18, top: 34, bottom: 40, containLabel: false },
-    legend: { top: 0, textStyle: { color: c.text }, inactiveColor: c.border },
+    grid: { left: 56, right: 18, top: 44, bottom: 40, containLabel: false },
+    // one scrollable legend line, right of the y-axis name, however many phases/series there are
+    legend: {
+      type: 'scroll' as const, top: 0, left: 90, right: 8, textStyle: { color: c.text }, inactiveColor: c.border,
+      pageIconColor: c.text, pageIconInactiveColor: c.border, pageTextStyle: { color: c.muted },
+    },
     tooltip: {
       trigger: 'axis' as const,
       backgroundColor: c.panel,
