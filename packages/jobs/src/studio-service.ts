@@ -66,7 +66,7 @@ export interface RunEventDto {
   seq: number;
   at: number;
   kind: 'queued' | 'started' | 'progress' | 'metric' | 'log' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
-  /** progress: {current,total,status,phase}; metric: MetricPoint; log: {level,message}; failed: {error} */
+  /** progress: {current,total,status,detail}; metric: {points: MetricPoint[]}; log: {level,message}; failed: {error} */
   payload: unknown;
 }
 
