@@ -43,7 +43,7 @@ if (!values.ckpt) {
   console.error('export-report: pass --ckpt with a supernet.ckpt or a directory of supernet-<b>bit.ckpt files');
   process.exit(2);
 }
-const list = (s: string): number[] => s.split(',').map(Number);
+const list = (s: string): number[] => (s ? s.split(',').map(Number) : []);
 const SUBNETS = { largest: largestSubnet, middle: middleSubnet, smallest: smallestSubnet } as const;
 type Which = keyof typeof SUBNETS;
 const subnets = values.subnets!.split(',') as Which[];
@@ -98,7 +98,7 @@ interface AccuracyRow {
   app: number; appEval: number; ortAll: number; ortNone: number; ortInt4?: number; tfjs: number;
   agreeOrtAll: number; agreeOrtNone: number; agreeTfjs: number; ortSeconds: number;
 }
-interface SizeRow { subnet: Which; bits: number; params: number; floatBytes: number; packedWeightsBytes: number; packedSpecBytes: number; compression: number }
+interface SizeRow { subnet: Which; bits: number; params: number; floatBytes: number; packedWeightsBytes: number; packedFloatBytes: number; packedSpecBytes: number; compression: number }
 const accuracy: AccuracyRow[] = [];
 const sizes: SizeRow[] = [];
 
@@ -134,7 +134,7 @@ for (const bits of allBits) {
       if (list(values['size-bits']!).includes(bits)) {
         const m = await exportSubnet({ net, spec, formats: ['packed'], outDir: join(dir, 'packed'), bnImages: bn });
         const f = m.figures;
-        sizes.push({ subnet: which, bits, params: f.params, floatBytes: f.floatBytes, packedWeightsBytes: f.packedWeightsBytes, packedSpecBytes: f.packedSpecBytes, compression: f.compression });
+        sizes.push({ subnet: which, bits, params: f.params, floatBytes: f.floatBytes, packedWeightsBytes: f.packedWeightsBytes, packedFloatBytes: f.packedFloatBytes, packedSpecBytes: f.packedSpecBytes, compression: f.compression });
         log(`${which} ${bits}-bit: ${f.params} params, float ${f.floatBytes} B, packed ${f.packedWeightsBytes} B + spec ${f.packedSpecBytes} B (x${f.compression.toFixed(2)})`);
       }
     }
@@ -150,9 +150,9 @@ for (const r of accuracy) {
   const d = (x: number): string => `${x - r.appEval >= 0 ? '+' : ''}${(100 * (x - r.appEval)).toFixed(2)}`;
   console.log(`| ${r.subnet} | ${r.bits} | ${pct(r.appEval)} | ${pct(r.ortAll)} | ${d(r.ortAll)} | ${pct(r.agreeOrtAll)} | ${pct(r.ortNone)} | ${r.ortInt4 !== undefined ? pct(r.ortInt4) : '–'} | ${pct(r.tfjs)} | ${pct(r.agreeTfjs)} |`);
 }
-console.log('\n| subnet | bits | params | float32 bytes | packed weights bytes | spec JSON bytes | compression (float / packed weights) |');
-console.log('|---|---|---|---|---|---|---|');
-for (const r of sizes) console.log(`| ${r.subnet} | ${r.bits} | ${r.params} | ${r.floatBytes} | ${r.packedWeightsBytes} | ${r.packedSpecBytes} | ${r.compression.toFixed(2)} |`);
+console.log('\n| subnet | bits | params | float32 bytes | packed weights bytes | of which float32 (BN, biases) | spec JSON bytes | compression (float / packed weights) |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of sizes) console.log(`| ${r.subnet} | ${r.bits} | ${r.params} | ${r.floatBytes} | ${r.packedWeightsBytes} | ${r.packedFloatBytes} | ${r.packedSpecBytes} | ${r.compression.toFixed(2)} |`);
 if (values.json) writeFileSync(values.json, JSON.stringify({ testImages: test.count, dataset: data.location.kind, accuracy, sizes }, null, 2));
 log('done');
 process.exit(0);

@@ -22,11 +22,12 @@ interface Config {
 
 const CONFIGS: Config[] = [
   { label: 'MACs-proportional baseline', model: 'flops' },
-  { label: 'LUT (per-layer entries + network corrections)', model: 'lut' },
-  { label: 'learned GBDT (per-layer fit + network refinement)', model: 'learned' },
-  { label: 'learned GBDT, per-layer fit only', model: 'learned', learned: { refineRounds: 0 } },
-  { label: 'learned, linear per-op prior only (network totals)', model: 'learned', networksOnly: true, learned: { networkRounds: 0 } },
-  { label: 'learned GBDT from network totals only', model: 'learned', networksOnly: true },
+  { label: '**LUT** (default fit)', model: 'lut' },
+  { label: '**learned** (default fit: configuration chosen on a validation split)', model: 'learned' },
+  { label: 'learned: GBDT per layer + network refinement', model: 'learned', learned: { mode: 'layers' } },
+  { label: 'learned: GBDT per layer only', model: 'learned', learned: { mode: 'layers', refineRounds: 0 } },
+  { label: 'learned: GBDT on network totals', model: 'learned', learned: { mode: 'networks' } },
+  { label: 'learned: linear per-op prior only (network totals)', model: 'learned', learned: { mode: 'networks', networkRounds: 0 } },
   { label: 'LUT from network totals only', model: 'lut', networksOnly: true },
 ];
 
@@ -48,9 +49,12 @@ async function main(): Promise<void> {
         const { predictor, metrics } = fitPredictor({ train: t, test, model: c.model, learned: c.learned, lut: { fallback: c.learned ?? {} } });
         const fitS = (performance.now() - t0) / 1e3;
         const rate = measurePredictionRate(predictor, test.map((s) => s.layers), 1000);
-        process.stderr.write(`${JSON.stringify({ device, testName, config: c.label, ...metrics, train: t.length, fitS, predictionsPerSec: Math.round(rate) })}\n`);
+        const json = predictor.toJSON();
+        const selection = json.kind === 'learned' ? json.selection : json.kind === 'lut' ? json.fallback.selection : undefined;
+        const chosen = selection ? ` (${json.kind === 'lut' ? `${json.fitMode} entries, fallback ` : ''}${selection.chosen})` : '';
+        process.stderr.write(`${JSON.stringify({ device, testName, config: c.label, ...metrics, train: t.length, fitS, predictionsPerSec: Math.round(rate), selection })}\n`);
         console.log(
-          `| ${device} | ${testName} | ${c.label} | ${metrics.n} | ${pct(metrics.within10)} | ${pct(metrics.mape)} | ${metrics.rmseMs.toFixed(4)} | ${metrics.spearman.toFixed(4)} | ${Math.round(rate).toLocaleString('en-US')} |`,
+          `| ${device} | ${testName} | ${c.label}${chosen} | ${metrics.n} | ${pct(metrics.within10)} | ${pct(metrics.mape)} | ${metrics.rmseMs.toFixed(4)} | ${metrics.spearman.toFixed(4)} | ${Math.round(rate).toLocaleString('en-US')} |`,
         );
       }
     }

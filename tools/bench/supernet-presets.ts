@@ -1,17 +1,17 @@
 /**
  * Training configs of the supernet benchmarks (JSON values for
- * parseTrainConfig). quick: a 2,048-image subset so a run ends in under 10
+ * parseTrainConfig). quick: a 1,536-image subset so a run ends in under 10
  * minutes on the 2-core CPU; scratch2: quick's budget, float then 2 bit
  * directly; full: the whole training set with OQAT-like phase lengths.
  */
 const QUICK = {
   seed: 1,
   space: 'fashion-mnist',
-  data: { source: 'full', trainLimit: 2048, testLimit: 2000, augment: false, bnImages: 512 },
-  batchSize: 64,
+  data: { source: 'full', trainLimit: 1536, testLimit: 1000, augment: false, bnImages: 256 },
+  batchSize: 48,
   phases: [
     { bits: 32, epochs: 2, lr: 0.2, warmupEpochs: 0.25 },
-    { bits: 4, epochs: 2, lr: 0.05, warmupEpochs: 0.25 },
+    { bits: 4, epochs: 1, lr: 0.05, warmupEpochs: 0.25 },
     { bits: 3, epochs: 1, lr: 0.02 },
     { bits: 2, epochs: 1, lr: 0.02 },
   ],
@@ -20,7 +20,7 @@ const QUICK = {
 
 const PRESETS: Record<string, unknown> = {
   quick: QUICK,
-  scratch2: { ...QUICK, phases: [QUICK.phases[0], { bits: 2, epochs: 4, lr: 0.05, warmupEpochs: 0.25 }] },
+  scratch2: { ...QUICK, phases: [QUICK.phases[0], { bits: 2, epochs: 3, lr: 0.05, warmupEpochs: 0.25 }] },
   full: {
     seed: 1,
     space: 'fashion-mnist',

@@ -32,7 +32,10 @@ export function fitLut(samples: readonly LatencySample[], options: Partial<LutFi
   const device = samples[0]!.device;
   const fallback = fitLearned(samples, o.fallback);
   const index = indexKeys(samples, device);
-  const layered = hasLayerLatencies(samples);
+  // start from the measured layers only when they predict networks: when the fallback's own
+  // validation chose a per-layer configuration (or made no choice)
+  const chosen = fallback.json.selection?.chosen;
+  const layered = hasLayerLatencies(samples) && (chosen === undefined || chosen.startsWith('layers'));
   const mean = new Float64Array(index.keys.length);
   const std = new Float64Array(index.keys.length);
   const count = new Float64Array(index.keys.length);

@@ -55,6 +55,8 @@ export interface LearnedModelJson extends PredictorJsonBase {
   ops: Record<string, OpModelJson>;
   /** for op kinds absent from the training data */
   fallback: OpModelJson;
+  /** the fitting configurations tried on a validation split of the training samples, and the one kept */
+  selection?: { chosen: string; candidates: Array<{ name: string; validationMape: number; validationWithin10: number }> };
 }
 
 export interface LutModelJson extends PredictorJsonBase {

@@ -4,6 +4,7 @@ import { PREDICTOR_FORMAT, PREDICTOR_VERSION, type LearnedModelJson, type OpMode
 import { indexKeys, selectRows, type KeyIndex } from './key-index';
 import { FEATURE_COUNT, LAYER_FEATURES } from './layer-features';
 import { LearnedModel, MIN_LAYER_MS } from './learned-model';
+import { latencyMetrics } from '../metrics/latency-metrics';
 import { fitCalibration, nnls } from './nnls';
 import { PrecisionBoundaries } from './precision-boundaries';
 import { binMatrix, fitTree, predictTree } from './regression-tree';
@@ -19,7 +20,22 @@ export interface LearnedFitOptions {
   refineRounds: number;
   networkLearningRate: number;
   networkMaxDepth: number;
+  /**
+   * with mode 'auto': fit each of LEARNED_CANDIDATES on 80 % of the samples,
+   * keep the one with the lowest MAPE on the other 20 % (stopping at the
+   * first below `goodEnoughMape`), then refit it on all samples
+   */
+  select: boolean;
+  goodEnoughMape: number;
 }
+
+/** Fitting configurations `fitLearned` chooses from by validation accuracy, in the order tried. */
+export const LEARNED_CANDIDATES: ReadonlyArray<{ name: string; needsLayers: boolean; options: Partial<LearnedFitOptions> }> = [
+  { name: 'layers+refine', needsLayers: true, options: { mode: 'layers' } },
+  { name: 'networks-gbdt', needsLayers: false, options: { mode: 'networks', networkRounds: 400 } },
+  { name: 'networks-gbdt-60', needsLayers: false, options: { mode: 'networks', networkRounds: 60 } },
+  { name: 'networks-linear', needsLayers: false, options: { mode: 'networks', networkRounds: 0 } },
+];
 
 export const DEFAULT_LEARNED_FIT: LearnedFitOptions = {
   mode: 'auto',
@@ -28,6 +44,8 @@ export const DEFAULT_LEARNED_FIT: LearnedFitOptions = {
   refineRounds: 100,
   networkLearningRate: 0.3,
   networkMaxDepth: 4,
+  select: true,
+  goodEnoughMape: 0.01,
 };
 
 export function hasLayerLatencies(samples: readonly LatencySample[]): boolean {
@@ -190,9 +208,35 @@ function emptyJson(device: string, fitMode: 'layers' | 'networks'): LearnedModel
   };
 }
 
-/** Fits the learned predictor on samples of one device. */
+/**
+ * Fits the learned predictor on samples of one device. With mode 'auto' and
+ * `select`, the configuration (per-layer fit with network refinement,
+ * boosting on network totals, or the linear per-op prior alone) is chosen by
+ * accuracy on a validation split of `samples`, so a runtime whose isolated
+ * layers say little about its networks (onnxruntime fuses across layers)
+ * gets the model that predicts its networks best.
+ */
 export function fitLearned(samples: readonly LatencySample[], options: Partial<LearnedFitOptions> = {}): LearnedModel {
   const o = { ...DEFAULT_LEARNED_FIT, ...options };
+  if (o.mode !== 'auto' || !o.select || samples.length < 20) return fitSingle(samples, o);
+  const train = samples.filter((_, i) => i % 5 !== 4);
+  const validation = samples.filter((_, i) => i % 5 === 4);
+  const layered = hasLayerLatencies(samples);
+  const tried: Array<{ name: string; validationMape: number; validationWithin10: number; options: Partial<LearnedFitOptions> }> = [];
+  for (const c of LEARNED_CANDIDATES) {
+    if (c.needsLayers && !layered) continue;
+    const model = fitSingle(train, { ...o, ...c.options });
+    const m = latencyMetrics(validation.map((s) => model.estimateMs(s.layers)), validation.map((s) => s.latencyMs));
+    tried.push({ name: c.name, validationMape: m.mape, validationWithin10: m.within10, options: c.options });
+    if (m.mape < o.goodEnoughMape) break;
+  }
+  const best = tried.reduce((a, b) => (b.validationMape < a.validationMape ? b : a));
+  const model = fitSingle(samples, { ...o, ...best.options });
+  const selection = { chosen: best.name, candidates: tried.map(({ name, validationMape, validationWithin10 }) => ({ name, validationMape, validationWithin10 })) };
+  return new LearnedModel({ ...model.json, selection });
+}
+
+function fitSingle(samples: readonly LatencySample[], o: LearnedFitOptions): LearnedModel {
   const device = samples[0]!.device;
   const index = indexKeys(samples, device);
   const mode = o.mode === 'auto' ? (hasLayerLatencies(samples) ? 'layers' : 'networks') : o.mode;

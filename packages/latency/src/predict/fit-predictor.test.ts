@@ -10,7 +10,7 @@ import { evaluatePredictor, fitPredictor } from './fit-predictor';
 import { predictLatency } from './predict-latency';
 import { predictorFromJson } from './predictor-json';
 
-const FAST = { learned: { boost: { rounds: 40 }, networkRounds: 40 }, lut: { fallback: { boost: { rounds: 40 }, networkRounds: 40 }, rounds: 40 } };
+const FAST = { learned: { boost: { rounds: 40 }, networkRounds: 40, refineRounds: 20, select: false }, lut: { fallback: { boost: { rounds: 40 }, networkRounds: 40, refineRounds: 20, select: false }, rounds: 40 } };
 
 function samples(device: 'xavier' | 'fpga', seed: number, n: number, perLayer: boolean): LatencySample[] {
   return Array.from({ length: n }, (_, i) => {
@@ -60,6 +60,19 @@ describe.each(['xavier', 'fpga'] as const)('predictors on %s', (device) => {
     const back = predictorFromJson(JSON.stringify(predictor.toJSON()));
     expect(back.kind).toBe(model);
     for (const s of test.slice(0, 20)) expect(back.estimateMs(s.layers)).toBe(predictor.estimateMs(s.layers));
+  });
+});
+
+describe('configuration selection', () => {
+  it('chooses the learned configuration on a validation split and records the choice', () => {
+    const train = samples('fpga', 5, 40, false);
+    const test = samples('fpga', 6, 20, false);
+    const { predictor, metrics } = fitPredictor({ train, test, model: 'learned', learned: { boost: { rounds: 20 }, goodEnoughMape: 0 } });
+    const json = predictor.toJSON() as import('./cost-model').LearnedModelJson;
+    expect(json.selection!.candidates.map((c) => c.name)).toEqual(['networks-gbdt', 'networks-gbdt-60', 'networks-linear']);
+    const best = json.selection!.candidates.reduce((a, b) => (b.validationMape < a.validationMape ? b : a));
+    expect(json.selection!.chosen).toBe(best.name);
+    expect(metrics.mape).toBeLessThan(0.2);
   });
 });
 

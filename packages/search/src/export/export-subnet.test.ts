@@ -84,6 +84,8 @@ describe('exportSubnet', () => {
     expect(fig.floatBytes).toBe(4 * fig.params);
     expect(fig.packedWeightsBytes).toBe(manifest.files.find((x) => x.kind === 'packed-weights')!.sizeBytes);
     expect(fig.compression).toBeGreaterThan(1);
+    expect(fig.packedFloatBytes).toBeGreaterThan(0);
+    expect(fig.packedFloatBytes).toBeLessThan(fig.packedWeightsBytes);
     expect(readPackedModel(join(out, 'model.packed.json')).spec.subnet).toEqual(spec);
 
     // onnxruntime (default optimizations, and none): the app's predictions (except exact ties), hence its accuracy

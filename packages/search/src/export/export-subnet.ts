@@ -14,7 +14,7 @@ import { assertOnnxModel } from './check-onnx-model';
 import { SubnetMismatchError, SubnetNotReadyError, UnknownExportFormatError } from './errors';
 import { weightNodes, type ExportGraph } from './export-graph';
 import { ONNX_MODEL_FILE, onnxModel } from './onnx-model';
-import { packedModel } from './packed-model';
+import { packedModel, type PackedModel } from './packed-model';
 import { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
 import { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE, tfjsGraphModel } from './tfjs-graph-model';
 import { utf8Bytes, writeExportFile, type ExportedFile } from './write-export-file';
@@ -49,6 +49,8 @@ export interface ExportFigures {
   floatBytes: number;
   /** the packed weights file: Σ ceil(n·b/8) for integer tensors + 4 bytes per float value */
   packedWeightsBytes: number;
+  /** of packedWeightsBytes, the float32 values (BN-folded multipliers and biases, float layers) */
+  packedFloatBytes: number;
   /** the packed format's JSON spec (its header) */
   packedSpecBytes: number;
   /** floatBytes / packedWeightsBytes */
@@ -98,9 +100,13 @@ function staticNetwork(options: ExportOptions): { net: StaticMobileNet; owned: b
   }
 }
 
-function figures(graph: ExportGraph, packedWeightsBytes: number, packedSpecBytes: number): ExportFigures {
+function figures(graph: ExportGraph, packed: PackedModel, packedSpecBytes: number): ExportFigures {
   const params = weightNodes(graph).reduce((a, n) => a + n.weight.values.length + n.bias.length, 0);
-  return { params, floatBytes: 4 * params, packedWeightsBytes, packedSpecBytes, compression: (4 * params) / packedWeightsBytes };
+  const packedWeightsBytes = packed.weights.length;
+  return {
+    params, floatBytes: 4 * params, packedWeightsBytes, packedFloatBytes: 4 * packed.spec.params.float, packedSpecBytes,
+    compression: (4 * params) / packedWeightsBytes,
+  };
 }
 
 /**
@@ -160,7 +166,7 @@ export async function exportSubnet(options: ExportOptions): Promise<ExportManife
     formats,
     ...(formats.includes('onnx') ? { onnx: { opset: int4 ? 21 : 13, int4 } } : {}),
     files,
-    figures: figures(graph, packed.weights.length, packedJson.length),
+    figures: figures(graph, packed, packedJson.length),
   };
   writeFileSync(join(options.outDir, EXPORT_MANIFEST_FILE), JSON.stringify(manifest, null, 2));
   return manifest;
