@@ -72,8 +72,11 @@ async function measuredPredictor(device: DeviceName, o: DeviceModelOptions): Pro
     seen.add(subnetKey(spec));
     networks.push(lowerSubnet(o.space, spec, { fixedBits: o.fixedBits }));
   }
-  const runtime = device === 'cpu' ? createTfjsRuntime(tf as unknown as TfLike, { threads: engineInfo()?.threads ?? 1 }) : undefined;
-  const samples = await profileNetworks({ device, networks, runtime, perLayer: false, seed: o.seed, onProgress: o.onProgress, signal: o.signal });
+  const threads = device === 'cpu' ? (engineInfo()?.threads ?? 1) : 1;
+  const runtime = device === 'cpu' ? createTfjsRuntime(tf as unknown as TfLike, { threads }) : undefined;
+  // Process CPU time is latency only for a single-threaded runtime; with more threads, wall clock.
+  const timing = threads > 1 ? { clock: 'wall' as const } : undefined;
+  const samples = await profileNetworks({ device, networks, runtime, timing, perLayer: false, seed: o.seed, onProgress: o.onProgress, signal: o.signal });
   const cut = Math.floor(samples.length * 0.8);
   const { predictor, metrics } = fitPredictor({ train: samples.slice(0, cut), test: samples.slice(cut), model: 'learned' });
   o.onFitted?.(device, metrics);

@@ -23,11 +23,10 @@ export interface TimingOptions {
 }
 
 /**
- * Defaults for whole networks. On the project's 2-core VM at a load average
- * of 6-13 (other jobs), two reference-normalised measurements of the same 30
- * networks in one session agreed within +-10 % for 73 % of them with 9
- * samples and for all of them with 25 (plain CPU time: 23 %); see
- * docs/benchmarks-latency.md.
+ * Defaults for whole networks. On the project's shared 2-core VM, the same
+ * networks measured twice in one session agreed within +-10 % for about
+ * 80 % of them with 15-21 reference-normalised CPU-time samples, against
+ * about 25 % with plain wall-clock medians (docs/benchmarks-latency.md).
  */
 export const DEFAULT_TIMING: TimingOptions = { warmup: 3, repeats: 21, minSampleMs: 2, outlierMads: 3, clock: 'cpu', normalize: 'reference' };
 
