@@ -56,9 +56,11 @@ export async function latencyProfile(o: ParsedOptions, io: CliIo): Promise<numbe
   const networks: LayerDesc[][] = Array.from({ length: samples }, () => lowerSubnet(space, sampleSubnet(space, rng), { fixedBits: 8 }));
   const out = createWriteStream(resolve(io.cwd, o.out));
   const bar = o.json ? undefined : new ProgressBar(io, `profile ${device}`);
-  const runtime = device === 'cpu' ? createTfjsRuntime(tf as unknown as TfLike, { threads: engineInfo()?.threads ?? 1 }) : undefined;
+  const threads = device === 'cpu' ? (engineInfo()?.threads ?? 1) : 1;
+  const runtime = device === 'cpu' ? createTfjsRuntime(tf as unknown as TfLike, { threads }) : undefined;
   await profileNetworks({
-    device, networks, runtime, seed,
+    // Process CPU time is latency only for a single-threaded runtime; with more threads, wall clock.
+    device, networks, runtime, seed, timing: threads > 1 ? { clock: 'wall' } : undefined,
     onSample: (s) => out.write(`${formatSample(s)}\n`),
     onProgress: (p) => bar?.update({ current: p.done, total: p.total, status: `${p.latencyMs.toFixed(3)} ms` }),
   });
