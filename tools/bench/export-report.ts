@@ -20,11 +20,9 @@ import { parseArgs } from 'node:util';
 import { floatBatches, loadFashionMnist, takeItems, type ImageDataset } from '@oqat/data';
 import { initEngine, tf } from '@oqat/engine';
 import {
-  bnBatches, evaluateSubnet, EVAL, INPUT_NORMALIZATION, largestSubnet, loadSupernet, middleSubnet, smallestSubnet,
-  type MobileNetV3Supernet, type SubnetSpec,
+  bnBatches, evaluateSubnet, EVAL, exportSubnet, INPUT_NORMALIZATION, largestSubnet, loadSupernet, middleSubnet, onnxAccuracy,
+  smallestSubnet, tfjsFileHandler, type MobileNetV3Supernet, type SubnetSpec,
 } from '@oqat/search';
-// The export API (packages/search/src/export) until @oqat/search's index re-exports it.
-import { exportSubnet, onnxAccuracy, tfjsFileHandler } from '../../packages/search/src/export/index';
 
 const { values } = parseArgs({
   options: {

@@ -1,8 +1,10 @@
 /**
  * Training configs of the supernet benchmarks (JSON values for
  * parseTrainConfig). quick: a 1,536-image subset so a run ends in under 10
- * minutes on the 2-core CPU; scratch2: quick's budget, float then 2 bit
- * directly; full: the whole training set with OQAT-like phase lengths.
+ * minutes on the 2-core CPU; scratch2 / scratch2-budget: float then 2 bit
+ * directly (no inheritance) for as many 2-bit epochs as quick / for quick's
+ * whole quantized budget; full: the whole training set with OQAT-like
+ * phase lengths.
  */
 const QUICK = {
   seed: 1,
@@ -20,7 +22,10 @@ const QUICK = {
 
 const PRESETS: Record<string, unknown> = {
   quick: QUICK,
-  scratch2: { ...QUICK, phases: [QUICK.phases[0], { bits: 2, epochs: 3, lr: 0.05, warmupEpochs: 0.25 }] },
+  // The 2-bit supernet without inheritance: as many 2-bit epochs as quick's inherited 2-bit phase ...
+  scratch2: { ...QUICK, phases: [QUICK.phases[0], { bits: 2, epochs: 1, lr: 0.05, warmupEpochs: 0.25 }] },
+  // ... and with quick's whole quantized budget (4 + 3 + 2 bit epochs) spent at 2 bit.
+  'scratch2-budget': { ...QUICK, phases: [QUICK.phases[0], { bits: 2, epochs: 3, lr: 0.05, warmupEpochs: 0.25 }] },
   full: {
     seed: 1,
     space: 'fashion-mnist',

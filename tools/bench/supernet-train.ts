@@ -3,7 +3,8 @@
  * smallest subnets at the end of each phase (float, 4, 3, 2 bit), wall time
  * and samples/s per phase. Presets (all on Fashion-MNIST, default space):
  *   quick      a subset run that finishes in under 10 minutes here (README)
- *   scratch2   same budget as quick, but float -> 2 bit directly (no inheritance)
+ *   scratch2   float -> 2 bit directly (no inheritance), as many 2-bit epochs as quick
+ *   scratch2-budget  the same with quick's whole quantized budget at 2 bit
  *   full       the full training set (hours on a 2-core CPU)
  * --alone largest|middle|smallest trains that one architecture by itself
  * (LSQ, same phases), the baseline OQAT compares supernet subnets against.
@@ -60,7 +61,7 @@ await new Promise<void>((resolve, reject) => {
       if (e.kind === 'started') log(`started on ${e.backend} x${e.threads}: ${e.trainImages} train / ${e.testImages} test images, ${e.totalSteps} steps (${e.stepsPerEpoch}/epoch)`);
       if (e.kind === 'phase') log(`phase ${e.phase}: ${e.epochs} epoch(s), steps init ${e.init}`);
       if (e.kind === 'step' && (e.step % every === 0 || e.step === e.totalSteps)) {
-        log(`${e.phase} ep${e.epoch} step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)} (mean ${e.meanLoss.toFixed(3)}) lr ${e.lr.toFixed(4)} ${e.samplesPerSec.toFixed(1)} img/s`);
+        log(`${e.phase} ep${e.epoch} step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)} (mean ${e.meanLoss.toFixed(3)}) lr ${e.lr.toFixed(4)} |g| ${e.gradNorm.toFixed(2)} ${e.samplesPerSec.toFixed(1)} img/s`);
       }
       if (e.kind === 'phase-end') {
         phaseEnds.push(e);

@@ -41,11 +41,12 @@ describe('measureLatency', () => {
 
   it('measures CPU time, and ratios to a reference', async () => {
     const cpu = await measureLatency(() => busyCpu(1), { warmup: 1, repeats: 5, clock: 'cpu' });
+    // Loose upper bounds: the process's other threads (GC, the test runner) add CPU time under load.
     expect(cpu.medianMs).toBeGreaterThan(0.9);
-    expect(cpu.medianMs).toBeLessThan(3);
+    expect(cpu.medianMs).toBeLessThan(10);
     const ratio = await measureLatency(() => busyCpu(2), { warmup: 1, repeats: 7, minSampleMs: 0, clock: 'cpu' }, () => busyCpu(1));
-    expect(ratio.medianMs).toBeGreaterThan(1.4);
-    expect(ratio.medianMs).toBeLessThan(2.8);
+    expect(ratio.medianMs).toBeGreaterThan(1.2);
+    expect(ratio.medianMs).toBeLessThan(5);
   });
 
   it('awaits asynchronous runs', async () => {

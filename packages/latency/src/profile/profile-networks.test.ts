@@ -23,8 +23,13 @@ function busyRuntime(threads = 1): LayerRuntime & { prepared: number } {
       return {
         run: () => {
           const work = layers.filter((l) => l.op !== 'activation' || (l.act ?? 'none') !== 'none').length;
-          const end = performance.now() + 0.01 + 0.02 * work;
-          while (performance.now() < end);
+          // Spins on this process's CPU time, the profiler's default clock, so preemption on a loaded machine does not skew it.
+          const start = process.cpuUsage();
+          const ms = 0.01 + 0.02 * work;
+          for (;;) {
+            const d = process.cpuUsage(start);
+            if ((d.user + d.system) / 1e3 >= ms) break;
+          }
         },
         dispose: () => undefined,
       };
@@ -55,7 +60,7 @@ describe('profileNetworks', () => {
     // 0.13 ms for the network, 0.03 - 0.01 (the per-call overhead is taken off) for one layer
     const ratio = s[0]!.latencyMs / s[0]!.layerLatencyMs![0]!;
     expect(ratio).toBeGreaterThan(3);
-    expect(ratio).toBeLessThan(12);
+    expect(ratio).toBeLessThan(20);
   });
 
   it('needs a runtime for cpu and a single thread for the CPU-time clock', async () => {

@@ -65,6 +65,7 @@ export function parseTrainConfig(json: unknown): TrainConfig {
       nesterov: r.bool(opt.nesterov ?? d.optimizer.nesterov, 'optimizer.nesterov'),
       weightDecay: r.num(opt.weightDecay ?? d.optimizer.weightDecay, 'optimizer.weightDecay', 0, 0.1),
       labelSmoothing: r.num(opt.labelSmoothing ?? d.optimizer.labelSmoothing, 'optimizer.labelSmoothing', 0, 0.5),
+      gradClipNorm: r.num(opt.gradClipNorm ?? d.optimizer.gradClipNorm, 'optimizer.gradClipNorm', 0),
     },
     sandwich: {
       randomSubnets: r.int(sw.randomSubnets ?? d.sandwich.randomSubnets, 'sandwich.randomSubnets', 0, 8),

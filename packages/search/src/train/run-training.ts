@@ -61,7 +61,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
   if (ckptPath) mkdirSync(config.checkpoint.dir, { recursive: true });
 
   const net = new MobileNetV3Supernet(space, { seed, fixedBits: config.fixedBits, quant: lsqQuantFactory });
-  const optimizer = new SgdNesterov(config.optimizer);
+  const optimizer = new SgdNesterov({ ...config.optimizer, clipNorm: config.optimizer.gradClipNorm });
   const bn = bnBatches(trainSet, config.data.bnImages, config.batchSize, derive(seed, 'bn'));
   try {
     let pos: TrainingPosition = { phaseIndex: 0, phaseStep: 0, globalStep: 0 };
@@ -119,7 +119,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
           bits: phase.bits, randomSubnets: config.sandwich.randomSubnets, distill: config.sandwich.distill,
           labelSmoothing: config.optimizer.labelSmoothing, seed, phaseIndex: pos.phaseIndex, phaseStep: pos.phaseStep,
         });
-        optimizer.apply(net.params(), step.grads, lr);
+        const gradNorm = optimizer.apply(net.params(), step.grads, lr);
         for (const g of step.grads.values()) g.dispose();
         images.dispose();
         labels.dispose();
@@ -132,7 +132,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         epochSteps++;
         emit({
           kind: 'step', seed, phase: name, epoch, step: pos.globalStep, phaseStep: pos.phaseStep, totalSteps,
-          loss: step.losses[0]!, meanLoss, lr, samplesPerSec: b.size / seconds, sampled: step.sampled,
+          loss: step.losses[0]!, meanLoss, lr, gradNorm, samplesPerSec: b.size / seconds, sampled: step.sampled,
         });
         if (pos.phaseStep % spe === 0) {
           emit({ kind: 'epoch', seed, phase: name, epoch, meanLoss: epochLoss / epochSteps, seconds: (performance.now() - epochStart) / 1000 });

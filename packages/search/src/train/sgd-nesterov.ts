@@ -5,6 +5,13 @@ export interface SgdOptions {
   momentum: number;
   nesterov: boolean;
   weightDecay: number;
+  /** rescale gradients whose global L2 norm exceeds this; 0 = never */
+  clipNorm?: number;
+}
+
+/** Keeps `next` within [prev / 2, 2 prev] (prev > 0). */
+function bounded(next: Tensor, prev: Tensor): Tensor {
+  return tf.minimum(tf.maximum(next, tf.mul(prev, 0.5)), tf.mul(prev, 2));
 }
 
 /**
@@ -13,21 +20,30 @@ export interface SgdOptions {
  *   step = nesterov ? g' + mu * v : v;      w -= lr * step.
  * Momentum buffers are keyed by parameter name, so they survive a network
  * that grows new step-size variables and can be checkpointed exactly.
- * Parameters marked `positive` (step sizes) are kept >= half their value
- * before the update, so no update can take them through zero.
+ * Parameters marked `positive` (step sizes) stay within [1/2, 2] times their
+ * value before the update, so no update takes them through zero or blows
+ * them up. Gradients are clipped to a global norm first: at 2 bits whole
+ * channels quantize to a constant, their BN variance goes to ~0 and BN's
+ * backward multiplies the gradient by up to 1/sqrt(eps) per layer (seen as
+ * step-size momentum of 1e10 and a dead network without clipping).
  */
 export class SgdNesterov {
   private readonly velocity = new Map<string, Variable>();
 
   constructor(readonly options: SgdOptions) {}
 
-  /** Applies one update; `grads` maps parameter names to gradients (missing: not used this step). */
-  apply(params: readonly NamedParam[], grads: ReadonlyMap<string, Tensor>, lr: number): void {
-    const { momentum: mu, nesterov, weightDecay } = this.options;
-    tf.tidy(() => {
-      for (const p of params) {
-        const g0 = grads.get(p.name);
-        if (!g0) continue;
+  /**
+   * Applies one update; `grads` maps parameter names to gradients (missing:
+   * not used this step). Returns the gradients' global L2 norm before clipping.
+   */
+  apply(params: readonly NamedParam[], grads: ReadonlyMap<string, Tensor>, lr: number): number {
+    const { momentum: mu, nesterov, weightDecay, clipNorm = 0 } = this.options;
+    return tf.tidy(() => {
+      const used = params.filter((p) => grads.has(p.name));
+      const norm = used.length ? Math.sqrt(tf.addN(used.map((p) => tf.sum(tf.square(grads.get(p.name)!)))).dataSync()[0]!) : 0;
+      const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
+      for (const p of used) {
+        const g0 = scale === 1 ? grads.get(p.name)! : tf.mul(grads.get(p.name)!, scale);
         const g = p.decay && weightDecay > 0 ? tf.add(g0, tf.mul(p.variable, weightDecay)) : g0;
         let v = this.velocity.get(p.name);
         if (!v) {
@@ -39,8 +55,9 @@ export class SgdNesterov {
         }
         const step = nesterov ? tf.add(g, tf.mul(v, mu)) : v;
         const next = tf.sub(p.variable, tf.mul(step, lr));
-        p.variable.assign(p.positive ? tf.maximum(next, tf.mul(p.variable, 0.5)) : next);
+        p.variable.assign(p.positive ? bounded(next, p.variable) : next);
       }
+      return norm;
     });
   }
 

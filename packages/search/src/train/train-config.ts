@@ -39,6 +39,8 @@ export interface TrainConfig {
     /** L2 on conv/linear weights only (not BN, biases, kernel transforms, step sizes) */
     weightDecay: number;
     labelSmoothing: number;
+    /** clip gradients (summed over the sandwich) to this global L2 norm; 0 = off */
+    gradClipNorm: number;
   };
   sandwich: {
     /** random subnets per step besides the largest and smallest (OFA/BigNAS: 2) */
@@ -73,7 +75,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
     { bits: 3, epochs: 3, lr: 0.02, warmupEpochs: 0 },
     { bits: 2, epochs: 3, lr: 0.02, warmupEpochs: 0 },
   ],
-  optimizer: { momentum: 0.9, nesterov: true, weightDecay: 3e-5, labelSmoothing: 0.1 },
+  optimizer: { momentum: 0.9, nesterov: true, weightDecay: 3e-5, labelSmoothing: 0.1, gradClipNorm: 5 },
   sandwich: { randomSubnets: 2, distill: true },
   checkpoint: { dir: '', everySteps: 0 },
   eval: { subnets: ['largest', 'middle', 'smallest'], batchSize: 500 },

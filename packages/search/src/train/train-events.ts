@@ -45,6 +45,8 @@ export interface StepEvent extends EventBase {
   /** mean loss of all subnets trained this step */
   meanLoss: number;
   lr: number;
+  /** global L2 norm of the step's summed gradients, before clipping */
+  gradNorm: number;
   /** training images per second (each trains every sandwich subnet) */
   samplesPerSec: number;
   /** the random subnets trained this step */
