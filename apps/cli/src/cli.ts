@@ -11,6 +11,7 @@ const trainOptions: Record<string, OptionSpec> = {
   'epochs-inherited': { type: 'string', description: 'epochs at each inherited width', default: '2' },
   'limit-train': { type: 'string', description: 'training images per epoch, 0 = all (quick runs)', default: '0' },
   'eval-images': { type: 'string', description: 'test images evaluated at phase ends, 0 = all', default: '0' },
+  batch: { type: 'string', description: 'images per training step', default: '128' },
   devices: { type: 'string', description: 'devices searched after training (cpu,cpu-ort,xavier,fpga)', default: 'cpu,xavier,fpga' },
   'no-search': { type: 'boolean', description: 'train only' },
 };
@@ -18,6 +19,7 @@ const searchOptions: Record<string, OptionSpec> = {
   'max-latency': { type: 'string', description: 'latency limit in ms on the searched device' },
   generations: { type: 'string', description: 'evolution generations per device', default: '6' },
   population: { type: 'string', description: 'candidates per generation', default: '16' },
+  'latency-samples': { type: 'string', description: 'subnets timed here to fit the cpu predictors (cached per space)', default: '120' },
 };
 const common: Record<string, OptionSpec> = {
   backend: { type: 'string', description: 'TensorFlow.js backend', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto' },
@@ -59,6 +61,24 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: { ...common },
     examples: ['oqat demo', 'oqat demo --db /tmp/demo.db --json'],
     run: async (o, _p, io) => (await import('./commands/demo')).demo(o, io),
+  },
+  {
+    path: ['eval'],
+    summary: 'measure one subnet of a trained supernet on the test split: top-1, loss, MACs, params, bytes, BitOPs',
+    options: {
+      checkpoint: { type: 'string', description: 'a supernet.ckpt file …' },
+      run: { type: 'string', description: '… or the training run that wrote it' },
+      subnet: { type: 'string', description: 'largest, middle, smallest, or a SubnetSpec JSON file', default: 'largest' },
+      bits: { type: 'string', description: 'bit width (a trained one); default: the lowest trained' },
+      'test-images': { type: 'string', description: 'test images measured, 0 = all', default: '0' },
+      'bn-images': { type: 'string', description: 'training images for BN re-estimation', default: '2000' },
+      backend: common.backend!,
+      seed: common.seed!,
+      db: dbOption,
+      json: jsonOption,
+    },
+    examples: ['oqat eval --checkpoint supernet.ckpt --subnet smallest --bits 2', 'oqat eval --run 20261123-101500-abc123 --subnet subnet.json --json'],
+    run: async (o, _p, io) => (await import('./commands/eval')).evalCommand(o, io),
   },
   {
     path: ['export'],

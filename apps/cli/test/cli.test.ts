@@ -72,7 +72,7 @@ describe('oqat (end to end)', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('trains a tiny supernet into a real store, then lists and shows the run', async () => {
+  it('trains a tiny supernet into a real store, then lists, shows and evaluates the run', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'oqat-cli-')), 'runs.db');
     const args = ['--dataset', 'subset', '--bits', '4', '--epochs-float', '0', '--epochs', '1', '--limit-train', '128', '--eval-images', '100', '--no-search', '--backend', 'wasm'];
     const trained = await oqat(['train', ...args, '--db', db, '--json']);
@@ -89,5 +89,12 @@ describe('oqat (end to end)', () => {
     expect(shown.stdout).toContain('supernet.ckpt');
     const missing = await oqat(['runs', 'show', 'no-such-run', '--db', db]);
     expect(missing.code).toBe(3);
+    const evalArgs = ['eval', '--run', summary.run.id, '--db', db, '--subnet', 'smallest', '--test-images', '50', '--bn-images', '64', '--backend', 'wasm'];
+    const evaluated = await oqat([...evalArgs, '--json']);
+    expect(evaluated.code).toBe(0);
+    expect(JSON.parse(evaluated.stdout.trim())).toMatchObject({ images: 50, trainedBits: [4], subnet: { bits: 4 } });
+    const untrained = await oqat([...evalArgs, '--bits', '2']);
+    expect(untrained.code).toBe(3);
+    expect(untrained.stderr).toMatch(/2 bit was not trained \(trained: 4\)/);
   }, 600_000);
 });

@@ -17,6 +17,8 @@ export interface StudioServiceOptions extends RunStoreOptions {
 export interface Studio extends StudioService {
   /** exports any subnet of a checkpoint (the CLI's --subnet/--checkpoint form), as an export run */
   exportSubnet(input: ExportJobInput): Promise<ExportReport>;
+  /** the supernet checkpoint a training run wrote (its result, else its last checkpoint) */
+  checkpointOf(runId: string): Promise<string>;
   readonly store: RunStore;
   readonly workDir: string;
   /** resolves when every run this service started (and the searches chained after them) has ended */
@@ -60,6 +62,7 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
   const service: Studio = {
     store,
     workDir,
+    checkpointOf,
     async listRuns() {
       return (await store.listRuns({ limit: 500 })).map(toRunSummary);
     },

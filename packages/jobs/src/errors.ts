@@ -13,3 +13,10 @@ export class RunNotCancellableError extends OqatError {
     this.name = 'RunNotCancellableError';
   }
 }
+
+export class BitsNotTrainedError extends OqatError {
+  constructor(checkpoint: string, bits: number, trained: readonly number[]) {
+    super(`${checkpoint}: ${bits} bit was not trained (trained: ${trained.join(', ') || 'none yet'}); pass --bits with one of those`);
+    this.name = 'BitsNotTrainedError';
+  }
+}

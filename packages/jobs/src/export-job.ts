@@ -1,10 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadFashionMnist, takeItems } from '@oqat/data';
-import { initEngine, type BackendRequest, type Tensor } from '@oqat/engine';
+import { initEngine, type BackendRequest } from '@oqat/engine';
 import type { JobContext } from '@oqat/runs';
 import {
-  bnBatches,
   evaluateSubnet,
   exportSubnet,
   INPUT_NORMALIZATION,
@@ -13,6 +11,7 @@ import {
   parseSubnetSpec,
   type ExportFormat,
 } from '@oqat/search';
+import { loadCheckpointEvalData } from './eval-data';
 import type { ExportReport } from './studio-service';
 
 export interface ExportJobInput {
@@ -42,10 +41,7 @@ export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise
   await initEngine({ backend: input.backend });
   const { net, config } = loadSupernet(input.checkpoint);
   const spec = parseSubnetSpec(net.space, input.spec);
-  const data = await loadFashionMnist({ source: config.data.source });
-  const n = input.testImages > 0 ? Math.min(input.testImages, data.test.count) : data.test.count;
-  const test = n < data.test.count ? takeItems(data.test, Int32Array.from({ length: n }, (_, i) => i)) : data.test;
-  const bn: Tensor[] = bnBatches(data.train, input.bnImages, 250, input.seed);
+  const { test, bn } = await loadCheckpointEvalData(config, input.testImages, input.bnImages, input.seed);
   const outDir = resolve(input.outDir);
   try {
     ctx.progress(0, 3, 'measuring the subnet in the app');

@@ -32,6 +32,7 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'epochs.first', label: 'First-width epochs', type: 'integer', min: 1, max: 500, default: 4, help: 'epochs at the first bit width', kinds: ['train'] },
   { key: 'epochs.inherited', label: 'Inherited-width epochs', type: 'integer', min: 0, max: 500, default: 2, help: 'epochs at each inherited width', kinds: ['train'] },
   { key: 'evalImages', label: 'Images per evaluation', type: 'integer', min: 0, max: 10000, default: 0, help: 'test images at phase ends and validation images per searched subnet; 0 = all' },
+  { key: 'batchSize', label: 'Batch size', type: 'integer', min: 8, max: 1024, default: 128, help: 'images per step; smaller batches take more steps on a small dataset', kinds: ['train'] },
   { key: 'limitTrainImages', label: 'Train images per epoch', type: 'integer', min: 0, max: 60000, default: 0, help: '0 = all; a small number makes a quick run', kinds: ['train'] },
   { key: 'backend', label: 'Backend', type: 'choice', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto', help: 'auto: tfjs-node-gpu, else tfjs-node, else wasm' },
   { key: 'devices', label: 'Devices', type: 'multi-choice', choices: DEVICES, default: ['cpu', 'xavier', 'fpga'], help: 'searched after training; none = train only' },
@@ -39,6 +40,7 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'maxLatencyMs', label: 'Max latency (ms)', type: 'number', min: 0, default: 0, help: '0 = no limit' },
   { key: 'generations', label: 'Generations', type: 'integer', min: 1, max: 500, default: 6, help: 'evolution generations per device' },
   { key: 'population', label: 'Population', type: 'integer', min: 4, max: 1000, default: 16, help: 'candidates per generation' },
+  { key: 'latencySamples', label: 'CPU latency samples', type: 'integer', min: 20, max: 2000, default: 120, help: 'subnets timed on this machine to fit the cpu predictors (cached per space)' },
   { key: 'seed', label: 'Seed', type: 'integer', min: 0, max: 2 ** 31 - 1, default: 1, help: 'the same seed gives the same run' },
 ];
 
@@ -67,6 +69,8 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: New
   if (config.population !== undefined) int('population', config.population, 4, 1000);
   if (config.limitTrainImages !== undefined) int('limitTrainImages', config.limitTrainImages, 0, 60000);
   if (config.evalImages !== undefined) int('evalImages', config.evalImages, 0, 10000);
+  if (config.batchSize !== undefined) int('batchSize', config.batchSize, 8, 1024);
+  if (config.latencySamples !== undefined) int('latencySamples', config.latencySamples, 20, 2000);
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(config.backend)) errors.backend = `must be auto, tensorflow, wasm or cpu, got ${JSON.stringify(config.backend)}`;
   const badDevice = (config.devices ?? []).find((d) => !DEVICES.includes(d));
   if (badDevice) errors.devices = `unknown device '${badDevice}': choose from ${DEVICES.join(', ')}`;
@@ -87,6 +91,7 @@ export function toTrainConfig(config: NewRunConfig, base: TrainConfig = DEFAULT_
   return {
     ...base,
     seed: config.seed,
+    batchSize: config.batchSize ?? base.batchSize,
     space: config.space === 'ofa-mbv3' ? 'ofa-mbv3' : 'fashion-mnist',
     data: { ...base.data, source: config.dataset, trainLimit: config.limitTrainImages ?? 0, testLimit: config.evalImages ?? 0, bnImages: Math.min(base.data.bnImages, 1000) },
     phases,
@@ -112,7 +117,7 @@ export function toSearchJobInput(config: NewRunConfig, checkpoint: string, workD
     // Quick runs (evalImages set) measure each subnet on fewer images, BN statistics included.
     validationImages: config.evalImages ?? 0,
     bnImages: config.evalImages ? Math.min(1000, Math.max(250, config.evalImages)) : 1000,
-    cpuSamples: 120,
+    cpuSamples: config.latencySamples ?? 120,
     accuracyPredictor: false,
     workDir,
   };

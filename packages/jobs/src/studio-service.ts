@@ -110,6 +110,10 @@ export interface NewRunConfig {
   limitTrainImages?: number;
   /** test images evaluated at each phase end; 0 = all */
   evalImages?: number;
+  /** images per training step (default 128) */
+  batchSize?: number;
+  /** subnets timed on this machine to fit the cpu/cpu-ort latency predictors (default 120) */
+  latencySamples?: number;
 }
 
 /** One field of the New run form, generated from the config schema. */

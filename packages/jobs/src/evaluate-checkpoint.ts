@@ -1,0 +1,69 @@
+import { initEngine, type BackendRequest } from '@oqat/engine';
+import {
+  evaluateSubnet, largestSubnet, loadSupernet, middleSubnet, parseSubnetSpec, smallestSubnet, type EvalResult, type SubnetSpec,
+} from '@oqat/search';
+import { BitsNotTrainedError } from './errors';
+import { loadCheckpointEvalData } from './eval-data';
+
+/** The named subnets of any space (the sandwich rule's ends and the middle of every choice). */
+export const NAMED_SUBNETS = { largest: largestSubnet, middle: middleSubnet, smallest: smallestSubnet } as const;
+export type NamedSubnet = keyof typeof NAMED_SUBNETS;
+
+export interface EvaluateCheckpointInput {
+  checkpoint: string;
+  /** a named subnet or a SubnetSpec JSON value of the checkpoint's space */
+  subnet: NamedSubnet | unknown;
+  /** overrides the spec's bits; default: a named subnet's lowest trained width */
+  bits?: number;
+  /** test images measured; 0 = the whole test split */
+  testImages: number;
+  /** training images for BN re-estimation (OQAT: 2,000) */
+  bnImages: number;
+  seed: number;
+  backend: BackendRequest;
+}
+
+export interface CheckpointEvaluation extends EvalResult {
+  checkpoint: string;
+  backend: string;
+  /** bit widths the checkpoint has trained step sizes for */
+  trainedBits: number[];
+  seconds: number;
+}
+
+function chooseSpec(input: EvaluateCheckpointInput, space: Parameters<typeof largestSubnet>[0], trainedBits: number[]): SubnetSpec {
+  const quantized = trainedBits.filter((b) => b < 32);
+  const fallbackBits = quantized.length ? Math.min(...quantized) : 32;
+  if (typeof input.subnet === 'string' && input.subnet in NAMED_SUBNETS) {
+    return NAMED_SUBNETS[input.subnet as NamedSubnet](space, input.bits ?? fallbackBits);
+  }
+  const spec = parseSubnetSpec(space, input.subnet);
+  return input.bits === undefined ? spec : parseSubnetSpec(space, { ...spec, bits: input.bits });
+}
+
+/**
+ * Accuracy and costs of one subnet of a supernet checkpoint on the test
+ * split, after BN re-estimation for that subnet: what `oqat eval` prints.
+ * A bit width the checkpoint was not trained at is refused (its step sizes
+ * would be an untrained initialisation, not the supernet's).
+ */
+export async function evaluateCheckpoint(input: EvaluateCheckpointInput): Promise<CheckpointEvaluation> {
+  const started = performance.now();
+  const engine = await initEngine({ backend: input.backend });
+  const { net, config, trainedBits } = loadSupernet(input.checkpoint);
+  try {
+    const spec = chooseSpec(input, net.space, trainedBits);
+    if (!trainedBits.includes(spec.bits)) {
+      throw new BitsNotTrainedError(input.checkpoint, spec.bits, trainedBits);
+    }
+    const { test, bn } = await loadCheckpointEvalData(config, input.testImages, input.bnImages, input.seed);
+    try {
+      const result = evaluateSubnet(net, spec, { bn, test, batchSize: 500 });
+      return { ...result, checkpoint: input.checkpoint, backend: engine.backend, trainedBits, seconds: (performance.now() - started) / 1000 };
+    } finally {
+      for (const t of bn) t.dispose();
+    }
+  } finally {
+    net.dispose();
+  }
+}
