@@ -8,7 +8,9 @@ export { OqatError, BackendUnavailableError, UnknownBackendError } from './error
 export { batchNormTrain } from './ops/batch-norm-train';
 export type { BatchNormTrainOptions, BatchNormTrainResult } from './ops/batch-norm-train';
 export { sgdMomentumUpdate } from './ops/sgd-momentum-update';
-export { BatchNormTrain, BatchNormTrainGrad, SgdMomentumUpdate } from './kernel-names';
+export { lsqFakeQuantize } from './ops/lsq-fake-quantize';
+export type { LsqFakeQuantizeOptions } from './ops/lsq-fake-quantize';
+export { BatchNormTrain, BatchNormTrainGrad, LsqFakeQuantize, LsqFakeQuantizeGrad, SgdMomentumUpdate } from './kernel-names';
 // The threaded wasm build (registered by initEngine({ backend: 'wasm', threads })).
 export { threadedWasmStatus, wasmThreadsInUse } from './backend/wasm-threaded';
 export type { ThreadedWasmStatus } from './backend/wasm-threaded';

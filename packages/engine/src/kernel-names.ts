@@ -70,3 +70,33 @@ export interface SgdMomentumUpdateAttrs {
   learningRate: number;
   momentum: number;
 }
+
+/**
+ * LSQ fake quantization: q = clamp(round(x/s), -qn, qp)*s, with step s a
+ * scalar or [1] (per tensor) or [C], C = x's last dimension (per channel).
+ * One kernel (one SIMD pass on wasm) instead of four elementwise ops.
+ */
+export const LsqFakeQuantize = 'OqatLsqFakeQuantize';
+export interface LsqFakeQuantizeInputs {
+  x: TensorInfo;
+  step: TensorInfo;
+}
+export interface LsqFakeQuantizeAttrs {
+  qn: number;
+  qp: number;
+  /** LSQ's step-gradient scale g (only the gradient uses it). */
+  gradScale: number;
+}
+
+/**
+ * Gradient of LsqFakeQuantize: inputs dy (of q) and the forward's x and
+ * step, outputs [dx, dStep]. A kernel of its own so that wasm runs it as one
+ * SIMD pass instead of ~13 ops.
+ */
+export const LsqFakeQuantizeGrad = 'OqatLsqFakeQuantizeGrad';
+export interface LsqFakeQuantizeGradInputs {
+  dy: TensorInfo;
+  x: TensorInfo;
+  step: TensorInfo;
+}
+export type LsqFakeQuantizeGradAttrs = LsqFakeQuantizeAttrs;

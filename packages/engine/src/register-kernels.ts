@@ -9,9 +9,25 @@ import { conv2DBackpropInputConfig } from './kernels/wasm/conv2d-backprop-input'
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/wasm/depthwise-conv2d-native-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/wasm/depthwise-conv2d-native-backprop-input';
 import { identityConfig } from './kernels/wasm/identity';
+import { lsqFakeQuantizeConfig } from './kernels/composite/lsq-fake-quantize';
+import { lsqFakeQuantizeGradConfig as lsqFakeQuantizeGradKernel } from './kernels/composite/lsq-fake-quantize-grad';
+import { lsqFakeQuantizeWasmConfig } from './kernels/wasm/lsq-fake-quantize';
+import { lsqFakeQuantizeGradWasmConfig } from './kernels/wasm/lsq-fake-quantize-grad';
 import { sgdMomentumUpdateConfig } from './kernels/composite/sgd-momentum-update';
 import { sgdMomentumUpdateWasmConfig } from './kernels/wasm/sgd-momentum-update';
 import { batchNormTrainGradConfig } from './ops/batch-norm-train.grad';
+import { lsqFakeQuantizeGradConfig } from './ops/lsq-fake-quantize.grad';
+
+/** Composites of tf ops: correct anywhere, fast where the ops are. */
+function compositeKernels(backend: string): KernelConfig[] {
+  return [
+    batchNormTrainConfig(backend),
+    batchNormTrainGradKernel(backend),
+    sgdMomentumUpdateConfig(backend),
+    lsqFakeQuantizeConfig(backend),
+    lsqFakeQuantizeGradKernel(backend),
+  ];
+}
 
 /** Kernels this project adds to a backend, per backend name. */
 const KERNELS: Record<string, KernelConfig[]> = {
@@ -22,14 +38,11 @@ const KERNELS: Record<string, KernelConfig[]> = {
     batchNormTrainWasmConfig,
     batchNormTrainGradWasmConfig,
     sgdMomentumUpdateWasmConfig,
+    lsqFakeQuantizeWasmConfig,
+    lsqFakeQuantizeGradWasmConfig,
   ],
-  // Composites of tf ops: correct anywhere, fast where the ops are.
-  cpu: [batchNormTrainConfig('cpu'), batchNormTrainGradKernel('cpu'), sgdMomentumUpdateConfig('cpu')],
-  tensorflow: [
-    batchNormTrainConfig('tensorflow'),
-    batchNormTrainGradKernel('tensorflow'),
-    sgdMomentumUpdateConfig('tensorflow'),
-  ],
+  cpu: compositeKernels('cpu'),
+  tensorflow: compositeKernels('tensorflow'),
 };
 
 /**
@@ -41,7 +54,7 @@ const REPLACEMENTS: Record<string, KernelConfig[]> = {
 };
 
 /** Gradients of this project's own kernels (backend independent). */
-const GRADIENTS: GradConfig[] = [batchNormTrainGradConfig];
+const GRADIENTS: GradConfig[] = [batchNormTrainGradConfig, lsqFakeQuantizeGradConfig];
 
 const registered = new Set<string>();
 

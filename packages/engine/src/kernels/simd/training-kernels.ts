@@ -3,7 +3,7 @@ import { TRAINING_KERNELS_PLAIN, TRAINING_KERNELS_SHARED } from './training-kern
 import { webAssembly, type WasmMemory } from './web-assembly';
 import { startKernelHelper, type KernelHelper } from './kernel-helper';
 
-/** The exports of conv-gradient-kernels.c and batch-norm-kernels.c (pointers are byte offsets in the tfjs heap). */
+/** The exports of conv-gradient-kernels.c, batch-norm-kernels.c and lsq-kernels.c (pointers are byte offsets in the tfjs heap). */
 export interface TrainingKernelExports {
   dw_filter_grad(
     x: number, dy: number, out: number, partial: number, total: number,
@@ -25,6 +25,11 @@ export interface TrainingKernelExports {
   ): void;
   sgd_momentum(w: number, v: number, g: number, wOut: number, vOut: number, count: number, lr: number, m: number): void;
   scale_shift(x: number, coef: number, y: number, pixels: number, c: number, relu: number): void;
+  lsq_forward(x: number, step: number, q: number, rows: number, c: number, lo: number, hi: number): void;
+  lsq_backward(
+    dy: number, x: number, step: number, dx: number, sums: number, partial: number,
+    rows: number, c: number, lo: number, hi: number,
+  ): void;
 }
 
 /** The parts of tfjs's BackendWasm these kernels rely on. */

@@ -2,7 +2,7 @@ import type { tf, KernelConfig, TensorInfo } from '../../tf';
 import { BatchNormTrainGrad } from '../../kernel-names';
 import type { BatchNormTrainGradAttrs, BatchNormTrainGradInputs } from '../../kernel-names';
 import { simdHeap } from '../simd/training-kernels';
-import { addInto, splitPoint } from '../simd/split-work';
+import { addInto, runRows, splitPoint } from '../simd/split-work';
 
 /**
  * BatchNormTrainGrad on wasm in two SIMD passes over the activations (each
@@ -76,13 +76,11 @@ function batchNormTrainGrad(args: {
   }
   const dx = simd.alloc(shape);
   // Pass 2 on pixels [first, first + count).
-  const applyArgs = (first: number, count: number) => {
+  const [coefo, dxo] = [offset(coef), offset(dx)];
+  runRows(simd, 'bn_grad_apply', pixels, pixels * c, (first, count) => {
     const at = first * c * 4;
-    return [go + at, xo + at, offset(coef), offset(dx) + at, count, c];
-  };
-  const pass2 = (a: number[]) => (k.bn_grad_apply as (...v: number[]) => void)(...a);
-  if (mid === undefined) pass2(applyArgs(0, pixels));
-  else simd.helper!.both('bn_grad_apply', applyArgs(mid, pixels - mid), () => pass2(applyArgs(0, mid)));
+    return [go + at, xo + at, coefo, dxo + at, count, c];
+  });
   simd.free(g);
   simd.free(coef);
   return [dx, dScale, dOffset];

@@ -2,7 +2,7 @@ import type { tf, KernelConfig, TensorInfo } from '../../tf';
 import { BatchNormTrain } from '../../kernel-names';
 import type { BatchNormTrainAttrs, BatchNormTrainInputs } from '../../kernel-names';
 import { simdHeap, type SimdHeap } from '../simd/training-kernels';
-import { addInto, splitPoint } from '../simd/split-work';
+import { addInto, runRows, splitPoint } from '../simd/split-work';
 
 /**
  * Per-channel [sum, sum of squares] of an NHWC tensor in one SIMD pass
@@ -38,13 +38,7 @@ export function channelSums(simd: SimdHeap, x: TensorInfo, channels: number): { 
 /** y = x*k + shift (+ ReLU) per channel; with the helper thread, half the pixels each. */
 function scaleShift(simd: SimdHeap, x: TensorInfo, coef: TensorInfo, y: TensorInfo, pixels: number, c: number, relu: boolean): void {
   const [xo, co, yo] = [simd.offset(x), simd.offset(coef), simd.offset(y)];
-  const mid = splitPoint(simd, pixels, pixels * c);
-  if (mid === undefined) {
-    simd.kernels.scale_shift(xo, co, yo, pixels, c, relu ? 1 : 0);
-    return;
-  }
-  const rest = [xo + mid * c * 4, co, yo + mid * c * 4, pixels - mid, c, relu ? 1 : 0];
-  simd.helper!.both('scale_shift', rest, () => simd.kernels.scale_shift(xo, co, yo, mid, c, relu ? 1 : 0));
+  runRows(simd, 'scale_shift', pixels, pixels * c, (first, count) => [xo + first * c * 4, co, yo + first * c * 4, count, c, relu ? 1 : 0]);
 }
 
 /**
