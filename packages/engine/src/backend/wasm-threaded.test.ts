@@ -24,7 +24,7 @@ function relativeError(actual: number[], expected: number[]): number {
 function run(...args: string[]): FixtureOutput {
   const out = execFileSync(process.execPath, ['--import', 'tsx', fixture, ...args], {
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 180_000, // a fresh process loading tsx and wasm: slow on a loaded 2-core machine
   });
   return JSON.parse(out) as FixtureOutput;
 }
@@ -40,7 +40,7 @@ describe('threaded wasm backend', () => {
     // sum two halves of the batch on two threads, which reorders float sums.
     expect(relativeError(two.value, one.value)).toBeLessThan(1e-5);
     two.grads.forEach((g, i) => expect(relativeError(g, one.grads[i]!)).toBeLessThan(1e-5));
-  });
+  }, 400_000);
 
   it('falls back to one thread, still computing, when the pthread worker cannot start', () => {
     const broken = join(tmpdir(), `oqat-broken-worker-${process.pid}.cjs`);
@@ -49,5 +49,5 @@ describe('threaded wasm backend', () => {
     expect(fallback.threads).toBe(1);
     expect(fallback.status.fallbackReason).toMatch(/threaded wasm failed to start/);
     expect(fallback.value[0]).toBeGreaterThan(0);
-  });
+  }, 200_000);
 });
