@@ -70,7 +70,12 @@ const b = await oqat([...TRAIN, '--db', dbB], (e, kill) => {
 });
 console.error(`[${seconds()} s] second run killed (exit ${b.code}) at step ${killedAt}`);
 const idB = runIdOf(b.lines);
-const resumed = await oqat(['resume', idB, '--db', dbB, '--json']);
+// The worker finishes its current step after its parent dies; until it exits the run still shows as running.
+let resumed = await oqat(['resume', idB, '--db', dbB, '--json']);
+for (let i = 0; i < 15 && resumed.code === 3; i++) {
+  await new Promise((r) => setTimeout(r, 2000));
+  resumed = await oqat(['resume', idB, '--db', dbB, '--json']);
+}
 console.error(`[${seconds()} s] resumed run finished with exit ${resumed.code}`);
 
 const idA = runIdOf(a.lines);

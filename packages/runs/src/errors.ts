@@ -74,7 +74,8 @@ export class InvalidRunTransitionError extends RunsError {
 export class RunNotResumableError extends RunsError {
   constructor(runId: string, status: string) {
     super(
-      `resume: run ${runId} is '${status}'; only interrupted, cancelled or failed runs can be resumed`,
+      `resume: run ${runId} is '${status}'; only interrupted, cancelled or failed runs can be resumed` +
+        (status === 'running' ? ' (a killed run turns interrupted once its worker has exited: try again in a few seconds)' : ''),
     );
     this.name = 'RunNotResumableError';
   }

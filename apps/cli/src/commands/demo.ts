@@ -16,12 +16,16 @@ export const DEMO_CONFIG: Partial<NewRunConfig> = {
   dataset: 'subset',
   space: 'fashion-mnist',
   bitsChain: [4, 3, 2],
-  epochs: { float: 1, first: 1, inherited: 1 },
+  // Small batches: 1,536 images give 48 steps an epoch, enough for the supernet to learn something in minutes.
+  epochs: { float: 2, first: 1, inherited: 1 },
+  batchSize: 32,
   limitTrainImages: 1536,
   evalImages: 500,
   devices: ['cpu', 'xavier', 'fpga'],
   generations: 3,
   population: 8,
+  // Fits the cpu predictor on 40 timed subnets (a full run uses 120); the fit is cached for later runs.
+  latencySamples: 40,
   seed: 1,
 };
 

@@ -100,11 +100,26 @@ async function inspectExisting(path: string, migrations: readonly Migration[], b
   }
   if (size === 0) return;
 
+  // Without a -wal file nobody has the store open in WAL mode and the main file is
+  // the whole database: read it immutably so a rejected file gets no -wal/-shm beside it.
+  // Immutable reads ignore locks, so a store another process is creating right now can
+  // look half-made: a rejection stands only if it repeats over a few hundred ms.
+  const mode = existsSync(`${path}-wal`) ? 'readonly' : 'readonly-immutable';
+  for (const waitMs of [50, 150, 300]) {
+    try {
+      return await inspectWith(path, mode, migrations, busyTimeoutMs);
+    } catch (err) {
+      if (!(err instanceof StoreCorruptError)) throw err;
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+  await inspectWith(path, mode, migrations, busyTimeoutMs);
+}
+
+async function inspectWith(path: string, mode: 'readonly' | 'readonly-immutable', migrations: readonly Migration[], busyTimeoutMs: number): Promise<void> {
   let conn: SqliteConnection | undefined;
   try {
-    // Without a -wal file nobody has the store open in WAL mode and the main file is
-    // the whole database: read it immutably so a rejected file gets no -wal/-shm beside it.
-    conn = await SqliteConnection.open(path, existsSync(`${path}-wal`) ? 'readonly' : 'readonly-immutable');
+    conn = await SqliteConnection.open(path, mode);
     conn.setBusyTimeout(busyTimeoutMs);
     const appId = (await conn.get<{ application_id: number }>('PRAGMA application_id'))?.application_id ?? 0;
     const version = await readSchemaVersion(conn);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock, tempDirs } from '../../test/temp-dir.ts';
 import { InvalidRunTransitionError, RunActiveError, RunNotFoundError } from '../errors.ts';
@@ -71,6 +72,18 @@ describe('run lifecycle', () => {
     const reopened = await openRunStore({ path, now: clock.now, staleAfterMs: 10_000 });
     expect((await reopened.getRun(live.id)).status).toBe('interrupted');
     await reopened.close();
+  });
+
+  it('a running run whose worker process is gone is interrupted at once, without waiting for its heartbeat to go stale', async () => {
+    const { s } = await store(60_000);
+    const gone = await s.createRun({ kind: 'train', config: {} });
+    const alive = await s.createRun({ kind: 'train', config: {} });
+    const exited = spawnSync(process.execPath, ['-e', '0']).pid!; // a pid that has just exited
+    await s.markRunning(gone.id, exited);
+    await s.markRunning(alive.id, process.pid);
+    expect(await s.sweepStale()).toEqual([gone.id]);
+    expect((await s.getRun(alive.id)).status).toBe('running');
+    await s.close();
   });
 
   it('interrupted, cancelled and failed runs can be requeued (attempt + 1); finished cannot move', async () => {

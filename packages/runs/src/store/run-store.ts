@@ -11,7 +11,7 @@ import { countMetricRows, insertMetrics, selectMetrics } from './metrics-table.t
 import type * as R from './records.ts';
 import {
   ACTIVE_STATUSES, RESUMABLE_STATUSES, deleteRunRow, findRun, insertRun, requireRun, selectRuns,
-  selectStaleRunIds, touchHeartbeat, transitionRun, type TransitionFields,
+  processAlive, selectStaleRunIds, touchHeartbeat, transitionRun, type TransitionFields,
 } from './runs-table.ts';
 import { type SqliteConnection, sqliteCode } from './sqlite-connection.ts';
 import type { WriteOp, WriteQueue } from './write-queue.ts';
@@ -87,12 +87,12 @@ export class RunStore {
     return this.write((c) => touchHeartbeat(c, runId, this.parts.now()), runId);
   }
 
-  /** Marks active runs whose heartbeat is older than `staleAfterMs` as interrupted; returns their ids. */
+  /** Marks active runs whose heartbeat is older than `staleAfterMs`, or whose worker is gone, as interrupted; returns their ids. */
   async sweepStale(): Promise<string[]> {
     const staleBefore = this.parts.now() - this.parts.staleAfterMs;
-    if ((await selectStaleRunIds(this.reader(), staleBefore)).length === 0) return [];
+    if ((await selectStaleRunIds(this.reader(), staleBefore, processAlive)).length === 0) return [];
     const [ids] = await this.writeWithEvents(async (c, now) => {
-      const stale = await selectStaleRunIds(c, staleBefore);
+      const stale = await selectStaleRunIds(c, staleBefore, processAlive);
       const events: RunEvent[] = [];
       for (const id of stale) {
         const run = await requireRun(c, id);

@@ -155,12 +155,26 @@ export async function touchHeartbeat(conn: SqliteConnection, runId: string, now:
 }
 
 /** Ids of active runs whose heartbeat is older than `staleBefore`. */
-export async function selectStaleRunIds(conn: SqliteConnection, staleBefore: number): Promise<string[]> {
-  const rows = await conn.all<{ id: string }>(
-    `SELECT id FROM runs WHERE status IN ('queued', 'running') AND heartbeat_at < ? ORDER BY id`,
-    [staleBefore],
+/**
+ * Active runs that are gone: a heartbeat older than `staleBefore`, or a
+ * worker process that no longer exists. SQLite's WAL mode needs every
+ * process on one host, so a recorded pid is always one of this host's.
+ */
+export async function selectStaleRunIds(conn: SqliteConnection, staleBefore: number, isAlive: (pid: number) => boolean): Promise<string[]> {
+  const rows = await conn.all<{ id: string; pid: number | null; heartbeat_at: number | null }>(
+    `SELECT id, pid, heartbeat_at FROM runs WHERE status IN ('queued', 'running') ORDER BY id`,
   );
-  return rows.map((r) => r.id);
+  return rows.filter((r) => (r.heartbeat_at !== null && r.heartbeat_at < staleBefore) || (r.pid !== null && !isAlive(r.pid))).map((r) => r.id);
+}
+
+/** Whether a process with this pid exists on this host (signal 0 only checks). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export async function deleteRunRow(conn: SqliteConnection, runId: string): Promise<void> {
