@@ -103,7 +103,9 @@ const sizes: SizeRow[] = [];
 const allBits = [...new Set([...list(values['acc-bits']!), ...list(values['size-bits']!)])].sort((a, b) => b - a);
 for (const bits of allBits) {
   const checkpoint = checkpointFor(bits);
-  const { net } = loadSupernet(checkpoint);
+  const loaded = loadSupernet(checkpoint);
+  if (loaded.task !== 'classification') throw new Error(`${checkpoint}: export covers classification supernets only`);
+  const { net } = loaded;
   try {
     for (const which of subnets) {
       const spec = SUBNETS[which](net.space, bits);

@@ -6,6 +6,7 @@
  *   scratch2   float -> 2 bit directly (no inheritance), as many 2-bit epochs as quick
  *   scratch2-budget  the same with quick's whole quantized budget at 2 bit
  *   full       the full training set (hours on a 2-core CPU)
+ *   seg-quick  segmentation scenes (64x64): mIoU instead of top-1 in the tables
  * --alone largest|middle|smallest trains that one architecture by itself
  * (LSQ, same phases), the baseline OQAT compares supernet subnets against.
  *
@@ -70,7 +71,8 @@ await new Promise<void>((resolve, reject) => {
       if (e.kind === 'eval') {
         evals.push(e);
         const r = e.result;
-        log(`eval ${e.phase} ${e.which}: top-1 ${pct(r.top1)} loss ${r.loss.toFixed(3)} MACs ${(r.macs / 1e6).toFixed(2)}M params ${(r.params / 1e3).toFixed(0)}k bytes ${(r.modelBytes / 1024).toFixed(0)}KiB BitOPs ${(r.bitOps / 1e6).toFixed(2)}M (${e.seconds.toFixed(0)} s)`);
+        const figure = r.segmentation ? `mIoU ${pct(r.segmentation.miou)} pixel acc ${pct(r.top1)}` : `top-1 ${pct(r.top1)}`;
+        log(`eval ${e.phase} ${e.which}: ${figure} loss ${r.loss.toFixed(3)} MACs ${(r.macs / 1e6).toFixed(2)}M params ${(r.params / 1e3).toFixed(0)}k bytes ${(r.modelBytes / 1024).toFixed(0)}KiB BitOPs ${(r.bitOps / 1e6).toFixed(2)}M (${e.seconds.toFixed(0)} s)`);
       }
       if (e.kind === 'checkpoint') log(`checkpoint ${e.path} at step ${e.step}`);
       if (e.kind === 'finished') finished = e;
@@ -83,10 +85,14 @@ await new Promise<void>((resolve, reject) => {
 const phases = [...new Set(evals.map((e) => e.phase))];
 const rows = [...new Set(evals.map((e) => e.which))].map((which) => {
   const cells = phases.map((p) => evals.find((e) => e.phase === p && e.which === which));
-  return `| ${which} | ${cells.map((c) => (c ? pct(c.result.top1) : '')).join(' | ')} |`;
+  return `| ${which} | ${cells.map((c) => (c ? pct(c.result.score) : '')).join(' | ')} |`;
 });
-console.log(`\n| subnet | ${phases.join(' | ')} |\n|---|${phases.map(() => '---').join('|')}|\n${rows.join('\n')}`);
+console.log(`\n${config.task === 'segmentation' ? 'mIoU' : 'top-1'}\n| subnet | ${phases.join(' | ')} |\n|---|${phases.map(() => '---').join('|')}|\n${rows.join('\n')}`);
 console.log(`\n| phase | train s | img/s |\n|---|---|---|\n${phaseEnds.map((p) => `| ${p.phase} | ${p.trainSeconds.toFixed(0)} | ${p.samplesPerSec.toFixed(1)} |`).join('\n')}`);
+for (const e of evals.filter((x) => x.result.segmentation && x.phase === phases.at(-1))) {
+  const iou = e.result.segmentation!.classIou.map((v) => (v === null ? '-' : (100 * v).toFixed(1))).join(' ');
+  console.log(`per-class IoU % (${e.phase} ${e.which}, background first): ${iou}`);
+}
 if (finished?.kind === 'finished') console.log(`\ntotal ${finished.seconds.toFixed(0)} s, ${finished.steps} steps`);
 if (values.out) writeFileSync(values.out, JSON.stringify({ config, alone: values.alone ?? null, evals, phaseEnds, finished }, null, 2));
 process.exit(0);

@@ -2,6 +2,7 @@ import { jsonOption, type CommandSpec, type OptionSpec } from './command';
 import { dbOption } from './open-studio';
 
 const trainOptions: Record<string, OptionSpec> = {
+  task: { type: 'string', description: 'classification (Fashion-MNIST) or segmentation (scenes of Fashion-MNIST items, mIoU)', choices: ['classification', 'segmentation'], default: 'classification' },
   config: { type: 'string', description: 'a JSON run config (the New run form of the app); flags override it' },
   dataset: { type: 'string', description: 'Fashion-MNIST copy', choices: ['auto', 'subset', 'full'], default: 'auto' },
   space: { type: 'string', description: 'search space', choices: ['fashion-mnist', 'ofa-mbv3'], default: 'fashion-mnist' },
@@ -48,7 +49,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       run: { type: 'string', description: 'the training run whose supernet is searched' },
       checkpoint: { type: 'string', description: 'or a supernet.ckpt file' },
       device: { type: 'string', description: 'devices, comma-separated', default: 'cpu,xavier,fpga' },
-      task: { type: 'string', description: 'what the supernet predicts', choices: ['classification', 'segmentation'], default: 'classification' },
       ...searchOptions,
       ...common,
     },

@@ -12,6 +12,7 @@ import {
   type ExportFormat,
 } from '@oqat/search';
 import { loadCheckpointEvalData } from './eval-data';
+import { JobConfigError } from './errors';
 import type { ExportReport } from './studio-service';
 
 export interface ExportJobInput {
@@ -39,7 +40,12 @@ export const EXPORT_REPORT_FILE = 'export-report.json';
  */
 export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise<ExportReport> {
   await initEngine({ backend: input.backend });
-  const { net, config } = loadSupernet(input.checkpoint);
+  const loaded = loadSupernet(input.checkpoint);
+  if (loaded.task !== 'classification') {
+    loaded.net.dispose();
+    throw new JobConfigError('checkpoint', `${input.checkpoint} holds a ${loaded.task} supernet; export covers classification subnets only in this version`);
+  }
+  const { net, config } = loaded;
   const spec = parseSubnetSpec(net.space, input.spec);
   const { test, bn } = await loadCheckpointEvalData(config, input.testImages, input.bnImages, input.seed);
   const outDir = resolve(input.outDir);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseTrainConfig } from '@oqat/search';
 import { CONFIG_FIELDS, DEFAULT_RUN_CONFIG, toTrainConfig, validateRunConfig } from './run-config';
 
 describe('run config', () => {
@@ -26,5 +27,15 @@ describe('run config', () => {
     expect(train.phases.map((p) => [p.bits, p.epochs])).toEqual([[32, 1], [4, 3], [3, 2], [2, 2]]);
     const noFloat = toTrainConfig({ ...DEFAULT_RUN_CONFIG, bitsChain: [4], epochs: { float: 0, first: 2, inherited: 5 } });
     expect(noFloat.phases.map((p) => p.bits)).toEqual([4]);
+  });
+
+  it('trains segmentation on the scenes space, scene counts from the image limits', () => {
+    expect(validateRunConfig({ task: 'segmentation' }).validation.ok).toBe(true);
+    expect(validateRunConfig({ task: 'segmentation', space: 'ofa-mbv3' }).validation.errors.space).toMatch(/classification space/);
+    expect(validateRunConfig({ task: 'pose' as never }).validation.errors.task).toMatch(/got "pose"/);
+    const train = toTrainConfig({ ...DEFAULT_RUN_CONFIG, task: 'segmentation', limitTrainImages: 600, evalImages: 100 });
+    expect(train).toMatchObject({ task: 'segmentation', space: 'segmentation-scenes', segmentation: { trainScenes: 600, testScenes: 100 } });
+    // The train job parses it again.
+    expect(parseTrainConfig(train)).toEqual(train);
   });
 });

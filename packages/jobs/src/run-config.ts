@@ -1,4 +1,4 @@
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '@oqat/search';
+import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '@oqat/search';
 import type { ConfigField, ConfigValidation, NewRunConfig } from './studio-service';
 import { DEFAULT_VALIDATION } from './validation-split';
 import type { TrainJobInput } from './train-job';
@@ -24,7 +24,7 @@ const DEVICES = ['cpu', 'cpu-ort', 'xavier', 'fpga'];
 /** The New run form, generated from this list (the desktop app renders it). */
 export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'kind', label: 'Run', type: 'choice', choices: ['train', 'search'], default: 'train', help: 'train a supernet (then search the chosen devices), or search a trained one' },
-  { key: 'task', label: 'Task', type: 'choice', choices: ['classification'], default: 'classification', help: 'segmentation search is not available yet' },
+  { key: 'task', label: 'Task', type: 'choice', choices: ['classification', 'segmentation'], default: 'classification', help: 'segmentation: 64x64 scenes of Fashion-MNIST items, searched on mIoU' },
   { key: 'dataset', label: 'Dataset', type: 'choice', choices: ['auto', 'subset', 'full'], default: 'auto', help: 'auto: the full Fashion-MNIST where installed, else the shipped subset', kinds: ['train'] },
   { key: 'space', label: 'Search space', type: 'choice', choices: ['fashion-mnist', 'ofa-mbv3'], default: 'fashion-mnist', help: 'ofa-mbv3 is once-for-all scale: for GPU servers', kinds: ['train'] },
   { key: 'bitsChain', label: 'Bits', type: 'bits-chain', choices: ['8', '4', '3', '2'], default: [4, 3, 2], help: 'trained at the first width, then inherited down one width at a time', kinds: ['train'] },
@@ -33,7 +33,7 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'epochs.inherited', label: 'Inherited-width epochs', type: 'integer', min: 0, max: 500, default: 2, help: 'epochs at each inherited width', kinds: ['train'] },
   { key: 'evalImages', label: 'Images per evaluation', type: 'integer', min: 0, max: 10000, default: 0, help: 'test images at phase ends and validation images per searched subnet; 0 = all' },
   { key: 'batchSize', label: 'Batch size', type: 'integer', min: 8, max: 1024, default: 128, help: 'images per step; smaller batches take more steps on a small dataset', kinds: ['train'] },
-  { key: 'limitTrainImages', label: 'Train images per epoch', type: 'integer', min: 0, max: 60000, default: 0, help: '0 = all; a small number makes a quick run', kinds: ['train'] },
+  { key: 'limitTrainImages', label: 'Train images per epoch', type: 'integer', min: 0, max: 60000, default: 0, help: '0 = all (segmentation: scenes, default 4000); a small number makes a quick run', kinds: ['train'] },
   { key: 'backend', label: 'Backend', type: 'choice', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto', help: 'auto: tfjs-node-gpu, else tfjs-node, else wasm' },
   { key: 'devices', label: 'Devices', type: 'multi-choice', choices: DEVICES, default: ['cpu', 'xavier', 'fpga'], help: 'searched after training; none = train only' },
   { key: 'checkpointRunId', label: 'Trained run', type: 'run', default: '', help: 'the training run whose supernet is searched', kinds: ['search'] },
@@ -52,7 +52,8 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: New
     if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) errors[key] = `must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`;
   };
   if (!['train', 'search', 'demo'].includes(config.kind)) errors.kind = `must be train or search, got ${JSON.stringify(config.kind)}`;
-  if (config.task !== 'classification') errors.task = 'only classification can be trained and searched in this version';
+  if (!['classification', 'segmentation'].includes(config.task)) errors.task = `must be classification or segmentation, got ${JSON.stringify(config.task)}`;
+  else if (config.task === 'segmentation' && config.space === 'ofa-mbv3') errors.space = 'ofa-mbv3 is a classification space; segmentation trains the segmentation-scenes space (leave space at its default)';
   if (!['auto', 'subset', 'full'].includes(config.dataset)) errors.dataset = `must be auto, subset or full, got ${JSON.stringify(config.dataset)}`;
   if (!['fashion-mnist', 'ofa-mbv3'].includes(config.space)) errors.space = `must be fashion-mnist or ofa-mbv3, got ${JSON.stringify(config.space)}`;
   const chain = config.bitsChain;
@@ -88,6 +89,22 @@ export function toTrainConfig(config: NewRunConfig, base: TrainConfig = DEFAULT_
     { bits: first!, epochs: config.epochs.first, lr: 0.05, warmupEpochs: config.epochs.float > 0 ? 0 : 0.5 },
     ...(config.epochs.inherited > 0 ? inherited.map((bits) => ({ bits, epochs: config.epochs.inherited, lr: 0.02, warmupEpochs: 0 })) : []),
   ];
+  if (config.task === 'segmentation') {
+    // Image limits count scenes; 64x64 scenes need smaller batches than 28x28 images.
+    const scenes = DEFAULT_TRAIN_CONFIG.segmentation;
+    return {
+      ...base,
+      seed: config.seed,
+      task: 'segmentation',
+      batchSize: config.batchSize ?? Math.min(base.batchSize, 32),
+      space: DEFAULT_SPACE.segmentation,
+      data: { ...base.data, source: config.dataset, augment: false, bnImages: Math.min(base.data.bnImages, 500) },
+      segmentation: { ...scenes, trainScenes: config.limitTrainImages || scenes.trainScenes, testScenes: config.evalImages || scenes.testScenes },
+      phases,
+      checkpoint: { dir: '', everySteps: 25 },
+      eval: { ...base.eval, batchSize: 50 },
+    };
+  }
   return {
     ...base,
     seed: config.seed,

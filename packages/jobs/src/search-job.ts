@@ -1,11 +1,8 @@
 import { join } from 'node:path';
-import { loadFashionMnist, takeItems } from '@oqat/data';
-import { initEngine, type BackendRequest, type Tensor } from '@oqat/engine';
+import { initEngine, type BackendRequest } from '@oqat/engine';
 import type { DeviceName } from '@oqat/latency';
 import type { JobContext } from '@oqat/runs';
 import {
-  bnBatches,
-  evaluateSubnet,
   largestSubnet,
   lowerSubnet,
   loadSupernet,
@@ -18,7 +15,8 @@ import {
   type SubnetSpec,
 } from '@oqat/search';
 import { deviceLatencyModels, type LatencyFn } from './device-latency';
-import { validationSplitOf, type ValidationSpec } from './validation-split';
+import { searchValidation, type SearchValidation } from './search-validation';
+import type { ValidationSpec } from './validation-split';
 
 export interface SearchJobInput {
   /** a supernet.ckpt written by a training run */
@@ -57,17 +55,21 @@ export interface SearchJobResult {
 
 /**
  * Evolutionary search of a trained supernet, one Pareto front per device.
- * Accuracy is measured once per subnet (BN re-estimated, validation split)
+ * Accuracy (top-1, or mIoU for a segmentation checkpoint) is measured once
+ * per subnet (BN re-estimated, held-out validation split)
  * and shared by every device's search; latency comes from each device's model.
  */
 export async function searchJob(input: SearchJobInput, ctx: JobContext<SearchEvent<SubnetSpec>>): Promise<SearchJobResult> {
   await initEngine({ backend: input.backend, threads: input.threads });
-  const { net, config, trainedBits } = loadSupernet(input.checkpoint);
-  const data = await loadFashionMnist({ source: config.data.source });
-  const held = validationSplitOf(data.train, input.validation).validation;
-  const limit = input.validationImages > 0 ? Math.min(input.validationImages, held.count) : held.count;
-  const validation = limit < held.count ? takeItems(held, Int32Array.from({ length: limit }, (_, i) => i)) : held;
-  const bn: Tensor[] = bnBatches(data.train, input.bnImages, 250, input.seed);
+  const loaded = loadSupernet(input.checkpoint);
+  const { net, config, trainedBits } = loaded;
+  let validation: SearchValidation;
+  try {
+    validation = await searchValidation(loaded, input);
+  } catch (err) {
+    net.dispose();
+    throw err;
+  }
   try {
     const space = net.space;
     const fixedBits = config.fixedBits;
@@ -78,7 +80,7 @@ export async function searchJob(input: SearchJobInput, ctx: JobContext<SearchEve
       if (!layers) layersCache.set(key, (layers = lowerSubnet(space, spec, { fixedBits })));
       return layers;
     };
-    ctx.log('info', `searching ${input.devices.join(', ')} over bits ${trainedBits.filter((b) => b < 32).join('/')}`);
+    ctx.log('info', `searching ${input.devices.join(', ')} over bits ${trainedBits.filter((b) => b < 32).join('/')} for ${validation.metric} (${loaded.task})`);
     const latency = await deviceLatencyModels(input.devices, {
       space,
       fixedBits,
@@ -92,7 +94,7 @@ export async function searchJob(input: SearchJobInput, ctx: JobContext<SearchEve
     const accuracyCache = new Map<string, number>();
     const searchBits = trainedBits.filter((b) => b < 32);
     const encoder = subnetEncoder(space, { bits: searchBits });
-    const accuracy = async (spec: SubnetSpec) => evaluateSubnet(net, spec, { bn, test: validation, batchSize: 500 }).top1;
+    const accuracy = async (spec: SubnetSpec) => validation.score(spec);
     const fronts: DeviceFront[] = [];
     for (const [index, device] of input.devices.entries()) {
       if (ctx.stopRequested()) break;
@@ -101,7 +103,7 @@ export async function searchJob(input: SearchJobInput, ctx: JobContext<SearchEve
     const bestAccuracy = Math.max(0, ...fronts.flatMap((f) => f.front.map((c) => c.accuracy)));
     return { fronts, bestAccuracy };
   } finally {
-    for (const t of bn) t.dispose();
+    validation.dispose();
     net.dispose();
   }
 }

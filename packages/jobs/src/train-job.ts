@@ -20,7 +20,7 @@ export interface TrainJobResult {
   checkpoint?: string;
   steps: number;
   seconds: number;
-  /** top-1 of the largest subnet at each phase's end, by phase */
+  /** score of the largest subnet at each phase's end, by phase: top-1, or mIoU for segmentation */
   largestTop1: Record<string, number>;
   bestAccuracy?: number;
 }
@@ -43,6 +43,7 @@ export async function trainJob(input: TrainJobInput, ctx: JobContext<TrainEvent>
   const pending: Array<Promise<void>> = [];
   const result: TrainJobResult = { steps: 0, seconds: 0, largestTop1: {} };
   let lastStep = 0;
+  // Segmentation builds its scenes from these items, so held-out items stay out of its scenes too.
   const data = await loadFashionMnist({ source: config.data.source });
   const dataset = { train: validationSplitOf(data.train, input.validation).train, test: data.test };
 
@@ -87,14 +88,18 @@ function recordEvent(
     case 'epoch':
       ctx.metric('epochLoss', event.meanLoss, lastStep, event.phase);
       return lastStep;
-    case 'eval':
-      ctx.metric(`top1/${event.which}`, event.result.top1, lastStep, event.phase);
-      ctx.log('info', `${event.phase} ${event.which}: top-1 ${(event.result.top1 * 100).toFixed(2)} %`);
+    case 'eval': {
+      const r = event.result;
+      const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+      ctx.metric(`${r.segmentation ? 'miou' : 'top1'}/${event.which}`, r.score, lastStep, event.phase);
+      const figures = r.segmentation ? `mIoU ${pct(r.segmentation.miou)}, pixel accuracy ${pct(r.top1)}` : `top-1 ${pct(r.top1)}`;
+      ctx.log('info', `${event.phase} ${event.which}: ${figures}`);
       if (event.which === 'largest') {
-        result.largestTop1[event.phase] = event.result.top1;
-        result.bestAccuracy = Math.max(result.bestAccuracy ?? 0, event.result.top1);
+        result.largestTop1[event.phase] = r.score;
+        result.bestAccuracy = Math.max(result.bestAccuracy ?? 0, r.score);
       }
       return lastStep;
+    }
     case 'checkpoint':
       pending.push(ctx.checkpoint(event.path, event.step));
       result.checkpoint = event.path;

@@ -47,3 +47,11 @@ export class NoValidSampleError extends OqatError {
     this.name = 'NoValidSampleError';
   }
 }
+
+/** A supernet was given the other task's data (a segmentation checkpoint evaluated on labelled images, or the reverse). */
+export class TaskMismatchError extends OqatError {
+  constructor(task: string, needs: string) {
+    super(`a ${task} supernet is evaluated on ${needs}; load the data its checkpoint's task names (config.task)`);
+    this.name = 'TaskMismatchError';
+  }
+}

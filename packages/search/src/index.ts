@@ -2,12 +2,13 @@
 // once-for-all quantized supernet and its static subnets, OQAT training,
 // evaluation and checkpoints.
 
-export type { SearchSpace, StemSpace, FirstBlockSpace, StageSpace, HeadSpace, SpaceActivation } from './space/search-space';
-export { seHiddenChannels, makeDivisible } from './space/search-space';
+export type { SearchSpace, StemSpace, FirstBlockSpace, StageSpace, HeadSpace, SegmentationHeadSpace, SpaceActivation } from './space/search-space';
+export { seHiddenChannels, makeDivisible, skipChannels } from './space/search-space';
 export { parseSearchSpace, SUPPORTED_BITS } from './space/parse-search-space';
 export { resolveSearchSpace, BUILTIN_SPACES } from './space/resolve-search-space';
 export { FASHION_MNIST_SPACE } from './space/fashion-mnist-space';
 export { OFA_MBV3_SPACE } from './space/ofa-mbv3-space';
+export { SEGMENTATION_SCENES_SPACE } from './space/segmentation-scenes-space';
 export type { SubnetSpec } from './space/subnet-spec';
 export { parseSubnetSpec, assertSubnetSpec, subnetKey } from './space/subnet-spec';
 export { largestSubnet, smallestSubnet, middleSubnet, sampleSubnet, sampleBlocks } from './space/sample-subnet';
@@ -21,7 +22,13 @@ export { subnetCosts } from './space/layer-costs';
 export type { SubnetCosts } from './space/layer-costs';
 export { blockMiddleChannels } from './space/block-channels';
 
+export { ElasticSupernet } from './supernet/networks/elastic-supernet';
 export { MobileNetV3Supernet } from './supernet/networks/mobilenet-v3';
+export { SegmentationSupernet } from './supernet/networks/segmentation-supernet';
+export type { SegmentationSupernetConfig } from './supernet/networks/segmentation-supernet';
+export { LrAsppHead } from './supernet/heads/lr-aspp-head';
+export { createSupernet } from './supernet/networks/create-supernet';
+export type { TaskSupernet } from './supernet/networks/create-supernet';
 export type { SupernetOptions, MobileNetV3SupernetConfig } from './supernet/networks/mobilenet-v3';
 export { lsqQuantFactory, LsqLayerQuant } from './supernet/lsq-layer-quant';
 export type { LayerQuant, QuantFactory, QuantRole } from './supernet/layer-quant';
@@ -46,16 +53,20 @@ export type { StaticLayerConfig } from './static/registry';
 export { train } from './train/train';
 export { CHECKPOINT_FILE, phaseName } from './train/run-training';
 export type { TrainOptions } from './train/run-training';
-export { DEFAULT_TRAIN_CONFIG } from './train/train-config';
-export type { TrainConfig, PhaseConfig } from './train/train-config';
+export { DEFAULT_TRAIN_CONFIG, DEFAULT_SPACE } from './train/train-config';
+export type { TrainConfig, PhaseConfig, Task, SegmentationDataConfig } from './train/train-config';
+export { loadSegmentationData, loadFolderSplit, scenesOf } from './train/segmentation-data';
+export type { SegmentationSplits, SceneItems } from './train/segmentation-data';
 export { parseTrainConfig } from './train/parse-train-config';
 export type * from './train/train-events';
 export { loadSupernet } from './train/load-supernet';
 export type { LoadedSupernet } from './train/load-supernet';
 export type { TrainingPosition, TrainCheckpointMeta } from './train/train-checkpoint';
 
-export { evaluateSubnet, bnBatches, INPUT_NORMALIZATION } from './eval/evaluate-subnet';
-export type { EvalResult, EvalData } from './eval/evaluate-subnet';
+export { evaluateSubnet, evaluateClassificationSubnet, evaluateSegmentationSubnet, bnBatches, INPUT_NORMALIZATION } from './eval/evaluate-subnet';
+export type { EvalResult, EvalData, SegmentationEvalData } from './eval/evaluate-subnet';
+export { ConfusionMatrix } from './eval/segmentation-metrics';
+export type { SegmentationMetrics } from './eval/segmentation-metrics';
 
 export {
   InvalidSpaceError,
@@ -64,6 +75,7 @@ export {
   CheckpointError,
   UnknownLayerTypeError,
   NoValidSampleError,
+  TaskMismatchError,
 } from './errors';
 
 // Hardware-aware evolutionary search (NSGA-II), accuracy predictor, random baseline.

@@ -22,6 +22,9 @@ interface Cursor {
  * counters: one LayerDesc per conv/fc (BN folded into it, activation
  * attached), one per squeeze-excite, residual adds, global pooling, feature
  * mix and classifier. aBits is the precision of the layer's input activations.
+ * A segmentation space (with a segmentationHead) ends in its dense head at
+ * the subnet's resolution instead; bilinear upsampling is lowered to the
+ * IR's 'upsample' (priced like nearest-neighbour resizing by the profilers).
  */
 export function lowerSubnet(space: SearchSpace, spec: SubnetSpec, options: LowerOptions = {}): LayerDesc[] {
   const b = spec.bits;
@@ -62,17 +65,50 @@ export function lowerSubnet(space: SearchSpace, spec: SubnetSpec, options: Lower
     if (stride === 1 && inC === outC && inH === at.h) elementwise('add');
   };
 
+  const upsample = (outH: number): void => {
+    out.push({ op: 'upsample', inH: at.h, inW: at.h, inC: at.c, outC: at.c, kernel: 1, stride: Math.max(1, Math.round(outH / at.h)), groups: 1, outH, outW: outH, act: 'none', wBits: 32, aBits: 32 });
+    at.h = outH;
+  };
+  // LR-ASPP (see LrAsppHead), in the order the layer list wires by shape: each layer reads the latest
+  // value of its input shape. The gate's broadcast product is a 'mul' whose second operand (the
+  // gate spread over the map) the IR cannot express, so a profiler feeds it as an input.
+  const segmentationHead = (skip: Cursor, channels: number): void => {
+    const features = { ...at };
+    conv('conv', channels, 1, 1, 'relu', b);
+    const high = { ...at };
+    Object.assign(at, features);
+    globalPool();
+    at.h = 1;
+    fc(features.c, channels, 'sigmoid', fixed);
+    Object.assign(at, high);
+    elementwise('mul');
+    conv('conv', space.numClasses, 1, 1, 'none', fixed);
+    upsample(skip.h);
+    Object.assign(at, skip);
+    conv('conv', space.numClasses, 1, 1, 'none', fixed);
+    elementwise('add');
+    upsample(spec.resolution);
+  };
+
+  const seg = space.segmentationHead;
+  let skip: Cursor | undefined;
   conv('conv', space.stem.outC, space.stem.kernel, space.stem.stride, space.stem.act, fixed);
   if (space.firstBlock) {
     const f = space.firstBlock;
     block(f.outC, f.kernel, undefined, 1, f.se, f.act);
   }
+  if (seg?.skipStage === -1) skip = { ...at };
   space.stages.forEach((stage, i) => {
     for (let j = 0; j < spec.depths[i]!; j++) {
       block(stage.outC, spec.kernels[i]![j]!, spec.expands[i]![j]!, j === 0 ? stage.stride : 1, stage.se, stage.act);
     }
+    if (seg?.skipStage === i) skip = { ...at };
   });
   conv('conv', space.head.finalExpandC, 1, 1, space.head.act, b);
+  if (seg) {
+    segmentationHead(skip!, seg.channels);
+    return out;
+  }
   globalPool();
   at.h = 1;
   let features = space.head.finalExpandC;

@@ -1,6 +1,6 @@
 import { InvalidSpaceError } from '../errors';
 import { FieldReader } from '../json-fields';
-import type { FirstBlockSpace, HeadSpace, SearchSpace, SpaceActivation, StageSpace, StemSpace } from './search-space';
+import type { FirstBlockSpace, HeadSpace, SearchSpace, SegmentationHeadSpace, SpaceActivation, StageSpace, StemSpace } from './search-space';
 
 const ACTIVATIONS: readonly SpaceActivation[] = ['relu', 'relu6', 'hswish'];
 /** Bit widths the quantizers support; 32 means float (no fake quantization). */
@@ -60,13 +60,22 @@ function readHead(v: unknown): HeadSpace {
   };
 }
 
+function readSegmentationHead(v: unknown, stages: number): SegmentationHeadSpace {
+  const o = r.object(v, 'segmentationHead');
+  r.keys(o, 'segmentationHead', ['skipStage', 'channels']);
+  return {
+    skipStage: r.int(o.skipStage, 'segmentationHead.skipStage', -1, stages - 1),
+    channels: r.int(o.channels, 'segmentationHead.channels', 1),
+  };
+}
+
 /**
  * Validates a search-space JSON value and returns it typed, with choice lists
  * sorted ascending. Throws InvalidSpaceError naming the first bad field.
  */
 export function parseSearchSpace(json: unknown): SearchSpace {
   const o = r.object(json, 'space');
-  r.keys(o, '', ['name', 'inputC', 'numClasses', 'resolutions', 'bits', 'stem', 'firstBlock', 'stages', 'head']);
+  r.keys(o, '', ['name', 'inputC', 'numClasses', 'resolutions', 'bits', 'stem', 'firstBlock', 'stages', 'head', 'segmentationHead']);
   const stages = r.array(o.stages, 'stages', 1).map(readStage);
   const space: SearchSpace = {
     name: r.str(o.name, 'name'),
@@ -81,5 +90,6 @@ export function parseSearchSpace(json: unknown): SearchSpace {
     head: readHead(o.head),
   };
   if (o.firstBlock !== undefined) space.firstBlock = readFirstBlock(o.firstBlock);
+  if (o.segmentationHead !== undefined) space.segmentationHead = readSegmentationHead(o.segmentationHead, stages.length);
   return space;
 }

@@ -50,6 +50,20 @@ export interface HeadSpace {
   dropout: number;
 }
 
+/**
+ * A light LR-ASPP-like dense head (MobileNetV3's segmentation head): a 1x1
+ * conv + BN + ReLU on the final expansion gated by a sigmoid of its global
+ * pool, classified and bilinearly upsampled to the skip feature's size,
+ * added to a 1x1 classification of the skip feature, upsampled to the input
+ * size. Its widths are fixed (not elastic).
+ */
+export interface SegmentationHeadSpace {
+  /** stage whose output feeds the skip branch; -1: the stem / fixed first block output (highest resolution) */
+  skipStage: number;
+  /** channels of the gated 1x1 conv on the final expansion */
+  channels: number;
+}
+
 export interface SearchSpace {
   name: string;
   inputC: number;
@@ -61,7 +75,16 @@ export interface SearchSpace {
   stem: StemSpace;
   firstBlock?: FirstBlockSpace;
   stages: StageSpace[];
+  /** classification head; a segmentation supernet uses its finalExpandC and act only */
   head: HeadSpace;
+  /** present: the space predicts per-pixel classes (numClasses includes background) with this head */
+  segmentationHead?: SegmentationHeadSpace;
+}
+
+/** Channels of the feature a segmentation head's skip branch reads (its skipStage's output). */
+export function skipChannels(space: SearchSpace, skipStage: number): number {
+  if (skipStage >= 0) return space.stages[skipStage]!.outC;
+  return space.firstBlock ? space.firstBlock.outC : space.stem.outC;
 }
 
 /** Squeeze-excite hidden width: OFA divides by 4 and rounds to a multiple of 8. */

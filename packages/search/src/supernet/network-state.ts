@@ -1,11 +1,11 @@
 import { tf } from '@oqat/engine';
 import { CheckpointError } from '../errors';
-import type { MobileNetV3Supernet } from './networks/mobilenet-v3';
+import type { ElasticSupernet } from './networks/elastic-supernet';
 
 export type HostTensors = Map<string, { shape: number[]; values: Float32Array }>;
 
 /** Every parameter, step size and BN statistic of the supernet as host arrays, by name. */
-export function readNetworkState(net: MobileNetV3Supernet): HostTensors {
+export function readNetworkState(net: ElasticSupernet): HostTensors {
   const out: HostTensors = new Map();
   for (const { name, variable } of [...net.params(), ...net.buffers()]) {
     out.set(name, { shape: [...variable.shape], values: Float32Array.from(variable.dataSync()) });
@@ -21,7 +21,7 @@ const STEP_NAME = /^(.*)\.(wq|aq)\.step(\d+)$/;
  * make them lazily) are created from the stored values. A missing or
  * misshaped tensor throws CheckpointError naming it.
  */
-export function loadNetworkState(net: MobileNetV3Supernet, state: HostTensors, source: string): void {
+export function loadNetworkState(net: ElasticSupernet, state: HostTensors, source: string): void {
   for (const [name, t] of state) {
     const m = STEP_NAME.exec(name);
     if (!m) continue;

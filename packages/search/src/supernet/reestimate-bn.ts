@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@oqat/engine';
 import type { BnStatsSum } from './forward-context';
-import type { MobileNetV3Supernet } from './networks/mobilenet-v3';
+import type { ElasticSupernet } from './networks/elastic-supernet';
 
 /**
  * Re-estimates the batch-norm statistics of the active subnet (OFA's
@@ -10,7 +10,7 @@ import type { MobileNetV3Supernet } from './networks/mobilenet-v3';
  * evaluating or extracting a subnet: training never tracks running
  * statistics, since all subnets share the layers.
  */
-export function reestimateBn(net: MobileNetV3Supernet, batches: readonly Tensor[]): void {
+export function reestimateBn(net: ElasticSupernet, batches: readonly Tensor[]): void {
   const calibration = new Map<string, BnStatsSum>();
   try {
     for (const images of batches) tf.tidy(() => void net.forward(images, { mode: 'calibrate', calibration }));

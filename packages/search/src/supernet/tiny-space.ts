@@ -19,3 +19,13 @@ export const TINY_SPACE: SearchSpace = {
   ],
   head: { finalExpandC: 16, featureC: 12, act: 'hswish', dropout: 0 },
 };
+
+/** TINY_SPACE with a dense head, for segmentation tests: 4 classes (background + 3 toy items), 12-16 px. */
+export const TINY_SEGMENTATION_SPACE: SearchSpace = {
+  ...TINY_SPACE,
+  name: 'tiny-segmentation-test',
+  numClasses: 4,
+  resolutions: [12, 16],
+  head: { ...TINY_SPACE.head, featureC: 0 },
+  segmentationHead: { skipStage: -1, channels: 8 },
+};

@@ -12,6 +12,16 @@ describe('parseTrainConfig', () => {
     expect(c.phases).toEqual([{ bits: 4, epochs: 2, lr: 0.1, warmupEpochs: 0 }]);
   });
 
+  it('defaults a segmentation run to the scenes space and its scene settings', () => {
+    const c = parseTrainConfig({ task: 'segmentation', segmentation: { trainScenes: 600, canvasSize: 48 } });
+    expect(c.task).toBe('segmentation');
+    expect(c.space).toBe('segmentation-scenes');
+    expect(c.segmentation).toEqual({ ...DEFAULT_TRAIN_CONFIG.segmentation, trainScenes: 600, canvasSize: 48 });
+    expect(parseTrainConfig(c)).toEqual(c);
+    const classification = parseTrainConfig({});
+    expect(parseTrainConfig(classification)).toEqual(classification);
+  });
+
   const bad: Array<[unknown, RegExp]> = [
     [{ phases: [{ bits: 9, epochs: 1, lr: 0.1 }] }, /train config: phases\[0\]\.bits must be one of 2, 3, 4, 5, 6, 7, 8, 32, got 9/],
     [{ phases: [] }, /phases must be an array of at least 1/],
@@ -21,6 +31,13 @@ describe('parseTrainConfig', () => {
     [{ data: { source: 'cloud' } }, /data\.source must be one of auto, subset, full, got "cloud"/],
     [{ phases: [{ bits: 4, epochs: 1, lr: 0.1, warmupEpochs: 2 }] }, /warmupEpochs must be at most epochs \(1\), got 2/],
     [[1, 2], /config must be an object/],
+    [{ task: 'detection' }, /task must be one of classification, segmentation, got "detection"/],
+    [{ task: 'segmentation', segmentation: { canvasSize: 4 } }, /segmentation\.canvasSize must be an integer in 8\.\.1024, got 4/],
+    [{ task: 'segmentation', segmentation: { trainScenes: 10 } }, /segmentation\.trainScenes must be at least batchSize \(128\) so an epoch has a full batch, got 10/],
+    [{ task: 'segmentation', segmentation: { folder: 3 } }, /segmentation\.folder must be a (non-empty )?string/],
+    [{ task: 'segmentation', segmentation: { scenes: 10 } }, /segmentation\.scenes is not a known field/],
+    [{ task: 'segmentation', space: 'fashion-mnist' }, /space 'fashion-mnist' is a classification space; task 'segmentation' needs a space with a segmentationHead/],
+    [{ space: 'segmentation-scenes' }, /space 'segmentation-scenes' is a segmentation space; set task to 'segmentation'/],
   ];
   it.each(bad)('rejects %j with a message naming the field', (json, message) => {
     expect(() => parseTrainConfig(json)).toThrow(InvalidTrainConfigError);

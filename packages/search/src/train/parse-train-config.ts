@@ -1,12 +1,13 @@
 import { InvalidTrainConfigError } from '../errors';
 import { FieldReader, type JsonObject } from '../json-fields';
 import { SUPPORTED_BITS } from '../space/parse-search-space';
-import { DEFAULT_TRAIN_CONFIG, type PhaseConfig, type TrainConfig } from './train-config';
+import { BUILTIN_SPACES } from '../space/resolve-search-space';
+import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, type PhaseConfig, type SegmentationDataConfig, type Task, type TrainConfig } from './train-config';
 
 const r = new FieldReader((field, problem) => new InvalidTrainConfigError(field, problem));
 
 /** Reads an optional sub-object, checking its keys against the default's. */
-function section<K extends 'data' | 'optimizer' | 'sandwich' | 'checkpoint' | 'eval'>(o: JsonObject, key: K): JsonObject {
+function section<K extends 'data' | 'segmentation' | 'optimizer' | 'sandwich' | 'checkpoint' | 'eval'>(o: JsonObject, key: K): JsonObject {
   if (o[key] === undefined) return {};
   const s = r.object(o[key], key);
   r.keys(s, key, Object.keys(DEFAULT_TRAIN_CONFIG[key]));
@@ -27,6 +28,36 @@ function readPhase(v: unknown, i: number): PhaseConfig {
   return phase;
 }
 
+/** The segmentation section, checked whatever the task (a parsed config, defaults included, parses again). */
+function readSegmentation(o: JsonObject, task: Task, batchSize: number): SegmentationDataConfig {
+  const d = DEFAULT_TRAIN_CONFIG.segmentation;
+  const s = section(o, 'segmentation');
+  const seg: SegmentationDataConfig = {
+    // '' (scenes) round-trips: a parsed config is parsed again by the train job.
+    folder: typeof s.folder === 'string' ? s.folder : s.folder === undefined ? d.folder : r.str(s.folder, 'segmentation.folder'),
+    canvasSize: r.int(s.canvasSize ?? d.canvasSize, 'segmentation.canvasSize', 8, 1024),
+    trainScenes: r.int(s.trainScenes ?? d.trainScenes, 'segmentation.trainScenes', 1),
+    testScenes: r.int(s.testScenes ?? d.testScenes, 'segmentation.testScenes', 1),
+    seed: r.int(s.seed ?? d.seed, 'segmentation.seed', 0, Number.MAX_SAFE_INTEGER),
+  };
+  if (task === 'segmentation' && !seg.folder && seg.trainScenes < batchSize) {
+    throw r.error('segmentation.trainScenes', `must be at least batchSize (${batchSize}) so an epoch has a full batch, got ${seg.trainScenes}`);
+  }
+  return seg;
+}
+
+/** A segmentation run needs a space with a dense head; a built-in name can be checked before the run. */
+function checkTaskSpace(task: Task, space: unknown): void {
+  if (typeof space !== 'string' || !BUILTIN_SPACES[space]) return;
+  const dense = BUILTIN_SPACES[space]!.segmentationHead !== undefined;
+  if (task === 'segmentation' && !dense) {
+    throw r.error('space', `'${space}' is a classification space; task 'segmentation' needs a space with a segmentationHead (built-in: 'segmentation-scenes')`);
+  }
+  if (task === 'classification' && dense) {
+    throw r.error('space', `'${space}' is a segmentation space; set task to 'segmentation' or choose a classification space`);
+  }
+}
+
 /**
  * Validates a training config JSON value and fills in defaults
  * (DEFAULT_TRAIN_CONFIG). Throws InvalidTrainConfigError naming the first
@@ -41,13 +72,17 @@ export function parseTrainConfig(json: unknown): TrainConfig {
   const sw = section(o, 'sandwich');
   const ck = section(o, 'checkpoint');
   const ev = section(o, 'eval');
-  const space = o.space ?? d.space;
+  const task = r.oneOf(o.task ?? d.task, 'task', ['classification', 'segmentation'] as const);
+  const space = o.space ?? DEFAULT_SPACE[task];
   if (typeof space !== 'string' && (typeof space !== 'object' || space === null)) {
     throw r.error('space', `must be a space name or a space object, got ${JSON.stringify(space)}`);
   }
+  checkTaskSpace(task, space);
+  const batchSize = r.int(o.batchSize ?? d.batchSize, 'batchSize', 2, 4096);
   const phases = o.phases === undefined ? d.phases : r.array(o.phases, 'phases', 1).map(readPhase);
   return {
     seed: r.int(o.seed ?? d.seed, 'seed', 0, Number.MAX_SAFE_INTEGER),
+    task,
     space: space as TrainConfig['space'],
     data: {
       source: r.oneOf(data.source ?? d.data.source, 'data.source', ['auto', 'subset', 'full'] as const),
@@ -56,7 +91,8 @@ export function parseTrainConfig(json: unknown): TrainConfig {
       augment: r.bool(data.augment ?? d.data.augment, 'data.augment'),
       bnImages: r.int(data.bnImages ?? d.data.bnImages, 'data.bnImages', 1),
     },
-    batchSize: r.int(o.batchSize ?? d.batchSize, 'batchSize', 2, 4096),
+    segmentation: readSegmentation(o, task, batchSize),
+    batchSize,
     stepsPerEpoch: r.int(o.stepsPerEpoch ?? d.stepsPerEpoch, 'stepsPerEpoch', 0),
     fixedBits: r.oneOf(o.fixedBits ?? d.fixedBits, 'fixedBits', [8, 32] as const),
     phases,

@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { largestSubnet } from '../space/sample-subnet';
-import type { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
 import type { SgdNesterov } from './sgd-nesterov';
 import type { PhaseConfig } from './train-config';
 
@@ -18,7 +18,7 @@ export type PhaseInit = 'float' | 'data' | 'inherited' | 'continued';
  *   forward pass of the largest subnet, which touches every layer.
  */
 export function startPhase(
-  net: MobileNetV3Supernet,
+  net: ElasticSupernet,
   optimizer: SgdNesterov,
   phases: readonly PhaseConfig[],
   phaseIndex: number,

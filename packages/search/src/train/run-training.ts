@@ -1,17 +1,19 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { derive, floatBatches, imageBatchCount, loadFashionMnist, takeItems, type ImageDataset } from '@oqat/data';
-import { initEngine, tf, type BackendRequest } from '@oqat/engine';
-import { CheckpointError } from '../errors';
-import { bnBatches, evaluateSubnet, INPUT_NORMALIZATION } from '../eval/evaluate-subnet';
+import { derive, loadFashionMnist, type ImageDataset } from '@oqat/data';
+import { initEngine, type BackendRequest } from '@oqat/engine';
+import { CheckpointError, InvalidTrainConfigError } from '../errors';
 import { resolveSearchSpace } from '../space/resolve-search-space';
 import { largestSubnet, middleSubnet, smallestSubnet } from '../space/sample-subnet';
+import type { SearchSpace } from '../space/search-space';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
-import { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import { createSupernet, type TaskSupernet } from '../supernet/networks/create-supernet';
 import { cosineLr } from './lr-schedule';
 import { startPhase } from './phase-start';
 import { sandwichStep } from './sandwich-step';
+import { loadSegmentationData, type SegmentationSplits } from './segmentation-data';
 import { SgdNesterov } from './sgd-nesterov';
+import { batchTensors, classificationData, segmentationData, type TaskData, type TrainBatch } from './task-data';
 import { readTrainCheckpoint, restoreTrainState, saveTrainCheckpoint, type TrainingPosition } from './train-checkpoint';
 import type { PhaseConfig, TrainConfig } from './train-config';
 import type { TrainEvent } from './train-events';
@@ -22,8 +24,10 @@ export interface TrainOptions {
   /** default 'wasm' */
   backend?: BackendRequest;
   threads?: number;
-  /** datasets to train and evaluate on instead of Fashion-MNIST */
+  /** datasets to train and evaluate on instead of Fashion-MNIST (segmentation: the items its scenes are built from) */
   dataset?: { train: ImageDataset; test: ImageDataset };
+  /** segmentation splits to use instead of the config's scenes or folder */
+  segmentationDataset?: SegmentationSplits;
 }
 
 export interface AbortFlag {
@@ -33,15 +37,32 @@ export interface AbortFlag {
 const SUBNETS = { largest: largestSubnet, middle: middleSubnet, smallest: smallestSubnet };
 export const CHECKPOINT_FILE = 'supernet.ckpt';
 
-function firstItems(d: ImageDataset, n: number): ImageDataset {
-  return n > 0 && n < d.count ? takeItems(d, Int32Array.from({ length: n }, (_, i) => i)) : d;
-}
-
 export function phaseName(phase: PhaseConfig): string {
   return phase.bits === 32 ? 'float' : `${phase.bits}bit`;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A segmentation run needs a dense head in its space, and a classification run must not train one as a classifier. */
+function checkTaskSpace(config: TrainConfig, space: SearchSpace): void {
+  if (config.task === 'segmentation' && !space.segmentationHead) {
+    throw new InvalidTrainConfigError('space', `'${space.name}' has no segmentationHead; task 'segmentation' needs one (built-in: 'segmentation-scenes')`);
+  }
+  if (config.task === 'classification' && space.segmentationHead) {
+    throw new InvalidTrainConfigError('space', `'${space.name}' is a segmentation space; set task to 'segmentation'`);
+  }
+}
+
+/** The task's data around its network: Fashion-MNIST images, or segmentation scenes / folder splits. */
+async function taskData(network: TaskSupernet, config: TrainConfig, space: SearchSpace, options: TrainOptions): Promise<TaskData> {
+  const { batchSize } = config;
+  if (network.task === 'segmentation') {
+    const splits = options.segmentationDataset ?? (await loadSegmentationData(config, space, options.dataset));
+    return segmentationData(network, splits, { batchSize });
+  }
+  const data = options.dataset ?? (await loadFashionMnist({ source: config.data.source }));
+  return classificationData(network, data, { batchSize, trainLimit: config.data.trainLimit, testLimit: config.data.testLimit });
+}
 
 /** The training loop behind train(): phases, sandwich steps, evaluation, checkpoints. */
 export async function runTraining(config: TrainConfig, options: TrainOptions, emit: (e: TrainEvent) => void, abort: AbortFlag): Promise<void> {
@@ -49,27 +70,32 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
   const seed = config.seed;
   // Everything that can fail on user input is checked before anything is written.
   const space = resolveSearchSpace(config.space);
+  checkTaskSpace(config, space);
   const resumed = options.resumeFrom ? readTrainCheckpoint(options.resumeFrom, config) : undefined;
   const ckptPath = config.checkpoint.dir ? join(config.checkpoint.dir, CHECKPOINT_FILE) : undefined;
   if (ckptPath && !resumed && existsSync(ckptPath)) {
     throw new CheckpointError(ckptPath, 'already exists', 'resume from it or choose another checkpoint.dir');
   }
   const engine = await initEngine({ backend: options.backend ?? 'wasm', ...(options.threads ? { threads: options.threads } : {}) });
-  const data = options.dataset ?? (await loadFashionMnist({ source: config.data.source }));
-  const trainSet = firstItems(data.train, config.data.trainLimit);
-  const testSet = firstItems(data.test, config.data.testLimit);
-  if (ckptPath) mkdirSync(config.checkpoint.dir, { recursive: true });
-
-  const net = new MobileNetV3Supernet(space, { seed, fixedBits: config.fixedBits, quant: lsqQuantFactory });
+  const network = createSupernet(config.task, space, { seed, fixedBits: config.fixedBits, quant: lsqQuantFactory });
+  const net = network.net;
   const optimizer = new SgdNesterov({ ...config.optimizer, clipNorm: config.optimizer.gradClipNorm });
-  const bn = bnBatches(trainSet, config.data.bnImages, config.batchSize, derive(seed, 'bn'));
+  let data: TaskData;
+  try {
+    data = await taskData(network, config, space, options);
+  } catch (err) {
+    net.dispose();
+    throw err;
+  }
+  if (ckptPath) mkdirSync(config.checkpoint.dir, { recursive: true });
+  const bn = data.bnBatches(config.data.bnImages, derive(seed, 'bn'));
   try {
     let pos: TrainingPosition = { phaseIndex: 0, phaseStep: 0, globalStep: 0 };
     if (resumed) {
       restoreTrainState(options.resumeFrom!, resumed.tensors, net, optimizer);
       pos = { ...resumed.meta.position };
     }
-    const batches = imageBatchCount(trainSet, { batchSize: config.batchSize, dropLast: true });
+    const batches = data.batchesPerEpoch;
     const spe = config.stepsPerEpoch > 0 ? Math.min(config.stepsPerEpoch, batches) : batches;
     const totalSteps = config.phases.reduce((a, p) => a + p.epochs * spe, 0);
     const save = (at: TrainingPosition): void => {
@@ -80,7 +106,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
     };
     emit({
       kind: 'started', seed, backend: engine.backend, threads: engine.threads, totalSteps, stepsPerEpoch: spe,
-      trainImages: trainSet.count, testImages: testSet.count,
+      trainImages: data.trainCount, testImages: data.testCount,
       ...(resumed ? { resumedFrom: { path: options.resumeFrom!, step: pos.globalStep } } : {}),
     });
 
@@ -91,7 +117,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
       emit({ kind: 'phase', seed, phase: name, phaseIndex: pos.phaseIndex, bits: phase.bits, epochs: phase.epochs, init });
       const total = phase.epochs * spe;
       const warmup = Math.round(phase.warmupEpochs * spe);
-      let iterator: Generator<{ images: Float32Array; labels: Int32Array; size: number; height: number; width: number; channels: number }> | undefined;
+      let iterator: Generator<TrainBatch> | undefined;
       let iteratorEpoch = -1;
       let trainSeconds = 0;
       let stepsRun = 0;
@@ -102,10 +128,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         if (abort.aborted) return;
         const epoch = Math.floor(pos.phaseStep / spe);
         if (epoch !== iteratorEpoch) {
-          iterator = floatBatches(trainSet, {
-            batchSize: config.batchSize, seed: derive(seed, 'data', pos.phaseIndex), epoch,
-            augment: config.data.augment, normalize: INPUT_NORMALIZATION, dropLast: true,
-          });
+          iterator = data.epoch(derive(seed, 'data', pos.phaseIndex), epoch, config.data.augment);
           // Resuming mid-epoch: skip the batches the interrupted run already used.
           for (let i = 0; i < pos.phaseStep % spe; i++) iterator.next();
           iteratorEpoch = epoch;
@@ -113,16 +136,15 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         const b = iterator!.next().value!;
         const lr = cosineLr(phase.lr, pos.phaseStep, total, warmup);
         const t0 = performance.now();
-        const images = tf.tensor4d(b.images, [b.size, b.height, b.width, b.channels]);
-        const labels = tf.tensor1d(b.labels, 'int32');
-        const step = sandwichStep(net, images, labels, {
+        const { images, targets } = batchTensors(b);
+        const step = sandwichStep(net, images, targets, {
           bits: phase.bits, randomSubnets: config.sandwich.randomSubnets, distill: config.sandwich.distill,
           labelSmoothing: config.optimizer.labelSmoothing, seed, phaseIndex: pos.phaseIndex, phaseStep: pos.phaseStep,
         });
         const gradNorm = optimizer.apply(net.params(), step.grads, lr);
         for (const g of step.grads.values()) g.dispose();
         images.dispose();
-        labels.dispose();
+        targets.dispose();
         const seconds = (performance.now() - t0) / 1000;
         trainSeconds += seconds;
         stepsRun++;
@@ -147,7 +169,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
       emit({ kind: 'phase-end', seed, phase: name, trainSeconds, samplesPerSec: trainSeconds > 0 ? (stepsRun * config.batchSize) / trainSeconds : 0 });
       for (const which of config.eval.subnets) {
         const e0 = performance.now();
-        const result = evaluateSubnet(net, SUBNETS[which](space, phase.bits), { bn, test: testSet, batchSize: config.eval.batchSize });
+        const result = data.evaluate(SUBNETS[which](space, phase.bits), bn, config.eval.batchSize);
         emit({ kind: 'eval', seed, phase: name, which, result, seconds: (performance.now() - e0) / 1000 });
         await yieldToEventLoop();
         if (abort.aborted) return;

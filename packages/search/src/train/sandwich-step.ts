@@ -2,8 +2,8 @@ import { createRng, derive } from '@oqat/data';
 import { tf, type Tensor } from '@oqat/engine';
 import { largestSubnet, sampleSubnet, smallestSubnet } from '../space/sample-subnet';
 import { subnetKey, type SubnetSpec } from '../space/subnet-spec';
-import type { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
-import { smoothedCrossEntropy, softCrossEntropy } from './losses';
+import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
+import { distillationLoss, labelLoss } from './losses';
 
 export interface SandwichOptions {
   bits: number;
@@ -29,7 +29,7 @@ export interface SandwichResult {
  * step's own seed. The smallest is dropped when it is the largest (a
  * one-architecture space trains that architecture once per step).
  */
-export function sandwichSubnets(net: MobileNetV3Supernet, o: SandwichOptions): SubnetSpec[] {
+export function sandwichSubnets(net: ElasticSupernet, o: SandwichOptions): SubnetSpec[] {
   const rng = createRng(derive(o.seed, 'sandwich', o.phaseIndex, o.phaseStep));
   const random = Array.from({ length: o.randomSubnets }, () => sampleSubnet(net.space, rng, o.bits));
   const largest = largestSubnet(net.space, o.bits);
@@ -39,12 +39,13 @@ export function sandwichSubnets(net: MobileNetV3Supernet, o: SandwichOptions): S
 
 /**
  * One sandwich-rule step (BigNAS/OFA): the largest subnet learns from the
- * labels (label-smoothed); the smallest and the random ones learn from the
+ * labels (label-smoothed; per pixel when the network is a segmentation one
+ * and `labels` are masks [N, H, W]); the smallest and the random ones learn from the
  * largest's softened outputs (in-place distillation) or from the labels.
  * Gradients are summed over subnets, as OFA accumulates them before one
  * optimizer step.
  */
-export function sandwichStep(net: MobileNetV3Supernet, images: Tensor, labels: Tensor, o: SandwichOptions): SandwichResult {
+export function sandwichStep(net: ElasticSupernet, images: Tensor, labels: Tensor, o: SandwichOptions): SandwichResult {
   const specs = sandwichSubnets(net, o);
   const grads = new Map<string, Tensor>();
   const losses: number[] = [];
@@ -58,7 +59,7 @@ export function sandwichStep(net: MobileNetV3Supernet, images: Tensor, labels: T
       const { value, grads: g } = tf.variableGrads(() => {
         const logits = net.forward(images, ctx);
         if (i === 0 && o.distill) teacher = tf.keep(tf.softmax(logits));
-        return (i === 0 || !o.distill ? smoothedCrossEntropy(logits, labels, o.labelSmoothing) : softCrossEntropy(logits, teacher!)) as tf.Scalar;
+        return (i === 0 || !o.distill ? labelLoss(logits, labels, o.labelSmoothing) : distillationLoss(logits, teacher!)) as tf.Scalar;
       }, params.map((p) => p.variable));
       losses.push(value.dataSync()[0]!);
       value.dispose();

@@ -2,10 +2,10 @@ import { readCheckpointFile, writeCheckpointFile } from '../checkpoint/checkpoin
 import { CheckpointError } from '../errors';
 import type { SearchSpace } from '../space/search-space';
 import { loadNetworkState, readNetworkState, type HostTensors } from '../supernet/network-state';
-import type { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
 import { tf, type Tensor } from '@oqat/engine';
 import type { SgdNesterov } from './sgd-nesterov';
-import type { TrainConfig } from './train-config';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from './train-config';
 
 /** Where a run stands: the next step to run is `phaseStep` of phase `phaseIndex`. */
 export interface TrainingPosition {
@@ -30,7 +30,7 @@ export interface TrainCheckpointMeta {
 const OPTIMIZER_PREFIX = 'optimizer/';
 
 /** Writes the supernet, optimizer momentum and position atomically. */
-export function saveTrainCheckpoint(path: string, net: MobileNetV3Supernet, optimizer: SgdNesterov, meta: TrainCheckpointMeta): void {
+export function saveTrainCheckpoint(path: string, net: ElasticSupernet, optimizer: SgdNesterov, meta: TrainCheckpointMeta): void {
   const tensors: HostTensors = readNetworkState(net);
   for (const [name, t] of optimizer.state()) {
     tensors.set(`${OPTIMIZER_PREFIX}${name}`, { shape: [...t.shape], values: Float32Array.from(t.dataSync()) });
@@ -39,7 +39,14 @@ export function saveTrainCheckpoint(path: string, net: MobileNetV3Supernet, opti
 }
 
 /** Fields that must match for a resume to continue the same run. */
-const RUN_FIELDS = ['seed', 'space', 'data', 'batchSize', 'stepsPerEpoch', 'fixedBits', 'phases', 'optimizer', 'sandwich'] as const;
+const RUN_FIELDS = ['seed', 'task', 'space', 'data', 'segmentation', 'batchSize', 'stepsPerEpoch', 'fixedBits', 'phases', 'optimizer', 'sandwich'] as const;
+
+/** A checkpoint's config with the fields older checkpoints lack (written before segmentation) at their defaults. */
+export function storedConfig(meta: TrainCheckpointMeta): TrainConfig {
+  const { task, segmentation } = DEFAULT_TRAIN_CONFIG;
+  const config: Partial<TrainConfig> = meta.config;
+  return { task, segmentation, ...config } as TrainConfig;
+}
 
 /** Reads a training checkpoint and checks it belongs to a run with this config. */
 export function readTrainCheckpoint(path: string, config: TrainConfig): { meta: TrainCheckpointMeta; tensors: HostTensors } {
@@ -47,16 +54,17 @@ export function readTrainCheckpoint(path: string, config: TrainConfig): { meta: 
   if (file.meta?.kind !== 'oqat-supernet-training') {
     throw new CheckpointError(path, 'is not a supernet training checkpoint', 'pass the supernet.ckpt written by oqat train');
   }
+  const stored = storedConfig(file.meta);
   for (const field of RUN_FIELDS) {
-    if (JSON.stringify(file.meta.config[field]) !== JSON.stringify(config[field])) {
-      throw new CheckpointError(path, `was written by a run with a different '${field}'`, `resume with the config that wrote it (its ${field}: ${JSON.stringify(file.meta.config[field]).slice(0, 80)})`);
+    if (JSON.stringify(stored[field]) !== JSON.stringify(config[field])) {
+      throw new CheckpointError(path, `was written by a run with a different '${field}'`, `resume with the config that wrote it (its ${field}: ${JSON.stringify(stored[field]).slice(0, 80)})`);
     }
   }
   return { meta: file.meta, tensors: file.tensors };
 }
 
 /** Loads network state and optimizer momentum from a checkpoint read by readTrainCheckpoint. */
-export function restoreTrainState(path: string, tensors: HostTensors, net: MobileNetV3Supernet, optimizer: SgdNesterov): void {
+export function restoreTrainState(path: string, tensors: HostTensors, net: ElasticSupernet, optimizer: SgdNesterov): void {
   const netState: HostTensors = new Map();
   const momentum = new Map<string, Tensor>();
   for (const [name, t] of tensors) {

@@ -11,10 +11,32 @@ export interface PhaseConfig {
   warmupEpochs: number;
 }
 
+/** What the supernet predicts: one class per image, or one class per pixel. */
+export type Task = 'classification' | 'segmentation';
+
+/** Where segmentation images and masks come from (read only when task is 'segmentation'). */
+export interface SegmentationDataConfig {
+  /**
+   * a folder of image/mask PNGs with train/ and test/ subfolders (and val/
+   * for search), each holding images/ and masks/ (CamVid-like); empty:
+   * scenes of Fashion-MNIST items (data.source picks the copy)
+   */
+  folder: string;
+  /** scene canvas side in pixels (items are 28x28) */
+  canvasSize: number;
+  /** scenes built from the training items, and from the test items */
+  trainScenes: number;
+  testScenes: number;
+  /** seeds the scene layouts (independent of the run seed, so runs can share scenes) */
+  seed: number;
+}
+
 export interface TrainConfig {
   seed: number;
-  /** a built-in space name ('fashion-mnist', 'ofa-mbv3') or a space object */
+  task: Task;
+  /** a built-in space name ('fashion-mnist', 'ofa-mbv3', 'segmentation-scenes') or a space object */
   space: string | SearchSpace;
+  /** classification data; for segmentation, source and augment apply to the scenes' items, bnImages to scenes */
   data: {
     /** which Fashion-MNIST copy: auto (full if present, else the shipped subset), subset or full */
     source: 'auto' | 'subset' | 'full';
@@ -27,6 +49,7 @@ export interface TrainConfig {
     /** training images used to re-estimate BN statistics before evaluation (OQAT: 2,000) */
     bnImages: number;
   };
+  segmentation: SegmentationDataConfig;
   batchSize: number;
   /** stop each epoch after this many steps (quick runs); 0 = full epochs */
   stepsPerEpoch: number;
@@ -61,11 +84,16 @@ export interface TrainConfig {
   };
 }
 
+/** The space a task trains when the config names none. */
+export const DEFAULT_SPACE: Record<Task, string> = { classification: 'fashion-mnist', segmentation: 'segmentation-scenes' };
+
 /** Every default in one place; a config file overrides any part of it. */
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   seed: 0,
+  task: 'classification',
   space: 'fashion-mnist',
   data: { source: 'auto', trainLimit: 0, testLimit: 0, augment: true, bnImages: 2000 },
+  segmentation: { folder: '', canvasSize: 64, trainScenes: 4000, testScenes: 500, seed: 1 },
   batchSize: 128,
   stepsPerEpoch: 0,
   fixedBits: 8,

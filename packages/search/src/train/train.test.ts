@@ -70,6 +70,7 @@ describe('train', () => {
     expect(names.some((n) => n.startsWith('optimizer/'))).toBe(true);
     // The final checkpoint opens as a supernet that evaluates to the run's last figure.
     const loaded = loadSupernet(join(dir, 'full', CHECKPOINT_FILE));
+    if (loaded.task !== 'classification') throw new Error(`expected a classification supernet, got ${loaded.task}`);
     expect(loaded.trainedBits).toEqual([2, 4, 32]);
     const bn = bnBatches(dataset.train, 8, 6, derive(7, 'bn'));
     const again = evaluateSubnet(loaded.net, smallestSubnet(TINY_SPACE, 2), { bn, test: dataset.test, batchSize: 12 });

@@ -1,29 +1,15 @@
-import type { Rng } from '@oqat/data';
 import { tf, type Tensor } from '@oqat/engine';
 import type { SearchSpace } from '../../space/search-space';
-import { largestSubnet, sampleSubnet } from '../../space/sample-subnet';
-import { assertSubnetSpec, type SubnetSpec } from '../../space/subnet-spec';
 import { applyActivation } from '../activation';
-import { DynamicMbBlock } from '../blocks/dynamic-mb-block';
-import { sortExpandChannels } from '../blocks/sort-expand-channels';
 import { extractSubnet, type ExtractOptions } from '../extract-subnet';
 import type { ForwardContext } from '../forward-context';
-import type { LayerQuant, QuantFactory } from '../layer-quant';
-import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
-import { DynamicBatchNorm } from '../ops/dynamic-batch-norm';
-import { DynamicConv2d } from '../ops/dynamic-conv2d';
+import type { ParamOwner } from '../named-param';
+import type { DynamicBatchNorm } from '../ops/dynamic-batch-norm';
 import { DynamicLinear } from '../ops/dynamic-linear';
-import type { Precision } from '../precision';
 import type { StaticMobileNet } from '../../static/static-mobilenet';
+import { ElasticSupernet, type SupernetOptions } from './elastic-supernet';
 
-export interface SupernetOptions {
-  /** seeds every initial weight (per parameter name) */
-  seed: number;
-  /** precision of stem, squeeze-excite and classifier; default 8 */
-  fixedBits?: 8 | 32;
-  /** builds each layer's quantization from the shared precision; none: a float-only supernet */
-  quant?: (precision: Precision) => QuantFactory;
-}
+export type { SupernetOptions } from './elastic-supernet';
 
 export interface MobileNetV3SupernetConfig {
   type: 'mobilenet-v3-supernet';
@@ -33,158 +19,32 @@ export interface MobileNetV3SupernetConfig {
 }
 
 /**
- * Once-for-all MobileNetV3 supernet (OFA's OFAMobileNetV3) over a search
- * space: fixed stem and first block, elastic stages (depth = first d
- * blocks, per-block kernel and expand), fixed head. Every weight is stored
- * once at its largest size; the active subnet is a set of plain fields
- * read by forward().
+ * Once-for-all MobileNetV3 classification supernet (OFA's OFAMobileNetV3):
+ * the elastic backbone, then global pooling, an optional feature-mix layer
+ * and the classifier (fixed widths).
  */
-export class MobileNetV3Supernet implements ParamOwner {
-  readonly name = 'supernet';
-  readonly precision: Precision;
-  readonly stemConv: DynamicConv2d;
-  readonly stemBn: DynamicBatchNorm;
-  readonly firstBlock?: DynamicMbBlock;
-  readonly stages: DynamicMbBlock[][];
-  readonly finalExpandConv: DynamicConv2d;
-  readonly finalExpandBn: DynamicBatchNorm;
+export class MobileNetV3Supernet extends ElasticSupernet {
   readonly featureMix?: DynamicLinear;
   readonly classifier: DynamicLinear;
-  activeResolution: number;
-  activeDepths: number[];
-  /** every layer's quantization by layer name (for bit inheritance and checkpoints) */
-  readonly layerQuants = new Map<string, LayerQuant>();
 
-  constructor(
-    readonly space: SearchSpace,
-    readonly options: SupernetOptions,
-  ) {
-    const seed = options.seed;
-    this.precision = { bits: space.bits[space.bits.length - 1]!, fixedBits: options.fixedBits ?? 8 };
-    const make = options.quant?.(this.precision);
-    const quant: QuantFactory = (name, role) => {
-      const q = make?.(name, role);
-      if (q) this.layerQuants.set(name, q);
-      return q;
-    };
-    const { stem, head } = space;
-    const stemConv = { type: 'dynamic-conv2d' as const, maxInC: space.inputC, maxOutC: stem.outC, kernel: stem.kernel, stride: stem.stride };
-    this.stemConv = new DynamicConv2d('stem', stemConv, seed, quant('stem', { precision: 'fixed', signedInput: true }));
-    this.stemBn = new DynamicBatchNorm('stem.bn', stem.outC);
-    let c = stem.outC;
-    if (space.firstBlock) {
-      const f = space.firstBlock;
-      const config = { type: 'dynamic-mb-block' as const, inC: c, outC: f.outC, stride: 1, kernels: [f.kernel], expands: null, se: f.se, act: f.act };
-      this.firstBlock = new DynamicMbBlock('first', config, seed, quant);
-      c = f.outC;
-    }
-    this.stages = space.stages.map((s, i) => {
-      const blocks: DynamicMbBlock[] = [];
-      for (let j = 0; j < s.depths[s.depths.length - 1]!; j++) {
-        const config = {
-          type: 'dynamic-mb-block' as const,
-          inC: j === 0 ? c : s.outC,
-          outC: s.outC,
-          stride: j === 0 ? s.stride : 1,
-          kernels: [...s.kernels],
-          expands: [...s.expands],
-          se: s.se,
-          act: s.act,
-        };
-        blocks.push(new DynamicMbBlock(`stages.${i}.${j}`, config, seed, quant));
-      }
-      c = s.outC;
-      return blocks;
-    });
-    const fe = { type: 'dynamic-conv2d' as const, maxInC: c, maxOutC: head.finalExpandC, kernel: 1, stride: 1 };
-    this.finalExpandConv = new DynamicConv2d('head.expand', fe, seed, quant('head.expand', { precision: 'elastic', signedInput: true }));
-    this.finalExpandBn = new DynamicBatchNorm('head.expand.bn', head.finalExpandC);
+  constructor(space: SearchSpace, options: SupernetOptions) {
+    super(space, options);
+    const { head } = space;
     let features = head.finalExpandC;
     if (head.featureC > 0) {
       const mix = { type: 'dynamic-linear' as const, maxIn: features, maxOut: head.featureC };
-      this.featureMix = new DynamicLinear('head.mix', mix, seed, quant('head.mix', { precision: 'elastic', signedInput: false }));
+      this.featureMix = new DynamicLinear('head.mix', mix, options.seed, this.quant('head.mix', { precision: 'elastic', signedInput: false }));
       features = head.featureC;
     }
     const cls = { type: 'dynamic-linear' as const, maxIn: features, maxOut: space.numClasses };
     // Inputs of the classifier follow h-swish: nearly non-negative, quantized unsigned (OQAT's choice for activations).
-    this.classifier = new DynamicLinear('head.classifier', cls, seed, quant('head.classifier', { precision: 'fixed', signedInput: false }));
-    const max = largestSubnet(space);
-    this.activeResolution = max.resolution;
-    this.activeDepths = max.depths;
-  }
-
-  /** Largest subnet, at the current bit width. */
-  setMax(): void {
-    this.setActive(largestSubnet(this.space, this.precision.bits));
-  }
-
-  /** Activates a subnet (checked against the space); its bits switch every quantized layer. */
-  setActive(spec: SubnetSpec): void {
-    assertSubnetSpec(this.space, spec);
-    this.activeResolution = spec.resolution;
-    this.activeDepths = [...spec.depths];
-    this.precision.bits = spec.bits;
-    this.stages.forEach((blocks, i) => {
-      blocks.forEach((block, j) => {
-        if (j < spec.depths[i]!) {
-          block.activeKernel = spec.kernels[i]![j]!;
-          block.activeExpand = spec.expands[i]![j]!;
-        } else {
-          block.setMax();
-        }
-      });
-    });
-  }
-
-  /** Activates a random subnet and returns it; `bits` keeps the current bit width unless given. */
-  sampleActive(rng: Rng, bits: number = this.precision.bits): SubnetSpec {
-    const spec = sampleSubnet(this.space, rng, bits);
-    this.setActive(spec);
-    return spec;
-  }
-
-  /** The active subnet as plain data. */
-  activeConfig(): SubnetSpec {
-    const d = this.activeDepths;
-    return {
-      resolution: this.activeResolution,
-      depths: [...d],
-      kernels: this.stages.map((blocks, i) => blocks.slice(0, d[i]).map((b) => b.activeKernel)),
-      expands: this.stages.map((blocks, i) => blocks.slice(0, d[i]).map((b) => b.activeExpand)),
-      bits: this.precision.bits,
-    };
-  }
-
-  /**
-   * Sorts every block's expanded channels by L1 importance (OFA). Changes no
-   * output of the largest subnet; call it where optimizer momentum is reset
-   * (a phase boundary), since momentum buffers are not permuted with it.
-   */
-  sortChannels(): void {
-    for (const block of this.stages.flat()) sortExpandChannels(block);
-  }
-
-  /** Bit inheritance: every elastic layer's `toBits` steps start from its `fromBits` steps (doubled per bit). */
-  inheritSteps(fromBits: number, toBits: number): void {
-    for (const q of this.layerQuants.values()) q.inherit(fromBits, toBits);
-  }
-
-  /** Active blocks in order (first block included), as the forward pass visits them. */
-  activeBlocks(): DynamicMbBlock[] {
-    const stageBlocks = this.stages.flatMap((blocks, i) => blocks.slice(0, this.activeDepths[i]));
-    return this.firstBlock ? [this.firstBlock, ...stageBlocks] : stageBlocks;
+    this.classifier = new DynamicLinear('head.classifier', cls, options.seed, this.quant('head.classifier', { precision: 'fixed', signedInput: false }));
   }
 
   /** Images [N, H, W, C] at any size -> logits [N, classes] of the active subnet (inputs resized to its resolution). */
   forward(images: Tensor, ctx: ForwardContext): Tensor {
-    const r = this.activeResolution;
-    let x = images;
-    if (x.shape[1] !== r || x.shape[2] !== r) x = tf.image.resizeBilinear(x as tf.Tensor4D, [r, r]);
-    x = this.stemBn.forward(this.stemConv.forward(x, this.space.stem.outC), ctx, this.space.stem.act);
-    for (const block of this.activeBlocks()) x = block.forward(x, ctx);
     const head = this.space.head;
-    x = this.finalExpandBn.forward(this.finalExpandConv.forward(x, head.finalExpandC), ctx, head.act);
-    x = tf.mean(x, [1, 2]);
+    let x = tf.mean(this.backbone(images, ctx).features, [1, 2]);
     if (this.featureMix) x = applyActivation(this.featureMix.forward(x, head.featureC), head.act);
     if (ctx.mode === 'train' && head.dropout > 0 && ctx.dropoutSeed !== undefined) {
       x = tf.dropout(x, head.dropout, undefined, ctx.dropoutSeed);
@@ -192,37 +52,12 @@ export class MobileNetV3Supernet implements ParamOwner {
     return this.classifier.forward(x, this.space.numClasses);
   }
 
-  private parts(): ParamOwner[] {
-    const parts: Array<ParamOwner | undefined> = [
-      this.stemConv,
-      this.stemBn,
-      this.firstBlock,
-      ...this.stages.flat(),
-      this.finalExpandConv,
-      this.finalExpandBn,
-      this.featureMix,
-      this.classifier,
-    ];
-    return parts.filter((p): p is ParamOwner => p !== undefined);
+  protected headParts(): ParamOwner[] {
+    return this.featureMix ? [this.featureMix, this.classifier] : [this.classifier];
   }
 
-  /** Every trainable tensor with its stable name, in a fixed order. */
-  params(): NamedParam[] {
-    return this.parts().flatMap((p) => p.params());
-  }
-
-  /** BN running statistics, in a fixed order. */
-  buffers(): NamedBuffer[] {
-    return this.parts().flatMap((p) => p.buffers());
-  }
-
-  /** Every batch-norm layer by name (for statistics re-estimation). */
-  batchNorms(): Map<string, DynamicBatchNorm> {
-    const all = [this.stemBn, this.finalExpandBn];
-    for (const b of [this.firstBlock, ...this.stages.flat()]) {
-      if (b) all.push(...[b.expandBn, b.dwBn, b.projectBn].filter((x): x is DynamicBatchNorm => x !== undefined));
-    }
-    return new Map(all.map((bn) => [bn.name, bn]));
+  protected headBatchNorms(): DynamicBatchNorm[] {
+    return [];
   }
 
   /** The active subnet as a static network (re-estimate BN statistics for it first). */
@@ -232,9 +67,5 @@ export class MobileNetV3Supernet implements ParamOwner {
 
   toConfig(): MobileNetV3SupernetConfig {
     return { type: 'mobilenet-v3-supernet', space: this.space, seed: this.options.seed, fixedBits: this.precision.fixedBits };
-  }
-
-  dispose(): void {
-    for (const p of this.parts()) p.dispose();
   }
 }

@@ -1,0 +1,65 @@
+import { loadFashionMnist, takeItems, type ImageDataset, type SegmentationDataset } from '@oqat/data';
+import type { Tensor } from '@oqat/engine';
+import { bnBatches, evaluateSubnet, loadFolderSplit, scenesOf, type LoadedSupernet, type SubnetSpec } from '@oqat/search';
+import { validationSplitOf, type ValidationSpec } from './validation-split';
+
+export interface SearchValidation {
+  /** the checkpoint task's score of a subnet on the held-out split: top-1, or mIoU for segmentation */
+  score: (spec: SubnetSpec) => number;
+  /** what the score is, for logs */
+  metric: 'top-1' | 'mIoU';
+  dispose: () => void;
+}
+
+export interface SearchValidationOptions {
+  validation: ValidationSpec;
+  /** held-out images (segmentation: scenes) per subnet; 0 = the whole split (scenes: segmentation.testScenes) */
+  validationImages: number;
+  bnImages: number;
+  seed: number;
+}
+
+function firstN<T extends ImageDataset | SegmentationDataset>(d: T, n: number): T {
+  return n > 0 && n < d.count ? (takeItems(d as ImageDataset, Int32Array.from({ length: n }, (_, i) => i)) as unknown as T) : d;
+}
+
+/**
+ * The data a search scores subnets on, never seen in training: for
+ * classification the held-out part of the training images; for
+ * segmentation, scenes built from those held-out items (or a folder's val/
+ * split), with BN statistics from training scenes.
+ */
+export async function searchValidation(loaded: LoadedSupernet, o: SearchValidationOptions): Promise<SearchValidation> {
+  const { config } = loaded;
+  let bn: Tensor[];
+  if (loaded.task === 'segmentation') {
+    const seg = config.segmentation;
+    const space = loaded.net.space;
+    let validation: SegmentationDataset;
+    let train: SegmentationDataset;
+    if (seg.folder) {
+      validation = firstN(await loadFolderSplit(seg, space, 'val'), o.validationImages);
+      train = await loadFolderSplit(seg, space, 'train');
+    } else {
+      const split = validationSplitOf((await loadFashionMnist({ source: config.data.source })).train, o.validation);
+      validation = scenesOf(split.validation, seg, 'validation', o.validationImages || seg.testScenes);
+      train = scenesOf(split.train, seg, 'train', Math.min(o.bnImages, seg.trainScenes));
+    }
+    bn = bnBatches(train, o.bnImages, 50, o.seed);
+    const net = loaded.net;
+    return {
+      score: (spec) => evaluateSubnet(net, spec, { bn, test: validation, batchSize: 50 }).score,
+      metric: 'mIoU',
+      dispose: () => bn.forEach((t) => t.dispose()),
+    };
+  }
+  const data = await loadFashionMnist({ source: config.data.source });
+  const validation = firstN(validationSplitOf(data.train, o.validation).validation, o.validationImages);
+  bn = bnBatches(data.train, o.bnImages, 250, o.seed);
+  const net = loaded.net;
+  return {
+    score: (spec) => evaluateSubnet(net, spec, { bn, test: validation, batchSize: 500 }).score,
+    metric: 'top-1',
+    dispose: () => bn.forEach((t) => t.dispose()),
+  };
+}

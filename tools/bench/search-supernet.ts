@@ -1,0 +1,81 @@
+/**
+ * Evolution vs random search on a trained supernet (issue 6's figure): the
+ * same number of accuracy measurements each, accuracy measured on training
+ * images the checkpoint never trained on (BN re-estimated per subnet),
+ * latency from the xavier and fpga simulators. Reports the hypervolume of
+ * accuracy vs latency, the fronts' bits and kernels per device, and the time.
+ *
+ *   node --import tsx tools/bench/search-supernet.ts --ckpt supernet.ckpt [--holdout-from 50000]
+ *        [--val-images 1000] [--bn-images 500] [--population 16] [--generations 6] [--seeds 1]
+ *
+ * --holdout-from: index of the first training image used for validation
+ * (runs with data.trainLimit N train on images 0..N-1 only).
+ */
+import { parseArgs } from 'node:util';
+import { createRng, loadFashionMnist, takeItems } from '@oqat/data';
+import { initEngine } from '@oqat/engine';
+import { simulateNetwork, type SimulatedDevice } from '@oqat/latency';
+import {
+  bnBatches, Evolution, evaluateSubnet, largestSubnet, loadSupernet, lowerSubnet, randomSearch, subnetEncoder, subnetKey,
+  type SearchResult, type SubnetSpec,
+} from '@oqat/search';
+
+const { values } = parseArgs({
+  options: {
+    ckpt: { type: 'string' },
+    'holdout-from': { type: 'string', default: '50000' },
+    'val-images': { type: 'string', default: '1000' },
+    'bn-images': { type: 'string', default: '500' },
+    population: { type: 'string', default: '16' },
+    generations: { type: 'string', default: '6' },
+    seeds: { type: 'string', default: '1' },
+  },
+});
+if (!values.ckpt) throw new Error('--ckpt supernet.ckpt is required');
+const population = Number(values.population);
+const generations = Number(values.generations);
+const info = await initEngine({ backend: 'wasm' });
+const { net, trainedBits } = loadSupernet(values.ckpt);
+const space = net.space;
+const data = await loadFashionMnist({ source: 'full' });
+const from = Number(values['holdout-from']);
+const validation = takeItems(data.train, Int32Array.from({ length: Number(values['val-images']) }, (_, i) => from + i));
+const bn = bnBatches(data.train, Number(values['bn-images']), 250, 1);
+const bits = trainedBits.filter((b) => b < 32);
+
+let measured = 0;
+let measureMs = 0;
+const cache = new Map<string, number>();
+const accuracy = async (spec: SubnetSpec): Promise<number> => {
+  const t = performance.now();
+  const r = evaluateSubnet(net, spec, { bn, test: validation, batchSize: 500 });
+  measureMs += performance.now() - t;
+  measured++;
+  return r.top1;
+};
+const latency = (device: SimulatedDevice) => (spec: SubnetSpec) => simulateNetwork(device, lowerSubnet(space, spec)).latencyMs;
+const encoder = subnetEncoder(space, { bits });
+const hv = (r: SearchResult<SubnetSpec>): number => r.hypervolumes[r.hypervolumes.length - 1]!;
+const describe = (front: SearchResult<SubnetSpec>['front']): string => {
+  const count = (xs: number[]) => [...new Set(xs)].sort().map((v) => `${v}:${xs.filter((x) => x === v).length}`).join(' ');
+  return `bits ${count(front.map((c) => c.candidate.bits))}; kernels ${count(front.flatMap((c) => c.candidate.kernels.flat()))}`;
+};
+
+console.log(`# search-supernet on ${values.ckpt} (wasm x${info.threads}), trained bits ${bits.join('/')}, P=${population} G=${generations}, ${validation.count} validation images\n`);
+console.log('| device | seed | measurements | HV evolution | HV random | evolution / random | best acc evo / random | evolution front | s |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const device of ['xavier', 'fpga'] as SimulatedDevice[]) {
+  const worst = latency(device)(largestSubnet(space, Math.max(...bits)));
+  for (let seed = 1; seed <= Number(values.seeds); seed++) {
+    const t = performance.now();
+    const base = { encoder, accuracy, cache, efficiency: { latencyMs: latency(device) }, hypervolume: { reference: { accuracy: 0, cost: worst * 1.05 } } };
+    const evo = await new Evolution({ ...base, rng: createRng(seed), population, generations }).run();
+    const rnd = await randomSearch({ ...base, rng: createRng(1000 + seed), budget: evo.evaluated, population });
+    const best = (r: SearchResult<SubnetSpec>) => (100 * (r.best?.accuracy ?? 0)).toFixed(2);
+    console.log(`| ${device} | ${seed} | ${evo.evaluated} | ${hv(evo).toFixed(4)} | ${hv(rnd).toFixed(4)} | ${(hv(evo) / hv(rnd)).toFixed(3)} | ${best(evo)} / ${best(rnd)} | ${describe(evo.front)} | ${((performance.now() - t) / 1000).toFixed(0)} |`);
+    for (const c of evo.front) console.error(JSON.stringify({ device, seed, accuracy: c.accuracy, latencyMs: c.objectives.latencyMs, spec: c.candidate, key: subnetKey(c.candidate) }));
+  }
+}
+console.log(`\n${measured} distinct subnets measured, ${(measureMs / measured / 1000).toFixed(2)} s each (BN re-estimation + ${validation.count} images)`);
+for (const t of bn) t.dispose();
+net.dispose();
