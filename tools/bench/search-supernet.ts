@@ -64,18 +64,33 @@ const describe = (front: SearchResult<SubnetSpec>['front']): string => {
 console.log(`# search-supernet on ${values.ckpt} (wasm x${info.threads}), trained bits ${bits.join('/')}, P=${population} G=${generations}, ${validation.count} validation images\n`);
 console.log('| device | seed | measurements | HV evolution | HV random | evolution / random | best acc evo / random | evolution front | s |');
 console.log('|---|---|---|---|---|---|---|---|---|');
+const predictorRows: string[] = [];
+/** Wall time of a search had nothing been cached: its measurements at the mean cost of one, plus its own overhead. */
+const uncachedSeconds = (r: SearchResult<SubnetSpec>, overheadMs: number): number => (r.evaluated * (measureMs / Math.max(1, measured)) + overheadMs) / 1000;
 for (const device of ['xavier', 'fpga'] as SimulatedDevice[]) {
   const worst = latency(device)(largestSubnet(space, Math.max(...bits)));
   for (let seed = 1; seed <= Number(values.seeds); seed++) {
     const t = performance.now();
     const base = { encoder, accuracy, cache, efficiency: { latencyMs: latency(device) }, hypervolume: { reference: { accuracy: 0, cost: worst * 1.05 } } };
+    let before = measureMs;
+    let start = performance.now();
     const evo = await new Evolution({ ...base, rng: createRng(seed), population, generations }).run();
+    const evoOverhead = performance.now() - start - (measureMs - before);
     const rnd = await randomSearch({ ...base, rng: createRng(1000 + seed), budget: evo.evaluated, population });
     const best = (r: SearchResult<SubnetSpec>) => (100 * (r.best?.accuracy ?? 0)).toFixed(2);
     console.log(`| ${device} | ${seed} | ${evo.evaluated} | ${hv(evo).toFixed(4)} | ${hv(rnd).toFixed(4)} | ${(hv(evo) / hv(rnd)).toFixed(3)} | ${best(evo)} / ${best(rnd)} | ${describe(evo.front)} | ${((performance.now() - t) / 1000).toFixed(0)} |`);
+    before = measureMs;
+    start = performance.now();
+    const predictor = { warmup: 2 * population, measurePerGeneration: Math.max(1, population >> 1) };
+    const pred = await new Evolution({ ...base, rng: createRng(seed), population, generations, predictor }).run();
+    const predOverhead = performance.now() - start - (measureMs - before);
+    predictorRows.push(`| ${device} | ${seed} | ${evo.evaluated} / ${pred.evaluated} | ${hv(evo).toFixed(4)} / ${hv(pred).toFixed(4)} | ${pred.predictor?.heldOutSpearman.toFixed(3) ?? '-'} | ${uncachedSeconds(evo, evoOverhead).toFixed(0)} / ${uncachedSeconds(pred, predOverhead).toFixed(0)} |`);
     for (const c of evo.front) console.error(JSON.stringify({ device, seed, accuracy: c.accuracy, latencyMs: c.objectives.latencyMs, spec: c.candidate, key: subnetKey(c.candidate) }));
   }
 }
+console.log('\nWith the accuracy predictor (evolution without / with):\n');
+console.log('| device | seed | measurements | HV | predictor held-out Spearman | search s, uncached |\n|---|---|---|---|---|---|');
+console.log(predictorRows.join('\n'));
 console.log(`\n${measured} distinct subnets measured, ${(measureMs / measured / 1000).toFixed(2)} s each (BN re-estimation + ${validation.count} images)`);
 for (const t of bn) t.dispose();
 net.dispose();
