@@ -19,28 +19,72 @@ export function logitRows(logits: Tensor): Tensor {
 }
 
 /**
- * Per-pixel cross entropy (segmentation): mean over labelled pixels of the
- * label-smoothed cross entropy; labels outside 0..C-1 (a dataset's ignore
- * value) count for nothing.
+ * How strongly the per-pixel training loss balances classes: a pixel of class
+ * c weighs (share of c among the batch's labelled pixels)^-PIXEL_CLASS_BALANCE.
+ * With a plain per-pixel mean, background (most pixels) dominates the loss:
+ * foreground/background is learnt in a few steps and the item classes then
+ * get a gradient scaled by their small pixel share, so within a short run the
+ * loss sits at "right mask, uniform over item classes". 0.5 (inverse square
+ * root of frequency) gives the rare classes most of the loss without the
+ * noise of full inverse-frequency weights.
  */
-export function pixelCrossEntropy(logits: Tensor, labels: Tensor, smoothing: number): Tensor {
+export const PIXEL_CLASS_BALANCE = 0.5;
+
+/**
+ * Per-pixel loss weights [P] (P = every label) that sum to 1 over labelled
+ * pixels: each class's pixels weigh share^-power (power 0: a plain mean);
+ * labels outside 0..classes-1 (a dataset's ignore value) weigh 0. No gradient.
+ */
+export function classBalancedPixelWeights(labels: Tensor, classes: number, power: number): Tensor {
+  return tf.tidy(() => {
+    const flat = tf.reshape(tf.cast(labels, 'int32'), [-1]) as tf.Tensor1D;
+    // oneHot leaves an out-of-range label's row at zero.
+    const oneHot = tf.oneHot(flat, classes);
+    const counts = tf.sum(oneHot, 0);
+    const labelled = tf.maximum(tf.sum(counts), 1);
+    const present = tf.greater(counts, 0);
+    const share = tf.div(tf.maximum(counts, 1), labelled);
+    const perClass = power > 0 ? tf.where(present, tf.pow(share, -power), tf.zerosLike(share)) : tf.cast(present, 'float32');
+    const perPixel = tf.squeeze(tf.matMul(oneHot, tf.reshape(perClass, [classes, 1])), [1]);
+    return tf.div(perPixel, tf.maximum(tf.sum(perPixel), 1e-12));
+  });
+}
+
+/**
+ * Per-pixel cross entropy (segmentation): label-smoothed cross entropy
+ * averaged over labelled pixels, each pixel weighted by its class's rarity in
+ * the batch when `balance` > 0 (see PIXEL_CLASS_BALANCE; 0: the plain mean
+ * over pixels); labels outside 0..C-1 (a dataset's ignore value) count for nothing.
+ */
+export function pixelCrossEntropy(logits: Tensor, labels: Tensor, smoothing: number, balance = 0): Tensor {
   const rows = logitRows(logits);
   const classes = rows.shape[1]!;
   const flat = tf.reshape(tf.cast(labels, 'int32'), [-1]) as tf.Tensor1D;
-  const labelled = tf.cast(tf.logicalAnd(tf.greaterEqual(flat, 0), tf.less(flat, classes)), 'float32');
+  const weights = classBalancedPixelWeights(flat, classes, balance);
   // oneHot leaves an out-of-range label's row at zero; smoothing mass goes to labelled pixels only.
   const oneHot = tf.oneHot(flat, classes);
+  const labelled = tf.cast(tf.logicalAnd(tf.greaterEqual(flat, 0), tf.less(flat, classes)), 'float32');
   const target = smoothing > 0 ? tf.add(tf.mul(oneHot, 1 - smoothing), tf.mul(tf.expandDims(labelled, 1), smoothing / classes)) : oneHot;
   const perPixel = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(rows)), 1));
-  return tf.div(tf.sum(perPixel), tf.maximum(tf.sum(labelled), 1));
+  return tf.sum(tf.mul(perPixel, weights));
 }
 
-/** The loss against labels for either task: per-image (logits [N, C]) or per-pixel (logits [N, H, W, C]). */
+/**
+ * The training loss against labels for either task: per-image (logits [N, C])
+ * or per-pixel, class-balanced (logits [N, H, W, C]).
+ */
 export function labelLoss(logits: Tensor, labels: Tensor, smoothing: number): Tensor {
-  return logits.rank > 2 ? pixelCrossEntropy(logits, labels, smoothing) : smoothedCrossEntropy(logits, labels, smoothing);
+  return logits.rank > 2 ? pixelCrossEntropy(logits, labels, smoothing, PIXEL_CLASS_BALANCE) : smoothedCrossEntropy(logits, labels, smoothing);
 }
 
-/** In-place distillation from the teacher's probabilities, per image or per pixel. */
-export function distillationLoss(logits: Tensor, teacherProbabilities: Tensor): Tensor {
-  return softCrossEntropy(logitRows(logits), logitRows(teacherProbabilities));
+/**
+ * In-place distillation from the teacher's probabilities, per image or per
+ * pixel. `pixelWeights` [N*H*W] (summing to 1, e.g. classBalancedPixelWeights
+ * of the batch's masks) weight a per-pixel loss as the label loss is weighted;
+ * without them every pixel counts the same.
+ */
+export function distillationLoss(logits: Tensor, teacherProbabilities: Tensor, pixelWeights?: Tensor): Tensor {
+  if (!pixelWeights || logits.rank <= 2) return softCrossEntropy(logitRows(logits), logitRows(teacherProbabilities));
+  const perPixel = tf.neg(tf.sum(tf.mul(logitRows(teacherProbabilities), tf.logSoftmax(logitRows(logits))), 1));
+  return tf.sum(tf.mul(perPixel, pixelWeights));
 }

@@ -3,7 +3,7 @@ import { tf, type Tensor } from '@oqat/engine';
 import { largestSubnet, sampleSubnet, smallestSubnet } from '../space/sample-subnet';
 import { subnetKey, type SubnetSpec } from '../space/subnet-spec';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
-import { distillationLoss, labelLoss } from './losses';
+import { classBalancedPixelWeights, distillationLoss, labelLoss, PIXEL_CLASS_BALANCE } from './losses';
 
 export interface SandwichOptions {
   bits: number;
@@ -42,6 +42,9 @@ export function sandwichSubnets(net: ElasticSupernet, o: SandwichOptions): Subne
  * labels (label-smoothed; per pixel when the network is a segmentation one
  * and `labels` are masks [N, H, W]); the smallest and the random ones learn from the
  * largest's softened outputs (in-place distillation) or from the labels.
+ * Per pixel, the distillation loss weights pixels as the label loss does
+ * (class-balanced from the batch's masks), so the students learn the rare
+ * item classes as much as the teacher.
  * Gradients are summed over subnets, as OFA accumulates them before one
  * optimizer step.
  */
@@ -50,6 +53,7 @@ export function sandwichStep(net: ElasticSupernet, images: Tensor, labels: Tenso
   const grads = new Map<string, Tensor>();
   const losses: number[] = [];
   let teacher: Tensor | undefined;
+  const pixelWeights = o.distill && labels.rank > 1 ? classBalancedPixelWeights(labels, net.space.numClasses, PIXEL_CLASS_BALANCE) : undefined;
   try {
     specs.forEach((spec, i) => {
       net.setActive(spec);
@@ -59,7 +63,7 @@ export function sandwichStep(net: ElasticSupernet, images: Tensor, labels: Tenso
       const { value, grads: g } = tf.variableGrads(() => {
         const logits = net.forward(images, ctx);
         if (i === 0 && o.distill) teacher = tf.keep(tf.softmax(logits));
-        return (i === 0 || !o.distill ? labelLoss(logits, labels, o.labelSmoothing) : distillationLoss(logits, teacher!)) as tf.Scalar;
+        return (i === 0 || !o.distill ? labelLoss(logits, labels, o.labelSmoothing) : distillationLoss(logits, teacher!, pixelWeights)) as tf.Scalar;
       }, params.map((p) => p.variable));
       losses.push(value.dataSync()[0]!);
       value.dispose();
@@ -77,6 +81,7 @@ export function sandwichStep(net: ElasticSupernet, images: Tensor, labels: Tenso
     });
   } finally {
     teacher?.dispose();
+    pixelWeights?.dispose();
   }
   return { grads, losses, sampled: specs.slice(specs.length - o.randomSubnets) };
 }

@@ -14,13 +14,66 @@ function pointwise(layer: DynamicLinear, x: Tensor, outC: number): Tensor {
 }
 
 /**
- * Bilinear resize with aligned corners: wasm's ResizeBilinearGrad (like
- * tfjs-core's gradient) ignores halfPixelCenters, so only the corner-aligned
- * mapping has a gradient that matches its forward pass.
+ * Where a feature map's cells sit on the grid it was computed from: index i
+ * of a map reached from a grid of `size` pixels through convs of the given
+ * strides ('same' padding, odd kernels) is centred on pixel scale * i + offset
+ * of that grid (index space). A stride-2 conv's output j reads around input
+ * 2j + 1 when the input size is even (TF 'same' pads the bottom/right more)
+ * and 2j when it is odd, whatever the kernel; cells are not centred on their
+ * block of pixels (8i + 3.5), and corner alignment (8i * 63/56) would be
+ * off by up to 7 pixels at output stride 8.
  */
-export function upsampleBilinear(x: Tensor, size: readonly [number, number]): Tensor {
-  if (x.shape[1] === size[0] && x.shape[2] === size[1]) return x;
-  return tf.image.resizeBilinear(x as tf.Tensor4D, [size[0], size[1]], true);
+export function gridPlacement(size: number, strides: readonly number[]): { scale: number; offset: number } {
+  let scale = 1;
+  let offset = 0;
+  let n = size;
+  for (const s of strides) {
+    if (s === 1) continue;
+    // Other strides (none in the built-in spaces): the cell's centre within its block.
+    const shift = s === 2 ? (n % 2 === 0 ? 1 : 0) : (s - 1) / 2;
+    offset += scale * shift;
+    scale *= s;
+    n = Math.ceil(n / s);
+  }
+  return { scale, offset };
+}
+
+/**
+ * Linear interpolation weights [outN, inN]: output index y reads input
+ * coordinate at(y) (index space, clamped to the edges).
+ */
+export function interpolationMatrix(outN: number, inN: number, at: (y: number) => number): Float32Array {
+  const m = new Float32Array(outN * inN);
+  for (let y = 0; y < outN; y++) {
+    const u = Math.min(Math.max(at(y), 0), inN - 1);
+    const i0 = Math.floor(u);
+    const i1 = Math.min(i0 + 1, inN - 1);
+    const f = u - i0;
+    m[y * inN + i0]! += 1 - f;
+    m[y * inN + i1]! += f;
+  }
+  return m;
+}
+
+/**
+ * Separable linear resampling of [N, h, w, C] to [N, H, W, C] with row weights
+ * [H, h] and column weights [W, w], as matrix products: exact gradients on
+ * every backend (wasm's ResizeBilinearGrad ignores halfPixelCenters) and any
+ * alignment of the two grids.
+ */
+export function resample(x: Tensor, rows: Tensor, cols: Tensor): Tensor {
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const outH = rows.shape[0]!;
+  const outW = cols.shape[0]!;
+  const byRow = tf.matMul(rows as tf.Tensor2D, tf.reshape(tf.transpose(x, [1, 0, 2, 3]), [h, n * w * c]) as tf.Tensor2D);
+  const cols4 = tf.transpose(tf.reshape(byRow, [outH, n, w, c]), [2, 1, 0, 3]);
+  const byCol = tf.matMul(cols as tf.Tensor2D, tf.reshape(cols4, [w, n * outH * c]) as tf.Tensor2D);
+  return tf.transpose(tf.reshape(byCol, [outW, n, outH, c]), [1, 2, 0, 3]);
+}
+
+/** Strides from the input to the output of stage `stage` (-1: the stem / first block). */
+export function stridesTo(space: SearchSpace, stage: number): number[] {
+  return [space.stem.stride, ...space.stages.slice(0, stage + 1).map((s) => s.stride)];
 }
 
 /**
@@ -29,7 +82,9 @@ export function upsampleBilinear(x: Tensor, size: readonly [number, number]): Te
  * logits = up(classify(high)) + classify(skip), upsampled to the output size.
  * The high branch is classified before upsampling (torchvision upsamples
  * first): 1x1 convs and bilinear interpolation commute, and 11 channels are
- * cheaper to upsample than `channels`. The gated conv runs at the supernet's
+ * cheaper to upsample than `channels`. Both upsamplings interpolate at where
+ * each map's cells really are on the input (gridPlacement), including the
+ * resize of the input to the subnet's resolution. The gated conv runs at the supernet's
  * bit width; the gate and both classifiers at the fixed precision, as OQAT
  * keeps squeeze-excite and the classifier. Step sizes are one per layer,
  * shared by every subnet, like the backbone's.
@@ -63,17 +118,35 @@ export class LrAsppHead implements ParamOwner {
     this.skipClassifier = new DynamicLinear('seg.skip.classifier', skipCls, seed, quant('seg.skip.classifier', { precision: 'fixed', signedInput: true }));
   }
 
-  /** features [N, h, w, finalExpandC] and skip [N, H', W', skipC] -> logits [N, outH, outW, classes]. */
-  forward(features: Tensor, skip: Tensor, outSize: readonly [number, number], ctx: ForwardContext): Tensor {
+  /**
+   * features [N, h, w, finalExpandC] and skip [N, H', W', skipC], computed at
+   * `resolution` from images of `outSize` -> logits [N, outH, outW, classes].
+   */
+  forward(features: Tensor, skip: Tensor, outSize: readonly [number, number], resolution: number, ctx: ForwardContext): Tensor {
     const c = this.headSpace.channels;
     const k = this.space.numClasses;
     const n = features.shape[0]!;
     const high = this.highBn.forward(this.highConv.forward(features, c), ctx, 'relu');
     const gate = tf.sigmoid(this.gate.forward(tf.mean(features, [1, 2]), c));
     const gated = tf.mul(high, tf.reshape(gate, [n, 1, 1, c]));
-    const highLogits = upsampleBilinear(pointwise(this.highClassifier, gated, k), [skip.shape[1]!, skip.shape[2]!]);
+    const [toSkip, toOut] = this.resamplers(features.shape[1]!, features.shape[2]!, skip.shape[1]!, skip.shape[2]!, outSize, resolution);
+    const highLogits = resample(pointwise(this.highClassifier, gated, k), toSkip[0], toSkip[1]);
     const logits = tf.add(pointwise(this.skipClassifier, skip, k), highLogits);
-    return upsampleBilinear(logits, outSize);
+    return resample(logits, toOut[0], toOut[1]);
+  }
+
+  /** Row and column weights high -> skip grid and skip grid -> output pixels (tensors owned by the current scope). */
+  private resamplers(h: number, w: number, sh: number, sw: number, outSize: readonly [number, number], resolution: number): [[Tensor, Tensor], [Tensor, Tensor]] {
+    const high = gridPlacement(resolution, stridesTo(this.space, this.space.stages.length - 1));
+    const low = gridPlacement(resolution, stridesTo(this.space, this.headSpace.skipStage));
+    // Input pixel y of a side of `out` pixels is pixel y * resolution / out of the resized input (tf's resize without half-pixel centres).
+    const axis = (out: number, skipN: number, highN: number): [Tensor, Tensor] => [
+      tf.tensor2d(interpolationMatrix(skipN, highN, (j) => (low.scale * j + low.offset - high.offset) / high.scale), [skipN, highN]),
+      tf.tensor2d(interpolationMatrix(out, skipN, (y) => ((y * resolution) / out - low.offset) / low.scale), [out, skipN]),
+    ];
+    const [rowsToSkip, rowsToOut] = axis(outSize[0], sh, h);
+    const [colsToSkip, colsToOut] = axis(outSize[1], sw, w);
+    return [[rowsToSkip, colsToSkip], [rowsToOut, colsToOut]];
   }
 
   private parts(): ParamOwner[] {

@@ -34,7 +34,7 @@ export class SegmentationSupernet extends ElasticSupernet {
 
   forward(images: Tensor, ctx: ForwardContext): Tensor {
     const { features, skip } = this.backbone(images, ctx, this.head.headSpace.skipStage);
-    return this.head.forward(features, skip!, [images.shape[1]!, images.shape[2]!], ctx);
+    return this.head.forward(features, skip!, [images.shape[1]!, images.shape[2]!], this.activeResolution, ctx);
   }
 
   protected headParts(): ParamOwner[] {
