@@ -5,6 +5,11 @@ import { statusBadge } from '../ui/states';
 
 type Row = [label: string, value: (d: RunDetail) => string | HTMLElement];
 
+/** A training setting means nothing for a search run (its request carries the form's defaults): shown as '—'. */
+const training = (value: (d: RunDetail) => string): Row[1] => (d) => (d.kind === 'search' ? '—' : value(d));
+/** Search settings apply to search runs and to training runs that chain a search. */
+const searching = (value: (d: RunDetail) => string): Row[1] => (d) => (d.kind === 'search' || (cfg(d).devices ?? []).length > 0 ? value(d) : '—');
+
 const ROWS: Row[] = [
   ['kind', (d) => d.kind],
   ['status', (d) => statusBadge(d.status)],
@@ -13,16 +18,16 @@ const ROWS: Row[] = [
   ['best accuracy', (d) => formatPercent(d.bestAccuracy, 2)],
   ['duration', (d) => formatDuration(d.startedAt && d.finishedAt ? d.finishedAt - d.startedAt : undefined)],
   ['seed', (d) => String(d.seed)],
-  ['dataset', (d) => cfg(d).dataset ?? '—'],
-  ['space', (d) => cfg(d).space ?? '—'],
-  ['epochs (float / first / inherited)', (d) => {
+  ['dataset', training((d) => cfg(d).dataset ?? '—')],
+  ['space', training((d) => cfg(d).space ?? '—')],
+  ['epochs (float / first / inherited)', training((d) => {
     const e = cfg(d).epochs;
     return e ? `${e.float ?? '—'} / ${e.first ?? '—'} / ${e.inherited ?? '—'}` : '—';
-  }],
+  })],
   ['backend', (d) => cfg(d).backend ?? '—'],
   ['devices', (d) => (cfg(d).devices ?? []).join(', ') || '—'],
-  ['generations × population', (d) => (cfg(d).generations ? `${cfg(d).generations} × ${cfg(d).population ?? '—'}` : '—')],
-  ['training images / epoch', (d) => String(cfg(d).limitTrainImages ?? 'all')],
+  ['generations × population', searching((d) => (cfg(d).generations ? `${cfg(d).generations} × ${cfg(d).population ?? '—'}` : '—'))],
+  ['training images / epoch', training((d) => String(cfg(d).limitTrainImages || 'all'))],
   ['searched run', (d) => cfg(d).checkpointRunId ?? '—'],
 ];
 
