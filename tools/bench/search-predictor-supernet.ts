@@ -8,27 +8,19 @@
  *        [--holdout-from 50000] [--val-images 1000] [--bn-images 500]
  */
 import { parseArgs } from 'node:util';
-import { createRng, loadFashionMnist, takeItems } from '@oqat/data';
-import { initEngine } from '@oqat/engine';
-import { bnBatches, evaluateSubnet, fitAccuracyPredictor, loadSupernet, spearman, subnetEncoder } from '@oqat/search';
+import { createRng } from '@oqat/data';
+import { evaluateSubnet, fitAccuracyPredictor, spearman, subnetEncoder } from '@oqat/search';
+import { HOLDOUT_OPTIONS, loadSupernetHoldout } from './supernet-holdout';
 
 const { values } = parseArgs({
   options: {
-    ckpt: { type: 'string' },
+    ...HOLDOUT_OPTIONS,
     subnets: { type: 'string', default: '160' },
-    'holdout-from': { type: 'string', default: '50000' },
-    'val-images': { type: 'string', default: '1000' },
-    'bn-images': { type: 'string', default: '500' },
   },
 });
-if (!values.ckpt) throw new Error('--ckpt supernet.ckpt is required');
-await initEngine({ backend: 'wasm' });
-const { net, trainedBits } = loadSupernet(values.ckpt);
-const data = await loadFashionMnist({ source: 'full' });
-const from = Number(values['holdout-from']);
-const validation = takeItems(data.train, Int32Array.from({ length: Number(values['val-images']) }, (_, i) => from + i));
-const bn = bnBatches(data.train, Number(values['bn-images']), 250, 1);
-const encoder = subnetEncoder(net.space, { bits: trainedBits.filter((b) => b < 32) });
+const holdout = await loadSupernetHoldout(values);
+const { net, validation, bn } = holdout;
+const encoder = subnetEncoder(net.space, { bits: holdout.bits });
 const rng = createRng(5);
 const seen = new Set<string>();
 const features: Float32Array[] = [];
@@ -51,5 +43,4 @@ const actual = accuracies.slice(cut);
 const sorted = [...accuracies].sort((a, b) => a - b);
 console.log(`| subnets (fit / held out) | accuracy range | held-out Spearman | fit s | measuring s |\n|---|---|---|---|---|`);
 console.log(`| ${cut} / ${actual.length} | ${(100 * sorted[0]!).toFixed(1)}-${(100 * sorted[sorted.length - 1]!).toFixed(1)} % | ${spearman(predicted, actual).toFixed(3)} | ${fitS.toFixed(1)} | ${measureS.toFixed(0)} |`);
-for (const t of bn) t.dispose();
-net.dispose();
+holdout.dispose();

@@ -12,36 +12,24 @@
  * (runs with data.trainLimit N train on images 0..N-1 only).
  */
 import { parseArgs } from 'node:util';
-import { createRng, loadFashionMnist, takeItems } from '@oqat/data';
-import { initEngine } from '@oqat/engine';
+import { createRng } from '@oqat/data';
 import { simulateNetwork, type SimulatedDevice } from '@oqat/latency';
-import {
-  bnBatches, Evolution, evaluateSubnet, largestSubnet, loadSupernet, lowerSubnet, randomSearch, subnetEncoder, subnetKey,
-  type SearchResult, type SubnetSpec,
-} from '@oqat/search';
+import { Evolution, evaluateSubnet, largestSubnet, lowerSubnet, randomSearch, subnetEncoder, subnetKey, type SearchResult, type SubnetSpec } from '@oqat/search';
+import { HOLDOUT_OPTIONS, loadSupernetHoldout } from './supernet-holdout';
 
 const { values } = parseArgs({
   options: {
-    ckpt: { type: 'string' },
-    'holdout-from': { type: 'string', default: '50000' },
-    'val-images': { type: 'string', default: '1000' },
-    'bn-images': { type: 'string', default: '500' },
+    ...HOLDOUT_OPTIONS,
     population: { type: 'string', default: '16' },
     generations: { type: 'string', default: '6' },
     seeds: { type: 'string', default: '1' },
   },
 });
-if (!values.ckpt) throw new Error('--ckpt supernet.ckpt is required');
 const population = Number(values.population);
 const generations = Number(values.generations);
-const info = await initEngine({ backend: 'wasm' });
-const { net, trainedBits } = loadSupernet(values.ckpt);
+const holdout = await loadSupernetHoldout(values);
+const { net, validation, bn, bits, engine: info } = holdout;
 const space = net.space;
-const data = await loadFashionMnist({ source: 'full' });
-const from = Number(values['holdout-from']);
-const validation = takeItems(data.train, Int32Array.from({ length: Number(values['val-images']) }, (_, i) => from + i));
-const bn = bnBatches(data.train, Number(values['bn-images']), 250, 1);
-const bits = trainedBits.filter((b) => b < 32);
 
 let measured = 0;
 let measureMs = 0;
@@ -92,5 +80,4 @@ console.log('\nWith the accuracy predictor (evolution without / with):\n');
 console.log('| device | seed | measurements | HV | predictor held-out Spearman | search s, uncached |\n|---|---|---|---|---|---|');
 console.log(predictorRows.join('\n'));
 console.log(`\n${measured} distinct subnets measured, ${(measureMs / measured / 1000).toFixed(2)} s each (BN re-estimation + ${validation.count} images)`);
-for (const t of bn) t.dispose();
-net.dispose();
+holdout.dispose();
