@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { busyCpu } from './busy-cpu.test-support';
 import { measureLatency, robustSummary } from './measure-latency';
 
 function busy(ms: number): void {
@@ -6,14 +7,6 @@ function busy(ms: number): void {
   while (performance.now() < end);
 }
 
-/** Spins until this process has used `ms` of CPU time (immune to preemption on a loaded machine). */
-function busyCpu(ms: number): void {
-  const start = process.cpuUsage();
-  for (;;) {
-    const d = process.cpuUsage(start);
-    if ((d.user + d.system) / 1e3 >= ms) return;
-  }
-}
 
 describe('robustSummary', () => {
   it('drops outliers beyond the MAD limit and takes the median of the rest', () => {

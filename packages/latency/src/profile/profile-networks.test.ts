@@ -5,6 +5,7 @@ import type { LayerDesc } from '../ir/layer-desc';
 import { createRng, deriveSeed } from '../rng/seeded-rng';
 import { MOBILENET_V3_SPACE } from '../sampling/mobilenet-space';
 import { randomMobileNet } from '../sampling/random-mobilenet';
+import { busyCpu } from './busy-cpu.test-support';
 import type { LayerRuntime } from './layer-runtime';
 import { loadOnnxRuntime } from './ort-runtime';
 import { profileNetworks, type ProfileProgress } from './profile-networks';
@@ -23,13 +24,7 @@ function busyRuntime(threads = 1): LayerRuntime & { prepared: number } {
       return {
         run: () => {
           const work = layers.filter((l) => l.op !== 'activation' || (l.act ?? 'none') !== 'none').length;
-          // Spins on this process's CPU time, the profiler's default clock, so preemption on a loaded machine does not skew it.
-          const start = process.cpuUsage();
-          const ms = 0.01 + 0.02 * work;
-          for (;;) {
-            const d = process.cpuUsage(start);
-            if ((d.user + d.system) / 1e3 >= ms) break;
-          }
+          busyCpu(0.01 + 0.02 * work); // CPU time: the profiler's default clock
         },
         dispose: () => undefined,
       };
