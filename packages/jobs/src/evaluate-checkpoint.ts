@@ -1,6 +1,6 @@
 import { initEngine, type BackendRequest } from '@oqat/engine';
 import {
-  evaluateSubnet, largestSubnet, loadSupernet, middleSubnet, parseSubnetSpec, smallestSubnet, type EvalResult, type SubnetSpec,
+  evaluateSubnet, largestSubnet, loadSupernet, middleSubnet, parseSubnetSpec, smallestSubnet, type EvalResult, type SearchSpace, type SubnetSpec,
 } from '@oqat/search';
 import { BitsNotTrainedError } from './errors';
 import { loadCheckpointEvalData } from './eval-data';
@@ -31,7 +31,7 @@ export interface CheckpointEvaluation extends EvalResult {
   seconds: number;
 }
 
-function chooseSpec(input: EvaluateCheckpointInput, space: Parameters<typeof largestSubnet>[0], trainedBits: number[]): SubnetSpec {
+function chooseSpec(input: EvaluateCheckpointInput, space: SearchSpace, trainedBits: number[]): SubnetSpec {
   const quantized = trainedBits.filter((b) => b < 32);
   const fallbackBits = quantized.length ? Math.min(...quantized) : 32;
   if (typeof input.subnet === 'string' && input.subnet in NAMED_SUBNETS) {
