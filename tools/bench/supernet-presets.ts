@@ -39,8 +39,26 @@ const SEG_QUICK = {
   eval: { subnets: ['largest', 'smallest'], batchSize: 50 },
 };
 
+// docs/benchmarks-supernet.md's main table: 6,000 images of the full set, all 10,000 test images.
+const MEDIUM = {
+  seed: 1,
+  space: 'fashion-mnist',
+  data: { source: 'full', trainLimit: 6000, testLimit: 0, augment: false, bnImages: 1000 },
+  batchSize: 32,
+  phases: [
+    { bits: 32, epochs: 3, lr: 0.1, warmupEpochs: 0.25 },
+    { bits: 4, epochs: 2, lr: 0.03, warmupEpochs: 0.1 },
+    { bits: 3, epochs: 1, lr: 0.01 },
+    { bits: 2, epochs: 1, lr: 0.01 },
+  ],
+  eval: { subnets: ['largest', 'middle', 'smallest'], batchSize: 500 },
+};
+
 const PRESETS: Record<string, unknown> = {
   quick: QUICK,
+  medium: MEDIUM,
+  // medium's float phase, then one 2-bit epoch from LSQ's data initialisation (no inheritance).
+  'medium-scratch2': { ...MEDIUM, phases: [MEDIUM.phases[0], { bits: 2, epochs: 1, lr: 0.03, warmupEpochs: 0.1 }] },
   'seg-quick': SEG_QUICK,
   // The 2-bit supernet without inheritance: as many 2-bit epochs as quick's inherited 2-bit phase ...
   scratch2: { ...QUICK, phases: [QUICK.phases[0], { bits: 2, epochs: 1, lr: 0.05, warmupEpochs: 0.25 }] },
