@@ -59,6 +59,10 @@ const PRESETS: Record<string, unknown> = {
   medium: MEDIUM,
   // medium's float phase, then one 2-bit epoch from LSQ's data initialisation (no inheritance).
   'medium-scratch2': { ...MEDIUM, phases: [MEDIUM.phases[0], { bits: 2, epochs: 1, lr: 0.03, warmupEpochs: 0.1 }] },
+  // medium with its inherited 2-bit phase at medium-scratch2's lr: the inheritance arm of the comparison.
+  'medium-lr2': { ...MEDIUM, phases: [...MEDIUM.phases.slice(0, 3), { bits: 2, epochs: 1, lr: 0.03, warmupEpochs: 0.1 }] },
+  // From scratch with the inherited arm's whole quantized budget (2 + 1 + 1 epochs) at 2 bit; branches from medium-lr2's after-float.ckpt.
+  'medium-scratch2-budget': { ...MEDIUM, phases: [MEDIUM.phases[0], { bits: 2, epochs: 4, lr: 0.03, warmupEpochs: 0.1 }] },
   'seg-quick': SEG_QUICK,
   // The 2-bit supernet without inheritance: as many 2-bit epochs as quick's inherited 2-bit phase ...
   scratch2: { ...QUICK, phases: [QUICK.phases[0], { bits: 2, epochs: 1, lr: 0.05, warmupEpochs: 0.25 }] },

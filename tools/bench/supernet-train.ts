@@ -9,11 +9,15 @@
  *   seg-quick  segmentation scenes (64x64): mIoU instead of top-1 in the tables
  * --alone largest|middle|smallest trains that one architecture by itself
  * (LSQ, same phases), the baseline OQAT compares supernet subnets against.
+ * With --dir, the checkpoint at each phase end is also kept as
+ * after-<phase>.ckpt; --branch-from such a file continues it into a new --dir
+ * with the config's later phases (two schedules from one trained phase).
  *
  *   node --import tsx tools/bench/supernet-train.ts --preset quick [--alone smallest]
- *        [--config FILE.json] [--out results.json] [--dir CKPT_DIR] [--resume] [--backend wasm|cpu] [--threads n]
+ *        [--config FILE.json] [--out results.json] [--dir CKPT_DIR] [--resume | --branch-from FILE.ckpt]
+ *        [--backend wasm|cpu] [--threads n]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     dir: { type: 'string' },
     resume: { type: 'boolean', default: false },
+    'branch-from': { type: 'string' },
     backend: { type: 'string', default: 'wasm' },
     threads: { type: 'string' },
     every: { type: 'string', default: '10' },
@@ -54,8 +59,17 @@ const t0 = performance.now();
 const log = (s: string): void => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(5)}s] ${s}`);
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
+const ckptDir = config.checkpoint.dir;
+if (values['branch-from']) {
+  if (!ckptDir) throw new Error('--branch-from needs --dir, where the branch writes its checkpoints');
+  if (existsSync(join(ckptDir, CHECKPOINT_FILE))) throw new Error(`${join(ckptDir, CHECKPOINT_FILE)} exists; branch into a new --dir`);
+  mkdirSync(ckptDir, { recursive: true });
+  copyFileSync(values['branch-from'], join(ckptDir, CHECKPOINT_FILE));
+}
+let endedPhase: string | undefined;
+
 await new Promise<void>((resolve, reject) => {
-  const resumeFrom = values.resume && config.checkpoint.dir ? join(config.checkpoint.dir, CHECKPOINT_FILE) : undefined;
+  const resumeFrom = (values.resume || values['branch-from']) && ckptDir ? join(ckptDir, CHECKPOINT_FILE) : undefined;
   const threads = values.threads ? { threads: Number(values.threads) } : {};
   train(config, { backend: values.backend as 'wasm', ...threads, ...(resumeFrom ? { resumeFrom } : {}) }).subscribe({
     next: (e) => {
@@ -66,6 +80,7 @@ await new Promise<void>((resolve, reject) => {
       }
       if (e.kind === 'phase-end') {
         phaseEnds.push(e);
+        endedPhase = e.phase;
         log(`phase ${e.phase} trained in ${e.trainSeconds.toFixed(0)} s, ${e.samplesPerSec.toFixed(1)} img/s`);
       }
       if (e.kind === 'eval') {
@@ -74,7 +89,12 @@ await new Promise<void>((resolve, reject) => {
         const figure = r.segmentation ? `mIoU ${pct(r.segmentation.miou)} pixel acc ${pct(r.top1)}` : `top-1 ${pct(r.top1)}`;
         log(`eval ${e.phase} ${e.which}: ${figure} loss ${r.loss.toFixed(3)} MACs ${(r.macs / 1e6).toFixed(2)}M params ${(r.params / 1e3).toFixed(0)}k bytes ${(r.modelBytes / 1024).toFixed(0)}KiB BitOPs ${(r.bitOps / 1e6).toFixed(2)}M (${e.seconds.toFixed(0)} s)`);
       }
-      if (e.kind === 'checkpoint') log(`checkpoint ${e.path} at step ${e.step}`);
+      if (e.kind === 'checkpoint') {
+        log(`checkpoint ${e.path} at step ${e.step}`);
+        // The checkpoint right after a phase's evals is that phase's end state.
+        if (endedPhase && ckptDir) copyFileSync(e.path, join(ckptDir, `after-${endedPhase}.ckpt`));
+        endedPhase = undefined;
+      }
       if (e.kind === 'finished') finished = e;
     },
     error: reject,

@@ -38,8 +38,21 @@ export function saveTrainCheckpoint(path: string, net: ElasticSupernet, optimize
   writeCheckpointFile(path, { meta, tensors });
 }
 
-/** Fields that must match for a resume to continue the same run. */
-const RUN_FIELDS = ['seed', 'task', 'space', 'data', 'segmentation', 'batchSize', 'stepsPerEpoch', 'fixedBits', 'phases', 'optimizer', 'sandwich'] as const;
+/** Fields that must match for a resume to continue the same run ('phases' only up to where the run stands). */
+const RUN_FIELDS = ['seed', 'task', 'space', 'data', 'segmentation', 'batchSize', 'stepsPerEpoch', 'fixedBits', 'optimizer', 'sandwich'] as const;
+
+/**
+ * The phases a checkpoint has run or started must be the config's; the ones
+ * after may differ, so a run can be extended or branched at a phase boundary
+ * (e.g. two 2-bit schedules from one 3-bit supernet).
+ */
+function checkPhasesRun(path: string, stored: TrainConfig, config: TrainConfig, position: TrainingPosition): void {
+  const run = position.phaseIndex + (position.phaseStep > 0 ? 1 : 0);
+  const before = JSON.stringify(stored.phases.slice(0, run));
+  if (before !== JSON.stringify(config.phases.slice(0, run))) {
+    throw new CheckpointError(path, `its first ${run} phase(s), already run, differ from the config's`, `keep them as they were (${before.slice(0, 120)}); only later phases may change`);
+  }
+}
 
 /** A checkpoint's config with the fields older checkpoints lack (written before segmentation) at their defaults. */
 export function storedConfig(meta: TrainCheckpointMeta): TrainConfig {
@@ -60,6 +73,7 @@ export function readTrainCheckpoint(path: string, config: TrainConfig): { meta: 
       throw new CheckpointError(path, `was written by a run with a different '${field}'`, `resume with the config that wrote it (its ${field}: ${JSON.stringify(stored[field]).slice(0, 80)})`);
     }
   }
+  checkPhasesRun(path, stored, config, file.meta.position);
   return { meta: file.meta, tensors: file.tensors };
 }
 

@@ -106,6 +106,20 @@ describe('train', () => {
     expect(lossesB).toEqual(lossesA);
   });
 
+  it('extends a finished run with a further phase, and refuses a change to the phases it has run', async () => {
+    mkdirSync(join(dir, 'extended'));
+    copyFileSync(join(dir, 'full', CHECKPOINT_FILE), join(dir, 'extended', CHECKPOINT_FILE));
+    const base = config('extended');
+    const extended = { ...base, phases: [...base.phases, { bits: 2, epochs: 1, lr: 0.005, warmupEpochs: 0 }] };
+    const events = await lastValueFrom(train(extended, { ...options, resumeFrom: join(dir, 'extended', CHECKPOINT_FILE) }).pipe(toArray()));
+    expect(events.filter((e) => e.kind === 'phase').map((e) => [e.phase, e.init])).toEqual([['2bit', 'continued']]);
+    expect(events.filter((e) => e.kind === 'step').map((e) => (e as { step: number }).step)).toEqual([5]);
+    const changed = { ...base, phases: base.phases.map((p, i) => (i === 1 ? { ...p, lr: 0.03 } : p)) };
+    await expect(lastValueFrom(train(changed, { ...options, resumeFrom: join(dir, 'extended', CHECKPOINT_FILE) }))).rejects.toThrow(
+      /its first 4 phase\(s\), already run, differ from the config's/,
+    );
+  });
+
   it('rejects a truncated or foreign checkpoint and leaves it as it was', async () => {
     const path = join(dir, 'bad', CHECKPOINT_FILE);
     mkdirSync(join(dir, 'bad'));
