@@ -1,5 +1,5 @@
 import { derive } from '@oqat/data';
-import { tf, type Tensor } from '@oqat/engine';
+import { tf, type Tensor, type Variable } from '@oqat/engine';
 
 /**
  * Seeded initialisers (OFA's 'he_fout' scheme). Each tensor's seed is derived
@@ -19,4 +19,9 @@ export function heNormalFanOut(shape: number[], fanOut: number, seed: number, na
 export function uniformFanIn(shape: number[], fanIn: number, seed: number, name: string): Tensor {
   const bound = 1 / Math.sqrt(fanIn);
   return tf.randomUniform(shape, -bound, bound, 'float32', seedOf(seed, name));
+}
+
+/** A variable holding init()'s value; the initial tensor is released (a bare tf.variable(init()) would leak it). */
+export function ownedVariable(init: () => Tensor, trainable: boolean): Variable {
+  return tf.tidy(() => tf.variable(init(), trainable));
 }

@@ -42,6 +42,14 @@ function perturbTransforms(net: MobileNetV3Supernet): void {
 }
 
 describe('MobileNetV3Supernet', () => {
+  it('leaves no tensor behind once created and disposed', () => {
+    const before = tf.memory().numTensors;
+    const net = new MobileNetV3Supernet(space, { seed: 1, quant: lsqQuantFactory });
+    expect(tf.memory().numTensors).toBeGreaterThan(before);
+    net.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('runs every subnet size and leaks no tensors', () => {
     const net = new MobileNetV3Supernet(space, { seed: 1, quant: lsqQuantFactory });
     const before = tf.memory().numTensors;

@@ -2,6 +2,7 @@ import { batchNormTrain, tf, type Tensor, type Variable } from '@oqat/engine';
 import { applyActivation, type ActivationName } from '../activation';
 import type { ForwardContext } from '../forward-context';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
+import { ownedVariable } from '../../init-weights';
 import { sliceLeading } from './slice-leading';
 
 export const BN_EPSILON = 1e-5;
@@ -27,10 +28,10 @@ export class DynamicBatchNorm implements ParamOwner {
     readonly name: string,
     readonly maxChannels: number,
   ) {
-    this.gamma = tf.variable(tf.ones([maxChannels]), true);
-    this.beta = tf.variable(tf.zeros([maxChannels]), true);
-    this.runningMean = tf.variable(tf.zeros([maxChannels]), false);
-    this.runningVar = tf.variable(tf.ones([maxChannels]), false);
+    this.gamma = ownedVariable(() => tf.ones([maxChannels]), true);
+    this.beta = ownedVariable(() => tf.zeros([maxChannels]), true);
+    this.runningMean = ownedVariable(() => tf.zeros([maxChannels]), false);
+    this.runningVar = ownedVariable(() => tf.ones([maxChannels]), false);
   }
 
   /**

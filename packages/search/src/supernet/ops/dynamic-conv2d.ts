@@ -1,5 +1,5 @@
 import { tf, type Tensor, type Variable } from '@oqat/engine';
-import { heNormalFanOut } from '../../init-weights';
+import { heNormalFanOut, ownedVariable } from '../../init-weights';
 import type { LayerQuant } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { sliceLeading } from './slice-leading';
@@ -28,7 +28,7 @@ export class DynamicConv2d implements ParamOwner {
     readonly quant?: LayerQuant,
   ) {
     const { kernel: k, maxInC, maxOutC } = config;
-    this.weight = tf.variable(heNormalFanOut([k, k, maxInC, maxOutC], k * k * maxOutC, seed, `${name}.weight`), true);
+    this.weight = ownedVariable(() => heNormalFanOut([k, k, maxInC, maxOutC], k * k * maxOutC, seed, `${name}.weight`), true);
   }
 
   /** The weight a subnet with these channel counts uses (float, before quantization). */

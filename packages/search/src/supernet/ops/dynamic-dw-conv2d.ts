@@ -1,5 +1,5 @@
 import { tf, type Tensor, type Variable } from '@oqat/engine';
-import { heNormalFanOut } from '../../init-weights';
+import { heNormalFanOut, ownedVariable } from '../../init-weights';
 import type { LayerQuant } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { sliceLeading } from './slice-leading';
@@ -36,11 +36,11 @@ export class DynamicDwConv2d implements ParamOwner {
     readonly quant?: LayerQuant,
   ) {
     const k = this.maxKernel;
-    this.weight = tf.variable(heNormalFanOut([k, k, config.maxChannels, 1], k * k, seed, `${name}.weight`), true);
+    this.weight = ownedVariable(() => heNormalFanOut([k, k, config.maxChannels, 1], k * k, seed, `${name}.weight`), true);
     const ks = config.kernels;
     for (let i = ks.length - 1; i > 0; i--) {
       const t = ks[i - 1]!;
-      this.transforms.set(`${ks[i]}to${t}`, tf.variable(tf.eye(t * t), true));
+      this.transforms.set(`${ks[i]}to${t}`, ownedVariable(() => tf.eye(t * t), true));
     }
   }
 

@@ -1,5 +1,5 @@
 import { tf, type Tensor, type Variable } from '@oqat/engine';
-import { uniformFanIn } from '../../init-weights';
+import { ownedVariable, uniformFanIn } from '../../init-weights';
 import type { LayerQuant } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { sliceLeading } from './slice-leading';
@@ -25,8 +25,8 @@ export class DynamicLinear implements ParamOwner {
     seed: number,
     readonly quant?: LayerQuant,
   ) {
-    this.weight = tf.variable(uniformFanIn([config.maxIn, config.maxOut], config.maxIn, seed, `${name}.weight`), true);
-    this.bias = tf.variable(tf.zeros([config.maxOut]), true);
+    this.weight = ownedVariable(() => uniformFanIn([config.maxIn, config.maxOut], config.maxIn, seed, `${name}.weight`), true);
+    this.bias = ownedVariable(() => tf.zeros([config.maxOut]), true);
   }
 
   activeWeight(inF: number, outF: number): Tensor {
