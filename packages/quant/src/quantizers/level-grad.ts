@@ -3,8 +3,9 @@ import type { Tensor } from '@oqat/engine';
 import { reduceToStep, type StepLayout } from './step-broadcast';
 
 /**
- * The LSQ gradient rule for any grid of levels scaled by a step s:
- * x̂ = s·level(v), v = x/s, with level(v) clamped to [lo, hi].
+ * The LSQ gradient rule for a non-uniform grid of levels scaled by a step s
+ * (esbQuantize's): x̂ = s·level(v), v = x/s, with level(v) clamped to
+ * [lo, hi]. The uniform grid's rule is the engine's lsqFakeQuantize.
  * - x: straight-through, dy where lo <= v <= hi, 0 outside;
  * - s: g · Σ dy · (level(v) - v) inside the range, and level(v) (= lo or hi)
  *   outside it, summed to the step's shape.
