@@ -86,6 +86,19 @@ describe('Evolution', () => {
     expect(new Set(result.front.map((s) => s.key)).size).toBe(result.front.length);
   });
 
+  it("starts from the encoder's anchors that meet the limits, then samples", async () => {
+    const corner = (g: number): Toy => ({ genes: Array(10).fill(g) as number[] });
+    const encoder = { ...toyEncoder(10, 4), anchors: () => [corner(3), corner(0), corner(1)] };
+    const initial: string[] = [];
+    await new Evolution(config(5, { encoder, generations: 1, limits: { latencyMs: 40 } })).run({
+      onEvent: (e) => e.kind === 'evaluated' && e.candidate.generation === 0 && initial.push(e.candidate.key),
+    });
+    // corner(3) costs 61 ms and breaks the limit: skipped, never measured.
+    expect(initial.slice(0, 2)).toEqual([encoder.key(corner(0)), encoder.key(corner(1))]);
+    expect(initial).not.toContain(encoder.key(corner(3)));
+    expect(initial).toHaveLength(16);
+  });
+
   it('beats random search at the same number of measurements (hypervolume)', async () => {
     let evo = 0;
     let rnd = 0;

@@ -45,9 +45,13 @@ export class Evolution<C> {
     archive.emit({ kind: 'started', seed: rng.seed, strategy: 'evolution', budget: this.budget });
     const vectorOf = (s: ScoredCandidate<C>): number[] => archive.vector(s.accuracy, s.objectives);
 
-    // Initial population: uniformly sampled valid candidates (plus the predictor's warm-up set).
+    // Initial population: the space's corners that meet the limits (at most half of it), then
+    // uniformly sampled valid candidates (plus the predictor's warm-up set).
     const initialCount = cfg.predictor ? Math.max(size, cfg.predictor.warmup) : size;
-    for (let i = 0; i < initialCount; i++) {
+    for (const anchor of (encoder.anchors?.() ?? []).slice(0, size >> 1)) {
+      if (archive.violation(archive.costs(anchor)) === undefined) await archive.measure(anchor, 0);
+    }
+    while (archive.measured.size < initialCount) {
       const candidate = archive.drawValid(() => encoder.sample(rng), 'evolution: initial sample', (k) => !archive.measured.has(k));
       if (candidate === undefined) break; // the space has fewer valid candidates than asked for
       await archive.measure(candidate, 0);

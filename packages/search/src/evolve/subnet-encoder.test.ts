@@ -15,6 +15,15 @@ describe('subnetEncoder', () => {
   const encoder = subnetEncoder(space, { bits: [4, 2, 3] });
   const rng = createRng(3);
 
+  it('anchors the search at the largest and smallest subnet of every trained width', () => {
+    const anchors = encoder.anchors!();
+    expect(anchors.map((a) => a.bits)).toEqual([2, 2, 3, 3, 4, 4]);
+    for (const a of anchors) expect(() => assertSubnetSpec(space, a)).not.toThrow();
+    const macs = anchors.map((a) => subnetCosts(lowerSubnet(space, a)).macs);
+    expect(macs[0]).toBe(Math.max(...macs));
+    expect(macs[1]).toBe(Math.min(...macs));
+  });
+
   it('samples, mutates and crosses over valid specs at the trained bit widths only', () => {
     const seen = new Set<number>();
     let parent = encoder.sample(rng);

@@ -1,7 +1,7 @@
 import type { Rng } from '@oqat/data';
 import { encodeSubnet, subnetFeatureLength } from '../space/encode-subnet';
 import { crossoverSubnets, mutateSubnet } from '../space/evolve-subnet';
-import { sampleSubnet } from '../space/sample-subnet';
+import { largestSubnet, sampleSubnet, smallestSubnet } from '../space/sample-subnet';
 import type { SearchSpace } from '../space/search-space';
 import { subnetKey, type SubnetSpec } from '../space/subnet-spec';
 import { InvalidSearchConfigError } from './errors';
@@ -34,6 +34,8 @@ export function subnetEncoder(space: SearchSpace, options: SubnetEncoderOptions 
     mutate: (spec, rng, prob) => mutateSubnet(narrowed, spec, rng, { prob }),
     crossover: (a, b, rng) => crossoverSubnets(a, b, rng),
     key: subnetKey,
+    // The front's two ends at every width: the most accurate and the cheapest subnets there are.
+    anchors: () => bits.flatMap((b) => [largestSubnet(narrowed, b), smallestSubnet(narrowed, b)]),
     feature: (spec) => {
       const out = new Float32Array(length);
       out.set(encodeSubnet(narrowed, spec));

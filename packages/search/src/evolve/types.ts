@@ -17,6 +17,13 @@ export interface CandidateEncoder<C> {
   key(candidate: C): string;
   /** A fixed-length feature vector for the accuracy predictor (one-hot of the choices, plus bits). */
   feature(candidate: C): Float32Array;
+  /**
+   * The corners of the space (e.g. the largest and smallest subnet at each
+   * width), if it has any: the evolution's initial population starts from
+   * them so its front spans the whole cost range from the first generation,
+   * where uniform samples cluster in the middle.
+   */
+  anchors?(): C[];
 }
 
 /**
