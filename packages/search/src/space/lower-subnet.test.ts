@@ -56,30 +56,34 @@ describe('lowerSubnet', () => {
   it('ends a segmentation subnet in its dense head at the subnet resolution, wired as a graph', () => {
     const spec = smallestSubnet(seg, 4);
     const layers = validateLayers(lowerSubnet(seg, spec));
-    const head = layers.slice(-9);
-    expect(head.map((l) => l.op).join(' ')).toBe('conv avgpool fc mul conv upsample conv add upsample');
+    const head = layers.slice(-8);
+    expect(head.map((l) => l.op).join(' ')).toBe('conv conv mul conv upsample conv add upsample');
     // features at output stride 8 (48 px -> 6x6), skip branch on the 24x24 first block, logits at 48x48
     expect(head[0]).toMatchObject({ inH: 6, inC: 128, outC: 32, act: 'relu', wBits: 4 });
-    expect(head[2]).toMatchObject({ op: 'fc', inC: 128, outC: 32, act: 'sigmoid', wBits: 8 });
-    expect(head[5]).toMatchObject({ inH: 6, inC: 11, outH: 24, outW: 24 });
-    expect(head[6]).toMatchObject({ op: 'conv', inH: 24, inC: 16, outC: 11, wBits: 8 });
+    // the gate is per location (a 1x1 conv on the features), at the fixed precision
+    expect(head[1]).toMatchObject({ op: 'conv', inH: 6, inC: 128, outC: 32, kernel: 1, act: 'sigmoid', wBits: 8 });
+    expect(head[4]).toMatchObject({ inH: 6, inC: 11, outH: 24, outW: 24 });
+    expect(head[5]).toMatchObject({ op: 'conv', inH: 24, inC: 16, outC: 11, wBits: 8 });
     expect(head.at(-1)).toMatchObject({ inH: 24, outH: 48, outC: 11 });
-    // The shape-wired plan reads the final expansion twice (gated conv and pool) and adds the
-    // upsampled high logits to the skip logits; only the gate's broadcast is fed from outside.
+    // The shape-wired plan reads the final expansion twice (gated conv and gate), multiplies the
+    // gate with the gated conv and adds the upsampled high logits to the skip logits: nothing but
+    // the image is fed from outside.
     const plan = planChain(layers);
     const n = layers.length;
     const ref = (i: number) => ({ kind: 'layer', index: i });
-    expect(plan.steps[n - 9]!.input).toEqual(ref(n - 10));
-    expect(plan.steps[n - 8]!.input).toEqual(ref(n - 10));
+    expect(plan.steps[n - 8]!.input).toEqual(ref(n - 9));
+    expect(plan.steps[n - 7]!.input).toEqual(ref(n - 9));
+    expect(plan.steps[n - 6]!.input).toEqual(ref(n - 7));
+    expect(plan.steps[n - 6]!.second).toEqual(ref(n - 8));
     expect(plan.steps[n - 3]!.input).toEqual(ref(3)); // the first block's residual add
     expect(plan.steps[n - 2]!.second).toEqual(ref(n - 4));
-    expect(plan.feeds).toHaveLength(2);
-    expect(plan.dangling).toEqual([n - 7, n - 1]);
+    expect(plan.feeds).toHaveLength(1);
+    expect(plan.dangling).toEqual([n - 1]);
     // Devices price the head: the larger subnet is slower, the head costs something on every device.
     const big = lowerSubnet(seg, largestSubnet(seg, 4));
     for (const device of ['xavier', 'fpga'] as const) {
       expect(predictLatency(device, big)).toBeGreaterThan(predictLatency(device, layers));
-      expect(predictLatency(device, layers)).toBeGreaterThan(predictLatency(device, layers.slice(0, -9)));
+      expect(predictLatency(device, layers)).toBeGreaterThan(predictLatency(device, layers.slice(0, -8)));
     }
   });
 });

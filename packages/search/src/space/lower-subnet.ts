@@ -69,18 +69,14 @@ export function lowerSubnet(space: SearchSpace, spec: SubnetSpec, options: Lower
     out.push({ op: 'upsample', inH: at.h, inW: at.h, inC: at.c, outC: at.c, kernel: 1, stride: Math.max(1, Math.round(outH / at.h)), groups: 1, outH, outW: outH, act: 'none', wBits: 32, aBits: 32 });
     at.h = outH;
   };
-  // LR-ASPP (see LrAsppHead), in the order the layer list wires by shape: each layer reads the latest
-  // value of its input shape. The gate's broadcast product is a 'mul' whose second operand (the
-  // gate spread over the map) the IR cannot express, so a profiler feeds it as an input.
+  // LR-ASPP with a per-location gate (see LrAsppHead), in the order the layer list wires by shape:
+  // each layer reads the latest value of its input shape, so the 'mul' reads the gate and, as its
+  // second operand, the gated conv before it.
   const segmentationHead = (skip: Cursor, channels: number): void => {
     const features = { ...at };
     conv('conv', channels, 1, 1, 'relu', b);
-    const high = { ...at };
     Object.assign(at, features);
-    globalPool();
-    at.h = 1;
-    fc(features.c, channels, 'sigmoid', fixed);
-    Object.assign(at, high);
+    conv('conv', channels, 1, 1, 'sigmoid', fixed);
     elementwise('mul');
     conv('conv', space.numClasses, 1, 1, 'none', fixed);
     upsample(skip.h);

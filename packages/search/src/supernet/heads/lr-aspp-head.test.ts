@@ -1,5 +1,10 @@
 import { initEngine, tf } from '@oqat/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { largestSubnet } from '../../space/sample-subnet';
+import { EVAL } from '../forward-context';
+import { lsqQuantFactory } from '../lsq-layer-quant';
+import { SegmentationSupernet } from '../networks/segmentation-supernet';
+import { TINY_SEGMENTATION_SPACE as space } from '../tiny-space';
 import { gridPlacement, interpolationMatrix, resample } from './lr-aspp-head';
 
 beforeAll(async () => {
@@ -40,5 +45,24 @@ describe('LR-ASPP upsampling alignment', () => {
     });
     // Coordinates outside the grid clamp to its edge.
     expect(Array.from(interpolationMatrix(2, 3, (y) => (y === 0 ? -1 : 5)))).toEqual([1, 0, 0, 0, 0, 1]);
+  });
+});
+
+describe('LR-ASPP gate', () => {
+  it('gates each location by its own features, not by the whole scene', () => {
+    // Regression: the gate came from the scene's mean, so an item's logits changed with the other items of its scene.
+    const net = new SegmentationSupernet(space, { seed: 1, quant: lsqQuantFactory });
+    net.setActive(largestSubnet(space, 32));
+    const right = tf.tidy(() => {
+      // 16 px in, output stride 2: high cell i sits on pixel 2i + 1; output columns 12-15 read cells 5-7 only.
+      const features = tf.randomUniform([1, 8, 8, space.head.finalExpandC], 0, 3, 'float32', 1);
+      const otherLeft = tf.concat([tf.mul(tf.slice(features, [0, 0, 0, 0], [1, 8, 4, -1]), 5), tf.slice(features, [0, 0, 4, 0], [1, 8, 4, -1])], 2);
+      const skip = tf.zeros([1, 16, 16, 4]);
+      return [features, otherLeft].map((f) => tf.slice(net.head.forward(f, skip, [16, 16], 16, EVAL), [0, 0, 12, 0], [1, 16, 4, -1]));
+    });
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(right[0]!, right[1]!))).dataSync()[0])).toBe(0);
+    expect(tf.tidy(() => tf.max(tf.abs(right[0]!)).dataSync()[0])).toBeGreaterThan(0);
+    right.forEach((t) => t.dispose());
+    net.dispose();
   });
 });

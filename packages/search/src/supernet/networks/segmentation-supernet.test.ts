@@ -27,7 +27,7 @@ describe('SegmentationSupernet', () => {
     }
     // The head's BN is re-estimated with the backbone's; its quantized layers are registered for inheritance.
     expect([...net.batchNorms().keys()]).toContain('seg.high.bn');
-    expect([...net.layerQuants.keys()].filter((k) => k.startsWith('seg.')).sort()).toEqual(['seg.gate', 'seg.high', 'seg.high.classifier', 'seg.skip.classifier']);
+    expect([...net.layerQuants.keys()].filter((k) => k.startsWith('seg.')).sort()).toEqual(['seg.high', 'seg.high.classifier', 'seg.pixel-gate', 'seg.skip.classifier']);
     reestimateBn(net, [images]);
     const mean = net.head.highBn.runningMean.dataSync();
     expect(mean.some((v) => v !== 0)).toBe(true);
