@@ -49,4 +49,18 @@ describe('studio service', () => {
     }
     expect(events).toContain('finished');
   }, 600_000);
+
+  it("labels a search of a checkpoint file with that supernet's task and widths, and refuses an unreadable file before creating a run", async () => {
+    const trained = (await studio.listRuns()).find((r) => r.kind === 'train')!;
+    const checkpointPath = await studio.checkpointOf(trained.id);
+    const before = (await studio.listRuns()).length;
+    await expect(studio.startRun({ kind: 'search', checkpointPath: join(dir, 'missing.ckpt'), devices: ['fpga'] })).rejects.toThrow(/missing\.ckpt: cannot be read/);
+    expect(await studio.listRuns()).toHaveLength(before);
+    // The form's default widths are 4, 3, 2; the supernet was trained at 4 and 2.
+    const { runId } = await studio.startRun({ kind: 'search', checkpointPath, devices: ['fpga'], generations: 1, population: 4, evalImages: 50, backend: 'wasm' });
+    const run = (await studio.listRuns()).find((r) => r.id === runId)!;
+    expect(run.bits).toEqual([4, 2]);
+    expect(run.task).toBe('classification');
+    await studio.idle();
+  }, 300_000);
 });

@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { openRunStore, resumeRun, startRun, type RunHandle, type RunStore, type RunStoreOptions } from '@oqat/runs';
+import { describeSupernetCheckpoint } from '@oqat/search';
 import { JobConfigError, RunNotCancellableError } from './errors';
 import { EXPORT_JOB, SEARCH_JOB, TRAIN_JOB } from './job-modules';
 import type { ExportJobInput } from './export-job';
@@ -96,7 +97,10 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
       }
       if (config.kind === 'search') {
         const checkpoint = config.checkpointPath ? resolve(config.checkpointPath) : await checkpointOf(config.checkpointRunId!);
-        const handle = await startSearch(config, checkpoint, config.checkpointRunId);
+        // The run is labelled with the supernet's own task and widths, not the form's defaults (and an unreadable file creates no run).
+        const { task, trainedBits } = describeSupernetCheckpoint(checkpoint);
+        const searched = { ...config, task, bitsChain: trainedBits.filter((b) => b < 32).reverse() };
+        const handle = await startSearch(searched, checkpoint, config.checkpointRunId);
         return { runId: handle.id };
       }
       const handle = track(await startRun(store, { kind: 'train', job: TRAIN_JOB, config: toTrainJobInput(config, workDir), seed: config.seed }));

@@ -59,7 +59,7 @@ export { loadSegmentationData, loadFolderSplit, scenesOf } from './train/segment
 export type { SegmentationSplits, SceneItems } from './train/segmentation-data';
 export { parseTrainConfig } from './train/parse-train-config';
 export type * from './train/train-events';
-export { loadSupernet } from './train/load-supernet';
+export { describeSupernetCheckpoint, loadSupernet } from './train/load-supernet';
 export type { LoadedSupernet } from './train/load-supernet';
 export type { TrainingPosition, TrainCheckpointMeta } from './train/train-checkpoint';
 

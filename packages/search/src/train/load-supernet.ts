@@ -1,11 +1,12 @@
 import { readCheckpointFile } from '../checkpoint/checkpoint-file';
+import type { CheckpointFile } from '../checkpoint/checkpoint-format';
 import { CheckpointError } from '../errors';
 import { parseSearchSpace } from '../space/parse-search-space';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
 import { loadNetworkState, type HostTensors } from '../supernet/network-state';
 import { createSupernet, type TaskSupernet } from '../supernet/networks/create-supernet';
 import { storedConfig, type TrainCheckpointMeta, type TrainingPosition } from './train-checkpoint';
-import type { TrainConfig } from './train-config';
+import type { Task, TrainConfig } from './train-config';
 
 /** A loaded supernet: `task` says which network `net` is (narrow on it). */
 export type LoadedSupernet = TaskSupernet & {
@@ -22,10 +23,7 @@ export type LoadedSupernet = TaskSupernet & {
  * first and disposes `net`).
  */
 export function loadSupernet(path: string): LoadedSupernet {
-  const file = readCheckpointFile<TrainCheckpointMeta>(path);
-  if (file.meta?.kind !== 'oqat-supernet-training') {
-    throw new CheckpointError(path, 'is not a supernet training checkpoint', 'pass the supernet.ckpt written by oqat train');
-  }
+  const file = readSupernetCheckpoint(path);
   const config = storedConfig(file.meta);
   const { position } = file.meta;
   const space = parseSearchSpace(file.meta.space);
@@ -37,7 +35,26 @@ export function loadSupernet(path: string): LoadedSupernet {
     network.net.dispose();
     throw err;
   }
+  return { ...network, config, position, trainedBits: trainedBitsOf(config, position) };
+}
+
+/** What a supernet checkpoint holds, without building the network: for labelling a run before it starts. */
+export function describeSupernetCheckpoint(path: string): { task: Task; trainedBits: number[] } {
+  const file = readSupernetCheckpoint(path);
+  const config = storedConfig(file.meta);
+  return { task: config.task, trainedBits: trainedBitsOf(config, file.meta.position) };
+}
+
+function readSupernetCheckpoint(path: string): CheckpointFile<TrainCheckpointMeta> {
+  const file = readCheckpointFile<TrainCheckpointMeta>(path);
+  if (file.meta?.kind !== 'oqat-supernet-training') {
+    throw new CheckpointError(path, 'is not a supernet training checkpoint', 'pass the supernet.ckpt written by oqat train');
+  }
+  return file;
+}
+
+/** Widths of the phases run or started, ascending (32 if a float phase ran). */
+function trainedBitsOf(config: TrainConfig, position: TrainingPosition): number[] {
   const done = config.phases.slice(0, position.phaseIndex + (position.phaseStep > 0 ? 1 : 0));
-  const trainedBits = [...new Set(done.map((p) => p.bits))].sort((a, b) => a - b);
-  return { ...network, config, position, trainedBits };
+  return [...new Set(done.map((p) => p.bits))].sort((a, b) => a - b);
 }
