@@ -31,15 +31,20 @@ export async function runsList(o: ParsedOptions, io: CliIo): Promise<number> {
   }
 }
 
+/** What a run's scores are: mIoU for segmentation, top-1 accuracy otherwise. */
+export function scoreName(task: string): string {
+  return task === 'segmentation' ? 'mIoU' : 'accuracy';
+}
+
 /** The Pareto front of a search run, per device. */
-export function formatFronts(candidates: CandidateDto[]): string {
+export function formatFronts(candidates: CandidateDto[], task: string): string {
   const devices = [...new Set(candidates.map((c) => c.device))];
   return devices
     .map((device) => {
       const front = candidates.filter((c) => c.device === device && c.onFront).sort((a, b) => a.latencyMs - b.latencyMs);
       const rows = front.map((c) => [c.id, formatPercent(c.accuracy), c.latencyMs.toFixed(3), c.bits, (c.macs / 1e6).toFixed(2), (c.modelBytes / 1024).toFixed(1), (c.bitops / 1e6).toFixed(2)]);
       return `front on ${device} (${front.length} of ${candidates.filter((c) => c.device === device).length} measured):\n` +
-        formatTable(['CANDIDATE', 'ACCURACY', 'LATENCY MS', 'BITS', 'MMACS', 'KB', 'MBITOPS'], rows);
+        formatTable(['CANDIDATE', scoreName(task).toUpperCase(), 'LATENCY MS', 'BITS', 'MMACS', 'KB', 'MBITOPS'], rows);
     })
     .join('\n');
 }
@@ -57,13 +62,13 @@ export async function runsShow(o: ParsedOptions, positionals: string[], io: CliI
     io.stdout.write(
       [
         `run ${run.id}: ${run.kind}, ${run.status}${run.error ? ` (${run.error})` : ''}`,
-        `task ${run.task}, bits ${run.bits.join('→') || '-'}, seed ${run.seed}, best ${formatPercent(run.bestAccuracy)}`,
+        `task ${run.task}, bits ${run.bits.join('→') || '-'}, seed ${run.seed}, best ${scoreName(run.task)} ${formatPercent(run.bestAccuracy)}`,
         `started ${formatWhen(run.startedAt)}, ended ${formatWhen(run.finishedAt)}`,
         ...run.checkpoints.slice(-3).map((c) => `checkpoint step ${c.step}: ${c.path}`),
         ...run.artifacts.map((a) => `artifact ${a.kind}: ${a.path} (${a.sizeBytes} bytes, sha256 ${a.sha256.slice(0, 12)}…)`),
       ].join('\n') + '\n',
     );
-    if (candidates.length) io.stdout.write(`\n${formatFronts(candidates)}`);
+    if (candidates.length) io.stdout.write(`\n${formatFronts(candidates, run.task)}`);
     return 0;
   } finally {
     await studio.close();

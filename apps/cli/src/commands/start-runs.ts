@@ -6,7 +6,7 @@ import { printJson, type CliIo } from '../io';
 import { openStudio } from '../open-studio';
 import { runConfigFromOptions } from '../run-options';
 import { formatPercent } from '../format-table';
-import { formatFronts } from './runs';
+import { formatFronts, scoreName } from './runs';
 
 /**
  * `oqat train` and `oqat search`: start the run in a worker, show it until it
@@ -23,9 +23,9 @@ export async function startAndFollow(kind: NewRunConfig['kind'], o: ParsedOption
     for (const run of runs) {
       if (json) printJson(io, { kind: 'summary', run, detail: await studio.getRun(run.id) });
       else {
-        io.stdout.write(`${run.id}  ${run.kind.padEnd(6)} ${run.status.padEnd(9)} best ${formatPercent(run.bestAccuracy)}\n`);
+        io.stdout.write(`${run.id}  ${run.kind.padEnd(6)} ${run.status.padEnd(9)} best ${scoreName(run.task)} ${formatPercent(run.bestAccuracy)}\n`);
         const candidates = run.kind === 'search' ? await studio.candidates(run.id) : [];
-        if (candidates.length) io.stdout.write(`${formatFronts(candidates)}\n`);
+        if (candidates.length) io.stdout.write(`${formatFronts(candidates, run.task)}\n`);
       }
     }
     if (cancelled) return ExitCode.interrupted;
