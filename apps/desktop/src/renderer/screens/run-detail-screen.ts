@@ -90,7 +90,7 @@ export const runDetailScreen: Screen<Extract<Route, { name: 'run' }>> = (root, c
       stat('Samples/s', sps === undefined ? '—' : sps.toFixed(0), live.stepsPerSec() ? `${live.stepsPerSec()!.toFixed(2)} steps/s` : undefined, 'stat-samples'),
       stat('ETA', formatDuration(live.etaMs()), isTerminalStatus(d.status) ? d.status
         : p && p.current >= p.total ? 'steps done, evaluating' : 'at the recent rate', 'stat-eta'),
-      stat('Best accuracy', formatPercent(live.bestAccuracy()), d.task, 'stat-best'),
+      stat(d.task === 'segmentation' ? 'Best mIoU' : 'Best accuracy', formatPercent(live.bestAccuracy()), d.task, 'stat-best'),
       stat('Duration', formatDuration(duration), started ? `since ${formatTime(started)}` : 'not started', 'stat-duration'));
   }
 
