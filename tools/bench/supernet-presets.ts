@@ -79,6 +79,8 @@ const PRESETS: Record<string, unknown> = {
   'medium-lr2': { ...MEDIUM, phases: [...MEDIUM.phases.slice(0, 3), { bits: 2, epochs: 1, lr: 0.03, warmupEpochs: 0.1 }] },
   // From scratch with the inherited arm's whole quantized budget (2 + 1 + 1 epochs) at 2 bit; branches from medium-lr2's after-float.ckpt.
   'medium-scratch2-budget': { ...MEDIUM, phases: [MEDIUM.phases[0], { bits: 2, epochs: 4, lr: 0.03, warmupEpochs: 0.1 }] },
+  // medium-lr2 with scratch2-budget's 4 epochs at 2 bit: branches from medium-lr2's after-3bit.ckpt.
+  'medium-lr2-4ep': { ...MEDIUM, phases: [...MEDIUM.phases.slice(0, 3), { bits: 2, epochs: 4, lr: 0.03, warmupEpochs: 0.1 }] },
   'seg-quick': SEG_QUICK,
   'seg-medium': SEG_MEDIUM,
   // The 2-bit supernet without inheritance: as many 2-bit epochs as quick's inherited 2-bit phase ...
