@@ -55,6 +55,16 @@ const SEG_MEDIUM = {
   checkpoint: { everySteps: 300 },
 };
 
+/** seg-quick's recipe with 5x the scenes, float 3 epochs then 4 bit 1 (450 + 150 steps): how mIoU grows with steps. */
+const SEG_600 = {
+  ...SEG_QUICK,
+  segmentation: { ...SEG_QUICK.segmentation, trainScenes: 4800 },
+  phases: [
+    { bits: 32, epochs: 3, lr: 0.4, warmupEpochs: 0.25 },
+    { bits: 4, epochs: 1, lr: 0.08, warmupEpochs: 0.1 },
+  ],
+};
+
 // docs/benchmarks-supernet.md's main table: 6,000 images of the full set, all 10,000 test images.
 const MEDIUM = {
   seed: 1,
@@ -82,6 +92,7 @@ const PRESETS: Record<string, unknown> = {
   // medium-lr2 with scratch2-budget's 4 epochs at 2 bit: branches from medium-lr2's after-3bit.ckpt.
   'medium-lr2-4ep': { ...MEDIUM, phases: [...MEDIUM.phases.slice(0, 3), { bits: 2, epochs: 4, lr: 0.03, warmupEpochs: 0.1 }] },
   'seg-quick': SEG_QUICK,
+  'seg-600': SEG_600,
   'seg-medium': SEG_MEDIUM,
   // The 2-bit supernet without inheritance: as many 2-bit epochs as quick's inherited 2-bit phase ...
   scratch2: { ...QUICK, phases: [QUICK.phases[0], { bits: 2, epochs: 1, lr: 0.05, warmupEpochs: 0.25 }] },

@@ -7,6 +7,7 @@
  *   scratch2-budget  the same with quick's whole quantized budget at 2 bit
  *   full       the full training set (hours on a 2-core CPU)
  *   seg-quick  segmentation scenes (64x64): mIoU instead of top-1 in the tables
+ *   seg-600    seg-quick with 5x the scenes, float 450 + 4-bit 150 steps
  *   seg-medium seg-quick with ten times the scenes and steps (hours here)
  *   medium, medium-lr2, medium-scratch2, medium-scratch2-budget  docs/benchmarks-supernet.md (6,000 images)
  * --alone largest|middle|smallest trains that one architecture by itself
