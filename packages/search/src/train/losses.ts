@@ -10,7 +10,12 @@ export function smoothedCrossEntropy(logits: Tensor, labels: Tensor, smoothing: 
 
 /** Mean over the batch of -sum(target * log_softmax(logits)): OFA's distillation loss with soft targets. */
 export function softCrossEntropy(logits: Tensor, target: Tensor): Tensor {
-  return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1)));
+  return tf.mean(rowCrossEntropy(logits, target));
+}
+
+/** -sum(target * log_softmax(logits)) of each row [R, C] -> [R]. */
+function rowCrossEntropy(logits: Tensor, target: Tensor): Tensor {
+  return tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), 1));
 }
 
 /** Per-pixel logits [N, H, W, C] as rows [N*H*W, C]; classification logits [N, C] unchanged. */
@@ -52,29 +57,31 @@ export function classBalancedPixelWeights(labels: Tensor, classes: number, power
 
 /**
  * Per-pixel cross entropy (segmentation): label-smoothed cross entropy
- * averaged over labelled pixels, each pixel weighted by its class's rarity in
- * the batch when `balance` > 0 (see PIXEL_CLASS_BALANCE; 0: the plain mean
- * over pixels); labels outside 0..C-1 (a dataset's ignore value) count for nothing.
+ * summed over pixels with `pixelWeights` [N*H*W] (summing to 1, e.g.
+ * classBalancedPixelWeights of `labels`); without them, the plain mean over
+ * labelled pixels. Labels outside 0..C-1 (a dataset's ignore value) count for nothing.
  */
-export function pixelCrossEntropy(logits: Tensor, labels: Tensor, smoothing: number, balance = 0): Tensor {
+export function pixelCrossEntropy(logits: Tensor, labels: Tensor, smoothing: number, pixelWeights?: Tensor): Tensor {
   const rows = logitRows(logits);
   const classes = rows.shape[1]!;
   const flat = tf.reshape(tf.cast(labels, 'int32'), [-1]) as tf.Tensor1D;
-  const weights = classBalancedPixelWeights(flat, classes, balance);
+  const weights = pixelWeights ?? classBalancedPixelWeights(flat, classes, 0);
   // oneHot leaves an out-of-range label's row at zero; smoothing mass goes to labelled pixels only.
   const oneHot = tf.oneHot(flat, classes);
-  const labelled = tf.cast(tf.logicalAnd(tf.greaterEqual(flat, 0), tf.less(flat, classes)), 'float32');
-  const target = smoothing > 0 ? tf.add(tf.mul(oneHot, 1 - smoothing), tf.mul(tf.expandDims(labelled, 1), smoothing / classes)) : oneHot;
-  const perPixel = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(rows)), 1));
-  return tf.sum(tf.mul(perPixel, weights));
+  const target = smoothing > 0 ? tf.add(tf.mul(oneHot, 1 - smoothing), tf.mul(tf.sum(oneHot, 1, true), smoothing / classes)) : oneHot;
+  return tf.sum(tf.mul(rowCrossEntropy(rows, target), weights));
 }
 
 /**
  * The training loss against labels for either task: per-image (logits [N, C])
- * or per-pixel, class-balanced (logits [N, H, W, C]).
+ * or per-pixel, class-balanced (logits [N, H, W, C]; `pixelWeights` are the
+ * batch's classBalancedPixelWeights at PIXEL_CLASS_BALANCE when the caller
+ * already has them).
  */
-export function labelLoss(logits: Tensor, labels: Tensor, smoothing: number): Tensor {
-  return logits.rank > 2 ? pixelCrossEntropy(logits, labels, smoothing, PIXEL_CLASS_BALANCE) : smoothedCrossEntropy(logits, labels, smoothing);
+export function labelLoss(logits: Tensor, labels: Tensor, smoothing: number, pixelWeights?: Tensor): Tensor {
+  if (logits.rank <= 2) return smoothedCrossEntropy(logits, labels, smoothing);
+  const weights = pixelWeights ?? classBalancedPixelWeights(labels, logits.shape[logits.rank - 1]!, PIXEL_CLASS_BALANCE);
+  return pixelCrossEntropy(logits, labels, smoothing, weights);
 }
 
 /**
@@ -85,6 +92,5 @@ export function labelLoss(logits: Tensor, labels: Tensor, smoothing: number): Te
  */
 export function distillationLoss(logits: Tensor, teacherProbabilities: Tensor, pixelWeights?: Tensor): Tensor {
   if (!pixelWeights || logits.rank <= 2) return softCrossEntropy(logitRows(logits), logitRows(teacherProbabilities));
-  const perPixel = tf.neg(tf.sum(tf.mul(logitRows(teacherProbabilities), tf.logSoftmax(logitRows(logits))), 1));
-  return tf.sum(tf.mul(perPixel, pixelWeights));
+  return tf.sum(tf.mul(rowCrossEntropy(logitRows(logits), logitRows(teacherProbabilities)), pixelWeights));
 }

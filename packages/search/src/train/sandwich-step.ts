@@ -53,7 +53,8 @@ export function sandwichStep(net: ElasticSupernet, images: Tensor, labels: Tenso
   const grads = new Map<string, Tensor>();
   const losses: number[] = [];
   let teacher: Tensor | undefined;
-  const pixelWeights = o.distill && labels.rank > 1 ? classBalancedPixelWeights(labels, net.space.numClasses, PIXEL_CLASS_BALANCE) : undefined;
+  // Per pixel: the batch's class-balanced weights, once for the label loss and every distillation loss.
+  const pixelWeights = labels.rank > 1 ? classBalancedPixelWeights(labels, net.space.numClasses, PIXEL_CLASS_BALANCE) : undefined;
   try {
     specs.forEach((spec, i) => {
       net.setActive(spec);
@@ -63,7 +64,7 @@ export function sandwichStep(net: ElasticSupernet, images: Tensor, labels: Tenso
       const { value, grads: g } = tf.variableGrads(() => {
         const logits = net.forward(images, ctx);
         if (i === 0 && o.distill) teacher = tf.keep(tf.softmax(logits));
-        return (i === 0 || !o.distill ? labelLoss(logits, labels, o.labelSmoothing) : distillationLoss(logits, teacher!, pixelWeights)) as tf.Scalar;
+        return (i === 0 || !o.distill ? labelLoss(logits, labels, o.labelSmoothing, pixelWeights) : distillationLoss(logits, teacher!, pixelWeights)) as tf.Scalar;
       }, params.map((p) => p.variable));
       losses.push(value.dataSync()[0]!);
       value.dispose();
