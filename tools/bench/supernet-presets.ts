@@ -59,10 +59,7 @@ const SEG_MEDIUM = {
 const SEG_600 = {
   ...SEG_QUICK,
   segmentation: { ...SEG_QUICK.segmentation, trainScenes: 4800 },
-  phases: [
-    { bits: 32, epochs: 3, lr: 0.4, warmupEpochs: 0.25 },
-    { bits: 4, epochs: 1, lr: 0.08, warmupEpochs: 0.1 },
-  ],
+  phases: [SEG_QUICK.phases[0], { bits: 4, epochs: 1, lr: 0.08, warmupEpochs: 0.1 }],
 };
 
 // docs/benchmarks-supernet.md's main table: 6,000 images of the full set, all 10,000 test images.
@@ -80,17 +77,20 @@ const MEDIUM = {
   eval: { subnets: ['largest', 'middle', 'smallest'], batchSize: 500 },
 };
 
+/** The 2-bit phase every arm of the inheritance comparison shares (docs/benchmarks-supernet.md), for `epochs` epochs. */
+const mediumTwoBit = (epochs: number) => ({ bits: 2, epochs, lr: 0.03, warmupEpochs: 0.1 });
+
 const PRESETS: Record<string, unknown> = {
   quick: QUICK,
   medium: MEDIUM,
   // medium's float phase, then one 2-bit epoch from LSQ's data initialisation (no inheritance).
-  'medium-scratch2': { ...MEDIUM, phases: [MEDIUM.phases[0], { bits: 2, epochs: 1, lr: 0.03, warmupEpochs: 0.1 }] },
+  'medium-scratch2': { ...MEDIUM, phases: [MEDIUM.phases[0], mediumTwoBit(1)] },
   // medium with its inherited 2-bit phase at medium-scratch2's lr: the inheritance arm of the comparison.
-  'medium-lr2': { ...MEDIUM, phases: [...MEDIUM.phases.slice(0, 3), { bits: 2, epochs: 1, lr: 0.03, warmupEpochs: 0.1 }] },
+  'medium-lr2': { ...MEDIUM, phases: [...MEDIUM.phases.slice(0, 3), mediumTwoBit(1)] },
   // From scratch with the inherited arm's whole quantized budget (2 + 1 + 1 epochs) at 2 bit; branches from medium-lr2's after-float.ckpt.
-  'medium-scratch2-budget': { ...MEDIUM, phases: [MEDIUM.phases[0], { bits: 2, epochs: 4, lr: 0.03, warmupEpochs: 0.1 }] },
+  'medium-scratch2-budget': { ...MEDIUM, phases: [MEDIUM.phases[0], mediumTwoBit(4)] },
   // medium-lr2 with scratch2-budget's 4 epochs at 2 bit: branches from medium-lr2's after-3bit.ckpt.
-  'medium-lr2-4ep': { ...MEDIUM, phases: [...MEDIUM.phases.slice(0, 3), { bits: 2, epochs: 4, lr: 0.03, warmupEpochs: 0.1 }] },
+  'medium-lr2-4ep': { ...MEDIUM, phases: [...MEDIUM.phases.slice(0, 3), mediumTwoBit(4)] },
   'seg-quick': SEG_QUICK,
   'seg-600': SEG_600,
   'seg-medium': SEG_MEDIUM,
