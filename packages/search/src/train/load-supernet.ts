@@ -5,7 +5,7 @@ import { parseSearchSpace } from '../space/parse-search-space';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
 import { loadNetworkState, type HostTensors } from '../supernet/network-state';
 import { createSupernet, type TaskSupernet } from '../supernet/networks/create-supernet';
-import { storedConfig, type TrainCheckpointMeta, type TrainingPosition } from './train-checkpoint';
+import { phasesStarted, storedConfig, type TrainCheckpointMeta, type TrainingPosition } from './train-checkpoint';
 import type { Task, TrainConfig } from './train-config';
 
 /** A loaded supernet: `task` says which network `net` is (narrow on it). */
@@ -55,6 +55,6 @@ function readSupernetCheckpoint(path: string): CheckpointFile<TrainCheckpointMet
 
 /** Widths of the phases run or started, ascending (32 if a float phase ran). */
 function trainedBitsOf(config: TrainConfig, position: TrainingPosition): number[] {
-  const done = config.phases.slice(0, position.phaseIndex + (position.phaseStep > 0 ? 1 : 0));
+  const done = config.phases.slice(0, phasesStarted(position));
   return [...new Set(done.map((p) => p.bits))].sort((a, b) => a - b);
 }

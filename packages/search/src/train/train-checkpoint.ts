@@ -41,13 +41,18 @@ export function saveTrainCheckpoint(path: string, net: ElasticSupernet, optimize
 /** Fields that must match for a resume to continue the same run ('phases' only up to where the run stands). */
 const RUN_FIELDS = ['seed', 'task', 'space', 'data', 'segmentation', 'batchSize', 'stepsPerEpoch', 'fixedBits', 'optimizer', 'sandwich'] as const;
 
+/** How many of the config's phases a run at this position has run or started. */
+export function phasesStarted(position: TrainingPosition): number {
+  return position.phaseIndex + (position.phaseStep > 0 ? 1 : 0);
+}
+
 /**
  * The phases a checkpoint has run or started must be the config's; the ones
  * after may differ, so a run can be extended or branched at a phase boundary
  * (e.g. two 2-bit schedules from one 3-bit supernet).
  */
 function checkPhasesRun(path: string, stored: TrainConfig, config: TrainConfig, position: TrainingPosition): void {
-  const run = position.phaseIndex + (position.phaseStep > 0 ? 1 : 0);
+  const run = phasesStarted(position);
   const before = JSON.stringify(stored.phases.slice(0, run));
   if (before !== JSON.stringify(config.phases.slice(0, run))) {
     throw new CheckpointError(path, `its first ${run} phase(s), already run, differ from the config's`, `keep them as they were (${before.slice(0, 120)}); only later phases may change`);
