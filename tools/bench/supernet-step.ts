@@ -1,57 +1,163 @@
 /**
- * Speed of one OQAT training step on this machine: forward + backward of
- * the largest and smallest subnet alone, and a whole sandwich step (largest,
- * smallest, two random, in-place distillation), in float and at 4 bit, for
- * the default Fashion-MNIST space. Medians of --repeats after one warm-up;
- * the share of LSQ kernels in the 4-bit largest step from tf.profile.
+ * Speed of one OQAT training step on this machine against a PyTorch twin of
+ * the same supernet (tools/bench/supernet_twin.py, run by /usr/bin/python3 in
+ * the same run): the largest and smallest subnet alone, and a whole sandwich
+ * step (largest, smallest, two random, in-place distillation), in float and
+ * at 4 bit, for the default Fashion-MNIST space. Every step is forward +
+ * backward + an SGD (Nesterov) update, batch 64 of 28x28x1 images resized
+ * to the subnet's resolution. Rounds alternate between our steps and the
+ * twin's; each round times --repeats steps after a warm-up and keeps their
+ * median; the table gives the median over rounds and the ratio to PyTorch.
+ * Without torch the twin is skipped with a message. --profile prints the
+ * costliest kernels (tf.profile) of the largest subnet's step.
  *
- *   node --import tsx tools/bench/supernet-step.ts [--batch 64] [--repeats 5] [--threads 2]
+ *   node --import tsx tools/bench/supernet-step.ts [--batch 64] [--rounds 3] [--repeats 5]
+ *        [--threads 2] [--torch-threads 2] [--no-twin] [--profile]
  */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { initEngine, tf } from '@oqat/engine';
-import { FASHION_MNIST_SPACE as space, largestSubnet, lsqQuantFactory, MobileNetV3Supernet, smallestSubnet, TRAIN } from '@oqat/search';
+import { initEngine, tf, type Tensor } from '@oqat/engine';
+import { FASHION_MNIST_SPACE as space, largestSubnet, lsqQuantFactory, MobileNetV3Supernet, smallestSubnet, type SubnetSpec } from '@oqat/search';
 import { sandwichStep } from '../../packages/search/src/train/sandwich-step';
+import { labelLoss } from '../../packages/search/src/train/losses';
+import { SgdNesterov } from '../../packages/search/src/train/sgd-nesterov';
 
-const { values } = parseArgs({ options: { batch: { type: 'string', default: '64' }, repeats: { type: 'string', default: '5' }, threads: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    batch: { type: 'string', default: '64' },
+    rounds: { type: 'string', default: '3' },
+    repeats: { type: 'string', default: '5' },
+    threads: { type: 'string' },
+    'torch-threads': { type: 'string', default: '2' },
+    'no-twin': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+  },
+});
 const batch = Number(values.batch);
+const rounds = Number(values.rounds);
 const repeats = Number(values.repeats);
 const info = await initEngine({ backend: 'wasm', ...(values.threads ? { threads: Number(values.threads) } : {}) });
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 const net = new MobileNetV3Supernet(space, { seed: 1, quant: lsqQuantFactory });
 const images = tf.randomNormal([batch, 28, 28, 1], 0, 1, 'float32', 1);
 const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32');
-const vars = () => net.params().map((p) => p.variable);
-const fwdBwd = () => tf.tidy(() => void tf.variableGrads(() => tf.sum(net.forward(images, TRAIN)) as tf.Scalar, vars()));
-const time = (f: () => void): number => {
-  f();
-  const ts: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const t = performance.now();
-    f();
-    ts.push(performance.now() - t);
-  }
-  return median(ts);
-};
+const optimizer = new SgdNesterov({ momentum: 0.9, nesterov: true, weightDecay: 4e-5 });
+const LR = 0.01;
+let stepIndex = 0;
 
-console.log(`wasm x${info.threads}, batch ${batch}, median of ${repeats}\n\n| step | bits | ms | img/s |\n|---|---|---|---|`);
-for (const bits of [32, 4]) {
-  for (const [name, spec] of [['largest fwd+bwd', largestSubnet(space, bits)], ['smallest fwd+bwd', smallestSubnet(space, bits)]] as const) {
-    net.setActive(spec);
-    const ms = time(fwdBwd);
-    console.log(`| ${name} | ${bits} | ${ms.toFixed(0)} | ${((batch * 1000) / ms).toFixed(1)} |`);
-  }
-  let step = 0;
-  const ms = time(() => {
-    const r = sandwichStep(net, images, labels, { bits, randomSubnets: 2, distill: true, labelSmoothing: 0.1, seed: 1, phaseIndex: 0, phaseStep: step++ });
-    for (const g of r.grads.values()) g.dispose();
-  });
-  console.log(`| sandwich (4 subnets) | ${bits} | ${ms.toFixed(0)} | ${((batch * 1000) / ms).toFixed(1)} |`);
+/** Gradients of one subnet alone (label-smoothed cross entropy), then one optimizer update. */
+function subnetStep(spec: SubnetSpec): void {
+  net.setActive(spec);
+  const params = net.params();
+  const ctx = { mode: 'train' as const, dropoutSeed: stepIndex++ };
+  const { value, grads } = tf.variableGrads(() => labelLoss(net.forward(images, ctx), labels, 0.1) as tf.Scalar, params.map((p) => p.variable));
+  const byName = new Map(params.map((p) => [p.name, grads[p.variable.name]!] as [string, Tensor]).filter(([, g]) => g));
+  optimizer.apply(params, byName, LR);
+  tf.dispose([value, ...Object.values(grads)]);
 }
 
-net.setActive(largestSubnet(space, 4));
-const profile = await tf.profile(fwdBwd);
-const total = profile.kernels.reduce((a, k) => a + (k.kernelTimeMs as number), 0);
-const LSQ = new Set(['LessEqual', 'GreaterEqual', 'LogicalAnd', 'Cast', 'Round', 'ClipByValue', 'RealDiv', 'lsqQuantize__op']);
-const lsq = profile.kernels.filter((k) => LSQ.has(k.name)).reduce((a, k) => a + (k.kernelTimeMs as number), 0);
-console.log(`\n4-bit largest fwd+bwd: kernels ${total.toFixed(0)} ms, of which LSQ-only kernels (${[...LSQ].join(', ')}) ${lsq.toFixed(0)} ms = ${((100 * lsq) / total).toFixed(0)} %`);
+function sandwich(bits: number): void {
+  const r = sandwichStep(net, images, labels, { bits, randomSubnets: 2, distill: true, labelSmoothing: 0.1, seed: 1, phaseIndex: 0, phaseStep: stepIndex++ });
+  optimizer.apply(net.params(), r.grads, LR);
+  for (const g of r.grads.values()) g.dispose();
+}
+
+const STEPS: Record<string, (bits: number) => void> = {
+  largest: (bits) => subnetStep(largestSubnet(space, bits)),
+  smallest: (bits) => subnetStep(smallestSubnet(space, bits)),
+  sandwich,
+};
+const KEYS = ['largest:32', 'smallest:32', 'sandwich:32', 'largest:4', 'smallest:4', 'sandwich:4'];
+const run = (key: string) => {
+  const [name, bits] = key.split(':') as [string, string];
+  STEPS[name]!(Number(bits));
+};
+
+interface Timing {
+  ms: number;
+  /** process CPU time of all threads: robust to other load on the machine */
+  cpuMs: number;
+}
+
+/** Medians of `repeats` steps after one warm-up step. */
+function time(key: string): Timing {
+  run(key);
+  const ts: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const [t, c] = [performance.now(), process.cpuUsage()];
+    run(key);
+    ts.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return { ms: median(ts), cpuMs: median(cpu) };
+}
+
+const twinScript = fileURLToPath(new URL('./supernet_twin.py', import.meta.url));
+/** Medians per step of one twin run, or the reason it cannot run. */
+function twinRound(): Record<string, Timing> | string {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+  } catch {
+    return 'PyTorch (python3-torch for /usr/bin/python3) is not installed: the twin is skipped';
+  }
+  const args = [twinScript, '--batch', `${batch}`, '--threads', values['torch-threads']!, '--repeats', `${repeats}`, '--steps', KEYS.join(',')];
+  const out = JSON.parse(execFileSync('/usr/bin/python3', args, { encoding: 'utf8' })) as {
+    steps: Record<string, { msPerStep: number[]; cpuMsPerStep: number[] }>;
+  };
+  return Object.fromEntries(Object.entries(out.steps).map(([k, s]) => [k, { ms: median(s.msPerStep), cpuMs: median(s.cpuMsPerStep) }]));
+}
+
+const ours: Record<string, Timing[]> = Object.fromEntries(KEYS.map((k) => [k, []]));
+const twin: Record<string, Timing[]> = Object.fromEntries(KEYS.map((k) => [k, []]));
+let twinSkipped: string | undefined = values['no-twin'] ? 'twin skipped (--no-twin)' : undefined;
+for (let r = 0; r < rounds; r++) {
+  for (const key of KEYS) ours[key]!.push(time(key));
+  if (twinSkipped) continue;
+  const t = twinRound();
+  if (typeof t === 'string') twinSkipped = t;
+  else for (const key of KEYS) twin[key]!.push(t[key]!);
+  console.error(`round ${r + 1}/${rounds} done`);
+}
+
+const ips = (ms: number) => ((batch * 1000) / ms).toFixed(0);
+const med = (ts: Timing[], f: keyof Timing) => median(ts.map((t) => t[f]));
+console.log(`wasm x${info.threads}, PyTorch x${values['torch-threads']}, batch ${batch}, median of ${rounds} rounds x ${repeats} steps\n`);
+if (twinSkipped) console.log(`${twinSkipped}\n`);
+console.log('| step | bits | ours img/s | PyTorch img/s | x PyTorch | ours img per CPU-s | PyTorch img per CPU-s | x PyTorch |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+for (const key of KEYS) {
+  const [name, bits] = key.split(':');
+  const cells = (['ms', 'cpuMs'] as const).flatMap((f) => {
+    const o = med(ours[key]!, f);
+    const p = twin[key]!.length ? med(twin[key]!, f) : undefined;
+    return p === undefined ? [ips(o), '–', '–'] : [ips(o), ips(p), (p / o).toFixed(2)];
+  });
+  console.log(`| ${name} | ${bits} | ${cells.join(' | ')} |`);
+}
+for (const name of ['largest', 'smallest', 'sandwich']) {
+  const ratio = (t: Record<string, Timing[]>) => (med(t[`${name}:4`]!, 'ms') / med(t[`${name}:32`]!, 'ms')).toFixed(2);
+  console.log(`4-bit / float step time, ${name}: ours ${ratio(ours)}${twin[`${name}:4`]!.length ? `, PyTorch ${ratio(twin)}` : ''}`);
+}
+
+if (values.profile) {
+  for (const bits of [32, 4]) {
+    const profile = await tf.profile(() => run(`largest:${bits}`));
+    const byName = new Map<string, { ms: number; calls: number }>();
+    for (const k of profile.kernels) {
+      const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
+      e.ms += k.kernelTimeMs as number;
+      e.calls++;
+      byName.set(k.name, e);
+    }
+    const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
+    console.log(`\nlargest step, ${bits} bit: ${profile.kernels.length} kernel calls, ${total.toFixed(0)} ms of kernel time`);
+    for (const [name, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
+      console.log(`  ${name.padEnd(40)} ${e.ms.toFixed(1).padStart(7)} ms ${((100 * e.ms) / total).toFixed(1).padStart(5)} % ${String(e.calls).padStart(5)} calls`);
+    }
+  }
+}
 process.exit(0);
