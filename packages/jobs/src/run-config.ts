@@ -1,4 +1,4 @@
-import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, type TrainConfig } from '@oqat/search';
+import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, oqatPhases, type TrainConfig } from '@oqat/search';
 import type { ConfigField, ConfigValidation, NewRunConfig } from './studio-service';
 import { DEFAULT_VALIDATION } from './validation-split';
 import type { TrainJobInput } from './train-job';
@@ -83,12 +83,7 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: New
 
 /** The training config a New run form describes. */
 export function toTrainConfig(config: NewRunConfig, base: TrainConfig = DEFAULT_TRAIN_CONFIG): TrainConfig {
-  const [first, ...inherited] = config.bitsChain;
-  const phases = [
-    ...(config.epochs.float > 0 ? [{ bits: 32, epochs: config.epochs.float, lr: 0.1, warmupEpochs: Math.min(0.5, config.epochs.float) }] : []),
-    { bits: first!, epochs: config.epochs.first, lr: 0.05, warmupEpochs: config.epochs.float > 0 ? 0 : 0.5 },
-    ...(config.epochs.inherited > 0 ? inherited.map((bits) => ({ bits, epochs: config.epochs.inherited, lr: 0.02, warmupEpochs: 0 })) : []),
-  ];
+  const phases = oqatPhases(config.bitsChain, config.epochs);
   if (config.task === 'segmentation') {
     // Image limits count scenes; 64x64 scenes need smaller batches than 28x28 images.
     const scenes = DEFAULT_TRAIN_CONFIG.segmentation;

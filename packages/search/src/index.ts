@@ -53,7 +53,7 @@ export type { StaticLayerConfig } from './static/registry';
 export { train } from './train/train';
 export { CHECKPOINT_FILE, phaseName } from './train/run-training';
 export type { TrainOptions } from './train/run-training';
-export { DEFAULT_TRAIN_CONFIG, DEFAULT_SPACE } from './train/train-config';
+export { DEFAULT_TRAIN_CONFIG, DEFAULT_SPACE, oqatPhases } from './train/train-config';
 export type { TrainConfig, PhaseConfig, Task, SegmentationDataConfig } from './train/train-config';
 export { loadSegmentationData, loadFolderSplit, scenesOf } from './train/segmentation-data';
 export type { SegmentationSplits, SceneItems } from './train/segmentation-data';

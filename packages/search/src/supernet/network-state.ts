@@ -18,8 +18,9 @@ const STEP_NAME = /^(.*)\.(wq|aq)\.step(\d+)$/;
 /**
  * Loads a state written by readNetworkState into a supernet built from the
  * same space. Step sizes that the network has not created yet (quantizers
- * make them lazily) are created from the stored values. A missing or
- * misshaped tensor throws CheckpointError naming it.
+ * make them lazily) are created from the stored values; step sizes the
+ * state lacks keep their values. A missing or misshaped weight or
+ * statistic throws CheckpointError naming it.
  */
 export function loadNetworkState(net: ElasticSupernet, state: HostTensors, source: string): void {
   for (const [name, t] of state) {
@@ -31,6 +32,8 @@ export function loadNetworkState(net: ElasticSupernet, state: HostTensors, sourc
   }
   for (const { name, variable } of [...net.params(), ...net.buffers()]) {
     const t = state.get(name);
+    // A width's kept weights hold the step sizes of the widths trained up to it, not of those trained after.
+    if (!t && STEP_NAME.test(name)) continue;
     if (!t) throw new CheckpointError(source, `lacks tensor '${name}'`, 'resume with the config that wrote it');
     if (t.shape.join(',') !== variable.shape.join(',')) {
       throw new CheckpointError(source, `tensor '${name}' has shape [${t.shape}], the supernet needs [${variable.shape}]`, 'resume with the config that wrote it');

@@ -3,9 +3,8 @@ import type { CheckpointFile } from '../checkpoint/checkpoint-format';
 import { CheckpointError } from '../errors';
 import { parseSearchSpace } from '../space/parse-search-space';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
-import { loadNetworkState, type HostTensors } from '../supernet/network-state';
 import { createSupernet, type TaskSupernet } from '../supernet/networks/create-supernet';
-import { phasesStarted, storedConfig, type TrainCheckpointMeta, type TrainingPosition } from './train-checkpoint';
+import { loadSupernetState, phasesStarted, storedConfig, type TrainCheckpointMeta, type TrainingPosition } from './train-checkpoint';
 import type { Task, TrainConfig } from './train-config';
 
 /** A loaded supernet: `task` says which network `net` is (narrow on it). */
@@ -20,7 +19,8 @@ export type LoadedSupernet = TaskSupernet & {
  * Opens a training checkpoint as the supernet of its task (classification,
  * or segmentation for checkpoints whose config says so), ready for
  * evaluation, search or extraction (the caller initialises the engine
- * first and disposes `net`).
+ * first and disposes `net`). Every trained width keeps its own weights:
+ * activating a subnet loads those of its bits.
  */
 export function loadSupernet(path: string): LoadedSupernet {
   const file = readSupernetCheckpoint(path);
@@ -28,9 +28,8 @@ export function loadSupernet(path: string): LoadedSupernet {
   const { position } = file.meta;
   const space = parseSearchSpace(file.meta.space);
   const network = createSupernet(config.task, space, { seed: config.seed, fixedBits: config.fixedBits, quant: lsqQuantFactory });
-  const state: HostTensors = new Map([...file.tensors].filter(([name]) => !name.startsWith('optimizer/')));
   try {
-    loadNetworkState(network.net, state, path);
+    loadSupernetState(path, file.meta, config, file.tensors, network.net);
   } catch (err) {
     network.net.dispose();
     throw err;

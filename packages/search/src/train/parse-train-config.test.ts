@@ -9,7 +9,7 @@ describe('parseTrainConfig', () => {
     const c = parseTrainConfig({ seed: 3, data: { trainLimit: 1000 }, phases: [{ bits: 4, epochs: 2, lr: 0.1 }] });
     expect(c.seed).toBe(3);
     expect(c.data).toEqual({ ...DEFAULT_TRAIN_CONFIG.data, trainLimit: 1000 });
-    expect(c.phases).toEqual([{ bits: 4, epochs: 2, lr: 0.1, warmupEpochs: 0 }]);
+    expect(c.phases).toEqual([{ bits: 4, epochs: 2, lr: 0.1, warmupEpochs: 0, subnets: 'sandwich' }]);
   });
 
   it('defaults a segmentation run to the scenes space and its scene settings', () => {

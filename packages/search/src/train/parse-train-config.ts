@@ -17,12 +17,13 @@ function section<K extends 'data' | 'segmentation' | 'optimizer' | 'sandwich' | 
 function readPhase(v: unknown, i: number): PhaseConfig {
   const f = `phases[${i}]`;
   const o = r.object(v, f);
-  r.keys(o, f, ['bits', 'epochs', 'lr', 'warmupEpochs']);
+  r.keys(o, f, ['bits', 'epochs', 'lr', 'warmupEpochs', 'subnets']);
   const phase: PhaseConfig = {
     bits: r.oneOf(o.bits, `${f}.bits`, SUPPORTED_BITS),
     epochs: r.int(o.epochs, `${f}.epochs`, 1),
     lr: r.num(o.lr, `${f}.lr`, 1e-8, 10),
     warmupEpochs: r.num(o.warmupEpochs ?? 0, `${f}.warmupEpochs`, 0),
+    subnets: r.oneOf(o.subnets ?? 'sandwich', `${f}.subnets`, ['sandwich', 'largest'] as const),
   };
   if (phase.warmupEpochs > phase.epochs) throw r.error(`${f}.warmupEpochs`, `must be at most epochs (${phase.epochs}), got ${phase.warmupEpochs}`);
   return phase;

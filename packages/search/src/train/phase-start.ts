@@ -9,6 +9,9 @@ export type PhaseInit = 'float' | 'data' | 'inherited' | 'continued';
 
 /**
  * Prepares the supernet for a phase, before its first step:
+ * - the phase's width trains in the network's variables, starting from the
+ *   weights they hold (the previous width's, kept apart: OQAT's one
+ *   supernet per bit width);
  * - sorts every block's expanded channels by importance (OFA) and resets
  *   momentum (the buffers would not follow the permutation, and each phase
  *   has its own schedule);
@@ -24,9 +27,11 @@ export function startPhase(
   phaseIndex: number,
   initImages: Tensor,
 ): PhaseInit {
+  const bits = phases[phaseIndex]!.bits;
+  // The wider widths stay kept as they are; this width trains on from the weights the variables hold.
+  net.widths.train(bits);
   net.sortChannels();
   optimizer.reset();
-  const bits = phases[phaseIndex]!.bits;
   if (bits === 32) {
     net.setActive(largestSubnet(net.space, 32));
     return 'float';

@@ -92,7 +92,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
   try {
     let pos: TrainingPosition = { phaseIndex: 0, phaseStep: 0, globalStep: 0 };
     if (resumed) {
-      restoreTrainState(options.resumeFrom!, resumed.tensors, net, optimizer);
+      restoreTrainState(options.resumeFrom!, resumed, net, optimizer);
       pos = { ...resumed.meta.position };
     }
     const batches = data.batchesPerEpoch;
@@ -138,7 +138,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         const t0 = performance.now();
         const { images, targets } = batchTensors(b);
         const step = sandwichStep(net, images, targets, {
-          bits: phase.bits, randomSubnets: config.sandwich.randomSubnets, distill: config.sandwich.distill,
+          bits: phase.bits, subnets: phase.subnets, randomSubnets: config.sandwich.randomSubnets, distill: config.sandwich.distill,
           labelSmoothing: config.optimizer.labelSmoothing, seed, phaseIndex: pos.phaseIndex, phaseStep: pos.phaseStep,
         });
         const gradNorm = optimizer.apply(net.params(), step.grads, lr);
@@ -174,6 +174,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         await yieldToEventLoop();
         if (abort.aborted) return;
       }
+      net.widths.keep(phase.bits);
       save({ phaseIndex: pos.phaseIndex + 1, phaseStep: 0, globalStep: pos.globalStep });
     }
     emit({ kind: 'finished', seed, seconds: (performance.now() - started) / 1000, steps: pos.globalStep, ...(ckptPath ? { checkpoint: ckptPath } : {}) });

@@ -3,10 +3,13 @@ import { tf, type Tensor } from '@oqat/engine';
 import { largestSubnet, sampleSubnet, smallestSubnet } from '../space/sample-subnet';
 import { subnetKey, type SubnetSpec } from '../space/subnet-spec';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
+import type { PhaseSubnets } from './train-config';
 import { classBalancedPixelWeights, distillationLoss, labelLoss, PIXEL_CLASS_BALANCE } from './losses';
 
 export interface SandwichOptions {
   bits: number;
+  /** 'largest': the step trains the largest subnet alone (no students) */
+  subnets?: PhaseSubnets;
   randomSubnets: number;
   distill: boolean;
   labelSmoothing: number;
@@ -30,6 +33,7 @@ export interface SandwichResult {
  * one-architecture space trains that architecture once per step).
  */
 export function sandwichSubnets(net: ElasticSupernet, o: SandwichOptions): SubnetSpec[] {
+  if (o.subnets === 'largest') return [largestSubnet(net.space, o.bits)];
   const rng = createRng(derive(o.seed, 'sandwich', o.phaseIndex, o.phaseStep));
   const random = Array.from({ length: o.randomSubnets }, () => sampleSubnet(net.space, rng, o.bits));
   const largest = largestSubnet(net.space, o.bits);
@@ -84,5 +88,5 @@ export function sandwichStep(net: ElasticSupernet, images: Tensor, labels: Tenso
     teacher?.dispose();
     pixelWeights?.dispose();
   }
-  return { grads, losses, sampled: specs.slice(specs.length - o.randomSubnets) };
+  return { grads, losses, sampled: o.subnets === 'largest' ? [] : specs.slice(specs.length - o.randomSubnets) };
 }

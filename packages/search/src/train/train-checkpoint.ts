@@ -25,17 +25,70 @@ export interface TrainCheckpointMeta {
    * this position is its whole state (no generator state to replay).
    */
   sampler: { seed: number; stream: 'sandwich'; phaseIndex: number; phaseStep: number };
+  /**
+   * Widths whose finished phase's weights are kept apart (tensors
+   * `width<bits>/<name>`); the plain tensors are the weights in training.
+   * Absent in checkpoints written before per-width weights.
+   */
+  keptWidths: number[];
 }
 
 const OPTIMIZER_PREFIX = 'optimizer/';
+const widthPrefix = (bits: number): string => `width${bits}/`;
 
-/** Writes the supernet, optimizer momentum and position atomically. */
-export function saveTrainCheckpoint(path: string, net: ElasticSupernet, optimizer: SgdNesterov, meta: TrainCheckpointMeta): void {
+/** Writes the supernet (the weights in training and each kept width's), optimizer momentum and position atomically. */
+export function saveTrainCheckpoint(path: string, net: ElasticSupernet, optimizer: SgdNesterov, meta: Omit<TrainCheckpointMeta, 'keptWidths'>): void {
   const tensors: HostTensors = readNetworkState(net);
   for (const [name, t] of optimizer.state()) {
     tensors.set(`${OPTIMIZER_PREFIX}${name}`, { shape: [...t.shape], values: Float32Array.from(t.dataSync()) });
   }
-  writeCheckpointFile(path, { meta, tensors });
+  const keptWidths = net.widths.keptWidths();
+  for (const bits of keptWidths) {
+    for (const [name, t] of net.widths.keptState(bits)!) tensors.set(`${widthPrefix(bits)}${name}`, t);
+  }
+  writeCheckpointFile(path, { meta: { ...meta, keptWidths }, tensors });
+}
+
+/** The width whose weights a checkpoint's plain tensors hold: the phase in training, or the last one run (none before the first step). */
+export function trainingWidth(config: TrainConfig, position: TrainingPosition): number | undefined {
+  const started = phasesStarted(position);
+  return started > 0 ? config.phases[started - 1]!.bits : undefined;
+}
+
+/** A checkpoint's tensors split into the weights in training, each kept width's, and optimizer momentum. */
+export function splitCheckpointTensors(path: string, meta: TrainCheckpointMeta, tensors: HostTensors): { training: HostTensors; kept: Map<number, HostTensors>; optimizer: HostTensors } {
+  if (!Array.isArray(meta.keptWidths)) {
+    throw new CheckpointError(path, 'was written before OQAT Studio kept one supernet per bit width', 'train it again with this version (oqat train)');
+  }
+  const training: HostTensors = new Map();
+  const optimizer: HostTensors = new Map();
+  const kept = new Map<number, HostTensors>(meta.keptWidths.map((bits) => [bits, new Map()]));
+  for (const [name, t] of tensors) {
+    if (name.startsWith(OPTIMIZER_PREFIX)) {
+      optimizer.set(name.slice(OPTIMIZER_PREFIX.length), t);
+      continue;
+    }
+    const m = /^width(\d+)\/(.*)$/.exec(name);
+    const width = m ? kept.get(Number(m[1])) : undefined;
+    if (m && !width) throw new CheckpointError(path, `holds tensor '${name}' of a width its header does not list`, 'the file is damaged; use another checkpoint');
+    if (m) width!.set(m[2]!, t);
+    else training.set(name, t);
+  }
+  return { training, kept, optimizer };
+}
+
+/** Loads a checkpoint's weights into a supernet: the training weights into its variables, the kept widths beside them. */
+export function loadSupernetState(path: string, meta: TrainCheckpointMeta, config: TrainConfig, tensors: HostTensors, net: ElasticSupernet): HostTensors {
+  const { training, kept, optimizer } = splitCheckpointTensors(path, meta, tensors);
+  loadNetworkState(net, training, path);
+  for (const [bits, state] of kept) {
+    // Check each kept width against the network now, not when a search first activates it.
+    loadNetworkState(net, state, path);
+    net.widths.restore(bits, state);
+  }
+  if (kept.size) loadNetworkState(net, training, path);
+  net.widths.loaded = trainingWidth(config, meta.position);
+  return optimizer;
 }
 
 /** Fields that must match for a resume to continue the same run ('phases' only up to where the run stands). */
@@ -82,15 +135,10 @@ export function readTrainCheckpoint(path: string, config: TrainConfig): { meta: 
   return { meta: file.meta, tensors: file.tensors };
 }
 
-/** Loads network state and optimizer momentum from a checkpoint read by readTrainCheckpoint. */
-export function restoreTrainState(path: string, tensors: HostTensors, net: ElasticSupernet, optimizer: SgdNesterov): void {
-  const netState: HostTensors = new Map();
-  const momentum = new Map<string, Tensor>();
-  for (const [name, t] of tensors) {
-    if (name.startsWith(OPTIMIZER_PREFIX)) momentum.set(name.slice(OPTIMIZER_PREFIX.length), tf.tensor(t.values, t.shape));
-    else netState.set(name, t);
-  }
-  loadNetworkState(net, netState, path);
+/** Loads network state (every width's) and optimizer momentum from a checkpoint read by readTrainCheckpoint. */
+export function restoreTrainState(path: string, file: { meta: TrainCheckpointMeta; tensors: HostTensors }, net: ElasticSupernet, optimizer: SgdNesterov): void {
+  const state = loadSupernetState(path, file.meta, storedConfig(file.meta), file.tensors, net);
+  const momentum = new Map<string, Tensor>([...state].map(([name, t]) => [name, tf.tensor(t.values, t.shape)]));
   optimizer.load(momentum);
   for (const t of momentum.values()) t.dispose();
 }

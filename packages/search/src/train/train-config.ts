@@ -1,3 +1,4 @@
+import { InvalidTrainConfigError } from '../errors';
 import type { SearchSpace } from '../space/search-space';
 
 /** One training phase: a bit width trained for some epochs with its own cosine schedule. */
@@ -9,7 +10,16 @@ export interface PhaseConfig {
   lr: number;
   /** linear warm-up length, in epochs (fractions allowed) */
   warmupEpochs: number;
+  /**
+   * What a step trains: 'sandwich' (largest, smallest and random subnets,
+   * the default) or 'largest' alone. Once-for-all trains the full network
+   * first and shrinks after: a float phase of the largest alone learns
+   * several times more per second than a sandwich from scratch.
+   */
+  subnets?: PhaseSubnets;
 }
+
+export type PhaseSubnets = 'sandwich' | 'largest';
 
 /** What the supernet predicts: one class per image, or one class per pixel. */
 export type Task = 'classification' | 'segmentation';
@@ -87,6 +97,35 @@ export interface TrainConfig {
 /** The space a task trains when the config names none. */
 export const DEFAULT_SPACE: Record<Task, string> = { classification: 'fashion-mnist', segmentation: 'segmentation-scenes' };
 
+/** Epochs of each kind of OQAT phase. */
+export interface PhaseEpochs {
+  /** full precision, before the first quantized width (0 = none) */
+  float: number;
+  /** the first (widest) quantized width */
+  first: number;
+  /** each inherited width after it (0 = train the first width only) */
+  inherited: number;
+}
+
+/**
+ * OQAT's schedule for a chain of widths (e.g. 4, 3, 2), with the recipe
+ * measured in docs/benchmarks-supernet.md: the float phase trains the
+ * largest subnet alone (once-for-all's order: the full network first, then
+ * the sandwich distils it into the smaller ones); each quantized phase
+ * warms up for a tenth of an epoch at most, the inherited ones at the first
+ * width's learning rate (a lower one left the 2-bit supernet far behind).
+ */
+export function oqatPhases(bitsChain: readonly number[], epochs: PhaseEpochs): PhaseConfig[] {
+  const [first, ...inherited] = bitsChain;
+  if (first === undefined) throw new InvalidTrainConfigError('phases', 'the bit-width chain is empty');
+  const warmup = (n: number): number => Math.min(0.1, n);
+  return [
+    ...(epochs.float > 0 ? [{ bits: 32, epochs: epochs.float, lr: 0.1, warmupEpochs: warmup(epochs.float), subnets: 'largest' as const }] : []),
+    { bits: first, epochs: epochs.first, lr: 0.03, warmupEpochs: warmup(epochs.first), subnets: 'sandwich' as const },
+    ...(epochs.inherited > 0 ? inherited.map((bits) => ({ bits, epochs: epochs.inherited, lr: 0.03, warmupEpochs: warmup(epochs.inherited), subnets: 'sandwich' as const })) : []),
+  ];
+}
+
 /** Every default in one place; a config file overrides any part of it. */
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   seed: 0,
@@ -97,12 +136,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   batchSize: 128,
   stepsPerEpoch: 0,
   fixedBits: 8,
-  phases: [
-    { bits: 32, epochs: 2, lr: 0.1, warmupEpochs: 0.5 },
-    { bits: 4, epochs: 8, lr: 0.05, warmupEpochs: 0.5 },
-    { bits: 3, epochs: 3, lr: 0.02, warmupEpochs: 0 },
-    { bits: 2, epochs: 3, lr: 0.02, warmupEpochs: 0 },
-  ],
+  phases: oqatPhases([4, 3, 2], { float: 2, first: 8, inherited: 3 }),
   optimizer: { momentum: 0.9, nesterov: true, weightDecay: 3e-5, labelSmoothing: 0.1, gradClipNorm: 5 },
   sandwich: { randomSubnets: 2, distill: true },
   checkpoint: { dir: '', everySteps: 0 },

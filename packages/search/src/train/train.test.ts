@@ -1,10 +1,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, tap, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { derive } from '@oqat/data';
-import { readCheckpointFile } from '../checkpoint/checkpoint-file';
+import { readCheckpointFile, writeCheckpointFile } from '../checkpoint/checkpoint-file';
 import { bnBatches, evaluateSubnet } from '../eval/evaluate-subnet';
 import { smallestSubnet } from '../space/sample-subnet';
 import { loadSupernet } from './load-supernet';
@@ -80,28 +80,71 @@ describe('train', () => {
     loaded.net.dispose();
   });
 
-  it('resumes after a kill to the same result as an uninterrupted run', async () => {
-    // Kill (unsubscribe) right after the checkpoint of global step 2, in the middle of the 4-bit phase.
+  it('keeps each width as its phase left it: the 2-bit phase changes no 4-bit weight', async () => {
+    const sub = 'widths';
+    const events = await lastValueFrom(
+      train(config(sub), options).pipe(
+        tap((e) => {
+          // Phase-end checkpoints only (everySteps 0): keep a copy of each.
+          if (e.kind === 'checkpoint') copyFileSync(e.path, join(dir, sub, `after-step-${e.step}.ckpt`));
+        }),
+        toArray(),
+      ),
+    );
+    const final = tensorsOf(join(dir, sub, CHECKPOINT_FILE));
+    const after4 = tensorsOf(join(dir, sub, 'after-step-3.ckpt'));
+    const weights = [...after4.keys()].filter((n) => !n.startsWith('optimizer/') && !n.startsWith('width'));
+    expect(weights.length).toBeGreaterThan(10);
+    for (const name of weights) expect(final.get(`width4/${name}`), name).toEqual(after4.get(name));
+    // ... while the network trained on at 2 bit: its weights moved away from the kept 4-bit ones.
+    expect(weights.some((n) => n.endsWith('.weight') && final.get(n)!.some((v, i) => v !== after4.get(n)![i]))).toBe(true);
+    expect(readCheckpointFile<{ keptWidths: number[] }>(join(dir, sub, CHECKPOINT_FILE)).meta.keptWidths).toEqual([2, 4, 32]);
+    // Each width evaluated from the final checkpoint gives the figure of its own phase's end.
+    const loaded = loadSupernet(join(dir, sub, CHECKPOINT_FILE));
+    const bn = bnBatches(dataset.train, 8, 6, derive(7, 'bn'));
+    for (const bits of [4, 2, 4]) {
+      const atPhaseEnd = events.find((e) => e.kind === 'eval' && e.result.subnet.bits === bits);
+      if (atPhaseEnd?.kind !== 'eval') throw new Error(`no ${bits}-bit evaluation`);
+      const again = evaluateSubnet(loaded.net, smallestSubnet(TINY_SPACE, bits), { bn, test: dataset.test, batchSize: 12 });
+      expect(again.top1, `${bits} bit`).toBe(atPhaseEnd.result.top1);
+      expect(again.loss, `${bits} bit`).toBeCloseTo(atPhaseEnd.result.loss, 5);
+    }
+    bn.forEach((t) => t.dispose());
+    loaded.net.dispose();
+  });
+
+  it('refuses a checkpoint written before per-width weights, in one line', async () => {
+    const path = join(dir, 'old.ckpt');
+    const file = readCheckpointFile<Record<string, unknown>>(join(dir, 'full', CHECKPOINT_FILE));
+    delete file.meta.keptWidths;
+    writeCheckpointFile(path, file);
+    expect(() => loadSupernet(path)).toThrow(/was written before OQAT Studio kept one supernet per bit width; train it again/);
+  });
+
+  // Kill (unsubscribe) right after the checkpoint of a global step: 2 is in the middle of the 4-bit phase, 3 its end.
+  it.each([2, 3])('resumes after a kill at step %i to the same result as an uninterrupted run', async (killStep) => {
+    const sub = `killed-${killStep}`;
     await new Promise<void>((resolve, reject) => {
-      const sub = train(config('killed', 1), options).subscribe({
+      const run = train(config(sub, 1), options).subscribe({
         next: (e) => {
-          if (e.kind === 'checkpoint' && e.step === 2) {
-            sub.unsubscribe();
+          if (e.kind === 'checkpoint' && e.step === killStep) {
+            run.unsubscribe();
             setTimeout(resolve, 100);
           }
         },
         error: reject,
       });
     });
-    const ckpt = join(dir, 'killed', CHECKPOINT_FILE);
-    const resumed = await lastValueFrom(train(config('killed', 1), { ...options, resumeFrom: ckpt }).pipe(toArray()));
-    expect(resumed[0]).toMatchObject({ kind: 'started', resumedFrom: { step: 2 } });
-    expect(resumed.filter((e) => e.kind === 'step').map((e) => (e as { step: number }).step)).toEqual([3, 4]);
+    const ckpt = join(dir, sub, CHECKPOINT_FILE);
+    const resumed = await lastValueFrom(train(config(sub, 1), { ...options, resumeFrom: ckpt }).pipe(toArray()));
+    expect(resumed[0]).toMatchObject({ kind: 'started', resumedFrom: { step: killStep } });
+    const steps = [3, 4].filter((s) => s > killStep);
+    expect(resumed.filter((e) => e.kind === 'step').map((e) => (e as { step: number }).step)).toEqual(steps);
     const a = tensorsOf(join(dir, 'full', CHECKPOINT_FILE));
     const b = tensorsOf(ckpt);
     expect([...b.keys()]).toEqual([...a.keys()]);
     for (const [name, values] of a) expect(b.get(name), name).toEqual(values);
-    const lossesA = full.filter((e) => e.kind === 'step').slice(2).map((e) => (e as { loss: number }).loss);
+    const lossesA = full.filter((e) => e.kind === 'step').slice(4 - steps.length).map((e) => (e as { loss: number }).loss);
     const lossesB = resumed.filter((e) => e.kind === 'step').map((e) => (e as { loss: number }).loss);
     expect(lossesB).toEqual(lossesA);
   });

@@ -11,6 +11,7 @@ import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { DynamicBatchNorm } from '../ops/dynamic-batch-norm';
 import { DynamicConv2d } from '../ops/dynamic-conv2d';
 import type { Precision } from '../precision';
+import { WidthWeights } from '../width-weights';
 
 export interface SupernetOptions {
   /** seeds every initial weight (per parameter name) */
@@ -50,6 +51,8 @@ export abstract class ElasticSupernet implements ParamOwner {
   activeDepths: number[];
   /** every layer's quantization by layer name (for bit inheritance and checkpoints) */
   readonly layerQuants = new Map<string, LayerQuant>();
+  /** the weights of each bit width (OQAT's one supernet per width); setActive loads the subnet's */
+  readonly widths = new WidthWeights(this);
   /** builds a layer's quantization and registers it in layerQuants (for the head's layers too) */
   protected readonly quant: QuantFactory;
 
@@ -117,9 +120,10 @@ export abstract class ElasticSupernet implements ParamOwner {
     this.setActive(largestSubnet(this.space, this.precision.bits));
   }
 
-  /** Activates a subnet (checked against the space); its bits switch every quantized layer. */
+  /** Activates a subnet (checked against the space): its bits switch every quantized layer and select that width's weights. */
   setActive(spec: SubnetSpec): void {
     assertSubnetSpec(this.space, spec);
+    this.widths.select(spec.bits);
     this.activeResolution = spec.resolution;
     this.activeDepths = [...spec.depths];
     this.precision.bits = spec.bits;
