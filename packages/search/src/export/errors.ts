@@ -58,3 +58,11 @@ export class SubnetNotReadyError extends OqatError {
     this.name = 'SubnetNotReadyError';
   }
 }
+
+/** A segmentation subnet was exported without the image size its upsampling is built for. */
+export class SegmentationImageSizeError extends OqatError {
+  constructor() {
+    super('exportSubnet: a segmentation subnet needs imageSize, the [height, width] of the images it will segment (its upsampling weights are fixed to it), e.g. [64, 64] for 64-pixel scenes');
+    this.name = 'SegmentationImageSizeError';
+  }
+}

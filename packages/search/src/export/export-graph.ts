@@ -1,5 +1,6 @@
 import type { StaticQuantConfig } from '../static/static-layer';
 import type { StaticMobileNetConfig } from '../static/static-mobilenet';
+import type { StaticSegmentationNetConfig } from '../static/static-segmentation-net';
 
 /**
  * A static subnet as a format-neutral inference graph: batch norm folded,
@@ -10,8 +11,8 @@ import type { StaticMobileNetConfig } from '../static/static-mobilenet';
  * Values are named strings; shapes are NHWC ([N, H, W, C]) or [N, F].
  */
 
-/** Activation functions as the app computes them (activation.ts). */
-export type ExportActivation = 'relu' | 'relu6' | 'hswish' | 'hsigmoid';
+/** Activation functions as the app computes them (activation.ts; sigmoid: the segmentation head's gate). */
+export type ExportActivation = 'relu' | 'relu6' | 'hswish' | 'hsigmoid' | 'sigmoid';
 
 /** A weight exactly as the app multiplies with it. */
 export interface ExportWeight {
@@ -55,12 +56,13 @@ export interface ConvNode extends NodeBase {
   bias: Float32Array;
 }
 
-/** y = q(x)·W + bias, x: [N, inF]. */
+/** y = q(x)·W + bias, x: [N, inF], or with `pixels` at every pixel of x: [N, h, w, inF] (a 1x1 conv with bias). */
 export interface LinearNode extends NodeBase {
   kind: 'linear';
   input: string;
   inF: number;
   outF: number;
+  pixels?: { h: number; w: number };
   weight: ExportWeight;
   inputQuant?: StaticQuantConfig;
   bias: Float32Array;
@@ -99,19 +101,54 @@ export interface ResizeNode extends NodeBase {
   size: number;
 }
 
-export type ExportNode = ConvNode | LinearNode | ActivationNode | PoolNode | AddNode | ChannelMulNode | ResizeNode;
+/** Elementwise product of two maps of the same shape. */
+export interface MulNode extends NodeBase {
+  kind: 'mul';
+  inputs: [string, string];
+}
+
+/**
+ * Separable linear resampling [N, inH, inW, C] -> [N, outH, outW, C]:
+ * y[n, Y, X, c] = Σ_j cols[X, j] · (Σ_i rows[Y, i] · x[n, i, j, c]), rows
+ * first (the segmentation head's bilinear upsampling, as matrix products).
+ */
+export interface ResampleNode extends NodeBase {
+  kind: 'resample';
+  input: string;
+  channels: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  /** row weights [outH, inH], row-major */
+  rows: Float32Array;
+  /** column weights [outW, inW], row-major */
+  cols: Float32Array;
+}
+
+export type ExportNode = ConvNode | LinearNode | ActivationNode | PoolNode | AddNode | ChannelMulNode | ResizeNode | MulNode | ResampleNode;
+
+export type ExportTask = 'classification' | 'segmentation';
 
 export interface ExportGraph {
-  /** the input value's name: normalized images [N, H, W, C], any H and W */
+  task: ExportTask;
+  /** the input value's name: normalized images [N, H, W, C], any H and W (segmentation: imageSize) */
   input: string;
-  /** the logits value's name, [N, numClasses] */
+  /** the logits value's name: [N, numClasses], or [N, H, W, numClasses] for segmentation */
   output: string;
   inputC: number;
   resolution: number;
   numClasses: number;
+  /** segmentation: the fixed [height, width] of input images and output logits (the upsampling weights depend on it) */
+  imageSize?: [number, number];
   nodes: ExportNode[];
   /** the static network's config (structure and frozen steps) */
-  config: StaticMobileNetConfig;
+  config: StaticMobileNetConfig | StaticSegmentationNetConfig;
+}
+
+/** Resampling weights in the graph, as float32 values (constants of the float and packed models alike). */
+export function resampleValues(graph: ExportGraph): number {
+  return graph.nodes.reduce((a, n) => a + (n.kind === 'resample' ? n.rows.length + n.cols.length : 0), 0);
 }
 
 /** Layers that carry weights, in execution order. */

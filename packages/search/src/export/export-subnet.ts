@@ -7,12 +7,15 @@ import { StepNotInitialisedError } from '@oqat/quant';
 import { INPUT_NORMALIZATION } from '../eval/evaluate-subnet';
 import { subnetKey, type SubnetSpec } from '../space/subnet-spec';
 import { StaticMobileNet } from '../static/static-mobilenet';
+import { StaticSegmentationNet } from '../static/static-segmentation-net';
+import { extractSubnet, type StaticNetwork } from '../supernet/extract-subnet';
 import type { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import type { SegmentationSupernet } from '../supernet/networks/segmentation-supernet';
 import { reestimateBn } from '../supernet/reestimate-bn';
 import { buildExportGraph } from './build-export-graph';
 import { assertOnnxModel } from './check-onnx-model';
 import { SubnetMismatchError, SubnetNotReadyError, UnknownExportFormatError } from './errors';
-import { weightNodes, type ExportGraph } from './export-graph';
+import { resampleValues, weightNodes, type ExportGraph, type ExportTask } from './export-graph';
 import { ONNX_MODEL_FILE, onnxModel } from './onnx-model';
 import { packedModel, type PackedModel } from './packed-model';
 import { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
@@ -24,8 +27,8 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['tfjs', 'onnx', 'packed'
 export const EXPORT_MANIFEST_FILE = 'export-manifest.json';
 
 export interface ExportOptions {
-  /** the trained supernet (the spec is activated and extracted) or an extracted static network of that spec */
-  net: MobileNetV3Supernet | StaticMobileNet;
+  /** the trained supernet of either task (the spec is activated and extracted) or an extracted static network of that spec */
+  net: MobileNetV3Supernet | SegmentationSupernet | StaticNetwork;
   spec: SubnetSpec;
   formats: readonly ExportFormat[];
   /** created if missing; files of the same names are overwritten */
@@ -40,14 +43,22 @@ export interface ExportOptions {
   normalization?: Normalization;
   /** ONNX with INT4/UINT4 containers for tensors of <= 4 bits (opset 21); default int8 containers, opset 13 */
   onnxInt4?: boolean;
+  /**
+   * Segmentation only (required there): the [height, width] of the images
+   * the model will segment; its output has the same size. The upsampling
+   * weights depend on it, so the exported models take this size only.
+   */
+  imageSize?: readonly [number, number];
 }
 
 export interface ExportFigures {
   /** parameters of the BN-folded float network (weights and biases) */
   params: number;
-  /** those parameters as float32 */
+  /** those parameters as float32, plus a segmentation model's float32 upsampling weights (resampleBytes) */
   floatBytes: number;
-  /** the packed weights file: Σ ceil(n·b/8) for integer tensors + 4 bytes per float value */
+  /** of floatBytes and of packedWeightsBytes, the upsampling weights of a segmentation head (0 for classification) */
+  resampleBytes: number;
+  /** the packed weights file: Σ ceil(n·b/8) for integer tensors + 4 bytes per float value (upsampling weights included) */
   packedWeightsBytes: number;
   /** of packedWeightsBytes, the float32 values (BN-folded multipliers and biases, float layers) */
   packedFloatBytes: number;
@@ -63,11 +74,15 @@ export interface ExportManifest {
   subnet: SubnetSpec;
   subnetKey: string;
   spaceName?: string;
+  /** classification: logits [N, classes]; segmentation: per-pixel logits at the input's size (NHWC in tfjs and packed, NCHW in ONNX) */
+  task: ExportTask;
   classes: number;
   input: {
     channels: number;
-    /** the subnet's resolution; the models accept any size and resize to it */
+    /** the subnet's resolution; the models accept any size and resize to it (segmentation: images of `size` only) */
     resolution: number;
+    /** segmentation: the fixed [height, width] of input images and output logits */
+    size?: [number, number];
     normalization: Normalization;
     layout: { tfjs: 'NHWC'; onnx: 'NCHW'; packed: 'NHWC' };
   };
@@ -83,9 +98,9 @@ function checkFormats(formats: readonly string[]): ExportFormat[] {
 }
 
 /** The static network to export and whether this call owns (and disposes) it. */
-function staticNetwork(options: ExportOptions): { net: StaticMobileNet; owned: boolean } {
+function staticNetwork(options: ExportOptions): { net: StaticNetwork; owned: boolean } {
   const { net, spec } = options;
-  if (net instanceof StaticMobileNet) {
+  if (net instanceof StaticMobileNet || net instanceof StaticSegmentationNet) {
     const extracted = net.config.subnet;
     if (extracted && subnetKey(extracted) !== subnetKey(spec)) throw new SubnetMismatchError(subnetKey(spec), subnetKey(extracted));
     return { net, owned: false };
@@ -93,7 +108,7 @@ function staticNetwork(options: ExportOptions): { net: StaticMobileNet; owned: b
   net.setActive(spec);
   if (options.bnImages?.length) reestimateBn(net, options.bnImages);
   try {
-    return { net: net.extractSubnet({ preserveWeights: true }), owned: true };
+    return { net: extractSubnet(net, { preserveWeights: true }), owned: true };
   } catch (err) {
     if (err instanceof StepNotInitialisedError) throw new SubnetNotReadyError(subnetKey(spec), `has no ${spec.bits}-bit step sizes`);
     throw err;
@@ -103,14 +118,17 @@ function staticNetwork(options: ExportOptions): { net: StaticMobileNet; owned: b
 function figures(graph: ExportGraph, packed: PackedModel, packedSpecBytes: number): ExportFigures {
   const params = weightNodes(graph).reduce((a, n) => a + n.weight.values.length + n.bias.length, 0);
   const packedWeightsBytes = packed.weights.length;
+  const resampleBytes = 4 * resampleValues(graph);
+  const floatBytes = 4 * params + resampleBytes;
   return {
-    params, floatBytes: 4 * params, packedWeightsBytes, packedFloatBytes: 4 * packed.spec.params.float, packedSpecBytes,
-    compression: (4 * params) / packedWeightsBytes,
+    params, floatBytes, resampleBytes, packedWeightsBytes, packedFloatBytes: 4 * packed.spec.params.float, packedSpecBytes,
+    compression: floatBytes / packedWeightsBytes,
   };
 }
 
 /**
- * Exports one subnet as a static model in each requested format, writes the
+ * Exports one subnet (classification or segmentation) as a static model in
+ * each requested format, writes the
  * files and an export-manifest.json into outDir, and returns the manifest
  * (files with size and SHA-256; float and packed sizes). The ONNX model
  * passes checkOnnxModel before it is written.
@@ -121,7 +139,7 @@ export async function exportSubnet(options: ExportOptions): Promise<ExportManife
   const { net, owned } = staticNetwork(options);
   let graph: ExportGraph;
   try {
-    graph = buildExportGraph(net);
+    graph = buildExportGraph(net, options.imageSize);
   } finally {
     if (owned) net.dispose();
   }
@@ -161,8 +179,9 @@ export async function exportSubnet(options: ExportOptions): Promise<ExportManife
     subnet: spec,
     subnetKey: subnetKey(spec),
     ...(graph.config.spaceName ? { spaceName: graph.config.spaceName } : {}),
+    task: graph.task,
     classes: graph.numClasses,
-    input: { channels: graph.inputC, resolution: graph.resolution, normalization: { mean: normalization.mean, std: normalization.std }, layout: { tfjs: 'NHWC', onnx: 'NCHW', packed: 'NHWC' } },
+    input: { channels: graph.inputC, resolution: graph.resolution, ...(graph.imageSize ? { size: graph.imageSize } : {}), normalization: { mean: normalization.mean, std: normalization.std }, layout: { tfjs: 'NHWC', onnx: 'NCHW', packed: 'NHWC' } },
     formats,
     ...(formats.includes('onnx') ? { onnx: { opset: int4 ? 21 : 13, int4 } } : {}),
     files,

@@ -7,7 +7,11 @@ import { encodeModel } from '@oqat/onnx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportGraph } from './build-export-graph';
 import { onnxModel } from './onnx-model';
-import { prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from './tiny-export.fixture';
+import { extractSubnet } from '../supernet/extract-subnet';
+import type { SegmentationSupernet } from '../supernet/networks/segmentation-supernet';
+import {
+  prepareSubnet, TINY_SEGMENTATION_SPECS, TINY_SPECS, tinyExportFixture, tinySegmentationExportFixture, type TinyExportFixture,
+} from './tiny-export.fixture';
 
 // The reference checker, where a Python with the onnx package is present (Debian: apt-get install python3-onnx,
 // onnx 1.12: opsets up to 17, so the opset-21 int4 variant is checked structurally only, by checkOnnxModel).
@@ -22,16 +26,26 @@ print('ok')
 `;
 
 let f: TinyExportFixture;
+let seg: TinyExportFixture<SegmentationSupernet>;
 let dir: string;
 
 beforeAll(async () => {
   await initEngine({ backend: 'wasm' });
   f = tinyExportFixture();
+  seg = tinySegmentationExportFixture();
   dir = mkdtempSync(join(tmpdir(), 'oqat-onnx-checker-'));
 });
 
+/** Runs the reference checker on a model file and expects it to pass. */
+function expectChecked(path: string): void {
+  const run = spawnSync(PYTHON, ['-c', CHECK, path], { encoding: 'utf8' });
+  expect(run.stderr.trim().split('\n').pop() ?? '').toBe('');
+  expect(run.stdout.trim()).toBe('ok');
+}
+
 afterAll(() => {
   f.dispose();
+  seg.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -42,8 +56,15 @@ describe.skipIf(!hasOnnx)('onnx.checker (python3-onnx)', () => {
     const path = join(dir, `${key}.onnx`);
     writeFileSync(path, encodeModel(onnxModel(buildExportGraph(sub))));
     sub.dispose();
-    const run = spawnSync(PYTHON, ['-c', CHECK, path], { encoding: 'utf8' });
-    expect(run.stderr.trim().split('\n').pop() ?? '').toBe('');
-    expect(run.stdout.trim()).toBe('ok');
+    expectChecked(path);
+  });
+
+  it.each(Object.entries(TINY_SEGMENTATION_SPECS))('passes them on a segmentation subnet (%s)', (key, spec) => {
+    prepareSubnet(seg, spec);
+    const sub = extractSubnet(seg.net, { preserveWeights: true });
+    const path = join(dir, `seg-${key}.onnx`);
+    writeFileSync(path, encodeModel(onnxModel(buildExportGraph(sub, [14, 14]))));
+    sub.dispose();
+    expectChecked(path);
   });
 });

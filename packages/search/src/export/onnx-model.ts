@@ -1,7 +1,7 @@
 import { GraphBuilder, type OnnxModel } from '@oqat/onnx';
 import { quantRange } from '@oqat/quant';
 import type { StaticQuantConfig } from '../static/static-layer';
-import type { ConvNode, ExportActivation, ExportGraph, LinearNode } from './export-graph';
+import type { ConvNode, ExportActivation, ExportGraph, LinearNode, ResampleNode } from './export-graph';
 import { retypeInt4Initializers, type Int4Type } from './onnx-int4';
 import { onnxConvWeight } from './onnx-conv-weight';
 import { ExportInternalError } from './errors';
@@ -44,7 +44,10 @@ export function samePads(size: number, kernel: number, stride: number): [number,
  * model stops computing what the app computes. Fully connected layers are
  * 1x1 Convs on [N, F, 1, 1] for the same reason (MatMul + Add becomes a Gemm).
  * Input: normalized NCHW images of any size, resized inside (bilinear, TF's
- * asymmetric mapping); output 'logits' [N, classes].
+ * asymmetric mapping); output 'logits' [N, classes]. A segmentation graph
+ * takes images of its fixed imageSize and outputs 'logits' [N, classes, H, W];
+ * its per-pixel layers are the same 1x1 Convs, its upsamplings two MatMuls
+ * with the app's interpolation weights.
  */
 export function onnxModel(graph: ExportGraph, options: OnnxExportOptions = {}): OnnxModel {
   const int4 = options.int4 ?? false;
@@ -95,6 +98,7 @@ export function onnxModel(graph: ExportGraph, options: OnnxExportOptions = {}): 
   };
   const activation = (name: string, x: string, fn: ExportActivation): string => {
     if (fn === 'relu') return g.node('Relu', [x], {}, { name });
+    if (fn === 'sigmoid') return g.node('Sigmoid', [x], {}, { name });
     if (fn === 'relu6') return g.node('Clip', [x, scalar(0), scalar(6)], {}, { name });
     const shifted = g.node('Add', [x, scalar(3)], {}, { name: `${name}/add3` });
     const clipped = g.node('Clip', [shifted, scalar(0), scalar(6)], {}, { name: `${name}/relu6` });
@@ -152,7 +156,18 @@ export function onnxModel(graph: ExportGraph, options: OnnxExportOptions = {}): 
     return g.node('Add', [y, bias], {}, { name: `${n.name}/bias_add` });
   };
 
-  const images = g.input(graph.input, 'float32', ['batch', graph.inputC, 'height', 'width']);
+  /** rows [H, h] · x [N, C, h, w] · colsᵀ [w, W]: the app's resample (rows first) on NCHW maps. */
+  const resample = (n: ResampleNode): string => {
+    const rows = g.initializer(`${n.name}/rows`, { dataType: 'float32', dims: [n.outH, n.inH], values: n.rows });
+    const colsT = new Float32Array(n.inW * n.outW);
+    for (let x = 0; x < n.outW; x++) for (let j = 0; j < n.inW; j++) colsT[j * n.outW + x] = n.cols[x * n.inW + j]!;
+    const cols = g.initializer(`${n.name}/cols_t`, { dataType: 'float32', dims: [n.inW, n.outW], values: colsT });
+    const byRow = g.node('MatMul', [rows, ref(n.input)], {}, { name: `${n.name}/rows` });
+    return g.node('MatMul', [byRow, cols], {}, { name: n.name });
+  };
+
+  const [height, width] = graph.imageSize ?? ['height', 'width'];
+  const images = g.input(graph.input, 'float32', ['batch', graph.inputC, height, width]);
   values.set(graph.input, images);
   for (const n of graph.nodes) {
     let out: string;
@@ -187,11 +202,22 @@ export function onnxModel(graph: ExportGraph, options: OnnxExportOptions = {}): 
       case 'channel-mul':
         out = g.node('Mul', [ref(n.input), ref(n.gate)], {}, { name: n.name });
         break;
+      case 'mul':
+        out = g.node('Mul', [ref(n.inputs[0]), ref(n.inputs[1])], {}, { name: n.name });
+        break;
+      case 'resample':
+        out = resample(n);
+        break;
     }
     values.set(n.output, out);
   }
-  g.node('Flatten', [ref(graph.output)], { axis: 1 }, { name: 'logits_flatten', outputs: ['logits'] });
-  g.output('logits', 'float32', ['batch', graph.numClasses]);
+  if (graph.task === 'segmentation') {
+    g.node('Identity', [ref(graph.output)], {}, { name: 'logits_identity', outputs: ['logits'] });
+    g.output('logits', 'float32', ['batch', graph.numClasses, height, width]);
+  } else {
+    g.node('Flatten', [ref(graph.output)], { axis: 1 }, { name: 'logits_flatten', outputs: ['logits'] });
+    g.output('logits', 'float32', ['batch', graph.numClasses]);
+  }
   const model = g.build({
     opset,
     producerName: 'oqat-studio',

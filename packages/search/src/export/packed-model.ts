@@ -91,6 +91,11 @@ export function packedModel(graph: ExportGraph, options: { normalization?: Norma
         const { weight: w, inputQuant, bias, ...rest } = n;
         return { ...rest, weight: weight(w, 'IO'), ...(inputQuant ? { inputQuant: quant(inputQuant) } : {}), bias: floats(bias) };
       }
+      case 'resample': {
+        // Interpolation weights: constants of the graph, not parameters (not counted in params).
+        const { rows, cols, ...rest } = n;
+        return { ...rest, rows: stream.floats(rows), cols: stream.floats(cols) };
+      }
       default:
         return JSON.parse(JSON.stringify(n)) as PackedOp;
     }
@@ -108,9 +113,12 @@ export function packedModel(graph: ExportGraph, options: { normalization?: Norma
       relu6: 'min(max(x, 0), 6)',
       hswish: 'x * min(max(x + 3, 0), 6) / 6',
       hsigmoid: 'min(max(x + 3, 0), 6) / 6',
+      sigmoid: '1 / (1 + exp(-x))',
     },
+    task: graph.task,
     input: {
       name: graph.input, layout: 'NHWC', channels: graph.inputC, resolution: graph.resolution,
+      ...(graph.imageSize ? { size: [graph.imageSize[0], graph.imageSize[1]] as [number, number] } : {}),
       resize: 'bilinear to resolution x resolution, src = dst * in / out (no corner alignment, no half-pixel centres)',
       ...(options.normalization ? { normalization: { mean: options.normalization.mean, std: options.normalization.std } } : {}),
     },

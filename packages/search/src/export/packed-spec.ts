@@ -1,7 +1,8 @@
 import type { Normalization } from '@oqat/data';
 import type { SubnetSpec } from '../space/subnet-spec';
 import type { StaticMobileNetConfig } from '../static/static-mobilenet';
-import type { ExportActivation } from './export-graph';
+import type { StaticSegmentationNetConfig } from '../static/static-segmentation-net';
+import type { ExportActivation, ExportTask, ResampleNode } from './export-graph';
 
 export const PACKED_SPEC_FILE = 'model.packed.json';
 export const PACKED_WEIGHTS_FILE = 'model.packed.bin';
@@ -65,20 +66,29 @@ export interface PackedConv extends PackedOpBase {
   bias: PackedTensorRef;
 }
 
-/** y = q_in(x)·(code·step) + bias. */
+/** y = q_in(x)·(code·step) + bias; with `pixels`, at every pixel of an NHWC map of that size (a 1x1 conv with bias). */
 export interface PackedLinear extends PackedOpBase {
   kind: 'linear';
   input: string;
   inF: number;
   outF: number;
+  pixels?: { h: number; w: number };
   weight: PackedWeight;
   inputQuant?: PackedQuant;
   bias: PackedTensorRef;
 }
 
+/** A ResampleNode with its row and column weights (float32, row-major) in the weights file. */
+export interface PackedResample extends Omit<ResampleNode, 'rows' | 'cols'> {
+  rows: PackedTensorRef;
+  cols: PackedTensorRef;
+}
+
 export type PackedOp =
   | PackedConv
   | PackedLinear
+  | PackedResample
+  | (PackedOpBase & { kind: 'mul'; inputs: [string, string] })
   | (PackedOpBase & { kind: 'activation'; fn: ExportActivation; input: string })
   | (PackedOpBase & { kind: 'global-avg-pool'; input: string; channels: number })
   | (PackedOpBase & { kind: 'add'; inputs: [string, string] })
@@ -94,7 +104,10 @@ export interface PackedSpec {
   /** how b-bit codes are laid out in the weights file */
   bitOrder: string;
   activations: Record<ExportActivation, string>;
-  input: { name: string; layout: 'NHWC'; channels: number; resolution: number; resize: string; normalization?: Normalization };
+  /** what the model computes: class logits [N, classes], or per-pixel logits [N, H, W, classes] (segmentation); always written, absent in files of older versions (classification) */
+  task?: ExportTask;
+  /** size: segmentation only, the fixed [height, width] of the input images (and of the output) */
+  input: { name: string; layout: 'NHWC'; channels: number; resolution: number; size?: [number, number]; resize: string; normalization?: Normalization };
   output: { name: string; classes: number };
   subnet?: SubnetSpec;
   spaceName?: string;
@@ -102,5 +115,5 @@ export interface PackedSpec {
   params: { total: number; quantized: number; float: number; weightBits: number };
   ops: PackedOp[];
   /** the static network's own config (structure and frozen steps), for provenance */
-  network: StaticMobileNetConfig;
+  network: StaticMobileNetConfig | StaticSegmentationNetConfig;
 }

@@ -66,11 +66,17 @@ export function readPackedModel(specPath: string): PackedModelContents {
         const { weight: w, inputQuant, bias, ...rest } = op;
         return { ...rest, weight: weight(w), ...quant(inputQuant), bias: floats(bias) };
       }
+      case 'resample': {
+        const { rows, cols, ...rest } = op;
+        return { ...rest, rows: floats(rows), cols: floats(cols) };
+      }
       default:
         return op;
     }
   });
   const graph: ExportGraph = {
+    task: spec.task ?? 'classification',
+    ...(spec.input.size ? { imageSize: [spec.input.size[0], spec.input.size[1]] as [number, number] } : {}),
     input: spec.input.name,
     output: spec.output.name,
     inputC: spec.input.channels,

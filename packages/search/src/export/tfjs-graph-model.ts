@@ -1,6 +1,6 @@
 import { quantRange } from '@oqat/quant';
 import type { StaticQuantConfig } from '../static/static-layer';
-import type { ConvNode, ExportActivation, ExportGraph, LinearNode } from './export-graph';
+import type { ConvNode, ExportActivation, ExportGraph, LinearNode, ResampleNode } from './export-graph';
 import { tfAttr, TfGraphWriter, type TfNode, type TfWeightSpec } from './tf-graph-writer';
 import { ExportInternalError } from './errors';
 
@@ -31,11 +31,13 @@ const dims = (d: readonly number[]): { dim: Array<{ size: string }> } => ({ dim:
 /**
  * The export graph as a tfjs graph model: TensorFlow ops (Conv2D,
  * DepthwiseConv2dNative, BiasAdd, MatMul, Relu/Relu6, AddV2, Mul, RealDiv,
- * Mean, Reshape, ResizeBilinear), activation fake quantization spelled out as
+ * Mean, Reshape, Transpose, ResizeBilinear, Sigmoid), activation fake quantization spelled out as
  * RealDiv -> Round -> Maximum -> Minimum -> Mul (the app's LSQ forward),
  * weights stored already fake-quantized with BN folded in. Input: normalized
  * NHWC images of any size (resized inside to the subnet's resolution);
- * output 'logits' [N, classes].
+ * output 'logits' [N, classes]. A segmentation graph takes images of its
+ * fixed imageSize and outputs 'logits' [N, H, W, classes], its per-pixel
+ * layers and upsamplings computed with the same reshapes and MatMuls as the app.
  */
 export function tfjsGraphModel(graph: ExportGraph, metadata: Record<string, unknown> = {}): TfjsModel {
   const g = new TfGraphWriter();
@@ -46,7 +48,15 @@ export function tfjsGraphModel(graph: ExportGraph, metadata: Record<string, unkn
     if (!node) throw new ExportInternalError('tfjsGraphModel', `value '${value}' is used before it is defined`);
     return node;
   };
-  values.set(graph.input, g.placeholder(graph.input, [-1, -1, -1, graph.inputC]));
+  const [height, width] = graph.imageSize ?? [-1, -1];
+  values.set(graph.input, g.placeholder(graph.input, [-1, height, width, graph.inputC]));
+  const ints = (name: string, v: readonly number[]): string => g.constant(name, Int32Array.from(v), [v.length]);
+  const reshape = (name: string, x: string, shape: readonly number[]): string =>
+    g.op(name, 'Reshape', [x, ints(`${name}/shape`, shape)], { ...T, Tshape: tfAttr.int32() });
+  const transpose = (name: string, x: string, perm: readonly number[]): string =>
+    g.op(name, 'Transpose', [x, ints(`${name}/perm`, perm)], { ...T, Tperm: tfAttr.int32() });
+  const matMul = (name: string, a: string, b: string): string =>
+    g.op(name, 'MatMul', [a, b], { ...T, transpose_a: tfAttr.bool(false), transpose_b: tfAttr.bool(false) });
 
   const fakeQuant = (name: string, x: string, q: StaticQuantConfig): string => {
     const { qn, qp } = quantRange(q.bits, q.signed);
@@ -63,6 +73,8 @@ export function tfjsGraphModel(graph: ExportGraph, metadata: Record<string, unkn
         return g.op(name, 'Relu', [x], T);
       case 'relu6':
         return g.op(name, 'Relu6', [x], T);
+      case 'sigmoid':
+        return g.op(name, 'Sigmoid', [x], T);
       case 'hsigmoid':
       case 'hswish': {
         const shifted = g.op(`${name}/add3`, 'AddV2', [x, g.scalar(3)], T);
@@ -85,12 +97,24 @@ export function tfjsGraphModel(graph: ExportGraph, metadata: Record<string, unkn
     const b = g.constant(`${n.name}/bias`, n.bias, [c]);
     return g.op(`${n.name}/bias_add`, 'BiasAdd', [y, b], { ...T, data_format: tfAttr.string('NHWC') });
   };
+  /** A fully connected layer; with `pixels`, on the map's pixels as rows ([N·h·w, inF]), as the app computes it. */
   const linear = (n: LinearNode): string => {
-    const x = n.inputQuant ? fakeQuant(`${n.name}/input_quant`, ref(n.input), n.inputQuant) : ref(n.input);
-    const w = g.constant(`${n.name}/weight`, n.weight.values, n.weight.shape);
-    const y = g.op(`${n.name}/matmul`, 'MatMul', [x, w], { ...T, transpose_a: tfAttr.bool(false), transpose_b: tfAttr.bool(false) });
+    let x = n.inputQuant ? fakeQuant(`${n.name}/input_quant`, ref(n.input), n.inputQuant) : ref(n.input);
+    if (n.pixels) x = reshape(`${n.name}/rows`, x, [-1, n.inF]);
+    const y = matMul(`${n.name}/matmul`, x, g.constant(`${n.name}/weight`, n.weight.values, n.weight.shape));
     const b = g.constant(`${n.name}/bias`, n.bias, [n.outF]);
-    return g.op(`${n.name}/bias_add`, 'BiasAdd', [y, b], { ...T, data_format: tfAttr.string('NHWC') });
+    const out = g.op(`${n.name}/bias_add`, 'BiasAdd', [y, b], { ...T, data_format: tfAttr.string('NHWC') });
+    return n.pixels ? reshape(`${n.name}/map`, out, [-1, n.pixels.h, n.pixels.w, n.outF]) : out;
+  };
+  /** The app's resample (lr-aspp-head.ts): transposes, reshapes and two 2-D MatMuls, rows first. */
+  const resample = (n: ResampleNode): string => {
+    const c = n.channels;
+    const rows = g.constant(`${n.name}/rows`, n.rows, [n.outH, n.inH]);
+    const cols = g.constant(`${n.name}/cols`, n.cols, [n.outW, n.inW]);
+    const byRow = matMul(`${n.name}/by_rows`, rows, reshape(`${n.name}/h_first`, transpose(`${n.name}/hnwc`, ref(n.input), [1, 0, 2, 3]), [n.inH, -1]));
+    const wFirst = transpose(`${n.name}/wnhc`, reshape(`${n.name}/hnwc_out`, byRow, [n.outH, -1, n.inW, c]), [2, 1, 0, 3]);
+    const byCol = matMul(`${n.name}/by_cols`, cols, reshape(`${n.name}/w_first`, wFirst, [n.inW, -1]));
+    return transpose(n.name, reshape(`${n.name}/wnhc_out`, byCol, [n.outW, -1, n.outH, c]), [1, 2, 0, 3]);
   };
 
   for (const n of graph.nodes) {
@@ -118,12 +142,15 @@ export function tfjsGraphModel(graph: ExportGraph, metadata: Record<string, unkn
       case 'add':
         out = g.op(n.name, 'AddV2', [ref(n.inputs[0]), ref(n.inputs[1])], T);
         break;
-      case 'channel-mul': {
-        const shape = g.constant(`${n.name}/shape`, Int32Array.of(-1, 1, 1, n.channels), [4]);
-        const gate = g.op(`${n.name}/reshape`, 'Reshape', [ref(n.gate), shape], { ...T, Tshape: tfAttr.int32() });
-        out = g.op(n.name, 'Mul', [ref(n.input), gate], T);
+      case 'channel-mul':
+        out = g.op(n.name, 'Mul', [ref(n.input), reshape(`${n.name}/reshape`, ref(n.gate), [-1, 1, 1, n.channels])], T);
         break;
-      }
+      case 'mul':
+        out = g.op(n.name, 'Mul', [ref(n.inputs[0]), ref(n.inputs[1])], T);
+        break;
+      case 'resample':
+        out = resample(n);
+        break;
     }
     values.set(n.output, out);
   }
@@ -136,8 +163,8 @@ export function tfjsGraphModel(graph: ExportGraph, metadata: Record<string, unkn
     modelTopology: { node: g.nodes, library: {}, versions: { producer: 1 } },
     weightsManifest: [{ paths: [TFJS_WEIGHTS_FILE], weights: g.weightSpecs() }],
     signature: {
-      inputs: { images: { name: `${graph.input}:0`, dtype: 'DT_FLOAT', tensorShape: dims([-1, -1, -1, graph.inputC]) } },
-      outputs: { logits: { name: 'logits:0', dtype: 'DT_FLOAT', tensorShape: dims([-1, graph.numClasses]) } },
+      inputs: { images: { name: `${graph.input}:0`, dtype: 'DT_FLOAT', tensorShape: dims([-1, height, width, graph.inputC]) } },
+      outputs: { logits: { name: 'logits:0', dtype: 'DT_FLOAT', tensorShape: dims(graph.imageSize ? [-1, height, width, graph.numClasses] : [-1, graph.numClasses]) } },
     },
     userDefinedMetadata: metadata,
   };

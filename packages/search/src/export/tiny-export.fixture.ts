@@ -2,16 +2,18 @@ import { tf, type Tensor } from '@oqat/engine';
 import type { SubnetSpec } from '../space/subnet-spec';
 import { EVAL, TRAIN } from '../supernet/forward-context';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
+import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
 import { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import { SegmentationSupernet } from '../supernet/networks/segmentation-supernet';
 import { reestimateBn } from '../supernet/reestimate-bn';
-import { TINY_SPACE } from '../supernet/tiny-space';
+import { TINY_SEGMENTATION_SPACE, TINY_SPACE } from '../supernet/tiny-space';
 
 /** Test fixture: a tiny quantized supernet with non-trivial BN (some negative γ) and kernel transforms. */
-export interface TinyExportFixture {
-  net: MobileNetV3Supernet;
-  /** BN re-estimation batches, 10x10 (so the exported resize is exercised) */
+export interface TinyExportFixture<N extends ElasticSupernet = MobileNetV3Supernet> {
+  net: N;
+  /** BN re-estimation batches, 10x10 (segmentation: 14x14), so the exported resize is exercised */
   bn: Tensor[];
-  /** test images, 10x10, normalized-like */
+  /** test images, normalized-like, of the BN batches' size */
   images: Tensor;
   dispose(): void;
 }
@@ -25,8 +27,15 @@ export const TINY_SPECS: Record<string, SubnetSpec> = {
   float: { resolution: 8, depths: [2, 1], kernels: [[3, 5], [3]], expands: [[3, 2], [2]], bits: 32 },
 };
 
-export function tinyExportFixture(seed = 3): TinyExportFixture {
-  const net = new MobileNetV3Supernet(TINY_SPACE, { seed, quant: lsqQuantFactory });
+/** Subnets of TINY_SEGMENTATION_SPACE (resolutions 12 and 16) around the 14x14 fixture images. */
+export const TINY_SEGMENTATION_SPECS: Record<string, SubnetSpec> = {
+  large4: { resolution: 16, depths: [2, 2], kernels: [[5, 3], [7, 3]], expands: [[3, 2], [3, 3]], bits: 4 },
+  small2: { resolution: 12, depths: [1, 1], kernels: [[3], [5]], expands: [[2], [2]], bits: 2 },
+  float: { resolution: 12, depths: [2, 1], kernels: [[3, 5], [3]], expands: [[3, 2], [2]], bits: 32 },
+};
+
+/** Random kernel transforms and BN parameters, so the extraction and the fold are exercised. */
+function perturb(net: ElasticSupernet, seed: number): void {
   tf.tidy(() => {
     for (const b of net.stages.flat()) {
       for (const v of b.dwConv.transforms.values()) v.assign(tf.add(v, tf.randomNormal(v.shape, 0, 0.1, 'float32', seed + 1)));
@@ -38,8 +47,12 @@ export function tinyExportFixture(seed = 3): TinyExportFixture {
       bn.beta.assign(tf.randomNormal([c], 0, 0.2, 'float32', seed + 4));
     }
   });
-  const bn = [tf.randomNormal([16, 10, 10, 1], 0, 1, 'float32', seed + 5), tf.randomNormal([16, 10, 10, 1], 0, 1, 'float32', seed + 6)];
-  const images = tf.randomNormal([24, 10, 10, 1], 0, 1, 'float32', seed + 7);
+}
+
+function fixture<N extends ElasticSupernet>(net: N, seed: number, size: number): TinyExportFixture<N> {
+  perturb(net, seed);
+  const bn = [tf.randomNormal([16, size, size, 1], 0, 1, 'float32', seed + 5), tf.randomNormal([16, size, size, 1], 0, 1, 'float32', seed + 6)];
+  const images = tf.randomNormal([24, size, size, 1], 0, 1, 'float32', seed + 7);
   return {
     net,
     bn,
@@ -51,15 +64,24 @@ export function tinyExportFixture(seed = 3): TinyExportFixture {
   };
 }
 
+export function tinyExportFixture(seed = 3): TinyExportFixture {
+  return fixture(new MobileNetV3Supernet(TINY_SPACE, { seed, quant: lsqQuantFactory }), seed, 10);
+}
+
+/** The segmentation twin of tinyExportFixture: TINY_SEGMENTATION_SPACE, 14x14 images. */
+export function tinySegmentationExportFixture(seed = 3): TinyExportFixture<SegmentationSupernet> {
+  return fixture(new SegmentationSupernet(TINY_SEGMENTATION_SPACE, { seed, quant: lsqQuantFactory }), seed, 14);
+}
+
 /** Activates a spec, initialises its steps (a forward pass), re-estimates BN: what evaluation does first. */
-export function prepareSubnet(f: TinyExportFixture, spec: SubnetSpec): void {
+export function prepareSubnet(f: TinyExportFixture<ElasticSupernet>, spec: SubnetSpec): void {
   f.net.setActive(spec);
   tf.tidy(() => void f.net.forward(f.bn[0]!, TRAIN));
   reestimateBn(f.net, f.bn);
 }
 
 /** The app's own eval-mode logits of the active subnet. */
-export function appLogits(f: TinyExportFixture, images: Tensor = f.images): Float32Array {
+export function appLogits(f: TinyExportFixture<ElasticSupernet>, images: Tensor = f.images): Float32Array {
   return tf.tidy(() => Float32Array.from(f.net.forward(images, EVAL).dataSync()));
 }
 

@@ -6,6 +6,8 @@ import { StaticLinear, type StaticLinearConfig } from './static-linear';
 import { StaticMbBlock, type StaticMbBlockConfig } from './static-mb-block';
 import { StaticMobileNet, type StaticMobileNetConfig } from './static-mobilenet';
 import { StaticSe, type StaticSeConfig } from './static-se';
+import { StaticLrAsppHead, type StaticLrAsppHeadConfig } from './static-lr-aspp-head';
+import { StaticSegmentationNet, type StaticSegmentationNetConfig } from './static-segmentation-net';
 
 export type StaticLayerConfig =
   | StaticConv2dConfig
@@ -13,7 +15,9 @@ export type StaticLayerConfig =
   | StaticLinearConfig
   | StaticSeConfig
   | StaticMbBlockConfig
-  | StaticMobileNetConfig;
+  | StaticMobileNetConfig
+  | StaticLrAsppHeadConfig
+  | StaticSegmentationNetConfig;
 
 type Builder = (name: string, config: never, weights?: WeightMap) => StaticLayer<{ type: string }>;
 
@@ -25,6 +29,8 @@ const BUILDERS: Record<StaticLayerConfig['type'], Builder> = {
   'se': (name, c: StaticSeConfig, w) => new StaticSe(name, c, w),
   'mb-block': (name, c: StaticMbBlockConfig, w) => new StaticMbBlock(name, c, w),
   'mobilenet-v3': (_name, c: StaticMobileNetConfig, w) => new StaticMobileNet(c, w),
+  'lr-aspp-head': (_name, c: StaticLrAsppHeadConfig, w) => new StaticLrAsppHead(c, w),
+  'mobilenet-v3-segmentation': (_name, c: StaticSegmentationNetConfig, w) => new StaticSegmentationNet(c, w),
 };
 
 export const STATIC_LAYER_TYPES = Object.keys(BUILDERS) as ReadonlyArray<StaticLayerConfig['type']>;

@@ -1,8 +1,8 @@
 import { tf, type Tensor } from '@oqat/engine';
 import type { SpaceActivation } from '../space/search-space';
 import { applyActivation } from '../supernet/activation';
-import { StaticBatchNorm } from './static-batch-norm';
-import { StaticConv2d, type StaticConv2dConfig } from './static-conv2d';
+import type { StaticConv2dConfig } from './static-conv2d';
+import { staticConvBn, type StaticConvBn } from './static-conv-bn';
 import type { StaticLayer, WeightMap } from './static-layer';
 import { StaticSe, type StaticSeConfig } from './static-se';
 
@@ -20,10 +20,10 @@ export interface StaticMbBlockConfig {
 
 /** Inverted-residual block at fixed kernel and width (OFA's MBConvLayer in a ResidualBlock). */
 export class StaticMbBlock implements StaticLayer<StaticMbBlockConfig> {
-  readonly expand?: { conv: StaticConv2d; bn: StaticBatchNorm };
-  readonly dw: { conv: StaticConv2d; bn: StaticBatchNorm };
+  readonly expand?: StaticConvBn;
+  readonly dw: StaticConvBn;
   readonly se?: StaticSe;
-  readonly project: { conv: StaticConv2d; bn: StaticBatchNorm };
+  readonly project: StaticConvBn;
 
   constructor(
     readonly name: string,
@@ -31,10 +31,7 @@ export class StaticMbBlock implements StaticLayer<StaticMbBlockConfig> {
     weights?: WeightMap,
     seed = 0,
   ) {
-    const convBn = (part: string, c: StaticConv2dConfig): { conv: StaticConv2d; bn: StaticBatchNorm } => ({
-      conv: new StaticConv2d(`${name}.${part}`, c, weights, seed),
-      bn: new StaticBatchNorm(`${name}.${part}.bn`, { type: 'batch-norm', channels: c.outC }, weights),
-    });
+    const convBn = (part: string, c: StaticConv2dConfig): StaticConvBn => staticConvBn(`${name}.${part}`, c, weights, seed);
     if (config.expand) this.expand = convBn('expand', config.expand);
     this.dw = convBn('dw', config.dw);
     if (config.se) this.se = new StaticSe(`${name}.se`, config.se, weights, seed);

@@ -1,22 +1,14 @@
 import { tf, type Tensor } from '@oqat/engine';
-import type { SpaceActivation } from '../space/search-space';
 import type { SubnetSpec } from '../space/subnet-spec';
 import { applyActivation } from '../supernet/activation';
-import { StaticBatchNorm } from './static-batch-norm';
-import { StaticConv2d, type StaticConv2dConfig } from './static-conv2d';
+import { StaticBackbone, type StaticBackboneConfig } from './static-backbone';
 import type { StaticLayer, WeightMap } from './static-layer';
 import { StaticLinear, type StaticLinearConfig } from './static-linear';
-import { StaticMbBlock, type StaticMbBlockConfig } from './static-mb-block';
 
-export interface StaticMobileNetConfig {
+export interface StaticMobileNetConfig extends StaticBackboneConfig {
   type: 'mobilenet-v3';
-  /** input side the network was chosen at; other sizes are resized to it */
-  resolution: number;
-  inputC: number;
   numClasses: number;
-  stem: { conv: StaticConv2dConfig; act: SpaceActivation };
-  blocks: StaticMbBlockConfig[];
-  head: { expand: StaticConv2dConfig; act: SpaceActivation; mix?: StaticLinearConfig; classifier: StaticLinearConfig };
+  head: StaticBackboneConfig['head'] & { mix?: StaticLinearConfig; classifier: StaticLinearConfig };
   /** the subnet this network was extracted as, and the space it came from (provenance) */
   subnet?: SubnetSpec;
   spaceName?: string;
@@ -29,9 +21,7 @@ export interface StaticMobileNetConfig {
  */
 export class StaticMobileNet implements StaticLayer<StaticMobileNetConfig> {
   readonly name = 'net';
-  readonly stem: { conv: StaticConv2d; bn: StaticBatchNorm };
-  readonly blocks: StaticMbBlock[];
-  readonly headExpand: { conv: StaticConv2d; bn: StaticBatchNorm };
+  readonly backbone: StaticBackbone;
   readonly mix?: StaticLinear;
   readonly classifier: StaticLinear;
 
@@ -40,28 +30,15 @@ export class StaticMobileNet implements StaticLayer<StaticMobileNetConfig> {
     weights?: WeightMap,
     seed = 0,
   ) {
-    const convBn = (name: string, c: StaticConv2dConfig): { conv: StaticConv2d; bn: StaticBatchNorm } => ({
-      conv: new StaticConv2d(name, c, weights, seed),
-      bn: new StaticBatchNorm(`${name}.bn`, { type: 'batch-norm', channels: c.outC }, weights),
-    });
-    this.stem = convBn('stem', config.stem.conv);
-    this.blocks = config.blocks.map((b, i) => new StaticMbBlock(`blocks.${i}`, b, weights, seed));
-    this.headExpand = convBn('head.expand', config.head.expand);
+    this.backbone = new StaticBackbone(config, weights, seed);
     if (config.head.mix) this.mix = new StaticLinear('head.mix', config.head.mix, weights, seed);
     this.classifier = new StaticLinear('head.classifier', config.head.classifier, weights, seed);
   }
 
   /** Images [N, H, W, C] -> logits [N, classes]. */
   forward(images: Tensor): Tensor {
-    const r = this.config.resolution;
-    let x = images;
-    if (x.shape[1] !== r || x.shape[2] !== r) x = tf.image.resizeBilinear(x as tf.Tensor4D, [r, r]);
-    x = applyActivation(this.stem.bn.forward(this.stem.conv.forward(x)), this.config.stem.act);
-    for (const block of this.blocks) x = block.forward(x);
-    const act = this.config.head.act;
-    x = applyActivation(this.headExpand.bn.forward(this.headExpand.conv.forward(x)), act);
-    x = tf.mean(x, [1, 2]);
-    if (this.mix) x = applyActivation(this.mix.forward(x), act);
+    let x = tf.mean(this.backbone.forward(images).features, [1, 2]);
+    if (this.mix) x = applyActivation(this.mix.forward(x), this.config.head.act);
     return this.classifier.forward(x);
   }
 
@@ -75,9 +52,7 @@ export class StaticMobileNet implements StaticLayer<StaticMobileNetConfig> {
   }
 
   private parts(): Array<StaticLayer<{ type: string }>> {
-    const p: Array<StaticLayer<{ type: string }> | undefined> = [
-      this.stem.conv, this.stem.bn, ...this.blocks, this.headExpand.conv, this.headExpand.bn, this.mix, this.classifier,
-    ];
+    const p: Array<StaticLayer<{ type: string }> | undefined> = [...this.backbone.parts(), this.mix, this.classifier];
     return p.filter((x): x is StaticLayer<{ type: string }> => x !== undefined);
   }
 

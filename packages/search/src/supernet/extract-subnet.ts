@@ -1,12 +1,17 @@
 import { tf, type Tensor } from '@oqat/engine';
-import { seHiddenChannels } from '../space/search-space';
+import { seHiddenChannels, skipChannels } from '../space/search-space';
+import type { StaticBackboneConfig } from '../static/static-backbone';
 import type { StaticConv2dConfig } from '../static/static-conv2d';
 import type { WeightMap } from '../static/static-layer';
 import type { StaticLinearConfig } from '../static/static-linear';
 import type { StaticMbBlockConfig } from '../static/static-mb-block';
-import { StaticMobileNet, type StaticMobileNetConfig } from '../static/static-mobilenet';
+import { StaticMobileNet } from '../static/static-mobilenet';
+import { StaticSegmentationNet } from '../static/static-segmentation-net';
 import type { DynamicMbBlock } from './blocks/dynamic-mb-block';
+import { lrAsppGrids } from './heads/lr-aspp-head';
+import type { ElasticSupernet } from './networks/elastic-supernet';
 import type { MobileNetV3Supernet } from './networks/mobilenet-v3';
+import { SegmentationSupernet } from './networks/segmentation-supernet';
 import type { DynamicBatchNorm } from './ops/dynamic-batch-norm';
 import type { DynamicConv2d } from './ops/dynamic-conv2d';
 import type { DynamicDwConv2d } from './ops/dynamic-dw-conv2d';
@@ -20,14 +25,21 @@ export interface ExtractOptions {
   seed?: number;
 }
 
+/** A static network of either task. */
+export type StaticNetwork = StaticMobileNet | StaticSegmentationNet;
+
 /**
- * Builds the active subnet as a StaticMobileNet (OFA's get_active_subnet):
+ * Builds the active subnet as a static network (OFA's get_active_subnet),
+ * a StaticMobileNet or, for a segmentation supernet, a StaticSegmentationNet:
  * first the config (shapes and frozen quantization steps), then, when
  * preserving weights, copies of the active slices: first channels, the
  * transformed depthwise kernel, and the BN statistics (re-estimate them for
  * this subnet first, or the copy carries another subnet's statistics).
  */
-export function extractSubnet(net: MobileNetV3Supernet, options: ExtractOptions): StaticMobileNet {
+export function extractSubnet(net: MobileNetV3Supernet, options: ExtractOptions): StaticMobileNet;
+export function extractSubnet(net: SegmentationSupernet, options: ExtractOptions): StaticSegmentationNet;
+export function extractSubnet(net: MobileNetV3Supernet | SegmentationSupernet, options: ExtractOptions): StaticNetwork;
+export function extractSubnet(net: MobileNetV3Supernet | SegmentationSupernet, options: ExtractOptions): StaticNetwork {
   const weights: WeightMap = new Map();
   const keep = (name: string, t: () => Tensor): void => {
     if (options.preserveWeights) weights.set(name, tf.tidy(() => tf.clone(t())));
@@ -79,21 +91,51 @@ export function extractSubnet(net: MobileNetV3Supernet, options: ExtractOptions)
   const lastC = space.stages[space.stages.length - 1]!.outC;
   const headExpand = conv('head.expand', net.finalExpandConv, lastC, space.head.finalExpandC);
   bn('head.expand.bn', net.finalExpandBn, space.head.finalExpandC);
+  const backbone: StaticBackboneConfig = {
+    resolution: net.activeResolution,
+    inputC: space.inputC,
+    stem: { conv: stemConv, act: space.stem.act },
+    blocks,
+    head: { expand: headExpand, act: space.head.act },
+  };
+  const provenance = { subnet: net.activeConfig(), spaceName: space.name };
+  const fresh = options.preserveWeights ? weights : undefined;
+
+  if (net instanceof SegmentationSupernet) {
+    const head = net.head;
+    const c = head.headSpace.channels;
+    const k = space.numClasses;
+    const high = conv('seg.high', head.highConv, space.head.finalExpandC, c);
+    bn('seg.high.bn', head.highBn, c);
+    const segmentationHead = {
+      type: 'lr-aspp-head' as const,
+      skipAfterBlocks: skipAfterBlocks(net, head.headSpace.skipStage),
+      high,
+      gate: linear('seg.gate', head.gate, space.head.finalExpandC, c),
+      highClassifier: linear('seg.high.classifier', head.highClassifier, c, k),
+      skipClassifier: linear('seg.skip.classifier', head.skipClassifier, skipChannels(space, head.headSpace.skipStage), k),
+      grids: lrAsppGrids(space, head.headSpace, net.activeResolution),
+    };
+    const config = { type: 'mobilenet-v3-segmentation' as const, ...backbone, numClasses: k, segmentationHead, ...provenance };
+    return new StaticSegmentationNet(config, fresh, options.seed ?? 0);
+  }
   const mix = net.featureMix ? linear('head.mix', net.featureMix, space.head.finalExpandC, space.head.featureC) : undefined;
   const features = mix ? space.head.featureC : space.head.finalExpandC;
   const classifier = linear('head.classifier', net.classifier, features, space.numClasses);
-  const config: StaticMobileNetConfig = {
-    type: 'mobilenet-v3',
-    resolution: net.activeResolution,
-    inputC: space.inputC,
+  const config = {
+    type: 'mobilenet-v3' as const,
+    ...backbone,
     numClasses: space.numClasses,
-    stem: { conv: stemConv, act: space.stem.act },
-    blocks,
-    head: { expand: headExpand, act: space.head.act, ...(mix ? { mix } : {}), classifier },
-    subnet: net.activeConfig(),
-    spaceName: space.name,
+    head: { ...backbone.head, ...(mix ? { mix } : {}), classifier },
+    ...provenance,
   };
-  return new StaticMobileNet(config, options.preserveWeights ? weights : undefined, options.seed ?? 0);
+  return new StaticMobileNet(config, fresh, options.seed ?? 0);
+}
+
+/** How many of the active blocks run before a dense head's skip is taken (stage -1: after the stem and first block). */
+function skipAfterBlocks(net: ElasticSupernet, skipStage: number): number {
+  const first = net.firstBlock ? 1 : 0;
+  return first + net.activeDepths.slice(0, skipStage + 1).reduce((a, d) => a + d, 0);
 }
 
 function quantFields(q: { weight?: StaticConv2dConfig['weightQuant']; input?: StaticConv2dConfig['inputQuant'] }): Pick<StaticConv2dConfig, 'weightQuant' | 'inputQuant'> {

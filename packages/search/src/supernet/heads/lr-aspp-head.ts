@@ -7,10 +7,24 @@ import { DynamicBatchNorm } from '../ops/dynamic-batch-norm';
 import { DynamicConv2d } from '../ops/dynamic-conv2d';
 import { DynamicLinear } from '../ops/dynamic-linear';
 
-/** A 1x1 conv with bias as a linear layer over every pixel: [N, H, W, C] -> [N, H, W, outC]. */
-function pointwise(layer: DynamicLinear, x: Tensor, outC: number): Tensor {
+/**
+ * A linear layer (rows [M, C] -> [M, outC]) applied at every pixel, i.e. a
+ * 1x1 conv with bias: [N, H, W, C] -> [N, H, W, outC]. The static twin
+ * computes its per-pixel layers through this too.
+ */
+export function perPixel(x: Tensor, outC: number, linear: (rows: Tensor) => Tensor): Tensor {
   const [n, h, w, c] = x.shape as [number, number, number, number];
-  return tf.reshape(layer.forward(tf.reshape(x, [n * h * w, c]), outC), [n, h, w, outC]);
+  return tf.reshape(linear(tf.reshape(x, [n * h * w, c])), [n, h, w, outC]);
+}
+
+function pointwise(layer: DynamicLinear, x: Tensor, outC: number): Tensor {
+  return perPixel(x, outC, (rows) => layer.forward(rows, outC));
+}
+
+/** Where a map's cells sit on the grid it was computed from (see gridPlacement). */
+export interface GridPlacement {
+  scale: number;
+  offset: number;
 }
 
 /**
@@ -23,7 +37,7 @@ function pointwise(layer: DynamicLinear, x: Tensor, outC: number): Tensor {
  * block of pixels (8i + 3.5), and corner alignment (8i * 63/56) would be
  * off by up to 7 pixels at output stride 8.
  */
-export function gridPlacement(size: number, strides: readonly number[]): { scale: number; offset: number } {
+export function gridPlacement(size: number, strides: readonly number[]): GridPlacement {
   let scale = 1;
   let offset = 0;
   let n = size;
@@ -74,6 +88,58 @@ export function resample(x: Tensor, rows: Tensor, cols: Tensor): Tensor {
 /** Strides from the input to the output of stage `stage` (-1: the stem / first block). */
 export function stridesTo(space: SearchSpace, stage: number): number[] {
   return [space.stem.stride, ...space.stages.slice(0, stage + 1).map((s) => s.stride)];
+}
+
+/** Where the cells of the last stage's map (high) and of the skip stage's map sit on a subnet's resized input. */
+export function lrAsppGrids(space: SearchSpace, headSpace: SegmentationHeadSpace, resolution: number): { high: GridPlacement; skip: GridPlacement } {
+  return {
+    high: gridPlacement(resolution, stridesTo(space, space.stages.length - 1)),
+    skip: gridPlacement(resolution, stridesTo(space, headSpace.skipStage)),
+  };
+}
+
+/** Linear resampling weights [outN, inN] (row-major), for resample(). */
+export interface ResampleMatrix {
+  values: Float32Array;
+  shape: [number, number];
+}
+
+/** The head's two resamplings, each as row and column weights. */
+export interface LrAsppResampling {
+  /** the high branch's map -> the skip map's grid */
+  toSkip: { rows: ResampleMatrix; cols: ResampleMatrix };
+  /** the skip grid -> the output pixels */
+  toOut: { rows: ResampleMatrix; cols: ResampleMatrix };
+}
+
+/**
+ * Row and column weights of the head's upsamplings for a high map of
+ * `highSize`, a skip map of `skipSize`, computed at `resolution` from images
+ * of `outSize` (host arrays: the supernet, its static twin and the export
+ * all interpolate with these). Input pixel y of a side of `out` pixels is
+ * pixel y * resolution / out of the resized input (tf's resize without
+ * half-pixel centres).
+ */
+export function lrAsppResampling(
+  grids: { high: GridPlacement; skip: GridPlacement },
+  highSize: readonly [number, number],
+  skipSize: readonly [number, number],
+  outSize: readonly [number, number],
+  resolution: number,
+): LrAsppResampling {
+  const { high, skip: low } = grids;
+  const matrix = (outN: number, inN: number, at: (y: number) => number): ResampleMatrix => ({ values: interpolationMatrix(outN, inN, at), shape: [outN, inN] });
+  const toSkip = (skipN: number, highN: number): ResampleMatrix => matrix(skipN, highN, (j) => (low.scale * j + low.offset - high.offset) / high.scale);
+  const toOut = (out: number, skipN: number): ResampleMatrix => matrix(out, skipN, (y) => ((y * resolution) / out - low.offset) / low.scale);
+  return {
+    toSkip: { rows: toSkip(skipSize[0], highSize[0]), cols: toSkip(skipSize[1], highSize[1]) },
+    toOut: { rows: toOut(outSize[0], skipSize[0]), cols: toOut(outSize[1], skipSize[1]) },
+  };
+}
+
+/** One resampling as tensors (owned by the current scope). */
+export function resampleTensors(r: { rows: ResampleMatrix; cols: ResampleMatrix }): [Tensor, Tensor] {
+  return [tf.tensor2d(r.rows.values, r.rows.shape), tf.tensor2d(r.cols.values, r.cols.shape)];
 }
 
 /**
@@ -134,24 +200,11 @@ export class LrAsppHead implements ParamOwner {
     const k = this.space.numClasses;
     const high = this.highBn.forward(this.highConv.forward(features, c), ctx, 'relu');
     const gated = tf.mul(high, tf.sigmoid(pointwise(this.gate, features, c)));
-    const [toSkip, toOut] = this.resamplers(features.shape[1]!, features.shape[2]!, skip.shape[1]!, skip.shape[2]!, outSize, resolution);
-    const highLogits = resample(pointwise(this.highClassifier, gated, k), toSkip[0], toSkip[1]);
+    const grids = lrAsppGrids(this.space, this.headSpace, resolution);
+    const r = lrAsppResampling(grids, [features.shape[1]!, features.shape[2]!], [skip.shape[1]!, skip.shape[2]!], outSize, resolution);
+    const highLogits = resample(pointwise(this.highClassifier, gated, k), ...resampleTensors(r.toSkip));
     const logits = tf.add(pointwise(this.skipClassifier, skip, k), highLogits);
-    return resample(logits, toOut[0], toOut[1]);
-  }
-
-  /** Row and column weights high -> skip grid and skip grid -> output pixels (tensors owned by the current scope). */
-  private resamplers(h: number, w: number, sh: number, sw: number, outSize: readonly [number, number], resolution: number): [[Tensor, Tensor], [Tensor, Tensor]] {
-    const high = gridPlacement(resolution, stridesTo(this.space, this.space.stages.length - 1));
-    const low = gridPlacement(resolution, stridesTo(this.space, this.headSpace.skipStage));
-    // Input pixel y of a side of `out` pixels is pixel y * resolution / out of the resized input (tf's resize without half-pixel centres).
-    const axis = (out: number, skipN: number, highN: number): [Tensor, Tensor] => [
-      tf.tensor2d(interpolationMatrix(skipN, highN, (j) => (low.scale * j + low.offset - high.offset) / high.scale), [skipN, highN]),
-      tf.tensor2d(interpolationMatrix(out, skipN, (y) => ((y * resolution) / out - low.offset) / low.scale), [out, skipN]),
-    ];
-    const [rowsToSkip, rowsToOut] = axis(outSize[0], sh, h);
-    const [colsToSkip, colsToOut] = axis(outSize[1], sw, w);
-    return [[rowsToSkip, colsToSkip], [rowsToOut, colsToOut]];
+    return resample(logits, ...resampleTensors(r.toOut));
   }
 
   private parts(): ParamOwner[] {

@@ -1,0 +1,136 @@
+import { tf, type Tensor } from '@oqat/engine';
+import { encodeUniform } from '@oqat/quant';
+import { BN_EPSILON } from '../supernet/ops/dynamic-batch-norm';
+import type { StaticBackbone } from '../static/static-backbone';
+import type { StaticBatchNorm } from '../static/static-batch-norm';
+import type { StaticConvBn } from '../static/static-conv-bn';
+import type { StaticQuantConfig } from '../static/static-layer';
+import type { StaticLinear } from '../static/static-linear';
+import { StaticQuant } from '../static/static-quant';
+import type { ExportActivation, ExportNode, ExportWeight } from './export-graph';
+
+/** Output side of a 'same'-padded conv. */
+export function sameOutputSize(size: number, stride: number): number {
+  return Math.ceil(size / stride);
+}
+
+/** The weight the app computes with, on the host, with its integer codes when quantized. */
+function exportWeight(weight: Tensor, quant: StaticQuantConfig | undefined): ExportWeight {
+  const shape = [...weight.shape];
+  if (!quant) return { shape, values: Float32Array.from(weight.dataSync()) };
+  const q = new StaticQuant(quant);
+  try {
+    const values = tf.tidy(() => Float32Array.from(q.apply(weight).dataSync()));
+    const codes = encodeUniform(values, { bits: quant.bits, signed: quant.signed, asymmetric: false, channels: 1, scales: Float32Array.of(quant.step) });
+    return { shape, values, quant: { ...quant }, codes };
+  } finally {
+    q.dispose();
+  }
+}
+
+/** BN as the app evaluates it (StaticBatchNorm.forward): x·scale + shift, computed with the same tensor ops. */
+function foldedBn(bn: StaticBatchNorm): { scale: Float32Array; shift: Float32Array } {
+  return tf.tidy(() => {
+    const scale = tf.mul(bn.gamma, tf.rsqrt(tf.add(bn.variance, BN_EPSILON)));
+    const shift = tf.sub(bn.beta, tf.mul(bn.mean, scale));
+    return { scale: Float32Array.from(scale.dataSync()), shift: Float32Array.from(shift.dataSync()) };
+  });
+}
+
+/** A value of the graph with the spatial size of its map. */
+export interface LoweredMap {
+  value: string;
+  h: number;
+  w: number;
+}
+
+/**
+ * Lowers static layers to export nodes in execution order, tracking the
+ * current map size (convs change it). Both tasks' graphs are built with it:
+ * the backbone here, each head by its builder. Reads tensors to the host;
+ * creates no lasting tensors.
+ */
+export class GraphLowering {
+  readonly nodes: ExportNode[] = [];
+  h: number;
+  w: number;
+
+  constructor(readonly resolution: number) {
+    this.h = resolution;
+    this.w = resolution;
+  }
+
+  convBn(name: string, input: string, part: StaticConvBn): string {
+    const c = part.conv.config;
+    const { scale, shift } = foldedBn(part.bn);
+    const outH = sameOutputSize(this.h, c.stride);
+    const outW = sameOutputSize(this.w, c.stride);
+    const output = `${name}/bn`;
+    this.nodes.push({
+      kind: 'conv', name, input, output, depthwise: c.depthwise, kernel: c.kernel, stride: c.stride, inC: c.inC, outC: c.outC,
+      inH: this.h, inW: this.w, outH, outW, weight: exportWeight(part.conv.weight, c.weightQuant),
+      ...(c.inputQuant ? { inputQuant: { ...c.inputQuant } } : {}), channelScale: scale, bias: shift,
+    });
+    this.h = outH;
+    this.w = outW;
+    return output;
+  }
+
+  /** A fully connected layer on [N, inF], or with `pixels` at every pixel of a map of that size. */
+  linear(layer: StaticLinear, input: string, pixels?: { h: number; w: number }): string {
+    const c = layer.config;
+    const output = `${layer.name}/out`;
+    this.nodes.push({
+      kind: 'linear', name: layer.name, input, output, inF: c.inF, outF: c.outF, ...(pixels ? { pixels: { h: pixels.h, w: pixels.w } } : {}),
+      weight: exportWeight(layer.weight, c.weightQuant), ...(c.inputQuant ? { inputQuant: { ...c.inputQuant } } : {}),
+      bias: Float32Array.from(layer.bias.dataSync()),
+    });
+    return output;
+  }
+
+  act(name: string, input: string, fn: ExportActivation): string {
+    const output = `${name}/${fn}`;
+    this.nodes.push({ kind: 'activation', name: `${name}.${fn}`, input, output, fn });
+    return output;
+  }
+
+  add(name: string, a: string, b: string): string {
+    const output = `${name}/add`;
+    this.nodes.push({ kind: 'add', name: `${name}.add`, inputs: [a, b], output });
+    return output;
+  }
+
+  /**
+   * The backbone from the graph input: resize, stem, blocks, final
+   * expansion. `skipAfterBlocks` also returns the output of the first n
+   * blocks (0: the stem's), as StaticBackbone.forward does.
+   */
+  backbone(net: StaticBackbone, input: string, skipAfterBlocks?: number): { features: LoweredMap; skip?: LoweredMap } {
+    const config = net.config;
+    this.nodes.push({ kind: 'resize', name: 'resize', input, output: 'resized', size: this.resolution });
+    let x = this.act('stem', this.convBn('stem', 'resized', net.stem), config.stem.act);
+    let skip: LoweredMap | undefined = skipAfterBlocks === 0 ? { value: x, h: this.h, w: this.w } : undefined;
+    net.blocks.forEach((block, i) => {
+      const name = `blocks.${i}`;
+      const a = block.config.act;
+      let y = x;
+      if (block.expand) y = this.act(`${name}.expand`, this.convBn(`${name}.expand`, y, block.expand), a);
+      y = this.act(`${name}.dw`, this.convBn(`${name}.dw`, y, block.dw), a);
+      if (block.se) {
+        const channels = block.dw.conv.config.outC;
+        const pooled = `${name}.se/pool`;
+        this.nodes.push({ kind: 'global-avg-pool', name: `${name}.se.pool`, input: y, output: pooled, channels });
+        const hidden = this.act(`${name}.se.reduce`, this.linear(block.se.reduce, pooled), 'relu');
+        const gate = this.act(`${name}.se.expand`, this.linear(block.se.expand, hidden), 'hsigmoid');
+        const scaled = `${name}.se/out`;
+        this.nodes.push({ kind: 'channel-mul', name: `${name}.se.scale`, input: y, gate, output: scaled, channels });
+        y = scaled;
+      }
+      y = this.convBn(`${name}.project`, y, block.project);
+      x = block.config.shortcut ? this.add(name, y, x) : y;
+      if (i + 1 === skipAfterBlocks) skip = { value: x, h: this.h, w: this.w };
+    });
+    const features = { value: this.act('head.expand', this.convBn('head.expand', x, net.headExpand), config.head.act), h: this.h, w: this.w };
+    return skip ? { features, skip } : { features };
+  }
+}
