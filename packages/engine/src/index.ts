@@ -10,7 +10,9 @@ export type { BatchNormTrainOptions, BatchNormTrainResult } from './ops/batch-no
 export { sgdMomentumUpdate } from './ops/sgd-momentum-update';
 export { lsqFakeQuantize } from './ops/lsq-fake-quantize';
 export type { LsqFakeQuantizeOptions } from './ops/lsq-fake-quantize';
-export { BatchNormTrain, BatchNormTrainGrad, LsqFakeQuantize, LsqFakeQuantizeGrad, SgdMomentumUpdate } from './kernel-names';
+export { hardActivation } from './ops/hard-activation';
+export { BatchNormTrain, BatchNormTrainGrad, HardActivation, HardActivationGrad, LsqFakeQuantize, LsqFakeQuantizeGrad, SgdMomentumUpdate } from './kernel-names';
+export type { HardActivationKind } from './kernel-names';
 // The threaded wasm build (registered by initEngine({ backend: 'wasm', threads })).
 export { threadedWasmStatus, wasmThreadsInUse } from './backend/wasm-threaded';
 export type { ThreadedWasmStatus } from './backend/wasm-threaded';

@@ -100,3 +100,27 @@ export interface LsqFakeQuantizeGradInputs {
   step: TensorInfo;
 }
 export type LsqFakeQuantizeGradAttrs = LsqFakeQuantizeAttrs;
+
+/** The piecewise-linear activations of MobileNetV3 that HardActivation computes. */
+export type HardActivationKind = 'hswish' | 'hsigmoid' | 'relu6';
+
+/**
+ * h-swish x*relu6(x+3)/6, h-sigmoid relu6(x+3)/6 or ReLU6 min(max(x, 0), 6)
+ * of a float32 tensor. One kernel (one SIMD pass on wasm) where the tf-op
+ * composites are up to 4 ops forward and 6 backward.
+ */
+export const HardActivation = 'OqatHardActivation';
+export interface HardActivationInputs {
+  x: TensorInfo;
+}
+export interface HardActivationAttrs {
+  activation: HardActivationKind;
+}
+
+/** Gradient of HardActivation: inputs dy and the forward's x, output dx. */
+export const HardActivationGrad = 'OqatHardActivationGrad';
+export interface HardActivationGradInputs {
+  dy: TensorInfo;
+  x: TensorInfo;
+}
+export type HardActivationGradAttrs = HardActivationAttrs;

@@ -4,10 +4,15 @@ import { batchNormTrainConfig } from './kernels/composite/batch-norm-train';
 import { batchNormTrainGradConfig as batchNormTrainGradKernel } from './kernels/composite/batch-norm-train-grad';
 import { batchNormTrainWasmConfig } from './kernels/wasm/batch-norm-train';
 import { batchNormTrainGradWasmConfig } from './kernels/wasm/batch-norm-train-grad';
+import { batchMatMulWasmConfig } from './kernels/wasm/batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './kernels/wasm/conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './kernels/wasm/conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './kernels/wasm/depthwise-conv2d-native-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './kernels/wasm/depthwise-conv2d-native-backprop-input';
+import { hardActivationConfig } from './kernels/composite/hard-activation';
+import { hardActivationGradConfig as hardActivationGradKernel } from './kernels/composite/hard-activation-grad';
+import { hardActivationWasmConfig } from './kernels/wasm/hard-activation';
+import { hardActivationGradWasmConfig } from './kernels/wasm/hard-activation-grad';
 import { identityConfig } from './kernels/wasm/identity';
 import { lsqFakeQuantizeConfig } from './kernels/composite/lsq-fake-quantize';
 import { lsqFakeQuantizeGradConfig as lsqFakeQuantizeGradKernel } from './kernels/composite/lsq-fake-quantize-grad';
@@ -16,6 +21,7 @@ import { lsqFakeQuantizeGradWasmConfig } from './kernels/wasm/lsq-fake-quantize-
 import { sgdMomentumUpdateConfig } from './kernels/composite/sgd-momentum-update';
 import { sgdMomentumUpdateWasmConfig } from './kernels/wasm/sgd-momentum-update';
 import { batchNormTrainGradConfig } from './ops/batch-norm-train.grad';
+import { hardActivationGradConfig } from './ops/hard-activation.grad';
 import { lsqFakeQuantizeGradConfig } from './ops/lsq-fake-quantize.grad';
 
 /** Composites of tf ops: correct anywhere, fast where the ops are. */
@@ -26,6 +32,8 @@ function compositeKernels(backend: string): KernelConfig[] {
     sgdMomentumUpdateConfig(backend),
     lsqFakeQuantizeConfig(backend),
     lsqFakeQuantizeGradKernel(backend),
+    hardActivationConfig(backend),
+    hardActivationGradKernel(backend),
   ];
 }
 
@@ -40,6 +48,8 @@ const KERNELS: Record<string, KernelConfig[]> = {
     sgdMomentumUpdateWasmConfig,
     lsqFakeQuantizeWasmConfig,
     lsqFakeQuantizeGradWasmConfig,
+    hardActivationWasmConfig,
+    hardActivationGradWasmConfig,
   ],
   cpu: compositeKernels('cpu'),
   tensorflow: compositeKernels('tensorflow'),
@@ -54,7 +64,12 @@ const REPLACEMENTS: Record<string, KernelConfig[]> = {
 };
 
 /** Gradients of this project's own kernels (backend independent). */
-const GRADIENTS: GradConfig[] = [batchNormTrainGradConfig, lsqFakeQuantizeGradConfig];
+const GRADIENTS: GradConfig[] = [batchNormTrainGradConfig, lsqFakeQuantizeGradConfig, hardActivationGradConfig];
+
+/** Kernels that wrap the one tfjs ships (given as `shipped`), for the cases it runs slowly. */
+const WRAPPERS: Record<string, Array<{ kernelName: string; wrap: (shipped: KernelConfig) => KernelConfig }>> = {
+  wasm: [{ kernelName: 'BatchMatMul', wrap: batchMatMulWasmConfig }],
+};
 
 const registered = new Set<string>();
 
@@ -72,6 +87,14 @@ export function registerEngineKernels(backend: string): void {
     if (registered.has(key)) continue;
     if (tf.getKernel(config.kernelName, config.backendName)) tf.unregisterKernel(config.kernelName, config.backendName);
     tf.registerKernel(config);
+    registered.add(key);
+  }
+  for (const { kernelName, wrap } of WRAPPERS[backend] ?? []) {
+    const key = `${backend}/${kernelName}`;
+    const shipped = tf.getKernel(kernelName, backend);
+    if (registered.has(key) || !shipped) continue;
+    tf.unregisterKernel(kernelName, backend);
+    tf.registerKernel(wrap(shipped));
     registered.add(key);
   }
   for (const config of GRADIENTS) {

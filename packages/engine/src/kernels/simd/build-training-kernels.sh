@@ -11,8 +11,9 @@ CLANG=${CLANG:-clang-14}
 common=(--target=wasm32 -O3 -fno-vectorize -fno-slp-vectorize -msimd128 -nostdlib -ffreestanding -fno-builtin
   -Wl,--no-entry -Wl,--import-memory -Wl,--export=dw_filter_grad -Wl,--export=conv_filter_grad -Wl,--export=channel_sums
   -Wl,--export=bn_grad_sums -Wl,--export=bn_grad_apply -Wl,--export=scale_shift -Wl,--export=dw_input_grad -Wl,--export=sgd_momentum
-  -Wl,--export=lsq_forward -Wl,--export=lsq_backward -Wl,-z,stack-size=0 -Wl,--stack-first)
-sources=(conv-gradient-kernels.c batch-norm-kernels.c lsq-kernels.c)
+  -Wl,--export=lsq_forward -Wl,--export=lsq_backward
+  -Wl,--export=act_forward -Wl,--export=act_backward -Wl,-z,stack-size=0 -Wl,--stack-first)
+sources=(conv-gradient-kernels.c batch-norm-kernels.c lsq-kernels.c activation-kernels.c)
 tmp=$(mktemp -d)
 "$CLANG" "${common[@]}" -o "$tmp/plain.wasm" "${sources[@]}"
 "$CLANG" "${common[@]}" -matomics -mbulk-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \

@@ -5,7 +5,7 @@ import type { WasmMemory } from './web-assembly';
 type KernelName = keyof TrainingKernelExports;
 const NAMES: KernelName[] = [
   'dw_filter_grad', 'conv_filter_grad', 'channel_sums', 'bn_grad_sums',
-  'bn_grad_apply', 'dw_input_grad', 'sgd_momentum', 'scale_shift', 'lsq_forward', 'lsq_backward',
+  'bn_grad_apply', 'dw_input_grad', 'sgd_momentum', 'scale_shift', 'lsq_forward', 'lsq_backward', 'act_forward', 'act_backward',
 ];
 const IDLE = 0;
 const POSTED = 1;

@@ -3,7 +3,7 @@ import { TRAINING_KERNELS_PLAIN, TRAINING_KERNELS_SHARED } from './training-kern
 import { webAssembly, type WasmMemory } from './web-assembly';
 import { startKernelHelper, type KernelHelper } from './kernel-helper';
 
-/** The exports of conv-gradient-kernels.c, batch-norm-kernels.c and lsq-kernels.c (pointers are byte offsets in the tfjs heap). */
+/** The exports of conv-gradient-kernels.c, batch-norm-kernels.c, lsq-kernels.c and activation-kernels.c (pointers are byte offsets in the tfjs heap). */
 export interface TrainingKernelExports {
   dw_filter_grad(
     x: number, dy: number, out: number, partial: number, total: number,
@@ -30,6 +30,8 @@ export interface TrainingKernelExports {
     dy: number, x: number, step: number, dx: number, sums: number, partial: number,
     rows: number, c: number, lo: number, hi: number,
   ): void;
+  act_forward(x: number, y: number, count: number, kind: number): void;
+  act_backward(dy: number, x: number, dx: number, count: number, kind: number): void;
 }
 
 /** The parts of tfjs's BackendWasm these kernels rely on. */
