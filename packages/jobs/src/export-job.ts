@@ -1,18 +1,23 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { initEngine, type BackendRequest } from '@oqat/engine';
+import type { SegmentationDataset } from '@oqat/data';
+import { initEngine, type BackendRequest, type Tensor } from '@oqat/engine';
 import type { JobContext } from '@oqat/runs';
 import {
+  bnBatches,
   evaluateSubnet,
   exportSubnet,
   INPUT_NORMALIZATION,
+  loadSegmentationData,
   loadSupernet,
   onnxAccuracy,
+  onnxSegmentationAccuracy,
   parseSubnetSpec,
   type ExportFormat,
+  type LoadedSupernet,
+  type SubnetSpec,
 } from '@oqat/search';
 import { loadCheckpointEvalData } from './eval-data';
-import { JobConfigError } from './errors';
 import type { ExportReport } from './studio-service';
 
 export interface ExportJobInput {
@@ -33,51 +38,102 @@ export interface ExportJobInput {
 
 export const EXPORT_REPORT_FILE = 'export-report.json';
 
+/** What the report measures a subnet by, in the app and in onnxruntime: top-1, or mIoU for segmentation. */
+export type ExportMetric = 'top-1' | 'mIoU';
+
+/** The export report with the metric its two figures are in (appAccuracy and onnxAccuracy hold mIoU for segmentation). */
+export interface TaskExportReport extends ExportReport {
+  metric: ExportMetric;
+}
+
+/** A subnet's score in the app and in onnxruntime, on the checkpoint task's test split. */
+interface ExportMeasure {
+  metric: ExportMetric;
+  /** test images (segmentation: scenes) */
+  testCount: number;
+  /** segmentation: the scenes' [height, width], which the exported models are built for */
+  imageSize?: [number, number];
+  /** BN re-estimation batches; the caller disposes them */
+  bn: Tensor[];
+  /** the app's own score (re-estimates BN for the spec) */
+  app: (spec: SubnetSpec) => number;
+  onnx: (modelPath: string) => Promise<number>;
+}
+
+/** The first n scenes (all when n is 0). */
+function firstScenes(d: SegmentationDataset, n: number): SegmentationDataset {
+  if (n <= 0 || n >= d.count) return d;
+  const pixels = d.height * d.width;
+  return { ...d, count: n, images: d.images.subarray(0, n * pixels * d.channels), masks: d.masks.subarray(0, n * pixels) };
+}
+
+async function exportMeasure(loaded: LoadedSupernet, input: ExportJobInput): Promise<ExportMeasure> {
+  if (loaded.task === 'segmentation') {
+    const { net } = loaded;
+    const data = await loadSegmentationData(loaded.config, net.space);
+    const test = firstScenes(data.test, input.testImages);
+    const bn = bnBatches(data.train, input.bnImages, 50, input.seed);
+    return {
+      metric: 'mIoU', testCount: test.count, imageSize: [test.height, test.width], bn,
+      app: (spec) => evaluateSubnet(net, spec, { bn, test, batchSize: 50 }).score,
+      onnx: async (path) => (await onnxSegmentationAccuracy(path, test, INPUT_NORMALIZATION)).miou,
+    };
+  }
+  const { net } = loaded;
+  const { test, bn } = await loadCheckpointEvalData(loaded.config, input.testImages, input.bnImages, input.seed);
+  return {
+    metric: 'top-1', testCount: test.count, bn,
+    app: (spec) => evaluateSubnet(net, spec, { bn, test, batchSize: 500 }).score,
+    onnx: async (path) => (await onnxAccuracy(path, test, INPUT_NORMALIZATION)).top1,
+  };
+}
+
 /**
- * Exports one subnet of a trained supernet and measures it twice on the test
- * split: with the app's own evaluation and with onnxruntime on the exported
- * ONNX file, so the report shows whether the export kept the accuracy.
+ * Exports one subnet of a trained supernet (classification or
+ * segmentation) and measures it twice on the test split: with the app's own
+ * evaluation and with onnxruntime on the exported ONNX file (top-1, or mIoU
+ * on the test scenes), so the report shows whether the export kept the score.
  */
-export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise<ExportReport> {
+export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise<TaskExportReport> {
   await initEngine({ backend: input.backend });
   const loaded = loadSupernet(input.checkpoint);
-  if (loaded.task !== 'classification') {
-    loaded.net.dispose();
-    throw new JobConfigError('checkpoint', `${input.checkpoint} holds a ${loaded.task} supernet; export covers classification subnets only in this version`);
-  }
-  const { net, config } = loaded;
-  const spec = parseSubnetSpec(net.space, input.spec);
-  const { test, bn } = await loadCheckpointEvalData(config, input.testImages, input.bnImages, input.seed);
-  const outDir = resolve(input.outDir);
+  const { net } = loaded;
+  let measure: ExportMeasure | undefined;
   try {
-    ctx.progress(0, 3, 'measuring the subnet in the app');
-    const app = evaluateSubnet(net, spec, { bn, test, batchSize: 500 });
+    const spec = parseSubnetSpec(net.space, input.spec);
+    measure = await exportMeasure(loaded, input);
+    const { metric } = measure;
+    const outDir = resolve(input.outDir);
+    ctx.progress(0, 3, `measuring the subnet's ${metric} in the app`);
+    const app = measure.app(spec);
     ctx.progress(1, 3, `writing ${input.formats.join(', ')}`);
-    // evaluateSubnet just re-estimated BN for this spec, so the export uses the same statistics.
-    const manifest = await exportSubnet({ net, spec, formats: input.formats, outDir });
-    let onnxTop1: number | undefined;
+    // The app's evaluation just re-estimated BN for this spec, so the export uses the same statistics.
+    const manifest = await exportSubnet({ net, spec, formats: input.formats, outDir, ...(measure.imageSize ? { imageSize: measure.imageSize } : {}) });
+    let onnxScore: number | undefined;
     const onnxFile = manifest.files.find((f) => f.path.endsWith('.onnx'));
     if (onnxFile) {
-      ctx.progress(2, 3, 'measuring the ONNX model with onnxruntime');
-      onnxTop1 = (await onnxAccuracy(onnxFile.path, test, INPUT_NORMALIZATION)).top1;
+      ctx.progress(2, 3, `measuring the ONNX model's ${metric} with onnxruntime`);
+      onnxScore = await measure.onnx(onnxFile.path);
     }
-    const report: ExportReport = {
+    const report: TaskExportReport = {
       runId: ctx.runId,
       outDir,
       artifacts: manifest.files.map((f) => ({ path: f.path, kind: f.kind, sizeBytes: f.sizeBytes, sha256: f.sha256 })),
-      appAccuracy: app.top1,
-      onnxAccuracy: onnxTop1,
+      metric,
+      appAccuracy: app,
+      onnxAccuracy: onnxScore,
       floatBytes: manifest.figures.floatBytes,
       packedBytes: input.formats.includes('packed') ? manifest.figures.packedWeightsBytes + manifest.figures.packedSpecBytes : undefined,
     };
     const reportPath = join(outDir, EXPORT_REPORT_FILE);
-    writeFileSync(reportPath, `${JSON.stringify({ ...report, subnet: spec, testImages: test.count }, null, 2)}\n`);
+    writeFileSync(reportPath, `${JSON.stringify({ ...report, task: loaded.task, subnet: spec, testImages: measure.testCount }, null, 2)}\n`);
     for (const file of [...manifest.files.map((f) => ({ path: f.path, kind: f.kind })), { path: reportPath, kind: 'report' }]) await ctx.artifact(file);
-    ctx.progress(3, 3, `exported: app ${(app.top1 * 100).toFixed(2)} %, onnxruntime ${onnxTop1 === undefined ? '-' : (onnxTop1 * 100).toFixed(2) + ' %'}`);
+    const pct = (x: number | undefined): string => (x === undefined ? '-' : `${(x * 100).toFixed(2)} %`);
+    ctx.progress(3, 3, `exported: ${metric} app ${pct(app)}, onnxruntime ${pct(onnxScore)}`);
     ctx.log('info', `exported to ${outDir}`);
     return report;
   } finally {
-    for (const t of bn) t.dispose();
+    for (const t of measure?.bn ?? []) t.dispose();
     net.dispose();
   }
 }

@@ -16,17 +16,22 @@ function formatsOf(value: unknown): ExportFormat[] {
   return formats as ExportFormat[];
 }
 
+/** What the report's two figures measure: the export job adds `metric` ('mIoU' for a segmentation subnet) to its result. */
+function scoreLabel(report: ExportReport): string {
+  return (report as ExportReport & { metric?: string }).metric === 'mIoU' ? 'mIoU on the test scenes' : 'accuracy on the test split';
+}
+
 export function formatExportReport(report: ExportReport): string {
   const lines = report.artifacts.map((a) => `  ${a.kind.padEnd(14)} ${a.path} (${a.sizeBytes} bytes)`);
   return [
     `exported to ${report.outDir}`,
     ...lines,
-    `accuracy on the test split: app ${formatPercent(report.appAccuracy)}, onnxruntime ${formatPercent(report.onnxAccuracy)}`,
+    `${scoreLabel(report)}: app ${formatPercent(report.appAccuracy)}, onnxruntime ${formatPercent(report.onnxAccuracy)}`,
     `model bytes: float ${report.floatBytes}${report.packedBytes ? `, packed ${report.packedBytes} (${(report.floatBytes / report.packedBytes).toFixed(1)}× smaller)` : ''}`,
   ].join('\n') + '\n';
 }
 
-/** `oqat export`: a search candidate (or any subnet of a checkpoint) as tfjs, ONNX and packed files. */
+/** `oqat export`: a search candidate (or any subnet of a checkpoint), classification or segmentation, as tfjs, ONNX and packed files. */
 export async function exportCommand(o: ParsedOptions, io: CliIo): Promise<number> {
   const formats = formatsOf(o.format);
   if (typeof o.out !== 'string') throw new UsageError('--out DIR is required');
