@@ -8,6 +8,7 @@ export { OqatError, BackendUnavailableError, UnknownBackendError } from './error
 export { batchNormTrain } from './ops/batch-norm-train';
 export type { BatchNormTrainOptions, BatchNormTrainResult } from './ops/batch-norm-train';
 export { sgdMomentumUpdate } from './ops/sgd-momentum-update';
+export type { SgdMomentumOptions } from './ops/sgd-momentum-update';
 export { lsqFakeQuantize } from './ops/lsq-fake-quantize';
 export type { LsqFakeQuantizeOptions } from './ops/lsq-fake-quantize';
 export { hardActivation } from './ops/hard-activation';

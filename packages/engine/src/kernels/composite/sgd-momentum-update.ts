@@ -10,9 +10,14 @@ function sgdMomentumUpdate(args: {
   attrs: SgdMomentumUpdateAttrs;
 }): TensorInfo[] {
   const { inputs, backend, attrs } = args;
+  const { learningRate: lr, momentum: mu, weightDecay = 0, gradScale = 1 } = attrs;
   return outputsFromOps(backend, () => {
-    const velocity = tf.add(tf.mul(asTensor(inputs.velocity, backend), attrs.momentum), asTensor(inputs.gradient, backend));
-    return [tf.sub(asTensor(inputs.variable, backend), tf.mul(velocity, attrs.learningRate)), velocity];
+    const w = asTensor(inputs.variable, backend);
+    const g0 = gradScale === 1 ? asTensor(inputs.gradient, backend) : tf.mul(asTensor(inputs.gradient, backend), gradScale);
+    const g = weightDecay !== 0 ? tf.add(g0, tf.mul(w, weightDecay)) : g0;
+    const velocity = tf.add(tf.mul(asTensor(inputs.velocity, backend), mu), g);
+    const next = tf.sub(w, tf.mul(attrs.nesterov ? tf.add(g, tf.mul(velocity, mu)) : velocity, lr));
+    return [attrs.bounded ? tf.minimum(tf.maximum(next, tf.mul(w, 0.5)), tf.mul(w, 2)) : next, velocity];
   });
 }
 

@@ -90,21 +90,42 @@ void scale_shift(const float *x, const float *coef, float *y, int pixels, int c,
   }
 }
 
-// SGD with momentum, PyTorch's form, into new buffers:
-// v' = m*v + g; w' = w - lr*v'.
+// SGD with momentum, PyTorch's form, into new buffers, in the order of
+// SgdNesterov's tf ops (packages/search) so results match them bit for bit:
+// g' = g*scale (scale != 1) + w*wd (wd != 0); v' = v*m + g';
+// step = nesterov ? g' + v'*m : v'; w' = w - step*lr, then within
+// [w/2, 2w] when bounded (positive parameters such as LSQ steps).
 void sgd_momentum(const float *w, const float *v, const float *g, float *w_out, float *v_out, int count, float lr,
-                  float m) {
+                  float m, float wd, float scale, int nesterov, int bounded) {
   const int c4 = count & ~3;
-  const v128_t lrv = wasm_f32x4_splat(lr), mv = wasm_f32x4_splat(m);
+  const v128_t lrv = wasm_f32x4_splat(lr), mv = wasm_f32x4_splat(m), wdv = wasm_f32x4_splat(wd);
+  const v128_t scalev = wasm_f32x4_splat(scale), half = wasm_f32x4_splat(0.5f), two = wasm_f32x4_splat(2.f);
   int i = 0;
   for (; i < c4; i += 4) {
-    const v128_t nv = wasm_f32x4_add(wasm_f32x4_mul(mv, wasm_v128_load(v + i)), wasm_v128_load(g + i));
+    const v128_t wi = wasm_v128_load(w + i);
+    v128_t gi = wasm_v128_load(g + i);
+    if (scale != 1.f) gi = wasm_f32x4_mul(gi, scalev);
+    if (wd != 0.f) gi = wasm_f32x4_add(gi, wasm_f32x4_mul(wi, wdv));
+    const v128_t nv = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), mv), gi);
     wasm_v128_store(v_out + i, nv);
-    wasm_v128_store(w_out + i, wasm_f32x4_sub(wasm_v128_load(w + i), wasm_f32x4_mul(lrv, nv)));
+    const v128_t step = nesterov ? wasm_f32x4_add(gi, wasm_f32x4_mul(nv, mv)) : nv;
+    v128_t next = wasm_f32x4_sub(wi, wasm_f32x4_mul(step, lrv));
+    if (bounded) next = wasm_f32x4_min(wasm_f32x4_max(next, wasm_f32x4_mul(wi, half)), wasm_f32x4_mul(wi, two));
+    wasm_v128_store(w_out + i, next);
   }
   for (; i < count; i++) {
-    const float nv = m * v[i] + g[i];
+    float gi = g[i];
+    if (scale != 1.f) gi = gi * scale;
+    if (wd != 0.f) gi = gi + w[i] * wd;
+    const float nv = v[i] * m + gi;
     v_out[i] = nv;
-    w_out[i] = w[i] - lr * nv;
+    const float step = nesterov ? gi + nv * m : nv;
+    float next = w[i] - step * lr;
+    if (bounded) {
+      const float lo = w[i] * 0.5f, hi = w[i] * 2.f;
+      next = next < lo ? lo : next;
+      next = next > hi ? hi : next;
+    }
+    w_out[i] = next;
   }
 }

@@ -23,7 +23,10 @@ export interface TrainingKernelExports {
     n: number, h: number, w: number, c: number, ho: number, wo: number,
     kh: number, kw: number, sh: number, sw: number, pt: number, pl: number,
   ): void;
-  sgd_momentum(w: number, v: number, g: number, wOut: number, vOut: number, count: number, lr: number, m: number): void;
+  sgd_momentum(
+    w: number, v: number, g: number, wOut: number, vOut: number, count: number, lr: number, m: number,
+    wd: number, scale: number, nesterov: number, bounded: number,
+  ): void;
   scale_shift(x: number, coef: number, y: number, pixels: number, c: number, relu: number): void;
   lsq_forward(x: number, step: number, q: number, rows: number, c: number, lo: number, hi: number): void;
   lsq_backward(

@@ -18,7 +18,7 @@ function sgdMomentumUpdate(args: {
   const { offset } = simd;
   simd.kernels.sgd_momentum(
     offset(i.variable), offset(i.velocity), offset(i.gradient), offset(variable), offset(velocity),
-    count, attrs.learningRate, attrs.momentum,
+    count, attrs.learningRate, attrs.momentum, attrs.weightDecay ?? 0, attrs.gradScale ?? 1, attrs.nesterov ? 1 : 0, attrs.bounded ? 1 : 0,
   );
   return [variable, velocity];
 }
