@@ -11,11 +11,16 @@
  *
  * --qlr is the peak learning rate of the 4-bit phase (3 and 2 bit use half of
  * it): at the quick preset's 0.05 the 4-bit phase collapsed to chance here.
+ *
+ * --preset NAME trains a supernet-presets.ts config instead (e.g. seg-quick,
+ * a segmentation supernet on 64x64 scenes), --phases N keeps its first N
+ * phases (seg-quick --phases 2: float, then 4 bit).
  */
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseTrainConfig, train, type TrainEvent } from '@oqat/search';
+import { supernetPreset } from './supernet-presets';
 
 const { values } = parseArgs({
   options: {
@@ -27,12 +32,21 @@ const { values } = parseArgs({
     test: { type: 'string', default: '1000' },
     source: { type: 'string', default: 'subset' },
     backend: { type: 'string', default: 'wasm' },
+    preset: { type: 'string' },
+    phases: { type: 'string' },
   },
 });
 
 const dir = values.dir!;
 rmSync(join(dir, 'supernet.ckpt'), { force: true });
-const config = parseTrainConfig({
+
+function presetConfig(name: string): Record<string, unknown> {
+  const json = supernetPreset(name);
+  const phases = json.phases as unknown[];
+  return { ...json, phases: values.phases ? phases.slice(0, Number(values.phases)) : phases, checkpoint: { ...(json.checkpoint as object), dir, everySteps: 0 } };
+}
+
+const config = parseTrainConfig(values.preset ? presetConfig(values.preset) : {
   seed: 1,
   space: 'fashion-mnist',
   data: { source: values.source, trainLimit: Number(values.train), testLimit: Number(values.test), augment: false, bnImages: 512 },
@@ -56,7 +70,7 @@ await new Promise<void>((resolve, reject) => {
       if (e.kind === 'started') log(`started on ${e.backend}: ${e.trainImages} train / ${e.testImages} test images, ${e.totalSteps} steps`);
       if (e.kind === 'phase') phase = e.phase;
       if (e.kind === 'step' && e.step % 10 === 0) log(`${e.phase} step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)}`);
-      if (e.kind === 'eval') log(`eval ${e.phase} ${e.which}: top-1 ${(100 * e.result.top1).toFixed(2)}%`);
+      if (e.kind === 'eval') log(`eval ${e.phase} ${e.which}: ${e.result.segmentation ? 'mIoU' : 'top-1'} ${(100 * e.result.score).toFixed(2)}%`);
       if (e.kind === 'checkpoint') {
         const copy = join(dir, `supernet-${phase}.ckpt`);
         copyFileSync(e.path, copy);
