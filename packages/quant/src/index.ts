@@ -13,7 +13,7 @@ export type { CalibrationMethod, CalibrationOptions } from './calibration/calibr
 export { encodeUniform, decodeUniform } from './uniform-codec';
 export type { UniformParams } from './uniform-codec';
 export { FORMAT_NAMES } from './formats/number-format';
-export type { FormatName, FormatSpec, EncodeOptions, EncodedTensor, NumberFormat, FakeQuantConfig } from './formats/number-format';
+export type { FormatName, FormatSpec, EncodeOptions, EncodedTensor, NumberFormat, FakeQuantConfig, StepInit } from './formats/number-format';
 export { getFormat } from './formats/registry';
 export { reconstructionError, meanSquaredError } from './formats/reconstruction-error';
 export type { ReconstructionResult } from './formats/reconstruction-error';

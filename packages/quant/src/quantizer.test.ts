@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '@oqat/engine';
 import { normalArray, testRng } from './test-rng';
+import { calibrate } from './calibration/calibrate';
 import { Quantizer } from './quantizer';
 
 describe('Quantizer: shared step sizes', () => {
@@ -70,6 +71,21 @@ describe('Quantizer: shared step sizes', () => {
     optimizer.dispose();
     q.dispose();
     weight.dispose();
+  });
+
+  it("starts a step at the least-squared-error value with stepInit 'mse', below LSQ's 2·mean|x|/sqrt(Qp) at 4 bits", () => {
+    before = tf.memory().numTensors;
+    const x = tf.tensor1d(normalArray(testRng(14), 4096));
+    const lsq = new Quantizer({ bits: 4, signed: true });
+    const mse = new Quantizer({ bits: 4, signed: true, stepInit: 'mse' });
+    const error = (q: Quantizer): number => tf.tidy(() => tf.sum(tf.square(tf.sub(q.quantize(x), x))).dataSync()[0]!);
+    const [eLsq, eMse] = [error(lsq), error(mse)];
+    expect(mse.stepValues(4)[0]).toBeCloseTo(calibrate(x.dataSync(), { method: 'mse', bits: 4, signed: true }).scales[0]!, 6);
+    expect(mse.stepValues(4)[0]).toBeLessThan(lsq.stepValues(4)[0]!);
+    expect(eMse).toBeLessThan(0.8 * eLsq);
+    x.dispose();
+    lsq.dispose();
+    mse.dispose();
   });
 
   it('switches bit widths at run time, keeping each width its own step; 32 bits is off', () => {

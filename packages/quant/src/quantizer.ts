@@ -3,7 +3,7 @@ import type { Tensor, Variable } from '@oqat/engine';
 import { assertQuantBits, quantRange } from './bits';
 import { ChannelSliceError, InvalidQuantOptionError, StepNotInitialisedError } from './errors';
 import { esbGrid } from './quantizers/esb-grid';
-import type { FakeQuantConfig, FormatName, NumberFormat } from './formats/number-format';
+import type { FakeQuantConfig, FormatName, FormatSpec, NumberFormat, StepInit } from './formats/number-format';
 import { getFormat } from './formats/registry';
 
 export interface QuantizerOptions {
@@ -26,6 +26,8 @@ export interface QuantizerOptions {
   significantBits?: number;
   /** abfp: values per block; default 16. */
   blockSize?: number;
+  /** uniform: how a step starts from data (default 'lsq': 2·mean|x|/sqrt(Qp); 'mse': least squared error). */
+  stepInit?: StepInit;
   /** prefix of the step variables' names (must be unique among live variables). */
   name?: string;
 }
@@ -160,9 +162,15 @@ export class Quantizer {
   }
 
   /** Bits, sign and format options as a FormatSpec at a bit width. */
-  spec(bits = this.activeBits): { bits: number; signed: boolean; significantBits?: number; blockSize?: number } {
-    const { significantBits, blockSize } = this.options;
-    return { bits, signed: this.signed, ...(significantBits !== undefined ? { significantBits } : {}), ...(blockSize !== undefined ? { blockSize } : {}) };
+  spec(bits = this.activeBits): FormatSpec {
+    const { significantBits, blockSize, stepInit } = this.options;
+    return {
+      bits,
+      signed: this.signed,
+      ...(significantBits !== undefined ? { significantBits } : {}),
+      ...(blockSize !== undefined ? { blockSize } : {}),
+      ...(stepInit !== undefined ? { stepInit } : {}),
+    };
   }
 
   dispose(): void {

@@ -13,7 +13,11 @@ export interface FormatSpec {
   significantBits?: number;
   /** abfp: values per block sharing one exponent; default 16. */
   blockSize?: number;
+  /** uniform: how a learned step starts from data, LSQ's 2·mean|x|/sqrt(Qp) ('lsq', default) or the MSE-optimal step ('mse'). */
+  stepInit?: StepInit;
 }
+
+export type StepInit = 'lsq' | 'mse';
 
 /** Host-side options of `encode`. */
 export interface EncodeOptions extends FormatSpec {

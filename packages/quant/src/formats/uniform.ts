@@ -45,8 +45,8 @@ export const uniformFormat: NumberFormat = {
   encode: (x, options) => encodeWithParams(x, uniformParams(x, options), 'uniform'),
   decode: decodeWithParams,
   fakeQuantize: (x, step, c) => lsqQuantize(x, step, { bits: c.bits, signed: c.signed, axis: c.axis, gradScale: c.gradScale }),
-  // LSQ: s = 2·mean(|x|)/sqrt(Qp).
-  initStep: (x, channels, spec) => calibrate(x, { method: 'lsq-init', bits: spec.bits, signed: spec.signed, channels }).scales,
+  // LSQ: s = 2·mean(|x|)/sqrt(Qp); or the step of least squared error, which starts a low-bit phase much closer to where LSQ ends.
+  initStep: (x, channels, spec) => calibrate(x, { method: spec.stepInit === 'mse' ? 'mse' : 'lsq-init', bits: spec.bits, signed: spec.signed, channels }).scales,
   // OQAT's rule, generalised: see inherit.ts.
   inheritFactor: (fromBits, toBits) => 2 ** (fromBits - toBits),
 };
