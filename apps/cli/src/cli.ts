@@ -13,6 +13,7 @@ const trainOptions: Record<string, OptionSpec> = {
   'limit-train': { type: 'string', description: 'training images per epoch, 0 = all (quick runs)', default: '0' },
   'eval-images': { type: 'string', description: 'test images evaluated at phase ends, 0 = all', default: '0' },
   batch: { type: 'string', description: 'images per training step', default: '128' },
+  'random-subnets': { type: 'string', description: 'random subnets per sandwich step besides the largest and smallest', default: '2' },
   devices: { type: 'string', description: 'devices searched after training (cpu,cpu-ort,xavier,fpga)', default: 'cpu,xavier,fpga' },
   'no-search': { type: 'boolean', description: 'train only' },
 };

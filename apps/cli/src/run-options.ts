@@ -44,6 +44,7 @@ export function runConfigFromOptions(o: ParsedOptions, io: CliIo, kind: NewRunCo
   if (o.seed !== undefined) config.seed = intOption(o.seed, 'seed', 0, 0);
   if (o['limit-train'] !== undefined) config.limitTrainImages = intOption(o['limit-train'], 'limit-train', 0, 0);
   if (o.batch !== undefined) config.batchSize = intOption(o.batch, 'batch', 0, 8);
+  if (o['random-subnets'] !== undefined) config.randomSubnets = intOption(o['random-subnets'], 'random-subnets', 0, 0);
   if (o['latency-samples'] !== undefined) config.latencySamples = intOption(o['latency-samples'], 'latency-samples', 0, 20);
   if (o['eval-images'] !== undefined) config.evalImages = intOption(o['eval-images'], 'eval-images', 0, 0);
   if (o.generations !== undefined) config.generations = intOption(o.generations, 'generations', 1);

@@ -27,6 +27,14 @@ describe('run config', () => {
     expect(train.phases.map((p) => [p.bits, p.epochs])).toEqual([[32, 1], [4, 3], [3, 2], [2, 2]]);
     const noFloat = toTrainConfig({ ...DEFAULT_RUN_CONFIG, bitsChain: [4], epochs: { float: 0, first: 2, inherited: 5 } });
     expect(noFloat.phases.map((p) => p.bits)).toEqual([4]);
+    // The float phase trains the largest subnet alone; the quantized ones the sandwich.
+    expect(train.phases.map((p) => p.subnets)).toEqual(['largest', 'sandwich', 'sandwich', 'sandwich']);
+  });
+
+  it('passes the random subnets per step to the training config, within 0..8', () => {
+    expect(toTrainConfig({ ...DEFAULT_RUN_CONFIG, randomSubnets: 0 }).sandwich.randomSubnets).toBe(0);
+    expect(toTrainConfig(DEFAULT_RUN_CONFIG).sandwich.randomSubnets).toBe(2);
+    expect(validateRunConfig({ randomSubnets: 9 }).validation.errors.randomSubnets).toMatch(/from 0 to 8, got 9/);
   });
 
   it('trains segmentation on the scenes space, scene counts from the image limits', () => {

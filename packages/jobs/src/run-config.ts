@@ -33,6 +33,7 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'epochs.inherited', label: 'Inherited-width epochs', type: 'integer', min: 0, max: 500, default: 2, help: 'epochs at each inherited width', kinds: ['train'] },
   { key: 'evalImages', label: 'Images per evaluation', type: 'integer', min: 0, max: 10000, default: 0, help: 'test images at phase ends and validation images per searched subnet; 0 = all' },
   { key: 'batchSize', label: 'Batch size', type: 'integer', min: 8, max: 1024, default: 128, help: 'images per step; smaller batches take more steps on a small dataset', kinds: ['train'] },
+  { key: 'randomSubnets', label: 'Random subnets per step', type: 'integer', min: 0, max: 8, default: 2, help: 'sampled besides the largest and smallest in each quantized step; 0 halves a step\'s time', kinds: ['train'] },
   { key: 'limitTrainImages', label: 'Train images per epoch', type: 'integer', min: 0, max: 60000, default: 0, help: '0 = all (segmentation: scenes, default 4000); a small number makes a quick run', kinds: ['train'] },
   { key: 'backend', label: 'Backend', type: 'choice', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto', help: 'auto: tfjs-node-gpu, else tfjs-node, else wasm' },
   { key: 'devices', label: 'Devices', type: 'multi-choice', choices: DEVICES, default: ['cpu', 'xavier', 'fpga'], help: 'searched after training; none = train only' },
@@ -71,6 +72,7 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: New
   if (config.limitTrainImages !== undefined) int('limitTrainImages', config.limitTrainImages, 0, 60000);
   if (config.evalImages !== undefined) int('evalImages', config.evalImages, 0, 10000);
   if (config.batchSize !== undefined) int('batchSize', config.batchSize, 8, 1024);
+  if (config.randomSubnets !== undefined) int('randomSubnets', config.randomSubnets, 0, 8);
   if (config.latencySamples !== undefined) int('latencySamples', config.latencySamples, 20, 2000);
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(config.backend)) errors.backend = `must be auto, tensorflow, wasm or cpu, got ${JSON.stringify(config.backend)}`;
   const badDevice = (config.devices ?? []).find((d) => !DEVICES.includes(d));
@@ -84,6 +86,7 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: New
 /** The training config a New run form describes. */
 export function toTrainConfig(config: NewRunConfig, base: TrainConfig = DEFAULT_TRAIN_CONFIG): TrainConfig {
   const phases = oqatPhases(config.bitsChain, config.epochs);
+  const sandwich = { ...base.sandwich, randomSubnets: config.randomSubnets ?? base.sandwich.randomSubnets };
   if (config.task === 'segmentation') {
     // Image limits count scenes; 64x64 scenes need smaller batches than 28x28 images.
     const scenes = DEFAULT_TRAIN_CONFIG.segmentation;
@@ -96,6 +99,7 @@ export function toTrainConfig(config: NewRunConfig, base: TrainConfig = DEFAULT_
       data: { ...base.data, source: config.dataset, augment: false, bnImages: Math.min(base.data.bnImages, 500) },
       segmentation: { ...scenes, trainScenes: config.limitTrainImages || scenes.trainScenes, testScenes: config.evalImages || scenes.testScenes },
       phases,
+      sandwich,
       checkpoint: { dir: '', everySteps: 25 },
       eval: { ...base.eval, batchSize: 50 },
     };
@@ -107,6 +111,7 @@ export function toTrainConfig(config: NewRunConfig, base: TrainConfig = DEFAULT_
     space: config.space === 'ofa-mbv3' ? 'ofa-mbv3' : 'fashion-mnist',
     data: { ...base.data, source: config.dataset, trainLimit: config.limitTrainImages ?? 0, testLimit: config.evalImages ?? 0, bnImages: Math.min(base.data.bnImages, 1000) },
     phases,
+    sandwich,
     checkpoint: { dir: '', everySteps: 25 },
   };
 }

@@ -112,6 +112,8 @@ export interface NewRunConfig {
   evalImages?: number;
   /** images per training step (default 128) */
   batchSize?: number;
+  /** random subnets per sandwich step besides the largest and smallest (default 2, as OFA/BigNAS) */
+  randomSubnets?: number;
   /** subnets timed on this machine to fit the cpu/cpu-ort latency predictors (default 120) */
   latencySamples?: number;
 }
