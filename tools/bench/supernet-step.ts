@@ -8,11 +8,13 @@
  * to the subnet's resolution. Rounds alternate between our steps and the
  * twin's; each round times --repeats steps after a warm-up and keeps their
  * median; the table gives the median over rounds and the ratio to PyTorch.
- * Without torch the twin is skipped with a message. --profile prints the
- * costliest kernels (tf.profile) of the largest subnet's step.
+ * Without torch the twin is skipped with a message. The twin runs
+ * channels_last (NHWC, PyTorch's faster layout here) unless --torch-nchw.
+ * --profile prints the costliest kernels (tf.profile) of the largest
+ * subnet's step.
  *
  *   node --import tsx tools/bench/supernet-step.ts [--batch 64] [--rounds 3] [--repeats 5]
- *        [--threads 2] [--torch-threads 2] [--no-twin] [--profile]
+ *        [--threads 2] [--torch-threads 2] [--torch-nchw] [--no-twin] [--profile]
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     'torch-threads': { type: 'string', default: '2' },
     'no-twin': { type: 'boolean', default: false },
+    'torch-nchw': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
   },
 });
@@ -46,6 +49,13 @@ const labels = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int
 const optimizer = new SgdNesterov({ momentum: 0.9, nesterov: true, weightDecay: 4e-5 });
 const LR = 0.01;
 let stepIndex = 0;
+/** time spent in the optimizer's update during the current step (it is the product's, in packages/search/src/train) */
+let updateMs = 0;
+function update(params: ReturnType<typeof net.params>, grads: ReadonlyMap<string, Tensor>): void {
+  const t = performance.now();
+  optimizer.apply(params, grads, LR);
+  updateMs += performance.now() - t;
+}
 
 /** Gradients of one subnet alone (label-smoothed cross entropy), then one optimizer update. */
 function subnetStep(spec: SubnetSpec): void {
@@ -54,13 +64,13 @@ function subnetStep(spec: SubnetSpec): void {
   const ctx = { mode: 'train' as const, dropoutSeed: stepIndex++ };
   const { value, grads } = tf.variableGrads(() => labelLoss(net.forward(images, ctx), labels, 0.1) as tf.Scalar, params.map((p) => p.variable));
   const byName = new Map(params.map((p) => [p.name, grads[p.variable.name]!] as [string, Tensor]).filter(([, g]) => g));
-  optimizer.apply(params, byName, LR);
+  update(params, byName);
   tf.dispose([value, ...Object.values(grads)]);
 }
 
 function sandwich(bits: number): void {
   const r = sandwichStep(net, images, labels, { bits, randomSubnets: 2, distill: true, labelSmoothing: 0.1, seed: 1, phaseIndex: 0, phaseStep: stepIndex++ });
-  optimizer.apply(net.params(), r.grads, LR);
+  update(net.params(), r.grads);
   for (const g of r.grads.values()) g.dispose();
 }
 
@@ -79,6 +89,8 @@ interface Timing {
   ms: number;
   /** process CPU time of all threads: robust to other load on the machine */
   cpuMs: number;
+  /** of ms, the optimizer's update (ours only) */
+  updateMs?: number;
 }
 
 /** Medians of `repeats` steps after one warm-up step. */
@@ -86,14 +98,17 @@ function time(key: string): Timing {
   run(key);
   const ts: number[] = [];
   const cpu: number[] = [];
+  const updates: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const [t, c] = [performance.now(), process.cpuUsage()];
+    updateMs = 0;
     run(key);
     ts.push(performance.now() - t);
+    updates.push(updateMs);
     const used = process.cpuUsage(c);
     cpu.push((used.user + used.system) / 1000);
   }
-  return { ms: median(ts), cpuMs: median(cpu) };
+  return { ms: median(ts), cpuMs: median(cpu), updateMs: median(updates) };
 }
 
 const twinScript = fileURLToPath(new URL('./supernet_twin.py', import.meta.url));
@@ -105,6 +120,8 @@ function twinRound(): Record<string, Timing> | string {
     return 'PyTorch (python3-torch for /usr/bin/python3) is not installed: the twin is skipped';
   }
   const args = [twinScript, '--batch', `${batch}`, '--threads', values['torch-threads']!, '--repeats', `${repeats}`, '--steps', KEYS.join(',')];
+  // channels_last is PyTorch's faster layout on CPU here (1.7x on the largest subnet), and ours (NHWC).
+  if (!values['torch-nchw']) args.push('--channels-last');
   const out = JSON.parse(execFileSync('/usr/bin/python3', args, { encoding: 'utf8' })) as {
     steps: Record<string, { msPerStep: number[]; cpuMsPerStep: number[] }>;
   };
@@ -124,8 +141,8 @@ for (let r = 0; r < rounds; r++) {
 }
 
 const ips = (ms: number) => ((batch * 1000) / ms).toFixed(0);
-const med = (ts: Timing[], f: keyof Timing) => median(ts.map((t) => t[f]));
-console.log(`wasm x${info.threads}, PyTorch x${values['torch-threads']}, batch ${batch}, median of ${rounds} rounds x ${repeats} steps\n`);
+const med = (ts: Timing[], f: keyof Timing) => median(ts.map((t) => t[f] ?? 0));
+console.log(`wasm x${info.threads}, PyTorch x${values['torch-threads']} ${values['torch-nchw'] ? 'NCHW' : 'channels_last'}, batch ${batch}, median of ${rounds} rounds x ${repeats} steps\n`);
 if (twinSkipped) console.log(`${twinSkipped}\n`);
 console.log('| step | bits | ours img/s | PyTorch img/s | x PyTorch | ours img per CPU-s | PyTorch img per CPU-s | x PyTorch |');
 console.log('|---|---|---:|---:|---:|---:|---:|---:|');
@@ -138,6 +155,7 @@ for (const key of KEYS) {
   });
   console.log(`| ${name} | ${bits} | ${cells.join(' | ')} |`);
 }
+console.log(`\nof our step time, the SGD update (SgdNesterov.apply): ${KEYS.map((k) => `${k} ${med(ours[k]!, 'updateMs').toFixed(0)} ms`).join(', ')}`);
 for (const name of ['largest', 'smallest', 'sandwich']) {
   const ratio = (t: Record<string, Timing[]>) => (med(t[`${name}:4`]!, 'ms') / med(t[`${name}:32`]!, 'ms')).toFixed(2);
   console.log(`4-bit / float step time, ${name}: ours ${ratio(ours)}${twin[`${name}:4`]!.length ? `, PyTorch ${ratio(twin)}` : ''}`);

@@ -22,7 +22,7 @@ Prints one JSON line: {"threads", "batch", "steps": {"<name>:<bits>":
 {"msPerStep": [...], "cpuMsPerStep": [...], "imagesPerSec"}}}; CPU time is
 the process's, all threads (robust to other load on the machine).
 Usage: /usr/bin/python3 supernet_twin.py [--batch 64] [--threads 2]
-       [--repeats 5] [--warmup 2] [--steps largest:32,sandwich:4,...]
+       [--repeats 5] [--warmup 2] [--channels-last] [--steps largest:32,sandwich:4,...]
 """
 import argparse
 import json
@@ -241,12 +241,14 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--channels-last", action="store_true")
     parser.add_argument("--steps", default="largest:32,smallest:32,sandwich:32,largest:4,smallest:4,sandwich:4")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
-    net = Supernet().train()
-    images = torch.randn(args.batch, 1, 28, 28)
+    fmt = torch.channels_last if args.channels_last else torch.contiguous_format
+    net = Supernet().train().to(memory_format=fmt)
+    images = torch.randn(args.batch, 1, 28, 28).to(memory_format=fmt)
     labels = torch.arange(args.batch) % CLASSES
     optimizer = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
     rng = random.Random(1)
@@ -269,7 +271,7 @@ def main():
         optimizer.step()
 
     steps = {"largest": alone(uniform(LARGEST)), "smallest": alone(uniform(SMALLEST)), "sandwich": sandwich}
-    result = {"threads": args.threads, "batch": args.batch, "torch": torch.__version__, "steps": {}}
+    result = {"threads": args.threads, "batch": args.batch, "channelsLast": args.channels_last, "torch": torch.__version__, "steps": {}}
     for key in args.steps.split(","):
         name, bits = key.split(":")
         net.set_bits(int(bits))
