@@ -9,7 +9,7 @@ describe('parseTrainConfig', () => {
     const c = parseTrainConfig({ seed: 3, data: { trainLimit: 1000 }, phases: [{ bits: 4, epochs: 2, lr: 0.1 }] });
     expect(c.seed).toBe(3);
     expect(c.data).toEqual({ ...DEFAULT_TRAIN_CONFIG.data, trainLimit: 1000 });
-    expect(c.phases).toEqual([{ bits: 4, epochs: 2, lr: 0.1, warmupEpochs: 0, subnets: 'sandwich' }]);
+    expect(c.phases).toEqual([{ bits: 4, epochs: 2, lr: 0.1, warmupEpochs: 0, subnets: 'sandwich', teacher: 'largest' }]);
   });
 
   it('defaults a segmentation run to the scenes space and its scene settings', () => {
@@ -25,6 +25,9 @@ describe('parseTrainConfig', () => {
   const bad: Array<[unknown, RegExp]> = [
     [{ phases: [{ bits: 9, epochs: 1, lr: 0.1 }] }, /train config: phases\[0\]\.bits must be one of 2, 3, 4, 5, 6, 7, 8, 32, got 9/],
     [{ phases: [] }, /phases must be an array of at least 1/],
+    [{ phases: [{ bits: 4, epochs: 1, lr: 0.1, subnets: 'all' }] }, /phases\[0\]\.subnets must be one of sandwich, largest, got "all"/],
+    [{ phases: [{ bits: 32, epochs: 1, lr: 0.1, teacher: 'float' }] }, /phases\[0\]\.teacher must be 'largest' in a float phase/],
+    [{ phases: [{ bits: 4, epochs: 1, lr: 0.1, teacher: 'float' }] }, /phases\[0\]\.teacher 'float' needs a float phase before it/],
     [{ batchSize: 0 }, /batchSize must be an integer in 2\.\.4096, got 0/],
     [{ optimizer: { lr: 0.1 } }, /optimizer\.lr is not a known field/],
     [{ epochs: 3 }, /^train config: epochs is not a known field/],

@@ -17,14 +17,16 @@ function section<K extends 'data' | 'segmentation' | 'optimizer' | 'sandwich' | 
 function readPhase(v: unknown, i: number): PhaseConfig {
   const f = `phases[${i}]`;
   const o = r.object(v, f);
-  r.keys(o, f, ['bits', 'epochs', 'lr', 'warmupEpochs', 'subnets']);
+  r.keys(o, f, ['bits', 'epochs', 'lr', 'warmupEpochs', 'subnets', 'teacher']);
   const phase: PhaseConfig = {
     bits: r.oneOf(o.bits, `${f}.bits`, SUPPORTED_BITS),
     epochs: r.int(o.epochs, `${f}.epochs`, 1),
     lr: r.num(o.lr, `${f}.lr`, 1e-8, 10),
     warmupEpochs: r.num(o.warmupEpochs ?? 0, `${f}.warmupEpochs`, 0),
     subnets: r.oneOf(o.subnets ?? 'sandwich', `${f}.subnets`, ['sandwich', 'largest'] as const),
+    teacher: r.oneOf(o.teacher ?? 'largest', `${f}.teacher`, ['largest', 'float'] as const),
   };
+  if (phase.teacher === 'float' && phase.bits === 32) throw r.error(`${f}.teacher`, "must be 'largest' in a float phase ('float' teaches quantized phases)");
   if (phase.warmupEpochs > phase.epochs) throw r.error(`${f}.warmupEpochs`, `must be at most epochs (${phase.epochs}), got ${phase.warmupEpochs}`);
   return phase;
 }
@@ -81,6 +83,10 @@ export function parseTrainConfig(json: unknown): TrainConfig {
   checkTaskSpace(task, space);
   const batchSize = r.int(o.batchSize ?? d.batchSize, 'batchSize', 2, 4096);
   const phases = o.phases === undefined ? d.phases : r.array(o.phases, 'phases', 1).map(readPhase);
+  const taught = phases.findIndex((p) => p.teacher === 'float');
+  if (taught >= 0 && !phases.slice(0, taught).some((p) => p.bits === 32)) {
+    throw r.error(`phases[${taught}].teacher`, "'float' needs a float phase before it (its weights are the teacher)");
+  }
   return {
     seed: r.int(o.seed ?? d.seed, 'seed', 0, Number.MAX_SAFE_INTEGER),
     task,

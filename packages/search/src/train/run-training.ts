@@ -8,6 +8,7 @@ import { largestSubnet, middleSubnet, smallestSubnet } from '../space/sample-sub
 import type { SearchSpace } from '../space/search-space';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
 import { createSupernet, type TaskSupernet } from '../supernet/networks/create-supernet';
+import { FloatTeacher } from './float-teacher';
 import { cosineLr } from './lr-schedule';
 import { startPhase } from './phase-start';
 import { sandwichStep } from './sandwich-step';
@@ -89,6 +90,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
   }
   if (ckptPath) mkdirSync(config.checkpoint.dir, { recursive: true });
   const bn = data.bnBatches(config.data.bnImages, derive(seed, 'bn'));
+  let teacher: FloatTeacher | undefined;
   try {
     let pos: TrainingPosition = { phaseIndex: 0, phaseStep: 0, globalStep: 0 };
     if (resumed) {
@@ -115,6 +117,11 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
       const name = phaseName(phase);
       const init = pos.phaseStep === 0 ? startPhase(net, optimizer, config.phases, pos.phaseIndex, bn[0]!) : 'resumed';
       emit({ kind: 'phase', seed, phase: name, phaseIndex: pos.phaseIndex, bits: phase.bits, epochs: phase.epochs, init });
+      if (phase.teacher === 'float' && !teacher) {
+        const floatState = net.widths.keptState(32);
+        if (!floatState) throw new InvalidTrainConfigError(`phases[${pos.phaseIndex}].teacher`, "'float' needs the weights of a finished float phase");
+        teacher = FloatTeacher.fromState(network.task, net, floatState);
+      }
       const total = phase.epochs * spe;
       const warmup = Math.round(phase.warmupEpochs * spe);
       let iterator: Generator<TrainBatch> | undefined;
@@ -137,7 +144,9 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         const lr = cosineLr(phase.lr, pos.phaseStep, total, warmup);
         const t0 = performance.now();
         const { images, targets } = batchTensors(b);
+        const teacherProbabilities = phase.teacher === 'float' ? teacher!.probabilities(images) : undefined;
         const step = sandwichStep(net, images, targets, {
+          ...(teacherProbabilities ? { teacherProbabilities } : {}),
           bits: phase.bits, subnets: phase.subnets, randomSubnets: config.sandwich.randomSubnets, distill: config.sandwich.distill,
           labelSmoothing: config.optimizer.labelSmoothing, seed, phaseIndex: pos.phaseIndex, phaseStep: pos.phaseStep,
         });
@@ -145,6 +154,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         for (const g of step.grads.values()) g.dispose();
         images.dispose();
         targets.dispose();
+        teacherProbabilities?.dispose();
         const seconds = (performance.now() - t0) / 1000;
         trainSeconds += seconds;
         stepsRun++;
@@ -180,6 +190,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
     emit({ kind: 'finished', seed, seconds: (performance.now() - started) / 1000, steps: pos.globalStep, ...(ckptPath ? { checkpoint: ckptPath } : {}) });
   } finally {
     net.dispose();
+    teacher?.dispose();
     optimizer.reset();
     for (const t of bn) t.dispose();
   }

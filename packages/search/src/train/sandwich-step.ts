@@ -10,6 +10,8 @@ export interface SandwichOptions {
   bits: number;
   /** 'largest': the step trains the largest subnet alone (no students) */
   subnets?: PhaseSubnets;
+  /** soft targets from a teacher outside the step (the float supernet): every subnet learns from them */
+  teacherProbabilities?: Tensor;
   randomSubnets: number;
   distill: boolean;
   labelSmoothing: number;
@@ -67,6 +69,7 @@ export function sandwichStep(net: ElasticSupernet, images: Tensor, labels: Tenso
       const ctx = { mode: 'train' as const, dropoutSeed: derive(o.seed, 'dropout', o.phaseIndex, o.phaseStep, i) };
       const { value, grads: g } = tf.variableGrads(() => {
         const logits = net.forward(images, ctx);
+        if (o.teacherProbabilities) return distillationLoss(logits, o.teacherProbabilities, pixelWeights) as tf.Scalar;
         if (i === 0 && o.distill) teacher = tf.keep(tf.softmax(logits));
         return (i === 0 || !o.distill ? labelLoss(logits, labels, o.labelSmoothing, pixelWeights) : distillationLoss(logits, teacher!, pixelWeights)) as tf.Scalar;
       }, params.map((p) => p.variable));

@@ -17,9 +17,17 @@ export interface PhaseConfig {
    * several times more per second than a sandwich from scratch.
    */
   subnets?: PhaseSubnets;
+  /**
+   * Where a sandwich step's soft targets come from: 'largest', the step's
+   * own largest subnet (in-place distillation; the largest learns from the
+   * labels), or 'float', the float phase's largest kept as it ended, which
+   * every subnet of a quantized step then learns from (the largest too).
+   */
+  teacher?: PhaseTeacher;
 }
 
 export type PhaseSubnets = 'sandwich' | 'largest';
+export type PhaseTeacher = 'largest' | 'float';
 
 /** What the supernet predicts: one class per image, or one class per pixel. */
 export type Task = 'classification' | 'segmentation';
@@ -119,11 +127,18 @@ export interface PhaseEpochs {
 export function oqatPhases(bitsChain: readonly number[], epochs: PhaseEpochs): PhaseConfig[] {
   const [first, ...inherited] = bitsChain;
   if (first === undefined) throw new InvalidTrainConfigError('phases', 'the bit-width chain is empty');
-  const warmup = (n: number): number => Math.min(0.1, n);
+  const phase = (bits: number, n: number, lr: number): PhaseConfig => ({
+    bits,
+    epochs: n,
+    lr,
+    warmupEpochs: Math.min(0.1, n),
+    subnets: bits === 32 ? 'largest' : 'sandwich',
+    teacher: 'largest',
+  });
   return [
-    ...(epochs.float > 0 ? [{ bits: 32, epochs: epochs.float, lr: 0.2, warmupEpochs: warmup(epochs.float), subnets: 'largest' as const }] : []),
-    { bits: first, epochs: epochs.first, lr: 0.03, warmupEpochs: warmup(epochs.first), subnets: 'sandwich' as const },
-    ...(epochs.inherited > 0 ? inherited.map((bits) => ({ bits, epochs: epochs.inherited, lr: 0.03, warmupEpochs: warmup(epochs.inherited), subnets: 'sandwich' as const })) : []),
+    ...(epochs.float > 0 ? [phase(32, epochs.float, 0.2)] : []),
+    phase(first, epochs.first, 0.03),
+    ...(epochs.inherited > 0 ? inherited.map((bits) => phase(bits, epochs.inherited, 0.03)) : []),
   ];
 }
 

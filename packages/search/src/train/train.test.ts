@@ -23,7 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const dataset = { train: toyDataset(24, 12, 3, 1), test: toyDataset(12, 12, 3, 2) };
 const options = { backend: 'cpu' as const, dataset };
 
-function config(sub: string, everySteps = 0) {
+function config(sub: string, everySteps = 0, teacher: 'largest' | 'float' = 'largest') {
   return parseTrainConfig({
     seed: 7,
     space: TINY_SPACE,
@@ -32,8 +32,8 @@ function config(sub: string, everySteps = 0) {
     stepsPerEpoch: 1,
     phases: [
       { bits: 32, epochs: 1, lr: 0.05, warmupEpochs: 0.5 },
-      { bits: 4, epochs: 2, lr: 0.02, warmupEpochs: 1 },
-      { bits: 2, epochs: 1, lr: 0.01 },
+      { bits: 4, epochs: 2, lr: 0.02, warmupEpochs: 1, teacher },
+      { bits: 2, epochs: 1, lr: 0.01, teacher },
     ],
     checkpoint: { dir: join(dir, sub), everySteps },
     eval: { subnets: ['smallest'], batchSize: 12 },
@@ -147,6 +147,32 @@ describe('train', () => {
     const lossesA = full.filter((e) => e.kind === 'step').slice(4 - steps.length).map((e) => (e as { loss: number }).loss);
     const lossesB = resumed.filter((e) => e.kind === 'step').map((e) => (e as { loss: number }).loss);
     expect(lossesB).toEqual(lossesA);
+  });
+
+  it("teaches the quantized phases from the kept float supernet with teacher 'float', and resumes such a run exactly", async () => {
+    const taught = await lastValueFrom(train(config('taught', 0, 'float'), options).pipe(toArray()));
+    const losses = (events: TrainEvent[]) => events.filter((e) => e.kind === 'step').map((e) => (e as { loss: number }).loss);
+    // The float step is the same; the first 4-bit step's largest learns from the teacher, not the labels.
+    expect(losses(taught)[0]).toBe(losses(full)[0]);
+    expect(losses(taught)[1]).not.toBe(losses(full)[1]);
+    expect(losses(taught).every(Number.isFinite)).toBe(true);
+    await new Promise<void>((resolve, reject) => {
+      const run = train(config('taught-killed', 1, 'float'), options).subscribe({
+        next: (e) => {
+          if (e.kind === 'checkpoint' && e.step === 2) {
+            run.unsubscribe();
+            setTimeout(resolve, 100);
+          }
+        },
+        error: reject,
+      });
+    });
+    const ckpt = join(dir, 'taught-killed', CHECKPOINT_FILE);
+    const resumed = await lastValueFrom(train(config('taught-killed', 1, 'float'), { ...options, resumeFrom: ckpt }).pipe(toArray()));
+    expect(losses(resumed)).toEqual(losses(taught).slice(2));
+    const a = tensorsOf(join(dir, 'taught', CHECKPOINT_FILE));
+    const b = tensorsOf(ckpt);
+    for (const [name, values] of a) expect(b.get(name), name).toEqual(values);
   });
 
   it('extends a finished run with a further phase, and refuses a change to the phases it has run', async () => {
