@@ -1,4 +1,4 @@
-import { tf, type Tensor, type Variable } from '@oqat/engine';
+import { sgdMomentumUpdate, tf, type Tensor, type Variable } from '@oqat/engine';
 import type { NamedParam } from '../supernet/named-param';
 
 export interface SgdOptions {
@@ -7,11 +7,6 @@ export interface SgdOptions {
   weightDecay: number;
   /** rescale gradients whose global L2 norm exceeds this; 0 = never */
   clipNorm?: number;
-}
-
-/** Keeps `next` within [prev / 2, 2 prev] (prev > 0). */
-function bounded(next: Tensor, prev: Tensor): Tensor {
-  return tf.minimum(tf.maximum(next, tf.mul(prev, 0.5)), tf.mul(prev, 2));
 }
 
 /**
@@ -43,19 +38,21 @@ export class SgdNesterov {
       const norm = used.length ? Math.sqrt(tf.addN(used.map((p) => tf.sum(tf.square(grads.get(p.name)!)))).dataSync()[0]!) : 0;
       const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1;
       for (const p of used) {
-        const g0 = scale === 1 ? grads.get(p.name)! : tf.mul(grads.get(p.name)!, scale);
-        const g = p.decay && weightDecay > 0 ? tf.add(g0, tf.mul(p.variable, weightDecay)) : g0;
         let v = this.velocity.get(p.name);
         if (!v) {
-          // PyTorch starts the buffer at the first gradient.
-          v = tf.variable(g, false);
+          // PyTorch starts the buffer at the first gradient: mu * 0 + g' is exactly g'.
+          v = tf.variable(tf.zerosLike(p.variable), false);
           this.velocity.set(p.name, v);
-        } else {
-          v.assign(tf.add(tf.mul(v, mu), g));
         }
-        const step = nesterov ? tf.add(g, tf.mul(v, mu)) : v;
-        const next = tf.sub(p.variable, tf.mul(step, lr));
-        p.variable.assign(p.positive ? bounded(next, p.variable) : next);
+        // One fused kernel per variable (one SIMD pass on wasm) instead of up to 12 ops.
+        const next = sgdMomentumUpdate(p.variable, v, grads.get(p.name)!, lr, mu, {
+          nesterov,
+          weightDecay: p.decay ? weightDecay : 0,
+          gradScale: scale,
+          bounded: p.positive === true,
+        });
+        v.assign(next.velocity);
+        p.variable.assign(next.variable);
       }
       return norm;
     });
