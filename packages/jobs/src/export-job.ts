@@ -39,12 +39,7 @@ export interface ExportJobInput {
 export const EXPORT_REPORT_FILE = 'export-report.json';
 
 /** What the report measures a subnet by, in the app and in onnxruntime: top-1, or mIoU for segmentation. */
-export type ExportMetric = 'top-1' | 'mIoU';
-
-/** The export report with the metric its two figures are in (appAccuracy and onnxAccuracy hold mIoU for segmentation). */
-export interface TaskExportReport extends ExportReport {
-  metric: ExportMetric;
-}
+type ExportMetric = NonNullable<ExportReport['metric']>;
 
 /** A subnet's score in the app and in onnxruntime, on the checkpoint task's test split. */
 interface ExportMeasure {
@@ -94,7 +89,7 @@ async function exportMeasure(loaded: LoadedSupernet, input: ExportJobInput): Pro
  * evaluation and with onnxruntime on the exported ONNX file (top-1, or mIoU
  * on the test scenes), so the report shows whether the export kept the score.
  */
-export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise<TaskExportReport> {
+export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise<ExportReport & { metric: ExportMetric }> {
   await initEngine({ backend: input.backend });
   const loaded = loadSupernet(input.checkpoint);
   const { net } = loaded;
@@ -115,7 +110,7 @@ export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise
       ctx.progress(2, 3, `measuring the ONNX model's ${metric} with onnxruntime`);
       onnxScore = await measure.onnx(onnxFile.path);
     }
-    const report: TaskExportReport = {
+    const report: ExportReport & { metric: ExportMetric } = {
       runId: ctx.runId,
       outDir,
       artifacts: manifest.files.map((f) => ({ path: f.path, kind: f.kind, sizeBytes: f.sizeBytes, sha256: f.sha256 })),

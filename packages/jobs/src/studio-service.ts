@@ -149,9 +149,11 @@ export interface ExportReport {
   runId: string;
   outDir: string;
   artifacts: ArtifactInfo[];
-  /** the app's own test accuracy of the subnet, 0..1 */
+  /** what appAccuracy and onnxAccuracy measure: top-1, or mIoU for a segmentation subnet (absent in reports written before segmentation export: top-1) */
+  metric?: 'top-1' | 'mIoU';
+  /** the app's own test score of the subnet (see metric), 0..1 */
   appAccuracy: number;
-  /** test accuracy measured by onnxruntime on the exported ONNX model, 0..1 */
+  /** the test score measured by onnxruntime on the exported ONNX model, 0..1 */
   onnxAccuracy?: number;
   floatBytes: number;
   packedBytes?: number;

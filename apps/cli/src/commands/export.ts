@@ -16,9 +16,9 @@ function formatsOf(value: unknown): ExportFormat[] {
   return formats as ExportFormat[];
 }
 
-/** What the report's two figures measure: the export job adds `metric` ('mIoU' for a segmentation subnet) to its result. */
+/** What the report's two figures measure. */
 function scoreLabel(report: ExportReport): string {
-  return (report as ExportReport & { metric?: string }).metric === 'mIoU' ? 'mIoU on the test scenes' : 'accuracy on the test split';
+  return report.metric === 'mIoU' ? 'mIoU on the test scenes' : 'accuracy on the test split';
 }
 
 export function formatExportReport(report: ExportReport): string {
