@@ -35,6 +35,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from reference_net import timed  # one timing loop for both PyTorch twins
+
 STEM, FIRST = 16, 16
 # (outC, stride, SE, activation), depths 1-3, kernels {3, 5}, expands {2, 3, 4}
 STAGES = [(24, 2, False, "relu"), (40, 1, True, "relu"), (64, 2, False, "hswish"), (96, 1, True, "hswish")]
@@ -221,18 +223,6 @@ def sample(rng):
         "kernels": [[rng.choice([3, 5]) for _ in range(d)] for d in depths],
         "expands": [[rng.choice([2, 3, 4]) for _ in range(d)] for d in depths],
     }
-
-
-def timed(step, repeats, warmup):
-    for _ in range(warmup):
-        step()
-    times, cpu_times = [], []
-    for _ in range(repeats):
-        start, cpu = time.perf_counter(), time.process_time()
-        step()
-        cpu_times.append((time.process_time() - cpu) * 1000)
-        times.append((time.perf_counter() - start) * 1000)
-    return times, cpu_times
 
 
 def main():
