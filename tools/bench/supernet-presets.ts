@@ -80,7 +80,56 @@ const MEDIUM = {
 /** The 2-bit phase every arm of the inheritance comparison shares (docs/benchmarks-supernet.md), for `epochs` epochs. */
 const mediumTwoBit = (epochs: number) => ({ bits: 2, epochs, lr: 0.03, warmupEpochs: 0.1 });
 
+/**
+ * The recipe comparison of docs/benchmarks-supernet.md: the shipped subset
+ * (6,000 training, 1,000 test images), the largest subnet alone in float,
+ * then one sandwich epoch (largest, smallest, one random) per width.
+ * subset-recipe varies one thing at a time: the float lr, the first width's
+ * epochs, its lr, the float teacher, or the largest trained alone at 4 bit.
+ */
+const SUBSET_RECIPE = {
+  seed: 1,
+  space: 'fashion-mnist',
+  data: { source: 'subset', trainLimit: 0, testLimit: 0, augment: false, bnImages: 500 },
+  batchSize: 32,
+  sandwich: { randomSubnets: 1, distill: true },
+  phases: [
+    { bits: 32, epochs: 3, lr: 0.2, warmupEpochs: 0.1, subnets: 'largest' },
+    { bits: 4, epochs: 1, lr: 0.03, warmupEpochs: 0.1 },
+    { bits: 3, epochs: 1, lr: 0.03, warmupEpochs: 0.1 },
+    { bits: 2, epochs: 1, lr: 0.03, warmupEpochs: 0.1 },
+  ],
+  eval: { subnets: ['largest', 'smallest'], batchSize: 500 },
+};
+/** SUBSET_RECIPE with its float phase and a 4-bit phase changed as given (branches from one float checkpoint). */
+const subsetRecipe = (float: object, fourBit: object = {}, later = true) => ({
+  ...SUBSET_RECIPE,
+  phases: [{ ...SUBSET_RECIPE.phases[0], ...float }, { ...SUBSET_RECIPE.phases[1], ...fourBit }, ...(later ? SUBSET_RECIPE.phases.slice(2) : [])],
+});
+
+/** The recipe on all 60,000 Fashion-MNIST training images in under an hour here: float 2 epochs, then 1 per width. */
+const FULL_HOUR = {
+  ...SUBSET_RECIPE,
+  data: { source: 'full', trainLimit: 0, testLimit: 0, augment: false, bnImages: 1000 },
+  phases: [
+    { bits: 32, epochs: 2, lr: 0.2, warmupEpochs: 0.1, subnets: 'largest' },
+    { bits: 4, epochs: 1, lr: 0.03, warmupEpochs: 0.1, teacher: 'float' },
+    { bits: 3, epochs: 1, lr: 0.03, warmupEpochs: 0.1, teacher: 'float' },
+    { bits: 2, epochs: 1, lr: 0.03, warmupEpochs: 0.1, teacher: 'float' },
+  ],
+  checkpoint: { everySteps: 500 },
+  eval: { subnets: ['largest', 'middle', 'smallest'], batchSize: 500 },
+};
+
 const PRESETS: Record<string, unknown> = {
+  'subset-recipe': SUBSET_RECIPE,
+  'full-hour': FULL_HOUR,
+  'subset-recipe-lr01': subsetRecipe({ lr: 0.1 }),
+  'subset-recipe-batch16': { ...subsetRecipe({ lr: 0.1 }), batchSize: 16 },
+  'subset-recipe-4bit-alone': subsetRecipe({ lr: 0.1 }, { subnets: 'largest' }, false),
+  'subset-recipe-4bit-alone-lr001': subsetRecipe({ lr: 0.1 }, { subnets: 'largest', lr: 0.01 }, false),
+  'subset-recipe-4bit-2ep': subsetRecipe({}, { epochs: 2 }, false),
+  'subset-recipe-teacher': subsetRecipe({}, { teacher: 'float' }, false),
   quick: QUICK,
   medium: MEDIUM,
   // medium's float phase, then one 2-bit epoch from LSQ's data initialisation (no inheritance).
