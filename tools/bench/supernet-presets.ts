@@ -147,18 +147,17 @@ const PRESETS: Record<string, unknown> = {
   scratch2: { ...QUICK, phases: [QUICK.phases[0], { bits: 2, epochs: 1, lr: 0.05, warmupEpochs: 0.25 }] },
   // ... and with quick's whole quantized budget (4 + 3 + 2 bit epochs) spent at 2 bit.
   'scratch2-budget': { ...QUICK, phases: [QUICK.phases[0], { bits: 2, epochs: 3, lr: 0.05, warmupEpochs: 0.25 }] },
+  // OQAT-like phase lengths (5 + 20 + 8 + 8 epochs of all 60,000 images) with full-hour's recipe; its time is extrapolated from full-hour's per-phase speed.
   full: {
-    seed: 1,
-    space: 'fashion-mnist',
-    data: { source: 'full', augment: true, bnImages: 2000 },
-    batchSize: 128,
+    ...FULL_HOUR,
+    data: { ...FULL_HOUR.data, bnImages: 2000 },
     phases: [
-      { bits: 32, epochs: 5, lr: 0.1, warmupEpochs: 1 },
-      { bits: 4, epochs: 20, lr: 0.05, warmupEpochs: 1 },
-      { bits: 3, epochs: 8, lr: 0.02 },
-      { bits: 2, epochs: 8, lr: 0.02 },
+      { ...FULL_HOUR.phases[0], epochs: 5 },
+      { ...FULL_HOUR.phases[1], epochs: 20, warmupEpochs: 1 },
+      { ...FULL_HOUR.phases[2], epochs: 8 },
+      { ...FULL_HOUR.phases[3], epochs: 8 },
     ],
-    checkpoint: { everySteps: 200 },
+    checkpoint: { everySteps: 1000 },
   },
 };
 
