@@ -130,6 +130,9 @@ const PRESETS: Record<string, unknown> = {
   'subset-recipe-4bit-alone-lr001': subsetRecipe({ lr: 0.1 }, { subnets: 'largest', lr: 0.01 }, false),
   'subset-recipe-4bit-2ep': subsetRecipe({}, { epochs: 2 }, false),
   'subset-recipe-teacher': subsetRecipe({}, { teacher: 'float' }, false),
+  // Float straight to 2 bit (no inheritance): as many 2-bit epochs as subset-recipe, and its whole quantized budget (3 epochs).
+  'subset-recipe-scratch2': subsetRecipe({}, { bits: 2 }, false),
+  'subset-recipe-scratch2-budget': subsetRecipe({}, { bits: 2, epochs: 3 }, false),
   quick: QUICK,
   medium: MEDIUM,
   // medium's float phase, then one 2-bit epoch from LSQ's data initialisation (no inheritance).
