@@ -33,7 +33,7 @@ export const CONFIG_FIELDS: ConfigField[] = [
   { key: 'epochs.inherited', label: 'Inherited-width epochs', type: 'integer', min: 0, max: 500, default: 2, help: 'epochs at each inherited width', kinds: ['train'] },
   { key: 'evalImages', label: 'Images per evaluation', type: 'integer', min: 0, max: 10000, default: 0, help: 'test images at phase ends and validation images per searched subnet; 0 = all' },
   { key: 'batchSize', label: 'Batch size', type: 'integer', min: 8, max: 1024, default: 128, help: 'images per step; smaller batches take more steps on a small dataset', kinds: ['train'] },
-  { key: 'randomSubnets', label: 'Random subnets per step', type: 'integer', min: 0, max: 8, default: 2, help: 'sampled besides the largest and smallest in each quantized step; 0 halves a step\'s time', kinds: ['train'] },
+  { key: 'randomSubnets', label: 'Random subnets per step', type: 'integer', min: 0, max: 8, default: DEFAULT_TRAIN_CONFIG.sandwich.randomSubnets, help: 'sampled besides the largest and smallest in each quantized step; 0 halves a step\'s time', kinds: ['train'] },
   { key: 'limitTrainImages', label: 'Train images per epoch', type: 'integer', min: 0, max: 60000, default: 0, help: '0 = all (segmentation: scenes, default 4000); a small number makes a quick run', kinds: ['train'] },
   { key: 'backend', label: 'Backend', type: 'choice', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto', help: 'auto: tfjs-node-gpu, else tfjs-node, else wasm' },
   { key: 'devices', label: 'Devices', type: 'multi-choice', choices: DEVICES, default: ['cpu', 'xavier', 'fpga'], help: 'searched after training; none = train only' },

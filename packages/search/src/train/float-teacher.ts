@@ -18,7 +18,8 @@ export class FloatTeacher {
   private constructor(private readonly net: ElasticSupernet) {}
 
   static fromState(task: Task, student: ElasticSupernet, floatState: HostTensors): FloatTeacher {
-    const { net } = createSupernet(task, student.space, { seed: student.options.seed, fixedBits: student.options.fixedBits ?? 8 });
+    // No quantizers: the float phase's weights run as they were trained.
+    const { net } = createSupernet(task, student.space, { seed: student.options.seed });
     try {
       loadNetworkState(net, floatState, 'the kept float weights');
     } catch (err) {

@@ -1,7 +1,7 @@
 import { readCheckpointFile, writeCheckpointFile } from '../checkpoint/checkpoint-file';
 import { CheckpointError } from '../errors';
 import type { SearchSpace } from '../space/search-space';
-import { loadNetworkState, readNetworkState, type HostTensors } from '../supernet/network-state';
+import { checkNetworkState, loadNetworkState, readNetworkState, type HostTensors } from '../supernet/network-state';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
 import { tf, type Tensor } from '@oqat/engine';
 import type { SgdNesterov } from './sgd-nesterov';
@@ -35,6 +35,7 @@ export interface TrainCheckpointMeta {
 
 const OPTIMIZER_PREFIX = 'optimizer/';
 const widthPrefix = (bits: number): string => `width${bits}/`;
+const WIDTH_TENSOR = /^width(\d+)\/(.*)$/;
 
 /** Writes the supernet (the weights in training and each kept width's), optimizer momentum and position atomically. */
 export function saveTrainCheckpoint(path: string, net: ElasticSupernet, optimizer: SgdNesterov, meta: Omit<TrainCheckpointMeta, 'keptWidths'>): void {
@@ -50,13 +51,13 @@ export function saveTrainCheckpoint(path: string, net: ElasticSupernet, optimize
 }
 
 /** The width whose weights a checkpoint's plain tensors hold: the phase in training, or the last one run (none before the first step). */
-export function trainingWidth(config: TrainConfig, position: TrainingPosition): number | undefined {
+function trainingWidth(config: TrainConfig, position: TrainingPosition): number | undefined {
   const started = phasesStarted(position);
   return started > 0 ? config.phases[started - 1]!.bits : undefined;
 }
 
 /** A checkpoint's tensors split into the weights in training, each kept width's, and optimizer momentum. */
-export function splitCheckpointTensors(path: string, meta: TrainCheckpointMeta, tensors: HostTensors): { training: HostTensors; kept: Map<number, HostTensors>; optimizer: HostTensors } {
+function splitCheckpointTensors(path: string, meta: TrainCheckpointMeta, tensors: HostTensors): { training: HostTensors; kept: Map<number, HostTensors>; optimizer: HostTensors } {
   if (!Array.isArray(meta.keptWidths)) {
     throw new CheckpointError(path, 'was written before OQAT Studio kept one supernet per bit width', 'train it again with this version (oqat train)');
   }
@@ -68,7 +69,7 @@ export function splitCheckpointTensors(path: string, meta: TrainCheckpointMeta, 
       optimizer.set(name.slice(OPTIMIZER_PREFIX.length), t);
       continue;
     }
-    const m = /^width(\d+)\/(.*)$/.exec(name);
+    const m = WIDTH_TENSOR.exec(name);
     const width = m ? kept.get(Number(m[1])) : undefined;
     if (m && !width) throw new CheckpointError(path, `holds tensor '${name}' of a width its header does not list`, 'the file is damaged; use another checkpoint');
     if (m) width!.set(m[2]!, t);
@@ -82,11 +83,10 @@ export function loadSupernetState(path: string, meta: TrainCheckpointMeta, confi
   const { training, kept, optimizer } = splitCheckpointTensors(path, meta, tensors);
   loadNetworkState(net, training, path);
   for (const [bits, state] of kept) {
-    // Check each kept width against the network now, not when a search first activates it.
-    loadNetworkState(net, state, path);
+    // Checked now, naming the file, not when a search first activates that width.
+    checkNetworkState(net, state, path);
     net.widths.restore(bits, state);
   }
-  if (kept.size) loadNetworkState(net, training, path);
   net.widths.loaded = trainingWidth(config, meta.position);
   return optimizer;
 }
