@@ -7,6 +7,7 @@ export type { TensorInit } from './make-tensor';
 export { DATA_TYPES, dataTypeCode, dataTypeName, decodeRawData } from './data-type';
 export type { DataTypeName, TensorValues } from './data-type';
 export { encodeModel, decodeModel } from './encode-model';
+export { sameOutputSize, samePads } from './same-padding';
 export { quantizeLinear, dequantizeLinear, qdq, affineParams, quantizedWeight, quantizedBias, weightScales } from './qdq';
 export type { QuantParams, QuantizedWeightOptions } from './qdq';
 export type {

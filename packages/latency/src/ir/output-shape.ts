@@ -1,3 +1,4 @@
+import { sameOutputSize } from '@oqat/onnx';
 import type { LayerDesc } from './layer-desc';
 
 /**
@@ -19,7 +20,7 @@ function derived(layer: LayerDesc, size: number): number {
     case 'dwconv':
     case 'avgpool':
     case 'maxpool':
-      return Math.ceil(size / layer.stride);
+      return sameOutputSize(size, layer.stride);
     case 'fc':
       return 1;
     case 'upsample':

@@ -1,4 +1,5 @@
 import { effectiveBits } from '../devices/device-names';
+import { sameOutputSize } from '@oqat/onnx';
 import { ACTIVATIONS, OPS, type Activation, type LayerDesc, type Op } from '../ir/layer-desc';
 import { outputHeight, outputWidth } from '../ir/output-shape';
 
@@ -99,7 +100,7 @@ function opCode(op: string): number {
 
 /** outputHeight/outputWidth's rule by op code: 1-4 'same'-padded strided ops, fc 1x1, upsample scales. */
 function derivedSize(op: number, size: number, stride: number): number {
-  return op <= 4 ? Math.ceil(size / stride) : op === 5 ? 1 : op === 6 ? size * stride : size;
+  return op <= 4 ? sameOutputSize(size, stride) : op === 5 ? 1 : op === 6 ? size * stride : size;
 }
 
 function actCode(act: string | undefined): number {

@@ -1,10 +1,10 @@
 import {
   affineParams,
   GraphBuilder,
-
   encodeModel,
   qdq,
   quantizedBias,
+  samePads,
   quantizedWeight,
   weightScales,
   type QuantParams,
@@ -46,13 +46,6 @@ function random(rng: Rng, count: number, std: number): Float32Array {
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = rng.normal() * std;
   return out;
-}
-
-/** 'same' padding (TensorFlow's rule) for the given output size: [begin, end]. */
-function samePads(inSize: number, outSize: number, kernel: number, stride: number): [number, number] {
-  const total = Math.max(0, (outSize - 1) * stride + kernel - inSize);
-  const begin = Math.floor(total / 2);
-  return [begin, total - begin];
 }
 
 /**
@@ -132,8 +125,8 @@ export function buildOnnxNetwork(layers: readonly LayerDesc[], rng: Rng, options
     switch (l.op) {
       case 'conv':
       case 'dwconv': {
-        const [pt, pb] = samePads(l.inH, outH, l.kernel, l.stride);
-        const [pl, pr] = samePads(l.inW, outW, l.kernel, l.stride);
+        const [pt, pb] = samePads(l.inH, l.kernel, l.stride, outH);
+        const [pl, pr] = samePads(l.inW, l.kernel, l.stride, outW);
         const y = conv(input, l.inC, l.outC, l.kernel, l.stride, l.groups, [pt, pl, pb, pr], l.wBits, quant, prefix);
         outs.push(finish(y, l.act, quant));
         break;
@@ -166,8 +159,8 @@ export function buildOnnxNetwork(layers: readonly LayerDesc[], rng: Rng, options
         if (l.op === 'avgpool' && outH === 1 && outW === 1 && l.kernel >= l.inH && l.kernel >= l.inW) {
           y = g.node('GlobalAveragePool', [input.name]);
         } else {
-          const [pt, pb] = samePads(l.inH, outH, l.kernel, l.stride);
-          const [pl, pr] = samePads(l.inW, outW, l.kernel, l.stride);
+          const [pt, pb] = samePads(l.inH, l.kernel, l.stride, outH);
+          const [pl, pr] = samePads(l.inW, l.kernel, l.stride, outW);
           const attrs: Record<string, number | number[]> = { kernel_shape: [l.kernel, l.kernel], strides: [l.stride, l.stride], pads: [pt, pl, pb, pr] };
           if (l.op === 'avgpool') attrs.count_include_pad = 0;
           y = g.node(l.op === 'avgpool' ? 'AveragePool' : 'MaxPool', [input.name], attrs);

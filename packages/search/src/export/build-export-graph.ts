@@ -5,8 +5,6 @@ import { ExportInternalError, SegmentationImageSizeError } from './errors';
 import type { ExportGraph, ResampleNode } from './export-graph';
 import { GraphLowering, type LoweredMap } from './graph-lowering';
 
-export { sameOutputSize } from './graph-lowering';
-
 /** A classification network: backbone, global pooling, optional feature mix, classifier. */
 function classificationGraph(net: StaticMobileNet): ExportGraph {
   const config = net.config;

@@ -1,4 +1,5 @@
 import { tf, type Tensor } from '@oqat/engine';
+import { sameOutputSize } from '@oqat/onnx';
 import { encodeUniform } from '@oqat/quant';
 import { BN_EPSILON } from '../supernet/ops/dynamic-batch-norm';
 import type { StaticBackbone } from '../static/static-backbone';
@@ -8,11 +9,6 @@ import type { StaticQuantConfig } from '../static/static-layer';
 import type { StaticLinear } from '../static/static-linear';
 import { StaticQuant } from '../static/static-quant';
 import type { ExportActivation, ExportNode, ExportWeight } from './export-graph';
-
-/** Output side of a 'same'-padded conv. */
-export function sameOutputSize(size: number, stride: number): number {
-  return Math.ceil(size / stride);
-}
 
 /** The weight the app computes with, on the host, with its integer codes when quantized. */
 function exportWeight(weight: Tensor, quant: StaticQuantConfig | undefined): ExportWeight {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportGraph } from './build-export-graph';
 import { checkOnnxModel } from './check-onnx-model';
 import { ONNX_INT4 } from './onnx-int4';
-import { onnxModel, samePads } from './onnx-model';
+import { onnxModel } from './onnx-model';
 import { appLogits, maxAbsDiff, sameTop1, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from './tiny-export.fixture';
 
 let f: TinyExportFixture;
@@ -29,13 +29,6 @@ async function runOnnx(bytes: Uint8Array, images: tf.Tensor, optimization: 'all'
 }
 
 describe('onnxModel', () => {
-  it('pads like TF SAME', () => {
-    expect(samePads(10, 3, 1)).toEqual([1, 1]);
-    expect(samePads(10, 3, 2)).toEqual([0, 1]);
-    expect(samePads(12, 5, 2)).toEqual([1, 2]);
-    expect(samePads(3, 7, 1)).toEqual([3, 3]);
-  });
-
   for (const int4 of [false, true]) {
     it.each(Object.entries(TINY_SPECS))(`runs in onnxruntime and matches the app (%s, int4 ${int4})`, async (_key, spec) => {
       prepareSubnet(f, spec);

@@ -1,4 +1,4 @@
-import { GraphBuilder, type OnnxModel } from '@oqat/onnx';
+import { GraphBuilder, samePads, type OnnxModel } from '@oqat/onnx';
 import { quantRange } from '@oqat/quant';
 import type { StaticQuantConfig } from '../static/static-layer';
 import type { ConvNode, ExportActivation, ExportGraph, LinearNode, ResampleNode } from './export-graph';
@@ -21,14 +21,6 @@ export interface OnnxExportOptions {
 type Container = 'int8' | 'uint8' | Int4Type;
 
 const RANGE: Record<Container, [number, number]> = { int8: [-128, 127], uint8: [0, 255], int4: [-8, 7], uint4: [0, 15] };
-
-/** TF 'SAME' padding of one spatial axis: [before, after]. */
-export function samePads(size: number, kernel: number, stride: number): [number, number] {
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + kernel - size, 0);
-  const before = Math.floor(total / 2);
-  return [before, total - before];
-}
 
 /**
  * The export graph as ONNX in QDQ form: every quantized weight is an integer
