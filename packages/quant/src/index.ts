@@ -23,8 +23,6 @@ export { unpack } from './packing/unpack-bits';
 export type { UnpackOptions } from './packing/unpack-bits';
 export { exportWeights, exportValues } from './export/export-weights';
 export type { IntegerWeights } from './export/export-weights';
-export { foldBatchNorm } from './export/fold-batch-norm';
-export type { BatchNormParams, FoldedConv } from './export/fold-batch-norm';
 export {
   InvalidBitsError,
   InvalidQuantOptionError,

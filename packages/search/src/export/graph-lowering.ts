@@ -1,7 +1,6 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { sameOutputSize } from '@oqat/onnx';
 import { encodeUniform } from '@oqat/quant';
-import { BN_EPSILON } from '../supernet/ops/dynamic-batch-norm';
 import type { StaticBackbone } from '../static/static-backbone';
 import type { StaticBatchNorm } from '../static/static-batch-norm';
 import type { StaticConvBn } from '../static/static-conv-bn';
@@ -24,11 +23,10 @@ function exportWeight(weight: Tensor, quant: StaticQuantConfig | undefined): Exp
   }
 }
 
-/** BN as the app evaluates it (StaticBatchNorm.forward): x·scale + shift, computed with the same tensor ops. */
+/** BN as the app evaluates it: StaticBatchNorm's own fold (x·scale + shift), read to the host. */
 function foldedBn(bn: StaticBatchNorm): { scale: Float32Array; shift: Float32Array } {
   return tf.tidy(() => {
-    const scale = tf.mul(bn.gamma, tf.rsqrt(tf.add(bn.variance, BN_EPSILON)));
-    const shift = tf.sub(bn.beta, tf.mul(bn.mean, scale));
+    const { scale, shift } = bn.folded();
     return { scale: Float32Array.from(scale.dataSync()), shift: Float32Array.from(shift.dataSync()) };
   });
 }

@@ -26,10 +26,19 @@ export class StaticBatchNorm implements StaticLayer<StaticBatchNormConfig> {
     this.variance = takeWeight(weights, `${name}.runningVar`, () => tf.ones([c]));
   }
 
-  /** Same arithmetic as DynamicBatchNorm's eval mode, so outputs match exactly. */
-  forward(x: Tensor): Tensor {
+  /**
+   * The one BN fold: y = x·scale + shift with scale = gamma / sqrt(var + eps),
+   * shift = beta - mean·scale. Same arithmetic as DynamicBatchNorm's eval
+   * mode, so outputs match exactly; the export folds with it too.
+   */
+  folded(): { scale: Tensor; shift: Tensor } {
     const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.variance, BN_EPSILON)));
     const shift = tf.sub(this.beta, tf.mul(this.mean, scale));
+    return { scale, shift };
+  }
+
+  forward(x: Tensor): Tensor {
+    const { scale, shift } = this.folded();
     return tf.add(tf.mul(x, scale), shift);
   }
 
