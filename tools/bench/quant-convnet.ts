@@ -6,7 +6,8 @@
 //   npx tsx tools/bench/quant-convnet.ts [--train 12000] [--epochs 3] [--qepochs 2]
 //     [--batch 64] [--lr 0.001] [--qlr 0.0005] [--bits 8,4,3,2] [--seed 1] [--backend wasm]
 import { initEngine, tf, type Tensor, type Variable } from '@oqat/engine';
-import { createRng, derive, loadFashionMnist, selectBalanced, takeItems, tensorBatches, type ImageDataset } from '@oqat/data';
+import { loadFashionMnist, selectBalanced, takeItems, tensorBatches, type ImageDataset } from '@oqat/data';
+import { createRng, derive } from '@oqat/core';
 import { Quantizer } from '@oqat/quant';
 
 function arg(name: string, fallback: string): string {

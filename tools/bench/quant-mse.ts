@@ -2,7 +2,7 @@
 // the number formats and calibrations of @oqat/quant. Prints a markdown table.
 //
 //   npx tsx tools/bench/quant-mse.ts [--n 65536] [--seed 1]
-import { createRng, type Rng } from '@oqat/data';
+import { createRng, type Rng } from '@oqat/core';
 import { calibrate, decodeUniform, encodeUniform, meanSquaredError, reconstructionError } from '@oqat/quant';
 
 function arg(name: string, fallback: number): number {

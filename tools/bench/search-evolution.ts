@@ -5,7 +5,7 @@
  *
  *   node --import tsx tools/bench/search-evolution.ts [--seeds 3] [--population 32] [--generations 10]
  */
-import { createRng } from '@oqat/data';
+import { createRng } from '@oqat/core';
 import { parseArgs } from 'node:util';
 import type { SimulatedDevice } from '../../packages/latency/src/devices/simulate-network';
 import { Evolution, randomSearch, subnetEncoder, type EvolutionConfig, type SearchResult } from '../../packages/search/src/evolve/index';

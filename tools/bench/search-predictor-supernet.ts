@@ -8,7 +8,7 @@
  *        [--holdout-from 50000] [--val-images 1000] [--bn-images 500]
  */
 import { parseArgs } from 'node:util';
-import { createRng } from '@oqat/data';
+import { createRng } from '@oqat/core';
 import { evaluateSubnet, fitAccuracyPredictor, spearman, subnetEncoder } from '@oqat/search';
 import { HOLDOUT_OPTIONS, loadSupernetHoldout } from './supernet-holdout';
 

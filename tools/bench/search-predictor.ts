@@ -7,7 +7,7 @@
  *
  *   node --import tsx tools/bench/search-predictor.ts [--seeds 3] [--backend wasm|cpu]
  */
-import { createRng } from '@oqat/data';
+import { createRng } from '@oqat/core';
 import { initEngine, tf } from '@oqat/engine';
 import { parseArgs } from 'node:util';
 import { fitAccuracyPredictor, spearman, subnetEncoder } from '../../packages/search/src/evolve/index';

@@ -17,7 +17,7 @@
  * cheapest corner counts).
  */
 import { parseArgs } from 'node:util';
-import { createRng } from '@oqat/data';
+import { createRng } from '@oqat/core';
 import { simulateNetwork, type SimulatedDevice } from '@oqat/latency';
 import { Evolution, evaluateSubnet, hypervolume2d, largestSubnet, lowerSubnet, randomSearch, smallestSubnet, subnetEncoder, subnetKey, type SearchResult, type SubnetSpec } from '@oqat/search';
 import { HOLDOUT_OPTIONS, loadSupernetHoldout } from './supernet-holdout';

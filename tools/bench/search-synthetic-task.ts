@@ -5,7 +5,7 @@
  * function of MACs and bits plus a fixed per-spec jitter). Every figure these
  * benchmarks print is labelled synthetic; the search code does not know.
  */
-import { derive } from '@oqat/data';
+import { derive } from '@oqat/core';
 import { simulateNetwork, type SimulatedDevice } from '../../packages/latency/src/devices/simulate-network';
 import { FASHION_MNIST_SPACE } from '../../packages/search/src/space/fashion-mnist-space';
 import { subnetCosts } from '../../packages/search/src/space/layer-costs';

@@ -15,8 +15,6 @@ import {
   FASHION_MNIST_FILES,
   SUBSET_DATASET_DIR,
   SYSTEM_DATASET_DIR,
-  createRng,
-  derive,
   loadIdxDataset,
   resolveFashionMnist,
   selectBalanced,
@@ -24,6 +22,7 @@ import {
   writeIdxFile,
   type SplitName,
 } from '@oqat/data';
+import { createRng, derive } from '@oqat/core';
 
 export const SUBSET_SEED = 20170828; // Fashion-MNIST's release date; any fixed value would do.
 export const SUBSET_PER_CLASS: Readonly<Record<SplitName, number>> = { train: 600, test: 100 };

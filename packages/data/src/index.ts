@@ -1,8 +1,6 @@
-// Public API of @oqat/data: datasets as uint8 arrays, seeded batch iterators
-// that turn them into float arrays or tensors, and the seeded rng the other
-// packages share.
-export { createRng, derive } from './rng';
-export type { Rng, MutableIndexable } from './rng';
+// Public API of @oqat/data: datasets as uint8 arrays and seeded batch
+// iterators that turn them into float arrays or tensors (the seeded rng they
+// take is @oqat/core's).
 export type { ImageDataset, SegmentationDataset, Normalization } from './types';
 
 export { parseIdx } from './idx/parse-idx';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRng, derive } from '@oqat/data';
+import { createRng, derive } from '@oqat/core';
 import { engineInfo, tf } from '@oqat/engine';
 import {
   createTfjsRuntime,

@@ -1,4 +1,4 @@
-import { derive } from '@oqat/data';
+import { derive } from '@oqat/core';
 import { tf, type Tensor, type Variable } from '@oqat/engine';
 
 /**

@@ -1,6 +1,6 @@
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createRng, derive } from '@oqat/data';
+import { createRng, derive } from '@oqat/core';
 import { engineInfo, initEngine, tf, type BackendRequest } from '@oqat/engine';
 import {
   createTfjsRuntime,

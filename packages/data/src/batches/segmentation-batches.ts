@@ -1,4 +1,4 @@
-import { createRng, derive } from '../rng';
+import { createRng, derive } from '@oqat/core';
 import { flipHorizontal } from '../transforms/flip-horizontal';
 import { normalizePixels } from '../transforms/normalize';
 import { padAndCrop } from '../transforms/pad-and-crop';

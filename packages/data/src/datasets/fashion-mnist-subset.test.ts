@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRng, derive } from '../rng';
+import { createRng, derive } from '@oqat/core';
 import { describeDataset, formatDatasetDescription } from './describe-dataset';
 import { FASHION_MNIST_CLASSES } from './fashion-mnist-files';
 import { loadFashionMnist } from './load-fashion-mnist';

@@ -1,5 +1,5 @@
 import { InvalidDataOptionError } from '../errors';
-import { createRng, derive } from '../rng';
+import { createRng, derive } from '@oqat/core';
 import type { ImageDataset, SegmentationDataset } from '../types';
 
 export interface SceneOptions {

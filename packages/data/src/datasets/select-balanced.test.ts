@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidDataOptionError } from '../errors';
-import { createRng } from '../rng';
+import { createRng } from '@oqat/core';
 import { selectBalanced } from './select-balanced';
 
 describe('selectBalanced', () => {

@@ -1,5 +1,5 @@
 import { InvalidDataOptionError } from '../errors';
-import type { Rng } from '../rng';
+import type { Rng } from '@oqat/core';
 
 /** Item indices grouped by label: result[c] lists the items of class c in file order. */
 export function indicesByClass(labels: Uint8Array, classCount: number): number[][] {

@@ -1,5 +1,5 @@
 import { InvalidDataOptionError } from '../errors';
-import { createRng, derive } from '../rng';
+import { createRng, derive } from '@oqat/core';
 import type { ImageDataset } from '../types';
 import { indicesByClass } from './select-balanced';
 import { takeItems } from './take-items';

@@ -1,4 +1,4 @@
-import type { Rng } from '@oqat/data';
+import type { Rng } from '@oqat/core';
 
 /**
  * The accuracy predictor: a small ReLU MLP regressing measured accuracy from

@@ -1,4 +1,4 @@
-import type { Rng } from '@oqat/data';
+import type { Rng } from '@oqat/core';
 import { InvalidSearchConfigError } from './errors';
 import type { MlpOptions } from './mlp-predictor';
 import type { AccuracyFn, CandidateEncoder, CostFn, HypervolumeReference } from './types';

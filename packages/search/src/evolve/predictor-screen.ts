@@ -1,4 +1,4 @@
-import type { Rng } from '@oqat/data';
+import type { Rng } from '@oqat/core';
 import { fitAccuracyPredictor, type AccuracyPredictor, type MlpOptions } from './mlp-predictor';
 import { rankAndCrowd } from './nsga-selection';
 import { spearman } from './spearman';

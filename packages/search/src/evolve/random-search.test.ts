@@ -1,4 +1,4 @@
-import { createRng } from '@oqat/data';
+import { createRng } from '@oqat/core';
 import { describe, expect, it } from 'vitest';
 import { randomSearch } from './random-search';
 import { toyAccuracy, toyEncoder, toyLatencyMs } from './toy-encoder.fixture';

@@ -1,4 +1,4 @@
-import { createRng } from '@oqat/data';
+import { createRng } from '@oqat/core';
 import { Observable } from 'rxjs';
 import { Evolution } from './evolution';
 import type { EvolutionConfig } from './options';

@@ -1,4 +1,4 @@
-import { createRng } from '@oqat/data';
+import { createRng } from '@oqat/core';
 import { describe, expect, it } from 'vitest';
 import { subnetCosts } from '../space/layer-costs';
 import { lowerSubnet } from '../space/lower-subnet';

@@ -1,4 +1,4 @@
-import type { Rng } from '@oqat/data';
+import type { Rng } from '@oqat/core';
 import { encodeSubnet, subnetFeatureLength } from '../space/encode-subnet';
 import { crossoverSubnets, mutateSubnet } from '../space/evolve-subnet';
 import { largestSubnet, sampleSubnet, smallestSubnet } from '../space/sample-subnet';

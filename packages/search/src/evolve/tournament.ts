@@ -1,4 +1,4 @@
-import type { Rng } from '@oqat/data';
+import type { Rng } from '@oqat/core';
 
 /**
  * NSGA-II's crowded binary tournament: draw two members, keep the one on the

@@ -1,4 +1,4 @@
-import type { Rng } from '@oqat/data';
+import type { Rng } from '@oqat/core';
 import type { CandidateEncoder } from './types';
 
 /**

@@ -1,4 +1,4 @@
-import type { Rng } from '@oqat/data';
+import type { Rng } from '@oqat/core';
 
 /**
  * What the search needs to know about a candidate type, and nothing more (as

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, type SegmentationDataset } from '@oqat/data';
+import type { SegmentationDataset } from '@oqat/data';
+import { createRng } from '@oqat/core';
 import { initEngine, tf } from '@oqat/engine';
 import { loadOnnxRuntime } from '@oqat/latency';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import type { Rng } from '@oqat/data';
+import type { Rng } from '@oqat/core';
 import type { SearchSpace } from './search-space';
 import type { SubnetSpec } from './subnet-spec';
 

@@ -1,4 +1,4 @@
-import { createRng } from '@oqat/data';
+import { createRng } from '@oqat/core';
 import { describe, expect, it } from 'vitest';
 import { InvalidSubnetError } from '../errors';
 import { encodeSubnet, subnetFeatureLength } from './encode-subnet';

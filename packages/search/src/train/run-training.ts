@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { derive, loadFashionMnist, type ImageDataset } from '@oqat/data';
+import { loadFashionMnist, type ImageDataset } from '@oqat/data';
+import { derive } from '@oqat/core';
 import { initEngine, type BackendRequest } from '@oqat/engine';
 import { CheckpointError, InvalidTrainConfigError } from '../errors';
 import { resolveSearchSpace } from '../space/resolve-search-space';

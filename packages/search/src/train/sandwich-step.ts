@@ -1,4 +1,4 @@
-import { createRng, derive } from '@oqat/data';
+import { createRng, derive } from '@oqat/core';
 import { tf, type Tensor } from '@oqat/engine';
 import { largestSubnet, sampleSubnet, smallestSubnet } from '../space/sample-subnet';
 import { subnetKey, type SubnetSpec } from '../space/subnet-spec';

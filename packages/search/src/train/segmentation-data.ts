@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { derive, loadFashionMnist, loadPngSegmentationFolder, makeSegmentationScenes, type ImageDataset, type SegmentationDataset } from '@oqat/data';
+import { loadFashionMnist, loadPngSegmentationFolder, makeSegmentationScenes, type ImageDataset, type SegmentationDataset } from '@oqat/data';
+import { derive } from '@oqat/core';
 import { InvalidTrainConfigError } from '../errors';
 import type { SearchSpace } from '../space/search-space';
 import type { SegmentationDataConfig, TrainConfig } from './train-config';

@@ -1,4 +1,5 @@
-import { createRng, type ImageDataset } from '@oqat/data';
+import type { ImageDataset } from '@oqat/data';
+import { createRng } from '@oqat/core';
 
 /**
  * A learnable toy classification set for tests (no files): class k is a

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { derive } from '@oqat/data';
+import { derive } from '@oqat/core';
 import { readCheckpointFile, writeCheckpointFile } from '../checkpoint/checkpoint-file';
 import { bnBatches, evaluateSubnet } from '../eval/evaluate-subnet';
 import { smallestSubnet } from '../space/sample-subnet';

@@ -1,4 +1,4 @@
-import type { Rng } from '@oqat/data';
+import type { Rng } from '@oqat/core';
 import { tf, type Tensor } from '@oqat/engine';
 import type { SearchSpace } from '../../space/search-space';
 import { largestSubnet, sampleSubnet } from '../../space/sample-subnet';

@@ -1,4 +1,4 @@
-import { createRng } from '@oqat/data';
+import { createRng } from '@oqat/core';
 import { initEngine, tf, type Tensor } from '@oqat/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subnetCosts } from '../../space/layer-costs';

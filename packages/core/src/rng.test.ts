@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidDataOptionError } from './errors';
+import { InvalidRngArgumentError } from './errors';
 import { createRng, derive } from './rng';
 
 const draw = (seed: number, n = 8) => {
@@ -50,7 +50,7 @@ describe('createRng', () => {
   });
 
   it('rejects non-integer seeds and bad bounds with a typed error', () => {
-    expect(() => createRng(0.5)).toThrow(InvalidDataOptionError);
+    expect(() => createRng(0.5)).toThrow(InvalidRngArgumentError);
     expect(() => createRng(1).int(0)).toThrow(/maxExclusive must be a positive integer, got 0/);
   });
 });

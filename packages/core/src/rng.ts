@@ -1,4 +1,4 @@
-import { InvalidDataOptionError } from './errors';
+import { InvalidRngArgumentError } from './errors';
 
 /**
  * A small seeded random source. Every stochastic function in the project takes
@@ -57,7 +57,7 @@ function hashString(text: string): number {
 /** Folds any safe integer (negative or above 2^32 too) into a uint32 without dropping its high bits. */
 function integerToUint32(value: number, what: string): number {
   if (!Number.isSafeInteger(value)) {
-    throw new InvalidDataOptionError('rng', what, value, 'a safe integer');
+    throw new InvalidRngArgumentError('rng', what, value, 'a safe integer');
   }
   const low = value >>> 0;
   const high = Math.floor(value / 0x1_0000_0000) >>> 0;
@@ -95,7 +95,7 @@ export function createRng(seed: number): Rng {
   const next = (): number => uint32() / 0x1_0000_0000;
   const int = (maxExclusive: number): number => {
     if (!Number.isInteger(maxExclusive) || maxExclusive <= 0) {
-      throw new InvalidDataOptionError('rng.int', 'maxExclusive', maxExclusive, 'a positive integer');
+      throw new InvalidRngArgumentError('rng.int', 'maxExclusive', maxExclusive, 'a positive integer');
     }
     return Math.floor(next() * maxExclusive);
   };
@@ -129,7 +129,7 @@ export function createRng(seed: number): Rng {
       return radius * Math.cos(angle);
     },
     pick: <T>(items: readonly T[]): T => {
-      if (items.length === 0) throw new InvalidDataOptionError('rng.pick', 'items', '[]', 'a non-empty array');
+      if (items.length === 0) throw new InvalidRngArgumentError('rng.pick', 'items', '[]', 'a non-empty array');
       return items[int(items.length)] as T;
     },
     shuffle,
