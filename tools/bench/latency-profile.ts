@@ -1,4 +1,4 @@
-// Profiles random MobileNetV3-like networks on a latency device and writes
+// Profiles random subnets of the OFA MobileNetV3 space (lowered as search lowers them) on a latency device and writes
 // LatencySample JSONL rows (one per network, per-layer latencies included).
 //
 //   node --import tsx tools/bench/latency-profile.ts --device cpu --samples 600 --seed 1 --out /tmp/cpu-train.jsonl
@@ -10,17 +10,18 @@
 //                   the noise floor, compare with latency-stats.ts --repeat)
 import { closeSync, openSync, writeSync } from 'node:fs';
 import {
-  MOBILENET_V3_SPACE,
-  SMALL_MOBILENET_SPACE,
+  OFA_MBV3_SPACE,
   createRng,
   createOrtRuntime,
   createTfjsRuntime,
   deriveSeed,
   formatSample,
   isDeviceName,
+  lowerSubnet,
   profileNetworks,
-  randomMobileNet,
+  sampleSubnet,
   type LayerRuntime,
+  type SearchSpace,
 } from '@oqat/latency';
 
 function arg(name: string, fallback?: string): string | undefined {
@@ -36,14 +37,14 @@ async function main(): Promise<void> {
   const seed = Number(arg('seed', '1'));
   const out = arg('out', `/tmp/latency-${device}-${seed}.jsonl`)!;
   const spaceName = arg('space', measured ? 'small' : 'ofa');
-  const base = spaceName === 'ofa' ? MOBILENET_V3_SPACE : SMALL_MOBILENET_SPACE;
+  const base: SearchSpace = spaceName === 'ofa' ? OFA_MBV3_SPACE : { ...OFA_MBV3_SPACE, name: 'ofa-mbv3-small', resolutions: [32, 36, 40], numClasses: 10 };
   const mult = Number(arg('width-mult', '1'));
-  const space = {
+  const space: SearchSpace = {
     ...base,
-    stages: base.stages.map((s) => ({ ...s, width: Math.round((s.width * mult) / 8) * 8 })),
+    stages: base.stages.map((s) => ({ ...s, outC: Math.round((s.outC * mult) / 8) * 8 })),
     resolutions: arg('resolutions') ? arg('resolutions')!.split(',').map(Number) : base.resolutions,
   };
-  const drawn = Array.from({ length: n }, (_, i) => randomMobileNet(createRng(deriveSeed(seed, i)), space));
+  const drawn = Array.from({ length: n }, (_, i) => lowerSubnet(space, sampleSubnet(space, createRng(deriveSeed(seed, i)))));
   const networks = [...drawn, ...drawn.slice(0, Number(arg('repeat-set', '0')))];
   let runtime: LayerRuntime | undefined;
   if (device === 'cpu-ort') runtime = await createOrtRuntime({ threads: Number(arg('threads', '1')) });

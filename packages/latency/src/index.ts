@@ -2,7 +2,7 @@
 export { OPS, ACTIVATIONS } from './ir/layer-desc';
 export type { Op, Activation, LayerDesc, LatencySample } from './ir/layer-desc';
 export { validateLayer, validateLayers, isValidBits } from './ir/validate-layers';
-export { outputHeight, outputWidth, seMidChannels } from './ir/output-shape';
+export { outputHeight, outputWidth, seHiddenChannels, makeDivisible } from './ir/output-shape';
 export { layerFigures, layerMacs, layerParams, isQuantized } from './ir/layer-figures';
 export type { LayerFigures } from './ir/layer-figures';
 export { networkFigures } from './ir/network-figures';
@@ -63,13 +63,19 @@ export { loadSamples, parseSamples, formatSample } from './samples/load-samples'
 // Random networks
 export { createRng, deriveSeed } from './rng/seeded-rng';
 export type { Rng } from './rng/seeded-rng';
-export { MOBILENET_V3_SPACE, SMALL_MOBILENET_SPACE } from './sampling/mobilenet-space';
-export type { MobileNetSpace, MobileNetArch } from './sampling/mobilenet-space';
-export { randomMobileNet, sampleMobileNetArch, lowerMobileNet } from './sampling/random-mobilenet';
+
+// The search space (pure data): its shape, the OFA reference space, the sampler and the lowering to the
+// layer IR. Search trains exactly these and latency prices exactly these (here: tfjs-free, below search).
+export type { SearchSpace, StemSpace, FirstBlockSpace, StageSpace, HeadSpace, SegmentationHeadSpace, SpaceActivation, SubnetSpec } from './space/search-space';
+export { blockMiddleChannels, skipChannels } from './space/search-space';
+export { OFA_MBV3_SPACE } from './space/ofa-mbv3-space';
+export { largestSubnet, smallestSubnet, middleSubnet, sampleSubnet, sampleBlocks } from './space/sample-subnet';
+export { lowerSubnet } from './space/lower-subnet';
+export type { LowerOptions } from './space/lower-subnet';
+export { layerBits } from './space/layer-bits';
 
 // Errors
 export {
-  LatencyError,
   InvalidLayerError,
   InvalidNetworkError,
   UnknownDeviceError,

@@ -2,25 +2,22 @@
 // once-for-all quantized supernet and its static subnets, OQAT training,
 // evaluation and checkpoints.
 
-export type { SearchSpace, StemSpace, FirstBlockSpace, StageSpace, HeadSpace, SegmentationHeadSpace, SpaceActivation } from './space/search-space';
-export { seHiddenChannels, makeDivisible, skipChannels } from './space/search-space';
+// The space's shape, the OFA space, the sampler and the lowering are @oqat/latency's (tfjs-free, below
+// search, so latency prices exactly what search trains); part of search's API too.
+export type { SearchSpace, StemSpace, FirstBlockSpace, StageSpace, HeadSpace, SegmentationHeadSpace, SpaceActivation, SubnetSpec, LowerOptions } from '@oqat/latency';
+export { seHiddenChannels, makeDivisible, skipChannels, blockMiddleChannels, OFA_MBV3_SPACE, lowerSubnet } from '@oqat/latency';
+export { largestSubnet, smallestSubnet, middleSubnet, sampleSubnet, sampleBlocks } from '@oqat/latency';
 export { parseSearchSpace, SUPPORTED_BITS } from './space/parse-search-space';
 export { resolveSearchSpace, BUILTIN_SPACES } from './space/resolve-search-space';
 export { FASHION_MNIST_SPACE } from './space/fashion-mnist-space';
-export { OFA_MBV3_SPACE } from './space/ofa-mbv3-space';
 export { SEGMENTATION_SCENES_SPACE } from './space/segmentation-scenes-space';
-export type { SubnetSpec } from './space/subnet-spec';
 export { parseSubnetSpec, assertSubnetSpec, subnetKey } from './space/subnet-spec';
-export { largestSubnet, smallestSubnet, middleSubnet, sampleSubnet, sampleBlocks } from './space/sample-subnet';
 export { mutateSubnet, crossoverSubnets } from './space/evolve-subnet';
 export type { MutateOptions } from './space/evolve-subnet';
 export { encodeSubnet, subnetFeatureLength } from './space/encode-subnet';
-export { lowerSubnet } from './space/lower-subnet';
 export { singleSubnetSpace } from './space/single-subnet-space';
-export type { LowerOptions } from './space/lower-subnet';
 export { subnetCosts } from './space/layer-costs';
 export type { SubnetCosts } from './space/layer-costs';
-export { blockMiddleChannels } from './space/block-channels';
 
 export { ElasticSupernet } from './supernet/networks/elastic-supernet';
 export { MobileNetV3Supernet } from './supernet/networks/mobilenet-v3';

@@ -8,8 +8,7 @@ import { simulateNetwork } from './simulate-network';
 import { XAVIER_PARAMS } from './xavier/xavier-params';
 import { xavierLayerMs } from './xavier/xavier-simulator';
 import { createRng } from '../rng/seeded-rng';
-import { MOBILENET_V3_SPACE } from '../sampling/mobilenet-space';
-import { randomMobileNet } from '../sampling/random-mobilenet';
+import { randomSubnetLayers } from '../space/random-subnet.test-support';
 
 const base = { inH: 28, inW: 28, kernel: 1, stride: 1, groups: 1, act: 'relu', wBits: 8, aBits: 8 } as const;
 const LAYERS: LayerDesc[] = [
@@ -101,7 +100,7 @@ describe('what bits do', () => {
   });
 
   it('simulated networks land in plausible ranges', () => {
-    const net = randomMobileNet(createRng(1), MOBILENET_V3_SPACE);
+    const net = randomSubnetLayers(createRng(1));
     for (const device of ['xavier', 'fpga'] as const) {
       const s = simulateNetwork(device, net);
       expect(s.layerLatencyMs).toHaveLength(net.length);

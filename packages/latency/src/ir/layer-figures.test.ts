@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LayerDesc } from './layer-desc';
 import { layerFigures } from './layer-figures';
 import { networkFigures } from './network-figures';
-import { outputHeight, seMidChannels } from './output-shape';
+import { outputHeight, seHiddenChannels } from './output-shape';
 
 const base = { inH: 8, inW: 8, kernel: 1, stride: 1, groups: 1, wBits: 32, aBits: 32 } as const;
 
@@ -25,7 +25,7 @@ describe('layerFigures', () => {
     expect(dw.bitOps).toBe(dw.macs); // float: BitOPs = MACs
     expect(layerFigures({ ...base, op: 'fc', inH: 1, inW: 1, inC: 1280, outC: 10 }).macs).toBe(12800);
     const se = layerFigures({ ...base, op: 'se', inC: 72, outC: 72 });
-    expect(seMidChannels(72)).toBe(24);
+    expect(seHiddenChannels(72)).toBe(24);
     expect(se.macs).toBe(2 * 72 * 24);
     expect(se.params).toBe(2 * 72 * 24 + 24 + 72);
     const pool = { ...base, op: 'avgpool', inC: 4, outC: 4, kernel: 8, stride: 8 } as const;

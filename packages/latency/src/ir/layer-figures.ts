@@ -1,5 +1,5 @@
 import type { LayerDesc } from './layer-desc';
-import { outputHeight, outputWidth, secondOperandChannels, seMidChannels } from './output-shape';
+import { outputHeight, outputWidth, secondOperandChannels, seHiddenChannels } from './output-shape';
 
 /** Cost figures of one layer. Bytes are at the layer's bit widths (32 = float). */
 export interface LayerFigures {
@@ -36,7 +36,7 @@ export function layerParams(layer: LayerDesc): { weights: number; biases: number
     case 'fc':
       return { weights: layer.inH * layer.inW * inC * outC, biases: outC };
     case 'se': {
-      const mid = seMidChannels(inC);
+      const mid = seHiddenChannels(inC);
       return { weights: 2 * inC * mid, biases: mid + inC };
     }
     default:
@@ -53,7 +53,7 @@ export function layerMacs(layer: LayerDesc): number {
     case 'fc':
       return layer.inH * layer.inW * inC * outC;
     case 'se':
-      return 2 * inC * seMidChannels(inC);
+      return 2 * inC * seHiddenChannels(inC);
     default:
       return 0;
   }

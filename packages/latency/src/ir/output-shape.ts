@@ -30,15 +30,19 @@ function derived(layer: LayerDesc, size: number): number {
   }
 }
 
+/** MobileNet's channel rounding: nearest multiple of `divisor`, never below 90 % of v. */
+export function makeDivisible(v: number, divisor: number): number {
+  const rounded = Math.max(divisor, Math.floor(v + divisor / 2) - (Math.floor(v + divisor / 2) % divisor));
+  return rounded < 0.9 * v ? rounded + divisor : rounded;
+}
+
 /**
- * Squeeze channels of an 'se' layer with C channels: once-for-all's
- * make_divisible(C / 4, 8) (at least 8, never below 90 % of C / 4).
+ * Hidden (squeeze) width of an 'se' layer with C channels, once-for-all's
+ * make_divisible(C / 4, 8): the one rule the supernet's SE, the layer IR's
+ * costs, the simulators and the profilers use.
  */
-export function seMidChannels(channels: number): number {
-  const v = channels / 4;
-  let mid = Math.max(8, Math.floor((v + 4) / 8) * 8);
-  if (mid < 0.9 * v) mid += 8;
-  return mid;
+export function seHiddenChannels(channels: number): number {
+  return makeDivisible(channels / 4, 8);
 }
 
 /** The second operand's channel count of a binary op (add/mul: inC, concat: outC - inC), 0 otherwise. */

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerDesc } from '../ir/layer-desc';
 import { createRng } from '../rng/seeded-rng';
-import { MOBILENET_V3_SPACE } from '../sampling/mobilenet-space';
-import { randomMobileNet } from '../sampling/random-mobilenet';
+import { randomSubnetLayers } from '../space/random-subnet.test-support';
 import { LayerKeyBuilder, parseLayerKey } from './layer-key';
 import { LayerTable } from './layer-table';
 
@@ -13,7 +12,7 @@ describe('LayerKeyBuilder', () => {
       const byKey = new Map<string, string>();
       const byHash = new Map<string, string>();
       for (let i = 0; i < 80; i++) {
-        for (const layer of randomMobileNet(createRng(i), MOBILENET_V3_SPACE)) {
+        for (const layer of randomSubnetLayers(createRng(i))) {
           const key = b.key(layer);
           const h = `${b.hash(layer)}:${b.lane2}`;
           expect(byKey.get(key) ?? h).toBe(h);
@@ -52,7 +51,7 @@ describe('LayerKeyBuilder', () => {
 
   it('parses its own keys back to a layer with the same key and hash', () => {
     const b = new LayerKeyBuilder('fpga');
-    for (const layer of randomMobileNet(createRng(5), MOBILENET_V3_SPACE)) {
+    for (const layer of randomSubnetLayers(createRng(5))) {
       const parsed = parseLayerKey(b.key(layer))!;
       expect(b.key(parsed)).toBe(b.key(layer));
       expect(b.hash(parsed)).toBe(b.hash(layer));
@@ -63,7 +62,7 @@ describe('LayerKeyBuilder', () => {
   it('stores numbers per key in a growing table', () => {
     const b = new LayerKeyBuilder('fpga');
     const t = new LayerTable(b, 4);
-    const layers = Array.from({ length: 20 }, (_, i) => randomMobileNet(createRng(i), MOBILENET_V3_SPACE)).flat();
+    const layers = Array.from({ length: 20 }, (_, i) => randomSubnetLayers(createRng(i))).flat();
     layers.forEach((l) => t.set(l, b.key(l).length));
     for (const l of layers) expect(t.get(l)).toBe(b.key(l).length);
     expect(Number.isNaN(t.get({ ...layers[0]!, inC: 99999 }))).toBe(true);

@@ -2,7 +2,7 @@ import { LatencyKeyMissingError } from '../errors';
 import type { LayerDesc } from '../ir/layer-desc';
 import type { CostModel, LutModelJson } from '../predict/cost-model';
 import { LearnedModel } from '../predict/learned-model';
-import { PrecisionBoundaries } from '../predict/precision-boundaries';
+import { NetworkSum } from '../predict/network-sum';
 import { LayerKeyBuilder, parseLayerKey } from './layer-key';
 import { LayerTable } from './layer-table';
 
@@ -28,15 +28,13 @@ export class LutModel implements CostModel {
   private readonly table: LayerTable;
   private readonly byKey = new Map<string, LutEntry>();
   private readonly fallback: LearnedModel;
-  private readonly boundaries: PrecisionBoundaries;
-  private readonly convert: number;
+  private readonly network: NetworkSum;
 
   constructor(readonly json: LutModelJson) {
     this.device = json.device;
     this.keys = new LayerKeyBuilder(json.device);
     this.fallback = new LearnedModel(json.fallback);
-    this.boundaries = new PrecisionBoundaries(json.device);
-    this.convert = json.convertMsPerMelem ?? 0;
+    this.network = new NetworkSum(json, (layer) => this.layerMs(layer));
     this.table = new LayerTable(this.keys, json.entries.length);
     for (const [key, meanMs, stdMs, n] of json.entries) {
       const layer = parseLayerKey(key);
@@ -78,10 +76,7 @@ export class LutModel implements CostModel {
   }
 
   estimateMs(layers: readonly LayerDesc[]): number {
-    let sum = 0;
-    for (let i = 0; i < layers.length; i++) sum += this.layerMs(layers[i]!);
-    const convert = this.convert > 0 ? this.convert * this.boundaries.melems(layers) : 0;
-    return this.json.constantMs + this.json.scale * sum + convert;
+    return this.network.estimateMs(layers);
   }
 
   toJSON(): LutModelJson {

@@ -4,8 +4,7 @@ import { DeviceMismatchError, MixedDevicesError, PredictorFormatError, Predictor
 import type { LatencySample } from '../ir/layer-desc';
 import { LutModel } from '../lut/lut-model';
 import { createRng, deriveSeed } from '../rng/seeded-rng';
-import { MOBILENET_V3_SPACE } from '../sampling/mobilenet-space';
-import { randomMobileNet } from '../sampling/random-mobilenet';
+import { randomSubnetLayers } from '../space/random-subnet.test-support';
 import { evaluatePredictor, fitPredictor } from './fit-predictor';
 import { predictLatency } from './predict-latency';
 import { predictorFromJson } from './predictor-json';
@@ -14,7 +13,7 @@ const FAST = { learned: { boost: { rounds: 40 }, networkRounds: 40, refineRounds
 
 function samples(device: 'xavier' | 'fpga', seed: number, n: number, perLayer: boolean): LatencySample[] {
   return Array.from({ length: n }, (_, i) => {
-    const layers = randomMobileNet(createRng(deriveSeed(seed, i)), MOBILENET_V3_SPACE);
+    const layers = randomSubnetLayers(createRng(deriveSeed(seed, i)));
     const s = simulateNetwork(device, layers);
     return perLayer ? { layers, device, latencyMs: s.latencyMs, layerLatencyMs: s.layerLatencyMs } : { layers, device, latencyMs: s.latencyMs };
   });

@@ -4,7 +4,7 @@ import { LayerTable } from '../lut/layer-table';
 import { predictBoosted } from './boosted-trees';
 import type { CostModel, LearnedModelJson, OpModelJson } from './cost-model';
 import { FEATURE_COUNT, layerFeatures, layerWork } from './layer-features';
-import { PrecisionBoundaries } from './precision-boundaries';
+import { NetworkSum } from './network-sum';
 
 /** Smallest layer latency a prior may give (ms): latency is never zero. */
 export const MIN_LAYER_MS = 1e-6;
@@ -35,14 +35,12 @@ export class LearnedModel implements CostModel {
   readonly device: string;
   private readonly cache: LayerTable;
   private readonly features = new Float64Array(FEATURE_COUNT);
-  private readonly boundaries: PrecisionBoundaries;
-  private readonly convert: number;
+  private readonly network: NetworkSum;
 
   constructor(readonly json: LearnedModelJson) {
     this.device = json.device;
     this.cache = new LayerTable(new LayerKeyBuilder(json.device));
-    this.boundaries = new PrecisionBoundaries(json.device);
-    this.convert = json.convertMsPerMelem ?? 0;
+    this.network = new NetworkSum(json, (layer) => this.layerMs(layer));
   }
 
   /** Uncached estimate (the cache stores exactly this). */
@@ -63,10 +61,7 @@ export class LearnedModel implements CostModel {
   }
 
   estimateMs(layers: readonly LayerDesc[]): number {
-    let sum = 0;
-    for (let i = 0; i < layers.length; i++) sum += this.layerMs(layers[i]!);
-    const convert = this.convert > 0 ? this.convert * this.boundaries.melems(layers) : 0;
-    return this.json.constantMs + this.json.scale * sum + convert;
+    return this.network.estimateMs(layers);
   }
 
   toJSON(): LearnedModelJson {

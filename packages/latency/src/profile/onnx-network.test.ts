@@ -2,8 +2,7 @@ import { decodeModel } from '@oqat/onnx';
 import { describe, expect, it } from 'vitest';
 import type { LayerDesc } from '../ir/layer-desc';
 import { createRng } from '../rng/seeded-rng';
-import { SMALL_MOBILENET_SPACE } from '../sampling/mobilenet-space';
-import { randomMobileNet } from '../sampling/random-mobilenet';
+import { randomSubnetLayers, SMALL_OFA_SPACE } from '../space/random-subnet.test-support';
 import { buildOnnxNetwork } from './onnx-network';
 import { loadOnnxRuntime } from './ort-runtime';
 
@@ -37,7 +36,7 @@ describe('buildOnnxNetwork', () => {
   });
 
   it('builds the same graph at 2 and 8 bits on cpu-ort: fewer bits do not help there', () => {
-    const layers = randomMobileNet(createRng(4), { ...SMALL_MOBILENET_SPACE, bits: [8] }).slice(0, 24);
+    const layers = randomSubnetLayers(createRng(4), { ...SMALL_OFA_SPACE, bits: [8] }).slice(0, 24);
     const shape = (bits: number) =>
       decodeModel(buildOnnxNetwork(layers.map((l) => (l.wBits === 8 ? { ...l, wBits: bits, aBits: bits } : l)), createRng(1)).bytes).graph.node.map(
         (n) => `${n.opType}:${n.input.length}`,

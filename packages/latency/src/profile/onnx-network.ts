@@ -12,7 +12,7 @@ import {
 import { effectiveBits } from '../devices/device-names';
 import { UnsupportedLayerError } from '../errors';
 import type { Activation, LayerDesc } from '../ir/layer-desc';
-import { outputHeight, outputWidth, seMidChannels } from '../ir/output-shape';
+import { outputHeight, outputWidth, seHiddenChannels } from '../ir/output-shape';
 import type { Rng } from '../rng/seeded-rng';
 import { planChain, type ValueRef } from './chain-plan';
 
@@ -185,7 +185,7 @@ export function buildOnnxNetwork(layers: readonly LayerDesc[], rng: Rng, options
         outs.push(finish(input.name, l.act, quant));
         break;
       case 'se': {
-        const mid = seMidChannels(l.inC);
+        const mid = seHiddenChannels(l.inC);
         let s: Value = { name: g.node('GlobalAveragePool', [input.name]) };
         if (quant) s = quantize(s.name, input.q!);
         const r = finish(conv(s, l.inC, mid, 1, 1, 1, [0, 0, 0, 0], l.wBits, quant, `${prefix}_reduce`), 'relu', quant);

@@ -3,15 +3,14 @@ import { simulateNetwork } from '../devices/simulate-network';
 import { ClockThreadsError, RuntimeRequiredError } from '../errors';
 import type { LayerDesc } from '../ir/layer-desc';
 import { createRng, deriveSeed } from '../rng/seeded-rng';
-import { MOBILENET_V3_SPACE } from '../sampling/mobilenet-space';
-import { randomMobileNet } from '../sampling/random-mobilenet';
+import { randomSubnetLayers, SMALL_OFA_SPACE } from '../space/random-subnet.test-support';
 import { busyCpu } from './busy-cpu.test-support';
 import type { LayerRuntime } from './layer-runtime';
 import { loadOnnxRuntime } from './ort-runtime';
 import { profileNetworks, type ProfileProgress } from './profile-networks';
 
 const ort = await loadOnnxRuntime().catch(() => undefined);
-const nets = Array.from({ length: 3 }, (_, i) => randomMobileNet(createRng(deriveSeed(7, i)), MOBILENET_V3_SPACE));
+const nets = Array.from({ length: 3 }, (_, i) => randomSubnetLayers(createRng(deriveSeed(7, i))));
 
 /** A runtime whose run costs 0.01 ms per call plus 0.02 ms per layer that does something (for the profiler's bookkeeping). */
 function busyRuntime(threads = 1): LayerRuntime & { prepared: number } {
@@ -71,7 +70,7 @@ describe('profileNetworks', () => {
   });
 
   it.skipIf(!ort)('measures cpu-ort networks with onnxruntime-node', async () => {
-    const small = randomMobileNet(createRng(1), { ...MOBILENET_V3_SPACE, resolutions: [32], classes: 10 }).slice(0, 12);
+    const small = randomSubnetLayers(createRng(1), { ...SMALL_OFA_SPACE, resolutions: [32] }).slice(0, 12);
     const s = await profileNetworks({ device: 'cpu-ort', networks: [small], perLayer: false, timing: { repeats: 3, warmup: 1, normalize: 'none' } });
     expect(s[0]!.device).toBe('cpu-ort');
     expect(s[0]!.latencyMs).toBeGreaterThan(0);

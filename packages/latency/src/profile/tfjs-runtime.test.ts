@@ -4,8 +4,7 @@ import { initEngine, tf } from '@oqat/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LayerDesc } from '../ir/layer-desc';
 import { createRng } from '../rng/seeded-rng';
-import { randomMobileNet } from '../sampling/random-mobilenet';
-import { SMALL_MOBILENET_SPACE } from '../sampling/mobilenet-space';
+import { randomSubnetLayers, SMALL_OFA_SPACE } from '../space/random-subnet.test-support';
 import { measureLatency } from './measure-latency';
 import { createTfjsRuntime } from './tfjs-runtime';
 
@@ -43,7 +42,7 @@ describe('createTfjsRuntime', () => {
 
   it('times a small MobileNetV3-like network', async () => {
     const runtime = createTfjsRuntime(tf);
-    const layers = randomMobileNet(createRng(2), SMALL_MOBILENET_SPACE).slice(0, 20);
+    const layers = randomSubnetLayers(createRng(2), SMALL_OFA_SPACE).slice(0, 20);
     const net = await runtime.prepare(layers, createRng(3));
     const timing = await measureLatency(() => net.run(), { warmup: 1, repeats: 5 });
     await net.dispose();

@@ -1,6 +1,6 @@
 import { UnsupportedLayerError } from '../errors';
 import type { Activation, LayerDesc } from '../ir/layer-desc';
-import { outputHeight, outputWidth, seMidChannels } from '../ir/output-shape';
+import { outputHeight, outputWidth, seHiddenChannels } from '../ir/output-shape';
 import type { Rng } from '../rng/seeded-rng';
 import { planChain, type ValueRef } from './chain-plan';
 import type { LayerRuntime, PreparedNetwork } from './layer-runtime';
@@ -187,7 +187,7 @@ export function createTfjsRuntime(tfNamespace: TfLike, options: TfjsRuntimeOptio
           case 'activation':
             return (x) => act(x, l.act);
           case 'se': {
-            const mid = seMidChannels(l.inC);
+            const mid = seHiddenChannels(l.inC);
             const reduce = conv(l.inC, mid, 1, 1);
             const expand = conv(mid, l.inC, 1, 1);
             return (x) => {

@@ -1,8 +1,7 @@
 import { FASHION_MNIST_STATS, floatBatches, floatSegmentationBatches, type ImageDataset, type SegmentationDataset } from '@oqat/data';
 import { tf, type Tensor } from '@oqat/engine';
+import { lowerSubnet, type SubnetSpec } from '@oqat/latency';
 import { subnetCosts, type SubnetCosts } from '../space/layer-costs';
-import { lowerSubnet } from '../space/lower-subnet';
-import type { SubnetSpec } from '../space/subnet-spec';
 import { EVAL } from '../supernet/forward-context';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
 import type { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';

@@ -1,10 +1,10 @@
 import { createRng } from '@oqat/core';
+import { lowerSubnet, type SubnetSpec } from '@oqat/latency';
 import { describe, expect, it } from 'vitest';
 import { subnetCosts } from '../space/layer-costs';
-import { lowerSubnet } from '../space/lower-subnet';
 import { FASHION_MNIST_SPACE } from '../space/fashion-mnist-space';
 import { subnetFeatureLength } from '../space/encode-subnet';
-import { assertSubnetSpec, type SubnetSpec } from '../space/subnet-spec';
+import { assertSubnetSpec } from '../space/subnet-spec';
 import { InvalidSearchConfigError } from './errors';
 import { Evolution } from './evolution';
 import { subnetEncoder } from './subnet-encoder';

@@ -1,9 +1,8 @@
 import type { Rng } from '@oqat/core';
+import { largestSubnet, sampleSubnet, type SearchSpace, smallestSubnet, type SubnetSpec } from '@oqat/latency';
 import { encodeSubnet, subnetFeatureLength } from '../space/encode-subnet';
 import { crossoverSubnets, mutateSubnet } from '../space/evolve-subnet';
-import { largestSubnet, sampleSubnet, smallestSubnet } from '../space/sample-subnet';
-import type { SearchSpace } from '../space/search-space';
-import { subnetKey, type SubnetSpec } from '../space/subnet-spec';
+import { subnetKey } from '../space/subnet-spec';
 import { InvalidSearchConfigError } from './errors';
 import type { CandidateEncoder } from './types';
 

@@ -1,5 +1,5 @@
 import type { Normalization } from '@oqat/data';
-import type { SubnetSpec } from '../space/subnet-spec';
+import type { SubnetSpec } from '@oqat/latency';
 import type { StaticMobileNetConfig } from '../static/static-mobilenet';
 import type { StaticSegmentationNetConfig } from '../static/static-segmentation-net';
 import type { ExportActivation, ExportTask, ResampleNode } from './export-graph';

@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '@oqat/engine';
-import type { SubnetSpec } from '../space/subnet-spec';
+import type { SubnetSpec } from '@oqat/latency';
 import { EVAL, TRAIN } from '../supernet/forward-context';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';

@@ -1,5 +1,4 @@
-import type { SearchSpace } from './search-space';
-import type { SubnetSpec } from './subnet-spec';
+import type { SearchSpace, SubnetSpec } from '@oqat/latency';
 
 /**
  * Feature vector of a subnet for an accuracy predictor, laid out as OFA's

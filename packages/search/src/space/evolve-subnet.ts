@@ -1,7 +1,5 @@
 import type { Rng } from '@oqat/core';
-import { sampleBlocks } from './sample-subnet';
-import type { SearchSpace } from './search-space';
-import type { SubnetSpec } from './subnet-spec';
+import { sampleBlocks, type SearchSpace, type SubnetSpec } from '@oqat/latency';
 
 export interface MutateOptions {
   /** probability of redrawing each choice (OFA's mutate_prob) */

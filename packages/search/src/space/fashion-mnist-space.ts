@@ -1,4 +1,4 @@
-import type { SearchSpace } from './search-space';
+import type { SearchSpace } from '@oqat/latency';
 
 /**
  * Default space for 28x28 grey Fashion-MNIST (resolutions 24-32): OFA's

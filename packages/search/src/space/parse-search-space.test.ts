@@ -1,7 +1,7 @@
+import { OFA_MBV3_SPACE } from '@oqat/latency';
 import { describe, expect, it } from 'vitest';
 import { InvalidSpaceError } from '../errors';
 import { FASHION_MNIST_SPACE } from './fashion-mnist-space';
-import { OFA_MBV3_SPACE } from './ofa-mbv3-space';
 import { parseSearchSpace } from './parse-search-space';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;

@@ -1,6 +1,6 @@
+import type { FirstBlockSpace, HeadSpace, SearchSpace, SegmentationHeadSpace, SpaceActivation, StageSpace, StemSpace } from '@oqat/latency';
 import { InvalidSpaceError } from '../errors';
 import { FieldReader } from '../json-fields';
-import type { FirstBlockSpace, HeadSpace, SearchSpace, SegmentationHeadSpace, SpaceActivation, StageSpace, StemSpace } from './search-space';
 
 const ACTIVATIONS: readonly SpaceActivation[] = ['relu', 'relu6', 'hswish'];
 /** Bit widths the quantizers support; 32 means float (no fake quantization). */

@@ -1,9 +1,8 @@
+import { OFA_MBV3_SPACE, type SearchSpace } from '@oqat/latency';
 import { InvalidSpaceError } from '../errors';
 import { FASHION_MNIST_SPACE } from './fashion-mnist-space';
-import { OFA_MBV3_SPACE } from './ofa-mbv3-space';
 import { parseSearchSpace } from './parse-search-space';
 import { SEGMENTATION_SCENES_SPACE } from './segmentation-scenes-space';
-import type { SearchSpace } from './search-space';
 
 /** Spaces that ship with the package, by the name a config may use. */
 export const BUILTIN_SPACES: Readonly<Record<string, SearchSpace>> = {

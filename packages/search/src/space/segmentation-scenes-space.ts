@@ -1,4 +1,4 @@
-import type { SearchSpace } from './search-space';
+import type { SearchSpace } from '@oqat/latency';
 
 /**
  * Default segmentation space for the 64x64 grey scenes of @oqat/data

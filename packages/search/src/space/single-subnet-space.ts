@@ -1,6 +1,5 @@
+import type { SearchSpace, SubnetSpec } from '@oqat/latency';
 import { InvalidSubnetError } from '../errors';
-import type { SearchSpace } from './search-space';
-import type { SubnetSpec } from './subnet-spec';
 
 /**
  * A space whose only member is `spec` (at its bit width, float kept too):

@@ -1,10 +1,10 @@
 import { createRng } from '@oqat/core';
+import { largestSubnet, middleSubnet, sampleSubnet, smallestSubnet } from '@oqat/latency';
 import { describe, expect, it } from 'vitest';
 import { InvalidSubnetError } from '../errors';
 import { encodeSubnet, subnetFeatureLength } from './encode-subnet';
 import { crossoverSubnets, mutateSubnet } from './evolve-subnet';
 import { FASHION_MNIST_SPACE as space } from './fashion-mnist-space';
-import { largestSubnet, middleSubnet, sampleSubnet, smallestSubnet } from './sample-subnet';
 import { assertSubnetSpec, parseSubnetSpec, subnetKey } from './subnet-spec';
 
 describe('SubnetSpec helpers', () => {

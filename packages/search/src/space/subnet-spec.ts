@@ -1,23 +1,6 @@
+import type { SearchSpace, SubnetSpec } from '@oqat/latency';
 import { InvalidSubnetError } from '../errors';
 import { FieldReader } from '../json-fields';
-import type { SearchSpace } from './search-space';
-
-/**
- * One architecture of a search space: what a supernet activates, what the
- * search mutates and what gets exported. Per-stage lists hold one entry per
- * active block (length = depth), so a spec carries no dead choices.
- */
-export interface SubnetSpec {
-  resolution: number;
-  /** active blocks per stage */
-  depths: number[];
-  /** depthwise kernel per active block, per stage */
-  kernels: number[][];
-  /** expand ratio per active block, per stage */
-  expands: number[][];
-  /** weight and activation bits of the quantized layers; 32 = float */
-  bits: number;
-}
 
 const r = new FieldReader((field, problem) => new InvalidSubnetError(field, problem));
 

@@ -1,7 +1,7 @@
 import { initEngine, tf } from '@oqat/engine';
+import { sampleSubnet } from '@oqat/latency';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UnknownLayerTypeError } from '../errors';
-import { sampleSubnet } from '../space/sample-subnet';
 import { createRng } from '@oqat/core';
 import { TRAIN } from '../supernet/forward-context';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';

@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '@oqat/engine';
-import type { SpaceActivation } from '../space/search-space';
+import type { SpaceActivation } from '@oqat/latency';
 import { applyActivation } from '../supernet/activation';
 import type { StaticConv2dConfig } from './static-conv2d';
 import { staticConvBn, type StaticConvBn } from './static-conv-bn';

@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '@oqat/engine';
-import type { SubnetSpec } from '../space/subnet-spec';
+import type { SubnetSpec } from '@oqat/latency';
 import { applyActivation } from '../supernet/activation';
 import { StaticBackbone, type StaticBackboneConfig } from './static-backbone';
 import type { StaticLayer, WeightMap } from './static-layer';

@@ -1,5 +1,5 @@
 import { hardActivation, tf, type Tensor } from '@oqat/engine';
-import type { SpaceActivation } from '../space/search-space';
+import type { SpaceActivation } from '@oqat/latency';
 
 export type ActivationName = SpaceActivation | 'hsigmoid' | 'none';
 

@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '@oqat/engine';
-import { seHiddenChannels, skipChannels } from '../space/search-space';
+import { seHiddenChannels, skipChannels } from '@oqat/latency';
 import type { StaticBackboneConfig } from '../static/static-backbone';
 import type { StaticConv2dConfig } from '../static/static-conv2d';
 import type { WeightMap } from '../static/static-layer';

@@ -1,4 +1,4 @@
-import type { SearchSpace } from '../space/search-space';
+import type { SearchSpace } from '@oqat/latency';
 
 /**
  * A space small enough for unit tests on the cpu backend: every elastic

@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '@oqat/engine';
-import { largestSubnet } from '../space/sample-subnet';
+import { largestSubnet } from '@oqat/latency';
 import { TRAIN } from '../supernet/forward-context';
 import { loadNetworkState, type HostTensors } from '../supernet/network-state';
 import { createSupernet } from '../supernet/networks/create-supernet';

@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '@oqat/engine';
-import { largestSubnet } from '../space/sample-subnet';
+import { largestSubnet } from '@oqat/latency';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
 import type { SgdNesterov } from './sgd-nesterov';
 import type { PhaseConfig } from './train-config';

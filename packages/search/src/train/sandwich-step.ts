@@ -1,7 +1,7 @@
 import { createRng, derive } from '@oqat/core';
 import { tf, type Tensor } from '@oqat/engine';
-import { largestSubnet, sampleSubnet, smallestSubnet } from '../space/sample-subnet';
-import { subnetKey, type SubnetSpec } from '../space/subnet-spec';
+import { largestSubnet, sampleSubnet, smallestSubnet, type SubnetSpec } from '@oqat/latency';
+import { subnetKey } from '../space/subnet-spec';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
 import type { PhaseSubnets } from './train-config';
 import { classBalancedPixelWeights, distillationLoss, labelLoss, PIXEL_CLASS_BALANCE } from './losses';

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadFashionMnist, loadPngSegmentationFolder, makeSegmentationScenes, type ImageDataset, type SegmentationDataset } from '@oqat/data';
 import { derive } from '@oqat/core';
+import type { SearchSpace } from '@oqat/latency';
 import { InvalidTrainConfigError } from '../errors';
-import type { SearchSpace } from '../space/search-space';
 import type { SegmentationDataConfig, TrainConfig } from './train-config';
 
 export interface SegmentationSplits {

@@ -1,7 +1,7 @@
 import { floatBatches, floatSegmentationBatches, imageBatchCount, takeItems, type ImageDataset } from '@oqat/data';
 import { tf, type Tensor } from '@oqat/engine';
+import type { SubnetSpec } from '@oqat/latency';
 import { bnBatches, evaluateClassificationSubnet, evaluateSegmentationSubnet, INPUT_NORMALIZATION, type EvalResult } from '../eval/evaluate-subnet';
-import type { SubnetSpec } from '../space/subnet-spec';
 import type { TaskSupernet } from '../supernet/networks/create-supernet';
 import type { SegmentationSplits } from './segmentation-data';
 

@@ -1,6 +1,6 @@
+import type { SearchSpace } from '@oqat/latency';
 import { readCheckpointFile, writeCheckpointFile } from '../checkpoint/checkpoint-file';
 import { CheckpointError } from '../errors';
-import type { SearchSpace } from '../space/search-space';
 import { checkNetworkState, loadNetworkState, readNetworkState, type HostTensors } from '../supernet/network-state';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
 import { tf, type Tensor } from '@oqat/engine';

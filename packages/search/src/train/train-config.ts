@@ -1,5 +1,5 @@
+import type { SearchSpace } from '@oqat/latency';
 import { InvalidTrainConfigError } from '../errors';
-import type { SearchSpace } from '../space/search-space';
 
 /** One training phase: a bit width trained for some epochs with its own cosine schedule. */
 export interface PhaseConfig {

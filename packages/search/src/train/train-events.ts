@@ -1,5 +1,5 @@
+import type { SubnetSpec } from '@oqat/latency';
 import type { EvalResult } from '../eval/evaluate-subnet';
-import type { SubnetSpec } from '../space/subnet-spec';
 import type { PhaseInit } from './phase-start';
 
 /** Name of a phase in events and checkpoints: 'float' or '<b>bit'. */

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { largestSubnet } from '@oqat/latency';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeSegmentationScenes } from '@oqat/data';
 import { derive } from '@oqat/core';
 import { bnBatches, evaluateSegmentationSubnet } from '../eval/evaluate-subnet';
-import { largestSubnet } from '../space/sample-subnet';
 import { TINY_SEGMENTATION_SPACE as space } from '../supernet/tiny-space';
 import { loadSupernet } from './load-supernet';
 import { parseTrainConfig } from './parse-train-config';

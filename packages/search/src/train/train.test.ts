@@ -1,12 +1,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { smallestSubnet } from '@oqat/latency';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { derive } from '@oqat/core';
 import { readCheckpointFile, writeCheckpointFile } from '../checkpoint/checkpoint-file';
 import { bnBatches, evaluateSubnet } from '../eval/evaluate-subnet';
-import { smallestSubnet } from '../space/sample-subnet';
 import { loadSupernet } from './load-supernet';
 import { CheckpointError } from '../errors';
 import { TINY_SPACE } from '../supernet/tiny-space';

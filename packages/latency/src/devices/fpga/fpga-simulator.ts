@@ -1,6 +1,6 @@
 import type { LayerDesc } from '../../ir/layer-desc';
 import { layerFigures, layerParams } from '../../ir/layer-figures';
-import { outputHeight, outputWidth, seMidChannels } from '../../ir/output-shape';
+import { outputHeight, outputWidth, seHiddenChannels } from '../../ir/output-shape';
 import { FPGA_PARAMS, type FpgaParams } from './fpga-params';
 
 /** MAC units that fit the LUT budget at these bit widths (32 on either side = float). */
@@ -63,7 +63,7 @@ export function fpgaLayerMs(layer: LayerDesc, params: FpgaParams = FPGA_PARAMS):
       break;
     case 'se': {
       const c = layer.inC;
-      const mid = seMidChannels(c);
+      const mid = seHiddenChannels(c);
       const fc = Math.ceil(mid / tm) * Math.ceil(c / (tn * tp)) + Math.ceil(c / tm) * Math.ceil(mid / (tn * tp));
       cycles = fc + elementwiseCycles(f.elementOps, layer.aBits, p);
       break;

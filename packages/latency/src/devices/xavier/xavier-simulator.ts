@@ -1,6 +1,6 @@
 import type { LayerDesc } from '../../ir/layer-desc';
 import { layerFigures, layerParams } from '../../ir/layer-figures';
-import { outputHeight, outputWidth, seMidChannels } from '../../ir/output-shape';
+import { outputHeight, outputWidth, seHiddenChannels } from '../../ir/output-shape';
 import { XAVIER_PARAMS, type XavierParams } from './xavier-params';
 
 type Path = 'int8' | 'fp16';
@@ -50,7 +50,7 @@ function layerSeconds(layer: LayerDesc, p: XavierParams, path: Path): number {
     }
     case 'se': {
       const c = layer.inC;
-      const mid = seMidChannels(c);
+      const mid = seHiddenChannels(c);
       const map = layer.inH * layer.inW * c * bytesPerElem;
       const pool = Math.max(map / (p.dramBytesPerS * p.memoryEfficiency.elementwise), (layer.inH * layer.inW * c) / (cudaRate * p.efficiency.elementwise));
       const fcs = gemmComputeS(p, path, 1, mid, c, 1) + gemmComputeS(p, path, 1, c, mid, 1);

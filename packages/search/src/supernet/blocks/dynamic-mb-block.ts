@@ -1,7 +1,6 @@
 import type { Tensor } from '@oqat/engine';
 import { tf } from '@oqat/engine';
-import { blockMiddleChannels } from '../../space/block-channels';
-import type { SpaceActivation } from '../../space/search-space';
+import { blockMiddleChannels, type SpaceActivation } from '@oqat/latency';
 import type { ForwardContext } from '../forward-context';
 import type { QuantFactory } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';

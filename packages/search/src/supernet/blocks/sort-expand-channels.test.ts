@@ -1,6 +1,6 @@
 import { initEngine, tf } from '@oqat/engine';
+import { largestSubnet } from '@oqat/latency';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { largestSubnet } from '../../space/sample-subnet';
 import { TRAIN } from '../forward-context';
 import { MobileNetV3Supernet } from '../networks/mobilenet-v3';
 import { TINY_SPACE as space } from '../tiny-space';

@@ -1,6 +1,6 @@
 import { initEngine, tf } from '@oqat/engine';
+import { largestSubnet } from '@oqat/latency';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { largestSubnet } from '../../space/sample-subnet';
 import { EVAL } from '../forward-context';
 import { lsqQuantFactory } from '../lsq-layer-quant';
 import { SegmentationSupernet } from '../networks/segmentation-supernet';

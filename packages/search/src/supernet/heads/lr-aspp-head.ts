@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '@oqat/engine';
-import { skipChannels, type SearchSpace, type SegmentationHeadSpace } from '../../space/search-space';
+import { type SearchSpace, type SegmentationHeadSpace, skipChannels } from '@oqat/latency';
 import type { ForwardContext } from '../forward-context';
 import type { QuantFactory } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';

@@ -1,4 +1,4 @@
-import type { SearchSpace } from '../../space/search-space';
+import type { SearchSpace } from '@oqat/latency';
 import type { Task } from '../../train/train-config';
 import { MobileNetV3Supernet } from './mobilenet-v3';
 import { SegmentationSupernet } from './segmentation-supernet';

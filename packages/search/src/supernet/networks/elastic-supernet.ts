@@ -1,8 +1,7 @@
 import type { Rng } from '@oqat/core';
 import { tf, type Tensor } from '@oqat/engine';
-import type { SearchSpace } from '../../space/search-space';
-import { largestSubnet, sampleSubnet } from '../../space/sample-subnet';
-import { assertSubnetSpec, type SubnetSpec } from '../../space/subnet-spec';
+import { largestSubnet, sampleSubnet, type SearchSpace, type SubnetSpec } from '@oqat/latency';
+import { assertSubnetSpec } from '../../space/subnet-spec';
 import { DynamicMbBlock } from '../blocks/dynamic-mb-block';
 import { sortExpandChannels } from '../blocks/sort-expand-channels';
 import type { ForwardContext } from '../forward-context';

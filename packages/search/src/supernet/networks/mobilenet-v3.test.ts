@@ -1,10 +1,8 @@
 import { createRng } from '@oqat/core';
 import { initEngine, tf, type Tensor } from '@oqat/engine';
+import { largestSubnet, lowerSubnet, smallestSubnet, type SubnetSpec } from '@oqat/latency';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subnetCosts } from '../../space/layer-costs';
-import { lowerSubnet } from '../../space/lower-subnet';
-import { largestSubnet, smallestSubnet } from '../../space/sample-subnet';
-import type { SubnetSpec } from '../../space/subnet-spec';
 import { EVAL, TRAIN } from '../forward-context';
 import { lsqQuantFactory } from '../lsq-layer-quant';
 import { reestimateBn } from '../reestimate-bn';

@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '@oqat/engine';
-import type { SearchSpace } from '../../space/search-space';
+import type { SearchSpace } from '@oqat/latency';
 import { applyActivation } from '../activation';
 import { extractSubnet, type ExtractOptions } from '../extract-subnet';
 import type { ForwardContext } from '../forward-context';

@@ -1,7 +1,7 @@
 import { initEngine, tf } from '@oqat/engine';
+import { largestSubnet, smallestSubnet } from '@oqat/latency';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidSpaceError } from '../../errors';
-import { largestSubnet, smallestSubnet } from '../../space/sample-subnet';
 import { EVAL, TRAIN } from '../forward-context';
 import { lsqQuantFactory } from '../lsq-layer-quant';
 import { reestimateBn } from '../reestimate-bn';

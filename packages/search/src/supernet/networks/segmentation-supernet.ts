@@ -1,6 +1,6 @@
 import type { Tensor } from '@oqat/engine';
+import type { SearchSpace } from '@oqat/latency';
 import { InvalidSpaceError } from '../../errors';
-import type { SearchSpace } from '../../space/search-space';
 import type { ForwardContext } from '../forward-context';
 import { LrAsppHead } from '../heads/lr-aspp-head';
 import type { ParamOwner } from '../named-param';

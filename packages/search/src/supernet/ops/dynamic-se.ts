@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '@oqat/engine';
-import { seHiddenChannels } from '../../space/search-space';
+import { seHiddenChannels } from '@oqat/latency';
 import { applyActivation } from '../activation';
 import type { QuantFactory } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';

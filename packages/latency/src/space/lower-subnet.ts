@@ -1,7 +1,7 @@
-import type { Activation, LayerDesc } from '@oqat/latency';
-import { blockMiddleChannels, sameOutSize } from './block-channels';
-import type { SearchSpace } from './search-space';
-import type { SubnetSpec } from './subnet-spec';
+import { sameOutputSize } from '@oqat/onnx';
+import type { Activation, LayerDesc } from '../ir/layer-desc';
+import { layerBits } from './layer-bits';
+import { blockMiddleChannels, type SearchSpace, type SubnetSpec } from './search-space';
 
 export interface LowerOptions {
   /**
@@ -28,12 +28,12 @@ interface Cursor {
  */
 export function lowerSubnet(space: SearchSpace, spec: SubnetSpec, options: LowerOptions = {}): LayerDesc[] {
   const b = spec.bits;
-  const fixed = b === 32 ? 32 : (options.fixedBits ?? 8);
+  const fixed = layerBits(b, options.fixedBits ?? 8, 'fixed');
   const out: LayerDesc[] = [];
   const at: Cursor = { h: spec.resolution, c: space.inputC };
 
   const conv = (op: 'conv' | 'dwconv', outC: number, kernel: number, stride: number, act: Activation, bits: number): void => {
-    const outH = sameOutSize(at.h, stride);
+    const outH = sameOutputSize(at.h, stride);
     out.push({
       op, inH: at.h, inW: at.h, inC: at.c, outC, kernel, stride,
       groups: op === 'dwconv' ? at.c : 1, outH, outW: outH, act, wBits: bits, aBits: bits,

@@ -1,6 +1,10 @@
 import type { SearchSpace } from './search-space';
 
 /**
+ * The reference space of the layer IR's architecture family (the paper's);
+ * search ships it as the built-in 'ofa-mbv3' and latency's tests and
+ * benchmarks draw their networks from it.
+ *
  * Once-for-all's OFAMobileNetV3 space (width multiplier 1.0, as OQAT uses it)
  * for ImageNet-sized RGB input on GPU servers: stages 24/40/80/112/160,
  * depth {2,3,4}, kernel {3,5,7}, expand {3,4,6}, resolutions 128-224 in steps

@@ -1,7 +1,12 @@
+import { makeDivisible } from '../ir/output-shape';
+
 /**
  * A search space is plain JSON data: the elastic choices of a MobileNetV3-like
  * supernet (once-for-all's OFAMobileNetV3, scaled to the data at hand). The
  * supernet, sampling and lowering all read this one shape.
+ *
+ * It lives in @oqat/latency (tfjs-free, below search) so that search trains and
+ * latency prices one space, one sampler and one lowering (space/lower-subnet.ts).
  */
 
 /** Activations a stage may use (MobileNetV3 uses ReLU early, h-swish late). */
@@ -87,13 +92,29 @@ export function skipChannels(space: SearchSpace, skipStage: number): number {
   return space.firstBlock ? space.firstBlock.outC : space.stem.outC;
 }
 
-/** Squeeze-excite hidden width: OFA divides by 4 and rounds to a multiple of 8. */
-export function seHiddenChannels(channels: number): number {
-  return makeDivisible(channels / 4, 8);
+/**
+ * Expanded (middle) channels of an inverted-residual block, as OFA's
+ * DynamicMBConvLayer computes them: round(in * expand) made divisible by 8.
+ * The supernet allocates this for the largest expand; a subnet keeps the
+ * first `blockMiddleChannels(in, e)` of them.
+ */
+export function blockMiddleChannels(inC: number, expand: number): number {
+  return makeDivisible(Math.round(inC * expand), 8);
 }
 
-/** MobileNet's channel rounding: nearest multiple of `divisor`, never below 90 % of v. */
-export function makeDivisible(v: number, divisor: number): number {
-  const rounded = Math.max(divisor, Math.floor(v + divisor / 2) - (Math.floor(v + divisor / 2) % divisor));
-  return rounded < 0.9 * v ? rounded + divisor : rounded;
+/**
+ * One architecture of a search space: what a supernet activates, what the
+ * search mutates and what gets exported. Per-stage lists hold one entry per
+ * active block (length = depth), so a spec carries no dead choices.
+ */
+export interface SubnetSpec {
+  resolution: number;
+  /** active blocks per stage */
+  depths: number[];
+  /** depthwise kernel per active block, per stage */
+  kernels: number[][];
+  /** expand ratio per active block, per stage */
+  expands: number[][];
+  /** weight and activation bits of the quantized layers; 32 = float */
+  bits: number;
 }
