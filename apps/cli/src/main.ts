@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { COMMANDS } from './cli';
 import type { CommandSpec, ParsedOptions } from './command';
-import { ExitCode, UsageError } from './errors';
+import { ExitCode } from '@oqat/core';
+import { UsageError } from './errors';
 import { formatCommandHelp, formatOverview } from './help';
 import { processIo, type CliIo } from './io';
+import { reportError } from './report-error';
 
 /** Finds the longest command path that prefixes argv. */
 function matchCommand(argv: string[]): { command?: CommandSpec; rest: string[] } {
@@ -61,37 +63,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   } catch (err) {
     return reportError(err, io);
   }
-}
-
-function reportError(err: unknown, io: CliIo): number {
-  const e = err as Error;
-  if (e instanceof UsageError) {
-    io.stderr.write(`oqat: ${e.message}\n`);
-    return ExitCode.usage;
-  }
-  // Errors a user can cause carry their own one-line message (OqatError and subclasses, by name).
-  if (e && typeof e.message === 'string' && isUserError(e)) {
-    io.stderr.write(`oqat: ${e.message}\n`);
-    return ExitCode.user;
-  }
-  io.stderr.write(`oqat: internal error: ${e?.stack ?? String(err)}\nThis is a bug; please report it with the command you ran.\n`);
-  return ExitCode.internal;
-}
-
-/**
- * The base classes of errors a user can cause, one per package family
- * (packages that must not import engine have their own). Matched by name so
- * the CLI need not load every package to recognise their errors.
- */
-const USER_ERROR_BASES = new Set(['OqatError', 'RunsError', 'LatencyError', 'OnnxError', 'DesktopError']);
-
-function isUserError(e: Error): boolean {
-  let proto = Object.getPrototypeOf(e);
-  while (proto && proto !== Error.prototype) {
-    if (USER_ERROR_BASES.has(proto.constructor?.name)) return true;
-    proto = Object.getPrototypeOf(proto);
-  }
-  return false;
 }
 
 /** The process entry: runs and exits (the wasm thread pool would otherwise keep Node alive). */

@@ -1,14 +1,9 @@
-/**
- * Errors of apps/desktop. The app must not import tfjs (the renderer shares
- * `common/`), so it has its own small base instead of engine's OqatError.
- */
-export class DesktopError extends Error {
+import { OqatError } from '@oqat/core';
+
+/** Errors of apps/desktop; the API's carry the HTTP status a client sees. */
+export class DesktopError extends OqatError {
   /** HTTP status when the error reaches an API client. */
   readonly status: number = 500;
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
 }
 
 export class UnknownMethodError extends DesktopError {

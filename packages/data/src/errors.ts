@@ -1,4 +1,4 @@
-import { OqatError } from '@oqat/engine';
+import { OqatError } from '@oqat/core';
 
 // One class per failure a user can cause. Each constructor takes the facts and
 // writes one sentence naming the operation, the file or value, and the fix, so

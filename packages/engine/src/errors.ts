@@ -1,10 +1,4 @@
-/** Base of every error a user can cause; the CLI prints its message alone. */
-export class OqatError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OqatError';
-  }
-}
+import { OqatError } from '@oqat/core';
 
 export class BackendUnavailableError extends OqatError {
   constructor(requested: string, tried: ReadonlyArray<{ backend: string; error: string }>) {

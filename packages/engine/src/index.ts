@@ -3,7 +3,7 @@ export type * from './tf';
 export { initEngine, engineInfo } from './init-engine';
 export { BACKEND_REQUESTS } from './backend/select-backend';
 export type { BackendRequest, EngineInfo, EngineOptions } from './backend/select-backend';
-export { OqatError, BackendUnavailableError, UnknownBackendError } from './errors';
+export { BackendUnavailableError, UnknownBackendError } from './errors';
 // Fast training ops (see each file's comment for why it exists).
 export { batchNormTrain } from './ops/batch-norm-train';
 export type { BatchNormTrainOptions, BatchNormTrainResult } from './ops/batch-norm-train';

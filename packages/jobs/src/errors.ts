@@ -1,4 +1,4 @@
-import { OqatError } from '@oqat/engine';
+import { OqatError } from '@oqat/core';
 
 export class JobConfigError extends OqatError {
   constructor(field: string, problem: string) {

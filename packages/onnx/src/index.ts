@@ -22,7 +22,6 @@ export type {
 } from './model-types';
 export { ATTRIBUTE_TYPES } from './model-types';
 export {
-  OnnxError,
   DuplicateValueError,
   UndefinedValueError,
   TensorDataError,

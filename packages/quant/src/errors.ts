@@ -1,4 +1,4 @@
-import { OqatError } from '@oqat/engine';
+import { OqatError } from '@oqat/core';
 
 // One class per failure a caller can cause. Each constructor takes the facts
 // and writes one sentence: the operation, the value received, what is allowed.

@@ -1,16 +1,8 @@
-/**
- * Errors of the run store and job runner. runs may not import a domain package
- * (engine owns the project-wide `OqatError`), so it has its own small base with
- * the same contract: one sentence a user can act on, `name` set per class.
- */
-export class RunsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunsError';
-  }
-}
+import { OqatError } from '@oqat/core';
 
-export class StoreCorruptError extends RunsError {
+/** Errors of the run store and job runner: one sentence a user can act on, `name` set per class. */
+
+export class StoreCorruptError extends OqatError {
   constructor(path: string, detail: string) {
     super(
       `openRunStore: ${path} is not a readable OQAT run store (${detail}); it was left untouched, ` +
@@ -20,7 +12,7 @@ export class StoreCorruptError extends RunsError {
   }
 }
 
-export class StoreSchemaTooNewError extends RunsError {
+export class StoreSchemaTooNewError extends OqatError {
   constructor(path: string, found: number, supported: number) {
     super(
       `openRunStore: ${path} has schema version ${found} but this OQAT supports up to ${supported}; ` +
@@ -30,7 +22,7 @@ export class StoreSchemaTooNewError extends RunsError {
   }
 }
 
-export class StoreBusyError extends RunsError {
+export class StoreBusyError extends OqatError {
   constructor(path: string, waitedMs: number) {
     super(
       `run store: ${path} stayed locked by another process for ${waitedMs} ms; ` +
@@ -40,28 +32,28 @@ export class StoreBusyError extends RunsError {
   }
 }
 
-export class StoreClosedError extends RunsError {
+export class StoreClosedError extends OqatError {
   constructor(path: string, operation: string) {
     super(`run store: ${operation} called after ${path} was closed`);
     this.name = 'StoreClosedError';
   }
 }
 
-export class MigrationFileError extends RunsError {
+export class MigrationFileError extends OqatError {
   constructor(file: string, expected: string) {
     super(`run store migrations: ${file} is misnamed or out of order, expected ${expected}`);
     this.name = 'MigrationFileError';
   }
 }
 
-export class RunNotFoundError extends RunsError {
+export class RunNotFoundError extends OqatError {
   constructor(runId: string) {
     super(`run store: no run with id '${runId}'; list runs with \`oqat runs list\``);
     this.name = 'RunNotFoundError';
   }
 }
 
-export class InvalidRunTransitionError extends RunsError {
+export class InvalidRunTransitionError extends OqatError {
   constructor(runId: string, from: string, to: string, allowed: readonly string[]) {
     super(
       `run ${runId}: cannot go from '${from}' to '${to}'; allowed from '${from}': ` +
@@ -71,7 +63,7 @@ export class InvalidRunTransitionError extends RunsError {
   }
 }
 
-export class RunNotResumableError extends RunsError {
+export class RunNotResumableError extends OqatError {
   constructor(runId: string, status: string) {
     super(
       `resume: run ${runId} is '${status}'; only interrupted, cancelled or failed runs can be resumed` +
@@ -81,7 +73,7 @@ export class RunNotResumableError extends RunsError {
   }
 }
 
-export class JobNotResumableError extends RunsError {
+export class JobNotResumableError extends OqatError {
   constructor(runId: string) {
     super(
       `resume: run ${runId} has no recorded job module; pass the job ({modulePath, exportName}) explicitly`,
@@ -90,7 +82,7 @@ export class JobNotResumableError extends RunsError {
   }
 }
 
-export class RunFailedError extends RunsError {
+export class RunFailedError extends OqatError {
   constructor(
     readonly runId: string,
     readonly reason: string,
@@ -100,14 +92,14 @@ export class RunFailedError extends RunsError {
   }
 }
 
-export class RunCancelledError extends RunsError {
+export class RunCancelledError extends OqatError {
   constructor(readonly runId: string) {
     super(`run ${runId} was cancelled; resume it with \`oqat resume ${runId}\``);
     this.name = 'RunCancelledError';
   }
 }
 
-export class JobExportNotFoundError extends RunsError {
+export class JobExportNotFoundError extends OqatError {
   constructor(modulePath: string, exportName: string, found: readonly string[]) {
     super(
       `job runner: ${modulePath} has no function export '${exportName}'; found: ` +
@@ -117,7 +109,7 @@ export class JobExportNotFoundError extends RunsError {
   }
 }
 
-export class RunActiveError extends RunsError {
+export class RunActiveError extends OqatError {
   constructor(runId: string, status: string) {
     super(`runs rm: run ${runId} is still ${status}; stop it first (or wait until it ends)`);
     this.name = 'RunActiveError';

@@ -1,4 +1,4 @@
-import { OqatError } from '@oqat/engine';
+import { OqatError } from '@oqat/core';
 
 /** A search-space JSON value is malformed; names the field path and what was expected. */
 export class InvalidSpaceError extends OqatError {

@@ -1,6 +1,6 @@
 import type { NewRunConfig } from '@oqat/jobs';
 import type { ParsedOptions } from '../command';
-import { ExitCode } from '../errors';
+import { ExitCode } from '@oqat/core';
 import { followRuns } from '../follow-runs';
 import { printJson, type CliIo } from '../io';
 import { openStudio } from '../open-studio';

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { RunsError, StoreCorruptError, StoreSchemaTooNewError } from '../errors.ts';
+import { OqatError } from '@oqat/core';
+import { StoreCorruptError, StoreSchemaTooNewError } from '../errors.ts';
 import { EventBus } from '../events/event-bus.ts';
 import {
   DEFAULT_MIGRATIONS_DIR, type Migration, STORE_APPLICATION_ID, applyMigrations, loadMigrations,
@@ -94,7 +95,7 @@ async function inspectExisting(path: string, migrations: readonly Migration[], b
     if (!info.isFile()) throw new StoreCorruptError(path, 'not a regular file');
     size = info.size;
   } catch (err) {
-    if (err instanceof RunsError) throw err;
+    if (err instanceof OqatError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw err;
   }
@@ -132,7 +133,7 @@ async function inspectWith(path: string, mode: 'readonly' | 'readonly-immutable'
     }
     if (version > migrations.length) throw new StoreSchemaTooNewError(path, version, migrations.length);
   } catch (err) {
-    if (err instanceof RunsError) throw err;
+    if (err instanceof OqatError) throw err;
     throw new StoreCorruptError(path, firstLine(err));
   } finally {
     await conn?.close().catch(() => undefined);

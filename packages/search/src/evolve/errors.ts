@@ -1,4 +1,4 @@
-import { OqatError } from '@oqat/engine';
+import { OqatError } from '@oqat/core';
 
 /*
  * Failures of the evolutionary search. They live here rather than in the

@@ -1,4 +1,4 @@
-import { OqatError } from '@oqat/engine';
+import { OqatError } from '@oqat/core';
 
 /** An export was asked for a format this package does not write. */
 export class UnknownExportFormatError extends OqatError {
