@@ -12,6 +12,7 @@ import {
   type CostModel,
   type DeviceName,
   type LatencyMetrics,
+  type LatencySample,
   type LayerDesc,
   type ProfileProgress,
   type TfLike,
@@ -63,7 +64,39 @@ async function measuredPredictor(device: DeviceName, o: DeviceModelOptions): Pro
       // A damaged cache is refitted below and replaced.
     }
   }
-  const rng = createRng(derive(o.seed, 'latency-samples', device));
+  const samples = await profileRandomSubnets({ ...o, device, perLayer: false });
+  const cut = Math.floor(samples.length * 0.8);
+  const { predictor, metrics } = fitPredictor({ train: samples.slice(0, cut), test: samples.slice(cut), model: 'learned' });
+  o.onFitted?.(device, metrics);
+  mkdirSync(o.cacheDir, { recursive: true });
+  writeFileSync(`${file}.tmp`, JSON.stringify(predictor.toJSON()));
+  renameSync(`${file}.tmp`, file);
+  return predictor;
+}
+
+export interface ProfileSubnetsOptions {
+  device: DeviceName;
+  space: SearchSpace;
+  /** distinct random subnets to profile (fewer when the space holds fewer) */
+  samples: number;
+  fixedBits: 8 | 32;
+  seed: number;
+  /** also time each distinct layer (for lookup tables); default true */
+  perLayer?: boolean;
+  onSample?: (sample: LatencySample, index: number) => void;
+  onProgress?: (p: ProfileProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * The one random-subnet profiler: distinct random subnets of the space,
+ * lowered as search lowers them, measured on this machine (cpu: the engine's
+ * tfjs backend, which the caller has initialised; cpu-ort: onnxruntime) or
+ * simulated (xavier, fpga). The search's measured predictors and
+ * `oqat latency profile` both use it.
+ */
+export async function profileRandomSubnets(o: ProfileSubnetsOptions): Promise<LatencySample[]> {
+  const rng = createRng(derive(o.seed, 'latency-samples', o.device));
   const seen = new Set<string>();
   const networks: LayerDesc[][] = [];
   for (let tries = 0; networks.length < o.samples && tries < o.samples * 20; tries++) {
@@ -72,16 +105,12 @@ async function measuredPredictor(device: DeviceName, o: DeviceModelOptions): Pro
     seen.add(subnetKey(spec));
     networks.push(lowerSubnet(o.space, spec, { fixedBits: o.fixedBits }));
   }
-  const threads = device === 'cpu' ? (engineInfo()?.threads ?? 1) : 1;
-  const runtime = device === 'cpu' ? createTfjsRuntime(tf as unknown as TfLike, { threads }) : undefined;
+  const threads = o.device === 'cpu' ? (engineInfo()?.threads ?? 1) : 1;
+  const runtime = o.device === 'cpu' ? createTfjsRuntime(tf as unknown as TfLike, { threads }) : undefined;
   // Process CPU time is latency only for a single-threaded runtime; with more threads, wall clock.
   const timing = threads > 1 ? { clock: 'wall' as const } : undefined;
-  const samples = await profileNetworks({ device, networks, runtime, timing, perLayer: false, seed: o.seed, onProgress: o.onProgress, signal: o.signal });
-  const cut = Math.floor(samples.length * 0.8);
-  const { predictor, metrics } = fitPredictor({ train: samples.slice(0, cut), test: samples.slice(cut), model: 'learned' });
-  o.onFitted?.(device, metrics);
-  mkdirSync(o.cacheDir, { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(predictor.toJSON()));
-  renameSync(`${file}.tmp`, file);
-  return predictor;
+  return profileNetworks({
+    device: o.device, networks, runtime, timing, perLayer: o.perLayer, seed: o.seed,
+    onSample: o.onSample, onProgress: o.onProgress, signal: o.signal,
+  });
 }

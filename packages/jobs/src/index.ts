@@ -12,4 +12,6 @@ export type { ExportJobInput } from './export-job';
 export { EXPORT_REPORT_FILE } from './export-job';
 export { EXPORT_JOB } from './job-modules';
 export { evaluateCheckpoint, NAMED_SUBNETS } from './evaluate-checkpoint';
+export { profileRandomSubnets } from './device-latency';
+export type { ProfileSubnetsOptions } from './device-latency';
 export type { EvaluateCheckpointInput, CheckpointEvaluation, NamedSubnet } from './evaluate-checkpoint';

@@ -1,20 +1,9 @@
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createRng, derive } from '@oqat/core';
-import { engineInfo, initEngine, tf, type BackendRequest } from '@oqat/engine';
-import {
-  createTfjsRuntime,
-  fitPredictor,
-  formatSample,
-  isDeviceName,
-  loadSamples,
-  predictLatency,
-  predictorFromJson,
-  profileNetworks,
-  type LayerDesc,
-  type TfLike,
-} from '@oqat/latency';
-import { lowerSubnet, parseSearchSpace, parseSubnetSpec, resolveSearchSpace, sampleSubnet, type SearchSpace } from '@oqat/search';
+import { initEngine, type BackendRequest } from '@oqat/engine';
+import { profileRandomSubnets } from '@oqat/jobs';
+import { fitPredictor, formatSample, isDeviceName, loadSamples, predictLatency, predictorFromJson, type DeviceName } from '@oqat/latency';
+import { lowerSubnet, parseSearchSpace, parseSubnetSpec, resolveSearchSpace, type SearchSpace } from '@oqat/search';
 import type { ParsedOptions } from '../command';
 import { UsageError } from '../errors';
 import { printJson, type CliIo } from '../io';
@@ -44,30 +33,25 @@ function deviceOf(value: unknown, allowed: readonly string[]): string {
   return device;
 }
 
-/** `oqat latency profile`: measures random subnets of a space on this machine into JSONL samples. */
+/** `oqat latency profile`: measures distinct random subnets of a space with the jobs' profiler into JSONL samples. */
 export async function latencyProfile(o: ParsedOptions, io: CliIo): Promise<number> {
-  const device = deviceOf(o.device, ['cpu', 'cpu-ort', 'xavier', 'fpga']) as 'cpu';
+  const device = deviceOf(o.device, ['cpu', 'cpu-ort', 'xavier', 'fpga']) as DeviceName;
   if (typeof o.out !== 'string') throw new UsageError('--out FILE.jsonl is required');
   const space = spaceOf(io, o.space);
   const samples = intOption(o.samples, 'samples', 100);
   const seed = intOption(o.seed, 'seed', 1, 0);
   if (device === 'cpu') await initEngine({ backend: (o.backend as BackendRequest | undefined) ?? 'auto' });
-  const rng = createRng(derive(seed, 'latency-profile'));
-  const networks: LayerDesc[][] = Array.from({ length: samples }, () => lowerSubnet(space, sampleSubnet(space, rng), { fixedBits: 8 }));
   const out = createWriteStream(resolve(io.cwd, o.out));
   const bar = o.json ? undefined : new ProgressBar(io, `profile ${device}`);
-  const threads = device === 'cpu' ? (engineInfo()?.threads ?? 1) : 1;
-  const runtime = device === 'cpu' ? createTfjsRuntime(tf as unknown as TfLike, { threads }) : undefined;
-  await profileNetworks({
-    // Process CPU time is latency only for a single-threaded runtime; with more threads, wall clock.
-    device, networks, runtime, seed, timing: threads > 1 ? { clock: 'wall' } : undefined,
+  const written = await profileRandomSubnets({
+    device, space, samples, seed, fixedBits: 8,
     onSample: (s) => out.write(`${formatSample(s)}\n`),
     onProgress: (p) => bar?.update({ current: p.done, total: p.total, status: `${p.latencyMs.toFixed(3)} ms` }),
   });
   await new Promise<void>((r) => out.end(r));
   bar?.done();
-  if (o.json) printJson(io, { device, samples, out: resolve(io.cwd, o.out) });
-  else io.stdout.write(`${samples} ${device} samples written to ${resolve(io.cwd, o.out)}\n`);
+  if (o.json) printJson(io, { device, samples: written.length, out: resolve(io.cwd, o.out) });
+  else io.stdout.write(`${written.length} ${device} samples written to ${resolve(io.cwd, o.out)}\n`);
   return 0;
 }
 
