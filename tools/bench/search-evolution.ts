@@ -7,10 +7,8 @@
  */
 import { createRng } from '@oqat/core';
 import { parseArgs } from 'node:util';
-import type { SimulatedDevice } from '../../packages/latency/src/devices/simulate-network';
-import { Evolution, randomSearch, subnetEncoder, type EvolutionConfig, type SearchResult } from '../../packages/search/src/evolve/index';
-
-import type { SubnetSpec } from '../../packages/search/src/space/subnet-spec';
+import type { SimulatedDevice } from '@oqat/latency';
+import { Evolution, randomSearch, subnetEncoder, type EvolutionConfig, type SearchResult, type SubnetSpec } from '@oqat/search';
 import { deviceLatencyMs, reference, space, syntheticAccuracy, trainedBits } from './search-synthetic-task';
 
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: '3' }, population: { type: 'string', default: '32' }, generations: { type: 'string', default: '10' } } });

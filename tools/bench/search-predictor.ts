@@ -10,7 +10,7 @@
 import { createRng } from '@oqat/core';
 import { initEngine, tf } from '@oqat/engine';
 import { parseArgs } from 'node:util';
-import { fitAccuracyPredictor, spearman, subnetEncoder } from '../../packages/search/src/evolve/index';
+import { fitAccuracyPredictor, spearman, subnetEncoder } from '@oqat/search';
 
 import { space, syntheticAccuracy, trainedBits } from './search-synthetic-task';
 

@@ -6,12 +6,8 @@
  * benchmarks print is labelled synthetic; the search code does not know.
  */
 import { derive } from '@oqat/core';
-import { simulateNetwork, type SimulatedDevice } from '../../packages/latency/src/devices/simulate-network';
-import { FASHION_MNIST_SPACE } from '../../packages/search/src/space/fashion-mnist-space';
-import { subnetCosts } from '../../packages/search/src/space/layer-costs';
-import { lowerSubnet } from '../../packages/search/src/space/lower-subnet';
-import { largestSubnet } from '../../packages/search/src/space/sample-subnet';
-import { subnetKey, type SubnetSpec } from '../../packages/search/src/space/subnet-spec';
+import { simulateNetwork, type SimulatedDevice } from '@oqat/latency';
+import { FASHION_MNIST_SPACE, largestSubnet, lowerSubnet, subnetCosts, subnetKey, type SubnetSpec } from '@oqat/search';
 
 export const space = FASHION_MNIST_SPACE;
 export const trainedBits = [2, 3, 4];

@@ -20,10 +20,10 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initEngine, tf, type Tensor } from '@oqat/engine';
-import { FASHION_MNIST_SPACE as space, largestSubnet, lsqQuantFactory, MobileNetV3Supernet, smallestSubnet, type SubnetSpec } from '@oqat/search';
-import { sandwichStep } from '../../packages/search/src/train/sandwich-step';
-import { labelLoss } from '../../packages/search/src/train/losses';
-import { SgdNesterov } from '../../packages/search/src/train/sgd-nesterov';
+import {
+  FASHION_MNIST_SPACE as space, labelLoss, largestSubnet, lsqQuantFactory, MobileNetV3Supernet, sandwichStep, SgdNesterov, smallestSubnet,
+  type SubnetSpec,
+} from '@oqat/search';
 
 const { values } = parseArgs({
   options: {

@@ -5,8 +5,8 @@
  *   node --import tsx apps/desktop/scripts/preview.ts [--port 4180]
  */
 import { parseArgs } from 'node:util';
-import { ensureRendererBuilt, serveStudio } from '../src/server/index';
-import { TestStudioService } from '../src/testing';
+import { TestStudioService, serveStudio } from '@oqat/studio-server';
+import { ensureRendererBuilt } from '../src/build-renderer';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '4180' } } });
 const service = new TestStudioService({ simulate: { tickMs: 150, stepsPerPhase: 16 } });

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ElectronMissingError } from '../src/errors';
-import { ensureRendererBuilt } from '../src/server/index';
+import { ensureRendererBuilt } from '../src/build-renderer';
 import { buildPreload } from './build-preload';
 import { findElectron } from './find-electron';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
  * The runtime layering of VS Code's code-layering rule, for this app: what
  * each folder may import. `common` runs everywhere (no Node, no DOM),
  * `renderer` is DOM only, `preload` may reach Electron and common only,
- * `server` and `main` are Node.
+ * `main` and `build-renderer` are Node. The HTTP server is @oqat/studio-server.
  */
 const SRC = dirname(fileURLToPath(import.meta.url));
 
@@ -21,12 +21,11 @@ interface Rule {
 }
 
 const RULES: Record<string, Rule> = {
-  common: { local: ['common'], packages: [], typeOnly: ['@oqat/jobs'] },
-  renderer: { local: ['common', 'renderer'], packages: ['echarts', 'rxjs'], typeOnly: ['@oqat/jobs'] },
+  common: { local: ['common'], packages: [], typeOnly: ['@oqat/jobs', '@oqat/studio-protocol'] },
+  renderer: { local: ['common', 'renderer'], packages: ['echarts', 'rxjs', '@oqat/studio-protocol'], typeOnly: ['@oqat/jobs'] },
   preload: { local: ['common'], packages: [], typeOnly: [] },
-  server: { local: ['common', 'server', 'errors'], packages: ['node:', 'vite'], typeOnly: ['@oqat/jobs'] },
-  main: { local: ['common', 'server', 'main', 'errors'], packages: ['node:', '@oqat/jobs', '@oqat/runs'], typeOnly: [] },
-  testing: { local: ['testing'], packages: ['node:'], typeOnly: ['@oqat/jobs'] },
+  'build-renderer': { local: ['errors'], packages: ['node:', 'vite'], typeOnly: [] },
+  main: { local: ['common', 'main', 'errors'], packages: ['node:', '@oqat/jobs', '@oqat/runs', '@oqat/studio-protocol'], typeOnly: [] },
 };
 
 const IMPORT = /^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/gm;
@@ -71,13 +70,13 @@ function layeringViolations(): string[] {
 }
 
 describe('desktop layering', () => {
-  it('keeps common/ free of Node and DOM, the renderer free of Node and Electron, and main/server off the renderer', () => {
+  it('keeps common/ free of Node and DOM, the renderer free of Node and Electron, and main off the renderer', () => {
     expect(layeringViolations()).toEqual([]);
   });
 
-  it('finds the common, renderer, preload, server and main folders (the rule table is not vacuous)', () => {
+  it('finds the common, renderer, preload and main folders (the rule table is not vacuous)', () => {
     const areas = new Set([...sources(SRC)].map(area));
-    for (const name of ['common', 'renderer', 'preload', 'server', 'main']) expect(areas).toContain(name);
+    for (const name of ['common', 'renderer', 'preload', 'main']) expect(areas).toContain(name);
   });
 
   it('finds no DOM or Node globals in common/', () => {

@@ -12,7 +12,7 @@ import { type ElectronApplication, _electron } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPreload } from '../scripts/build-preload';
 import { findElectron } from '../scripts/find-electron';
-import { buildRenderer } from '../src/server/index';
+import { buildRenderer } from '../src/build-renderer';
 import { defineStudioFlow } from './studio-flow';
 import { StudioPage } from './studio-page';
 

@@ -48,6 +48,10 @@ export { staticLayerFromConfig, STATIC_LAYER_TYPES } from './static/registry';
 export type { StaticLayerConfig } from './static/registry';
 
 export { train } from './train/train';
+// One OQAT training step and its parts, for custom loops and tools/bench/supernet-step.ts.
+export { sandwichStep, type SandwichOptions, type SandwichResult } from './train/sandwich-step';
+export { labelLoss } from './train/losses';
+export { SgdNesterov, type SgdOptions } from './train/sgd-nesterov';
 export { CHECKPOINT_FILE, phaseName } from './train/run-training';
 export type { TrainOptions } from './train/run-training';
 export { DEFAULT_TRAIN_CONFIG, DEFAULT_SPACE, oqatPhases } from './train/train-config';

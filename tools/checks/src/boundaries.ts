@@ -1,25 +1,52 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /**
- * The dependency rules of docs/architecture.md, as data. Checked by a test
- * over every source file instead of an ESLint plugin: the same rules Nx's
- * enforce-module-boundaries would take as depConstraints, with no extra tool.
+ * The dependency rules of docs/architecture.md, checked by a test over every
+ * TypeScript file of packages/, apps/ and tools/ (tests included) against the
+ * tags in each project.json: the depConstraints Nx's
+ * enforce-module-boundaries takes, with no extra tool.
+ *
+ * `type:` is the layer, lowest first: core < lib < service < app; tools sit
+ * beside apps. A project depends on its own layer or lower, and the project
+ * graph has no cycle. `scope:` says what a project may load at run time:
+ * `scope:tfjs-free` projects load no project that loads TensorFlow.js,
+ * `scope:browser` ones load nothing Node-only. Type imports are erased and
+ * tests are not shipped, so both count for the layers but not for the scopes
+ * (a latency test may hand the profiler engine's tfjs runtime).
  */
-export const ALLOWED_INTERNAL: Record<string, readonly string[]> = {
-  engine: [],
-  data: ['engine'],
-  quant: ['engine', 'data'],
-  latency: ['onnx'],
-  onnx: [],
-  search: ['engine', 'data', 'quant', 'latency', 'onnx'],
-  runs: [],
-  jobs: ['engine', 'data', 'quant', 'latency', 'onnx', 'search', 'runs'],
-  cli: ['engine', 'data', 'quant', 'latency', 'onnx', 'search', 'runs', 'jobs', 'desktop'],
-  desktop: ['jobs', 'runs'],
-};
+export interface DepConstraint {
+  sourceTag: string;
+  onlyDependOnLibsWithTags: readonly string[];
+  /** true: what the shipped code loads; type-only imports and tests do not count */
+  runtimeOnly?: boolean;
+}
 
-/** External packages only one project may import. */
+export const DEP_CONSTRAINTS: readonly DepConstraint[] = [
+  { sourceTag: 'type:core', onlyDependOnLibsWithTags: ['type:core'] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:core', 'type:lib'] },
+  { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:core', 'type:lib', 'type:service'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:lib', 'type:service'] },
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:core', 'type:lib', 'type:service'] },
+  { sourceTag: 'scope:tfjs-free', onlyDependOnLibsWithTags: ['scope:tfjs-free'], runtimeOnly: true },
+  { sourceTag: 'scope:browser', onlyDependOnLibsWithTags: ['scope:browser'], runtimeOnly: true },
+];
+
+/** Every project carries exactly one of these. */
+export const TYPE_TAGS = ['type:core', 'type:lib', 'type:service', 'type:app', 'type:tool'] as const;
+
+/** Every package and app says whether it loads TensorFlow.js (scope:tfjs) or not; scope:browser is optional. */
+export const SCOPE_TAGS = ['scope:tfjs', 'scope:tfjs-free', 'scope:browser'] as const;
+
+/** Dependencies the layers forbid but the design wants, each with its reason. */
+export const ALLOWED_EXCEPTIONS: ReadonlyArray<{ from: string; to: string; why: string }> = [
+  { from: 'cli', to: 'desktop', why: '`oqat serve` serves the desktop renderer; its build is all @oqat/desktop exports' },
+];
+
+/** Folders of tools/ without a project.json: scanned as one project with these tags. */
+export const LOOSE_TOOLS_TAGS: readonly string[] = ['type:tool'];
+
+/** External packages only some projects may import. */
 export const EXCLUSIVE_EXTERNAL: ReadonlyArray<{ prefix: string; owners: readonly string[] }> = [
   { prefix: '@tensorflow/', owners: ['engine'] },
   { prefix: 'electron', owners: ['desktop'] },
@@ -33,7 +60,23 @@ export interface Violation {
   message: string;
 }
 
-const IMPORT_RE = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g;
+export interface Project {
+  name: string;
+  /** folder relative to the repository root */
+  root: string;
+  /** package name from package.json (`@oqat/x`), when there is one */
+  packageName?: string;
+  tags: readonly string[];
+}
+
+interface ImportRef {
+  spec: string;
+  typeOnly: boolean;
+  line: number;
+}
+
+const IMPORT_RE =
+  /^\s*(?:import|export)\s+(type\s+)?[^'";]*?\sfrom\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function* sourceFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
@@ -44,54 +87,176 @@ function* sourceFiles(dir: string): Generator<string> {
   }
 }
 
-/** Project name of a file: packages/<name>/… or apps/<name>/…; undefined elsewhere. */
-function projectOf(root: string, file: string): string | undefined {
-  const m = /^(?:packages|apps)\/([^/]+)\//.exec(relative(root, file));
-  return m?.[1];
+function readJson(path: string): Record<string, unknown> | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : undefined;
+}
+
+function listDirs(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((name) => !name.startsWith('.') && statSync(join(dir, name)).isDirectory());
+}
+
+/** The projects of packages/*, apps/* and tools/*: their project.json tags; tools folders without one share LOOSE_TOOLS_TAGS. */
+export function readProjects(root: string): Project[] {
+  const projects: Project[] = [];
+  for (const top of ['packages', 'apps', 'tools']) {
+    for (const dir of listDirs(join(root, top))) {
+      const rel = `${top}/${dir}`;
+      const project = readJson(join(root, rel, 'project.json'));
+      const pkg = readJson(join(root, rel, 'package.json'));
+      const packageName = typeof pkg?.name === 'string' ? pkg.name : undefined;
+      if (project) {
+        projects.push({ name: String(project.name ?? dir), root: rel, packageName, tags: (project.tags as string[] | undefined) ?? [] });
+      } else if (top === 'tools') {
+        projects.push({ name: rel, root: rel, packageName, tags: LOOSE_TOOLS_TAGS });
+      } else {
+        projects.push({ name: dir, root: rel, packageName, tags: [] });
+      }
+    }
+  }
+  return projects;
+}
+
+function importsOf(text: string): ImportRef[] {
+  const out: ImportRef[] = [];
+  for (const m of text.matchAll(IMPORT_RE)) {
+    const spec = (m[2] ?? m[3] ?? m[4] ?? m[5])!;
+    const line = text.slice(0, m.index).split('\n').length + (m[0].match(/^\s*/)![0].split('\n').length - 1);
+    out.push({ spec, typeOnly: Boolean(m[1]), line });
+  }
+  return out;
+}
+
+function projectAt(projects: readonly Project[], relPath: string): Project | undefined {
+  return projects.find((p) => relPath === p.root || relPath.startsWith(`${p.root}/`));
+}
+
+/** What DEP_CONSTRAINTS (less ALLOWED_EXCEPTIONS) say against `source` importing `target`; `loaded`: a runtime import of shipped code. */
+export function constraintViolations(source: Project, target: Project, loaded: boolean): string[] {
+  if (ALLOWED_EXCEPTIONS.some((e) => e.from === source.name && e.to === target.name)) return [];
+  const out: string[] = [];
+  for (const c of DEP_CONSTRAINTS) {
+    if (!source.tags.includes(c.sourceTag) || (!loaded && c.runtimeOnly)) continue;
+    if (!target.tags.some((t) => c.onlyDependOnLibsWithTags.includes(t))) {
+      out.push(
+        `'${source.name}' (${c.sourceTag}) may not depend on '${target.name}' (${target.tags.join(', ') || 'no tags'}): ` +
+          `${c.sourceTag} depends only on ${c.onlyDependOnLibsWithTags.join(', ')}`,
+      );
+    }
+  }
+  return out;
+}
+
+function tagViolations(projects: readonly Project[]): Violation[] {
+  const out: Violation[] = [];
+  for (const p of projects) {
+    const types = p.tags.filter((t) => t.startsWith('type:'));
+    const at = { file: `${p.root}/project.json`, line: 1 };
+    if (types.length !== 1 || !(TYPE_TAGS as readonly string[]).includes(types[0]!)) {
+      out.push({ ...at, message: `'${p.name}' needs exactly one of ${TYPE_TAGS.join(', ')}; it has ${types.join(', ') || 'none'}` });
+    }
+    const unknown = p.tags.filter((t) => t.startsWith('scope:') && !(SCOPE_TAGS as readonly string[]).includes(t));
+    if (unknown.length > 0) out.push({ ...at, message: `'${p.name}' has unknown scope tags: ${unknown.join(', ')}` });
+    if (/^(packages|apps)\//.test(p.root)) {
+      if (!p.tags.includes('scope:tfjs') && !p.tags.includes('scope:tfjs-free')) {
+        out.push({ ...at, message: `'${p.name}' needs scope:tfjs-free or scope:tfjs` });
+      }
+    }
+  }
+  return out;
+}
+
+/** Cycles of the project graph, each once, as 'a → b → a'. */
+function cycles(edges: Map<string, Set<string>>): string[] {
+  const found = new Set<string>();
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (node: string): void => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of edges.get(node) ?? []) {
+      if (state.get(next) === 'open') {
+        const loop = stack.slice(stack.indexOf(next));
+        const start = loop.indexOf([...loop].sort()[0]!);
+        const canonical = [...loop.slice(start), ...loop.slice(0, start)];
+        found.add([...canonical, canonical[0]].join(' → '));
+      } else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const node of [...edges.keys()].sort()) if (!state.has(node)) visit(node);
+  return [...found].sort();
 }
 
 export function checkBoundaries(root: string): Violation[] {
-  const violations: Violation[] = [];
-  for (const top of ['packages', 'apps']) {
-    let dirs: string[] = [];
-    try {
-      dirs = readdirSync(join(root, top));
-    } catch {
-      continue;
-    }
-    for (const dir of dirs) {
-      for (const file of sourceFiles(join(root, top, dir))) violations.push(...checkFile(root, file));
+  const projects = readProjects(root);
+  const byPackage = new Map(projects.filter((p) => p.packageName).map((p) => [p.packageName!, p]));
+  const violations = tagViolations(projects);
+  const edges = new Map<string, Set<string>>();
+  for (const project of projects) {
+    for (const file of sourceFiles(join(root, project.root))) {
+      violations.push(...checkFile(root, file, project, projects, byPackage, edges));
     }
   }
+  for (const cycle of cycles(edges)) violations.push({ file: '(project graph)', line: 0, message: `dependency cycle: ${cycle}` });
   return violations;
 }
 
-function checkFile(root: string, file: string): Violation[] {
-  const project = projectOf(root, file)!;
-  const isTest = /\.test\.ts$|\/test\//.test(file);
+function checkFile(
+  root: string,
+  file: string,
+  project: Project,
+  projects: readonly Project[],
+  byPackage: ReadonlyMap<string, Project>,
+  edges: Map<string, Set<string>>,
+): Violation[] {
+  const rel = relative(root, file).split(sep).join('/');
+  const isTest = /\.test\.ts$|\/test\//.test(rel);
   const out: Violation[] = [];
-  const lines = readFileSync(file, 'utf8').split('\n');
-  lines.forEach((text, i) => {
-    const at = { file: relative(root, file), line: i + 1 };
-    if (/\bMath\.random\s*\(/.test(text) && !text.includes('lint-allow-math-random')) {
-      out.push({ ...at, message: 'Math.random is banned: take a seeded rng' });
-    }
-    for (const m of text.matchAll(IMPORT_RE)) {
-      const spec = m[1] ?? m[2] ?? m[3]!;
-      if (spec.startsWith('@oqat/')) {
-        const [, target, deep] = /^@oqat\/([^/]+)(\/.*)?$/.exec(spec)!;
-        if (deep) out.push({ ...at, message: `deep import '${spec}': import '@oqat/${target}' only` });
-        if (target === project) out.push({ ...at, message: `'${project}' imports itself through '${spec}'` });
-        else if (!isTest && !(ALLOWED_INTERNAL[project] ?? []).includes(target!)) {
-          out.push({ ...at, message: `'${project}' may not depend on '@oqat/${target}'` });
-        }
-      }
-      for (const rule of EXCLUSIVE_EXTERNAL) {
-        if (spec.startsWith(rule.prefix) && !rule.owners.includes(project)) {
-          out.push({ ...at, message: `'${spec}' may only be imported by ${rule.owners.join(', ')}` });
-        }
-      }
+  const text = readFileSync(file, 'utf8');
+  text.split('\n').forEach((line, i) => {
+    if (/\bMath\.random\s*\(/.test(line) && !line.includes('lint-allow-math-random')) {
+      out.push({ file: rel, line: i + 1, message: 'Math.random is banned: take a seeded rng' });
     }
   });
+  const depend = (target: Project, ref: ImportRef, at: { file: string; line: number }) => {
+    if (target === project) return;
+    if (!edges.has(project.name)) edges.set(project.name, new Set());
+    edges.get(project.name)!.add(target.name);
+    for (const message of constraintViolations(project, target, !ref.typeOnly && !isTest)) out.push({ ...at, message });
+  };
+  for (const ref of importsOf(text)) {
+    const at = { file: rel, line: ref.line };
+    const { spec } = ref;
+    if (spec.startsWith('.')) {
+      const targetPath = relative(root, resolve(dirname(file), spec)).split(sep).join('/');
+      const target = projectAt(projects, targetPath);
+      if (target && target !== project) {
+        const name = target.packageName ?? target.name;
+        out.push({ ...at, message: `relative import '${spec}' leaves ${project.root} for ${target.root}: import '${name}' instead` });
+        depend(target, ref, at);
+      }
+      continue;
+    }
+    const own = /^(@oqat\/[^/]+)(\/.*)?$/.exec(spec);
+    if (own) {
+      const [, name, deep] = own;
+      const target = byPackage.get(name!);
+      if (deep) out.push({ ...at, message: `deep import '${spec}': import '${name}' only` });
+      if (!target) out.push({ ...at, message: `'${name}' is no project of this repository` });
+      else if (target === project) out.push({ ...at, message: `'${project.name}' imports itself through '${spec}'` });
+      else depend(target, ref, at);
+      continue;
+    }
+    if (spec.startsWith('node:') && project.tags.includes('scope:browser') && !isTest) {
+      out.push({ ...at, message: `'${spec}': '${project.name}' is scope:browser and loads no Node module` });
+    }
+    for (const rule of EXCLUSIVE_EXTERNAL) {
+      if (spec.startsWith(rule.prefix) && !rule.owners.includes(project.name)) {
+        out.push({ ...at, message: `'${spec}' may only be imported by ${rule.owners.join(', ')}` });
+      }
+    }
+  }
   return out;
 }

@@ -9,7 +9,9 @@ import { intOption } from '../options';
  * Runs until Ctrl-C.
  */
 export async function serve(o: ParsedOptions, io: CliIo): Promise<number> {
-  const { ensureRendererBuilt, serveStudio } = await import('@oqat/desktop');
+  const { serveStudio } = await import('@oqat/studio-server');
+  // The page is the desktop app's renderer: its one export is that build.
+  const { ensureRendererBuilt } = await import('@oqat/desktop');
   const staticDir = await ensureRendererBuilt();
   const studio = await openStudio(io, o.db);
   const server = await serveStudio(studio, {

@@ -1,4 +1,4 @@
-import type { ServiceMethod } from './service-methods';
+import type { ServiceMethod } from '@oqat/studio-protocol';
 
 /** Every IPC channel starts with this; preload and main both reject anything else. */
 export const CHANNEL_PREFIX = 'oqat:';
@@ -26,9 +26,3 @@ export const EVENT_CHANNELS = [RUN_EVENT_CHANNEL, NAVIGATE_CHANNEL, TOGGLE_THEME
 export function isOqatChannel(channel: unknown): channel is string {
   return typeof channel === 'string' && channel.startsWith(CHANNEL_PREFIX) && channel.length > CHANNEL_PREFIX.length;
 }
-
-/** HTTP paths of the same API (served by `serveStudio`). */
-export const API_PREFIX = '/api/';
-export const EVENTS_PATH = '/api/events';
-/** Server-sent event name carrying a RunEventDto. */
-export const SSE_RUN_EVENT = 'run';

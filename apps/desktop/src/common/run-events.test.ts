@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEventDto } from '@oqat/jobs';
 import { isAccuracyMetric, mainAccuracyMetric, metricsOf, progressOf, statusAfter } from './run-events';
-import { SERVICE_METHODS, isServiceMethod } from './service-methods';
 
 const base = { runId: 'r', seq: 1, at: 100 };
 
@@ -32,11 +31,5 @@ describe('run event payloads', () => {
     expect(isAccuracyMetric('loss')).toBe(false);
     expect(mainAccuracyMetric(['loss', 'top1/smallest', 'top1/largest'])).toBe('top1/largest');
     expect(mainAccuracyMetric(['loss'])).toBeUndefined();
-  });
-
-  it('lists every request/response method of StudioService, and no event member', () => {
-    expect(SERVICE_METHODS).toContain('exportCandidate');
-    expect(isServiceMethod('onRunEvent')).toBe(false);
-    expect(isServiceMethod('toString')).toBe(false);
   });
 });

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { NewRunConfig } from '@oqat/jobs';
 import { CHOOSE_FOLDER_CHANNEL, RUN_EVENT_CHANNEL, serviceChannel } from '../common/channels';
-import type { IpcEnvelope } from '../common/remote-error';
-import { SERVICE_METHODS } from '../common/service-methods';
-import { TestStudioService } from '../testing';
+import { type IpcEnvelope, SERVICE_METHODS } from '@oqat/studio-protocol';
+import { TestStudioService } from '@oqat/studio-server';
 import { registerChooseFolder } from './choose-folder';
 import type { IpcMainInvokeEventLike, IpcMainLike, WebContentsLike, WebFrameLike } from './electron-surface';
 import { forwardRunEvents } from './forward-run-events';

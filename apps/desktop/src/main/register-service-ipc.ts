@@ -1,8 +1,6 @@
 import type { StudioService } from '@oqat/jobs';
 import { serviceChannel } from '../common/channels';
-import { type IpcEnvelope, toRemoteError } from '../common/remote-error';
-import { SERVICE_METHODS } from '../common/service-methods';
-import { checkArguments, dispatch } from '../server/service-dispatch';
+import { type IpcEnvelope, SERVICE_METHODS, checkArguments, dispatch, toRemoteError } from '@oqat/studio-protocol';
 import type { IpcMainInvokeEventLike, IpcMainLike } from './electron-surface';
 
 export class UntrustedSenderError extends Error {

@@ -1,7 +1,5 @@
 import type { RunEventDto } from '@oqat/jobs';
-import { API_PREFIX, EVENTS_PATH, SSE_RUN_EVENT } from '../../common/channels';
-import { RemoteError, isRemoteErrorData } from '../../common/remote-error';
-import type { ServiceMethod } from '../../common/service-methods';
+import { API_PREFIX, EVENTS_PATH, RemoteError, SSE_RUN_EVENT, isRemoteErrorData, type ServiceMethod } from '@oqat/studio-protocol';
 import type { ConnectionState, Transport } from './transport';
 
 /** POST /api/<method> for calls, one shared EventSource on /api/events for live events. */

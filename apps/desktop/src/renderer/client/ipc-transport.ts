@@ -1,8 +1,7 @@
 import type { RunEventDto } from '@oqat/jobs';
 import type { OqatBridge } from '../../common/bridge-api';
 import { CHOOSE_FOLDER_CHANNEL, RUN_EVENT_CHANNEL, serviceChannel } from '../../common/channels';
-import { type IpcEnvelope, RemoteError } from '../../common/remote-error';
-import type { ServiceMethod } from '../../common/service-methods';
+import { type IpcEnvelope, RemoteError, type ServiceMethod } from '@oqat/studio-protocol';
 import type { Transport } from './transport';
 
 /** Electron: `window.oqat.invoke('oqat:service:<method>')` for calls, `oqat:event:run` for live events. */

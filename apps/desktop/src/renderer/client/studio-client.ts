@@ -1,6 +1,6 @@
 import type { RunEventDto, StudioService } from '@oqat/jobs';
 import { Observable, share } from 'rxjs';
-import { SERVICE_METHODS, type ServiceMethod } from '../../common/service-methods';
+import { SERVICE_METHODS, type ServiceMethod } from '@oqat/studio-protocol';
 import type { ConnectionState, Transport } from './transport';
 
 /**

@@ -1,5 +1,5 @@
 import type { RunEventDto } from '@oqat/jobs';
-import type { ServiceMethod } from '../../common/service-methods';
+import type { ServiceMethod } from '@oqat/studio-protocol';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 

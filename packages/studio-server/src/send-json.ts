@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { toRemoteError } from '../common/remote-error';
+import { toRemoteError } from '@oqat/studio-protocol';
 import { errorStatus } from './error-status';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

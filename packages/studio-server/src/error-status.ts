@@ -1,4 +1,4 @@
-import { DesktopError } from '../errors';
+import { StudioApiError } from '@oqat/studio-protocol';
 
 /**
  * HTTP status of an error thrown by the API layer or by the service. Service
@@ -14,7 +14,7 @@ const BY_NAME: ReadonlyArray<readonly [RegExp, number]> = [
 ];
 
 export function errorStatus(err: unknown): number {
-  if (err instanceof DesktopError) return err.status;
+  if (err instanceof StudioApiError) return err.status;
   const own = (err as { status?: unknown } | null)?.status;
   if (typeof own === 'number' && own >= 400 && own <= 599) return own;
   const name = err instanceof Error ? err.name : '';

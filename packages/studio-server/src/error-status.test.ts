@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, UnknownMethodError } from '../errors';
+import { BadRequestError, UnknownMethodError } from '@oqat/studio-protocol';
 import { errorStatus } from './error-status';
 import { guardRequest, isLoopbackHost } from './request-guard';
 
@@ -10,7 +10,7 @@ function named(name: string): Error {
 }
 
 describe('errorStatus', () => {
-  it('uses the desktop error status, then the service error class name, else 500', () => {
+  it('uses the API error status, then the service error class name, else 500', () => {
     expect(errorStatus(new UnknownMethodError('x', []))).toBe(404);
     expect(errorStatus(new BadRequestError('x'))).toBe(400);
     expect(errorStatus(named('RunNotFoundError'))).toBe(404);

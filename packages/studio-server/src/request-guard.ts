@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ForbiddenOriginError } from '../errors';
+import { ForbiddenOriginError } from './errors';
 
 /** True for 127.0.0.0/8, ::1 and 'localhost'. */
 export function isLoopbackHost(host: string): boolean {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewRunConfig, RunEventDto } from '@oqat/jobs';
-import { NonLoopbackHostError } from '../errors';
-import { TestStudioService } from '../testing';
+import { NonLoopbackHostError } from './errors';
+import { TestStudioService } from './testing/test-studio-service';
 import { type StudioServer, serveStudio } from './serve-studio';
 
 const config: NewRunConfig = {

@@ -1,6 +1,6 @@
 import type { StudioService } from '@oqat/jobs';
-import { SERVICE_METHOD_ARITY, SERVICE_METHODS, isServiceMethod } from '../common/service-methods';
-import { BadRequestError, UnknownMethodError } from '../errors';
+import { SERVICE_METHOD_ARITY, SERVICE_METHODS, isServiceMethod } from './service-methods';
+import { BadRequestError, UnknownMethodError } from './errors';
 
 /** Checks a decoded request body against a method's argument count. */
 export function checkArguments(method: string, body: unknown): unknown[] {

@@ -1,12 +1,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RendererBuildError } from '../errors';
+import { RendererBuildError } from './errors';
 
-const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** apps/desktop/src/renderer: the Vite root (index.html lives here). */
 export const RENDERER_ROOT = join(APP_ROOT, 'src/renderer');
+/** packages/studio-protocol/src: bundled into the renderer, so a change there makes the build stale. */
+const PROTOCOL_SRC = join(APP_ROOT, '../../packages/studio-protocol/src');
 /** apps/desktop/dist/renderer: where the built renderer goes by default. */
 export const DEFAULT_RENDERER_DIR = join(APP_ROOT, 'dist/renderer');
 
@@ -52,11 +54,11 @@ function newestMtimeMs(dir: string): number {
   return newest;
 }
 
-/** True when `outDir` has no index.html or a renderer/common source is newer than it. */
+/** True when `outDir` has no index.html or a renderer, common or protocol source is newer than it. */
 export function rendererIsStale(outDir: string = DEFAULT_RENDERER_DIR): boolean {
   const index = join(outDir, 'index.html');
   if (!existsSync(index)) return true;
-  const sources = Math.max(newestMtimeMs(RENDERER_ROOT), newestMtimeMs(join(APP_ROOT, 'src/common')));
+  const sources = Math.max(...[RENDERER_ROOT, join(APP_ROOT, 'src/common'), PROTOCOL_SRC].map(newestMtimeMs));
   return sources > statSync(index).mtimeMs;
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors';
+import { BadRequestError } from '@oqat/studio-protocol';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
 
 /** Reads a JSON request body of at most `limitBytes`; rejects other content types (forces a CORS preflight). */
 export async function readJsonBody(req: IncomingMessage, limitBytes: number): Promise<unknown> {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RunEventDto, StudioService } from '@oqat/jobs';
-import { SSE_RUN_EVENT } from '../common/channels';
+import { SSE_RUN_EVENT } from '@oqat/studio-protocol';
 
 export interface EventStreamOptions {
   /** comment line sent this often so proxies and browsers keep the stream open */

@@ -1,8 +1,8 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StudioService } from '@oqat/jobs';
-import { API_PREFIX, EVENTS_PATH } from '../common/channels';
-import { MethodNotAllowedError, NonLoopbackHostError } from '../errors';
+import { API_PREFIX, EVENTS_PATH } from '@oqat/studio-protocol';
+import { MethodNotAllowedError, NonLoopbackHostError } from './errors';
 import { handleApiCall } from './api-handler';
 import { openEventStream } from './event-stream';
 import { guardRequest, isLoopbackHost } from './request-guard';

@@ -1,10 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StudioService } from '@oqat/jobs';
-import { API_PREFIX } from '../common/channels';
-import { SERVICE_METHODS, isServiceMethod } from '../common/service-methods';
-import { MethodNotAllowedError, UnknownMethodError } from '../errors';
+import { API_PREFIX, SERVICE_METHODS, UnknownMethodError, checkArguments, dispatch, isServiceMethod } from '@oqat/studio-protocol';
+import { MethodNotAllowedError } from './errors';
 import { readJsonBody } from './read-json-body';
-import { checkArguments, dispatch } from './service-dispatch';
 import { sendError, sendJson } from './send-json';
 
 /** POST /api/<method>: JSON array of arguments in, JSON result (or `{name, message}`) out. */

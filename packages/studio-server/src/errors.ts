@@ -1,0 +1,39 @@
+import { StudioApiError } from '@oqat/studio-protocol';
+
+/** Errors of the HTTP server; each carries the status its client sees. */
+export class MethodNotAllowedError extends StudioApiError {
+  override readonly status = 405;
+  constructor(method: string, path: string, allowed: string) {
+    super(`oqat api: ${method} ${path} is not allowed; use ${allowed}`);
+  }
+}
+
+export class PayloadTooLargeError extends StudioApiError {
+  override readonly status = 413;
+  constructor(limitBytes: number) {
+    super(`oqat api: request body is larger than ${limitBytes} bytes`);
+  }
+}
+
+export class UnsupportedMediaTypeError extends StudioApiError {
+  override readonly status = 415;
+  constructor(received: string | undefined) {
+    super(`oqat api: send the argument list as 'content-type: application/json', got '${received ?? 'none'}'`);
+  }
+}
+
+export class ForbiddenOriginError extends StudioApiError {
+  override readonly status = 403;
+  constructor(what: string, received: string) {
+    super(`oqat api: ${what} '${received}' is not this server; requests must come from the studio page itself`);
+  }
+}
+
+export class NonLoopbackHostError extends StudioApiError {
+  constructor(host: string) {
+    super(
+      `serveStudio: host '${host}' is not a loopback address; the API can start and delete runs, so bind ` +
+        `127.0.0.1 (default) or pass allowRemote: true behind your own authentication`,
+    );
+  }
+}
