@@ -54,7 +54,7 @@ describe('package boundaries', () => {
     });
     expect(messages(root)).toEqual([
       "apps/cli/src/deep.ts: relative import '../../../packages/studio-server/src/serve-studio' leaves apps/cli for packages/studio-server: import '@oqat/studio-server' instead",
-      "packages/jobs/src/deep.test.ts: deep import '@oqat/search/src/space/lower-subnet': import '@oqat/search' only",
+      "packages/jobs/src/deep.test.ts: deep import '@oqat/search/src/space/lower-subnet': import '@oqat/search' (or an entry point its package.json exports)",
       "tools/bench/deep.ts: relative import '../../packages/search/src/train/sandwich-step' leaves tools/bench for packages/search: import '@oqat/search' instead",
     ]);
   });
@@ -95,9 +95,21 @@ describe('package boundaries', () => {
       "packages/engine/src/b.ts: 'engine' (type:core) may not depend on 'jobs' (type:service, scope:tfjs): type:core depends only on type:core",
       "packages/engine/src/b.ts: 'engine' imports itself through '@oqat/engine/src/tf'",
       "packages/engine/src/b.ts: Math.random is banned: take a seeded rng",
-      "packages/engine/src/b.ts: deep import '@oqat/engine/src/tf': import '@oqat/engine' only",
+      "packages/engine/src/b.ts: deep import '@oqat/engine/src/tf': import '@oqat/engine' (or an entry point its package.json exports)",
       "packages/latency/src/a.ts: '@tensorflow/tfjs' may only be imported by engine",
       "packages/latency/src/a.ts: 'latency' (scope:tfjs-free) may not depend on 'search' (type:lib, scope:tfjs): scope:tfjs-free depends only on scope:tfjs-free",
+    ]);
+  });
+
+  it('lets a package import an entry point another package.json exports, and nothing deeper', () => {
+    const root = fakeRepo({
+      ...project('packages/jobs', ['type:service', 'scope:tfjs']),
+      ...project('apps/cli', ['type:app', 'scope:tfjs']),
+      'packages/jobs/package.json': JSON.stringify({ name: '@oqat/jobs', exports: { '.': './src/index.ts', './run-defaults': './src/run-defaults.ts' } }),
+      'apps/cli/src/help.ts': "import { D } from '@oqat/jobs/run-defaults';\nimport { E } from '@oqat/jobs/src/run-config';\n",
+    });
+    expect(messages(root)).toEqual([
+      "apps/cli/src/help.ts: deep import '@oqat/jobs/src/run-config': import '@oqat/jobs' (or an entry point its package.json exports)",
     ]);
   });
 

@@ -66,6 +66,8 @@ export interface Project {
   root: string;
   /** package name from package.json (`@oqat/x`), when there is one */
   packageName?: string;
+  /** the subpaths its package.json `exports` declares ('.', './run-defaults', ...) */
+  entryPoints: readonly string[];
   tags: readonly string[];
 }
 
@@ -105,13 +107,12 @@ export function readProjects(root: string): Project[] {
       const project = readJson(join(root, rel, 'project.json'));
       const pkg = readJson(join(root, rel, 'package.json'));
       const packageName = typeof pkg?.name === 'string' ? pkg.name : undefined;
-      if (project) {
-        projects.push({ name: String(project.name ?? dir), root: rel, packageName, tags: (project.tags as string[] | undefined) ?? [] });
-      } else if (top === 'tools') {
-        projects.push({ name: rel, root: rel, packageName, tags: LOOSE_TOOLS_TAGS });
-      } else {
-        projects.push({ name: dir, root: rel, packageName, tags: [] });
-      }
+      const exportsField = pkg?.exports;
+      const entryPoints = typeof exportsField === 'object' && exportsField !== null ? Object.keys(exportsField) : ['.'];
+      const base = { root: rel, packageName, entryPoints };
+      if (project) projects.push({ ...base, name: String(project.name ?? dir), tags: (project.tags as string[] | undefined) ?? [] });
+      else if (top === 'tools') projects.push({ ...base, name: rel, tags: LOOSE_TOOLS_TAGS });
+      else projects.push({ ...base, name: dir, tags: [] });
     }
   }
   return projects;
@@ -243,7 +244,9 @@ function checkFile(
     if (own) {
       const [, name, deep] = own;
       const target = byPackage.get(name!);
-      if (deep) out.push({ ...at, message: `deep import '${spec}': import '${name}' only` });
+      if (deep && !target?.entryPoints.includes(`.${deep}`)) {
+        out.push({ ...at, message: `deep import '${spec}': import '${name}' (or an entry point its package.json exports)` });
+      }
       if (!target) out.push({ ...at, message: `'${name}' is no project of this repository` });
       else if (target === project) out.push({ ...at, message: `'${project.name}' imports itself through '${spec}'` });
       else depend(target, ref, at);
