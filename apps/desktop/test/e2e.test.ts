@@ -29,12 +29,10 @@ type Closable = StudioService & { close?: () => Promise<void>; idle?: () => Prom
 /** The real service over a fresh SQLite file, or why the test cannot run. */
 async function openService(): Promise<Closable | string> {
   if (USE_DOUBLE) return new TestStudioService({ simulate: { tickMs: 120, stepsPerPhase: 12 } });
-  const jobs = (await import('@oqat/jobs')) as Record<string, unknown>;
-  if (typeof jobs.createStudioService !== 'function') {
-    return '@oqat/jobs does not export createStudioService yet; this end-to-end test needs the real StudioService';
-  }
+  // Loaded here, not at the top: the double must not load TensorFlow.js.
+  const { createStudioService } = await import('@oqat/jobs');
   const dbPath = join(mkdtempSync(join(tmpdir(), 'oqat-e2e-db-')), 'runs.db');
-  return (jobs.createStudioService as (o: { path: string }) => Promise<Closable>)({ path: dbPath });
+  return createStudioService({ path: dbPath });
 }
 
 const opened = chromiumMissing() ?? (await openService());

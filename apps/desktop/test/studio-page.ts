@@ -16,12 +16,6 @@ export class StudioPage {
     });
   }
 
-  /** Drops the browser's "Failed to load resource" lines logged since `since` (an API call expected to fail). */
-  forgiveFailedRequests(since: number): void {
-    const kept = this.errors.slice(since).filter((e) => !/Failed to load resource/.test(e));
-    this.errors.splice(since, this.errors.length - since, ...kept);
-  }
-
   async screenshot(name: string): Promise<string> {
     const path = join(this.shotsDir, `${name}.png`);
     await this.page.waitForTimeout(150);

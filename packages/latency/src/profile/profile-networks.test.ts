@@ -6,10 +6,8 @@ import { createRng, deriveSeed } from '../rng/seeded-rng';
 import { randomSubnetLayers, SMALL_OFA_SPACE } from '../space/random-subnet.test-support';
 import { busyCpu } from './busy-cpu.test-support';
 import type { LayerRuntime } from './layer-runtime';
-import { loadOnnxRuntime } from './ort-runtime';
 import { profileNetworks, type ProfileProgress } from './profile-networks';
 
-const ort = await loadOnnxRuntime().catch(() => undefined);
 const nets = Array.from({ length: 3 }, (_, i) => randomSubnetLayers(createRng(deriveSeed(7, i))));
 
 /** A runtime whose run costs 0.01 ms per call plus 0.02 ms per layer that does something (for the profiler's bookkeeping). */
@@ -69,7 +67,7 @@ describe('profileNetworks', () => {
     await expect(profileNetworks({ device: 'xavier', networks: nets, signal: ac.signal })).rejects.toThrow(/aborted after 0 of 3/);
   });
 
-  it.skipIf(!ort)('measures cpu-ort networks with onnxruntime-node', async () => {
+  it('measures cpu-ort networks with onnxruntime-node', async () => {
     const small = randomSubnetLayers(createRng(1), { ...SMALL_OFA_SPACE, resolutions: [32] }).slice(0, 12);
     const s = await profileNetworks({ device: 'cpu-ort', networks: [small], perLayer: false, timing: { repeats: 3, warmup: 1, normalize: 'none' } });
     expect(s[0]!.device).toBe('cpu-ort');
