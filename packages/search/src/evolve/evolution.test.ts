@@ -35,6 +35,7 @@ describe('Evolution', () => {
       onEvent: (e) => e.kind === 'evaluated' && measured.push(e.candidate),
     });
     expect(measured.length).toBe(result.evaluated);
+    expect(result.front.length).toBeGreaterThan(0);
     for (const s of [...measured, ...result.front]) {
       expect(s.objectives.latencyMs).toBeLessThanOrEqual(20);
       expect(s.metrics.modelBytes).toBeLessThanOrEqual(1400);
@@ -46,6 +47,7 @@ describe('Evolution', () => {
   it('returns a non-dominated front, sorted by latency, and a hypervolume per generation that never drops', async () => {
     const result = await new Evolution(config(2)).run();
     const vec = (s: ScoredCandidate<Toy>): number[] => [-s.accuracy, s.objectives.latencyMs!];
+    expect(result.front.length).toBeGreaterThan(1);
     for (const a of result.front) for (const b of result.front) expect(dominates(vec(a), vec(b))).toBe(false);
     const latencies = result.front.map((s) => s.objectives.latencyMs!);
     expect(latencies).toEqual([...latencies].sort((x, y) => x - y));

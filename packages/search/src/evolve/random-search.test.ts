@@ -15,6 +15,7 @@ describe('randomSearch', () => {
     const r = await randomSearch({ ...base, rng: createRng(1), budget: 50, population: 16, limits: { latencyMs: 20 } });
     expect(r.evaluated).toBe(50);
     expect(r.hypervolumes).toHaveLength(4); // after 16, 32, 48 and 50
+    expect(r.front.length).toBeGreaterThan(1);
     for (const s of r.front) expect(s.objectives.latencyMs).toBeLessThanOrEqual(20);
   });
 
