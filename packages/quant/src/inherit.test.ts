@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '@oqat/engine';
-import { normalArray, testRng } from './test-rng';
+import { createRng } from '@oqat/core';
+import { normalArray } from './test-support';
 import { inherit } from './inherit';
 import { Quantizer } from './quantizer';
 import { esbGrid } from './quantizers/esb-grid';
@@ -12,7 +13,7 @@ describe('inherit', () => {
 
   it('doubles the step per bit dropped (OQAT), for per-tensor and per-channel steps', () => {
     const before = tf.memory().numTensors;
-    const x = tf.tensor2d(normalArray(testRng(21), 12), [3, 4]);
+    const x = tf.tensor2d(normalArray(createRng(21), 12), [3, 4]);
     const q = new Quantizer({ bits: 4, signed: true, channels: 4 });
     tf.dispose(q.quantize(x));
     const s4 = q.stepValues(4);
@@ -35,7 +36,7 @@ describe('inherit', () => {
 
   it('keeps the clipping range for esb, the factor for abfp, and refuses an uninitialised source', () => {
     const before = tf.memory().numTensors;
-    const x = tf.tensor1d(normalArray(testRng(22), 64));
+    const x = tf.tensor1d(normalArray(createRng(22), 64));
     const esb = new Quantizer({ bits: 4, signed: true, format: 'esb', significantBits: 2 });
     tf.dispose(esb.quantize(x));
     inherit(esb, 4, 3);

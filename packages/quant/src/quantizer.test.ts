@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '@oqat/engine';
-import { normalArray, testRng } from './test-rng';
+import { createRng } from '@oqat/core';
+import { normalArray } from './test-support';
 import { calibrate } from './calibration/calibrate';
 import { Quantizer } from './quantizer';
 
@@ -15,7 +16,7 @@ describe('Quantizer: shared step sizes', () => {
 
   it('two subnets with different channel slices both update the one shared per-channel step variable', () => {
     before = tf.memory().numTensors;
-    const rng = testRng(11);
+    const rng = createRng(11);
     const weight = tf.tidy(() => tf.variable(tf.tensor4d(normalArray(rng, 3 * 3 * 2 * 8), [3, 3, 2, 8]), false));
     const q = new Quantizer({ bits: 4, signed: true, channels: 8 });
     tf.dispose(q.quantize(weight)); // initialises the 4-bit steps from the full weight
@@ -57,7 +58,7 @@ describe('Quantizer: shared step sizes', () => {
 
   it('a per-tensor step is shared by subnets of different widths', () => {
     before = tf.memory().numTensors;
-    const rng = testRng(12);
+    const rng = createRng(12);
     const weight = tf.tidy(() => tf.variable(tf.tensor2d(normalArray(rng, 16 * 8), [16, 8]), false));
     const q = new Quantizer({ bits: 3, signed: true });
     tf.dispose(q.quantize(weight));
@@ -75,7 +76,7 @@ describe('Quantizer: shared step sizes', () => {
 
   it("starts a step at the least-squared-error value with stepInit 'mse', below LSQ's 2·mean|x|/sqrt(Qp) at 4 bits", () => {
     before = tf.memory().numTensors;
-    const x = tf.tensor1d(normalArray(testRng(14), 4096));
+    const x = tf.tensor1d(normalArray(createRng(14), 4096));
     const lsq = new Quantizer({ bits: 4, signed: true });
     const mse = new Quantizer({ bits: 4, signed: true, stepInit: 'mse' });
     const error = (q: Quantizer): number => tf.tidy(() => tf.sum(tf.square(tf.sub(q.quantize(x), x))).dataSync()[0]!);
@@ -90,7 +91,7 @@ describe('Quantizer: shared step sizes', () => {
 
   it('switches bit widths at run time, keeping each width its own step; 32 bits is off', () => {
     before = tf.memory().numTensors;
-    const x = tf.tensor1d(normalArray(testRng(13), 64));
+    const x = tf.tensor1d(normalArray(createRng(13), 64));
     const q = new Quantizer({ bits: 8, signed: true });
     tf.dispose(q.quantize(x));
     const s8 = q.stepValues(8)[0]!;
@@ -111,7 +112,7 @@ describe('Quantizer: shared step sizes', () => {
 
   it('keeps inputs alive for backprop when a caller tidies them away, and rejects too-wide slices', () => {
     before = tf.memory().numTensors;
-    const w = tf.tidy(() => tf.variable(tf.tensor2d(normalArray(testRng(14), 4 * 6), [4, 6])));
+    const w = tf.tidy(() => tf.variable(tf.tensor2d(normalArray(createRng(14), 4 * 6), [4, 6])));
     const q = new Quantizer({ bits: 4, signed: true, channels: 6, role: 'activation' });
     tf.dispose(q.quantize(w));
     const { value, grads } = tf.variableGrads(() => tf.sum(tf.tidy(() => q.quantize(tf.mul(w, 1.5)))) as tf.Scalar);
@@ -126,7 +127,7 @@ describe('Quantizer: shared step sizes', () => {
 
   it.each(['pow2', 'esb', 'abfp'] as const)('trains the %s format through the same interface', (format) => {
     before = tf.memory().numTensors;
-    const x = tf.tensor2d(normalArray(testRng(15), 32 * 4), [32, 4]);
+    const x = tf.tensor2d(normalArray(createRng(15), 32 * 4), [32, 4]);
     const q = new Quantizer({ bits: 4, signed: true, format });
     tf.dispose(q.quantize(x));
     const s0 = q.stepValues()[0]!;

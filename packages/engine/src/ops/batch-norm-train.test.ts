@@ -1,13 +1,14 @@
+import { createRng } from '@oqat/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '../index';
-import { randomValues, relativeError, seededRng } from '../kernels/wasm/kernel-test-support';
+import { randomValues, relativeError } from '../kernels/wasm/kernel-test-support';
 import { batchNormTrain } from './batch-norm-train';
 
 const SHAPE = [4, 5, 6, 3] as const;
 
 /** Values and gradients of sum(bn(x) * w), for our op or tfjs's moments-based reference. */
 function valueAndGrads(ours: boolean, relu: boolean, seed: number) {
-  const rng = seededRng(seed);
+  const rng = createRng(seed).next;
   const x = tf.tensor4d(randomValues(4 * 5 * 6 * 3, rng).map((v) => v * 3 + 1), [...SHAPE]);
   const w = tf.tensor4d(randomValues(4 * 5 * 6 * 3, rng), [...SHAPE]);
   const scale = tf.tensor1d(randomValues(3, rng).map((v) => v + 1.5));

@@ -1,7 +1,8 @@
+import { createRng } from '@oqat/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '../index';
 import type { HardActivationKind } from '../kernel-names';
-import { relativeError, seededRng } from '../kernels/wasm/kernel-test-support';
+import { relativeError } from '../kernels/wasm/kernel-test-support';
 import { hardActivation } from './hard-activation';
 
 /** The tf-op composites the supernet used before this op (the reference, differentiated by tfjs). */
@@ -24,7 +25,7 @@ function xValues(count: number, rng: () => number): Float32Array {
 /** y and dx of sum(f(x) * w) for f = the op or its composite; +0 turns -0 into 0. */
 function run(shape: number[], f: (x: tf.Tensor) => tf.Tensor): Float32Array[] {
   return tf.tidy(() => {
-    const rng = seededRng(shape.length * 31 + shape[0]!);
+    const rng = createRng(shape.length * 31 + shape[0]!).next;
     const count = shape.reduce((a, b) => a * b, 1);
     const x = tf.tensor(xValues(count, rng), shape);
     const w = tf.tensor(Float32Array.from({ length: count }, () => rng() * 2 - 1), shape);

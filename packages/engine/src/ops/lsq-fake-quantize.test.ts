@@ -1,6 +1,7 @@
+import { createRng } from '@oqat/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '../index';
-import { relativeError, seededRng } from '../kernels/wasm/kernel-test-support';
+import { relativeError } from '../kernels/wasm/kernel-test-support';
 import { lsqFakeQuantize } from './lsq-fake-quantize';
 
 interface Case {
@@ -40,7 +41,7 @@ function xValues(count: number, steps: number[], qn: number, qp: number, rng: ()
 function run(c: Case, bits: number, signed: boolean) {
   const qn = signed ? 2 ** (bits - 1) : 0;
   const qp = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
-  const rng = seededRng(bits * 100 + (signed ? 1 : 0) + c.xShape.length);
+  const rng = createRng(bits * 100 + (signed ? 1 : 0) + c.xShape.length).next;
   const channels = c.stepShape[0] ?? 1;
   const steps = c.steps.length ? c.steps : Array.from({ length: channels }, () => 0.05 + rng());
   const count = c.xShape.reduce((a, b) => a * b, 1);

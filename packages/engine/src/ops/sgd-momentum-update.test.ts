@@ -1,6 +1,6 @@
+import { createRng } from '@oqat/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '../index';
-import { seededRng } from '../kernels/wasm/kernel-test-support';
 import { sgdMomentumUpdate, type SgdMomentumOptions } from './sgd-momentum-update';
 
 /** The update as separate tf ops, in the order of @oqat/search's SgdNesterov (the reference). */
@@ -46,7 +46,7 @@ describe.each(['cpu', 'wasm'] as const)('sgdMomentumUpdate on %s', (backend) => 
     await tf.setBackend(backend);
     const before = tf.memory().numTensors;
     tf.tidy(() => {
-      const rng = seededRng(11);
+      const rng = createRng(11).next;
       const values = (scale: number) => tf.tensor2d(Float32Array.from({ length: 37 * 3 }, () => (rng() * 2 - 1) * scale), [37, 3]);
       // Positive weights (as step sizes are) with large steps, so that the bound is hit.
       const [w, v, g] = [tf.abs(values(1)), values(1), values(200)];

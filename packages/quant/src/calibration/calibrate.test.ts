@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalArray, testRng } from '../test-rng';
+import { createRng } from '@oqat/core';
+import { normalArray } from '../test-support';
 import { decodeUniform, encodeUniform } from '../uniform-codec';
 import { meanSquaredError } from '../formats/reconstruction-error';
 import { calibrate } from './calibrate';
@@ -39,7 +40,7 @@ describe('calibrate', () => {
   });
 
   it('percentile clips outliers; MSE-optimal clipping beats min-max and percentile', () => {
-    const xs = normalArray(testRng(31), 20000);
+    const xs = normalArray(createRng(31), 20000);
     xs[0] = 40; // one outlier
     const mm = calibrate(xs, { method: 'min-max', bits: 4, signed: true });
     const pc = calibrate(xs, { method: 'percentile', bits: 4, signed: true, percentile: 99.9 });

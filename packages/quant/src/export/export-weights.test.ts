@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '@oqat/engine';
-import { normalArray, testRng } from '../test-rng';
+import { createRng } from '@oqat/core';
+import { normalArray } from '../test-support';
 import { getFormat } from '../formats/registry';
 import { FORMAT_NAMES } from '../formats/number-format';
 import { Quantizer } from '../quantizer';
@@ -14,7 +15,7 @@ describe('integer export', () => {
 
   it.each(FORMAT_NAMES)('%s: exported codes decode to what the trained quantizer computes, and unpack to the codes', (format) => {
     const before = tf.memory().numTensors;
-    const w = tf.tensor4d(normalArray(testRng(41), 3 * 3 * 4 * 6), [3, 3, 4, 6]);
+    const w = tf.tensor4d(normalArray(createRng(41), 3 * 3 * 4 * 6), [3, 3, 4, 6]);
     const q = new Quantizer({ bits: 8, signed: true, format, ...(format === 'abfp' ? {} : { channels: 8 }) });
     tf.dispose(q.quantize(w));
     q.setBits(3);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '@oqat/engine';
-import { normalArray, testRng } from '../test-rng';
+import { createRng } from '@oqat/core';
+import { normalArray } from '../test-support';
 import { esbGrid } from '../quantizers/esb-grid';
 import { FORMAT_NAMES } from './number-format';
 import { getFormat } from './registry';
@@ -16,7 +17,7 @@ describe.each(['cpu', 'wasm'] as const)('number formats on %s', (backend) => {
     (name, bits) => {
       const before = tf.memory().numTensors;
       const format = getFormat(name);
-      const xs = normalArray(testRng(bits), 300);
+      const xs = normalArray(createRng(bits), 300);
       const encoded = format.encode(xs, { bits, signed: true });
       const decoded = format.decode(encoded);
       expect(encoded.codes.every((c) => (encoded.codesSigned ? c >= -(2 ** (bits - 1)) && c < 2 ** (bits - 1) : c >= 0 && c < 2 ** bits))).toBe(true);
@@ -62,7 +63,7 @@ describe('format specifics', () => {
   });
 
   it('power-of-two steps, abfp exponents per block, and error falling with bits', () => {
-    const xs = normalArray(testRng(5), 4096);
+    const xs = normalArray(createRng(5), 4096);
     for (const name of FORMAT_NAMES) {
       const errs = [2, 3, 4, 8].map((bits) => reconstructionError(xs, { format: name, bits, signed: true }).mse);
       for (let i = 1; i < errs.length; i++) expect(errs[i]).toBeLessThan(errs[i - 1]!);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testRng } from '../test-rng';
+import { createRng } from '@oqat/core';
 import { pack } from './pack-bits';
 import { unpack } from './unpack-bits';
 
@@ -7,7 +7,7 @@ describe('pack / unpack', () => {
   for (const bits of [2, 3, 4, 8]) {
     for (const signed of [false, true]) {
       it(`round-trips ${bits}-bit ${signed ? 'signed' : 'unsigned'} values exactly, with no padding between values`, () => {
-        const rng = testRng(bits * 2 + (signed ? 1 : 0));
+        const rng = createRng(bits * 2 + (signed ? 1 : 0));
         const lo = signed ? -(2 ** (bits - 1)) : 0;
         const levels = 2 ** bits;
         for (const n of [0, 1, 7, 8, 9, 1001]) {

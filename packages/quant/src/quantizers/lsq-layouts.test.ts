@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '@oqat/engine';
 import { quantRange, roundHalfEven } from '../bits';
-import { normalArray, testRng } from '../test-rng';
+import { createRng } from '@oqat/core';
+import { normalArray } from '../test-support';
 import { lsqQuantize } from './lsq';
 
 interface Layout {
@@ -56,7 +57,7 @@ function reference(x: Float32Array, dy: Float32Array, layout: Layout, steps: num
 
 /** Random values, exact half-levels (ties for round) and values beyond the range. */
 function xValues(layout: Layout, steps: number[], bits: number, seed: number): Float32Array {
-  const rng = testRng(seed);
+  const rng = createRng(seed);
   const x = normalArray(rng, layout.shape.reduce((a, b) => a * b, 1), 0.3 * 2 ** bits * steps[0]!);
   const rank = layout.shape.length;
   const axis = layout.axis === undefined ? rank - 1 : (layout.axis + rank) % rank;
@@ -80,7 +81,7 @@ describe.each(['cpu', 'wasm'] as const)('lsqQuantize layouts on %s', (backend) =
     ] as const)('value and gradients of x and step follow the LSQ rule at %i bits, signed=%s', (bits, signed) => {
       const steps = Array.from({ length: layout.stepShape[0] ?? 1 }, (_, c) => STEPS[c % STEPS.length]!);
       const xs = xValues(layout, steps, bits, bits * 10 + layout.shape.length);
-      const dys = normalArray(testRng(bits + 100), xs.length);
+      const dys = normalArray(createRng(bits + 100), xs.length);
       const ref = reference(xs, dys, layout, steps, bits, signed);
       const before = tf.memory().numTensors;
       const x = tf.tensor(xs, layout.shape);

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '@oqat/engine';
 import { quantRange, roundHalfEven } from '../bits';
-import { normalArray, testRng } from '../test-rng';
+import { createRng } from '@oqat/core';
+import { normalArray } from '../test-support';
 import { lsqQuantize } from './lsq';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
@@ -34,7 +35,7 @@ describe.each(BACKENDS)('lsqQuantize on %s', (backend) => {
     [4, false],
     [8, true],
   ] as const)('forward and gradients match the LSQ rule at %i bits, signed=%s', (bits, signed) => {
-    const rng = testRng(bits * 10 + (signed ? 1 : 0));
+    const rng = createRng(bits * 10 + (signed ? 1 : 0));
     const xs = normalArray(rng, 257, 1.3);
     const ws = normalArray(rng, 257);
     const s = 0.37;
@@ -57,7 +58,7 @@ describe.each(BACKENDS)('lsqQuantize on %s', (backend) => {
   it('step gradient matches finite differences where round is frozen (the LSQ surrogate) and on clipped values', () => {
     const bits = 3;
     const { qn, qp } = quantRange(bits, true);
-    const rng = testRng(7);
+    const rng = createRng(7);
     const xs = normalArray(rng, 500, 2);
     const ws = normalArray(rng, 500);
     const s = 0.41;
@@ -89,7 +90,7 @@ describe.each(BACKENDS)('lsqQuantize on %s', (backend) => {
   });
 
   it('per-channel steps run along the last axis (or a given one) and get per-channel gradients', () => {
-    const rng = testRng(3);
+    const rng = createRng(3);
     const xs = normalArray(rng, 2 * 3 * 4);
     const before = tf.memory().numTensors;
     const x = tf.tensor3d(xs, [2, 3, 4]);

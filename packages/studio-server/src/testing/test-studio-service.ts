@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { createRng, OqatError } from '@oqat/core';
 import type {
   CandidateDto, ConfigField, ConfigValidation, ExportReport, ExportRequest, MetricPoint, NewRunConfig, RunDetail,
   RunEventDto, RunStatus, StudioService,
 } from '@oqat/jobs';
-import { seededRng } from './seeded-rng';
 import { type Simulation, type SimulationSink, searchSimulation, trainingSimulation } from './simulations';
 import { TEST_CONFIG_FIELDS, validateTestConfig } from './test-config-fields';
 
@@ -25,10 +25,9 @@ interface StoredRun {
 }
 
 /** The error the double throws for an unknown run id (named like the store's). */
-export class RunNotFoundError extends Error {
+export class RunNotFoundError extends OqatError {
   constructor(runId: string) {
     super(`run '${runId}' not found; 'oqat runs list' shows the runs`);
-    this.name = 'RunNotFoundError';
   }
 }
 
@@ -170,7 +169,7 @@ export class TestStudioService implements StudioService {
   async startRun(config: NewRunConfig) {
     this.record('startRun', [config]);
     const id = `run-${String(this.nextRun++).padStart(3, '0')}`;
-    const rng = seededRng(config.seed + this.nextRun);
+    const rng = createRng(config.seed + this.nextRun).next;
     const sim = this.options.simulate;
     const bits = config.kind === 'search' ? [2, 3, 4] : config.bitsChain;
     const run: StoredRun = {

@@ -1,7 +1,8 @@
+import { createRng } from '@oqat/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine } from '../../index';
 import { Conv2DBackpropFilter } from '../../kernel-names';
-import { caseShapes, compareWithCpu, convCases, randomValues, seededRng, size } from './kernel-test-support';
+import { caseShapes, compareWithCpu, convCases, randomValues, size } from './kernel-test-support';
 
 beforeAll(async () => {
   await initEngine({ backend: 'wasm', threads: 1 });
@@ -9,7 +10,7 @@ beforeAll(async () => {
 
 describe.each(convCases(101))('wasm Conv2DBackpropFilter $name', (c) => {
   it('matches the cpu backend to 1e-4', async () => {
-    const rng = seededRng(c.seed);
+    const rng = createRng(c.seed).next;
     const { xShape, filterShape, dyShape } = caseShapes(c, false);
     const call = {
       kernel: Conv2DBackpropFilter,

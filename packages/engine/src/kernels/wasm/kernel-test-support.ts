@@ -1,19 +1,8 @@
 // Shared by the gradient-kernel tests: seeded random cases and a cpu-vs-wasm
 // comparison of one kernel call. Not exported from the package.
+import { createRng } from '@oqat/core';
 import { tf } from '../../tf';
 import type { NamedAttrMap } from '../../tf';
-
-/** mulberry32: small seeded generator (Math.random is banned). */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface ConvCase {
   name: string;
@@ -29,7 +18,7 @@ export interface ConvCase {
 
 /** Every combination the foundation issue asks for, with random map sizes and channels. */
 export function convCases(seed: number): ConvCase[] {
-  const rng = seededRng(seed);
+  const rng = createRng(seed).next;
   const cases: ConvCase[] = [];
   for (const stride of [1, 2]) {
     for (const pad of ['same', 'valid'] as const) {
