@@ -62,6 +62,24 @@ const SEG_600 = {
   phases: [SEG_QUICK.phases[0], { bits: 4, epochs: 1, lr: 0.08, warmupEpochs: 0.1 }],
 };
 
+/**
+ * Segmentation under the product's recipe (oqatPhases, as `oqat train --task
+ * segmentation` runs it): the largest alone in float, then a sandwich per
+ * width taught by the float supernet; 4,800 scenes, 900 float steps.
+ */
+const SEG_RECIPE = {
+  ...SEG_QUICK,
+  segmentation: { ...SEG_QUICK.segmentation, trainScenes: 4800 },
+  sandwich: { randomSubnets: 1, distill: true },
+  phases: [
+    { bits: 32, epochs: 6, lr: 0.2, warmupEpochs: 0.1, subnets: 'largest' },
+    { bits: 4, epochs: 1, lr: 0.03, warmupEpochs: 0.1, teacher: 'float' },
+    { bits: 3, epochs: 1, lr: 0.03, warmupEpochs: 0.1, teacher: 'float' },
+    { bits: 2, epochs: 1, lr: 0.03, warmupEpochs: 0.1, teacher: 'float' },
+  ],
+  checkpoint: { everySteps: 150 },
+};
+
 // docs/benchmarks-supernet.md's main table: 6,000 images of the full set, all 10,000 test images.
 const MEDIUM = {
   seed: 1,
@@ -146,6 +164,7 @@ const PRESETS: Record<string, unknown> = {
   'seg-quick': SEG_QUICK,
   'seg-600': SEG_600,
   'seg-medium': SEG_MEDIUM,
+  'seg-recipe': SEG_RECIPE,
   // The 2-bit supernet without inheritance: as many 2-bit epochs as quick's inherited 2-bit phase ...
   scratch2: { ...QUICK, phases: [QUICK.phases[0], { bits: 2, epochs: 1, lr: 0.05, warmupEpochs: 0.25 }] },
   // ... and with quick's whole quantized budget (4 + 3 + 2 bit epochs) spent at 2 bit.

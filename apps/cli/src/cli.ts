@@ -1,31 +1,33 @@
+// The run defaults' data-only module: help shows them without loading TensorFlow.js.
+import { DEFAULT_RUN_CONFIG as D } from '@oqat/jobs/run-defaults';
 import { jsonOption, type CommandSpec, type OptionSpec } from './command';
 import { dbOption } from './open-studio';
 
 const trainOptions: Record<string, OptionSpec> = {
-  task: { type: 'string', description: 'classification (Fashion-MNIST) or segmentation (scenes of Fashion-MNIST items, mIoU)', choices: ['classification', 'segmentation'], default: 'classification' },
+  task: { type: 'string', description: 'classification (Fashion-MNIST) or segmentation (scenes of Fashion-MNIST items, mIoU)', choices: ['classification', 'segmentation'], default: D.task },
   config: { type: 'string', description: 'a JSON run config (the New run form of the app); flags override it' },
-  dataset: { type: 'string', description: 'Fashion-MNIST copy', choices: ['auto', 'subset', 'full'], default: 'auto' },
-  space: { type: 'string', description: 'search space', choices: ['fashion-mnist', 'ofa-mbv3'], default: 'fashion-mnist' },
-  bits: { type: 'string', description: 'bit chain, trained first then inherited down', default: '4,3,2' },
-  'epochs-float': { type: 'string', description: 'float warm-up epochs', default: '1' },
-  epochs: { type: 'string', description: 'epochs at the first bit width', default: '4' },
-  'epochs-inherited': { type: 'string', description: 'epochs at each inherited width', default: '2' },
-  'limit-train': { type: 'string', description: 'training images per epoch, 0 = all (quick runs)', default: '0' },
-  'eval-images': { type: 'string', description: 'test images evaluated at phase ends, 0 = all', default: '0' },
-  batch: { type: 'string', description: 'images per training step', default: '128' },
-  'random-subnets': { type: 'string', description: 'random subnets per sandwich step besides the largest and smallest', default: '2' },
-  devices: { type: 'string', description: 'devices searched after training (cpu,cpu-ort,xavier,fpga)', default: 'cpu,xavier,fpga' },
+  dataset: { type: 'string', description: 'Fashion-MNIST copy', choices: ['auto', 'subset', 'full'], default: D.dataset },
+  space: { type: 'string', description: 'search space', choices: ['fashion-mnist', 'ofa-mbv3'], default: D.space },
+  bits: { type: 'string', description: 'bit chain, trained first then inherited down', default: D.bitsChain.join(',') },
+  'epochs-float': { type: 'string', description: 'float warm-up epochs (the largest subnet alone)', default: String(D.epochs.float) },
+  epochs: { type: 'string', description: 'epochs at the first bit width', default: String(D.epochs.first) },
+  'epochs-inherited': { type: 'string', description: 'epochs at each inherited width', default: String(D.epochs.inherited) },
+  'limit-train': { type: 'string', description: 'training images per epoch, 0 = all (quick runs)', default: String(D.limitTrainImages) },
+  'eval-images': { type: 'string', description: 'test images evaluated at phase ends, 0 = all', default: String(D.evalImages) },
+  batch: { type: 'string', description: 'images per training step', default: String(D.batchSize) },
+  'random-subnets': { type: 'string', description: 'random subnets per sandwich step besides the largest and smallest', default: String(D.randomSubnets) },
+  devices: { type: 'string', description: 'devices searched after training (cpu,cpu-ort,xavier,fpga)', default: D.devices.join(',') },
   'no-search': { type: 'boolean', description: 'train only' },
 };
 const searchOptions: Record<string, OptionSpec> = {
   'max-latency': { type: 'string', description: 'latency limit in ms on the searched device' },
-  generations: { type: 'string', description: 'evolution generations per device', default: '6' },
-  population: { type: 'string', description: 'candidates per generation', default: '16' },
-  'latency-samples': { type: 'string', description: 'subnets timed here to fit the cpu predictors (cached per space)', default: '120' },
+  generations: { type: 'string', description: 'evolution generations per device', default: String(D.generations) },
+  population: { type: 'string', description: 'candidates per generation', default: String(D.population) },
+  'latency-samples': { type: 'string', description: 'subnets timed here to fit the cpu predictors (cached per space)', default: String(D.latencySamples) },
 };
 const common: Record<string, OptionSpec> = {
-  backend: { type: 'string', description: 'TensorFlow.js backend', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto' },
-  seed: { type: 'string', description: 'the same seed gives the same run', default: '1' },
+  backend: { type: 'string', description: 'TensorFlow.js backend', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: D.backend },
+  seed: { type: 'string', description: 'the same seed gives the same run', default: String(D.seed) },
   db: dbOption,
   json: jsonOption,
 };
@@ -49,7 +51,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       run: { type: 'string', description: 'the training run whose supernet is searched' },
       checkpoint: { type: 'string', description: 'or a supernet.ckpt file' },
-      device: { type: 'string', description: 'devices, comma-separated', default: 'cpu,xavier,fpga' },
+      device: { type: 'string', description: 'devices, comma-separated', default: D.devices.join(',') },
       ...searchOptions,
       ...common,
     },
@@ -205,7 +207,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: ['bench', 'train-step'],
     summary: 'time training or inference of the reference net (32x32x1) on a backend',
     options: {
-      backend: { type: 'string', description: 'TensorFlow.js backend', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto' },
+      backend: { type: 'string', description: 'TensorFlow.js backend', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: D.backend },
       batch: { type: 'string', description: 'images per step', default: '64' },
       mode: { type: 'string', description: 'what to time', choices: ['train', 'infer'], default: 'train' },
       repeats: { type: 'string', description: 'timed steps (the median is reported)', default: '10' },

@@ -74,7 +74,7 @@ describe('oqat (end to end)', () => {
 
   it('trains a tiny supernet into a real store, then lists, shows and evaluates the run', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'oqat-cli-')), 'runs.db');
-    const args = ['--dataset', 'subset', '--bits', '4', '--epochs-float', '0', '--epochs', '1', '--limit-train', '128', '--eval-images', '100', '--no-search', '--backend', 'wasm'];
+    const args = ['--dataset', 'subset', '--bits', '4', '--epochs-float', '0', '--epochs', '1', '--limit-train', '128', '--batch', '128', '--eval-images', '100', '--no-search', '--backend', 'wasm'];
     const trained = await oqat(['train', ...args, '--db', db, '--json']);
     expect(trained.stderr).toBe('');
     expect(trained.code).toBe(0);

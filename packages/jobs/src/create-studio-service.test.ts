@@ -17,7 +17,7 @@ describe('studio service', () => {
   });
 
   it('rejects a bad config before creating a run', async () => {
-    await expect(studio.startRun({ bitsChain: [5] })).rejects.toThrow(/bitsChain must list bit widths/);
+    await expect(studio.startRun({ bitsChain: [8, 4] })).rejects.toThrow(/bitsChain 8 is not a bit width of space 'fashion-mnist-mbv3-small' \(its widths: 4, 3, 2\)/);
     expect(await studio.listRuns()).toEqual([]);
   });
 
@@ -25,7 +25,7 @@ describe('studio service', () => {
     const events: string[] = [];
     const off = studio.onRunEvent((e) => events.push(e.kind));
     const { runId } = await studio.startRun({
-      dataset: 'subset', bitsChain: [4, 2], epochs: { float: 0, first: 1, inherited: 1 }, limitTrainImages: 128,
+      dataset: 'subset', bitsChain: [4, 2], epochs: { float: 0, first: 1, inherited: 1 }, limitTrainImages: 128, batchSize: 128,
       evalImages: 100, devices: ['fpga'], generations: 1, population: 4, backend: 'wasm',
     });
     await studio.idle();

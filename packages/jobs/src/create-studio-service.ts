@@ -6,6 +6,7 @@ import { EXPORT_JOB, SEARCH_JOB, TRAIN_JOB } from './job-modules';
 import type { ExportJobInput } from './export-job';
 import type { SearchJobInput } from './search-job';
 import { CONFIG_FIELDS, toSearchJobInput, toTrainJobInput, validateRunConfig } from './run-config';
+import type { RunConfig } from './run-defaults';
 import { toCandidateDto, toMetricPoint, toRunEventDto, toRunSummary } from './run-views';
 import type { ExportReport, ExportRequest, NewRunConfig, RunDetail, RunEventDto, StudioService } from './studio-service';
 import type { TrainJobResult } from './train-job';
@@ -48,7 +49,7 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
     return handle;
   };
 
-  const startSearch = async (config: NewRunConfig, checkpoint: string, parentRunId?: string) => {
+  const startSearch = async (config: RunConfig, checkpoint: string, parentRunId?: string) => {
     const input = { ...toSearchJobInput(config, checkpoint, workDir), parentRunId };
     return track(await startRun(store, { kind: 'search', job: SEARCH_JOB, config: input, seed: config.seed }));
   };

@@ -1,7 +1,9 @@
 export type * from './studio-service';
 export { createStudioService } from './create-studio-service';
 export type { Studio, StudioServiceOptions } from './create-studio-service';
-export { CONFIG_FIELDS, DEFAULT_RUN_CONFIG, validateRunConfig, toTrainConfig, toTrainJobInput, toSearchJobInput } from './run-config';
+export { CONFIG_FIELDS, validateRunConfig, toTrainConfig, toTrainJobInput, toSearchJobInput } from './run-config';
+export { DEFAULT_RUN_CONFIG } from './run-defaults';
+export type { RunConfig } from './run-defaults';
 export { TRAIN_JOB, SEARCH_JOB } from './job-modules';
 export type { TrainJobInput, TrainJobResult } from './train-job';
 export type { SearchJobInput, SearchJobResult, DeviceFront } from './search-job';

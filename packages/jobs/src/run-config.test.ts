@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { parseTrainConfig } from '@oqat/search';
-import { CONFIG_FIELDS, DEFAULT_RUN_CONFIG, toTrainConfig, validateRunConfig } from './run-config';
+import { oqatPhases, parseTrainConfig } from '@oqat/search';
+import { CONFIG_FIELDS, toTrainConfig, validateRunConfig } from './run-config';
+import { DEFAULT_RUN_CONFIG } from './run-defaults';
 
 describe('run config', () => {
-  it('the defaults are valid and every form field has a default', () => {
-    expect(validateRunConfig({}).validation).toEqual({ ok: true, errors: {} });
-    for (const field of CONFIG_FIELDS) expect(field.default, field.key).not.toBeUndefined();
+  it('the defaults are valid, and the form and the training config take theirs from DEFAULT_RUN_CONFIG', () => {
+    const { config, validation } = validateRunConfig({});
+    expect(validation).toEqual({ ok: true, errors: {} });
+    expect(config).toEqual(DEFAULT_RUN_CONFIG);
+    const byKey = Object.fromEntries(CONFIG_FIELDS.map((f) => [f.key, f.default]));
+    expect(byKey).toMatchObject({
+      bitsChain: DEFAULT_RUN_CONFIG.bitsChain, 'epochs.float': DEFAULT_RUN_CONFIG.epochs.float, 'epochs.first': DEFAULT_RUN_CONFIG.epochs.first,
+      'epochs.inherited': DEFAULT_RUN_CONFIG.epochs.inherited, batchSize: DEFAULT_RUN_CONFIG.batchSize, randomSubnets: DEFAULT_RUN_CONFIG.randomSubnets,
+      seed: DEFAULT_RUN_CONFIG.seed, devices: DEFAULT_RUN_CONFIG.devices, generations: DEFAULT_RUN_CONFIG.generations, checkpointRunId: '',
+    });
+    const train = toTrainConfig(config);
+    expect(train.phases).toEqual(oqatPhases(DEFAULT_RUN_CONFIG.bitsChain, DEFAULT_RUN_CONFIG.epochs));
+    expect([train.batchSize, train.sandwich.randomSubnets, train.seed]).toEqual([DEFAULT_RUN_CONFIG.batchSize, DEFAULT_RUN_CONFIG.randomSubnets, DEFAULT_RUN_CONFIG.seed]);
+  });
+
+  it('refuses a bit width the space has no subnets at, before any run exists', () => {
+    expect(validateRunConfig({ bitsChain: [8, 4] }).validation.errors.bitsChain).toBe("8 is not a bit width of space 'fashion-mnist-mbv3-small' (its widths: 4, 3, 2)");
+    expect(CONFIG_FIELDS.find((f) => f.key === 'bitsChain')!.choices).toEqual(['4', '3', '2']);
   });
 
   it('names each bad field with what was received', () => {
@@ -33,7 +49,7 @@ describe('run config', () => {
 
   it('passes the random subnets per step to the training config, within 0..8', () => {
     expect(toTrainConfig({ ...DEFAULT_RUN_CONFIG, randomSubnets: 0 }).sandwich.randomSubnets).toBe(0);
-    expect(toTrainConfig(DEFAULT_RUN_CONFIG).sandwich.randomSubnets).toBe(2);
+    expect(toTrainConfig(DEFAULT_RUN_CONFIG).sandwich.randomSubnets).toBe(DEFAULT_RUN_CONFIG.randomSubnets);
     expect(validateRunConfig({ randomSubnets: 9 }).validation.errors.randomSubnets).toMatch(/from 0 to 8, got 9/);
   });
 

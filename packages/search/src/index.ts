@@ -7,7 +7,8 @@
 export type { SearchSpace, StemSpace, FirstBlockSpace, StageSpace, HeadSpace, SegmentationHeadSpace, SpaceActivation, SubnetSpec, LowerOptions } from '@oqat/latency';
 export { seHiddenChannels, makeDivisible, skipChannels, blockMiddleChannels, OFA_MBV3_SPACE, lowerSubnet } from '@oqat/latency';
 export { largestSubnet, smallestSubnet, middleSubnet, sampleSubnet, sampleBlocks } from '@oqat/latency';
-export { parseSearchSpace, SUPPORTED_BITS } from './space/parse-search-space';
+export { parseSearchSpace } from './space/parse-search-space';
+export { bitsChainProblem, quantizedWidths } from './space/bits-chain';
 export { resolveSearchSpace, BUILTIN_SPACES } from './space/resolve-search-space';
 export { FASHION_MNIST_SPACE } from './space/fashion-mnist-space';
 export { SEGMENTATION_SCENES_SPACE } from './space/segmentation-scenes-space';

@@ -67,7 +67,7 @@ export function bnBatches(train: ImageDataset | SegmentationDataset, images: num
 function prepareSubnet(net: ElasticSupernet, spec: SubnetSpec, bn: readonly Tensor[]): SubnetCosts {
   net.setActive(spec);
   reestimateBn(net, bn);
-  return subnetCosts(lowerSubnet(net.space, spec, { fixedBits: net.precision.fixedBits }));
+  return subnetCosts(lowerSubnet(net.space, spec, { fixedBits: net.fixedBits }));
 }
 
 /**

@@ -1,10 +1,9 @@
 import type { FirstBlockSpace, HeadSpace, SearchSpace, SegmentationHeadSpace, SpaceActivation, StageSpace, StemSpace } from '@oqat/latency';
+import { QUANT_BITS } from '@oqat/quant';
 import { InvalidSpaceError } from '../errors';
 import { FieldReader } from '../json-fields';
 
 const ACTIVATIONS: readonly SpaceActivation[] = ['relu', 'relu6', 'hswish'];
-/** Bit widths the quantizers support; 32 means float (no fake quantization). */
-export const SUPPORTED_BITS: readonly number[] = [2, 3, 4, 5, 6, 7, 8, 32];
 
 const r = new FieldReader((field, problem) => new InvalidSpaceError(field, problem));
 
@@ -83,7 +82,7 @@ export function parseSearchSpace(json: unknown): SearchSpace {
     numClasses: r.int(o.numClasses, 'numClasses', 2),
     resolutions: r.intChoices(o.resolutions, 'resolutions', 8, 1024),
     bits: r.intChoices(o.bits, 'bits', 2, 32, (b) =>
-      SUPPORTED_BITS.includes(b) ? undefined : `must be one of ${SUPPORTED_BITS.join(', ')}`,
+      (QUANT_BITS as readonly number[]).includes(b) ? undefined : `must be one of ${QUANT_BITS.join(', ')}`,
     ),
     stem: readStem(o.stem),
     stages,

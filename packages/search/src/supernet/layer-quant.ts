@@ -9,6 +9,10 @@ import type { NamedParam } from './named-param';
  * every subnet trains and reads the same two scalars.
  */
 export interface LayerQuant {
+  /** where the layer sits in the precision plan (the supernet sets its bits by it) */
+  readonly role: QuantRole;
+  /** The bits the layer runs at from now on (32: float pass-through); the supernet's setActive calls it. */
+  setBits(bits: number): void;
   /** Fake-quantizes the active weight slice; identity while the layer runs in float. */
   weight(w: Tensor): Tensor;
   /** Fake-quantizes the layer's input; identity while the layer runs in float. */
@@ -39,5 +43,5 @@ export interface QuantRole {
   signedInput: boolean;
 }
 
-/** Builds a layer's quantization; the network owns the bit-width state behind it. */
+/** Builds a layer's quantization; the network pushes the active bit width into it. */
 export type QuantFactory = (layerName: string, role: QuantRole) => LayerQuant | undefined;

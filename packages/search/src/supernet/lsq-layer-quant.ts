@@ -3,15 +3,14 @@ import { inherit, Quantizer } from '@oqat/quant';
 import type { StaticQuantConfig } from '../static/static-layer';
 import type { LayerQuant, QuantFactory, QuantRole } from './layer-quant';
 import type { NamedParam } from './named-param';
-import { roleBits, type Precision } from './precision';
 
 /**
  * LSQ quantization of one supernet layer with @oqat/quant's Quantizer: one
  * scalar step for the weights and one for the input activations, per bit
  * width, shared by every subnet (a subnet's weight slice is quantized with
  * the layer's scalar; LSQ's gradient scale uses the slice's element count).
- * The bit width follows the supernet's shared Precision. Steps start from
- * data at their least-squared-error value.
+ * The supernet sets the bit width (setBits) when it activates a subnet.
+ * Steps start from data at their least-squared-error value.
  */
 export class LsqLayerQuant implements LayerQuant {
   readonly weightQuantizer: Quantizer;
@@ -20,7 +19,6 @@ export class LsqLayerQuant implements LayerQuant {
   constructor(
     readonly name: string,
     readonly role: QuantRole,
-    private readonly precision: Precision,
   ) {
     // The first quantized width starts at the MSE-optimal steps: one 4-bit epoch from a float supernet
     // reached 83.1 % top-1 for the largest subnet, 81.5 % from LSQ's own init (docs/benchmarks-supernet.md).
@@ -28,22 +26,16 @@ export class LsqLayerQuant implements LayerQuant {
     this.inputQuantizer = new Quantizer({ bits: 32, signed: role.signedInput, role: 'activation', stepInit: 'mse' });
   }
 
-  private sync(): number {
-    const bits = roleBits(this.precision, this.role.precision);
-    if (this.weightQuantizer.bits !== bits) {
-      this.weightQuantizer.setBits(bits);
-      this.inputQuantizer.setBits(bits);
-    }
-    return bits;
+  setBits(bits: number): void {
+    this.weightQuantizer.setBits(bits);
+    this.inputQuantizer.setBits(bits);
   }
 
   weight(w: Tensor): Tensor {
-    this.sync();
     return this.weightQuantizer.quantize(w);
   }
 
   input(x: Tensor): Tensor {
-    this.sync();
     return this.inputQuantizer.quantize(x);
   }
 
@@ -54,7 +46,7 @@ export class LsqLayerQuant implements LayerQuant {
   }
 
   frozen(): { weight?: StaticQuantConfig; input?: StaticQuantConfig } {
-    const bits = this.sync();
+    const bits = this.weightQuantizer.bits;
     if (bits === 32) return {};
     const freeze = (q: Quantizer): StaticQuantConfig => ({ bits, signed: q.signed, step: q.stepValues(bits)[0]! });
     return { weight: freeze(this.weightQuantizer), input: freeze(this.inputQuantizer) };
@@ -77,6 +69,4 @@ export class LsqLayerQuant implements LayerQuant {
 }
 
 /** The QuantFactory a quantized supernet is built with. */
-export function lsqQuantFactory(precision: Precision): QuantFactory {
-  return (name, role) => new LsqLayerQuant(name, role, precision);
-}
+export const lsqQuantFactory: QuantFactory = (name, role) => new LsqLayerQuant(name, role);

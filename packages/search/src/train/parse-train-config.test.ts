@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidTrainConfigError } from '../errors';
 import { parseTrainConfig } from './parse-train-config';
-import { DEFAULT_TRAIN_CONFIG } from './train-config';
+import { DEFAULT_TRAIN_CONFIG, oqatPhases } from './train-config';
+
+const PHASES = oqatPhases([4, 3, 2], { float: 1, first: 1, inherited: 1 });
 
 describe('parseTrainConfig', () => {
   it('fills defaults and keeps overrides', () => {
-    expect(parseTrainConfig({})).toEqual(DEFAULT_TRAIN_CONFIG);
+    expect(parseTrainConfig({ phases: PHASES })).toEqual({ ...DEFAULT_TRAIN_CONFIG, phases: PHASES });
     const c = parseTrainConfig({ seed: 3, data: { trainLimit: 1000 }, phases: [{ bits: 4, epochs: 2, lr: 0.1 }] });
     expect(c.seed).toBe(3);
     expect(c.data).toEqual({ ...DEFAULT_TRAIN_CONFIG.data, trainLimit: 1000 });
@@ -13,18 +15,22 @@ describe('parseTrainConfig', () => {
   });
 
   it('defaults a segmentation run to the scenes space and its scene settings', () => {
-    const c = parseTrainConfig({ task: 'segmentation', segmentation: { trainScenes: 600, canvasSize: 48 } });
+    const c = parseTrainConfig({ task: 'segmentation', segmentation: { trainScenes: 600, canvasSize: 48 }, phases: PHASES });
     expect(c.task).toBe('segmentation');
     expect(c.space).toBe('segmentation-scenes');
     expect(c.segmentation).toEqual({ ...DEFAULT_TRAIN_CONFIG.segmentation, trainScenes: 600, canvasSize: 48 });
     expect(parseTrainConfig(c)).toEqual(c);
-    const classification = parseTrainConfig({});
+    const classification = parseTrainConfig({ phases: PHASES });
     expect(parseTrainConfig(classification)).toEqual(classification);
   });
 
   const bad: Array<[unknown, RegExp]> = [
     [{ phases: [{ bits: 9, epochs: 1, lr: 0.1 }] }, /train config: phases\[0\]\.bits must be one of 2, 3, 4, 5, 6, 7, 8, 32, got 9/],
     [{ phases: [] }, /phases must be an array of at least 1/],
+    [{}, /phases is required/],
+    [{ phases: [{ bits: 8, epochs: 1, lr: 0.1 }, { bits: 4, epochs: 1, lr: 0.1 }] }, /phases quantized widths 8 is not a bit width of space 'fashion-mnist-mbv3-small' \(its widths: 4, 3, 2\)/],
+    [{ phases: [{ bits: 3, epochs: 1, lr: 0.1 }, { bits: 4, epochs: 1, lr: 0.1 }] }, /phases quantized widths must go down/],
+    [{ phases: [{ bits: 4, epochs: 1, lr: 0.1 }, { bits: 32, epochs: 1, lr: 0.1 }] }, /phases\[1\]\.bits a float phase \(32\) must come before every quantized phase/],
     [{ phases: [{ bits: 4, epochs: 1, lr: 0.1, subnets: 'all' }] }, /phases\[0\]\.subnets must be one of sandwich, largest, got "all"/],
     [{ phases: [{ bits: 32, epochs: 1, lr: 0.1, teacher: 'float' }] }, /phases\[0\]\.teacher must be 'largest' in a float phase/],
     [{ phases: [{ bits: 4, epochs: 1, lr: 0.1, teacher: 'float' }] }, /phases\[0\]\.teacher 'float' needs a float phase before it/],
@@ -43,7 +49,9 @@ describe('parseTrainConfig', () => {
     [{ space: 'segmentation-scenes' }, /space 'segmentation-scenes' is a segmentation space; set task to 'segmentation'/],
   ];
   it.each(bad)('rejects %j with a message naming the field', (json, message) => {
-    expect(() => parseTrainConfig(json)).toThrow(InvalidTrainConfigError);
-    expect(() => parseTrainConfig(json)).toThrow(message);
+    // Valid phases unless the case is about them, so each case fails on its own field.
+    const full = json && typeof json === 'object' && !Array.isArray(json) && Object.keys(json).length > 0 && !('phases' in json) ? { phases: PHASES, ...json } : json;
+    expect(() => parseTrainConfig(full)).toThrow(InvalidTrainConfigError);
+    expect(() => parseTrainConfig(full)).toThrow(message);
   });
 });

@@ -1,7 +1,8 @@
 import { InvalidTrainConfigError } from '../errors';
 import { FieldReader, type JsonObject } from '../json-fields';
-import { SUPPORTED_BITS } from '../space/parse-search-space';
-import { BUILTIN_SPACES } from '../space/resolve-search-space';
+import { QUANT_BITS } from '@oqat/quant';
+import { bitsChainProblem } from '../space/bits-chain';
+import { BUILTIN_SPACES, resolveSearchSpace } from '../space/resolve-search-space';
 import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, type PhaseConfig, type SegmentationDataConfig, type Task, type TrainConfig } from './train-config';
 
 const r = new FieldReader((field, problem) => new InvalidTrainConfigError(field, problem));
@@ -19,7 +20,7 @@ function readPhase(v: unknown, i: number): PhaseConfig {
   const o = r.object(v, f);
   r.keys(o, f, ['bits', 'epochs', 'lr', 'warmupEpochs', 'subnets', 'teacher']);
   const phase: PhaseConfig = {
-    bits: r.oneOf(o.bits, `${f}.bits`, SUPPORTED_BITS),
+    bits: r.oneOf(o.bits, `${f}.bits`, QUANT_BITS),
     epochs: r.int(o.epochs, `${f}.epochs`, 1),
     lr: r.num(o.lr, `${f}.lr`, 1e-8, 10),
     warmupEpochs: r.num(o.warmupEpochs ?? 0, `${f}.warmupEpochs`, 0),
@@ -61,14 +62,23 @@ function checkTaskSpace(task: Task, space: unknown): void {
   }
 }
 
+/** The phases' quantized widths must form a chain the space can train (bitsChainProblem); float phases come first. */
+function checkPhaseBits(space: unknown, phases: readonly PhaseConfig[]): void {
+  const quantized = phases.filter((p) => p.bits !== 32).map((p) => p.bits);
+  const lateFloat = phases.findIndex((p, i) => p.bits === 32 && phases.slice(0, i).some((q) => q.bits !== 32));
+  if (lateFloat >= 0) throw r.error(`phases[${lateFloat}].bits`, 'a float phase (32) must come before every quantized phase');
+  const problem = quantized.length > 0 ? bitsChainProblem(resolveSearchSpace(space), quantized) : undefined;
+  if (problem) throw r.error('phases', `quantized widths ${problem}`);
+}
+
 /**
  * Validates a training config JSON value and fills in defaults
  * (DEFAULT_TRAIN_CONFIG). Throws InvalidTrainConfigError naming the first
- * bad field. The space itself is checked when the run resolves it.
+ * bad field. A space object is parsed here too (its bits decide the phases').
  */
 export function parseTrainConfig(json: unknown): TrainConfig {
   const o = r.object(json, 'config');
-  r.keys(o, '', Object.keys(DEFAULT_TRAIN_CONFIG));
+  r.keys(o, '', [...Object.keys(DEFAULT_TRAIN_CONFIG), 'phases']);
   const d = DEFAULT_TRAIN_CONFIG;
   const data = section(o, 'data');
   const opt = section(o, 'optimizer');
@@ -82,7 +92,9 @@ export function parseTrainConfig(json: unknown): TrainConfig {
   }
   checkTaskSpace(task, space);
   const batchSize = r.int(o.batchSize ?? d.batchSize, 'batchSize', 2, 4096);
-  const phases = o.phases === undefined ? d.phases : r.array(o.phases, 'phases', 1).map(readPhase);
+  if (o.phases === undefined) throw r.error('phases', 'is required: the bit widths trained, in order, with their epochs and learning rates (oqatPhases makes OQAT\'s)');
+  const phases = r.array(o.phases, 'phases', 1).map(readPhase);
+  checkPhaseBits(space, phases);
   const taught = phases.findIndex((p) => p.teacher === 'float');
   if (taught >= 0 && !phases.slice(0, taught).some((p) => p.bits === 32)) {
     throw r.error(`phases[${taught}].teacher`, "'float' needs a float phase before it (its weights are the teacher)");

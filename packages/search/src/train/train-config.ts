@@ -144,8 +144,12 @@ export function oqatPhases(bitsChain: readonly number[], epochs: PhaseEpochs): P
   ];
 }
 
-/** Every default in one place; a config file overrides any part of it. */
-export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+/**
+ * The defaults of a training config file; a file overrides any part of it
+ * and must name its phases (a run's come from jobs' DEFAULT_RUN_CONFIG
+ * through oqatPhases: the schedule has one owner).
+ */
+export const DEFAULT_TRAIN_CONFIG: Readonly<Omit<TrainConfig, 'phases'>> = {
   seed: 0,
   task: 'classification',
   space: 'fashion-mnist',
@@ -155,7 +159,6 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   batchSize: 128,
   stepsPerEpoch: 0,
   fixedBits: 8,
-  phases: oqatPhases([4, 3, 2], { float: 2, first: 8, inherited: 3 }),
   optimizer: { momentum: 0.9, nesterov: true, weightDecay: 3e-5, labelSmoothing: 0.1, gradClipNorm: 5 },
   sandwich: { randomSubnets: 2, distill: true },
   checkpoint: { dir: '', everySteps: 0 },

@@ -1,6 +1,6 @@
 import type { Rng } from '@oqat/core';
 import { tf, type Tensor } from '@oqat/engine';
-import { largestSubnet, sampleSubnet, type SearchSpace, type SubnetSpec } from '@oqat/latency';
+import { largestSubnet, layerBits, sampleSubnet, type SearchSpace, type SubnetSpec } from '@oqat/latency';
 import { assertSubnetSpec } from '../../space/subnet-spec';
 import { DynamicMbBlock } from '../blocks/dynamic-mb-block';
 import { sortExpandChannels } from '../blocks/sort-expand-channels';
@@ -9,7 +9,6 @@ import type { LayerQuant, QuantFactory } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { DynamicBatchNorm } from '../ops/dynamic-batch-norm';
 import { DynamicConv2d } from '../ops/dynamic-conv2d';
-import type { Precision } from '../precision';
 import { WidthWeights } from '../width-weights';
 
 export interface SupernetOptions {
@@ -17,8 +16,8 @@ export interface SupernetOptions {
   seed: number;
   /** precision of stem, squeeze-excite and classifier; default 8 */
   fixedBits?: 8 | 32;
-  /** builds each layer's quantization from the shared precision; none: a float-only supernet */
-  quant?: (precision: Precision) => QuantFactory;
+  /** builds each layer's quantization; none: a float-only supernet */
+  quant?: QuantFactory;
 }
 
 /** The backbone's outputs a task head reads. */
@@ -39,7 +38,10 @@ export interface BackboneFeatures {
  */
 export abstract class ElasticSupernet implements ParamOwner {
   readonly name = 'supernet';
-  readonly precision: Precision;
+  /** precision of stem, squeeze-excite and classifier (8 bit or float) */
+  readonly fixedBits: 8 | 32;
+  /** the active subnet's bit width (32 = float), pushed into every layer's quantization */
+  private activeBits: number;
   readonly stemConv: DynamicConv2d;
   readonly stemBn: DynamicBatchNorm;
   readonly firstBlock?: DynamicMbBlock;
@@ -60,11 +62,14 @@ export abstract class ElasticSupernet implements ParamOwner {
     readonly options: SupernetOptions,
   ) {
     const seed = options.seed;
-    this.precision = { bits: space.bits[space.bits.length - 1]!, fixedBits: options.fixedBits ?? 8 };
-    const make = options.quant?.(this.precision);
+    this.fixedBits = options.fixedBits ?? 8;
+    this.activeBits = space.bits[space.bits.length - 1]!;
     const quant: QuantFactory = (name, role) => {
-      const q = make?.(name, role);
-      if (q) this.layerQuants.set(name, q);
+      const q = options.quant?.(name, role);
+      if (q) {
+        this.layerQuants.set(name, q);
+        q.setBits(layerBits(this.activeBits, this.fixedBits, role.precision));
+      }
       return q;
     };
     this.quant = quant;
@@ -116,7 +121,7 @@ export abstract class ElasticSupernet implements ParamOwner {
 
   /** Largest subnet, at the current bit width. */
   setMax(): void {
-    this.setActive(largestSubnet(this.space, this.precision.bits));
+    this.setActive(largestSubnet(this.space, this.activeBits));
   }
 
   /** Activates a subnet (checked against the space): its bits switch every quantized layer and select that width's weights. */
@@ -125,7 +130,10 @@ export abstract class ElasticSupernet implements ParamOwner {
     this.widths.select(spec.bits);
     this.activeResolution = spec.resolution;
     this.activeDepths = [...spec.depths];
-    this.precision.bits = spec.bits;
+    if (spec.bits !== this.activeBits) {
+      this.activeBits = spec.bits;
+      for (const q of this.layerQuants.values()) q.setBits(layerBits(spec.bits, this.fixedBits, q.role.precision));
+    }
     this.stages.forEach((blocks, i) => {
       blocks.forEach((block, j) => {
         if (j < spec.depths[i]!) {
@@ -139,7 +147,7 @@ export abstract class ElasticSupernet implements ParamOwner {
   }
 
   /** Activates a random subnet and returns it; `bits` keeps the current bit width unless given. */
-  sampleActive(rng: Rng, bits: number = this.precision.bits): SubnetSpec {
+  sampleActive(rng: Rng, bits: number = this.activeBits): SubnetSpec {
     const spec = sampleSubnet(this.space, rng, bits);
     this.setActive(spec);
     return spec;
@@ -153,7 +161,7 @@ export abstract class ElasticSupernet implements ParamOwner {
       depths: [...d],
       kernels: this.stages.map((blocks, i) => blocks.slice(0, d[i]).map((b) => b.activeKernel)),
       expands: this.stages.map((blocks, i) => blocks.slice(0, d[i]).map((b) => b.activeExpand)),
-      bits: this.precision.bits,
+      bits: this.activeBits,
     };
   }
 

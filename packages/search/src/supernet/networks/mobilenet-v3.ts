@@ -66,6 +66,6 @@ export class MobileNetV3Supernet extends ElasticSupernet {
   }
 
   toConfig(): MobileNetV3SupernetConfig {
-    return { type: 'mobilenet-v3-supernet', space: this.space, seed: this.options.seed, fixedBits: this.precision.fixedBits };
+    return { type: 'mobilenet-v3-supernet', space: this.space, seed: this.options.seed, fixedBits: this.fixedBits };
   }
 }

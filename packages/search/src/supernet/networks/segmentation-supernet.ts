@@ -47,6 +47,6 @@ export class SegmentationSupernet extends ElasticSupernet {
   }
 
   toConfig(): SegmentationSupernetConfig {
-    return { type: 'mobilenet-v3-segmentation-supernet', space: this.space, seed: this.options.seed, fixedBits: this.precision.fixedBits };
+    return { type: 'mobilenet-v3-segmentation-supernet', space: this.space, seed: this.options.seed, fixedBits: this.fixedBits };
   }
 }

@@ -1,0 +1,45 @@
+import type { NewRunConfig } from './studio-service';
+
+/** A run config with every optional setting filled (what validateRunConfig returns). */
+export type RunConfig = NewRunConfig & Required<Pick<NewRunConfig,
+  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples'
+>>;
+
+/**
+ * Every default of a new run, in one place: the CLI's help, the app's New
+ * run form, the jobs' configs and (through oqatPhases) the training phases
+ * are derived from it. Data only, no imports at run time, so the CLI can
+ * read it without loading TensorFlow.js (`@oqat/jobs/run-defaults`).
+ *
+ * The training part is what the recipe measurements chose for all of
+ * Fashion-MNIST (docs/benchmarks-supernet.md, `full-hour`: 89.3 / 88.8 /
+ * 85.5 % at 4 / 3 / 2 bit in under an hour on a 2-core CPU): batch 32, the
+ * largest alone in float for 2 epochs, one sandwich epoch per width with
+ * one random subnet.
+ */
+export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = {
+  kind: 'train',
+  task: 'classification',
+  dataset: 'auto',
+  space: 'fashion-mnist',
+  bitsChain: [4, 3, 2],
+  epochs: { float: 2, first: 1, inherited: 1 },
+  backend: 'auto',
+  devices: ['cpu', 'xavier', 'fpga'],
+  seed: 1,
+  maxLatencyMs: 0,
+  generations: 6,
+  population: 16,
+  limitTrainImages: 0,
+  evalImages: 0,
+  batchSize: 32,
+  randomSubnets: 1,
+  latencySamples: 120,
+};
+
+/** The default of a New run form field, by its key ('epochs.first' reads epochs.first). */
+export function runDefault(key: string): unknown {
+  const value = key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], DEFAULT_RUN_CONFIG);
+  // checkpointRunId has no default run: an empty choice.
+  return value ?? '';
+}
