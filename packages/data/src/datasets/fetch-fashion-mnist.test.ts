@@ -43,14 +43,12 @@ afterAll(async () => {
 
 describe('fetchFashionMnist', () => {
   it('gives one clear line when the official host is unreachable', async () => {
-    const started = Date.now();
     const attempt = fetchFashionMnist(join(root, 'offline'), { idleTimeoutMs: 3000 });
     await expect(attempt).rejects.toThrow(NetworkUnreachableError);
     await expect(fetchFashionMnist(join(root, 'offline'), { idleTimeoutMs: 3000 })).rejects.toThrow(
       /^fetchFashionMnist: cannot reach http:\/\/fashion-mnist\.s3-website\.eu-central-1\.amazonaws\.com\/train-images-idx3-ubyte\.gz \(.+\); connect to the internet, or copy the 4 IDX files into a folder and set OQAT_DATA to it$/,
     );
-    expect(Date.now() - started).toBeLessThan(8000);
-  });
+  }, 30_000); // a hang guard (two attempts, 3 s idle timeout each), not a speed bound
 
   it('downloads, verifies, stores, reports progress and skips valid copies', async () => {
     const dir = join(root, 'ok');

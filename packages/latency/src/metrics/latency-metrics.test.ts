@@ -28,6 +28,8 @@ describe('latencyMetrics', () => {
 
   it('measures prediction rates', () => {
     const rate = measurePredictionRate({ estimateMs: (layers) => layers.length }, [[], []], 20);
-    expect(rate).toBeGreaterThan(100); // mechanics only: the figure is in docs/benchmarks-latency.md
+    // mechanics only: the rate itself is tools/bench/latency-fit.ts's figure (docs/benchmarks-latency.md)
+    expect(rate).toBeGreaterThan(0);
+    expect(Number.isFinite(rate)).toBe(true);
   });
 });

@@ -28,18 +28,20 @@ describe('measureLatency', () => {
     const t = await measureLatency(() => { calls++; busy(0.5); }, { warmup: 2, repeats: 5, minSampleMs: 2, clock: 'wall' });
     expect(t.innerRuns).toBeGreaterThanOrEqual(1); // from the last warm-up run: 4 on an idle core
     expect(calls).toBe(2 + 5 * t.innerRuns);
-    expect(t.medianMs).toBeGreaterThan(0.45);
-    expect(t.medianMs).toBeLessThan(50); // wall time on a shared machine: mechanics only
+    expect(t.medianMs).toBeGreaterThan(0.45); // each run busy-waits 0.5 ms; how close it gets is tools/bench/latency-timing.ts
   });
 
-  it('measures CPU time, and ratios to a reference', async () => {
+  it('measures CPU time, and ratios to a reference run before each sample', async () => {
     const cpu = await measureLatency(() => busyCpu(1), { warmup: 1, repeats: 5, clock: 'cpu' });
-    // Loose upper bounds: the process's other threads (GC, the test runner) add CPU time under load.
-    expect(cpu.medianMs).toBeGreaterThan(0.9);
-    expect(cpu.medianMs).toBeLessThan(10);
-    const ratio = await measureLatency(() => busyCpu(2), { warmup: 1, repeats: 7, minSampleMs: 0, clock: 'cpu' }, () => busyCpu(1));
-    expect(ratio.medianMs).toBeGreaterThan(1.2);
-    expect(ratio.medianMs).toBeLessThan(5);
+    expect(cpu.medianMs).toBeGreaterThan(0.9); // each run spins until 1 ms of CPU time
+    let runs = 0;
+    let references = 0;
+    const ratio = await measureLatency(() => { runs++; busyCpu(2); }, { warmup: 1, repeats: 7, minSampleMs: 0, clock: 'cpu' }, () => { references++; busyCpu(1); });
+    expect(ratio.kept + ratio.rejected).toBe(7);
+    expect(references).toBe(runs);
+    // A ratio, not milliseconds; its accuracy under load is tools/bench/latency-timing.ts's to report.
+    expect(ratio.medianMs).toBeGreaterThan(0);
+    expect(Number.isFinite(ratio.medianMs)).toBe(true);
   });
 
   it('awaits asynchronous runs', async () => {
