@@ -11,10 +11,8 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import {
   OFA_MBV3_SPACE,
-  createRng,
   createOrtRuntime,
   createTfjsRuntime,
-  deriveSeed,
   formatSample,
   isDeviceName,
   lowerSubnet,
@@ -23,6 +21,7 @@ import {
   type LayerRuntime,
   type SearchSpace,
 } from '@oqat/latency';
+import { createRng, derive } from '@oqat/core';
 
 function arg(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,7 +43,7 @@ async function main(): Promise<void> {
     stages: base.stages.map((s) => ({ ...s, outC: Math.round((s.outC * mult) / 8) * 8 })),
     resolutions: arg('resolutions') ? arg('resolutions')!.split(',').map(Number) : base.resolutions,
   };
-  const drawn = Array.from({ length: n }, (_, i) => lowerSubnet(space, sampleSubnet(space, createRng(deriveSeed(seed, i)))));
+  const drawn = Array.from({ length: n }, (_, i) => lowerSubnet(space, sampleSubnet(space, createRng(derive(seed, i)))));
   const networks = [...drawn, ...drawn.slice(0, Number(arg('repeat-set', '0')))];
   let runtime: LayerRuntime | undefined;
   if (device === 'cpu-ort') runtime = await createOrtRuntime({ threads: Number(arg('threads', '1')) });

@@ -60,10 +60,6 @@ export { measurePredictionRate } from './metrics/prediction-rate';
 // Samples (JSONL)
 export { loadSamples, parseSamples, formatSample } from './samples/load-samples';
 
-// Random networks
-export { createRng, deriveSeed } from './rng/seeded-rng';
-export type { Rng } from './rng/seeded-rng';
-
 // The search space (pure data): its shape, the OFA reference space, the sampler and the lowering to the
 // layer IR. Search trains exactly these and latency prices exactly these (here: tfjs-free, below search).
 export type { SearchSpace, StemSpace, FirstBlockSpace, StageSpace, HeadSpace, SegmentationHeadSpace, SpaceActivation, SubnetSpec } from './space/search-space';

@@ -7,7 +7,7 @@ import { fpgaLayerMs } from './fpga/fpga-simulator';
 import { simulateNetwork } from './simulate-network';
 import { XAVIER_PARAMS } from './xavier/xavier-params';
 import { xavierLayerMs } from './xavier/xavier-simulator';
-import { createRng } from '../rng/seeded-rng';
+import { createRng } from '@oqat/core';
 import { randomSubnetLayers } from '../space/random-subnet.test-support';
 
 const base = { inH: 28, inW: 28, kernel: 1, stride: 1, groups: 1, act: 'relu', wBits: 8, aBits: 8 } as const;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerDesc } from '../ir/layer-desc';
-import { createRng } from '../rng/seeded-rng';
+import { createRng } from '@oqat/core';
 import { randomSubnetLayers } from '../space/random-subnet.test-support';
 import { LayerKeyBuilder, parseLayerKey } from './layer-key';
 import { LayerTable } from './layer-table';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../rng/seeded-rng';
+import { createRng } from '@oqat/core';
 import { latencyMetrics, ranks, spearman } from './latency-metrics';
 import { measurePredictionRate } from './prediction-rate';
 

@@ -3,7 +3,7 @@ import { simulateNetwork } from '../devices/simulate-network';
 import { DeviceMismatchError, MixedDevicesError, PredictorFormatError, PredictorRequiredError, LatencyKeyMissingError } from '../errors';
 import type { LatencySample } from '../ir/layer-desc';
 import { LutModel } from '../lut/lut-model';
-import { createRng, deriveSeed } from '../rng/seeded-rng';
+import { createRng, derive } from '@oqat/core';
 import { randomSubnetLayers } from '../space/random-subnet.test-support';
 import { evaluatePredictor, fitPredictor } from './fit-predictor';
 import { predictLatency } from './predict-latency';
@@ -13,7 +13,7 @@ const FAST = { learned: { boost: { rounds: 40 }, networkRounds: 40, refineRounds
 
 function samples(device: 'xavier' | 'fpga', seed: number, n: number, perLayer: boolean): LatencySample[] {
   return Array.from({ length: n }, (_, i) => {
-    const layers = randomSubnetLayers(createRng(deriveSeed(seed, i)));
+    const layers = randomSubnetLayers(createRng(derive(seed, i)));
     const s = simulateNetwork(device, layers);
     return perLayer ? { layers, device, latencyMs: s.latencyMs, layerLatencyMs: s.layerLatencyMs } : { layers, device, latencyMs: s.latencyMs };
   });

@@ -1,5 +1,5 @@
 import type { LayerDesc } from '../ir/layer-desc';
-import type { Rng } from '../rng/seeded-rng';
+import type { Rng } from '@oqat/core';
 
 /** A network built on a runtime, with its weights and inputs in place. */
 export interface PreparedNetwork {

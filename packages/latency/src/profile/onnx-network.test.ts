@@ -1,7 +1,7 @@
 import { decodeModel } from '@oqat/onnx';
 import { describe, expect, it } from 'vitest';
 import type { LayerDesc } from '../ir/layer-desc';
-import { createRng } from '../rng/seeded-rng';
+import { createRng } from '@oqat/core';
 import { randomSubnetLayers, SMALL_OFA_SPACE } from '../space/random-subnet.test-support';
 import { buildOnnxNetwork } from './onnx-network';
 import { loadOnnxRuntime } from './ort-runtime';

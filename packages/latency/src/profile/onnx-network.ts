@@ -13,7 +13,7 @@ import { effectiveBits } from '../devices/device-names';
 import { UnsupportedLayerError } from '../errors';
 import type { Activation, LayerDesc } from '../ir/layer-desc';
 import { outputHeight, outputWidth, seHiddenChannels } from '../ir/output-shape';
-import type { Rng } from '../rng/seeded-rng';
+import type { Rng } from '@oqat/core';
 import { planChain, type ValueRef } from './chain-plan';
 
 export interface OnnxNetwork {

@@ -1,6 +1,6 @@
 import { RuntimeUnavailableError } from '../errors';
 import type { LayerDesc } from '../ir/layer-desc';
-import type { Rng } from '../rng/seeded-rng';
+import type { Rng } from '@oqat/core';
 import type { LayerRuntime, PreparedNetwork } from './layer-runtime';
 import { buildOnnxNetwork } from './onnx-network';
 

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { simulateNetwork } from '../devices/simulate-network';
 import { ClockThreadsError, RuntimeRequiredError } from '../errors';
 import type { LayerDesc } from '../ir/layer-desc';
-import { createRng, deriveSeed } from '../rng/seeded-rng';
+import { createRng, derive } from '@oqat/core';
 import { randomSubnetLayers, SMALL_OFA_SPACE } from '../space/random-subnet.test-support';
 import { busyCpu } from './busy-cpu.test-support';
 import type { LayerRuntime } from './layer-runtime';
 import { profileNetworks, type ProfileProgress } from './profile-networks';
 
-const nets = Array.from({ length: 3 }, (_, i) => randomSubnetLayers(createRng(deriveSeed(7, i))));
+const nets = Array.from({ length: 3 }, (_, i) => randomSubnetLayers(createRng(derive(7, i))));
 
 /** A runtime whose run costs 0.01 ms per call plus 0.02 ms per layer that does something (for the profiler's bookkeeping). */
 function busyRuntime(threads = 1): LayerRuntime & { prepared: number } {

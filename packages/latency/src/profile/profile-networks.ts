@@ -4,7 +4,7 @@ import { ClockThreadsError, ProfileAbortedError, RuntimeRequiredError } from '..
 import type { LayerDesc, LatencySample } from '../ir/layer-desc';
 import { validateLayers } from '../ir/validate-layers';
 import { LayerKeyBuilder } from '../lut/layer-key';
-import { createRng, deriveSeed } from '../rng/seeded-rng';
+import { createRng, derive } from '@oqat/core';
 import type { LayerRuntime, PreparedNetwork } from './layer-runtime';
 import { DEFAULT_LAYER_TIMING, DEFAULT_TIMING, measureLatency, type TimingOptions } from './measure-latency';
 import { createOrtRuntime } from './ort-runtime';
@@ -108,7 +108,7 @@ export async function profileNetworks(options: ProfileNetworksOptions): Promise<
   let reference: PreparedNetwork | undefined;
   let referenceMs = 1;
   if (timing.normalize === 'reference') {
-    reference = await runtime.prepare(options.reference ? validateLayers(options.reference) : networks[0]!, createRng(deriveSeed(seed, 2)));
+    reference = await runtime.prepare(options.reference ? validateLayers(options.reference) : networks[0]!, createRng(derive(seed, 2)));
     referenceMs = (await measureLatency(() => reference!.run(), { ...timing, normalize: 'none', repeats: Math.max(30, timing.repeats), minSampleMs: 0 })).minMs;
   }
   const refRun = reference ? () => reference!.run() : undefined;
@@ -117,7 +117,7 @@ export async function profileNetworks(options: ProfileNetworksOptions): Promise<
   // do-nothing network and taken off each single-layer timing: a layer's entry is its own work
   let runOverheadMs = 0;
   if (options.perLayer ?? true) {
-    const idle = await runtime.prepare([IDLE_LAYER], createRng(deriveSeed(seed, 3)));
+    const idle = await runtime.prepare([IDLE_LAYER], createRng(derive(seed, 3)));
     runOverheadMs = (await measureLatency(() => idle.run(), layerTiming, refRun)).medianMs * referenceMs;
     await idle.dispose();
   }
@@ -134,7 +134,7 @@ export async function profileNetworks(options: ProfileNetworksOptions): Promise<
   for (let n = 0; n < total; n++) {
     if (options.signal?.aborted) throw new ProfileAbortedError(samples.length, total);
     const layers = networks[n]!;
-    const latencyMs = await timeLayers(layers, deriveSeed(seed, 0, n), timing);
+    const latencyMs = await timeLayers(layers, derive(seed, 0, n), timing);
     const sample: LatencySample = { layers, latencyMs, device: info.name };
     if (perLayer) {
       const per: number[] = [];
@@ -143,7 +143,7 @@ export async function profileNetworks(options: ProfileNetworksOptions): Promise<
         let ms = layerCache.get(key);
         if (ms === undefined) {
           if (options.signal?.aborted) throw new ProfileAbortedError(samples.length, total);
-          const raw = await timeLayers([layers[l]!], deriveSeed(seed, 1, layerCache.size), layerTiming);
+          const raw = await timeLayers([layers[l]!], derive(seed, 1, layerCache.size), layerTiming);
           ms = Math.max(raw - runOverheadMs, raw * 0.05);
           layerCache.set(key, ms);
         }

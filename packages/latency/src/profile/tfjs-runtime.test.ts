@@ -3,7 +3,7 @@
 import { initEngine, tf } from '@oqat/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LayerDesc } from '../ir/layer-desc';
-import { createRng } from '../rng/seeded-rng';
+import { createRng } from '@oqat/core';
 import { randomSubnetLayers, SMALL_OFA_SPACE } from '../space/random-subnet.test-support';
 import { measureLatency } from './measure-latency';
 import { createTfjsRuntime } from './tfjs-runtime';

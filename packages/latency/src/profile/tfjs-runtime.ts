@@ -1,7 +1,7 @@
 import { UnsupportedLayerError } from '../errors';
 import type { Activation, LayerDesc } from '../ir/layer-desc';
 import { outputHeight, outputWidth, seHiddenChannels } from '../ir/output-shape';
-import type { Rng } from '../rng/seeded-rng';
+import type { Rng } from '@oqat/core';
 import { planChain, type ValueRef } from './chain-plan';
 import type { LayerRuntime, PreparedNetwork } from './layer-runtime';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { networkFigures } from '../ir/network-figures';
 import { validateLayers } from '../ir/validate-layers';
-import { createRng } from '../rng/seeded-rng';
+import { createRng } from '@oqat/core';
 import { lowerSubnet } from './lower-subnet';
 import { OFA_MBV3_SPACE as ofa } from './ofa-mbv3-space';
 import { largestSubnet, sampleSubnet } from './sample-subnet';

@@ -1,4 +1,4 @@
-import type { Rng } from '../rng/seeded-rng';
+import type { Rng } from '@oqat/core';
 import type { SearchSpace, SubnetSpec } from './search-space';
 
 /** All a sampler draws with: any seeded generator's pick (core's, or latency's own). */
