@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { oqatPhases, parseTrainConfig } from '@oqat/search';
 import { CONFIG_FIELDS, toTrainConfig, validateRunConfig } from './run-config';
 import { DEFAULT_RUN_CONFIG } from './run-defaults';
+import type { NewRunConfig } from './studio-service';
 
 describe('run config', () => {
   it('the defaults are valid, and the form and the training config take theirs from DEFAULT_RUN_CONFIG', () => {
@@ -31,6 +32,18 @@ describe('run config', () => {
     expect(validation.errors.devices).toMatch(/unknown device 'tpu'/);
     expect(validation.errors.seed).toMatch(/got -1/);
     expect(validation.errors['epochs.first']).toMatch(/from 1 to 500, got 0/);
+  });
+
+  it('refuses a config of the wrong shape field by field, before reading any value', () => {
+    const errorsOf = (c: unknown) => validateRunConfig(c as Partial<NewRunConfig>).validation.errors;
+    expect(errorsOf([{ epochs: 5 }])).toEqual({ config: 'must be an object of run settings, got [{"epochs":5}]' });
+    expect(errorsOf(null)).toEqual({ config: 'must be an object of run settings, got null' });
+    expect(errorsOf({ epochs: 5 })).toEqual({ epochs: 'must be an object {float, first, inherited}, got 5' });
+    expect(errorsOf({ devices: 'cpu' })).toEqual({ devices: 'must be a list of device names, got "cpu"' });
+    expect(errorsOf({ bitsChain: '4,3' }).bitsChain).toBe('must be a list of whole bit widths, got "4,3"');
+    expect(errorsOf({ epoch: { first: 2 } }).epoch).toMatch(/^is not a run setting \(known: kind, task/);
+    expect(errorsOf({ epochs: { last: 2 } })['epochs.last']).toBe('is not a kind of phase (float, first, inherited)');
+    expect(errorsOf({ maxLatencyMs: '5' }).maxLatencyMs).toBe('must be a number ≥ 0, got "5"');
   });
 
   it('a search needs a trained run or a checkpoint', () => {

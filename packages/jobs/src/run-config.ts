@@ -31,6 +31,28 @@ export const CONFIG_FIELDS: ConfigField[] = ([
   { key: 'seed', label: 'Seed', type: 'integer', min: 0, max: 2 ** 31 - 1, help: 'the same seed gives the same run' },
 ] satisfies Array<Omit<ConfigField, 'default'>>).map((field) => ({ ...field, default: runDefault(field.key) }));
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const RUN_KEYS = [...Object.keys(DEFAULT_RUN_CONFIG), 'checkpointRunId', 'checkpointPath'];
+
+/** What is wrong with a run config's shape (not an object, unknown keys, a field of the wrong JSON type), by field. */
+function shapeErrors(partial: unknown): Record<string, string> {
+  if (!isObject(partial)) return { config: `must be an object of run settings, got ${JSON.stringify(partial) ?? String(partial)}` };
+  const errors: Record<string, string> = {};
+  for (const key of Object.keys(partial)) {
+    if (!RUN_KEYS.includes(key)) errors[key] = `is not a run setting (known: ${RUN_KEYS.join(', ')})`;
+  }
+  const { epochs, bitsChain, devices, checkpointRunId, checkpointPath } = partial;
+  if (epochs !== undefined && !isObject(epochs)) errors.epochs = `must be an object {float, first, inherited}, got ${JSON.stringify(epochs)}`;
+  if (isObject(epochs)) {
+    for (const key of Object.keys(epochs)) if (!['float', 'first', 'inherited'].includes(key)) errors[`epochs.${key}`] = 'is not a kind of phase (float, first, inherited)';
+  }
+  if (bitsChain !== undefined && !(Array.isArray(bitsChain) && bitsChain.every(Number.isInteger))) errors.bitsChain = `must be a list of whole bit widths, got ${JSON.stringify(bitsChain)}`;
+  if (devices !== undefined && !(Array.isArray(devices) && devices.every((d) => typeof d === 'string'))) errors.devices = `must be a list of device names, got ${JSON.stringify(devices)}`;
+  if (checkpointRunId !== undefined && typeof checkpointRunId !== 'string') errors.checkpointRunId = `must be a run id, got ${JSON.stringify(checkpointRunId)}`;
+  if (checkpointPath !== undefined && typeof checkpointPath !== 'string') errors.checkpointPath = `must be a file path, got ${JSON.stringify(checkpointPath)}`;
+  return errors;
+}
+
 /** The space a run trains: segmentation has its own. */
 function trainedSpace(config: NewRunConfig): string {
   return config.task === 'segmentation' ? DEFAULT_SPACE.segmentation : config.space;
@@ -38,8 +60,10 @@ function trainedSpace(config: NewRunConfig): string {
 
 /** Fills defaults and checks every field; errors are one line per field. */
 export function validateRunConfig(partial: Partial<NewRunConfig>): { config: RunConfig; validation: ConfigValidation } {
+  // Callers over HTTP and IPC send anything JSON can hold: the shape is checked before any field.
+  const errors = shapeErrors(partial);
+  if (Object.keys(errors).length > 0) return { config: { ...DEFAULT_RUN_CONFIG }, validation: { ok: false, errors } };
   const config: RunConfig = { ...DEFAULT_RUN_CONFIG, ...partial, epochs: { ...DEFAULT_RUN_CONFIG.epochs, ...partial.epochs } };
-  const errors: Record<string, string> = {};
   const int = (key: string, v: unknown, min: number, max: number) => {
     if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) errors[key] = `must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`;
   };
@@ -49,9 +73,7 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: Run
   if (!['auto', 'subset', 'full'].includes(config.dataset)) errors.dataset = `must be auto, subset or full, got ${JSON.stringify(config.dataset)}`;
   if (!['fashion-mnist', 'ofa-mbv3'].includes(config.space)) errors.space = `must be fashion-mnist or ofa-mbv3, got ${JSON.stringify(config.space)}`;
   const chain = config.bitsChain;
-  if (!Array.isArray(chain)) {
-    errors.bitsChain = `must be a list of bit widths, got ${JSON.stringify(chain)}`;
-  } else if (!errors.space && !errors.task) {
+  if (!errors.space && !errors.task) {
     // Checked against the space the run will train: its subnets exist at its own widths only.
     const problem = bitsChainProblem(resolveSearchSpace(trainedSpace(config)), chain);
     if (problem) errors.bitsChain = problem;
@@ -68,9 +90,9 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: Run
   int('randomSubnets', config.randomSubnets, 0, 8);
   int('latencySamples', config.latencySamples, 20, 2000);
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(config.backend)) errors.backend = `must be auto, tensorflow, wasm or cpu, got ${JSON.stringify(config.backend)}`;
-  const badDevice = (config.devices ?? []).find((d) => !DEVICES.includes(d));
+  const badDevice = config.devices.find((d) => !DEVICES.includes(d));
   if (badDevice) errors.devices = `unknown device '${badDevice}': choose from ${DEVICES.join(', ')}`;
-  if (!(config.maxLatencyMs >= 0)) errors.maxLatencyMs = `must be ≥ 0, got ${config.maxLatencyMs}`;
+  if (typeof config.maxLatencyMs !== 'number' || !(config.maxLatencyMs >= 0)) errors.maxLatencyMs = `must be a number ≥ 0, got ${JSON.stringify(config.maxLatencyMs)}`;
   if (config.kind === 'search' && !config.checkpointRunId && !config.checkpointPath) errors.checkpointRunId = 'choose the training run to search';
   if (config.kind === 'search' && config.devices.length === 0) errors.devices = 'choose at least one device to search';
   return { config, validation: { ok: Object.keys(errors).length === 0, errors } };
