@@ -39,11 +39,6 @@ export function dataTypeCode(type: DataTypeName): number {
   return code;
 }
 
-export function dataTypeName(code: number): DataTypeName | undefined {
-  for (const [name, c] of Object.entries(DATA_TYPES)) if (c === code) return name as DataTypeName;
-  return undefined;
-}
-
 export type TensorValues = ArrayLike<number> | BigInt64Array | BigUint64Array;
 
 /**

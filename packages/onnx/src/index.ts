@@ -4,7 +4,7 @@ export { attr } from './attribute';
 export type { AttributeValue } from './attribute';
 export { makeTensor } from './make-tensor';
 export type { TensorInit } from './make-tensor';
-export { DATA_TYPES, dataTypeCode, dataTypeName, decodeRawData } from './data-type';
+export { DATA_TYPES, dataTypeCode, decodeRawData } from './data-type';
 export type { DataTypeName, TensorValues } from './data-type';
 export { encodeModel, decodeModel } from './encode-model';
 export { sameOutputSize, samePads } from './same-padding';

@@ -21,7 +21,7 @@ export { pack } from './packing/pack-bits';
 export type { PackOptions } from './packing/pack-bits';
 export { unpack } from './packing/unpack-bits';
 export type { UnpackOptions } from './packing/unpack-bits';
-export { exportWeights, exportValues } from './export/export-weights';
+export { exportWeights } from './export/export-weights';
 export type { IntegerWeights } from './export/export-weights';
 export {
   InvalidBitsError,

@@ -10,4 +10,3 @@ export type { JobContext, JobFunction } from './runner/job-context.ts';
 export type { RunHandle, RunProgress, RunSpec } from './runner/run-handle.ts';
 export type { RunnerOptions } from './runner/runner-options.ts';
 export { startRun, resumeRun, type ResumeOptions } from './runner/start-run.ts';
-export { runAndForget } from './runner/run-and-forget.ts';

@@ -32,14 +32,6 @@ export class CheckpointError extends OqatError {
   }
 }
 
-/** A static-network config names a layer type the registry does not know. */
-export class UnknownLayerTypeError extends OqatError {
-  constructor(name: string, known: readonly string[]) {
-    super(`static network: unknown layer type '${name}', expected one of ${known.join(', ')}`);
-    this.name = 'UnknownLayerTypeError';
-  }
-}
-
 /** Sampling with constraints hit its cap without finding a valid subnet. */
 export class NoValidSampleError extends OqatError {
   constructor(what: string, tries: number) {

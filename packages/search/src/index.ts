@@ -45,8 +45,6 @@ export type { StaticBatchNormConfig } from './static/static-batch-norm';
 export type { StaticSeConfig } from './static/static-se';
 export type { StaticMbBlockConfig } from './static/static-mb-block';
 export type { StaticLayer, StaticQuantConfig, WeightMap } from './static/static-layer';
-export { staticLayerFromConfig, STATIC_LAYER_TYPES } from './static/registry';
-export type { StaticLayerConfig } from './static/registry';
 
 export { train } from './train/train';
 // One OQAT training step and its parts, for custom loops and tools/bench/supernet-step.ts.
@@ -75,7 +73,6 @@ export {
   InvalidSubnetError,
   InvalidTrainConfigError,
   CheckpointError,
-  UnknownLayerTypeError,
   NoValidSampleError,
   TaskMismatchError,
 } from './errors';

@@ -1,8 +1,7 @@
 import { tf } from '@oqat/engine';
 import type { Tensor } from '@oqat/engine';
 import { InvalidQuantOptionError, StepNotInitialisedError } from '../errors';
-import type { EncodedTensor, EncodeOptions } from '../formats/number-format';
-import { getFormat } from '../formats/registry';
+import type { EncodedTensor } from '../formats/number-format';
 import { pack } from '../packing/pack-bits';
 import type { Quantizer } from '../quantizer';
 
@@ -16,11 +15,6 @@ export interface IntegerWeights extends EncodedTensor {
 
 function withPacking(encoded: EncodedTensor, shape: number[]): IntegerWeights {
   return { ...encoded, shape, packed: pack(encoded.codes, encoded.bits, { signed: encoded.codesSigned }) };
-}
-
-/** Encodes host values (calibrated, or with given scales) in a format and packs the codes. */
-export function exportValues(values: ArrayLike<number>, shape: number[], options: EncodeOptions & { format: string }): IntegerWeights {
-  return withPacking(getFormat(options.format).encode(values, options), shape);
 }
 
 /**

@@ -51,12 +51,3 @@ export function nonDominatedSort(points: ReadonlyArray<readonly number[]>): numb
   }
   return fronts;
 }
-
-/** Rank (front number) of each point, from nonDominatedSort's fronts. */
-export function frontRanks(fronts: readonly (readonly number[])[], n: number): Int32Array {
-  const rank = new Int32Array(n);
-  fronts.forEach((front, r) => {
-    for (const i of front) rank[i] = r;
-  });
-  return rank;
-}
