@@ -1,6 +1,6 @@
 import { ExitCode, OqatError } from '@oqat/core';
-import { UnknownDeviceError } from '@oqat/latency';
-import { RunNotFoundError } from '@oqat/runs';
+import { ProfileAbortedError, UnknownDeviceError } from '@oqat/latency';
+import { RunCancelledError, RunNotFoundError } from '@oqat/runs';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors';
 import type { CliIo } from './io';
@@ -24,11 +24,11 @@ describe('reportError', () => {
     expect(usage).toEqual({ code: ExitCode.usage, stderr: "oqat: unknown command 'x'\n" });
   });
 
-  it('takes the exit code from the error', () => {
-    class Interrupted extends OqatError {
-      override readonly exitCode = ExitCode.interrupted;
+  it('takes the exit code from the error: a cancelled run or an aborted profile is an interrupt', () => {
+    for (const err of [new RunCancelledError('r1'), new ProfileAbortedError(2, 5)]) {
+      expect(err).toBeInstanceOf(OqatError);
+      expect(captured(err)).toEqual({ code: ExitCode.interrupted, stderr: `oqat: ${err.message}\n` });
     }
-    expect(captured(new Interrupted('stopped')).code).toBe(ExitCode.interrupted);
   });
 
   it('knows a user error by type, not by name: anything else is a bug, printed with its stack', () => {

@@ -1,4 +1,4 @@
-import { OqatError } from '@oqat/core';
+import { ExitCode, OqatError } from '@oqat/core';
 
 /** Errors a user can cause in the latency package: one sentence naming the thing and the fix, `name` set per class. */
 
@@ -106,6 +106,8 @@ export class ClockThreadsError extends OqatError {
 }
 
 export class ProfileAbortedError extends OqatError {
+  /** stopped by the user (Ctrl-C, cancel), as the CLI's own interrupt */
+  override readonly exitCode = ExitCode.interrupted;
   constructor(done: number, total: number) {
     super(`profileNetworks: aborted after ${done} of ${total} networks`);
     this.name = 'ProfileAbortedError';

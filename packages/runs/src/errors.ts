@@ -1,4 +1,4 @@
-import { OqatError } from '@oqat/core';
+import { ExitCode, OqatError } from '@oqat/core';
 
 /** Errors of the run store and job runner: one sentence a user can act on, `name` set per class. */
 
@@ -93,6 +93,8 @@ export class RunFailedError extends OqatError {
 }
 
 export class RunCancelledError extends OqatError {
+  /** stopped by the user (Ctrl-C, cancel), as the CLI's own interrupt */
+  override readonly exitCode = ExitCode.interrupted;
   constructor(readonly runId: string) {
     super(`run ${runId} was cancelled; resume it with \`oqat resume ${runId}\``);
     this.name = 'RunCancelledError';

@@ -1,4 +1,4 @@
-import { OqatError } from '@oqat/core';
+import { ExitCode, OqatError } from '@oqat/core';
 
 /*
  * Failures of the evolutionary search. They live here rather than in the
@@ -17,6 +17,8 @@ export class InvalidSearchConfigError extends OqatError {
 
 /** The search was stopped through its AbortSignal (an unsubscribe); nothing is returned. */
 export class SearchAbortedError extends OqatError {
+  /** stopped by the user (Ctrl-C, cancel), as the CLI's own interrupt */
+  override readonly exitCode = ExitCode.interrupted;
   constructor(where: string) {
     super(`search: aborted during ${where}`);
     this.name = 'SearchAbortedError';
