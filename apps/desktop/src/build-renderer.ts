@@ -6,11 +6,11 @@ import { RendererBuildError } from './errors';
 const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** apps/desktop/src/renderer: the Vite root (index.html lives here). */
-export const RENDERER_ROOT = join(APP_ROOT, 'src/renderer');
+const RENDERER_ROOT = join(APP_ROOT, 'src/renderer');
 /** packages/studio-protocol/src: bundled into the renderer, so a change there makes the build stale. */
 const PROTOCOL_SRC = join(APP_ROOT, '../../packages/studio-protocol/src');
 /** apps/desktop/dist/renderer: where the built renderer goes by default. */
-export const DEFAULT_RENDERER_DIR = join(APP_ROOT, 'dist/renderer');
+const DEFAULT_RENDERER_DIR = join(APP_ROOT, 'dist/renderer');
 
 export interface BuildRendererOptions {
   /** default DEFAULT_RENDERER_DIR */
@@ -55,7 +55,7 @@ function newestMtimeMs(dir: string): number {
 }
 
 /** True when `outDir` has no index.html or a renderer, common or protocol source is newer than it. */
-export function rendererIsStale(outDir: string = DEFAULT_RENDERER_DIR): boolean {
+function rendererIsStale(outDir: string = DEFAULT_RENDERER_DIR): boolean {
   const index = join(outDir, 'index.html');
   if (!existsSync(index)) return true;
   const sources = Math.max(...[RENDERER_ROOT, join(APP_ROOT, 'src/common'), PROTOCOL_SRC].map(newestMtimeMs));

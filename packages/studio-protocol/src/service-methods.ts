@@ -9,12 +9,6 @@ export type ServiceMethod = {
   [K in keyof StudioService]: K extends `on${string}` ? never : K;
 }[keyof StudioService];
 
-/** The event members of StudioService (`onRunEvent`); over IPC and SSE they are event channels. */
-export type ServiceEvent = Exclude<keyof StudioService, ServiceMethod>;
-
-export type MethodArgs<M extends ServiceMethod> = Parameters<StudioService[M]>;
-export type MethodResult<M extends ServiceMethod> = Awaited<ReturnType<StudioService[M]>>;
-
 /**
  * Every method with the largest number of arguments it takes. The `satisfies`
  * clause makes the compiler reject this table when StudioService gains or
