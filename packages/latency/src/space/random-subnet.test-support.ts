@@ -1,5 +1,5 @@
-import type { LayerDesc } from '../ir/layer-desc';
 import type { Rng } from '@oqat/core';
+import type { LayerDesc } from '../ir/layer-desc';
 import { lowerSubnet } from './lower-subnet';
 import { OFA_MBV3_SPACE } from './ofa-mbv3-space';
 import { sampleSubnet } from './sample-subnet';

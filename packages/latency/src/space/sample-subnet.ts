@@ -1,9 +1,6 @@
 import type { Rng } from '@oqat/core';
 import type { SearchSpace, SubnetSpec } from './search-space';
 
-/** All a sampler draws with: any seeded generator's pick (core's, or latency's own). */
-type PickRng = Pick<Rng, 'pick'>;
-
 const first = (xs: readonly number[]): number => xs[0]!;
 const last = (xs: readonly number[]): number => xs[xs.length - 1]!;
 
@@ -37,7 +34,7 @@ export function smallestSubnet(space: SearchSpace, bits?: number): SubnetSpec {
 }
 
 /** Random block choices for one stage at a given depth. */
-export function sampleBlocks(space: SearchSpace, stage: number, depth: number, rng: PickRng): { kernels: number[]; expands: number[] } {
+export function sampleBlocks(space: SearchSpace, stage: number, depth: number, rng: Rng): { kernels: number[]; expands: number[] } {
   const s = space.stages[stage]!;
   const kernels: number[] = [];
   const expands: number[] = [];
@@ -53,7 +50,7 @@ export function sampleBlocks(space: SearchSpace, stage: number, depth: number, r
  * sample_active_subnet). `bits` fixes the bit width (a training phase does);
  * otherwise it is drawn from the space too.
  */
-export function sampleSubnet(space: SearchSpace, rng: PickRng, bits?: number): SubnetSpec {
+export function sampleSubnet(space: SearchSpace, rng: Rng, bits?: number): SubnetSpec {
   const resolution = rng.pick(space.resolutions);
   const depths = space.stages.map((s) => rng.pick(s.depths));
   const blocks = depths.map((d, i) => sampleBlocks(space, i, d, rng));
