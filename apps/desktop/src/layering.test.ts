@@ -25,6 +25,7 @@ const RULES: Record<string, Rule> = {
   renderer: { local: ['common', 'renderer'], packages: ['echarts', 'rxjs', '@oqat/studio-protocol'], typeOnly: ['@oqat/jobs'] },
   preload: { local: ['common'], packages: [], typeOnly: [] },
   'build-renderer': { local: ['errors'], packages: ['node:', 'vite'], typeOnly: [] },
+  errors: { local: [], packages: ['@oqat/core'], typeOnly: [] },
   main: { local: ['common', 'main', 'errors'], packages: ['node:', '@oqat/jobs', '@oqat/runs', '@oqat/studio-protocol'], typeOnly: [] },
 };
 
