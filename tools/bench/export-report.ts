@@ -24,9 +24,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { floatBatches, floatSegmentationBatches, loadFashionMnist, takeItems, type ImageDataset, type SegmentationDataset } from '@oqat/data';
 import { initEngine, tf, type Tensor } from '@oqat/engine';
+import { exportSubnet, onnxAccuracy, onnxSegmentationAccuracy, tfjsFileHandler } from '@oqat/export';
 import {
-  bnBatches, ConfusionMatrix, evaluateSubnet, EVAL, exportSubnet, INPUT_NORMALIZATION, largestSubnet, loadSegmentationData, loadSupernet,
-  middleSubnet, onnxAccuracy, onnxSegmentationAccuracy, smallestSubnet, tfjsFileHandler, type ElasticSupernet, type LoadedSupernet,
+  bnBatches, ConfusionMatrix, evaluateSubnet, EVAL, INPUT_NORMALIZATION, largestSubnet, loadSegmentationData, loadSupernet,
+  middleSubnet, smallestSubnet, type ElasticSupernet, type LoadedSupernet,
   type EvalData, type SegmentationEvalData, type SubnetSpec,
 } from '@oqat/search';
 

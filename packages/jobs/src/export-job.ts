@@ -2,18 +2,15 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SegmentationDataset } from '@oqat/data';
 import { initEngine, type BackendRequest, type Tensor } from '@oqat/engine';
+import { exportSubnet, onnxAccuracy, onnxSegmentationAccuracy, type ExportFormat } from '@oqat/export';
 import type { JobContext } from '@oqat/runs';
 import {
   bnBatches,
   evaluateSubnet,
-  exportSubnet,
   INPUT_NORMALIZATION,
   loadSegmentationData,
   loadSupernet,
-  onnxAccuracy,
-  onnxSegmentationAccuracy,
   parseSubnetSpec,
-  type ExportFormat,
   type LoadedSupernet,
   type SubnetSpec,
 } from '@oqat/search';

@@ -1,6 +1,6 @@
 // Public API of @oqat/search: the search space and SubnetSpec helpers, the
-// once-for-all quantized supernet and its static subnets, OQAT training,
-// evaluation and checkpoints.
+// once-for-all quantized supernet and its static subnets (what @oqat/export
+// takes), OQAT training, evaluation and checkpoints, the evolutionary search.
 
 // The space's shape, the OFA space, the sampler and the lowering are @oqat/latency's (tfjs-free, below
 // search, so latency prices exactly what search trains); part of search's API too.
@@ -34,11 +34,18 @@ export type { ForwardContext, ForwardMode } from './supernet/forward-context';
 export { TRAIN, EVAL } from './supernet/forward-context';
 export { reestimateBn } from './supernet/reestimate-bn';
 export { extractSubnet } from './supernet/extract-subnet';
-export type { ExtractOptions } from './supernet/extract-subnet';
+export type { ExtractOptions, StaticNetwork } from './supernet/extract-subnet';
 export type { NamedParam, NamedBuffer } from './supernet/named-param';
 
 export { StaticMobileNet } from './static/static-mobilenet';
 export type { StaticMobileNetConfig } from './static/static-mobilenet';
+export { StaticSegmentationNet } from './static/static-segmentation-net';
+export type { StaticSegmentationNetConfig } from './static/static-segmentation-net';
+export { StaticQuant } from './static/static-quant';
+export type { StaticBackbone } from './static/static-backbone';
+export type { StaticBatchNorm } from './static/static-batch-norm';
+export type { StaticConvBn } from './static/static-conv-bn';
+export type { StaticLinear } from './static/static-linear';
 export type { StaticConv2dConfig } from './static/static-conv2d';
 export type { StaticLinearConfig } from './static/static-linear';
 export type { StaticBatchNormConfig } from './static/static-batch-norm';
@@ -79,6 +86,3 @@ export {
 
 // Hardware-aware evolutionary search (NSGA-II), accuracy predictor, random baseline.
 export * from './evolve/index';
-
-// Export of a chosen subnet: tfjs graph model, ONNX QDQ, bit-packed weights.
-export * from './export/index';

@@ -1,6 +1,6 @@
 import { initEngine, tf } from '@oqat/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appLogits, maxAbsDiff, prepareSubnet, TINY_SEGMENTATION_SPECS, tinySegmentationExportFixture, type TinyExportFixture } from '../export/tiny-export.fixture';
+import { appLogits, maxAbsDiff, prepareSubnet, TINY_SEGMENTATION_SPECS, tinySegmentationExportFixture, type TinyExportFixture } from '../supernet/tiny-export.fixture';
 import { extractSubnet } from '../supernet/extract-subnet';
 import type { SegmentationSupernet } from '../supernet/networks/segmentation-supernet';
 import { StaticSegmentationNet } from './static-segmentation-net';

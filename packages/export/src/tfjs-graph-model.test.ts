@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportGraph } from './build-export-graph';
 import { tfjsFileHandler } from './tfjs-file-handler';
 import { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE, tfjsGraphModel } from './tfjs-graph-model';
-import { appLogits, maxAbsDiff, sameTop1, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from './tiny-export.fixture';
+import { appLogits, maxAbsDiff, prepareSubnet, sameTop1, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
 
 let f: TinyExportFixture;
 let dir: string;

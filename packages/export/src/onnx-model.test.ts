@@ -6,7 +6,7 @@ import { buildExportGraph } from './build-export-graph';
 import { checkOnnxModel } from './check-onnx-model';
 import { ONNX_INT4 } from './onnx-int4';
 import { onnxModel } from './onnx-model';
-import { appLogits, maxAbsDiff, sameTop1, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from './tiny-export.fixture';
+import { appLogits, maxAbsDiff, prepareSubnet, sameTop1, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
 
 let f: TinyExportFixture;
 const ort = await loadOnnxRuntime();

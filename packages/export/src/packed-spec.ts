@@ -1,7 +1,6 @@
 import type { Normalization } from '@oqat/data';
 import type { SubnetSpec } from '@oqat/latency';
-import type { StaticMobileNetConfig } from '../static/static-mobilenet';
-import type { StaticSegmentationNetConfig } from '../static/static-segmentation-net';
+import type { StaticMobileNetConfig, StaticSegmentationNetConfig } from '@oqat/search';
 import type { ExportActivation, ExportTask, ResampleNode } from './export-graph';
 
 export const PACKED_SPEC_FILE = 'model.packed.json';

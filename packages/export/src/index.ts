@@ -1,6 +1,6 @@
-// Public API of the export of a chosen subnet: tfjs graph model, ONNX (QDQ),
-// bit-packed weights with a JSON spec; onnxruntime accuracy for the report.
-// Re-exported by @oqat/search's index.
+// Public API of @oqat/export: a chosen subnet's static network (extracted by
+// @oqat/search) as a tfjs graph model, ONNX (QDQ) and bit-packed weights with
+// a JSON spec; onnxruntime accuracy for the report.
 
 export { exportSubnet, EXPORT_FORMATS, EXPORT_MANIFEST_FILE } from './export-subnet';
 export type { ExportFormat, ExportOptions, ExportManifest, ExportFigures } from './export-subnet';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { floatBatches, floatSegmentationBatches, type ImageDataset, type Normalization, type SegmentationDataset } from '@oqat/data';
 import { loadOnnxRuntime } from '@oqat/latency';
 import { decodeModel, type OnnxModel } from '@oqat/onnx';
-import { ConfusionMatrix, type SegmentationMetrics } from '../eval/segmentation-metrics';
+import { ConfusionMatrix, type SegmentationMetrics } from '@oqat/search';
 import { ExportDatasetError, ExportFileError } from './errors';
 
 export type OrtOptimization = 'disabled' | 'basic' | 'extended' | 'all';

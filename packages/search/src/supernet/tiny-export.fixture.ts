@@ -1,12 +1,12 @@
 import { tf, type Tensor } from '@oqat/engine';
 import type { SubnetSpec } from '@oqat/latency';
-import { EVAL, TRAIN } from '../supernet/forward-context';
-import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
-import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
-import { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
-import { SegmentationSupernet } from '../supernet/networks/segmentation-supernet';
-import { reestimateBn } from '../supernet/reestimate-bn';
-import { TINY_SEGMENTATION_SPACE, TINY_SPACE } from '../supernet/tiny-space';
+import { EVAL, TRAIN } from './forward-context';
+import { lsqQuantFactory } from './lsq-layer-quant';
+import type { ElasticSupernet } from './networks/elastic-supernet';
+import { MobileNetV3Supernet } from './networks/mobilenet-v3';
+import { SegmentationSupernet } from './networks/segmentation-supernet';
+import { reestimateBn } from './reestimate-bn';
+import { TINY_SEGMENTATION_SPACE, TINY_SPACE } from './tiny-space';
 
 /** Test fixture: a tiny quantized supernet with non-trivial BN (some negative γ) and kernel transforms. */
 export interface TinyExportFixture<N extends ElasticSupernet = MobileNetV3Supernet> {

@@ -1,6 +1,4 @@
-import { StaticMobileNet } from '../static/static-mobilenet';
-import type { StaticNetwork } from '../supernet/extract-subnet';
-import type { StaticSegmentationNet } from '../static/static-segmentation-net';
+import { StaticMobileNet, type StaticNetwork, type StaticSegmentationNet } from '@oqat/search';
 import { ExportInternalError, SegmentationImageSizeError } from './errors';
 import type { ExportGraph, ResampleNode } from './export-graph';
 import { GraphLowering, type LoweredMap } from './graph-lowering';

@@ -1,10 +1,9 @@
 import { initEngine } from '@oqat/engine';
 import { lowerSubnet, type LayerDesc } from '@oqat/latency';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TINY_SPACE } from '../supernet/tiny-space';
+import { prepareSubnet, TINY_SPACE, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
 import { buildExportGraph } from './build-export-graph';
 import type { ConvNode, ExportGraph } from './export-graph';
-import { prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from './tiny-export.fixture';
 
 let f: TinyExportFixture;
 

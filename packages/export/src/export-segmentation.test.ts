@@ -6,14 +6,13 @@ import { createRng } from '@oqat/core';
 import { initEngine, tf } from '@oqat/engine';
 import { loadOnnxRuntime } from '@oqat/latency';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateSubnet, INPUT_NORMALIZATION } from '../eval/evaluate-subnet';
-import type { SegmentationSupernet } from '../supernet/networks/segmentation-supernet';
+import { evaluateSubnet, INPUT_NORMALIZATION, type SegmentationSupernet } from '@oqat/search';
 import { SegmentationImageSizeError } from './errors';
 import { exportSubnet } from './export-subnet';
 import { onnxSegmentationAccuracy } from './onnx-accuracy';
 import { readPackedModel } from './read-packed-model';
 import { tfjsFileHandler } from './tfjs-file-handler';
-import { appLogits, maxAbsDiff, prepareSubnet, TINY_SEGMENTATION_SPECS, tinySegmentationExportFixture, type TinyExportFixture } from './tiny-export.fixture';
+import { appLogits, maxAbsDiff, prepareSubnet, TINY_SEGMENTATION_SPECS, type TinyExportFixture, tinySegmentationExportFixture } from '@oqat/search/testing';
 
 const ort = await loadOnnxRuntime();
 const CLASSES = 4;

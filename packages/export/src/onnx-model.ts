@@ -1,6 +1,6 @@
 import { GraphBuilder, samePads, type OnnxModel } from '@oqat/onnx';
 import { quantRange } from '@oqat/quant';
-import type { StaticQuantConfig } from '../static/static-layer';
+import type { StaticQuantConfig } from '@oqat/search';
 import type { ConvNode, ExportActivation, ExportGraph, LinearNode, ResampleNode } from './export-graph';
 import { retypeInt4Initializers, type Int4Type } from './onnx-int4';
 import { onnxConvWeight } from './onnx-conv-weight';

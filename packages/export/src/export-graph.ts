@@ -1,6 +1,4 @@
-import type { StaticQuantConfig } from '../static/static-layer';
-import type { StaticMobileNetConfig } from '../static/static-mobilenet';
-import type { StaticSegmentationNetConfig } from '../static/static-segmentation-net';
+import type { StaticMobileNetConfig, StaticQuantConfig, StaticSegmentationNetConfig } from '@oqat/search';
 
 /**
  * A static subnet as a format-neutral inference graph: batch norm folded,

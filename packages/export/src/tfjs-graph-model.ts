@@ -1,5 +1,5 @@
 import { quantRange } from '@oqat/quant';
-import type { StaticQuantConfig } from '../static/static-layer';
+import type { StaticQuantConfig } from '@oqat/search';
 import type { ConvNode, ExportActivation, ExportGraph, LinearNode, ResampleNode } from './export-graph';
 import { tfAttr, TfGraphWriter, type TfNode, type TfWeightSpec } from './tf-graph-writer';
 import { ExportInternalError } from './errors';

@@ -1,6 +1,6 @@
 import type { Normalization } from '@oqat/data';
 import { pack } from '@oqat/quant';
-import type { StaticQuantConfig } from '../static/static-layer';
+import type { StaticQuantConfig } from '@oqat/search';
 import type { ExportGraph, ExportWeight } from './export-graph';
 import {
   PACKED_FORMAT_VERSION, PACKED_WEIGHTS_FILE,

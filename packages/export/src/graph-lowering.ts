@@ -1,12 +1,7 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { sameOutputSize } from '@oqat/onnx';
 import { encodeUniform } from '@oqat/quant';
-import type { StaticBackbone } from '../static/static-backbone';
-import type { StaticBatchNorm } from '../static/static-batch-norm';
-import type { StaticConvBn } from '../static/static-conv-bn';
-import type { StaticQuantConfig } from '../static/static-layer';
-import type { StaticLinear } from '../static/static-linear';
-import { StaticQuant } from '../static/static-quant';
+import { type StaticBackbone, type StaticBatchNorm, type StaticConvBn, type StaticLinear, StaticQuant, type StaticQuantConfig } from '@oqat/search';
 import type { ExportActivation, ExportNode, ExportWeight } from './export-graph';
 
 /** The weight the app computes with, on the host, with its integer codes when quantized. */
