@@ -1,6 +1,8 @@
 import { tf, type Tensor } from '@oqat/engine';
-import { BN_EPSILON } from '../supernet/ops/dynamic-batch-norm';
 import { takeWeight, type StaticLayer, type WeightMap } from './static-layer';
+
+/** The variance epsilon of every batch norm, the supernet's and the static networks'. */
+export const BN_EPSILON = 1e-5;
 
 export interface StaticBatchNormConfig {
   type: 'batch-norm';

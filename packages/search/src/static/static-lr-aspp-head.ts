@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '@oqat/engine';
-import { lrAsppResampling, perPixel, resample, resampleTensors, type GridPlacement, type LrAsppResampling } from '../supernet/heads/lr-aspp-head';
+import { lrAsppResampling, perPixel, resample, resampleTensors, type GridPlacement, type LrAsppResampling } from './lr-aspp-resampling';
 import type { StaticConv2dConfig } from './static-conv2d';
 import { staticConvBn, type StaticConvBn } from './static-conv-bn';
 import type { StaticLayer, WeightMap } from './static-layer';

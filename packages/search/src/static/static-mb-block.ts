@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@oqat/engine';
 import type { SpaceActivation } from '@oqat/latency';
-import { applyActivation } from '../supernet/activation';
+import { applyActivation } from './activation';
 import type { StaticConv2dConfig } from './static-conv2d';
 import { staticConvBn, type StaticConvBn } from './static-conv-bn';
 import type { StaticLayer, WeightMap } from './static-layer';

@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@oqat/engine';
 import type { SubnetSpec } from '@oqat/latency';
-import { applyActivation } from '../supernet/activation';
+import { applyActivation } from './activation';
 import { StaticBackbone, type StaticBackboneConfig } from './static-backbone';
 import type { StaticLayer, WeightMap } from './static-layer';
 import { StaticLinear, type StaticLinearConfig } from './static-linear';

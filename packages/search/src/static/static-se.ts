@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '@oqat/engine';
-import { applyActivation } from '../supernet/activation';
+import { applyActivation } from './activation';
 import type { StaticLayer, WeightMap } from './static-layer';
 import { StaticLinear, type StaticLinearConfig } from './static-linear';
 

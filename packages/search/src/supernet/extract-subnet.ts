@@ -8,7 +8,7 @@ import type { StaticMbBlockConfig } from '../static/static-mb-block';
 import { StaticMobileNet } from '../static/static-mobilenet';
 import { StaticSegmentationNet } from '../static/static-segmentation-net';
 import type { DynamicMbBlock } from './blocks/dynamic-mb-block';
-import { lrAsppGrids } from './heads/lr-aspp-head';
+import { lrAsppGrids } from '../static/lr-aspp-resampling';
 import type { ElasticSupernet } from './networks/elastic-supernet';
 import type { MobileNetV3Supernet } from './networks/mobilenet-v3';
 import { SegmentationSupernet } from './networks/segmentation-supernet';

@@ -5,7 +5,7 @@ import { EVAL } from '../forward-context';
 import { lsqQuantFactory } from '../lsq-layer-quant';
 import { SegmentationSupernet } from '../networks/segmentation-supernet';
 import { TINY_SEGMENTATION_SPACE as space } from '../tiny-space';
-import { gridPlacement, interpolationMatrix, resample } from './lr-aspp-head';
+import { gridPlacement, interpolationMatrix, resample } from '../../static/lr-aspp-resampling';
 
 beforeAll(async () => {
   await initEngine({ backend: 'cpu' });

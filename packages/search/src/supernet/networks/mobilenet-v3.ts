@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@oqat/engine';
 import type { SearchSpace } from '@oqat/latency';
-import { applyActivation } from '../activation';
+import { applyActivation } from '../../static/activation';
 import { extractSubnet, type ExtractOptions } from '../extract-subnet';
 import type { ForwardContext } from '../forward-context';
 import type { ParamOwner } from '../named-param';

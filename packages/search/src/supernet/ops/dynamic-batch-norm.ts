@@ -1,11 +1,10 @@
 import { batchNormTrain, tf, type Tensor, type Variable } from '@oqat/engine';
-import { applyActivation, type ActivationName } from '../activation';
+import { applyActivation, type ActivationName } from '../../static/activation';
+import { BN_EPSILON } from '../../static/static-batch-norm';
 import type { ForwardContext } from '../forward-context';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { ownedVariable } from '../../init-weights';
 import { sliceLeading } from './slice-leading';
-
-export const BN_EPSILON = 1e-5;
 
 export interface DynamicBatchNormConfig {
   type: 'dynamic-batch-norm';

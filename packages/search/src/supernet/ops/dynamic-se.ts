@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { seHiddenChannels } from '@oqat/latency';
-import { applyActivation } from '../activation';
+import { applyActivation } from '../../static/activation';
 import type { QuantFactory } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { DynamicLinear } from './dynamic-linear';

@@ -1,9 +1,9 @@
 import { initEngine, tf } from '@oqat/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appLogits, maxAbsDiff, prepareSubnet, TINY_SEGMENTATION_SPECS, tinySegmentationExportFixture, type TinyExportFixture } from '../supernet/tiny-export.fixture';
-import { extractSubnet } from '../supernet/extract-subnet';
-import type { SegmentationSupernet } from '../supernet/networks/segmentation-supernet';
-import { StaticSegmentationNet } from './static-segmentation-net';
+import { StaticSegmentationNet } from '../static/static-segmentation-net';
+import { extractSubnet } from './extract-subnet';
+import type { SegmentationSupernet } from './networks/segmentation-supernet';
+import { appLogits, maxAbsDiff, prepareSubnet, TINY_SEGMENTATION_SPECS, tinySegmentationExportFixture, type TinyExportFixture } from './tiny-export.fixture';
 
 let f: TinyExportFixture<SegmentationSupernet>;
 
