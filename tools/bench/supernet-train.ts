@@ -9,6 +9,7 @@
  *   seg-quick  segmentation scenes (64x64): mIoU instead of top-1 in the tables
  *   seg-600    seg-quick with 5x the scenes, float 450 + 4-bit 150 steps
  *   seg-medium seg-quick with ten times the scenes and steps (hours here)
+ *   seg-recipe segmentation under the product's recipe (oqatPhases): largest alone in float, then the taught sandwich
  *   medium, medium-lr2, medium-scratch2, medium-scratch2-budget  docs/benchmarks-supernet.md (6,000 images)
  * --alone largest|middle|smallest trains that one architecture by itself
  * (LSQ, same phases), the baseline OQAT compares supernet subnets against.
