@@ -70,6 +70,8 @@ describe.skipIf(skipReason)('studio in Chromium against serveStudio', () => {
       ['task', 'classification'], ['dataset', 'subset'], ['space', 'fashion-mnist'], ['bitsChain', USE_DOUBLE ? '4,3,2' : '4,3'],
       ['epochs.float', 0], ['epochs.first', 1], ['epochs.inherited', 1], ['limitTrainImages', USE_DOUBLE ? 256 : 128],
       ['seed', 11], ['devices', []],
+      // The real form's batch: one step per phase (the default, 32, would take four).
+      ...(USE_DOUBLE ? [] : [['batchSize', 128] as [string, number]]),
     ],
     search: [['devices', ['xavier', 'fpga']], ['generations', USE_DOUBLE ? 3 : 2], ['population', USE_DOUBLE ? 12 : 4]],
   });

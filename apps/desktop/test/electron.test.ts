@@ -67,7 +67,7 @@ describe.skipIf(skipReason)('studio in Electron', () => {
     runTimeoutMs: 1_200_000,
     train: [
       ['task', 'classification'], ['dataset', 'subset'], ['space', 'fashion-mnist'], ['bitsChain', '4,3'],
-      ['epochs.float', 0], ['epochs.first', 1], ['epochs.inherited', 1], ['limitTrainImages', 128], ['seed', 11], ['devices', []],
+      ['epochs.float', 0], ['epochs.first', 1], ['epochs.inherited', 1], ['limitTrainImages', 128], ['batchSize', 128], ['seed', 11], ['devices', []],
     ],
     search: [['devices', ['xavier', 'fpga']], ['generations', 2], ['population', 4]],
   });
