@@ -53,22 +53,26 @@ export type { StaticSeConfig } from './static/static-se';
 export type { StaticMbBlockConfig } from './static/static-mb-block';
 export type { StaticLayer, StaticQuantConfig, WeightMap } from './static/static-layer';
 
+// A training run's config: its defaults and its parser.
+export { DEFAULT_TRAIN_CONFIG, DEFAULT_SPACE, oqatPhases } from './config/train-config';
+export type { TrainConfig, PhaseConfig, Task, SegmentationDataConfig } from './config/train-config';
+export { parseTrainConfig } from './config/parse-train-config';
+
+// Supernet checkpoints (written by training): loading one for evaluation, search or export.
+export { describeSupernetCheckpoint, loadSupernet } from './checkpoint/load-supernet';
+export type { LoadedSupernet } from './checkpoint/load-supernet';
+export type { TrainingPosition, TrainCheckpointMeta } from './checkpoint/supernet-checkpoint';
+
 export { train } from './train/train';
 // One OQAT training step and its parts, for custom loops and tools/bench/supernet-step.ts.
 export { sandwichStep, type SandwichOptions, type SandwichResult } from './train/sandwich-step';
-export { labelLoss } from './train/losses';
+export { labelLoss } from './losses';
 export { SgdNesterov, type SgdOptions } from './train/sgd-nesterov';
 export { CHECKPOINT_FILE, phaseName } from './train/run-training';
 export type { TrainOptions } from './train/run-training';
-export { DEFAULT_TRAIN_CONFIG, DEFAULT_SPACE, oqatPhases } from './train/train-config';
-export type { TrainConfig, PhaseConfig, Task, SegmentationDataConfig } from './train/train-config';
 export { loadSegmentationData, loadFolderSplit, scenesOf } from './train/segmentation-data';
 export type { SegmentationSplits, SceneItems } from './train/segmentation-data';
-export { parseTrainConfig } from './train/parse-train-config';
 export type * from './train/train-events';
-export { describeSupernetCheckpoint, loadSupernet } from './train/load-supernet';
-export type { LoadedSupernet } from './train/load-supernet';
-export type { TrainingPosition, TrainCheckpointMeta } from './train/train-checkpoint';
 
 export { evaluateSubnet, evaluateClassificationSubnet, evaluateSegmentationSubnet, bnBatches, INPUT_NORMALIZATION } from './eval/evaluate-subnet';
 export type { EvalResult, EvalData, SegmentationEvalData } from './eval/evaluate-subnet';

@@ -1,14 +1,14 @@
 import { FASHION_MNIST_STATS, floatBatches, floatSegmentationBatches, type ImageDataset, type SegmentationDataset } from '@oqat/data';
 import { tf, type Tensor } from '@oqat/engine';
 import { lowerSubnet, type SubnetSpec } from '@oqat/latency';
+import { TaskMismatchError } from '../errors';
+import { pixelCrossEntropy } from '../losses';
 import { subnetCosts, type SubnetCosts } from '../space/layer-costs';
 import { EVAL } from '../supernet/forward-context';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
 import type { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
 import { SegmentationSupernet } from '../supernet/networks/segmentation-supernet';
 import { reestimateBn } from '../supernet/reestimate-bn';
-import { TaskMismatchError } from '../errors';
-import { pixelCrossEntropy } from '../train/losses';
 import { ConfusionMatrix, type SegmentationMetrics } from './segmentation-metrics';
 
 export interface EvalResult extends SubnetCosts {

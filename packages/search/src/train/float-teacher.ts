@@ -1,10 +1,10 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { largestSubnet } from '@oqat/latency';
+import type { Task } from '../config/train-config';
 import { TRAIN } from '../supernet/forward-context';
 import { loadNetworkState, type HostTensors } from '../supernet/network-state';
 import { createSupernet } from '../supernet/networks/create-supernet';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
-import type { Task } from './train-config';
 
 /**
  * The float supernet's largest subnet as the teacher of the quantized

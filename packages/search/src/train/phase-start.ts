@@ -1,8 +1,8 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { largestSubnet } from '@oqat/latency';
+import type { PhaseConfig } from '../config/train-config';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
 import type { SgdNesterov } from './sgd-nesterov';
-import type { PhaseConfig } from './train-config';
 
 /** How a phase's step sizes started: none (float), from data, inherited from a wider phase, or kept (same bits). */
 export type PhaseInit = 'float' | 'data' | 'inherited' | 'continued';

@@ -4,6 +4,8 @@ import { loadFashionMnist, type ImageDataset } from '@oqat/data';
 import { derive } from '@oqat/core';
 import { initEngine, type BackendRequest } from '@oqat/engine';
 import { largestSubnet, middleSubnet, type SearchSpace, smallestSubnet } from '@oqat/latency';
+import type { TrainingPosition } from '../checkpoint/supernet-checkpoint';
+import type { PhaseConfig, TrainConfig } from '../config/train-config';
 import { CheckpointError, InvalidTrainConfigError } from '../errors';
 import { resolveSearchSpace } from '../space/resolve-search-space';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
@@ -15,8 +17,7 @@ import { sandwichStep } from './sandwich-step';
 import { loadSegmentationData, type SegmentationSplits } from './segmentation-data';
 import { SgdNesterov } from './sgd-nesterov';
 import { batchTensors, classificationData, segmentationData, type TaskData, type TrainBatch } from './task-data';
-import { readTrainCheckpoint, restoreTrainState, saveTrainCheckpoint, type TrainingPosition } from './train-checkpoint';
-import type { PhaseConfig, TrainConfig } from './train-config';
+import { readTrainCheckpoint, restoreTrainState, saveTrainCheckpoint } from './train-checkpoint';
 import type { TrainEvent } from './train-events';
 
 export interface TrainOptions {

@@ -1,10 +1,10 @@
 import { createRng, derive } from '@oqat/core';
 import { tf, type Tensor } from '@oqat/engine';
 import { largestSubnet, sampleSubnet, smallestSubnet, type SubnetSpec } from '@oqat/latency';
+import type { PhaseSubnets } from '../config/train-config';
+import { classBalancedPixelWeights, distillationLoss, labelLoss, PIXEL_CLASS_BALANCE } from '../losses';
 import { subnetKey } from '../space/subnet-spec';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
-import type { PhaseSubnets } from './train-config';
-import { classBalancedPixelWeights, distillationLoss, labelLoss, PIXEL_CLASS_BALANCE } from './losses';
 
 export interface SandwichOptions {
   bits: number;

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { loadFashionMnist, loadPngSegmentationFolder, makeSegmentationScenes, type ImageDataset, type SegmentationDataset } from '@oqat/data';
 import { derive } from '@oqat/core';
 import type { SearchSpace } from '@oqat/latency';
+import type { SegmentationDataConfig, TrainConfig } from '../config/train-config';
 import { InvalidTrainConfigError } from '../errors';
-import type { SegmentationDataConfig, TrainConfig } from './train-config';
 
 export interface SegmentationSplits {
   train: SegmentationDataset;

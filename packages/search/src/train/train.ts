@@ -1,6 +1,6 @@
 import { Observable } from 'rxjs';
+import type { TrainConfig } from '../config/train-config';
 import { runTraining, type TrainOptions } from './run-training';
-import type { TrainConfig } from './train-config';
 import type { TrainEvent } from './train-events';
 
 /**

@@ -1,5 +1,5 @@
 import type { SearchSpace } from '@oqat/latency';
-import type { Task } from '../../train/train-config';
+import type { Task } from '../../config/train-config';
 import { MobileNetV3Supernet } from './mobilenet-v3';
 import { SegmentationSupernet } from './segmentation-supernet';
 import type { SupernetOptions } from './elastic-supernet';

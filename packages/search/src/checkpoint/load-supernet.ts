@@ -1,11 +1,8 @@
-import { readCheckpointFile } from '../checkpoint/checkpoint-file';
-import type { CheckpointFile } from '../checkpoint/checkpoint-format';
-import { CheckpointError } from '../errors';
+import type { Task, TrainConfig } from '../config/train-config';
 import { parseSearchSpace } from '../space/parse-search-space';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
 import { createSupernet, type TaskSupernet } from '../supernet/networks/create-supernet';
-import { loadSupernetState, phasesStarted, storedConfig, type TrainCheckpointMeta, type TrainingPosition } from './train-checkpoint';
-import type { Task, TrainConfig } from './train-config';
+import { loadSupernetState, phasesStarted, readSupernetCheckpoint, storedConfig, type TrainingPosition } from './supernet-checkpoint';
 
 /** A loaded supernet: `task` says which network `net` is (narrow on it). */
 export type LoadedSupernet = TaskSupernet & {
@@ -42,14 +39,6 @@ export function describeSupernetCheckpoint(path: string): { task: Task; trainedB
   const file = readSupernetCheckpoint(path);
   const config = storedConfig(file.meta);
   return { task: config.task, trainedBits: trainedBitsOf(config, file.meta.position) };
-}
-
-function readSupernetCheckpoint(path: string): CheckpointFile<TrainCheckpointMeta> {
-  const file = readCheckpointFile<TrainCheckpointMeta>(path);
-  if (file.meta?.kind !== 'oqat-supernet-training') {
-    throw new CheckpointError(path, 'is not a supernet training checkpoint', 'pass the supernet.ckpt written by oqat train');
-  }
-  return file;
 }
 
 /** Widths of the phases run or started, ascending (32 if a float phase ran). */

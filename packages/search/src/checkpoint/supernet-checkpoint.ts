@@ -1,0 +1,102 @@
+import type { SearchSpace } from '@oqat/latency';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../config/train-config';
+import { CheckpointError } from '../errors';
+import { readCheckpointFile } from './checkpoint-file';
+import type { CheckpointFile } from './checkpoint-format';
+import { checkNetworkState, loadNetworkState, type HostTensors } from '../supernet/network-state';
+import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
+
+// The supernet checkpoint oqat train writes (train/train-checkpoint.ts): its
+// header and how its weights load into a supernet (every kept width's).
+
+/** Where a run stands: the next step to run is `phaseStep` of phase `phaseIndex`. */
+export interface TrainingPosition {
+  phaseIndex: number;
+  phaseStep: number;
+  globalStep: number;
+}
+
+export interface TrainCheckpointMeta {
+  kind: 'oqat-supernet-training';
+  config: TrainConfig;
+  space: SearchSpace;
+  position: TrainingPosition;
+  /**
+   * The subnet sampler's state. Each step draws its subnets from a fresh
+   * generator seeded with derive(seed, stream, phaseIndex, phaseStep), so
+   * this position is its whole state (no generator state to replay).
+   */
+  sampler: { seed: number; stream: 'sandwich'; phaseIndex: number; phaseStep: number };
+  /**
+   * Widths whose finished phase's weights are kept apart (tensors
+   * `width<bits>/<name>`); the plain tensors are the weights in training.
+   * Absent in checkpoints written before per-width weights.
+   */
+  keptWidths: number[];
+}
+
+export const OPTIMIZER_PREFIX = 'optimizer/';
+export const widthPrefix = (bits: number): string => `width${bits}/`;
+const WIDTH_TENSOR = /^width(\d+)\/(.*)$/;
+
+/** Reads a file that must be a supernet training checkpoint. */
+export function readSupernetCheckpoint(path: string): CheckpointFile<TrainCheckpointMeta> {
+  const file = readCheckpointFile<TrainCheckpointMeta>(path);
+  if (file.meta?.kind !== 'oqat-supernet-training') {
+    throw new CheckpointError(path, 'is not a supernet training checkpoint', 'pass the supernet.ckpt written by oqat train');
+  }
+  return file;
+}
+
+/** The width whose weights a checkpoint's plain tensors hold: the phase in training, or the last one run (none before the first step). */
+function trainingWidth(config: TrainConfig, position: TrainingPosition): number | undefined {
+  const started = phasesStarted(position);
+  return started > 0 ? config.phases[started - 1]!.bits : undefined;
+}
+
+/** A checkpoint's tensors split into the weights in training, each kept width's, and optimizer momentum. */
+function splitCheckpointTensors(path: string, meta: TrainCheckpointMeta, tensors: HostTensors): { training: HostTensors; kept: Map<number, HostTensors>; optimizer: HostTensors } {
+  if (!Array.isArray(meta.keptWidths)) {
+    throw new CheckpointError(path, 'was written before OQAT Studio kept one supernet per bit width', 'train it again with this version (oqat train)');
+  }
+  const training: HostTensors = new Map();
+  const optimizer: HostTensors = new Map();
+  const kept = new Map<number, HostTensors>(meta.keptWidths.map((bits) => [bits, new Map()]));
+  for (const [name, t] of tensors) {
+    if (name.startsWith(OPTIMIZER_PREFIX)) {
+      optimizer.set(name.slice(OPTIMIZER_PREFIX.length), t);
+      continue;
+    }
+    const m = WIDTH_TENSOR.exec(name);
+    const width = m ? kept.get(Number(m[1])) : undefined;
+    if (m && !width) throw new CheckpointError(path, `holds tensor '${name}' of a width its header does not list`, 'the file is damaged; use another checkpoint');
+    if (m) width!.set(m[2]!, t);
+    else training.set(name, t);
+  }
+  return { training, kept, optimizer };
+}
+
+/** Loads a checkpoint's weights into a supernet: the training weights into its variables, the kept widths beside them. */
+export function loadSupernetState(path: string, meta: TrainCheckpointMeta, config: TrainConfig, tensors: HostTensors, net: ElasticSupernet): HostTensors {
+  const { training, kept, optimizer } = splitCheckpointTensors(path, meta, tensors);
+  loadNetworkState(net, training, path);
+  for (const [bits, state] of kept) {
+    // Checked now, naming the file, not when a search first activates that width.
+    checkNetworkState(net, state, path);
+    net.widths.restore(bits, state);
+  }
+  net.widths.loaded = trainingWidth(config, meta.position);
+  return optimizer;
+}
+
+/** How many of the config's phases a run at this position has run or started. */
+export function phasesStarted(position: TrainingPosition): number {
+  return position.phaseIndex + (position.phaseStep > 0 ? 1 : 0);
+}
+
+/** A checkpoint's config with the fields older checkpoints lack (written before segmentation) at their defaults. */
+export function storedConfig(meta: TrainCheckpointMeta): TrainConfig {
+  const { task, segmentation } = DEFAULT_TRAIN_CONFIG;
+  const config: Partial<TrainConfig> = meta.config;
+  return { task, segmentation, ...config } as TrainConfig;
+}
