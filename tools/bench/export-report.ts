@@ -24,10 +24,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { floatBatches, floatSegmentationBatches, loadFashionMnist, takeItems, type ImageDataset, type SegmentationDataset } from '@oqat/data';
 import { initEngine, tf, type Tensor } from '@oqat/engine';
-import { exportSubnet, onnxAccuracy, onnxSegmentationAccuracy, tfjsFileHandler } from '@oqat/export';
+import { exportSubnet, onnxAccuracy, onnxSegmentationAccuracy, tfjsFileHandler, type ExportManifest, type ExportOptions } from '@oqat/export';
 import {
   bnBatches, ConfusionMatrix, evaluateSubnet, EVAL, INPUT_NORMALIZATION, largestSubnet, loadSegmentationData, loadSupernet,
-  middleSubnet, smallestSubnet, type ElasticSupernet, type LoadedSupernet,
+  middleSubnet, smallestSubnet, staticSubnet, type ElasticSupernet, type LoadedSupernet,
   type EvalData, type SegmentationEvalData, type SubnetSpec,
 } from '@oqat/search';
 
@@ -176,16 +176,24 @@ for (const bits of allBits) {
     for (const which of subnets) {
       const spec = SUBNETS[which](net.space, bits);
       const dir = join(values.out!, `${which}-${bits}bit`);
+      const exportSpec = async (options: Omit<ExportOptions, 'net' | 'spec'>): Promise<ExportManifest> => {
+        const sub = staticSubnet(loaded.net, spec, { bnImages: bn });
+        try {
+          return await exportSubnet({ net: sub, spec, ...options });
+        } finally {
+          sub.dispose();
+        }
+      };
       if (list(values['acc-bits']!).includes(bits)) {
         const appEval = evaluateSubnet(loaded.net, spec, data.eval).score; // re-estimates BN for spec
         const app = data.predict((images) => net.forward(images, EVAL));
-        await exportSubnet({ net: loaded.net, spec, formats: ['tfjs', 'onnx', 'packed'], outDir: dir, bnImages: bn, ...size });
+        await exportSpec({ formats: ['tfjs', 'onnx', 'packed'], outDir: dir, ...size });
         const ortAll = await data.onnx(join(dir, 'model.onnx'), 'all');
         const ortNone = await data.onnx(join(dir, 'model.onnx'), 'disabled');
         const int4Dir = join(dir, 'int4');
         let ortInt4: number | undefined;
         if (bits <= 4) {
-          await exportSubnet({ net: loaded.net, spec, formats: ['onnx'], outDir: int4Dir, bnImages: bn, onnxInt4: true, ...size });
+          await exportSpec({ formats: ['onnx'], outDir: int4Dir, onnxInt4: true, ...size });
           ortInt4 = (await data.onnx(join(int4Dir, 'model.onnx'), 'all')).score;
         }
         const tfjs = await tfjsPredictions(data, join(dir, 'model.json'));
@@ -198,7 +206,7 @@ for (const bits of allBits) {
         log(`${which} ${bits}-bit: app ${pct(row.appEval)}% (recount ${pct(row.app)}%) | onnxruntime ${pct(row.ortAll)}% (same class ${pct(row.agreeOrtAll)}%), no opt. ${pct(row.ortNone)}% (${pct(row.agreeOrtNone)}%)${ortInt4 !== undefined ? `, int4 ${pct(ortInt4)}%` : ''} | tfjs ${pct(row.tfjs)}% (${pct(row.agreeTfjs)}%)`);
       }
       if (list(values['size-bits']!).includes(bits)) {
-        const m = await exportSubnet({ net: loaded.net, spec, formats: ['packed'], outDir: join(dir, 'packed'), bnImages: bn, ...size });
+        const m = await exportSpec({ formats: ['packed'], outDir: join(dir, 'packed'), ...size });
         const f = m.figures;
         sizes.push({ subnet: which, bits, params: f.params, floatBytes: f.floatBytes, resampleBytes: f.resampleBytes, packedWeightsBytes: f.packedWeightsBytes, packedFloatBytes: f.packedFloatBytes, packedSpecBytes: f.packedSpecBytes, compression: f.compression });
         log(`${which} ${bits}-bit: ${f.params} params, float ${f.floatBytes} B, packed ${f.packedWeightsBytes} B + spec ${f.packedSpecBytes} B (x${f.compression.toFixed(2)})`);

@@ -11,7 +11,7 @@ export class UnknownExportFormatError extends OqatError {
 /** The static network handed to exportSubnet was extracted for another subnet than the spec names. */
 export class SubnetMismatchError extends OqatError {
   constructor(expected: string, got: string) {
-    super(`exportSubnet: the static network was extracted for subnet ${got}, not ${expected}; pass the matching spec or the supernet`);
+    super(`exportSubnet: the static network was extracted for subnet ${got}, not ${expected}; pass the matching spec, or extract that subnet (staticSubnet of @oqat/search)`);
     this.name = 'SubnetMismatchError';
   }
 }
@@ -48,14 +48,6 @@ export class ExportInternalError extends OqatError {
   constructor(where: string, problem: string) {
     super(`${where}: ${problem} (an exporter bug; please report it with the subnet spec)`);
     this.name = 'ExportInternalError';
-  }
-}
-
-/** The supernet cannot produce the subnet as asked (e.g. no step sizes at its bit width yet). */
-export class SubnetNotReadyError extends OqatError {
-  constructor(spec: string, problem: string) {
-    super(`exportSubnet: subnet ${spec} ${problem}; pass bnImages (their forward pass initialises missing steps and re-estimates BN) or a checkpoint trained at that bit width`);
-    this.name = 'SubnetNotReadyError';
   }
 }
 

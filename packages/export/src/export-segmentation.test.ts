@@ -5,14 +5,14 @@ import type { SegmentationDataset } from '@oqat/data';
 import { createRng } from '@oqat/core';
 import { initEngine, tf } from '@oqat/engine';
 import { loadOnnxRuntime } from '@oqat/latency';
+import { evaluateSubnet, INPUT_NORMALIZATION, staticSubnet, type SegmentationSupernet } from '@oqat/search';
+import { appLogits, maxAbsDiff, prepareSubnet, TINY_SEGMENTATION_SPECS, type TinyExportFixture, tinySegmentationExportFixture } from '@oqat/search/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateSubnet, INPUT_NORMALIZATION, type SegmentationSupernet } from '@oqat/search';
 import { SegmentationImageSizeError } from './errors';
 import { exportSubnet } from './export-subnet';
 import { onnxSegmentationAccuracy } from './onnx-accuracy';
 import { readPackedModel } from './read-packed-model';
 import { tfjsFileHandler } from './tfjs-file-handler';
-import { appLogits, maxAbsDiff, prepareSubnet, TINY_SEGMENTATION_SPECS, type TinyExportFixture, tinySegmentationExportFixture } from '@oqat/search/testing';
 
 const ort = await loadOnnxRuntime();
 const CLASSES = 4;
@@ -74,7 +74,9 @@ describe('exportSubnet (segmentation)', () => {
     const expected = appLogits(f);
     const out = join(dir, key);
     const before = tf.memory().numTensors;
-    const manifest = await exportSubnet({ net: f.net, spec, formats: ['tfjs', 'onnx', 'packed'], outDir: out, imageSize: [14, 14] });
+    const sub = staticSubnet(f.net, spec);
+    const manifest = await exportSubnet({ net: sub, spec, formats: ['tfjs', 'onnx', 'packed'], outDir: out, imageSize: [14, 14] });
+    sub.dispose();
     expect(tf.memory().numTensors).toBe(before);
     expect(manifest.task).toBe('segmentation');
     expect(manifest.input.size).toEqual([14, 14]);
@@ -106,14 +108,16 @@ describe('exportSubnet (segmentation)', () => {
     const test = randomScenes(5);
     const app = evaluateSubnet(f.net, spec, { bn: f.bn, test, batchSize: 8 });
     const out = join(dir, 'miou');
-    await exportSubnet({ net: f.net, spec, formats: ['onnx'], outDir: out, imageSize: [14, 14] });
+    const sub = staticSubnet(f.net, spec);
+    await exportSubnet({ net: sub, spec, formats: ['onnx'], outDir: out, imageSize: [14, 14] });
     const onnx = await onnxSegmentationAccuracy(join(out, 'model.onnx'), test, INPUT_NORMALIZATION, { batchSize: 7 });
     expect(onnx.images).toBe(20);
     expect(onnx.segmentation.pixels).toBe(app.segmentation!.pixels);
     expect(Math.abs(onnx.miou - app.score)).toBeLessThan(1e-3);
     expect(Math.abs(onnx.pixelAccuracy - app.top1)).toBeLessThan(1e-3);
 
-    await expect(exportSubnet({ net: f.net, spec, formats: ['onnx'], outDir: join(dir, 'no-size') })).rejects.toThrow(SegmentationImageSizeError);
+    await expect(exportSubnet({ net: sub, spec, formats: ['onnx'], outDir: join(dir, 'no-size') })).rejects.toThrow(SegmentationImageSizeError);
+    sub.dispose();
     await expect(onnxSegmentationAccuracy(join(out, 'model.onnx'), { ...test, height: 7, width: 28 }, INPUT_NORMALIZATION)).rejects.toThrow('export it with imageSize [7, 28]');
   });
 });

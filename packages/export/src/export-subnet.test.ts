@@ -6,10 +6,10 @@ import type { ImageDataset } from '@oqat/data';
 import { createRng } from '@oqat/core';
 import { initEngine, tf } from '@oqat/engine';
 import type { SubnetSpec } from '@oqat/latency';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVAL, evaluateSubnet, INPUT_NORMALIZATION, lsqQuantFactory, MobileNetV3Supernet } from '@oqat/search';
-import { SubnetMismatchError, SubnetNotReadyError, UnknownExportFormatError } from './errors';
+import { EVAL, evaluateSubnet, INPUT_NORMALIZATION, lsqQuantFactory, MobileNetV3Supernet, staticSubnet, SubnetNotReadyError } from '@oqat/search';
 import { argmaxRows, prepareSubnet, TINY_SPACE, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SubnetMismatchError, UnknownExportFormatError } from './errors';
 import { EXPORT_MANIFEST_FILE, exportSubnet, type ExportFormat } from './export-subnet';
 import { onnxAccuracy } from './onnx-accuracy';
 import { readPackedModel } from './read-packed-model';
@@ -66,7 +66,9 @@ describe('exportSubnet', () => {
     const app = evaluateSubnet(f.net, spec, { bn: f.bn, test, batchSize: 32 });
     const before = tf.memory().numTensors;
     const out = join(dir, 'all');
-    const manifest = await exportSubnet({ net: f.net, spec, formats: ['onnx', 'tfjs', 'packed', 'onnx'], outDir: out, bnImages: f.bn });
+    const sub = staticSubnet(f.net, spec, { bnImages: f.bn });
+    const manifest = await exportSubnet({ net: sub, spec, formats: ['onnx', 'tfjs', 'packed', 'onnx'], outDir: out });
+    sub.dispose();
     expect(tf.memory().numTensors).toBe(before);
 
     expect(manifest.formats).toEqual(['tfjs', 'onnx', 'packed']);
@@ -123,8 +125,10 @@ describe('exportSubnet', () => {
 
   it('asks for BN images when the supernet has no steps at the bit width', async () => {
     const fresh = new MobileNetV3Supernet(TINY_SPACE, { seed: 9, quant: lsqQuantFactory });
-    await expect(exportSubnet({ net: fresh, spec: TINY_SPECS.small2!, formats: ['packed'], outDir: join(dir, 'fresh') })).rejects.toThrow(SubnetNotReadyError);
-    await exportSubnet({ net: fresh, spec: TINY_SPECS.small2!, formats: ['packed'], outDir: join(dir, 'fresh'), bnImages: f.bn });
+    expect(() => staticSubnet(fresh, TINY_SPECS.small2!)).toThrow(SubnetNotReadyError);
+    const sub = staticSubnet(fresh, TINY_SPECS.small2!, { bnImages: f.bn });
+    await exportSubnet({ net: sub, spec: TINY_SPECS.small2!, formats: ['packed'], outDir: join(dir, 'fresh') });
+    sub.dispose();
     fresh.dispose();
   });
 });

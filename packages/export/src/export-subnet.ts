@@ -1,14 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Normalization } from '@oqat/data';
-import type { Tensor } from '@oqat/engine';
 import type { SubnetSpec } from '@oqat/latency';
 import { encodeModel } from '@oqat/onnx';
-import { StepNotInitialisedError } from '@oqat/quant';
-import { extractSubnet, INPUT_NORMALIZATION, type MobileNetV3Supernet, reestimateBn, type SegmentationSupernet, StaticMobileNet, type StaticNetwork, StaticSegmentationNet, subnetKey } from '@oqat/search';
+import { INPUT_NORMALIZATION, type StaticNetwork, subnetKey } from '@oqat/search';
 import { buildExportGraph } from './build-export-graph';
 import { assertOnnxModel } from './check-onnx-model';
-import { SubnetMismatchError, SubnetNotReadyError, UnknownExportFormatError } from './errors';
+import { SubnetMismatchError, UnknownExportFormatError } from './errors';
 import { resampleValues, weightNodes, type ExportGraph, type ExportTask } from './export-graph';
 import { ONNX_MODEL_FILE, onnxModel } from './onnx-model';
 import { packedModel, type PackedModel } from './packed-model';
@@ -21,18 +19,12 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['tfjs', 'onnx', 'packed'
 export const EXPORT_MANIFEST_FILE = 'export-manifest.json';
 
 export interface ExportOptions {
-  /** the trained supernet of either task (the spec is activated and extracted) or an extracted static network of that spec */
-  net: MobileNetV3Supernet | SegmentationSupernet | StaticNetwork;
+  /** the static network of `spec` (@oqat/search's staticSubnet extracts it from a trained supernet); the caller disposes it */
+  net: StaticNetwork;
   spec: SubnetSpec;
   formats: readonly ExportFormat[];
   /** created if missing; files of the same names are overwritten */
   outDir: string;
-  /**
-   * Normalized training batches to re-estimate a supernet's BN statistics for
-   * this subnet first (as evaluateSubnet does). Without them the supernet's
-   * current running statistics are used: right only just after evaluating this spec.
-   */
-  bnImages?: readonly Tensor[];
   /** input scaling the model expects, recorded in the files; default INPUT_NORMALIZATION */
   normalization?: Normalization;
   /** ONNX with INT4/UINT4 containers for tensors of <= 4 bits (opset 21); default int8 containers, opset 13 */
@@ -91,22 +83,10 @@ function checkFormats(formats: readonly string[]): ExportFormat[] {
   return EXPORT_FORMATS.filter((f) => formats.includes(f));
 }
 
-/** The static network to export and whether this call owns (and disposes) it. */
-function staticNetwork(options: ExportOptions): { net: StaticNetwork; owned: boolean } {
-  const { net, spec } = options;
-  if (net instanceof StaticMobileNet || net instanceof StaticSegmentationNet) {
-    const extracted = net.config.subnet;
-    if (extracted && subnetKey(extracted) !== subnetKey(spec)) throw new SubnetMismatchError(subnetKey(spec), subnetKey(extracted));
-    return { net, owned: false };
-  }
-  net.setActive(spec);
-  if (options.bnImages?.length) reestimateBn(net, options.bnImages);
-  try {
-    return { net: extractSubnet(net, { preserveWeights: true }), owned: true };
-  } catch (err) {
-    if (err instanceof StepNotInitialisedError) throw new SubnetNotReadyError(subnetKey(spec), `has no ${spec.bits}-bit step sizes`);
-    throw err;
-  }
+/** The network extracted for another subnet than the spec names is refused. */
+function checkSubnet(net: StaticNetwork, spec: SubnetSpec): void {
+  const extracted = net.config.subnet;
+  if (extracted && subnetKey(extracted) !== subnetKey(spec)) throw new SubnetMismatchError(subnetKey(spec), subnetKey(extracted));
 }
 
 function figures(graph: ExportGraph, packed: PackedModel, packedSpecBytes: number): ExportFigures {
@@ -121,22 +101,16 @@ function figures(graph: ExportGraph, packed: PackedModel, packedSpecBytes: numbe
 }
 
 /**
- * Exports one subnet (classification or segmentation) as a static model in
- * each requested format, writes the
- * files and an export-manifest.json into outDir, and returns the manifest
+ * Exports one subnet's static network (classification or segmentation) in
+ * each requested format, writes the files and an export-manifest.json into outDir, and returns the manifest
  * (files with size and SHA-256; float and packed sizes). The ONNX model
  * passes checkOnnxModel before it is written.
  */
 export async function exportSubnet(options: ExportOptions): Promise<ExportManifest> {
   const formats = checkFormats(options.formats);
   const normalization = options.normalization ?? INPUT_NORMALIZATION;
-  const { net, owned } = staticNetwork(options);
-  let graph: ExportGraph;
-  try {
-    graph = buildExportGraph(net, options.imageSize);
-  } finally {
-    if (owned) net.dispose();
-  }
+  checkSubnet(options.net, options.spec);
+  const graph = buildExportGraph(options.net, options.imageSize);
   const spec = options.spec;
   const metadata = {
     subnet: JSON.stringify(spec),

@@ -17,4 +17,4 @@ export { ONNX_MODEL_FILE } from './onnx-model';
 export { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
 export { buildExportGraph } from './build-export-graph';
 export type { ExportGraph, ExportNode, ExportWeight, ExportActivation, ExportTask } from './export-graph';
-export { UnknownExportFormatError, SubnetMismatchError, OnnxCheckError, ExportFileError, ExportDatasetError, ExportInternalError, SubnetNotReadyError, SegmentationImageSizeError } from './errors';
+export { UnknownExportFormatError, SubnetMismatchError, OnnxCheckError, ExportFileError, ExportDatasetError, ExportInternalError, SegmentationImageSizeError } from './errors';

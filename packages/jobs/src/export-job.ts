@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SegmentationDataset } from '@oqat/data';
 import { initEngine, type BackendRequest, type Tensor } from '@oqat/engine';
-import { exportSubnet, onnxAccuracy, onnxSegmentationAccuracy, type ExportFormat } from '@oqat/export';
+import { exportSubnet, onnxAccuracy, onnxSegmentationAccuracy, type ExportFormat, type ExportManifest } from '@oqat/export';
 import type { JobContext } from '@oqat/runs';
 import {
   bnBatches,
@@ -11,6 +11,7 @@ import {
   loadSegmentationData,
   loadSupernet,
   parseSubnetSpec,
+  staticSubnet,
   type LoadedSupernet,
   type SubnetSpec,
 } from '@oqat/search';
@@ -100,7 +101,13 @@ export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise
     const app = measure.app(spec);
     ctx.progress(1, 3, `writing ${input.formats.join(', ')}`);
     // The app's evaluation just re-estimated BN for this spec, so the export uses the same statistics.
-    const manifest = await exportSubnet({ net, spec, formats: input.formats, outDir, ...(measure.imageSize ? { imageSize: measure.imageSize } : {}) });
+    const sub = staticSubnet(net, spec);
+    let manifest: ExportManifest;
+    try {
+      manifest = await exportSubnet({ net: sub, spec, formats: input.formats, outDir, ...(measure.imageSize ? { imageSize: measure.imageSize } : {}) });
+    } finally {
+      sub.dispose();
+    }
     let onnxScore: number | undefined;
     const onnxFile = manifest.files.find((f) => f.path.endsWith('.onnx'));
     if (onnxFile) {

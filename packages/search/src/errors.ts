@@ -47,3 +47,11 @@ export class TaskMismatchError extends OqatError {
     this.name = 'TaskMismatchError';
   }
 }
+
+/** The supernet cannot produce the subnet as asked (e.g. no step sizes at its bit width yet). */
+export class SubnetNotReadyError extends OqatError {
+  constructor(spec: string, problem: string) {
+    super(`subnet ${spec} ${problem}; pass bnImages (their forward pass initialises missing steps and re-estimates BN) or a checkpoint trained at that bit width`);
+    this.name = 'SubnetNotReadyError';
+  }
+}

@@ -35,6 +35,7 @@ export { TRAIN, EVAL } from './supernet/forward-context';
 export { reestimateBn } from './supernet/reestimate-bn';
 export { extractSubnet } from './supernet/extract-subnet';
 export type { ExtractOptions, StaticNetwork } from './supernet/extract-subnet';
+export { staticSubnet, type StaticSubnetOptions } from './supernet/static-subnet';
 export type { NamedParam, NamedBuffer } from './supernet/named-param';
 
 export { StaticMobileNet } from './static/static-mobilenet';
@@ -86,6 +87,7 @@ export {
   CheckpointError,
   NoValidSampleError,
   TaskMismatchError,
+  SubnetNotReadyError,
 } from './errors';
 
 // Hardware-aware evolutionary search (NSGA-II), accuracy predictor, random baseline.
