@@ -1,7 +1,7 @@
 import { initEngine } from '@oqat/engine';
 import { lowerSubnet, type LayerDesc } from '@oqat/latency';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareSubnet, TINY_SPACE, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportGraph } from './build-export-graph';
 import type { ConvNode, ExportGraph } from './export-graph';
 

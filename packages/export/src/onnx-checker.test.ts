@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initEngine } from '@oqat/engine';
 import { encodeModel } from '@oqat/onnx';
+import { extractSubnet, type SegmentationSupernet } from '@oqat/search';
+import { prepareSubnet, TINY_SEGMENTATION_SPECS, TINY_SPECS, tinyExportFixture, type TinyExportFixture, tinySegmentationExportFixture } from '@oqat/search/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportGraph } from './build-export-graph';
 import { onnxModel } from './onnx-model';
-import { extractSubnet, type SegmentationSupernet } from '@oqat/search';
-import { prepareSubnet, TINY_SEGMENTATION_SPECS, TINY_SPECS, tinyExportFixture, type TinyExportFixture, tinySegmentationExportFixture } from '@oqat/search/testing';
 
 // The reference checker, where a Python with the onnx package is present (Debian: apt-get install python3-onnx,
 // onnx 1.12: opsets up to 17, so the opset-21 int4 variant is checked structurally only, by checkOnnxModel).

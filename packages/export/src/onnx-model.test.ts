@@ -1,12 +1,12 @@
 import { initEngine, tf } from '@oqat/engine';
 import { loadOnnxRuntime } from '@oqat/latency';
 import { decodeModel, encodeModel } from '@oqat/onnx';
+import { appLogits, maxAbsDiff, prepareSubnet, sameTop1, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportGraph } from './build-export-graph';
 import { checkOnnxModel } from './check-onnx-model';
 import { ONNX_INT4 } from './onnx-int4';
 import { onnxModel } from './onnx-model';
-import { appLogits, maxAbsDiff, prepareSubnet, sameTop1, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
 
 let f: TinyExportFixture;
 const ort = await loadOnnxRuntime();

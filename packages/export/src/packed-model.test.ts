@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initEngine, tf } from '@oqat/engine';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StaticQuant } from '@oqat/search';
+import { appLogits, maxAbsDiff, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportGraph } from './build-export-graph';
 import { ExportFileError } from './errors';
 import { weightNodes } from './export-graph';
@@ -11,7 +12,6 @@ import { packedModel } from './packed-model';
 import { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
 import { readPackedModel } from './read-packed-model';
 import { tfjsGraphModel } from './tfjs-graph-model';
-import { appLogits, maxAbsDiff, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
 
 let f: TinyExportFixture;
 let dir: string;
