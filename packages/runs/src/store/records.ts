@@ -86,6 +86,39 @@ export interface CandidateRecord {
 export interface CandidateFilter {
   readonly device?: string;
   readonly onFrontOnly?: boolean;
+  /** only ids above this one (paging: pass the last id of the previous page) */
+  readonly afterId?: number;
+  /** at most this many rows */
+  readonly limit?: number;
+}
+
+/**
+ * Two metrics of candidates, as columns: `x` is minimised, `y` maximised
+ * (latency and accuracy for a search). A missing metric reads as 0.
+ */
+export interface CandidateAxes {
+  readonly x: string;
+  readonly y: string;
+}
+
+/** One page of a device's candidates as parallel columns, in id order. */
+export interface CandidatePointColumns {
+  readonly ids: number[];
+  readonly x: number[];
+  readonly y: number[];
+}
+
+/** Count and ranges of the candidates of one device, and its staircase (the candidates no other beats on both axes). */
+export interface CandidateDeviceStats {
+  readonly device: string;
+  readonly count: number;
+  readonly maxId: number;
+  readonly x: readonly [number, number];
+  readonly y: readonly [number, number];
+  /** ids flagged on the front by the job (`onFront`) */
+  readonly frontIds: number[];
+  /** sorted by x: each one strictly better in y than every candidate with a lower x (ties on x: the better y) */
+  readonly staircase: CandidatePointColumns;
 }
 
 export interface NewArtifact {

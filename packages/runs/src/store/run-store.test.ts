@@ -41,6 +41,41 @@ describe('RunStore records', () => {
     await s.close();
   });
 
+  it('pages candidates and answers points, ranges and the staircase per device in SQL', async () => {
+    const s = await openRunStore({ path: join(await dirs.make(), 'runs.db') });
+    const run = await s.createRun({ kind: 'search', config: {} });
+    // 12 000 rows (more than one INSERT chunk): ids must come back in order and consecutive.
+    const rows = Array.from({ length: 12_000 }, (_, i) => ({
+      device: i % 3 === 0 ? 'm1' : 'pi4', spec: { i }, metrics: { latencyMs: 1 + ((i * 7919) % 1000) / 10, accuracy: ((i * 104729) % 997) / 997 },
+    }));
+    const added = await s.addCandidates(run.id, rows);
+    expect(added.map((c) => c.id)).toEqual(added.map((_, i) => added[0]!.id + i));
+    expect((await s.getCandidate(run.id, added[5]!.id))?.spec).toEqual({ i: 5 });
+    const page = await s.listCandidates(run.id, { afterId: added[99]!.id, limit: 10 });
+    expect(page.map((c) => c.id)).toEqual(added.slice(100, 110).map((c) => c.id));
+
+    const axes = { x: 'latencyMs', y: 'accuracy' };
+    const pi4 = rows.flatMap((r, i) => (r.device === 'pi4' ? [{ id: added[i]!.id, ...r.metrics }] : []));
+    const first = await s.candidatePoints(run.id, 'pi4', axes, { limit: 5_000 });
+    const rest = await s.candidatePoints(run.id, 'pi4', axes, { afterId: first.ids.at(-1), limit: 5_000 });
+    expect([...first.ids, ...rest.ids]).toEqual(pi4.map((c) => c.id));
+    expect(rest.x[3]).toBe(pi4[5_003]!.latencyMs);
+    expect(rest.y[3]).toBe(pi4[5_003]!.accuracy);
+
+    const stats = await s.candidateStats(run.id, axes);
+    expect(stats.map((d) => [d.device, d.count])).toEqual([['m1', 4_000], ['pi4', 8_000]]);
+    const p = stats[1]!;
+    expect(p.x).toEqual([Math.min(...pi4.map((c) => c.latencyMs)), Math.max(...pi4.map((c) => c.latencyMs))]);
+    expect(p.maxId).toBe(pi4.at(-1)!.id);
+    // The staircase as the renderer used to compute it.
+    const sorted = [...pi4].sort((a, b) => a.latencyMs - b.latencyMs || b.accuracy - a.accuracy || a.id - b.id);
+    let best = -Infinity;
+    const expected = sorted.filter((c) => (c.accuracy > best ? ((best = c.accuracy), true) : false));
+    expect(p.staircase.ids).toEqual(expected.map((c) => c.id));
+    expect(p.frontIds).toEqual([]);
+    await s.close();
+  });
+
   it('hashes artifacts (size, SHA-256, absolute path)', async () => {
     const dir = await dirs.make();
     const s = await openRunStore({ path: join(dir, 'runs.db') });

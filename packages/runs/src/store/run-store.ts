@@ -4,7 +4,9 @@ import type { EventBus } from '../events/event-bus.ts';
 import type { AppendableEventBody, RunEvent, RunEventBody } from '../events/run-event.ts';
 import { watchRunEvents, type WatchOptions } from '../events/watch-run-events.ts';
 import { digestFile, insertArtifact, selectArtifacts } from './artifacts-table.ts';
-import { insertCandidates, selectCandidates, updateFront } from './candidates-table.ts';
+import {
+  insertCandidates, selectCandidate, selectCandidatePoints, selectCandidates, selectCandidateStats, updateFront,
+} from './candidates-table.ts';
 import { insertCheckpoint, selectCheckpoints, selectLastCheckpoint } from './checkpoints-table.ts';
 import { insertEvent, selectEvents } from './events-table.ts';
 import { countMetricRows, insertMetrics, selectMetrics } from './metrics-table.ts';
@@ -191,8 +193,25 @@ export class RunStore {
     return this.write((c) => updateFront(c, runId, device, candidateIds));
   }
 
+  /** In id order; page with `afterId` and `limit`. */
   async listCandidates(runId: string, filter: R.CandidateFilter = {}): Promise<R.CandidateRecord[]> {
     return selectCandidates(this.reader(), runId, filter);
+  }
+
+  async getCandidate(runId: string, candidateId: number): Promise<R.CandidateRecord | undefined> {
+    return selectCandidate(this.reader(), runId, candidateId);
+  }
+
+  /** One page (ids above `afterId`, at most `limit`) of a device's candidates as x/y columns. */
+  async candidatePoints(
+    runId: string, device: string, axes: R.CandidateAxes, page: { afterId?: number; limit?: number } = {},
+  ): Promise<R.CandidatePointColumns> {
+    return selectCandidatePoints(this.reader(), runId, device, axes, page.afterId ?? 0, page.limit ?? 100_000);
+  }
+
+  /** Per device: count, x/y ranges, the flagged front's ids and the x/y staircase, computed in SQL. */
+  async candidateStats(runId: string, axes: R.CandidateAxes): Promise<R.CandidateDeviceStats[]> {
+    return selectCandidateStats(this.reader(), runId, axes);
   }
 
   /** Hashes the file (size, SHA-256) and records it; the path is stored absolute. */
