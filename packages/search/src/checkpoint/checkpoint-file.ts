@@ -32,11 +32,14 @@ const FIXES: Record<string, string> = {
   corrupt: 'the file was damaged; resume from an earlier checkpoint or start again',
 };
 
-/** Reads and checks a checkpoint; a missing, foreign, truncated or corrupt file throws CheckpointError. */
-export function readCheckpointFile<M>(path: string): CheckpointFile<M> {
+/**
+ * Reads and checks a checkpoint; a missing, foreign, truncated or corrupt file throws CheckpointError.
+ * `bytes`: the file's contents, already read by the caller (a server reads a caller's file asynchronously and size-capped).
+ */
+export function readCheckpointFile<M>(path: string, bytes?: Uint8Array): CheckpointFile<M> {
   let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    buf = bytes ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new CheckpointError(path, `cannot be read (${code})`, 'check the path');

@@ -34,9 +34,12 @@ export function loadSupernet(path: string): LoadedSupernet {
   return { ...network, config, position, trainedBits: trainedBitsOf(config, position) };
 }
 
-/** What a supernet checkpoint holds, without building the network: for labelling a run before it starts. */
-export function describeSupernetCheckpoint(path: string): { task: Task; trainedBits: number[] } {
-  const file = readSupernetCheckpoint(path);
+/**
+ * What a supernet checkpoint holds, without building the network: for labelling a run before it starts.
+ * `bytes`: the file's contents when the caller read them itself (asynchronously, size-capped); `path` then only names it.
+ */
+export function describeSupernetCheckpoint(path: string, bytes?: Uint8Array): { task: Task; trainedBits: number[] } {
+  const file = readSupernetCheckpoint(path, bytes);
   const config = storedConfig(file.meta);
   return { task: config.task, trainedBits: trainedBitsOf(config, file.meta.position) };
 }

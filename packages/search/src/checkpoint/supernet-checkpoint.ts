@@ -39,9 +39,9 @@ export const OPTIMIZER_PREFIX = 'optimizer/';
 export const widthPrefix = (bits: number): string => `width${bits}/`;
 const WIDTH_TENSOR = /^width(\d+)\/(.*)$/;
 
-/** Reads a file that must be a supernet training checkpoint. */
-export function readSupernetCheckpoint(path: string): CheckpointFile<TrainCheckpointMeta> {
-  const file = readCheckpointFile<TrainCheckpointMeta>(path);
+/** Reads a file that must be a supernet training checkpoint (`bytes`: its contents, when the caller read them). */
+export function readSupernetCheckpoint(path: string, bytes?: Uint8Array): CheckpointFile<TrainCheckpointMeta> {
+  const file = readCheckpointFile<TrainCheckpointMeta>(path, bytes);
   if (file.meta?.kind !== 'oqat-supernet-training') {
     throw new CheckpointError(path, 'is not a supernet training checkpoint', 'pass the supernet.ckpt written by oqat train');
   }
