@@ -4,5 +4,5 @@
 export { SERVICE_METHODS, isServiceMethod, type ServiceMethod } from './service-methods';
 export { RemoteError, isRemoteErrorData, toRemoteError, type IpcEnvelope } from './remote-error';
 export { checkArguments, dispatch } from './service-dispatch';
-export { API_PREFIX, EVENTS_PATH, SSE_RUN_EVENT } from './http-paths';
+export { API_PREFIX, EVENTS_PATH, SSE_RUN_EVENT, TOKEN_PARAM } from './http-paths';
 export { BadRequestError, StudioApiError, UnknownMethodError } from './errors';
