@@ -1,3 +1,5 @@
+import { oqatPhases } from '@oqat/search';
+
 /**
  * Training configs of the supernet benchmarks (JSON values for
  * parseTrainConfig). quick: a 1,536-image subset so a run ends in under 10
@@ -71,12 +73,7 @@ const SEG_RECIPE = {
   ...SEG_QUICK,
   segmentation: { ...SEG_QUICK.segmentation, trainScenes: 4800 },
   sandwich: { randomSubnets: 1, distill: true },
-  phases: [
-    { bits: 32, epochs: 6, lr: 0.2, warmupEpochs: 0.1, subnets: 'largest' },
-    { bits: 4, epochs: 1, lr: 0.03, warmupEpochs: 0.1, teacher: 'float' },
-    { bits: 3, epochs: 1, lr: 0.03, warmupEpochs: 0.1, teacher: 'float' },
-    { bits: 2, epochs: 1, lr: 0.03, warmupEpochs: 0.1, teacher: 'float' },
-  ],
+  phases: oqatPhases([4, 3, 2], { float: 6, first: 1, inherited: 1 }),
   checkpoint: { everySteps: 150 },
 };
 
@@ -129,12 +126,8 @@ const subsetRecipe = (float: object, fourBit: object = {}, later = true) => ({
 const FULL_HOUR = {
   ...SUBSET_RECIPE,
   data: { source: 'full', trainLimit: 0, testLimit: 0, augment: false, bnImages: 1000 },
-  phases: [
-    { bits: 32, epochs: 2, lr: 0.2, warmupEpochs: 0.1, subnets: 'largest' },
-    { bits: 4, epochs: 1, lr: 0.03, warmupEpochs: 0.1, teacher: 'float' },
-    { bits: 3, epochs: 1, lr: 0.03, warmupEpochs: 0.1, teacher: 'float' },
-    { bits: 2, epochs: 1, lr: 0.03, warmupEpochs: 0.1, teacher: 'float' },
-  ],
+  // The product's recipe (what `oqat train`'s defaults run).
+  phases: oqatPhases([4, 3, 2], { float: 2, first: 1, inherited: 1 }),
   checkpoint: { everySteps: 500 },
   eval: { subnets: ['largest', 'middle', 'smallest'], batchSize: 500 },
 };
@@ -148,6 +141,11 @@ const PRESETS: Record<string, unknown> = {
   'subset-recipe-4bit-alone-lr001': subsetRecipe({ lr: 0.1 }, { subnets: 'largest', lr: 0.01 }, false),
   'subset-recipe-4bit-2ep': subsetRecipe({}, { epochs: 2 }, false),
   'subset-recipe-teacher': subsetRecipe({}, { teacher: 'float' }, false),
+  // The largest alone in float, then one float sandwich epoch (the smallest and random subnets learn in float too) before the taught 4-bit sandwich.
+  'subset-recipe-float-sandwich': {
+    ...SUBSET_RECIPE,
+    phases: [SUBSET_RECIPE.phases[0], { bits: 32, epochs: 1, lr: 0.1, warmupEpochs: 0.1 }, { ...SUBSET_RECIPE.phases[1], teacher: 'float' }],
+  },
   // Float straight to 2 bit (no inheritance): as many 2-bit epochs as subset-recipe, and its whole quantized budget (3 epochs).
   'subset-recipe-scratch2': subsetRecipe({}, { bits: 2 }, false),
   'subset-recipe-scratch2-budget': subsetRecipe({}, { bits: 2, epochs: 3 }, false),
