@@ -13,7 +13,7 @@ function runIdOf(positionals: string[], command: string): string {
 
 /** `oqat runs list` */
 export async function runsList(o: ParsedOptions, io: CliIo): Promise<number> {
-  const studio = await openStudio(io, o.db);
+  const studio = await openStudio(io, o.db, { readOnly: true });
   try {
     const runs = await studio.listRuns();
     if (o.json) runs.forEach((r) => printJson(io, r));
@@ -51,7 +51,7 @@ export function formatFronts(candidates: CandidateDto[], task: string): string {
 
 /** `oqat runs show RUN` */
 export async function runsShow(o: ParsedOptions, positionals: string[], io: CliIo): Promise<number> {
-  const studio = await openStudio(io, o.db);
+  const studio = await openStudio(io, o.db, { readOnly: true });
   try {
     const run = await studio.getRun(runIdOf(positionals, 'runs show'));
     const candidates = await studio.candidates(run.id);

@@ -2,7 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ReplaySubject } from 'rxjs';
-import { RunCancelledError, RunFailedError } from '../errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RunCancelledError, RunFailedError, StoreBusyError } from '../errors.ts';
 import type { LogLevel, RunEvent } from '../events/run-event.ts';
 import type { RunStore } from '../store/run-store.ts';
 import type { CheckpointRecord, JobRef, RunRecord } from '../store/records.ts';
@@ -41,6 +42,8 @@ export class RunSupervisor<T, R> {
   private stopRequested = false;
   private ending: Ending | undefined;
   private writeError: unknown;
+  /** writes still in flight or waiting out a busy store; the final status waits for them */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: RunStore,
@@ -55,7 +58,7 @@ export class RunSupervisor<T, R> {
     });
     this.result.catch(() => undefined); // callers that only watch events$ must not see an unhandled rejection
     this.settled = this.result.then(() => undefined, () => undefined);
-    this.metrics = new MetricBuffer((points) => store.recordMetrics(run.id, points), options.metricFlushMs);
+    this.metrics = new MetricBuffer((points) => this.whileBusy(() => store.recordMetrics(run.id, points)), options.metricFlushMs);
   }
 
   handle(): RunHandle<T, R> {
@@ -85,7 +88,8 @@ export class RunSupervisor<T, R> {
         this.progress.complete();
       },
     });
-    this.heartbeat = setInterval(() => this.track(this.store.heartbeat(this.run.id)), this.options.heartbeatMs);
+    // A heartbeat lost to a busy store is replaced by the next one.
+    this.heartbeat = setInterval(() => this.track(this.store.heartbeat(this.run.id), { busyIsHarmless: true }), this.options.heartbeatMs);
 
     const child = fork(WORKER_ENTRY, [], {
       execArgv: [...this.options.execArgv],
@@ -97,7 +101,7 @@ export class RunSupervisor<T, R> {
     this.child = child;
     this.pipeLines(child.stdout, 'info');
     this.pipeLines(child.stderr, 'warn');
-    child.on('spawn', () => this.track(this.store.markRunning(this.run.id, child.pid ?? null)));
+    child.on('spawn', () => this.track(this.whileBusy(() => this.store.markRunning(this.run.id, child.pid ?? null))));
     child.on('message', (m: WorkerMessage) => this.onMessage(m));
     child.on('error', (err) => void this.end({ status: 'failed', error: `job worker could not start: ${err.message}` }));
     child.on('exit', (code, signal) => {
@@ -129,9 +133,9 @@ export class RunSupervisor<T, R> {
       case 'metric':
         return this.metrics.add(m.point);
       case 'log':
-        return this.track(this.store.appendEvent(id, { kind: 'log', level: m.level, message: m.message }));
+        return this.track(this.whileBusy(() => this.store.appendEvent(id, { kind: 'log', level: m.level, message: m.message })));
       case 'request':
-        return void this.record(m.request).then(
+        return void this.whileBusy(() => this.record(m.request)).then(
           () => this.send({ type: 'ack', id: m.id }),
           (err: unknown) => this.send({ type: 'ack', id: m.id, error: err instanceof Error ? err.message : String(err) }),
         );
@@ -165,7 +169,7 @@ export class RunSupervisor<T, R> {
     this.pendingProgress = undefined;
     this.lastProgressAt = Date.now();
     const body = { kind: 'progress' as const, current: p.current, total: p.total, status: p.status, seed: this.run.seed, detail: p.detail as T };
-    this.track(this.store.appendEvent<T>(this.run.id, body));
+    this.track(this.store.appendEvent<T>(this.run.id, body), { busyIsHarmless: true });
   }
 
   /** Writes the final status once; later calls (e.g. the exit after `done`) are ignored. */
@@ -175,21 +179,22 @@ export class RunSupervisor<T, R> {
     clearInterval(this.heartbeat);
     this.writeProgress();
     const metricError = await this.metrics.drain();
+    await Promise.allSettled([...this.inFlight]);
     await this.store.flush();
     const lost = this.writeError ?? metricError;
     const id = this.run.id;
     try {
       if (ending.status === 'finished' && lost !== undefined) {
-        await this.store.markFailed(id, `recording the run failed: ${lost instanceof Error ? lost.message : String(lost)}`);
+        await this.whileBusy(() => this.store.markFailed(id, `recording the run failed: ${lost instanceof Error ? lost.message : String(lost)}`));
         this.rejectResult(lost);
       } else if (ending.status === 'finished') {
-        await this.store.markFinished(id, ending.result);
+        await this.whileBusy(() => this.store.markFinished(id, ending.result));
         this.resolveResult(ending.result as R);
       } else if (ending.status === 'failed') {
-        await this.store.markFailed(id, ending.error);
+        await this.whileBusy(() => this.store.markFailed(id, ending.error));
         this.rejectResult(new RunFailedError(id, ending.error));
       } else {
-        await this.store.markCancelled(id);
+        await this.whileBusy(() => this.store.markCancelled(id));
         this.rejectResult(new RunCancelledError(id));
       }
     } catch (err) {
@@ -207,17 +212,39 @@ export class RunSupervisor<T, R> {
     if (this.child?.connected) this.child.send(message);
   }
 
-  private track(write: Promise<unknown>): void {
-    write.catch((err: unknown) => {
-      this.writeError ??= err;
-    });
+  private track(write: Promise<unknown>, how: { busyIsHarmless?: boolean } = {}): void {
+    const settled = write.then(
+      () => undefined,
+      (err: unknown) => {
+        if (how.busyIsHarmless && err instanceof StoreBusyError) return;
+        this.writeError ??= err;
+      },
+    );
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+  }
+
+  /**
+   * Retries a write that gave up on a busy store (each try already waited the
+   * store's busy timeout), backing off from 0.5 s to 10 s, until `busyRetryMs` has passed.
+   */
+  private async whileBusy<W>(write: () => Promise<W>): Promise<W> {
+    const started = Date.now();
+    for (let pause = 500; ; pause = Math.min(pause * 2, 10_000)) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!(err instanceof StoreBusyError) || Date.now() - started >= this.options.busyRetryMs) throw err;
+        await sleep(Math.min(pause, Math.max(0, this.options.busyRetryMs - (Date.now() - started))));
+      }
+    }
   }
 
   private pipeLines(stream: NodeJS.ReadableStream | null, level: LogLevel): void {
     if (!stream) return;
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
       if (line.trim() === '' || this.ending) return;
-      this.track(this.store.appendEvent(this.run.id, { kind: 'log', level, message: line.slice(0, MAX_LOG_LINE) }));
+      this.track(this.whileBusy(() => this.store.appendEvent(this.run.id, { kind: 'log', level, message: line.slice(0, MAX_LOG_LINE) })));
     });
   }
 }

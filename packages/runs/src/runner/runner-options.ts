@@ -10,6 +10,12 @@ export interface RunnerOptions {
   readonly metricFlushMs?: number;
   /** Progress reports are coalesced to at most one event per interval, keeping the latest (default 200 ms). */
   readonly progressIntervalMs?: number;
+  /**
+   * How long the run's final status (and its last metrics) keep being retried,
+   * with backoff, while another process holds the store's lock (default 600 000 ms);
+   * a finished run is never marked failed just because the store was busy.
+   */
+  readonly busyRetryMs?: number;
   /** Node flags of the worker; default loads tsx so `.ts` job modules run as they are. */
   readonly execArgv?: readonly string[];
   readonly cwd?: string;
@@ -25,6 +31,7 @@ export function resolveRunnerOptions(options: RunnerOptions = {}): ResolvedRunne
     stopGraceMs: options.stopGraceMs ?? 5_000,
     metricFlushMs: options.metricFlushMs ?? 250,
     progressIntervalMs: options.progressIntervalMs ?? 200,
+    busyRetryMs: options.busyRetryMs ?? 600_000,
     execArgv: options.execArgv ?? tsxExecArgv(),
     cwd: options.cwd,
     env: options.env,

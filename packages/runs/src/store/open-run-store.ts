@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { OqatError } from '@oqat/core';
-import { StoreCorruptError, StoreSchemaTooNewError } from '../errors.ts';
+import {
+  StoreCorruptError, StoreDamagedError, StoreReadOnlyError, StoreSchemaTooNewError, StoreUnreachableError,
+} from '../errors.ts';
 import { EventBus } from '../events/event-bus.ts';
 import {
   DEFAULT_MIGRATIONS_DIR, type Migration, STORE_APPLICATION_ID, applyMigrations, loadMigrations,
@@ -26,6 +28,12 @@ export interface RunStoreOptions {
   readonly now?: () => number;
   /** Folder of `NNN-<what>.sql` files; default the package's own migrations. */
   readonly migrationsDir?: string;
+  /**
+   * Read only (list, show, watch): no write lock is ever taken, so a busy,
+   * read-only or not-yet-created store can still be read. Writes reject with
+   * StoreReadOnlyError; stale runs are shown as interrupted without being marked.
+   */
+  readonly readOnly?: boolean;
 }
 
 const DEFAULTS = {
@@ -52,8 +60,13 @@ export async function openRunStore(options: RunStoreOptions = {}): Promise<RunSt
   const path = resolveStorePath(options);
   const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULTS.busyTimeoutMs;
   const migrations = await loadMigrations(options.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
-  await inspectExisting(path, migrations, busyTimeoutMs);
-  await mkdir(dirname(path), { recursive: true });
+  const exists = await inspectExisting(path, migrations, busyTimeoutMs);
+  if (options.readOnly) return openReadOnly(path, exists, migrations, busyTimeoutMs, options);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (err) {
+    throw folderError(path, err);
+  }
 
   const writer = await SqliteConnection.open(path, 'readwrite');
   let reader: SqliteConnection | undefined;
@@ -87,8 +100,67 @@ export async function openRunStore(options: RunStoreOptions = {}): Promise<RunSt
   }
 }
 
-/** Read-only checks of an existing file; throws without having written a byte. */
-async function inspectExisting(path: string, migrations: readonly Migration[], busyTimeoutMs: number): Promise<void> {
+/**
+ * A store that only reads: one `readonly` connection (or an immutable read of
+ * the main file when the folder allows no -shm beside it and no -wal exists);
+ * a store that does not exist yet reads as an empty one held in memory.
+ */
+async function openReadOnly(
+  path: string, exists: boolean, migrations: readonly Migration[], busyTimeoutMs: number, options: RunStoreOptions,
+): Promise<RunStore> {
+  let conn: SqliteConnection;
+  if (!exists) {
+    conn = await SqliteConnection.open(':memory:', 'readwrite');
+    const queue = new WriteQueue(conn, { busyWaitMs: busyTimeoutMs, maxOpsPerTransaction: 1 });
+    await applyMigrations(queue, migrations);
+  } else {
+    try {
+      conn = await SqliteConnection.open(path, 'readonly');
+      // Opening is lazy: the first read is what needs the -shm file.
+      await conn.get('SELECT COUNT(*) AS n FROM sqlite_master');
+    } catch (err) {
+      if (!(err instanceof StoreUnreachableError) || existsSync(`${path}-wal`)) throw err;
+      conn = await SqliteConnection.open(path, 'readonly-immutable');
+    }
+  }
+  conn.setBusyTimeout(busyTimeoutMs);
+  await conn.exec('PRAGMA query_only = ON');
+  const schemaVersion = await readSchemaVersion(conn);
+  if (schemaVersion < migrations.length) {
+    // an older schema is upgraded once, which takes the write lock; later reads need none
+    await conn.close();
+    return openRunStore({ ...options, readOnly: false });
+  }
+  return new RunStore({
+    path,
+    schemaVersion,
+    writer: conn,
+    reader: conn,
+    queue: new WriteQueue(conn, { busyWaitMs: busyTimeoutMs, maxOpsPerTransaction: 1 }),
+    bus: new EventBus(),
+    now: options.now ?? Date.now,
+    staleAfterMs: options.staleAfterMs ?? DEFAULTS.staleAfterMs,
+    readOnly: true,
+  });
+}
+
+/** A file-system error on the store's path or folder, as the store's one-line error. */
+function folderError(path: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    ENOTDIR: 'a part of its path is a file, not a folder',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ELOOP: 'too many symbolic links in its path',
+    ENAMETOOLONG: 'its path is too long',
+  };
+  if (code === 'EROFS') return new StoreReadOnlyError(path, 'read-only file system', { cause: err });
+  if (code !== undefined && code in why) return new StoreUnreachableError(path, `${why[code]}, ${code}`, { cause: err });
+  return err;
+}
+
+/** Read-only checks of an existing file; throws without having written a byte. Returns whether it exists. */
+async function inspectExisting(path: string, migrations: readonly Migration[], busyTimeoutMs: number): Promise<boolean> {
   let size: number;
   try {
     const info = await stat(path);
@@ -96,10 +168,10 @@ async function inspectExisting(path: string, migrations: readonly Migration[], b
     size = info.size;
   } catch (err) {
     if (err instanceof OqatError) throw err;
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw folderError(path, err);
   }
-  if (size === 0) return;
+  if (size === 0) return true;
 
   // Without a -wal file nobody has the store open in WAL mode and the main file is
   // the whole database: read it immutably so a rejected file gets no -wal/-shm beside it.
@@ -108,13 +180,15 @@ async function inspectExisting(path: string, migrations: readonly Migration[], b
   const mode = existsSync(`${path}-wal`) ? 'readonly' : 'readonly-immutable';
   for (const waitMs of [50, 150, 300]) {
     try {
-      return await inspectWith(path, mode, migrations, busyTimeoutMs);
+      await inspectWith(path, mode, migrations, busyTimeoutMs);
+      return true;
     } catch (err) {
       if (!(err instanceof StoreCorruptError)) throw err;
       await new Promise((r) => setTimeout(r, waitMs));
     }
   }
   await inspectWith(path, mode, migrations, busyTimeoutMs);
+  return true;
 }
 
 async function inspectWith(path: string, mode: 'readonly' | 'readonly-immutable', migrations: readonly Migration[], busyTimeoutMs: number): Promise<void> {
@@ -133,6 +207,8 @@ async function inspectWith(path: string, mode: 'readonly' | 'readonly-immutable'
     }
     if (version > migrations.length) throw new StoreSchemaTooNewError(path, version, migrations.length);
   } catch (err) {
+    // A damaged or foreign file is refused as not a store; the environment's errors pass as they are.
+    if (err instanceof StoreDamagedError) throw new StoreCorruptError(path, firstLine(err.cause));
     if (err instanceof OqatError) throw err;
     throw new StoreCorruptError(path, firstLine(err));
   } finally {

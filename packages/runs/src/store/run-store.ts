@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import { RunActiveError, RunNotFoundError, StoreClosedError } from '../errors.ts';
+import { RunActiveError, RunNotFoundError, StoreClosedError, StoreReadOnlyError } from '../errors.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { AppendableEventBody, RunEvent, RunEventBody } from '../events/run-event.ts';
 import { watchRunEvents, type WatchOptions } from '../events/watch-run-events.ts';
@@ -28,6 +28,8 @@ export interface RunStoreParts {
   readonly bus: EventBus;
   readonly now: () => number;
   readonly staleAfterMs: number;
+  /** opened with `readOnly`: writes reject, stale runs are reported, not marked */
+  readonly readOnly?: boolean;
 }
 
 export interface RecordMetricsOptions {
@@ -89,10 +91,19 @@ export class RunStore {
     return this.write((c) => touchHeartbeat(c, runId, this.parts.now()), runId);
   }
 
-  /** Marks active runs whose heartbeat is older than `staleAfterMs`, or whose worker is gone, as interrupted; returns their ids. */
+  get readOnly(): boolean {
+    return this.parts.readOnly === true;
+  }
+
+  /**
+   * Marks active runs whose heartbeat is older than `staleAfterMs`, or whose
+   * worker is gone, as interrupted; returns their ids. A read-only store
+   * only returns them.
+   */
   async sweepStale(): Promise<string[]> {
     const staleBefore = this.parts.now() - this.parts.staleAfterMs;
-    if ((await selectStaleRunIds(this.reader(), staleBefore, processAlive)).length === 0) return [];
+    const found = await selectStaleRunIds(this.reader(), staleBefore, processAlive);
+    if (found.length === 0 || this.readOnly) return found;
     const [ids] = await this.writeWithEvents(async (c, now) => {
       const stale = await selectStaleRunIds(c, staleBefore, processAlive);
       const events: RunEvent[] = [];
@@ -117,8 +128,10 @@ export class RunStore {
 
   /** Newest first; sweeps stale runs first so crashed runs show as interrupted. */
   async listRuns(filter: R.RunFilter = {}): Promise<R.RunRecord[]> {
-    await this.sweepStale();
-    return selectRuns(this.reader(), filter);
+    const stale = new Set(await this.sweepStale());
+    const runs = await selectRuns(this.reader(), filter);
+    // read-only: show what the sweep would have written
+    return this.readOnly ? runs.map((r) => (stale.has(r.id) ? { ...r, status: 'interrupted' } : r)) : runs;
   }
 
   /** Deletes a run that is not active, with its events, metrics, candidates, artifacts and checkpoints rows (not files). */
@@ -256,7 +269,7 @@ export class RunStore {
     await this.parts.queue.close();
     this.parts.bus.complete();
     await this.parts.reader.close();
-    await this.parts.writer.close();
+    if (this.parts.writer !== this.parts.reader) await this.parts.writer.close();
   }
 
   private reader(): SqliteConnection {
@@ -277,6 +290,7 @@ export class RunStore {
   }
 
   private write<T>(op: WriteOp<T>, runId?: string): Promise<T> {
+    if (this.readOnly) return Promise.reject(new StoreReadOnlyError(this.parts.path, 'opened read-only by this command'));
     return this.parts.queue.enqueue(op).catch((err: unknown) => {
       throw mapWriteError(err, runId);
     });

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import sqlite3 from 'sqlite3';
+import { StoreDamagedError, StoreIoError, StoreReadOnlyError, StoreUnreachableError } from '../errors.ts';
 
 export type SqlValue = string | number | null;
 export type SqlRow = Record<string, SqlValue>;
@@ -19,7 +20,36 @@ export function sqliteCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** A promise face over one sqlite3 connection. No policy: callers decide what to run. */
+/**
+ * What the environment did to the file, as the store's one-line error (the
+ * driver's error kept as its cause); anything else (BUSY, CONSTRAINT, a bad
+ * statement) is returned as it came, for the caller to handle or report as a bug.
+ */
+export function environmentError(err: unknown, path: string): unknown {
+  const code = sqliteCode(err);
+  const detail = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+  switch (code) {
+    case 'SQLITE_READONLY':
+      return new StoreReadOnlyError(path, detail, { cause: err });
+    case 'SQLITE_CANTOPEN':
+    case 'SQLITE_PERM':
+    case 'SQLITE_AUTH':
+      return new StoreUnreachableError(path, detail, { cause: err });
+    case 'SQLITE_CORRUPT':
+    case 'SQLITE_NOTADB':
+      return new StoreDamagedError(path, detail, { cause: err });
+    case 'SQLITE_FULL':
+    case 'SQLITE_IOERR':
+      return new StoreIoError(path, detail, { cause: err });
+    default:
+      return err;
+  }
+}
+
+/**
+ * A promise face over one sqlite3 connection. No policy: callers decide what
+ * to run; errors the environment causes come out as the store's own (see environmentError).
+ */
 export class SqliteConnection {
   private constructor(
     private readonly db: sqlite3.Database,
@@ -36,7 +66,7 @@ export class SqliteConnection {
     const name = mode === 'readonly-immutable' ? `${pathToFileURL(path).href}?immutable=1` : path;
     return new Promise((resolve, reject) => {
       const db = new sqlite3.Database(name, flags, (err) => {
-        if (err) reject(err);
+        if (err) reject(environmentError(err, path));
         else resolve(new SqliteConnection(db, path));
       });
     });
@@ -48,9 +78,10 @@ export class SqliteConnection {
 
   /** Runs one statement; returns the last row id and the number of changed rows. */
   run(sql: string, params: readonly SqlValue[] = []): Promise<{ lastId: number; changes: number }> {
+    const path = this.path;
     return new Promise((resolve, reject) => {
       this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
-        if (err) reject(err);
+        if (err) reject(environmentError(err, path));
         else resolve({ lastId: this.lastID, changes: this.changes });
       });
     });
@@ -59,7 +90,7 @@ export class SqliteConnection {
   get<R extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<R | undefined> {
     return new Promise((resolve, reject) => {
       this.db.get(sql, params, (err: Error | null, row: R | undefined) => {
-        if (err) reject(err);
+        if (err) reject(environmentError(err, this.path));
         else resolve(row);
       });
     });
@@ -68,7 +99,7 @@ export class SqliteConnection {
   all<R extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
     return new Promise((resolve, reject) => {
       this.db.all(sql, params, (err: Error | null, rows: R[]) => {
-        if (err) reject(err);
+        if (err) reject(environmentError(err, this.path));
         else resolve(rows);
       });
     });
@@ -77,7 +108,7 @@ export class SqliteConnection {
   /** Runs a script of several statements (migrations, BEGIN/COMMIT). */
   exec(sql: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.db.exec(sql, (err) => (err ? reject(err) : resolve()));
+      this.db.exec(sql, (err) => (err ? reject(environmentError(err, this.path)) : resolve()));
     });
   }
 
