@@ -1,10 +1,13 @@
 import { UsageError } from './errors';
 
-/** Reads a positive integer option, or the default when absent. */
-export function intOption(value: unknown, name: string, fallback: number, min = 1): number {
+/** Reads an integer option in [min, max], or the default when absent. */
+export function intOption(value: unknown, name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${String(value)}'`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new UsageError(`--${name} must be an integer ${range}, got '${String(value)}'`);
+  }
   return n;
 }
 

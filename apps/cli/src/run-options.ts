@@ -18,13 +18,22 @@ export function runConfigFromOptions(o: ParsedOptions, io: CliIo, kind: NewRunCo
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
-    } catch {
-      throw new UsageError(`--config: cannot read ${path}`);
-    }
-    try {
-      base = JSON.parse(text) as Partial<NewRunConfig>;
     } catch (err) {
-      throw new UsageError(`--config: ${path} is not valid JSON (${(err as Error).message})`);
+      throw new UsageError(`--config: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`--config: ${path} is not valid JSON (${(err as Error).message.split('\n')[0]})`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      const what = parsed === null ? 'null' : Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
+      throw new UsageError(`--config: ${path} holds ${what}; it must hold one JSON object of run settings (see 'oqat train --help')`);
+    }
+    base = parsed as Partial<NewRunConfig>;
+    if (base.epochs !== undefined && (base.epochs === null || typeof base.epochs !== 'object' || Array.isArray(base.epochs))) {
+      throw new UsageError(`--config: ${path}: epochs must be an object like {"float": 2, "first": 1, "inherited": 1}, got ${JSON.stringify(base.epochs)}`);
     }
   }
   const config: Partial<NewRunConfig> = { ...base, kind };

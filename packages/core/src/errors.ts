@@ -9,6 +9,8 @@ export const ExitCode = {
   user: 3,
   /** the run was cancelled (SIGINT) */
   interrupted: 130,
+  /** whatever read stdout closed it first (EPIPE: `oqat runs list | head -1`), as a shell reports SIGPIPE */
+  outputClosed: 141,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

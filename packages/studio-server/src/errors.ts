@@ -37,3 +37,19 @@ export class NonLoopbackHostError extends StudioApiError {
     );
   }
 }
+
+/** The server could not listen where it was asked (port taken, out of range, address not here, no permission). */
+export class ListenError extends StudioApiError {
+  constructor(host: string, port: number, cause: unknown) {
+    const code = (cause as { code?: string } | undefined)?.code ?? '';
+    const why: Record<string, string> = {
+      EADDRINUSE: `port ${port} is already in use; stop what uses it or pick another with --port (0 picks a free one)`,
+      EACCES: `port ${port} needs privileges; pick one above 1023 with --port`,
+      EADDRNOTAVAIL: `${host} is not an address of this machine; bind 127.0.0.1 (default)`,
+      ENOTFOUND: `host '${host}' does not resolve; bind 127.0.0.1 (default)`,
+      ERR_SOCKET_BAD_PORT: `port ${port} is not a port (0..65535)`,
+    };
+    const first = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0];
+    super(`serveStudio: cannot listen on ${host}:${port}: ${why[code] ?? first}`, { cause });
+  }
+}

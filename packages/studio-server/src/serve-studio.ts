@@ -2,7 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import type { StudioService } from '@oqat/jobs';
 import { API_PREFIX, EVENTS_PATH } from '@oqat/studio-protocol';
-import { MethodNotAllowedError, NonLoopbackHostError } from './errors';
+import { ListenError, MethodNotAllowedError, NonLoopbackHostError } from './errors';
 import { handleApiCall } from './api-handler';
 import { openEventStream } from './event-stream';
 import { guardRequest, isLoopbackHost } from './request-guard';
@@ -70,11 +70,16 @@ export async function serveStudio(service: StudioService, options: ServeStudioOp
 
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => {
-      server.off('error', reject);
-      resolveListen();
-    });
+    const fail = (err: unknown) => reject(new ListenError(o.host, o.port, err));
+    server.once('error', fail);
+    try {
+      server.listen(o.port, o.host, () => {
+        server.off('error', fail);
+        resolveListen();
+      });
+    } catch (err) {
+      fail(err); // a port out of range throws at once
+    }
   });
   port = (server.address() as AddressInfo).port;
   const hostInUrl = o.host.includes(':') ? `[${o.host}]` : o.host;

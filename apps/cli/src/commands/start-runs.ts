@@ -14,9 +14,10 @@ import { formatFronts, scoreName } from './runs';
  */
 export async function startAndFollow(kind: NewRunConfig['kind'], o: ParsedOptions, io: CliIo, preset: Partial<NewRunConfig> = {}): Promise<number> {
   const json = !!o.json;
+  const config = { ...preset, ...runConfigFromOptions(o, io, kind) }; // a bad option or --config file stops before the store is opened
   const studio = await openStudio(io, o.db);
   try {
-    const { runId } = await studio.startRun({ ...preset, ...runConfigFromOptions(o, io, kind) });
+    const { runId } = await studio.startRun(config);
     if (!json) io.stderr.write(`run ${runId} started (store: ${studio.store.path})\n`);
     const { failed, cancelled } = await followRuns(studio, io, json);
     const runs = (await studio.listRuns()).filter((r) => r.id === runId || r.parentRunId === runId);

@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from './errors';
+import type { CliIo } from './io';
+import { runConfigFromOptions } from './run-options';
+
+const dir = mkdtempSync(join(tmpdir(), 'oqat-config-'));
+const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: dir, env: {}, now: () => 0 };
+
+function withConfig(text: string): unknown {
+  const path = join(dir, `c${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(path, text);
+  try {
+    return runConfigFromOptions({ config: path }, io, 'train');
+  } catch (err) {
+    return err;
+  }
+}
+
+describe('runConfigFromOptions --config', () => {
+  it.each([
+    ['null', /holds null; it must hold one JSON object of run settings/],
+    ['[{"epochs":5}]', /holds an array; it must hold one JSON object/],
+    ['5', /holds a number; it must hold one JSON object/],
+    ['"train"', /holds a string; it must hold one JSON object/],
+    ['true', /holds a boolean; it must hold one JSON object/],
+    ['{"epochs":5}', /epochs must be an object like \{"float": 2, "first": 1, "inherited": 1\}, got 5/],
+    ['{"epochs":null}', /epochs must be an object like .*, got null/],
+    ['{"epochs":[1]}', /epochs must be an object like .*, got \[1\]/],
+    ['{epochs', /is not valid JSON/],
+    ['', /is not valid JSON/],
+  ])('a file holding %s is a one-line UsageError (it was a TypeError for null)', (text, message) => {
+    const err = withConfig(text);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('a missing file names its path and why', () => {
+    const err = (() => {
+      try {
+        return runConfigFromOptions({ config: 'nope.json' }, io, 'train');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe(`--config: cannot read ${join(dir, 'nope.json')} (ENOENT)`);
+  });
+
+  it('an object is the base the flags overlay', () => {
+    expect(withConfig('{"seed": 4, "epochs": {"first": 2}}')).toMatchObject({ kind: 'train', seed: 4, epochs: { first: 2 } });
+  });
+});
