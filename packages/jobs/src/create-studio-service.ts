@@ -1,7 +1,9 @@
 import { dirname, join, resolve } from 'node:path';
 import { openRunStore, resumeRun, startRun, type RunHandle, type RunStore, type RunStoreOptions } from '@oqat/runs';
 import { describeSupernetCheckpoint } from '@oqat/search';
+import { CallerFiles } from './caller-files';
 import { JobConfigError, RunNotCancellableError } from './errors';
+import { checkExportRequest } from './export-request';
 import { EXPORT_JOB, SEARCH_JOB, TRAIN_JOB } from './job-modules';
 import type { ExportJobInput } from './export-job';
 import type { SearchJobInput } from './search-job';
@@ -14,11 +16,22 @@ import type { TrainJobResult } from './train-job';
 export interface StudioServiceOptions extends RunStoreOptions {
   /** where runs keep their files; default: a `runs` folder beside the database */
   workDir?: string;
+  /**
+   * The command line's own user: file paths (a search's checkpointPath, an
+   * export's outDir) may be anywhere. Default false: every path a caller
+   * names must be under the work folder (exports under its `exports/`) or a
+   * folder passed to `allowFolder`; see caller-files.ts.
+   */
+  trustCallerPaths?: boolean;
+  /** largest checkpoint file a caller may name (default 1 GiB) */
+  maxCheckpointBytes?: number;
 }
 
 export interface Studio extends StudioService {
-  /** exports any subnet of a checkpoint (the CLI's --subnet/--checkpoint form), as an export run */
-  exportSubnet(input: ExportJobInput): Promise<ExportReport>;
+  /** exports any subnet of a checkpoint (the CLI's --subnet/--checkpoint form), as an export run; never into a folder holding files unless `overwrite` */
+  exportSubnet(input: ExportJobInput, options?: { overwrite?: boolean }): Promise<ExportReport>;
+  /** a folder the user chose in the desktop's own dialog: callers may read and export there from now on */
+  allowFolder(dir: string): void;
   /** the supernet checkpoint a training run wrote (its result, else its last checkpoint) */
   checkpointOf(runId: string): Promise<string>;
   readonly store: RunStore;
@@ -36,6 +49,7 @@ export interface Studio extends StudioService {
 export async function createStudioService(options: StudioServiceOptions = {}): Promise<Studio> {
   const store = await openRunStore(options);
   const workDir = resolve(options.workDir ?? join(dirname(store.path), 'runs'));
+  const files = new CallerFiles(workDir, options.trustCallerPaths !== true, options.maxCheckpointBytes);
   const handles = new Map<string, RunHandle>();
   const listeners = new Set<(e: RunEventDto) => void>();
   const active = new Set<Promise<unknown>>();
@@ -65,6 +79,7 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
     store,
     workDir,
     checkpointOf,
+    allowFolder: (dir) => files.allowFolder(dir),
     async listRuns() {
       return (await store.listRuns({ limit: 500 })).map(toRunSummary);
     },
@@ -97,9 +112,12 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
         throw new JobConfigError(field, message);
       }
       if (config.kind === 'search') {
-        const checkpoint = config.checkpointPath ? resolve(config.checkpointPath) : await checkpointOf(config.checkpointRunId!);
+        // A caller's file by the rules of caller-files.ts (where, what kind, how large); a run's own checkpoint is the store's.
+        const { path: checkpoint, bytes } = config.checkpointPath
+          ? await files.readCheckpoint('checkpointPath', config.checkpointPath)
+          : await files.readCheckpoint('checkpointRunId', await checkpointOf(config.checkpointRunId!), { trusted: true });
         // The run is labelled with the supernet's own task and widths, not the form's defaults (and an unreadable file creates no run).
-        const { task, trainedBits } = describeSupernetCheckpoint(checkpoint);
+        const { task, trainedBits } = describeSupernetCheckpoint(checkpoint, bytes);
         const searched = { ...config, task, bitsChain: trainedBits.filter((b) => b < 32).reverse() };
         const handle = await startSearch(searched, checkpoint, config.checkpointRunId);
         return { runId: handle.id };
@@ -129,6 +147,7 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
       await store.deleteRun(runId);
     },
     async exportCandidate(request: ExportRequest) {
+      checkExportRequest(request);
       const source = await store.getRun(request.runId);
       const candidate = (await store.listCandidates(request.runId)).find((c) => c.id === request.candidateId);
       if (source.kind !== 'search' || !candidate) {
@@ -139,18 +158,20 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
         checkpoint: searchInput.checkpoint,
         spec: candidate.spec,
         formats: request.formats,
-        outDir: resolve(request.outDir),
+        outDir: await files.prepareExportDir('outDir', request.outDir, request.overwrite === true),
         backend: searchInput.backend,
         testImages: 0,
         bnImages: searchInput.bnImages,
         seed: searchInput.seed,
         sourceRunId: request.runId,
         candidateId: request.candidateId,
-      });
+      }, { overwrite: true });
     },
-    async exportSubnet(input: ExportJobInput) {
+    async exportSubnet(input: ExportJobInput, exportOptions: { overwrite?: boolean } = {}) {
       if (!input.formats.length) throw new JobConfigError('formats', 'choose at least one of tfjs, onnx, packed');
-      const handle = track(await startRun(store, { kind: 'export', job: EXPORT_JOB, config: input, seed: input.seed }));
+      // The command line's own path (exportCandidate checked a caller's already): only the no-overwrite rule.
+      const outDir = await files.prepareExportDir('outDir', input.outDir, exportOptions.overwrite === true, { trusted: true });
+      const handle = track(await startRun(store, { kind: 'export', job: EXPORT_JOB, config: { ...input, outDir }, seed: input.seed }));
       return (await handle.result) as ExportReport;
     },
     onRunEvent(listener) {

@@ -8,6 +8,8 @@ export class JobConfigError extends OqatError {
 }
 
 export class RunNotCancellableError extends OqatError {
+  /** HTTP status when an API caller meets it (the run exists but is not this process's to stop) */
+  readonly status = 409;
   constructor(runId: string) {
     super(`cancel: run ${runId} is not running in this process; stop it where it was started (Ctrl-C in its terminal)`);
     this.name = 'RunNotCancellableError';
@@ -18,5 +20,35 @@ export class BitsNotTrainedError extends OqatError {
   constructor(checkpoint: string, bits: number, trained: readonly number[]) {
     super(`${checkpoint}: ${bits} bit was not trained (trained: ${trained.join(', ') || 'none yet'}); pass --bits with one of those`);
     this.name = 'BitsNotTrainedError';
+  }
+}
+
+/** A caller (HTTP, IPC) named a file outside the folders the service reads and writes; said the same way whether anything is there. */
+export class PathNotAllowedError extends OqatError {
+  readonly status = 403;
+  constructor(field: string, path: string, roots: readonly string[]) {
+    super(
+      `${field} '${path}' is outside the folders this studio reads and writes (${roots.join(', ')}); ` +
+        'give a path under one of them (relative paths are under the first)',
+    );
+    this.name = 'PathNotAllowedError';
+  }
+}
+
+/** A caller's file inside those folders that cannot be used: missing, not a regular file, too large. */
+export class CallerFileError extends OqatError {
+  readonly status = 400;
+  constructor(field: string, path: string, problem: string) {
+    super(`${field} '${path}' ${problem}`);
+    this.name = 'CallerFileError';
+  }
+}
+
+/** An export would write into a folder that already holds files. */
+export class ExportFolderNotEmptyError extends OqatError {
+  readonly status = 409;
+  constructor(outDir: string, entries: number) {
+    super(`export: ${outDir} already holds ${entries} file(s); choose an empty or new folder, or ask to overwrite (overwrite: true, oqat export --overwrite)`);
+    this.name = 'ExportFolderNotEmptyError';
   }
 }

@@ -142,7 +142,10 @@ export interface ExportRequest {
   runId: string;
   candidateId: number;
   formats: ExportFormat[];
+  /** where the files go: relative paths are under the store's work folder; from HTTP or IPC it must be under its `exports/` (or a folder chosen in the desktop's dialog) */
   outDir: string;
+  /** write into a folder that already holds files (default false: such a folder is refused) */
+  overwrite?: boolean;
 }
 
 export interface ExportReport {
