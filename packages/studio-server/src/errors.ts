@@ -32,8 +32,9 @@ export class ForbiddenOriginError extends StudioApiError {
 export class NonLoopbackHostError extends StudioApiError {
   constructor(host: string) {
     super(
-      `serveStudio: host '${host}' is not a loopback address; the API can start and delete runs, so bind ` +
-        `127.0.0.1 (default) or pass allowRemote: true behind your own authentication`,
+      `serveStudio: host '${host}' is not a loopback address; the API can start, delete and export runs, so bind ` +
+        `127.0.0.1 (default) or pass allowRemote: true (remote mode: every call needs the launch token, and Host and ` +
+        `Origin must name this machine)`,
     );
   }
 }
@@ -51,5 +52,14 @@ export class ListenError extends StudioApiError {
     };
     const first = (cause instanceof Error ? cause.message : String(cause)).split('\n')[0];
     super(`serveStudio: cannot listen on ${host}:${port}: ${why[code] ?? first}`, { cause });
+  }
+}
+
+export class UnauthorizedError extends StudioApiError {
+  override readonly status = 401;
+  constructor(problem: string) {
+    super(
+      `oqat api: ${problem}; open the URL 'oqat serve' printed (it ends in ?token=…), which carries this launch's token`,
+    );
   }
 }

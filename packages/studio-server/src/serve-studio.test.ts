@@ -27,7 +27,7 @@ let studio: StudioServer;
 async function call(method: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${studio.url}api/${method}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${studio.token}`, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -43,6 +43,8 @@ afterEach(async () => {
 describe('serveStudio API', () => {
   it('listens on loopback and dispatches POST /api/<method> with the argument array', async () => {
     expect(studio.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(studio.appUrl).toBe(`${studio.url}?token=${studio.token}`);
+    expect(studio.token).toMatch(/^[\w-]{43}$/);
     const started = await call('startRun', [config]);
     expect(started.status).toBe(200);
     const { runId } = (await started.json()) as { runId: string };
@@ -74,7 +76,10 @@ describe('serveStudio API', () => {
     ['too many arguments', () => call('getRun', ['a', 'b']), 400, 'BadRequestError', /at most 1 argument/],
     ['a non-JSON content type', () => call('listRuns', '[]', { 'content-type': 'text/plain' }), 415, 'UnsupportedMediaTypeError', /application\/json/],
     ['a foreign Origin', () => call('listRuns', [], { origin: 'https://evil.example' }), 403, 'ForbiddenOriginError', /evil\.example/],
-    ['GET on a method', () => fetch(`${studio.url}api/listRuns`), 405, 'MethodNotAllowedError', /use POST/],
+    ['GET on a method', () => fetch(`${studio.url}api/listRuns`, { headers: { authorization: `Bearer ${studio.token}` } }), 405, 'MethodNotAllowedError', /use POST/],
+    ['no token', () => call('listRuns', [], { authorization: '' }), 401, 'UnauthorizedError', /carries no token.*\?token=/],
+    ['a wrong token', () => call('listRuns', [], { authorization: 'Bearer nope' }), 401, 'UnauthorizedError', /wrong token/],
+    ['the token in the query of a call', () => fetch(`${studio.appUrl.replace('/?', '/api/listRuns?')}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' }), 401, 'UnauthorizedError', /no token/],
   ])('rejects %s with a JSON error', async (_what, send, status, name, message) => {
     const res = await send();
     expect(res.status).toBe(status);
@@ -83,7 +88,7 @@ describe('serveStudio API', () => {
     expect(body.message).toMatch(message);
   });
 
-  it('maps service errors to statuses by class name and keeps their message', async () => {
+  it('maps service errors to statuses by type and keeps their message', async () => {
     const missing = await call('getRun', ['nope']);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ name: 'RunNotFoundError', message: expect.stringContaining("'nope'") });
@@ -97,7 +102,7 @@ describe('serveStudio API', () => {
     expect((await call('listRuns', [], { origin: studio.url.slice(0, -1) })).status).toBe(200);
     const status = await new Promise<number>((done, fail) => {
       const req = request(`${studio.url}api/listRuns`, {
-        method: 'POST', headers: { host: `attacker.example:${studio.port}`, 'content-type': 'application/json' },
+        method: 'POST', headers: { host: `attacker.example:${studio.port}`, 'content-type': 'application/json', authorization: `Bearer ${studio.token}` },
       }, (res) => { res.resume(); done(res.statusCode ?? 0); });
       req.on('error', fail);
       req.end('[]');
@@ -155,7 +160,8 @@ describe('serveStudio events', () => {
   }
 
   it('streams run events as server-sent events and unsubscribes when the client leaves', async () => {
-    const res = await fetch(`${studio.url}api/events`);
+    expect((await fetch(`${studio.url}api/events`)).status).toBe(401);
+    const res = await fetch(`${studio.url}api/events?token=${studio.token}`);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     await expect.poll(() => service.listenerCount).toBe(1);
     const event: RunEventDto = { runId: 'r1', seq: 1, at: 5, kind: 'metric', payload: { name: 'loss', value: 1 } };
@@ -166,13 +172,13 @@ describe('serveStudio events', () => {
   });
 
   it('filters by ?runId= and is ended by close()', async () => {
-    const res = await fetch(`${studio.url}api/events?runId=b`);
+    const res = await fetch(`${studio.url}api/events?runId=b&token=${studio.token}`);
     await expect.poll(() => service.listenerCount).toBe(1);
     service.emit({ runId: 'a', seq: 1, at: 1, kind: 'log', payload: { message: 'not mine' } });
     service.emit({ runId: 'b', seq: 1, at: 1, kind: 'log', payload: { message: 'mine' } });
     const [only] = await readEvents(res, 1);
     expect(only!.runId).toBe('b');
-    const again = await fetch(`${studio.url}api/events`);
+    const again = await fetch(`${studio.url}api/events`, { headers: { authorization: `Bearer ${studio.token}` } });
     await expect.poll(() => service.listenerCount).toBe(1);
     await studio.close();
     expect(service.listenerCount).toBe(0);

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRng, OqatError } from '@oqat/core';
 import type {
@@ -12,6 +13,8 @@ export interface TestStudioServiceOptions {
   /** advance started runs on a timer, for UI development (default: runs stay queued) */
   simulate?: { tickMs: number; stepsPerPhase: number };
   now?: () => number;
+  /** where relative export folders go (default: oqat-test-double in the system's temp folder) */
+  workDir?: string;
 }
 
 interface StoredRun {
@@ -26,8 +29,17 @@ interface StoredRun {
 
 /** The error the double throws for an unknown run id (named like the store's). */
 export class RunNotFoundError extends OqatError {
+  readonly status = 404;
   constructor(runId: string) {
     super(`run '${runId}' not found; 'oqat runs list' shows the runs`);
+  }
+}
+
+/** The double's refusal to export over files (named like the real service's). */
+export class ExportFolderNotEmptyError extends OqatError {
+  readonly status = 409;
+  constructor(outDir: string) {
+    super(`export: ${outDir} already holds files; choose an empty or new folder, or ask to overwrite`);
   }
 }
 
@@ -212,7 +224,11 @@ export class TestStudioService implements StudioService {
     const run = this.run(request.runId);
     const candidate = run.candidates.find((c) => c.id === request.candidateId);
     if (!candidate) throw new RunNotFoundError(`${request.runId}#${request.candidateId}`);
-    const outDir = resolve(request.outDir);
+    // As the real service: relative folders are under the work folder, and a folder holding files is kept unless overwrite.
+    const outDir = resolve(this.options.workDir ?? join(tmpdir(), 'oqat-test-double'), request.outDir);
+    if (!request.overwrite && (await readdir(outDir).catch(() => [])).length > 0) {
+      throw new ExportFolderNotEmptyError(outDir);
+    }
     await mkdir(outDir, { recursive: true });
     const artifacts = [];
     for (const format of request.formats) {
