@@ -11,4 +11,4 @@ import { ensureRendererBuilt } from '../src/build-renderer';
 const { values } = parseArgs({ options: { port: { type: 'string', default: '4180' } } });
 const service = new TestStudioService({ simulate: { tickMs: 150, stepsPerPhase: 16 } });
 const studio = await serveStudio(service, { port: Number(values.port), staticDir: await ensureRendererBuilt() });
-process.stdout.write(`OQAT Studio preview over the TEST DOUBLE (simulated runs): ${studio.url}\n`);
+process.stdout.write(`OQAT Studio preview over the TEST DOUBLE (simulated runs): ${studio.appUrl}\n`);

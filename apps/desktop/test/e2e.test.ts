@@ -51,7 +51,8 @@ describe.skipIf(skipReason)('studio in Chromium against serveStudio', () => {
     studio = await serveStudio(service, { staticDir });
     context = await launchChromium();
     ui = new StudioPage(await context.newPage(), OUT);
-    await ui.page.goto(studio.url);
+    // The URL `oqat serve` prints: the page takes the launch token from it.
+    await ui.page.goto(studio.appUrl);
   }, 240_000);
 
   afterAll(async () => {

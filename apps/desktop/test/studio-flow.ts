@@ -1,6 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import type { StudioPage } from './studio-page';
 
@@ -103,8 +102,8 @@ export function defineStudioFlow(page: () => StudioPage, o: StudioFlowOptions): 
     await ui.go(`#/search/${encodeURIComponent(searchRunId)}`);
     await ui.page.locator('[data-testid="export-best"]').click();
     await ui.page.locator('[data-testid="export-folder"]').waitFor();
-    const outDir = mkdtempSync(join(tmpdir(), 'oqat-e2e-export-'));
-    await ui.page.locator('[data-testid="export-folder"]').fill(outDir);
+    // A caller's folder lives under the work folder's exports/ (a folder elsewhere is refused: see caller-files.ts).
+    await ui.page.locator('[data-testid="export-folder"]').fill(`exports/e2e-${Date.now()}`);
     await ui.page.locator('[data-testid="export-submit"]').click();
     await ui.page.locator('[data-testid="export-report"], .state.error').first().waitFor({ timeout: o.runTimeoutMs });
     const errorState = ui.page.locator('.state.error');
@@ -113,11 +112,17 @@ export function defineStudioFlow(page: () => StudioPage, o: StudioFlowOptions): 
       await shot('09-export-error');
       throw new Error(`export failed: ${failure}`);
     }
+    const outDir = (await ui.page.locator('[data-testid="export-dir"]').textContent()) ?? '';
+    expect(outDir).toMatch(/exports[/\\]e2e-\d+$/);
     const paths = await ui.page.locator('[data-testid="export-report"] td[data-col="path"]').allTextContents();
     expect(paths.length).toBeGreaterThanOrEqual(1);
     for (const path of paths) expect(existsSync(resolve(outDir, path)), path).toBe(true);
     expect(readdirSync(outDir).length).toBeGreaterThan(0);
     await shot('09-export-report');
+    // Again into the same folder: refused, the files kept, until the user asks to replace them.
+    await ui.page.locator('[data-testid="export-submit"]').click();
+    await expect.poll(async () => (await ui.page.locator('.state.error').textContent()) ?? '', { timeout: 10_000 }).toMatch(/already holds \d+ file/);
+    expect(readdirSync(outDir).length).toBeGreaterThan(0);
   }, o.runTimeoutMs);
 
   it('lists every run with live status, in both themes, with no page error', async () => {

@@ -101,16 +101,18 @@ describe('main-process helpers', () => {
     expect(sent).toEqual([[RUN_EVENT_CHANNEL, event]]);
   });
 
-  it('opens the native folder dialog for trusted senders only', async () => {
+  it('opens the native folder dialog for trusted senders only, and allows the chosen folder to the service', async () => {
     const ipc = new FakeIpcMain();
     const dialogs: unknown[] = [];
+    const allowed: string[] = [];
     registerChooseFolder({
       ipcMain: ipc,
       BrowserWindow: { fromWebContents: () => null } as never,
       dialog: { showOpenDialog: async (_w, options) => { dialogs.push(options); return { canceled: false, filePaths: ['/home/me/export'] }; } },
-    }, trusted);
+    }, trusted, (dir) => allowed.push(dir));
     expect(await ipc.invoke(CHOOSE_FOLDER_CHANNEL, fromPage())).toBe('/home/me/export');
     expect(await ipc.invoke(CHOOSE_FOLDER_CHANNEL, fromPage('https://evil.example/'))).toBeNull();
     expect(dialogs).toHaveLength(1);
+    expect(allowed).toEqual(['/home/me/export']);
   });
 });

@@ -13,7 +13,7 @@ import { isTrustedSender } from './trusted-sender';
 export interface StartDesktopOptions {
   electron: ElectronLike;
   /** the service runs and searches execute in (main process side) */
-  service: StudioService & { close?: () => Promise<void> };
+  service: StudioService & { close?: () => Promise<void>; allowFolder?: (dir: string) => void };
   /** folder of the built renderer (index.html) */
   rendererDir: string;
   /** the bundled preload script (CommonJS, sandbox-compatible) */
@@ -31,7 +31,7 @@ export async function startDesktop(o: StartDesktopOptions): Promise<void> {
 
   const disposers = [
     registerServiceIpc(electron.ipcMain, service, trusted),
-    registerChooseFolder(electron, trusted),
+    registerChooseFolder(electron, trusted, (dir) => service.allowFolder?.(dir)),
     forwardRunEvents(service, () => electron.BrowserWindow.getAllWindows().filter((w) => !w.isDestroyed()).map((w) => w.webContents)),
   ];
   const toFocused = (channel: string, payload?: unknown) => {

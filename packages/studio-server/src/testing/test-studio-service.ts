@@ -38,8 +38,8 @@ export class RunNotFoundError extends OqatError {
 /** The double's refusal to export over files (named like the real service's). */
 export class ExportFolderNotEmptyError extends OqatError {
   readonly status = 409;
-  constructor(outDir: string) {
-    super(`export: ${outDir} already holds files; choose an empty or new folder, or ask to overwrite`);
+  constructor(outDir: string, entries: number) {
+    super(`export: ${outDir} already holds ${entries} file(s); choose an empty or new folder, or ask to overwrite`);
   }
 }
 
@@ -226,9 +226,8 @@ export class TestStudioService implements StudioService {
     if (!candidate) throw new RunNotFoundError(`${request.runId}#${request.candidateId}`);
     // As the real service: relative folders are under the work folder, and a folder holding files is kept unless overwrite.
     const outDir = resolve(this.options.workDir ?? join(tmpdir(), 'oqat-test-double'), request.outDir);
-    if (!request.overwrite && (await readdir(outDir).catch(() => [])).length > 0) {
-      throw new ExportFolderNotEmptyError(outDir);
-    }
+    const entries = (await readdir(outDir).catch(() => [])).length;
+    if (!request.overwrite && entries > 0) throw new ExportFolderNotEmptyError(outDir, entries);
     await mkdir(outDir, { recursive: true });
     const artifacts = [];
     for (const format of request.formats) {

@@ -1,9 +1,24 @@
 import type { RunEventDto } from '@oqat/jobs';
-import { API_PREFIX, EVENTS_PATH, RemoteError, SSE_RUN_EVENT, isRemoteErrorData, type ServiceMethod } from '@oqat/studio-protocol';
+import { API_PREFIX, EVENTS_PATH, RemoteError, SSE_RUN_EVENT, TOKEN_PARAM, isRemoteErrorData, type ServiceMethod } from '@oqat/studio-protocol';
 import type { ConnectionState, Transport } from './transport';
 
-/** POST /api/<method> for calls, one shared EventSource on /api/events for live events. */
-export function httpTransport(baseUrl: string = new URL('.', document.baseURI).href): Transport {
+/** The launch token `oqat serve` put in the page's URL (`?token=`), kept for this tab so a reload without it still works. */
+export function pageToken(): string {
+  const fromUrl = new URLSearchParams(location.search).get(TOKEN_PARAM);
+  try {
+    if (fromUrl) sessionStorage.setItem('oqat-token', fromUrl);
+    return fromUrl ?? sessionStorage.getItem('oqat-token') ?? '';
+  } catch {
+    return fromUrl ?? '';
+  }
+}
+
+/**
+ * POST /api/<method> for calls, one shared EventSource on /api/events for
+ * live events; both carry the launch token (a Bearer header on calls, the
+ * query on the stream, which EventSource cannot give headers).
+ */
+export function httpTransport(baseUrl: string = new URL('.', document.baseURI).href, token: string = pageToken()): Transport {
   const listeners = new Set<(event: RunEventDto) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
   let source: EventSource | undefined;
@@ -15,7 +30,9 @@ export function httpTransport(baseUrl: string = new URL('.', document.baseURI).h
   };
 
   const open = (): void => {
-    source = new EventSource(new URL(EVENTS_PATH.slice(1), baseUrl));
+    const url = new URL(EVENTS_PATH.slice(1), baseUrl);
+    url.searchParams.set(TOKEN_PARAM, token);
+    source = new EventSource(url);
     source.addEventListener('open', () => setState('live'));
     source.addEventListener('error', () => setState('reconnecting'));
     source.addEventListener(SSE_RUN_EVENT, (message) => {
@@ -31,7 +48,7 @@ export function httpTransport(baseUrl: string = new URL('.', document.baseURI).h
       try {
         res = await fetch(new URL(`${API_PREFIX.slice(1)}${method}`, baseUrl), {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
           body: JSON.stringify(args),
         });
       } catch (err) {

@@ -57,6 +57,7 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
       const chosen = await client.chooseFolder!();
       if (chosen) folder.value = chosen;
     } }) : null;
+    const overwrite = h('input', { type: 'checkbox', id: 'export-overwrite', dataset: { testid: 'export-overwrite' } });
     const message = h('div', { role: 'alert' });
     const submit = h('button', { class: 'primary', type: 'submit', dataset: { testid: 'export-submit' }, text: 'Export' });
     const form = h('form', { class: 'panel', novalidate: true, 'aria-label': 'Export a candidate' },
@@ -66,7 +67,10 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
         h('fieldset', { class: 'field' }, h('legend', { text: 'Formats' }),
           h('div', { class: 'choices' }, boxes.map((b, i) => h('label', null, b, ` ${FORMATS[i]!.label}`)))),
         h('div', { class: 'field wide' }, h('label', { for: 'export-folder', text: 'Folder' }), h('div', { class: 'toolbar folder-row' }, folder, choose),
-          h('div', { class: 'help', id: 'export-folder-help', text: client.chooseFolder ? 'Created if missing.' : 'A path on the machine running oqat serve; created if missing.' }))),
+          h('div', { class: 'help', id: 'export-folder-help', text: client.chooseFolder
+            ? 'Under the work folder\'s exports/, or a folder you choose; created if missing.'
+            : 'Under the work folder\'s exports/ on the machine running oqat serve; created if missing.' }),
+          h('label', null, overwrite, ' Replace files already in the folder'))),
       h('div', { class: 'panel inset' }, h('h2', { text: 'Selected candidate' }), card), message, h('div', { class: 'toolbar', style: 'margin-top:12px' }, submit));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -80,7 +84,7 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
       submit.disabled = true;
       submit.textContent = 'Exporting…';
       replaceChildren(result, loadingState('Exporting: building the subnet, writing the files, checking the ONNX model…'));
-      client.exportCandidate({ runId, candidateId: Number(candidateSelect.value), formats, outDir: folder.value.trim() }).then((report) => {
+      client.exportCandidate({ runId, candidateId: Number(candidateSelect.value), formats, outDir: folder.value.trim(), overwrite: overwrite.checked }).then((report) => {
         if (disposed) return;
         replaceChildren(result, exportReportView(report));
         announcer.say(`Exported ${report.artifacts.length} file(s) to ${report.outDir}`);
