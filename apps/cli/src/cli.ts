@@ -93,6 +93,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       checkpoint: { type: 'string', description: '… of this supernet checkpoint' },
       format: { type: 'string', description: 'formats, comma-separated', default: 'tfjs,onnx,packed' },
       out: { type: 'string', description: 'output folder' },
+      overwrite: { type: 'boolean', description: 'write into a folder that already holds files (refused otherwise)' },
       db: dbOption,
       json: jsonOption,
     },
@@ -105,7 +106,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       port: { type: 'string', description: 'TCP port (0 = any free one)', default: '4173' },
       host: { type: 'string', description: 'address to listen on', default: '127.0.0.1' },
-      'allow-remote': { type: 'boolean', description: 'listen beyond loopback (the API has no authentication)' },
+      'allow-remote': { type: 'boolean', description: 'listen beyond loopback (the API still needs the printed token; Host/Origin must name this machine)' },
+      'allow-host': { type: 'string', description: 'with --allow-remote: host names the page may be reached by, comma-separated' },
       db: dbOption,
     },
     examples: ['oqat serve', 'oqat serve --port 8080 --db ./runs.db'],

@@ -42,7 +42,7 @@ export async function exportCommand(o: ParsedOptions, io: CliIo): Promise<number
     if (typeof o.run === 'string') {
       const candidateId = Number(o.candidate);
       if (!Number.isInteger(candidateId)) throw new UsageError(`--candidate N is required with --run (see 'oqat runs show ${o.run}')`);
-      report = await studio.exportCandidate({ runId: o.run, candidateId, formats, outDir });
+      report = await studio.exportCandidate({ runId: o.run, candidateId, formats, outDir, overwrite: !!o.overwrite });
     } else if (typeof o.subnet === 'string' && typeof o.checkpoint === 'string') {
       let spec: unknown;
       try {
@@ -52,7 +52,7 @@ export async function exportCommand(o: ParsedOptions, io: CliIo): Promise<number
       }
       report = await studio.exportSubnet({
         checkpoint: resolve(io.cwd, o.checkpoint), spec, formats, outDir, backend: 'auto', testImages: 0, bnImages: 1000, seed: 1,
-      });
+      }, { overwrite: !!o.overwrite });
     } else {
       throw new UsageError('give --run RUN --candidate N, or --subnet FILE.json --checkpoint supernet.ckpt');
     }
