@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { openRunStore, resumeRun, startRun, type RunHandle, type RunStore, type RunStoreOptions } from '@oqat/runs';
 import { describeSupernetCheckpoint } from '@oqat/search';
+import { CandidateColumnsCache, candidateById, candidateOverview, candidatePage, candidatePoints } from './candidate-views';
 import { CallerFiles } from './caller-files';
 import { JobConfigError, RunNotCancellableError } from './errors';
 import { checkExportRequest } from './export-request';
@@ -53,6 +54,7 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
   const handles = new Map<string, RunHandle>();
   const listeners = new Set<(e: RunEventDto) => void>();
   const active = new Set<Promise<unknown>>();
+  const columns = new CandidateColumnsCache(store);
 
   const track = (handle: RunHandle) => {
     handles.set(handle.id, handle);
@@ -99,6 +101,10 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
     async candidates(runId) {
       return (await store.listCandidates(runId)).map(toCandidateDto);
     },
+    candidateOverview: (runId) => candidateOverview(store, columns, runId),
+    candidatePoints: (runId, device, afterId, limit) => candidatePoints(store, columns, runId, device, afterId, limit),
+    candidatePage: (runId, afterId, limit) => candidatePage(store, runId, afterId, limit),
+    candidate: (runId, candidateId) => candidateById(store, runId, candidateId),
     async configFields() {
       return CONFIG_FIELDS;
     },
@@ -145,11 +151,12 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
     },
     async deleteRun(runId) {
       await store.deleteRun(runId);
+      columns.forget(runId);
     },
     async exportCandidate(request: ExportRequest) {
       checkExportRequest(request);
       const source = await store.getRun(request.runId);
-      const candidate = (await store.listCandidates(request.runId)).find((c) => c.id === request.candidateId);
+      const candidate = typeof request.candidateId === 'number' ? await store.getCandidate(request.runId, request.candidateId) : undefined;
       if (source.kind !== 'search' || !candidate) {
         throw new JobConfigError('candidate', `${request.candidateId} is not a candidate of search run ${request.runId} (see 'oqat runs show ${request.runId}')`);
       }

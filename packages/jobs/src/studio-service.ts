@@ -88,6 +88,45 @@ export interface CandidateDto {
   generation?: number;
 }
 
+/**
+ * One device's candidates as parallel columns (the Search screen's scatter),
+ * in id order. Values are rounded to 6 significant digits for the chart; the
+ * whole candidate (`candidate`) has them exact.
+ */
+export interface CandidatePoints {
+  device: DeviceName;
+  ids: number[];
+  latencyMs: number[];
+  accuracy: number[];
+  /** pass as `afterId` for the next page; absent on the last page */
+  next?: number;
+}
+
+/** Latency-sorted steps: each one more accurate than every faster candidate. The best under a budget is the last step at or below it. */
+export interface CandidateSteps {
+  ids: number[];
+  latencyMs: number[];
+  accuracy: number[];
+}
+
+export interface CandidateDeviceOverview {
+  device: DeviceName;
+  count: number;
+  /** the device's highest candidate id: a live search asks for the points after it */
+  lastId: number;
+  latencyMs: [number, number];
+  accuracy: [number, number];
+  /** the front to show, by latency: the candidates the search flagged, or the steps when none is flagged */
+  front: CandidateDto[];
+  steps: CandidateSteps;
+}
+
+/** A search's candidates at a glance: counts and front flags from the store, ranges and steps computed once per load (no candidate list is sent). */
+export interface CandidateOverview {
+  total: number;
+  devices: CandidateDeviceOverview[];
+}
+
 export interface NewRunConfig {
   kind: 'train' | 'search' | 'demo';
   task: Task;
@@ -167,7 +206,16 @@ export interface StudioService {
   getRun(runId: string): Promise<RunDetail>;
   metrics(runId: string): Promise<MetricPoint[]>;
   events(runId: string, afterSeq?: number): Promise<RunEventDto[]>;
+  /** every candidate of a run, whole (small runs: Compare, Export); large runs use the methods below */
   candidates(runId: string): Promise<CandidateDto[]>;
+  /** per device: count, ranges, front and steps */
+  candidateOverview(runId: string): Promise<CandidateOverview>;
+  /** one page of a device's candidates as columns (ids above `afterId`, at most `limit`, default and cap 200 000) */
+  candidatePoints(runId: string, device: DeviceName, afterId?: number, limit?: number): Promise<CandidatePoints>;
+  /** whole candidates in id order, one page at a time (ids above `afterId`, at most `limit`, default and cap 10 000) */
+  candidatePage(runId: string, afterId?: number, limit?: number): Promise<CandidateDto[]>;
+  /** one whole candidate */
+  candidate(runId: string, candidateId: number): Promise<CandidateDto>;
   configFields(): Promise<ConfigField[]>;
   validateConfig(config: Partial<NewRunConfig>): Promise<ConfigValidation>;
   /** starts training and/or search in the background; resolves once the run is queued */

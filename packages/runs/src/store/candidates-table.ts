@@ -1,5 +1,5 @@
 import type {
-  CandidateAxes, CandidateDeviceStats, CandidateFilter, CandidatePointColumns, CandidateRecord, NewCandidate,
+  CandidateAxes, CandidateDeviceCount, CandidateFilter, CandidatePointColumns, CandidateRecord, NewCandidate,
 } from './records.ts';
 import type { SqliteConnection, SqlValue } from './sqlite-connection.ts';
 
@@ -109,67 +109,41 @@ function axesSql(axes: CandidateAxes): { select: string; params: SqlValue[] } {
   };
 }
 
+/** Numbers of a `group_concat` (SQLite hands back one string instead of a row object per candidate). */
+function numbers(text: SqlValue | undefined): number[] {
+  if (typeof text !== 'string' || text === '') return [];
+  return text.split(',').map(Number);
+}
+
+/** x/y text of one row: full precision, or `digits` significant digits (a chart needs no more, and a third of the bytes). */
+function valueText(column: string, digits = 17): string {
+  return `printf('%.${Math.max(1, Math.min(17, Math.floor(digits)))}g', ${column})`;
+}
+
 /** One page of a device's candidates as columns, in id order. */
 export async function selectCandidatePoints(
   conn: SqliteConnection,
   runId: string,
   device: string,
   axes: CandidateAxes,
-  afterId: number,
-  limit: number,
+  page: { afterId: number; limit: number; digits?: number },
 ): Promise<CandidatePointColumns> {
   const a = axesSql(axes);
-  const rows = await conn.all<{ id: number; x: number; y: number }>(
-    `SELECT id, ${a.select} FROM candidates WHERE run_id = ? AND device = ? AND id > ? ORDER BY id LIMIT ?`,
-    [...a.params, runId, device, afterId, Math.max(0, Math.floor(limit))],
+  const row = await conn.get(
+    `SELECT group_concat(id, ',' ORDER BY id) AS ids, group_concat(${valueText('x', page.digits)}, ',' ORDER BY id) AS x,
+            group_concat(${valueText('y', page.digits)}, ',' ORDER BY id) AS y
+       FROM (SELECT id, ${a.select} FROM candidates WHERE run_id = ? AND device = ? AND id > ? ORDER BY id LIMIT ?)`,
+    [...a.params, runId, device, page.afterId, Math.max(0, Math.floor(page.limit))],
   );
-  return columns(rows);
+  return { ids: numbers(row?.ids), x: numbers(row?.x), y: numbers(row?.y) };
 }
 
-function columns(rows: ReadonlyArray<{ id: number; x: number; y: number }>): CandidatePointColumns {
-  const ids = new Array<number>(rows.length);
-  const x = new Array<number>(rows.length);
-  const y = new Array<number>(rows.length);
-  rows.forEach((r, i) => {
-    ids[i] = r.id;
-    x[i] = r.x;
-    y[i] = r.y;
-  });
-  return { ids, x, y };
-}
-
-/**
- * Per device: count, ranges, the ids flagged on the front, and the staircase
- * (computed by SQLite with a window function, so no candidate list is built).
- */
-export async function selectCandidateStats(
-  conn: SqliteConnection,
-  runId: string,
-  axes: CandidateAxes,
-): Promise<CandidateDeviceStats[]> {
-  const a = axesSql(axes);
-  const groups = await conn.all<{ device: string; n: number; max_id: number; x0: number; x1: number; y0: number; y1: number }>(
-    `SELECT device, COUNT(*) AS n, MAX(id) AS max_id, MIN(x) AS x0, MAX(x) AS x1, MIN(y) AS y0, MAX(y) AS y1
-       FROM (SELECT id, device, ${a.select} FROM candidates WHERE run_id = ?) GROUP BY device ORDER BY MIN(id)`,
-    [...a.params, runId],
+/** Per device, from the (run_id, device) index and the front flags: count, highest id, the ids flagged on the front. No metrics JSON is read. */
+export async function selectCandidateCounts(conn: SqliteConnection, runId: string): Promise<CandidateDeviceCount[]> {
+  const rows = await conn.all<{ device: string; n: number; max_id: number; front: string | null }>(
+    `SELECT device, COUNT(*) AS n, MAX(id) AS max_id, group_concat(CASE WHEN on_front = 1 THEN id END, ',' ORDER BY id) AS front
+       FROM candidates WHERE run_id = ? GROUP BY device ORDER BY MIN(id)`,
+    [runId],
   );
-  const stats: CandidateDeviceStats[] = [];
-  for (const g of groups) {
-    const steps = await conn.all<{ id: number; x: number; y: number }>(
-      `SELECT id, x, y FROM (
-         SELECT id, x, y, MAX(y) OVER (ORDER BY x, y DESC, id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS best
-           FROM (SELECT id, ${a.select} FROM candidates WHERE run_id = ? AND device = ?))
-       WHERE best IS NULL OR y > best ORDER BY x, y DESC, id`,
-      [...a.params, runId, g.device],
-    );
-    const front = await conn.all<{ id: number }>(
-      'SELECT id FROM candidates WHERE run_id = ? AND device = ? AND on_front = 1 ORDER BY id',
-      [runId, g.device],
-    );
-    stats.push({
-      device: g.device, count: g.n, maxId: g.max_id, x: [g.x0, g.x1], y: [g.y0, g.y1],
-      frontIds: front.map((r) => r.id), staircase: columns(steps),
-    });
-  }
-  return stats;
+  return rows.map((g) => ({ device: g.device, count: g.n, maxId: g.max_id, frontIds: numbers(g.front) }));
 }

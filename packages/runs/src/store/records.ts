@@ -108,17 +108,14 @@ export interface CandidatePointColumns {
   readonly y: number[];
 }
 
-/** Count and ranges of the candidates of one device, and its staircase (the candidates no other beats on both axes). */
-export interface CandidateDeviceStats {
+/** The candidates of one device at a glance. */
+export interface CandidateDeviceCount {
   readonly device: string;
   readonly count: number;
+  /** the highest id: rows above it are new */
   readonly maxId: number;
-  readonly x: readonly [number, number];
-  readonly y: readonly [number, number];
-  /** ids flagged on the front by the job (`onFront`) */
+  /** ids flagged on the front by the job (`onFront`), in id order */
   readonly frontIds: number[];
-  /** sorted by x: each one strictly better in y than every candidate with a lower x (ties on x: the better y) */
-  readonly staircase: CandidatePointColumns;
 }
 
 export interface NewArtifact {

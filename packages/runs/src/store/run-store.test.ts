@@ -41,7 +41,7 @@ describe('RunStore records', () => {
     await s.close();
   });
 
-  it('pages candidates and answers points, ranges and the staircase per device in SQL', async () => {
+  it('pages candidates, answers one device\'s points as columns and the counts per device', async () => {
     const s = await openRunStore({ path: join(await dirs.make(), 'runs.db') });
     const run = await s.createRun({ kind: 'search', config: {} });
     // 12 000 rows (more than one INSERT chunk): ids must come back in order and consecutive.
@@ -62,17 +62,14 @@ describe('RunStore records', () => {
     expect(rest.x[3]).toBe(pi4[5_003]!.latencyMs);
     expect(rest.y[3]).toBe(pi4[5_003]!.accuracy);
 
-    const stats = await s.candidateStats(run.id, axes);
-    expect(stats.map((d) => [d.device, d.count])).toEqual([['m1', 4_000], ['pi4', 8_000]]);
-    const p = stats[1]!;
-    expect(p.x).toEqual([Math.min(...pi4.map((c) => c.latencyMs)), Math.max(...pi4.map((c) => c.latencyMs))]);
-    expect(p.maxId).toBe(pi4.at(-1)!.id);
-    // The staircase as the renderer used to compute it.
-    const sorted = [...pi4].sort((a, b) => a.latencyMs - b.latencyMs || b.accuracy - a.accuracy || a.id - b.id);
-    let best = -Infinity;
-    const expected = sorted.filter((c) => (c.accuracy > best ? ((best = c.accuracy), true) : false));
-    expect(p.staircase.ids).toEqual(expected.map((c) => c.id));
-    expect(p.frontIds).toEqual([]);
+    const counts = await s.candidateCounts(run.id);
+    expect(counts.map((d) => [d.device, d.count])).toEqual([['m1', 4_000], ['pi4', 8_000]]);
+    expect(counts[1]!.maxId).toBe(pi4.at(-1)!.id);
+    expect(counts[1]!.frontIds).toEqual([]);
+    await s.markFront(run.id, 'pi4', [pi4[3]!.id, pi4[1]!.id]);
+    expect((await s.candidateCounts(run.id))[1]!.frontIds).toEqual([pi4[1]!.id, pi4[3]!.id]);
+    const rounded = await s.candidatePoints(run.id, 'pi4', { x: 'latencyMs', y: 'accuracy' }, { limit: 3, digits: 3 });
+    expect(rounded.y).toEqual(pi4.slice(0, 3).map((c) => Number(c.accuracy.toPrecision(3))));
     await s.close();
   });
 

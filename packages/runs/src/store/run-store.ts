@@ -5,7 +5,7 @@ import type { AppendableEventBody, RunEvent, RunEventBody } from '../events/run-
 import { watchRunEvents, type WatchOptions } from '../events/watch-run-events.ts';
 import { digestFile, insertArtifact, selectArtifacts } from './artifacts-table.ts';
 import {
-  insertCandidates, selectCandidate, selectCandidatePoints, selectCandidates, selectCandidateStats, updateFront,
+  insertCandidates, selectCandidate, selectCandidatePoints, selectCandidateCounts, selectCandidates, updateFront,
 } from './candidates-table.ts';
 import { insertCheckpoint, selectCheckpoints, selectLastCheckpoint } from './checkpoints-table.ts';
 import { insertEvent, selectEvents } from './events-table.ts';
@@ -215,16 +215,17 @@ export class RunStore {
     return selectCandidate(this.reader(), runId, candidateId);
   }
 
-  /** One page (ids above `afterId`, at most `limit`) of a device's candidates as x/y columns. */
+  /** One page (ids above `afterId`, at most `limit`) of a device's candidates as x/y columns (`digits`: significant digits kept). */
   async candidatePoints(
-    runId: string, device: string, axes: R.CandidateAxes, page: { afterId?: number; limit?: number } = {},
+    runId: string, device: string, axes: R.CandidateAxes, page: { afterId?: number; limit?: number; digits?: number } = {},
   ): Promise<R.CandidatePointColumns> {
-    return selectCandidatePoints(this.reader(), runId, device, axes, page.afterId ?? 0, page.limit ?? 100_000);
+    const { afterId = 0, limit = 100_000, digits } = page;
+    return selectCandidatePoints(this.reader(), runId, device, axes, { afterId, limit, digits });
   }
 
-  /** Per device: count, x/y ranges, the flagged front's ids and the x/y staircase, computed in SQL. */
-  async candidateStats(runId: string, axes: R.CandidateAxes): Promise<R.CandidateDeviceStats[]> {
-    return selectCandidateStats(this.reader(), runId, axes);
+  /** Per device: count, highest id and the flagged front's ids (no metrics read). */
+  async candidateCounts(runId: string): Promise<R.CandidateDeviceCount[]> {
+    return selectCandidateCounts(this.reader(), runId);
   }
 
   /** Hashes the file (size, SHA-256) and records it; the path is stored absolute. */

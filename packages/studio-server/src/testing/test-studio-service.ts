@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRng, OqatError } from '@oqat/core';
 import type {
-  CandidateDto, ConfigField, ConfigValidation, ExportReport, ExportRequest, MetricPoint, NewRunConfig, RunDetail,
+  CandidateDto, CandidateOverview, CandidatePoints, ConfigField, DeviceName, ConfigValidation, ExportReport, ExportRequest, MetricPoint, NewRunConfig, RunDetail,
   RunEventDto, RunStatus, StudioService,
 } from '@oqat/jobs';
 import { type Simulation, type SimulationSink, searchSimulation, trainingSimulation } from './simulations';
@@ -169,6 +169,45 @@ export class TestStudioService implements StudioService {
   async candidates(runId: string) {
     this.record('candidates', [runId]);
     return [...this.run(runId).candidates];
+  }
+  async candidateOverview(runId: string): Promise<CandidateOverview> {
+    this.record('candidateOverview', [runId]);
+    const list = this.run(runId).candidates;
+    const devices = [...new Set(list.map((c) => c.device))].map((device) => {
+      const all = list.filter((c) => c.device === device);
+      const sorted = [...all].sort((a, b) => a.latencyMs - b.latencyMs || b.accuracy - a.accuracy || a.id - b.id);
+      let best = -Infinity;
+      const steps = sorted.filter((c) => (c.accuracy > best ? ((best = c.accuracy), true) : false));
+      const flagged = sorted.filter((c) => c.onFront);
+      const lat = all.map((c) => c.latencyMs);
+      const acc = all.map((c) => c.accuracy);
+      return {
+        device, count: all.length, lastId: all.reduce((m, c) => Math.max(m, c.id), 0),
+        latencyMs: [lat.reduce((a, b) => Math.min(a, b)), lat.reduce((a, b) => Math.max(a, b))] as [number, number],
+        accuracy: [acc.reduce((a, b) => Math.min(a, b)), acc.reduce((a, b) => Math.max(a, b))] as [number, number],
+        front: structuredClone(flagged.length ? flagged : steps),
+        steps: { ids: steps.map((c) => c.id), latencyMs: steps.map((c) => c.latencyMs), accuracy: steps.map((c) => c.accuracy) },
+      };
+    });
+    return { total: list.length, devices };
+  }
+  async candidatePoints(runId: string, device: DeviceName, afterId = 0, limit = 200_000): Promise<CandidatePoints> {
+    this.record('candidatePoints', [runId, device, afterId, limit]);
+    const page = this.run(runId).candidates.filter((c) => c.device === device && c.id > afterId).sort((a, b) => a.id - b.id).slice(0, limit);
+    return {
+      device, ids: page.map((c) => c.id), latencyMs: page.map((c) => c.latencyMs), accuracy: page.map((c) => c.accuracy),
+      ...(page.length === limit && limit > 0 ? { next: page[page.length - 1]!.id } : {}),
+    };
+  }
+  async candidatePage(runId: string, afterId = 0, limit = 10_000) {
+    this.record('candidatePage', [runId, afterId, limit]);
+    return this.run(runId).candidates.filter((c) => c.id > afterId).sort((a, b) => a.id - b.id).slice(0, limit).map((c) => structuredClone(c));
+  }
+  async candidate(runId: string, candidateId: number) {
+    this.record('candidate', [runId, candidateId]);
+    const found = this.run(runId).candidates.find((c) => c.id === candidateId);
+    if (!found) throw new RunNotFoundError(`${runId}#${candidateId}`);
+    return structuredClone(found);
   }
   async configFields(): Promise<ConfigField[]> {
     this.record('configFields', []);
