@@ -35,6 +35,25 @@ export class IdxRankError extends OqatError {
   }
 }
 
+/** A dataset's images are not the size its networks take (Fashion-MNIST: 28×28, one channel). */
+export class IdxImageShapeError extends OqatError {
+  constructor(file: string, dims: readonly number[], expected: string) {
+    super(
+      `readIdx: ${file} holds images of shape [${dims.slice(1).join(', ')}], expected ${expected}; ` +
+        `point OQAT_DATA at the Fashion-MNIST files (or resize the images to 28×28 grayscale first)`,
+    );
+    this.name = 'IdxImageShapeError';
+  }
+}
+
+/** A split with no items: nothing to train or evaluate on. */
+export class IdxEmptySplitError extends OqatError {
+  constructor(file: string, split: string) {
+    super(`readIdx: ${file} holds 0 images; the ${split} split needs at least one: re-download or re-create the file`);
+    this.name = 'IdxEmptySplitError';
+  }
+}
+
 export class IdxCountMismatchError extends OqatError {
   constructor(imagesFile: string, imageCount: number, labelsFile: string, labelCount: number) {
     super(

@@ -1,6 +1,6 @@
 import { IdxCountMismatchError, IdxRankError, LabelOutOfRangeError } from '../errors';
 import { readIdxFile, readIdxFileHeader } from '../idx/read-idx-file';
-import { FASHION_MNIST_CLASSES, type SplitName } from './fashion-mnist-files';
+import { FASHION_MNIST_CLASSES, checkFashionMnistImages, type SplitName } from './fashion-mnist-files';
 import { resolveFashionMnist, type DatasetKind, type ResolveDatasetOptions } from './resolve-fashion-mnist';
 
 export interface SplitDescription {
@@ -21,10 +21,11 @@ export interface DatasetDescription {
   readonly splits: Readonly<Record<SplitName, SplitDescription>>;
 }
 
-async function describeSplit(files: { images: string; labels: string }): Promise<SplitDescription & { dims: readonly number[] }> {
+async function describeSplit(split: SplitName, files: { images: string; labels: string }): Promise<SplitDescription & { dims: readonly number[] }> {
   // Only the image header is read (checked against the file length); the
   // labels are small enough to read whole, which gives the per-class counts.
   const [header, labels] = await Promise.all([readIdxFileHeader(files.images), readIdxFile(files.labels)]);
+  checkFashionMnistImages(files.images, split, header.dims);
   if (header.dims.length !== 3) throw new IdxRankError(files.images, 3, header.dims);
   if (labels.dims.length !== 1) throw new IdxRankError(files.labels, 1, labels.dims);
   if (header.dims[0] !== labels.dims[0]) {
@@ -41,7 +42,7 @@ async function describeSplit(files: { images: string; labels: string }): Promise
 /** Which Fashion-MNIST copy is used and what it holds (for `oqat data info`). Fast: reads labels and headers only. */
 export async function describeDataset(options: ResolveDatasetOptions = {}): Promise<DatasetDescription> {
   const location = resolveFashionMnist(options);
-  const [train, test] = await Promise.all([describeSplit(location.files.train), describeSplit(location.files.test)]);
+  const [train, test] = await Promise.all([describeSplit('train', location.files.train), describeSplit('test', location.files.test)]);
   const strip = ({ dims: _dims, ...split }: SplitDescription & { dims: readonly number[] }): SplitDescription => split;
   return {
     name: 'fashion-mnist',

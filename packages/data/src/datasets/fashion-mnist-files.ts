@@ -1,3 +1,5 @@
+import { IdxEmptySplitError, IdxImageShapeError } from '../errors';
+
 /** Facts about Fashion-MNIST shared by the loader, the describer and the downloader. */
 
 export const FASHION_MNIST_CLASSES: readonly string[] = [
@@ -14,6 +16,24 @@ export const FASHION_MNIST_CLASSES: readonly string[] = [
 ];
 
 export type SplitName = 'train' | 'test';
+
+/** Every Fashion-MNIST image: 28×28 pixels, one channel (the search spaces' input). */
+export const FASHION_MNIST_IMAGE = { height: 28, width: 28 } as const;
+
+/**
+ * A split's image dimensions, checked before use: [count ≥ 1, 28, 28] (a
+ * trailing channel dimension of 1 allowed). Other IDX files are read by
+ * loadIdxDataset as they are; these feed networks built for 28×28.
+ */
+export function checkFashionMnistImages(file: string, split: SplitName, dims: readonly number[]): void {
+  const { height, width } = FASHION_MNIST_IMAGE;
+  const [count, h, w, c = 1] = dims;
+  const rankOk = dims.length === 3 || dims.length === 4;
+  if (!rankOk || h !== height || w !== width || c !== 1) {
+    throw new IdxImageShapeError(file, dims, `[${height}, ${width}] (28×28, one channel)`);
+  }
+  if (count === 0) throw new IdxEmptySplitError(file, split);
+}
 
 /** File base names as published (the .gz suffix is added where compressed). */
 export const FASHION_MNIST_FILES: Readonly<Record<SplitName, { images: string; labels: string }>> = {

@@ -1,5 +1,5 @@
 import type { ImageDataset } from '../types';
-import { FASHION_MNIST_CLASSES } from './fashion-mnist-files';
+import { FASHION_MNIST_CLASSES, checkFashionMnistImages } from './fashion-mnist-files';
 import { loadIdxDataset } from './idx-dataset';
 import { resolveFashionMnist, type DatasetLocation, type ResolveDatasetOptions } from './resolve-fashion-mnist';
 
@@ -17,5 +17,8 @@ export async function loadFashionMnist(options: ResolveDatasetOptions = {}): Pro
     loadIdxDataset(location.files.train, FASHION_MNIST_CLASSES),
     loadIdxDataset(location.files.test, FASHION_MNIST_CLASSES),
   ]);
+  for (const [split, ds] of [['train', train], ['test', test]] as const) {
+    checkFashionMnistImages(location.files[split].images, split, [ds.count, ds.height, ds.width, ...(ds.channels === 1 ? [] : [ds.channels])]);
+  }
   return { location, train, test };
 }

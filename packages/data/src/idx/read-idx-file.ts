@@ -55,7 +55,11 @@ export async function readIdxFileHeader(file: string): Promise<IdxFileHeader> {
     if (compressed) {
       if (size < 18) throw new IdxTruncatedError(file, `${size} bytes is shorter than a gzip header and trailer`);
       // Z_SYNC_FLUSH lets zlib return what a partial stream decodes to instead of failing.
-      head = gunzipSync(probe, { finishFlush: constants.Z_SYNC_FLUSH });
+      try {
+        head = gunzipSync(probe, { finishFlush: constants.Z_SYNC_FLUSH });
+      } catch (error) {
+        throw new GzipCorruptError(file, (error as Error).message.split('\n')[0]!);
+      }
       const trailer = new Uint8Array(4);
       await handle.read(trailer, 0, 4, size - 4);
       totalBytes = new DataView(trailer.buffer).getUint32(0, true);

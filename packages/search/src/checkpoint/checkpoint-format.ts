@@ -59,12 +59,15 @@ export function decodeCheckpoint<M>(buf: Buffer): CheckpointFile<M> | DecodeProb
   if (version !== CHECKPOINT_VERSION) return { kind: 'version', detail: `format version ${version}, this build reads ${CHECKPOINT_VERSION}` };
   const headerBytes = buf.readUInt32LE(12);
   if (16 + headerBytes > buf.length) return { kind: 'truncated', detail: `the header needs ${16 + headerBytes} bytes, the file has ${buf.length}` };
-  let header: { meta: M; tensors: TensorEntry[]; dataBytes: number };
+  let parsed: unknown;
   try {
-    header = JSON.parse(buf.toString('utf8', 16, 16 + headerBytes)) as typeof header;
+    parsed = JSON.parse(buf.toString('utf8', 16, 16 + headerBytes));
   } catch {
     return { kind: 'corrupt', detail: 'its header is not valid JSON' };
   }
+  const headerProblem = checkHeader(parsed);
+  if (headerProblem) return { kind: 'corrupt', detail: `its header ${headerProblem}` };
+  const header = parsed as { meta: M; tensors: TensorEntry[]; dataBytes: number };
   const dataStart = 16 + headerBytes;
   const expected = dataStart + header.dataBytes + 8;
   if (buf.length !== expected) {
@@ -82,4 +85,53 @@ export function decodeCheckpoint<M>(buf: Buffer): CheckpointFile<M> | DecodeProb
     tensors.set(e.name, { shape: e.shape, values: new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) });
   }
   return { meta: header.meta, tensors };
+}
+
+/** At most this many dimensions per tensor (the supernet's have at most 4). */
+const MAX_RANK = 8;
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * Checks the header field by field before anything is read through it: a
+ * checksum only says the bytes are the ones written, not that the writer
+ * (or whoever crafted the file) wrote sense. Every tensor must have a name
+ * of its own, a shape of non-negative integers, and bytes inside the data
+ * section that no other tensor claims. Returns the first problem, or undefined.
+ */
+export function checkHeader(header: unknown): string | undefined {
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return `is ${describe(header)}, not an object`;
+  const h = header as Record<string, unknown>;
+  if (!('meta' in h)) return 'has no meta';
+  if (!isCount(h.dataBytes)) return `has dataBytes ${describe(h.dataBytes)}, expected a non-negative integer`;
+  if (!Array.isArray(h.tensors)) return `has tensors ${describe(h.tensors)}, expected a list`;
+  const names = new Set<string>();
+  const spans: Array<{ start: number; end: number; name: string }> = [];
+  for (const [i, e] of (h.tensors as unknown[]).entries()) {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) return `has tensor ${i} as ${describe(e)}, expected an object`;
+    const { name, shape, offset } = e as Record<string, unknown>;
+    if (typeof name !== 'string' || name.length === 0) return `has tensor ${i} named ${describe(name)}, expected a non-empty string`;
+    if (names.has(name)) return `names tensor ${describe(name)} twice`;
+    names.add(name);
+    if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every(isCount)) {
+      return `gives tensor ${describe(name)} shape ${describe(shape)}, expected at most ${MAX_RANK} non-negative integers`;
+    }
+    const bytes = (shape as number[]).reduce((a, b) => a * b, 1) * 4;
+    if (!Number.isSafeInteger(bytes) || bytes > h.dataBytes) return `gives tensor ${describe(name)} shape [${shape.join(', ')}], larger than its ${h.dataBytes}-byte data section`;
+    if (!isCount(offset) || offset + bytes > h.dataBytes) {
+      return `gives tensor ${describe(name)} offset ${describe(offset)}, expected 0..${h.dataBytes - bytes} for its ${bytes} bytes`;
+    }
+    spans.push({ start: offset, end: offset + bytes, name });
+  }
+  spans.sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i]!.start < spans[i - 1]!.end) return `lets tensors ${describe(spans[i - 1]!.name)} and ${describe(spans[i]!.name)} share bytes`;
+  }
+  return undefined;
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'missing';
+  const text = JSON.stringify(v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

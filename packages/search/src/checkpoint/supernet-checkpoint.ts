@@ -1,6 +1,10 @@
+import { OqatError } from '@oqat/core';
 import type { SearchSpace } from '@oqat/latency';
+import { QUANT_BITS } from '@oqat/quant';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../config/train-config';
 import { CheckpointError } from '../errors';
+import { FieldReader } from '../json-fields';
+import { parseSearchSpace } from '../space/parse-search-space';
 import { readCheckpointFile } from './checkpoint-file';
 import type { CheckpointFile } from './checkpoint-format';
 import { checkNetworkState, loadNetworkState, type HostTensors } from '../supernet/network-state';
@@ -45,7 +49,44 @@ export function readSupernetCheckpoint(path: string, bytes?: Uint8Array): Checkp
   if (file.meta?.kind !== 'oqat-supernet-training') {
     throw new CheckpointError(path, 'is not a supernet training checkpoint', 'pass the supernet.ckpt written by oqat train');
   }
+  checkSupernetMeta(path, file.meta);
+  // (a file without keptWidths predates per-width weights: splitCheckpointTensors says so)
+  for (const name of file.meta.keptWidths ? file.tensors.keys() : []) {
+    const m = WIDTH_TENSOR.exec(name);
+    if (m && !file.meta.keptWidths.includes(Number(m[1]))) {
+      throw new CheckpointError(path, `holds tensor ${JSON.stringify(name)} of a width its header does not list`, 'the file is damaged; use another checkpoint');
+    }
+  }
   return file;
+}
+
+/**
+ * The header fields every reader uses, checked before any is used (a file
+ * whose checksum holds can still carry a header nobody wrote): the phases'
+ * widths, the position inside them, the kept widths, the space. Fields a
+ * checkpoint of an older version lacks stay allowed (storedConfig fills them).
+ */
+function checkSupernetMeta(path: string, meta: TrainCheckpointMeta): void {
+  const fix = 'the file is damaged or was not written by oqat train; use another checkpoint';
+  const r = new FieldReader((field, problem) => new CheckpointError(path, `its header's ${field} ${problem}`, fix));
+  const config = r.object(meta.config, 'config');
+  const phases = r.array(config.phases, 'config.phases', 1);
+  phases.forEach((p, i) => r.oneOf(r.object(p, `config.phases[${i}]`).bits, `config.phases[${i}].bits`, QUANT_BITS));
+  if (config.task !== undefined) r.oneOf(config.task, 'config.task', ['classification', 'segmentation']);
+  if (config.seed !== undefined) r.int(config.seed, 'config.seed', 0, Number.MAX_SAFE_INTEGER);
+  if (config.fixedBits !== undefined) r.oneOf(config.fixedBits, 'config.fixedBits', [8, 32]);
+  if (config.segmentation !== undefined) r.object(config.segmentation, 'config.segmentation');
+  const position = r.object(meta.position, 'position');
+  const phaseIndex = r.int(position.phaseIndex, 'position.phaseIndex', 0, phases.length);
+  r.int(position.phaseStep, 'position.phaseStep', 0, phaseIndex === phases.length ? 0 : Number.MAX_SAFE_INTEGER);
+  r.int(position.globalStep, 'position.globalStep', 0);
+  if (meta.keptWidths !== undefined) r.array(meta.keptWidths, 'keptWidths').forEach((b, i) => r.oneOf(b, `keptWidths[${i}]`, QUANT_BITS));
+  try {
+    parseSearchSpace(meta.space);
+  } catch (err) {
+    if (!(err instanceof OqatError)) throw err;
+    throw new CheckpointError(path, `its header's space is not a search space (${err.message})`, fix);
+  }
 }
 
 /** The width whose weights a checkpoint's plain tensors hold: the phase in training, or the last one run (none before the first step). */
@@ -69,7 +110,7 @@ function splitCheckpointTensors(path: string, meta: TrainCheckpointMeta, tensors
     }
     const m = WIDTH_TENSOR.exec(name);
     const width = m ? kept.get(Number(m[1])) : undefined;
-    if (m && !width) throw new CheckpointError(path, `holds tensor '${name}' of a width its header does not list`, 'the file is damaged; use another checkpoint');
+    if (m && !width) throw new CheckpointError(path, `holds tensor ${JSON.stringify(name)} of a width its header does not list`, 'the file is damaged; use another checkpoint');
     if (m) width!.set(m[2]!, t);
     else training.set(name, t);
   }
