@@ -18,6 +18,7 @@ export class ChartPanel {
   private chart: EChartsType | undefined;
   private readonly observer: ResizeObserver;
   private readonly offTheme: () => void;
+  private readonly rendered = new Set<() => void>();
 
   constructor(
     label: string,
@@ -51,6 +52,11 @@ export class ChartPanel {
     this.el.dataset.points = String(points);
   }
 
+  /** Called after every finished render (drawings over the chart follow its axes). */
+  onRendered(listener: () => void): void {
+    this.rendered.add(listener);
+  }
+
   private onResize(): void {
     if (this.el.clientWidth === 0 || this.el.clientHeight === 0) return;
     if (this.chart) {
@@ -58,11 +64,19 @@ export class ChartPanel {
       return;
     }
     this.chart = echarts.init(this.el, undefined, { renderer: 'canvas' });
+    // data-renders counts finished renders, data-drawn-points is data-points as of the last one (a benchmark waits on them).
+    let renders = 0;
+    this.chart.on('finished', () => {
+      this.el.dataset.drawnPoints = this.el.dataset.points;
+      this.el.dataset.renders = String(++renders);
+      for (const listener of this.rendered) listener();
+    });
     this.update();
     this.el.dispatchEvent(new CustomEvent('chart-ready', { bubbles: false }));
   }
 
   dispose(): void {
+    this.rendered.clear();
     this.observer.disconnect();
     this.offTheme();
     this.chart?.dispose();
