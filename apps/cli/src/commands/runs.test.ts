@@ -1,13 +1,23 @@
-import type { CandidateDto } from '@oqat/jobs';
+import type { CandidateDto, CandidateOverview } from '@oqat/jobs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatFronts } from './runs';
+import { createStudioService } from '@oqat/jobs';
+import { writeSyntheticSearch } from '@oqat/jobs/synthetic-search';
+import type { CliIo } from '../io';
+import { formatFronts, runsShow } from './runs';
 
 const candidate = (id: number, accuracy: number, latencyMs: number, onFront: boolean): CandidateDto => ({
   id, device: 'fpga', spec: {}, accuracy, latencyMs, latencies: { fpga: latencyMs }, macs: 2e6, bitops: 5e5, modelBytes: 2048, bits: 4, onFront,
 });
 
 describe('formatFronts', () => {
-  const candidates = [candidate(2, 0.6, 0.3, true), candidate(1, 0.5, 0.2, true), candidate(3, 0.4, 0.4, false)];
+  const front = [candidate(1, 0.5, 0.2, true), candidate(2, 0.6, 0.3, true)];
+  const candidates: CandidateOverview = {
+    total: 3,
+    devices: [{ device: 'fpga', count: 3, lastId: 3, latencyMs: [0.2, 0.4], accuracy: [0.4, 0.6], front, steps: { ids: [1, 2], latencyMs: [0.2, 0.3], accuracy: [0.5, 0.6] } }],
+  };
 
   it('lists the front by latency and names the score after the task', () => {
     const seg = formatFronts(candidates, 'segmentation');
@@ -17,4 +27,29 @@ describe('formatFronts', () => {
     expect(seg).not.toContain('40.00 %');
     expect(formatFronts(candidates, 'classification')).toMatch(/CANDIDATE\s+ACCURACY/);
   });
+});
+
+describe('runs show', () => {
+  it('streams a large search as NDJSON: the run, then one line per candidate, a page at a time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oqat-runs-show-'));
+    const db = join(dir, 'runs.db');
+    const studio = await createStudioService({ path: db });
+    const runId = await writeSyntheticSearch(studio.store, { candidates: 25_000, devices: ['cpu', 'fpga'] });
+    await studio.close();
+    const writes: string[] = [];
+    const io: CliIo = { stdout: { write: (t: string) => writes.push(t) }, stderr: { write: () => true }, cwd: dir, env: {}, now: Date.now };
+    expect(await runsShow({ db, json: true }, [runId], io)).toBe(0);
+    // One write per page of 10 000, none holding the whole run.
+    expect(writes.length).toBe(1 + 3);
+    const lines = writes.join('').trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + 25_000);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ id: runId, kind: 'search', candidateCount: 25_000 });
+    const ids = lines.slice(1).map((l) => (JSON.parse(l) as { candidate: CandidateDto }).candidate.id);
+    expect(new Set(ids).size).toBe(25_000);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    writes.length = 0;
+    expect(await runsShow({ db }, [runId], io)).toBe(0);
+    expect(writes.join('')).toMatch(/front on cpu \(\d+ of 12500 measured\)/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import type { CandidateDto } from '@oqat/jobs';
+import type { CandidateOverview } from '@oqat/jobs';
 import type { ParsedOptions } from '../command';
 import { UsageError } from '../errors';
 import { formatPercent, formatTable, formatWhen } from '../format-table';
@@ -36,27 +36,42 @@ export function scoreName(task: string): string {
   return task === 'segmentation' ? 'mIoU' : 'accuracy';
 }
 
-/** The Pareto front of a search run, per device. */
-export function formatFronts(candidates: CandidateDto[], task: string): string {
-  const devices = [...new Set(candidates.map((c) => c.device))];
-  return devices
-    .map((device) => {
-      const front = candidates.filter((c) => c.device === device && c.onFront).sort((a, b) => a.latencyMs - b.latencyMs);
+/** The Pareto front of a search run, per device (from the overview: no candidate list is loaded). */
+export function formatFronts(overview: CandidateOverview, task: string): string {
+  return overview.devices
+    .map(({ device, count, front }) => {
       const rows = front.map((c) => [c.id, formatPercent(c.accuracy), c.latencyMs.toFixed(3), c.bits, (c.macs / 1e6).toFixed(2), (c.modelBytes / 1024).toFixed(1), (c.bitops / 1e6).toFixed(2)]);
-      return `front on ${device} (${front.length} of ${candidates.filter((c) => c.device === device).length} measured):\n` +
+      return `front on ${device} (${front.length} of ${count} measured):\n` +
         formatTable(['CANDIDATE', scoreName(task).toUpperCase(), 'LATENCY MS', 'BITS', 'MMACS', 'KB', 'MBITOPS'], rows);
     })
     .join('\n');
 }
 
-/** `oqat runs show RUN` */
+/** Writes and, when the reader is slower than the store, waits for the stream to drain (memory stays at one page). */
+async function writeOut(io: CliIo, text: string): Promise<void> {
+  const out = io.stdout as CliIo['stdout'] & { once?: (event: 'drain', listener: () => void) => unknown };
+  if (out.write(text) === false && typeof out.once === 'function') await new Promise<void>((resolve) => out.once!('drain', resolve));
+}
+
+/**
+ * `oqat runs show RUN`. With --json, NDJSON: the run on the first line (with
+ * `candidateCount`), then one line per candidate (`{"candidate": …}`), read
+ * from the store a page at a time, so a run of a million candidates streams
+ * in bounded memory.
+ */
 export async function runsShow(o: ParsedOptions, positionals: string[], io: CliIo): Promise<number> {
   const studio = await openStudio(io, o.db, { readOnly: true });
   try {
     const run = await studio.getRun(runIdOf(positionals, 'runs show'));
-    const candidates = await studio.candidates(run.id);
+    const overview = await studio.candidateOverview(run.id);
     if (o.json) {
-      printJson(io, { ...run, candidates });
+      printJson(io, { ...run, candidateCount: overview.total });
+      for (let after = 0; ;) {
+        const page = await studio.candidatePage(run.id, after);
+        if (page.length === 0) break;
+        await writeOut(io, page.map((candidate) => `${JSON.stringify({ candidate })}\n`).join(''));
+        after = page[page.length - 1]!.id;
+      }
       return 0;
     }
     io.stdout.write(
@@ -68,7 +83,7 @@ export async function runsShow(o: ParsedOptions, positionals: string[], io: CliI
         ...run.artifacts.map((a) => `artifact ${a.kind}: ${a.path} (${a.sizeBytes} bytes, sha256 ${a.sha256.slice(0, 12)}…)`),
       ].join('\n') + '\n',
     );
-    if (candidates.length) io.stdout.write(`\n${formatFronts(candidates, run.task)}`);
+    if (overview.total) io.stdout.write(`\n${formatFronts(overview, run.task)}`);
     return 0;
   } finally {
     await studio.close();

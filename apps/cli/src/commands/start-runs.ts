@@ -25,8 +25,8 @@ export async function startAndFollow(kind: NewRunConfig['kind'], o: ParsedOption
       if (json) printJson(io, { kind: 'summary', run, detail: await studio.getRun(run.id) });
       else {
         io.stdout.write(`${run.id}  ${run.kind.padEnd(6)} ${run.status.padEnd(9)} best ${scoreName(run.task)} ${formatPercent(run.bestAccuracy)}\n`);
-        const candidates = run.kind === 'search' ? await studio.candidates(run.id) : [];
-        if (candidates.length) io.stdout.write(`${formatFronts(candidates, run.task)}\n`);
+        const overview = run.kind === 'search' ? await studio.candidateOverview(run.id) : undefined;
+        if (overview?.total) io.stdout.write(`${formatFronts(overview, run.task)}\n`);
       }
     }
     if (cancelled) return ExitCode.interrupted;
