@@ -9,8 +9,9 @@ import { runConfigFromOptions } from './run-options';
 const dir = mkdtempSync(join(tmpdir(), 'oqat-config-'));
 const io: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: dir, env: {}, now: () => 0 };
 
+let files = 0;
 function withConfig(text: string): unknown {
-  const path = join(dir, `c${Math.random().toString(36).slice(2)}.json`);
+  const path = join(dir, `c${files++}.json`);
   writeFileSync(path, text);
   try {
     return runConfigFromOptions({ config: path }, io, 'train');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openRunStore } from '@oqat/runs';
+import { fillRunStore } from '@oqat/runs/testing';
 
 // What a user or the environment can do to `oqat`, each answered by the real
 // executable with one line on stderr and an exit code (never "internal
@@ -54,15 +54,7 @@ const sha = (path: string) => createHash('sha256').update(readFileSync(path)).di
 
 async function storeWithRuns(n: number): Promise<{ db: string; ids: string[] }> {
   const db = join(tempDir(), 'runs.db');
-  const s = await openRunStore({ path: db });
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const run = await s.createRun({ kind: 'train', config: { pad: 'x'.repeat(1500), i } });
-    await s.markCancelled(run.id);
-    ids.push(run.id);
-  }
-  await s.close();
-  return { db, ids };
+  return { db, ids: await fillRunStore(db, n) };
 }
 
 const chattrWorks = (() => {

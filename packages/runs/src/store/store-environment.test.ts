@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDirs } from '../../test/temp-dir.ts';
 import { StoreDamagedError, StoreReadOnlyError, StoreUnreachableError } from '../errors.ts';
+import { fillRunStore } from '../testing.ts';
 import { openRunStore } from './open-run-store.ts';
 import { SqliteConnection, environmentError } from './sqlite-connection.ts';
 
@@ -45,15 +46,7 @@ const chattrWorks = await (async () => {
 
 async function storeWithRuns(n = 40): Promise<{ path: string; ids: string[] }> {
   const path = join(await dirs.make(), 'runs.db');
-  const s = await openRunStore({ path });
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const run = await s.createRun({ kind: 'train', config: { pad: 'x'.repeat(1500), i } });
-    await s.markCancelled(run.id);
-    ids.push(run.id);
-  }
-  await s.close();
-  return { path, ids };
+  return { path, ids: await fillRunStore(path, n) };
 }
 
 function expectOneLine(err: unknown, type: new (...a: never[]) => Error, message: RegExp): void {
