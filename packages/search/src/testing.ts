@@ -7,3 +7,4 @@ export {
   appLogits, argmaxRows, maxAbsDiff, prepareSubnet, sameTop1, tinyExportFixture, tinySegmentationExportFixture,
   TINY_SEGMENTATION_SPECS, TINY_SPECS, type TinyExportFixture,
 } from './supernet/tiny-export.fixture';
+export { craftCheckpoint, validCheckpointParts, type CheckpointHeader } from './checkpoint/crafted-checkpoint.fixture';

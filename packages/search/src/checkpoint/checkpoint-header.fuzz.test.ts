@@ -1,14 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { createRng } from '@oqat/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TRAIN_CONFIG, oqatPhases } from '../config/train-config';
 import { CheckpointError } from '../errors';
-import { FASHION_MNIST_SPACE } from '../space/fashion-mnist-space';
-import { CHECKPOINT_MAGIC, CHECKPOINT_VERSION, encodeCheckpoint } from './checkpoint-format';
 import { readCheckpointFile } from './checkpoint-file';
+import { craftCheckpoint, validCheckpointParts } from './crafted-checkpoint.fixture';
 import { readSupernetCheckpoint } from './supernet-checkpoint';
 
 // Crafted checkpoints whose checksum is valid but whose header is not: each
@@ -19,32 +16,10 @@ import { readSupernetCheckpoint } from './supernet-checkpoint';
 const dir = mkdtempSync(join(tmpdir(), 'oqat-ckpt-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const meta = {
-  kind: 'oqat-supernet-training',
-  config: { ...DEFAULT_TRAIN_CONFIG, phases: oqatPhases([4, 3], { float: 0, first: 1, inherited: 1 }) },
-  space: FASHION_MNIST_SPACE,
-  position: { phaseIndex: 1, phaseStep: 3, globalStep: 10 },
-  sampler: { seed: 0, stream: 'sandwich', phaseIndex: 1, phaseStep: 3 },
-  keptWidths: [4],
-};
-const a = Float32Array.from([1, 2, 3, 4, 5, 6]);
-const b = Float32Array.from([7, 8]);
-const valid = encodeCheckpoint({ meta, tensors: new Map([['a', { shape: [2, 3], values: a }], ['width4/b', { shape: [2], values: b }]]) });
-const headerBytes = valid.readUInt32LE(12);
-const validHeader = JSON.parse(valid.toString('utf8', 16, 16 + headerBytes)) as { meta: typeof meta; tensors: Array<{ name: string; shape: number[]; offset: number }>; dataBytes: number };
-const validData = valid.subarray(16 + headerBytes, valid.length - 8);
+const { header: validHeader, data: validData } = validCheckpointParts();
 
 /** A checkpoint file with this header (any JSON) and data, its checksum and end marker right. */
-function craft(header: unknown, data: Uint8Array = validData, headerText = JSON.stringify(header)): Buffer {
-  const h = Buffer.from(headerText, 'utf8');
-  const body = Buffer.concat([Buffer.from(CHECKPOINT_MAGIC, 'latin1'), Buffer.alloc(8), h, data]);
-  body.writeUInt32LE(CHECKPOINT_VERSION, 8);
-  body.writeUInt32LE(h.length, 12);
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc32(body), 0);
-  trailer.write('END.', 4, 'latin1');
-  return Buffer.concat([body, trailer]);
-}
+const craft = (header: unknown, data: Uint8Array = validData, headerText = JSON.stringify(header)) => craftCheckpoint(headerText, data);
 
 const clone = () => structuredClone(validHeader) as unknown as Record<string, any>;
 const path = join(dir, 'crafted.ckpt');
