@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDirs } from '../../test/temp-dir.ts';
@@ -88,6 +88,38 @@ describe('run store: errors of the environment', () => {
     const err = await openRunStore({ path: join(dir, 'runs.db') }).then(() => undefined, (e: unknown) => e);
     expectOneLine(err, StoreUnreachableError, /cannot open .*runs\.db \(SQLITE_CANTOPEN/);
     expect(existsSync(join(dir, 'runs.db'))).toBe(false);
+  });
+
+  // Root passes every permission bit: these two run where the tests run as a user (CI), skip here.
+  const asUser = process.getuid?.() !== 0;
+
+  it.runIf(asUser)('a folder without write permission: one line, no file made', async () => {
+    const dir = await dirs.make();
+    await chmod(dir, 0o555);
+    try {
+      const err = await openRunStore({ path: join(dir, 'runs.db') }).then(() => undefined, (e: unknown) => e);
+      expectOneLine(err, StoreUnreachableError, /cannot open .*runs\.db \(SQLITE_CANTOPEN/);
+      expect(existsSync(join(dir, 'runs.db'))).toBe(false);
+    } finally {
+      await chmod(dir, 0o755);
+    }
+  });
+
+  it.runIf(asUser)('a folder that may not be entered (EACCES): one line, for reading and writing', async () => {
+    const dir = await dirs.make();
+    const { path } = await storeWithRuns(1);
+    const inside = join(dir, 'locked');
+    await mkdir(inside);
+    await rename(path, join(inside, 'runs.db'));
+    await chmod(inside, 0o000);
+    try {
+      for (const readOnly of [false, true]) {
+        const err = await openRunStore({ path: join(inside, 'runs.db'), readOnly }).then(() => undefined, (e: unknown) => e);
+        expectOneLine(err, StoreUnreachableError, /cannot open .*runs\.db \(permission denied, EACCES\)/);
+      }
+    } finally {
+      await chmod(inside, 0o755);
+    }
   });
 
   it('a path through a regular file (ENOTDIR): one line, whether the store exists or is to be made', async () => {
