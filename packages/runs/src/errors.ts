@@ -34,6 +34,8 @@ export class StoreBusyError extends OqatError {
 
 /** The store's file, folder or file system refuses writes (SQLITE_READONLY, EROFS, an immutable file). */
 export class StoreReadOnlyError extends OqatError {
+  /** HTTP status when it reaches an API client: the store cannot serve (see studio-server's errorStatus). */
+  readonly status = 503;
   constructor(path: string, detail: string, options?: ErrorOptions) {
     super(
       `run store: ${path} cannot be written (${detail}); nothing was changed: make the file and its folder writable, ` +
@@ -46,6 +48,8 @@ export class StoreReadOnlyError extends OqatError {
 
 /** The store's file cannot be opened or created where it is (a folder without permission, a file in its path, ...). */
 export class StoreUnreachableError extends OqatError {
+  /** HTTP status when it reaches an API client: the store cannot serve (see studio-server's errorStatus). */
+  readonly status = 503;
   constructor(path: string, detail: string, options?: ErrorOptions) {
     super(`run store: cannot open ${path} (${detail}); check its folder exists and is yours, or choose another file with --db / $OQAT_DB`, options);
     this.name = 'StoreUnreachableError';
@@ -54,6 +58,8 @@ export class StoreUnreachableError extends OqatError {
 
 /** SQLite found a damaged page while reading or writing an open store. */
 export class StoreDamagedError extends OqatError {
+  /** HTTP status when it reaches an API client: the store cannot serve (see studio-server's errorStatus). */
+  readonly status = 503;
   constructor(path: string, detail: string, options?: ErrorOptions) {
     super(
       `run store: ${path} is damaged (${detail}); nothing more was written to it: copy it aside and try ` +
@@ -66,6 +72,8 @@ export class StoreDamagedError extends OqatError {
 
 /** The disk is full or failed an I/O (SQLITE_FULL, SQLITE_IOERR); the write was rolled back. */
 export class StoreIoError extends OqatError {
+  /** HTTP status when it reaches an API client: the store cannot serve (see studio-server's errorStatus). */
+  readonly status = 503;
   constructor(path: string, detail: string, options?: ErrorOptions) {
     super(`run store: writing ${path} failed (${detail}); the write was rolled back: free disk space or check the disk, then retry`, options);
     this.name = 'StoreIoError';

@@ -2,6 +2,8 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { OqatError } from '@oqat/core';
+import { StoreDamagedError, StoreIoError, StoreReadOnlyError, StoreUnreachableError } from '@oqat/runs';
+import { errorStatus } from './error-status';
 import { ListenError } from './errors';
 import { TestStudioService } from './testing/test-studio-service';
 import { serveStudio } from './serve-studio';
@@ -39,5 +41,13 @@ describe('serveStudio: where it cannot listen', () => {
 
   it('a port out of range: one line', async () => {
     expect((await listenFailure({ port: 99_999 })).message).toMatch(/cannot listen on 127\.0\.0\.1:99999: port 99999 is not a port \(0\.\.65535\)/);
+  });
+});
+
+describe('the environment\'s store errors over HTTP', () => {
+  it('are 503 (the store cannot serve), not 400 or a 500 bug', () => {
+    for (const err of [new StoreReadOnlyError('/s', 'x'), new StoreUnreachableError('/s', 'x'), new StoreDamagedError('/s', 'x'), new StoreIoError('/s', 'x')]) {
+      expect(errorStatus(err)).toBe(503);
+    }
   });
 });
