@@ -1,8 +1,8 @@
 /**
  * The Search screen at scale, in Chromium: a synthetic finished search (a real
  * SQLite store, written through the store's own API, all candidates on one
- * device) served by `serveStudio` over the real StudioService, the built
- * renderer driven by Playwright (Debian's Chromium, headless).
+ * device) served by `oqat serve` (its own process: the real StudioService and
+ * the built renderer), the page driven by Playwright (Debian's Chromium, headless).
  *
  *   node --import tsx tools/bench/search-screen.ts [--sizes 10000,150000,1000000] [--reps 3] [--steps 15]
  *                                                  [--dir /tmp/oqat-bench-search] [--json]
@@ -16,14 +16,16 @@
  * service keeps the columns for later ones) and steps (slider). The store
  * files are kept in --dir and reused (1 M candidates take minutes to write).
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { buildRenderer } from '@oqat/desktop';
-import { createStudioService } from '@oqat/jobs';
 import { writeSyntheticSearch } from '@oqat/jobs/synthetic-search';
-import { serveStudio } from '@oqat/studio-server';
+import { openRunStore } from '@oqat/runs';
+
+const OQAT = resolve(dirname(fileURLToPath(import.meta.url)), '../../apps/cli/bin/oqat.mjs');
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -99,10 +101,11 @@ interface Row {
 }
 
 mkdirSync(dir, { recursive: true });
-const studio = await createStudioService({ path: join(dir, 'runs.db'), workDir: join(dir, 'work') });
+const dbPath = join(dir, 'runs.db');
+const store = await openRunStore({ path: dbPath });
 const runs = new Map<number, string>();
-for (const r of await studio.listRuns()) {
-  const n = ((await studio.store.getRun(r.id)).result as { candidates?: number } | null)?.candidates;
+for (const r of await store.listRuns()) {
+  const n = (r.result as { candidates?: number } | null)?.candidates;
   if (r.status === 'finished' && n && !runs.has(n)) runs.set(n, r.id);
 }
 const rows: Row[] = [];
@@ -110,13 +113,23 @@ const generated = new Map<number, number>();
 for (const n of sizes) {
   if (runs.has(n)) continue;
   const t = performance.now();
-  log(`writing a synthetic search of ${n} candidates into ${join(dir, 'runs.db')} …`);
-  runs.set(n, await writeSyntheticSearch(studio.store, { candidates: n, devices: ['xavier'], seed: 7 }));
+  log(`writing a synthetic search of ${n} candidates into ${dbPath} …`);
+  runs.set(n, await writeSyntheticSearch(store, { candidates: n, devices: ['xavier'], seed: 7 }));
   generated.set(n, (performance.now() - t) / 1000);
 }
+await store.close();
 
-const staticDir = await buildRenderer({ outDir: mkdtempSync(join(tmpdir(), 'oqat-bench-renderer-')) });
-const server = await serveStudio(studio, { staticDir });
+// `oqat serve` on any free port; its first line is the URL with this launch's token.
+const server = spawn(process.execPath, [OQAT, 'serve', '--port', '0', '--db', dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+const appUrl = await new Promise<string>((resolveUrl, reject) => {
+  let out = '';
+  server.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    const m = /OQAT Studio at (\S+)/.exec(out);
+    if (m) resolveUrl(m[1]!);
+  });
+  server.on('exit', (code) => reject(new Error(`oqat serve exited (${code}): ${out}`)));
+});
 const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'oqat-bench-chromium-')), {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   headless: true,
@@ -129,7 +142,7 @@ await page.addInitScript(IN_PAGE);
 const errors: string[] = [];
 page.on('pageerror', (e) => errors.push(e.message));
 page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-await page.goto(server.url);
+await page.goto(appUrl);
 await page.waitForSelector('#app, body');
 
 for (const n of sizes) {
@@ -157,8 +170,7 @@ for (const n of sizes) {
 }
 
 await context.close();
-await server.close();
-await studio.close();
+server.kill('SIGINT');
 const load = loadavg().map((x) => x.toFixed(1)).join(' ');
 const table = rows.map((r) => ({
   candidates: r.candidates, drawMs: round(median(r.drawMs)), drawRepsMs: r.drawMs.map(round), answerMs: round(median(r.answerMs)),

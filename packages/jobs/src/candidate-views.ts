@@ -103,13 +103,14 @@ export class CandidateColumnsCache {
   }
 }
 
-/** Per device: counts and front flags from the store's index, ranges and steps from the columns (read once per load), the front's whole candidates. */
+/** Per device: counts from the store's index, the flagged front, ranges and steps from the columns (read once per load), the front's whole candidates. */
 export async function candidateOverview(store: RunStore, cache: CandidateColumnsCache, runId: string): Promise<CandidateOverview> {
   const counts = await store.candidateCounts(checkRunId(runId));
+  const flagged = await store.candidateFrontIds(runId);
   const devices = [];
   for (const d of counts) {
     const columns = await cache.device(runId, d.device, d.maxId);
-    const frontIds = d.frontIds.length > 0 ? d.frontIds : columns.steps.ids;
+    const frontIds = flagged.get(d.device) ?? columns.steps.ids;
     const front: CandidateDto[] = [];
     for (const id of frontIds) {
       const c = await store.getCandidate(runId, id);
@@ -130,7 +131,7 @@ export async function candidatePoints(
   if (typeof device !== 'string' || (device as string) === '') throw new JobConfigError('device', `must be a device name, got ${JSON.stringify(device)}`);
   const max = checkPage('limit', limit, POINTS_PAGE, POINTS_PAGE);
   const after = checkPage('afterId', afterId, Number.MAX_SAFE_INTEGER, 0);
-  const count = (await store.candidateCounts(checkRunId(runId))).find((d) => d.device === device);
+  const [count] = await store.candidateCounts(checkRunId(runId), device);
   const columns = await cache.device(runId, device, count?.maxId ?? 0);
   // First index above `after` (ids ascend).
   let lo = 0;

@@ -138,12 +138,21 @@ export async function selectCandidatePoints(
   return { ids: numbers(row?.ids), x: numbers(row?.x), y: numbers(row?.y) };
 }
 
-/** Per device, from the (run_id, device) index and the front flags: count, highest id, the ids flagged on the front. No metrics JSON is read. */
-export async function selectCandidateCounts(conn: SqliteConnection, runId: string): Promise<CandidateDeviceCount[]> {
-  const rows = await conn.all<{ device: string; n: number; max_id: number; front: string | null }>(
-    `SELECT device, COUNT(*) AS n, MAX(id) AS max_id, group_concat(CASE WHEN on_front = 1 THEN id END, ',' ORDER BY id) AS front
-       FROM candidates WHERE run_id = ? GROUP BY device ORDER BY MIN(id)`,
+/** Per device (or one device), from the (run_id, device) index alone: count and highest id. No row is read. */
+export async function selectCandidateCounts(conn: SqliteConnection, runId: string, device?: string): Promise<CandidateDeviceCount[]> {
+  const rows = await conn.all<{ device: string; n: number; max_id: number }>(
+    `SELECT device, COUNT(*) AS n, MAX(id) AS max_id FROM candidates WHERE run_id = ?${device === undefined ? '' : ' AND device = ?'}
+       GROUP BY device ORDER BY MIN(id)`,
+    device === undefined ? [runId] : [runId, device],
+  );
+  return rows.map((g) => ({ device: g.device, count: g.n, maxId: g.max_id }));
+}
+
+/** The ids flagged on the front (`onFront`), per device, in id order. */
+export async function selectFrontIds(conn: SqliteConnection, runId: string): Promise<Map<string, number[]>> {
+  const rows = await conn.all<{ device: string; ids: string }>(
+    "SELECT device, group_concat(id, ',' ORDER BY id) AS ids FROM candidates WHERE run_id = ? AND on_front = 1 GROUP BY device",
     [runId],
   );
-  return rows.map((g) => ({ device: g.device, count: g.n, maxId: g.max_id, frontIds: numbers(g.front) }));
+  return new Map(rows.map((r) => [r.device, numbers(r.ids)]));
 }

@@ -114,8 +114,6 @@ export interface CandidateDeviceCount {
   readonly count: number;
   /** the highest id: rows above it are new */
   readonly maxId: number;
-  /** ids flagged on the front by the job (`onFront`), in id order */
-  readonly frontIds: number[];
 }
 
 export interface NewArtifact {

@@ -65,9 +65,10 @@ describe('RunStore records', () => {
     const counts = await s.candidateCounts(run.id);
     expect(counts.map((d) => [d.device, d.count])).toEqual([['m1', 4_000], ['pi4', 8_000]]);
     expect(counts[1]!.maxId).toBe(pi4.at(-1)!.id);
-    expect(counts[1]!.frontIds).toEqual([]);
+    expect(await s.candidateCounts(run.id, 'm1')).toEqual([counts[0]]);
+    expect(await s.candidateFrontIds(run.id)).toEqual(new Map());
     await s.markFront(run.id, 'pi4', [pi4[3]!.id, pi4[1]!.id]);
-    expect((await s.candidateCounts(run.id))[1]!.frontIds).toEqual([pi4[1]!.id, pi4[3]!.id]);
+    expect(await s.candidateFrontIds(run.id)).toEqual(new Map([['pi4', [pi4[1]!.id, pi4[3]!.id]]]));
     const rounded = await s.candidatePoints(run.id, 'pi4', { x: 'latencyMs', y: 'accuracy' }, { limit: 3, digits: 3 });
     expect(rounded.y).toEqual(pi4.slice(0, 3).map((c) => Number(c.accuracy.toPrecision(3))));
     await s.close();

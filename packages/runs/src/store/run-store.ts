@@ -5,7 +5,7 @@ import type { AppendableEventBody, RunEvent, RunEventBody } from '../events/run-
 import { watchRunEvents, type WatchOptions } from '../events/watch-run-events.ts';
 import { digestFile, insertArtifact, selectArtifacts } from './artifacts-table.ts';
 import {
-  insertCandidates, selectCandidate, selectCandidatePoints, selectCandidateCounts, selectCandidates, updateFront,
+  insertCandidates, selectCandidate, selectCandidatePoints, selectCandidateCounts, selectCandidates, selectFrontIds, updateFront,
 } from './candidates-table.ts';
 import { insertCheckpoint, selectCheckpoints, selectLastCheckpoint } from './checkpoints-table.ts';
 import { insertEvent, selectEvents } from './events-table.ts';
@@ -223,9 +223,14 @@ export class RunStore {
     return selectCandidatePoints(this.reader(), runId, device, axes, { afterId, limit, digits });
   }
 
-  /** Per device: count, highest id and the flagged front's ids (no metrics read). */
-  async candidateCounts(runId: string): Promise<R.CandidateDeviceCount[]> {
-    return selectCandidateCounts(this.reader(), runId);
+  /** Per device (or for `device` alone): count and highest id, from the index. */
+  async candidateCounts(runId: string, device?: string): Promise<R.CandidateDeviceCount[]> {
+    return selectCandidateCounts(this.reader(), runId, device);
+  }
+
+  /** The ids each device has flagged on its front, in id order. */
+  async candidateFrontIds(runId: string): Promise<Map<string, number[]>> {
+    return selectFrontIds(this.reader(), runId);
   }
 
   /** Hashes the file (size, SHA-256) and records it; the path is stored absolute. */

@@ -228,9 +228,11 @@ export const searchScreen: Screen<Extract<Route, { name: 'search' }>> = (root, c
       while (!disposed && after !== undefined && held.lastId < target) {
         const page = await client.candidatePoints(runId, d as DeviceName, held.lastId);
         if (disposed) return;
+        const first = held.count === 0;
         held.append(page);
         after = page.next;
-        if (d === device) scatter.update();
+        // Drawn after the first page (something to see) and after the last (the whole cloud), not at every page.
+        if (d === device && (first || after === undefined || held.lastId >= target)) scatter.update();
       }
     })().finally(() => fetching.delete(d));
     fetching.set(d, job);
