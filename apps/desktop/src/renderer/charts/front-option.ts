@@ -32,10 +32,10 @@ export interface FrontSet {
 
 /**
  * Accuracy–latency scatter: every candidate dimmed, the Pareto front drawn as
- * a step line on top, the best candidate under the budget ringed, the budget
- * as a vertical line. Several sets overlay (Compare).
+ * a step line on top; several sets overlay (Compare). The Search screen, built
+ * for any number of candidates, draws with cloudOption instead.
  */
-export function frontOption(c: ChartColors, sets: FrontSet[], budget?: { ms: number; best?: CandidateDto }): ChartBuild {
+export function frontOption(c: ChartColors, sets: FrontSet[]): ChartBuild {
   const base = baseOption(c);
   const point = (x: CandidateDto) => ({ value: [x.latencyMs, x.accuracy], candidate: x });
   const series: object[] = [];
@@ -51,17 +51,6 @@ export function frontOption(c: ChartColors, sets: FrontSet[], budget?: { ms: num
       symbolSize: 9, data: set.front.map(point), z: 3,
       lineStyle: { color: sets.length > 1 ? set.color : c.front, width: 2 },
       itemStyle: { color: sets.length > 1 ? set.color : c.front, borderColor: c.panel, borderWidth: 1 },
-    });
-  }
-  if (budget) {
-    series.push({
-      type: 'scatter', name: 'best under budget', z: 4, symbolSize: 18,
-      data: budget.best ? [point(budget.best)] : [],
-      itemStyle: { color: 'transparent', borderColor: c.best, borderWidth: 3 },
-      markLine: {
-        silent: true, symbol: 'none', label: { color: c.best, formatter: `budget ${formatMs(budget.ms)}` },
-        lineStyle: { color: c.best, type: 'dashed' }, data: [{ xAxis: budget.ms }],
-      },
     });
   }
   return {

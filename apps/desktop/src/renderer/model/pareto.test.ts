@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CandidateDto } from '@oqat/jobs';
-import { bestUnderBudget, frontOf, paretoFront } from './pareto';
+import { frontOf, paretoFront } from './pareto';
 import { MetricSeries } from './metric-series';
 
 const c = (id: number, latencyMs: number, accuracy: number, onFront = false) =>
@@ -15,11 +15,6 @@ describe('Pareto helpers', () => {
 
   it('prefers the service front flags when present', () => {
     expect(frontOf([c(1, 1, 0.5, true), c(2, 2, 0.4)]).map((x) => x.id)).toEqual([1]);
-  });
-
-  it('picks the most accurate candidate within the budget', () => {
-    expect(bestUnderBudget(list, 2.6)?.id).toBe(2);
-    expect(bestUnderBudget(list, 0.1)).toBeUndefined();
   });
 });
 

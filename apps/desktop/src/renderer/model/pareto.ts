@@ -14,16 +14,6 @@ export function paretoFront<T extends { latencyMs: number; accuracy: number }>(l
   return front;
 }
 
-/** The most accurate candidate whose latency fits the budget (ties: the faster one). */
-export function bestUnderBudget(list: readonly CandidateDto[], budgetMs: number): CandidateDto | undefined {
-  let best: CandidateDto | undefined;
-  for (const c of list) {
-    if (c.latencyMs > budgetMs) continue;
-    if (!best || c.accuracy > best.accuracy || (c.accuracy === best.accuracy && c.latencyMs < best.latencyMs)) best = c;
-  }
-  return best;
-}
-
 /** The front of one device: the service's `onFront` flags when present, else computed here. */
 export function frontOf(list: readonly CandidateDto[]): CandidateDto[] {
   const flagged = list.filter((c) => c.onFront);
