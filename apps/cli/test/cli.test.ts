@@ -10,10 +10,12 @@ const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/oqat.mjs');
 /**
  * Runs the real `oqat` executable, as a user would. Asynchronously: a
  * blocking spawnSync would stall vitest's worker RPC on a slow machine.
+ * The child's timeout only guards against a hang (a loaded 2-core machine
+ * took over 2 minutes for the tiny training), so it stays under the test's.
  */
 function oqat(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 540_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
       resolve({ code, stdout, stderr });
     });
