@@ -5,7 +5,7 @@
  * the built renderer), the page driven by Playwright (Debian's Chromium, headless).
  *
  *   node --import tsx tools/bench/search-screen.ts [--sizes 10000,150000,1000000] [--reps 3] [--steps 15]
- *                                                  [--dir /tmp/oqat-bench-search] [--json]
+ *                                                  [--dir /tmp/oqat-bench-search] [--shots DIR] [--json]
  *
  * Per size: `draw` = from setting the route to the chart's first finished
  * render with every point (data-drawn = N), including the API calls;
@@ -42,6 +42,7 @@ const reps = Number(flag('reps', '3'));
 const steps = Number(flag('steps', '15'));
 const dir = flag('dir', join(tmpdir(), 'oqat-bench-search'));
 const asJson = process.argv.includes('--json');
+const shots = flag('shots', '');
 const log = (line: string) => { if (!asJson) console.log(line); };
 
 /** What runs in the page (plain JS: this file has no DOM types, and tsx's helpers do not exist there). */
@@ -164,6 +165,10 @@ for (const n of sizes) {
     row.answerMs.push(answer);
     row.settleMs.push(settle);
     if (redrawn) row.redraws++;
+  }
+  if (shots) {
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, `search-${n}.png`) });
   }
   log(`  ${n}: slider answers ${round(median(row.answerMs))} ms, settles ${round(median(row.settleMs))} ms (median of ${steps}); heap ${round(row.heapMB)} MB; errors: ${errors.length}`);
   rows.push({ ...row, errors: [...errors] });
