@@ -12,7 +12,7 @@ import {
 } from './migrations.ts';
 import { RunStore } from './run-store.ts';
 import { SqliteConnection } from './sqlite-connection.ts';
-import { WriteQueue } from './write-queue.ts';
+import { retryWhileBusy, WriteQueue } from './write-queue.ts';
 
 export interface RunStoreOptions {
   /** Database file; default `$OQAT_DB`, then `<cwd>/.oqat/runs.db`. Relative paths resolve against `cwd`. */
@@ -72,7 +72,8 @@ export async function openRunStore(options: RunStoreOptions = {}): Promise<RunSt
   let reader: SqliteConnection | undefined;
   try {
     writer.setBusyTimeout(busyTimeoutMs);
-    await writer.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
+    // Two processes creating the store at once: one may get BUSY at once while the other switches it to WAL.
+    await retryWhileBusy(path, busyTimeoutMs, () => writer.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON'));
     const queue = new WriteQueue(writer, {
       busyWaitMs: busyTimeoutMs,
       maxOpsPerTransaction: options.maxOpsPerTransaction ?? DEFAULTS.maxOpsPerTransaction,

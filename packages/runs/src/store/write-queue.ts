@@ -105,19 +105,28 @@ export class WriteQueue {
     });
   }
 
-  /** SQLite's busy handler already waits; this covers the cases where it returns BUSY at once. */
-  private async retryBusy(step: () => Promise<void>): Promise<void> {
-    const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await step();
-        return;
-      } catch (err) {
-        if (sqliteCode(err) !== 'SQLITE_BUSY') throw err;
-        const waited = Date.now() - started;
-        if (waited >= this.options.busyWaitMs) throw new StoreBusyError(this.conn.path, waited);
-        await sleep(Math.min(100, 2 ** Math.min(attempt, 7)));
-      }
+  private retryBusy(step: () => Promise<void>): Promise<void> {
+    return retryWhileBusy(this.conn.path, this.options.busyWaitMs, step);
+  }
+}
+
+/**
+ * Runs `step` again while SQLite answers BUSY, for up to `busyWaitMs`. Its
+ * busy handler already waits; this covers the cases where it returns BUSY at
+ * once (taking the write lock, switching a fresh file to WAL while another
+ * process creates it).
+ */
+export async function retryWhileBusy(path: string, busyWaitMs: number, step: () => Promise<void>): Promise<void> {
+  const started = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await step();
+      return;
+    } catch (err) {
+      if (sqliteCode(err) !== 'SQLITE_BUSY') throw err;
+      const waited = Date.now() - started;
+      if (waited >= busyWaitMs) throw new StoreBusyError(path, waited);
+      await sleep(Math.min(100, 2 ** Math.min(attempt, 7)));
     }
   }
 }
