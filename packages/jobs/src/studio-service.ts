@@ -149,9 +149,9 @@ export interface NewRunConfig {
   limitTrainImages?: number;
   /** test images evaluated at each phase end; 0 = all */
   evalImages?: number;
-  /** images per training step (default 128) */
+  /** images per training step (default: DEFAULT_RUN_CONFIG's, as every optional setting here) */
   batchSize?: number;
-  /** random subnets per sandwich step besides the largest and smallest (default 2, as OFA/BigNAS) */
+  /** random subnets per sandwich step besides the largest and smallest */
   randomSubnets?: number;
   /** subnets timed on this machine to fit the cpu/cpu-ort latency predictors (default 120) */
   latencySamples?: number;

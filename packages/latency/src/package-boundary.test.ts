@@ -16,7 +16,7 @@ describe('package boundary', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('imports onnxruntime-node only dynamically (an optional dependency)', () => {
+  it('imports onnxruntime-node only dynamically (loaded where a profile or a device needs it)', () => {
     const offenders = sources(import.meta.dirname).filter((file) => /from\s+['"]onnxruntime-node['"]/.test(readFileSync(file, 'utf8')));
     expect(offenders).toEqual([]);
   });

@@ -22,7 +22,7 @@ export function quantRange(bits: number, signed: boolean): QuantRange {
 
 /** Throws InvalidBitsError unless bits is 2..8 (or 32 when allowOff). */
 export function assertQuantBits(operation: string, bits: number, allowOff: boolean): void {
-  const ok = Number.isInteger(bits) && ((bits >= 2 && bits <= 8) || (allowOff && bits === 32));
+  const ok = (QUANT_BITS as readonly number[]).includes(bits) && (allowOff || bits !== 32);
   if (!ok) throw new InvalidBitsError(operation, bits, allowOff ? '2–8, or 32 for float' : '2–8');
 }
 

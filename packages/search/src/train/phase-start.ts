@@ -17,7 +17,7 @@ export type PhaseInit = 'float' | 'data' | 'inherited' | 'continued';
  *   has its own schedule);
  * - a quantized phase after another quantized phase inherits its step sizes
  *   (OQAT's bit inheritance: doubled per bit removed); the first quantized
- *   phase initialises them from data (LSQ: 2 mean|x| / sqrt(Qp)) with one
+ *   phase initialises them from data (at their least-squared-error value) with one
  *   forward pass of the largest subnet, which touches every layer.
  */
 export function startPhase(
