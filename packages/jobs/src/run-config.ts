@@ -1,5 +1,5 @@
 import { bitsChainProblem, DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, oqatPhases, quantizedWidths, resolveSearchSpace, type TrainConfig } from '@oqat/search';
-import { DEFAULT_RUN_CONFIG, runDefault, type RunConfig } from './run-defaults';
+import { DEFAULT_RUN_CONFIG, runDefault, runSetting, type RunConfig } from './run-defaults';
 import type { ConfigField, ConfigValidation, NewRunConfig } from './studio-service';
 import { DEFAULT_VALIDATION } from './validation-split';
 import type { TrainJobInput } from './train-job';
@@ -33,6 +33,7 @@ export const CONFIG_FIELDS: ConfigField[] = ([
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const RUN_KEYS = [...Object.keys(DEFAULT_RUN_CONFIG), 'checkpointRunId', 'checkpointPath'];
+const PHASE_KINDS = Object.keys(DEFAULT_RUN_CONFIG.epochs);
 
 /** What is wrong with a run config's shape (not an object, unknown keys, a field of the wrong JSON type), by field. */
 function shapeErrors(partial: unknown): Record<string, string> {
@@ -42,9 +43,9 @@ function shapeErrors(partial: unknown): Record<string, string> {
     if (!RUN_KEYS.includes(key)) errors[key] = `is not a run setting (known: ${RUN_KEYS.join(', ')})`;
   }
   const { epochs, bitsChain, devices, checkpointRunId, checkpointPath } = partial;
-  if (epochs !== undefined && !isObject(epochs)) errors.epochs = `must be an object {float, first, inherited}, got ${JSON.stringify(epochs)}`;
+  if (epochs !== undefined && !isObject(epochs)) errors.epochs = `must be an object {${PHASE_KINDS.join(', ')}}, got ${JSON.stringify(epochs)}`;
   if (isObject(epochs)) {
-    for (const key of Object.keys(epochs)) if (!['float', 'first', 'inherited'].includes(key)) errors[`epochs.${key}`] = 'is not a kind of phase (float, first, inherited)';
+    for (const key of Object.keys(epochs)) if (!PHASE_KINDS.includes(key)) errors[`epochs.${key}`] = `is not a kind of phase (${PHASE_KINDS.join(', ')})`;
   }
   if (bitsChain !== undefined && !(Array.isArray(bitsChain) && bitsChain.every(Number.isInteger))) errors.bitsChain = `must be a list of whole bit widths, got ${JSON.stringify(bitsChain)}`;
   if (devices !== undefined && !(Array.isArray(devices) && devices.every((d) => typeof d === 'string'))) errors.devices = `must be a list of device names, got ${JSON.stringify(devices)}`;
@@ -64,9 +65,6 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: Run
   const errors = shapeErrors(partial);
   if (Object.keys(errors).length > 0) return { config: { ...DEFAULT_RUN_CONFIG }, validation: { ok: false, errors } };
   const config: RunConfig = { ...DEFAULT_RUN_CONFIG, ...partial, epochs: { ...DEFAULT_RUN_CONFIG.epochs, ...partial.epochs } };
-  const int = (key: string, v: unknown, min: number, max: number) => {
-    if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) errors[key] = `must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`;
-  };
   if (!['train', 'search', 'demo'].includes(config.kind)) errors.kind = `must be train or search, got ${JSON.stringify(config.kind)}`;
   if (!['classification', 'segmentation'].includes(config.task)) errors.task = `must be classification or segmentation, got ${JSON.stringify(config.task)}`;
   else if (config.task === 'segmentation' && config.space === 'ofa-mbv3') errors.space = 'ofa-mbv3 is a classification space; segmentation trains the segmentation-scenes space (leave space at its default)';
@@ -78,17 +76,12 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: Run
     const problem = bitsChainProblem(resolveSearchSpace(trainedSpace(config)), chain);
     if (problem) errors.bitsChain = problem;
   }
-  int('epochs.float', config.epochs.float, 0, 200);
-  int('epochs.first', config.epochs.first, 1, 500);
-  int('epochs.inherited', config.epochs.inherited, 0, 500);
-  int('seed', config.seed, 0, 2 ** 31 - 1);
-  int('generations', config.generations, 1, 500);
-  int('population', config.population, 4, 1000);
-  int('limitTrainImages', config.limitTrainImages, 0, 60000);
-  int('evalImages', config.evalImages, 0, 10000);
-  int('batchSize', config.batchSize, 8, 1024);
-  int('randomSubnets', config.randomSubnets, 0, 8);
-  int('latencySamples', config.latencySamples, 20, 2000);
+  // Whole-number settings are checked against the bounds their form field shows.
+  for (const { key, type, min, max } of CONFIG_FIELDS) {
+    if (type !== 'integer') continue;
+    const v = runSetting(config, key);
+    if (!Number.isInteger(v) || (v as number) < min! || (v as number) > max!) errors[key] = `must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`;
+  }
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(config.backend)) errors.backend = `must be auto, tensorflow, wasm or cpu, got ${JSON.stringify(config.backend)}`;
   const badDevice = config.devices.find((d) => !DEVICES.includes(d));
   if (badDevice) errors.devices = `unknown device '${badDevice}': choose from ${DEVICES.join(', ')}`;

@@ -37,9 +37,13 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = {
   latencySamples: 120,
 };
 
-/** The default of a New run form field, by its key ('epochs.first' reads epochs.first). */
+/** A run config's value by a form field's key ('epochs.first' reads epochs.first). */
+export function runSetting(config: Readonly<NewRunConfig>, key: string): unknown {
+  return key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], config);
+}
+
+/** The default of a New run form field, by its key. */
 export function runDefault(key: string): unknown {
-  const value = key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], DEFAULT_RUN_CONFIG);
   // checkpointRunId has no default run: an empty choice.
-  return value ?? '';
+  return runSetting(DEFAULT_RUN_CONFIG, key) ?? '';
 }
