@@ -68,7 +68,20 @@ export { OFA_MBV3_SPACE } from './space/ofa-mbv3-space';
 export { largestSubnet, smallestSubnet, middleSubnet, sampleSubnet, sampleBlocks } from './space/sample-subnet';
 export { lowerSubnet } from './space/lower-subnet';
 export type { LowerOptions } from './space/lower-subnet';
-export { layerBits } from './space/layer-bits';
+export {
+  layerBits,
+  subnetLayerBits,
+  elasticLayerNames,
+  withLayerBits,
+  blockName,
+  blockLayerName,
+  STEM_LAYER,
+  HEAD_EXPAND_LAYER,
+  FEATURE_MIX_LAYER,
+  CLASSIFIER_LAYER,
+  SEGMENTATION_HIGH_LAYER,
+} from './space/layer-bits';
+export type { BlockPart } from './space/layer-bits';
 
 // Errors
 export {

@@ -39,6 +39,12 @@ export interface LayerDesc {
   /** 32 = float */
   wBits: number;
   aBits: number;
+  /**
+   * The supernet layer it lowers (e.g. 'stages.1.0.dw'), where it is one:
+   * joins a layer's predicted latency and bits to the subnet's blocks.
+   * Latency models ignore it.
+   */
+  name?: string;
 }
 
 /** One measured (or simulated) network: the exchange format of `oqat latency fit`. */

@@ -1,6 +1,6 @@
 import { sameOutputSize } from '@oqat/onnx';
 import type { Activation, LayerDesc } from '../ir/layer-desc';
-import { layerBits } from './layer-bits';
+import { blockLayerName, blockName, CLASSIFIER_LAYER, FEATURE_MIX_LAYER, HEAD_EXPAND_LAYER, layerBits, SEGMENTATION_HIGH_LAYER, STEM_LAYER, subnetLayerBits, type BlockPart } from './layer-bits';
 import { blockMiddleChannels, type SearchSpace, type SubnetSpec } from './search-space';
 
 export interface LowerOptions {
@@ -10,6 +10,12 @@ export interface LowerOptions {
    * float as the OQAT paper does. Ignored for a float (32-bit) subnet.
    */
   fixedBits?: 8 | 32;
+}
+
+/** A layer's bits and, for an elastic layer, its supernet name. */
+interface Precision {
+  bits: number;
+  name?: string;
 }
 
 interface Cursor {
@@ -25,44 +31,50 @@ interface Cursor {
  * A segmentation space (with a segmentationHead) ends in its dense head at
  * the subnet's resolution instead; bilinear upsampling is lowered to the
  * IR's 'upsample' (priced like nearest-neighbour resizing by the profilers).
+ * Each elastic layer runs at its own bits (subnetLayerBits) and carries its
+ * supernet layer name.
  */
 export function lowerSubnet(space: SearchSpace, spec: SubnetSpec, options: LowerOptions = {}): LayerDesc[] {
-  const b = spec.bits;
-  const fixed = layerBits(b, options.fixedBits ?? 8, 'fixed');
+  const fixedBits = options.fixedBits ?? 8;
+  const fixedLayer = (name?: string): Precision => ({ bits: layerBits(spec.bits, fixedBits, 'fixed'), ...(name === undefined ? {} : { name }) });
+  const elastic = (name: string): Precision => ({ bits: subnetLayerBits(spec, name, fixedBits, 'elastic'), name });
   const out: LayerDesc[] = [];
   const at: Cursor = { h: spec.resolution, c: space.inputC };
 
-  const conv = (op: 'conv' | 'dwconv', outC: number, kernel: number, stride: number, act: Activation, bits: number): void => {
+  const conv = (op: 'conv' | 'dwconv', outC: number, kernel: number, stride: number, act: Activation, { bits, name }: Precision): void => {
     const outH = sameOutputSize(at.h, stride);
     out.push({
       op, inH: at.h, inW: at.h, inC: at.c, outC, kernel, stride,
       groups: op === 'dwconv' ? at.c : 1, outH, outW: outH, act, wBits: bits, aBits: bits,
+      ...(name === undefined ? {} : { name }),
     });
     at.h = outH;
     at.c = outC;
   };
-  const elementwise = (op: 'add' | 'mul'): void => {
-    out.push({ op, inH: at.h, inW: at.h, inC: at.c, outC: at.c, kernel: 1, stride: 1, groups: 1, outH: at.h, outW: at.h, act: 'none', wBits: 32, aBits: 32 });
+  const elementwise = (op: 'add' | 'mul', name?: string): void => {
+    out.push({ op, inH: at.h, inW: at.h, inC: at.c, outC: at.c, kernel: 1, stride: 1, groups: 1, outH: at.h, outW: at.h, act: 'none', wBits: 32, aBits: 32, ...(name === undefined ? {} : { name }) });
   };
   const globalPool = (): void => {
     out.push({ op: 'avgpool', inH: at.h, inW: at.h, inC: at.c, outC: at.c, kernel: at.h, stride: at.h, groups: 1, outH: 1, outW: 1, act: 'none', wBits: 32, aBits: 32 });
   };
-  const fc = (inC: number, outC: number, act: Activation, bits: number): void => {
-    out.push({ op: 'fc', inH: 1, inW: 1, inC, outC, kernel: 1, stride: 1, groups: 1, outH: 1, outW: 1, act, wBits: bits, aBits: bits });
+  const fc = (inC: number, outC: number, act: Activation, { bits, name }: Precision): void => {
+    out.push({ op: 'fc', inH: 1, inW: 1, inC, outC, kernel: 1, stride: 1, groups: 1, outH: 1, outW: 1, act, wBits: bits, aBits: bits, ...(name === undefined ? {} : { name }) });
   };
   // One 'se' layer, as @oqat/latency models it (pool, reduce to C/4 rounded to 8 with ReLU, expand with
   // h-sigmoid, scale); its hidden width is the supernet's seHiddenChannels(C).
-  const squeezeExcite = (): void => {
-    out.push({ op: 'se', inH: at.h, inW: at.h, inC: at.c, outC: at.c, kernel: 1, stride: 1, groups: 1, outH: at.h, outW: at.h, act: 'hsigmoid', wBits: fixed, aBits: fixed });
+  const squeezeExcite = (name: string): void => {
+    const { bits } = fixedLayer();
+    out.push({ op: 'se', inH: at.h, inW: at.h, inC: at.c, outC: at.c, kernel: 1, stride: 1, groups: 1, outH: at.h, outW: at.h, act: 'hsigmoid', wBits: bits, aBits: bits, name });
   };
-  const block = (outC: number, kernel: number, expand: number | undefined, stride: number, se: boolean, act: Activation): void => {
+  const block = (where: [number | 'first', number], outC: number, kernel: number, expand: number | undefined, stride: number, se: boolean, act: Activation): void => {
     const inC = at.c;
     const inH = at.h;
-    if (expand !== undefined) conv('conv', blockMiddleChannels(inC, expand), 1, 1, act, b);
-    conv('dwconv', at.c, kernel, stride, act, b);
-    if (se) squeezeExcite();
-    conv('conv', outC, 1, 1, 'none', b);
-    if (stride === 1 && inC === outC && inH === at.h) elementwise('add');
+    const part = (p: BlockPart): Precision => elastic(blockLayerName(where[0], where[1], p));
+    if (expand !== undefined) conv('conv', blockMiddleChannels(inC, expand), 1, 1, act, part('expand'));
+    conv('dwconv', at.c, kernel, stride, act, part('dw'));
+    if (se) squeezeExcite(`${blockName(where[0], where[1])}.se`);
+    conv('conv', outC, 1, 1, 'none', part('project'));
+    if (stride === 1 && inC === outC && inH === at.h) elementwise('add', `${blockName(where[0], where[1])}.add`);
   };
 
   const upsample = (outH: number): void => {
@@ -74,33 +86,33 @@ export function lowerSubnet(space: SearchSpace, spec: SubnetSpec, options: Lower
   // second operand, the gated conv before it.
   const segmentationHead = (skip: Cursor, channels: number): void => {
     const features = { ...at };
-    conv('conv', channels, 1, 1, 'relu', b);
+    conv('conv', channels, 1, 1, 'relu', elastic(SEGMENTATION_HIGH_LAYER));
     Object.assign(at, features);
-    conv('conv', channels, 1, 1, 'sigmoid', fixed);
+    conv('conv', channels, 1, 1, 'sigmoid', fixedLayer('seg.pixel-gate'));
     elementwise('mul');
-    conv('conv', space.numClasses, 1, 1, 'none', fixed);
+    conv('conv', space.numClasses, 1, 1, 'none', fixedLayer('seg.high.classifier'));
     upsample(skip.h);
     Object.assign(at, skip);
-    conv('conv', space.numClasses, 1, 1, 'none', fixed);
+    conv('conv', space.numClasses, 1, 1, 'none', fixedLayer('seg.skip.classifier'));
     elementwise('add');
     upsample(spec.resolution);
   };
 
   const seg = space.segmentationHead;
   let skip: Cursor | undefined;
-  conv('conv', space.stem.outC, space.stem.kernel, space.stem.stride, space.stem.act, fixed);
+  conv('conv', space.stem.outC, space.stem.kernel, space.stem.stride, space.stem.act, fixedLayer(STEM_LAYER));
   if (space.firstBlock) {
     const f = space.firstBlock;
-    block(f.outC, f.kernel, undefined, 1, f.se, f.act);
+    block(['first', 0], f.outC, f.kernel, undefined, 1, f.se, f.act);
   }
   if (seg?.skipStage === -1) skip = { ...at };
   space.stages.forEach((stage, i) => {
     for (let j = 0; j < spec.depths[i]!; j++) {
-      block(stage.outC, spec.kernels[i]![j]!, spec.expands[i]![j]!, j === 0 ? stage.stride : 1, stage.se, stage.act);
+      block([i, j], stage.outC, spec.kernels[i]![j]!, spec.expands[i]![j]!, j === 0 ? stage.stride : 1, stage.se, stage.act);
     }
     if (seg?.skipStage === i) skip = { ...at };
   });
-  conv('conv', space.head.finalExpandC, 1, 1, space.head.act, b);
+  conv('conv', space.head.finalExpandC, 1, 1, space.head.act, elastic(HEAD_EXPAND_LAYER));
   if (seg) {
     segmentationHead(skip!, seg.channels);
     return out;
@@ -109,9 +121,9 @@ export function lowerSubnet(space: SearchSpace, spec: SubnetSpec, options: Lower
   at.h = 1;
   let features = space.head.finalExpandC;
   if (space.head.featureC > 0) {
-    fc(features, space.head.featureC, space.head.act, b);
+    fc(features, space.head.featureC, space.head.act, elastic(FEATURE_MIX_LAYER));
     features = space.head.featureC;
   }
-  fc(features, space.numClasses, 'none', fixed);
+  fc(features, space.numClasses, 'none', fixedLayer(CLASSIFIER_LAYER));
   return out;
 }

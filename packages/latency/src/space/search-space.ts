@@ -117,4 +117,11 @@ export interface SubnetSpec {
   expands: number[][];
   /** weight and activation bits of the quantized layers; 32 = float */
   bits: number;
+  /**
+   * Per-layer precision: elastic layers (by the supernet's layer name, see
+   * elasticLayerNames) that run at other bits than `bits`. Absent: every
+   * elastic layer at `bits` (a uniform subnet, what OQAT trains). Never in a
+   * float subnet; entries equal to `bits` are dropped (withLayerBits).
+   */
+  bitsByLayer?: Record<string, number>;
 }

@@ -67,3 +67,24 @@ describe('SubnetSpec helpers', () => {
     expect(() => parseSubnetSpec(space, { ...largestSubnet(space), bits: 5 })).toThrow('bits must be one of 2, 3, 4, 32, got 5');
   });
 });
+
+describe('per-layer bits in a SubnetSpec', () => {
+  const mixed = { ...smallestSubnet(space, 4), bitsByLayer: { 'stages.0.0.dw': 2, 'head.expand': 3 } };
+
+  it('round-trips through JSON and keys apart from its uniform twin', () => {
+    expect(parseSubnetSpec(space, JSON.parse(JSON.stringify(mixed)))).toEqual(mixed);
+    expect(subnetKey(mixed)).not.toBe(subnetKey(smallestSubnet(space, 4)));
+    expect(subnetKey({ ...mixed, bitsByLayer: { 'head.expand': 3, 'stages.0.0.dw': 2 } })).toBe(subnetKey(mixed));
+  });
+
+  it('drops entries equal to the subnet bits; a spec left with none is uniform', () => {
+    expect(parseSubnetSpec(space, { ...mixed, bitsByLayer: { 'stages.0.0.dw': 4 } })).toEqual(smallestSubnet(space, 4));
+  });
+
+  it('rejects layers the subnet lacks, widths the space lacks and per-layer bits in a float subnet', () => {
+    expect(() => parseSubnetSpec(space, { ...mixed, bitsByLayer: { 'stages.0.2.dw': 2 } })).toThrow(/bitsByLayer\.stages\.0\.2\.dw.*not an elastic layer/);
+    expect(() => parseSubnetSpec(space, { ...mixed, bitsByLayer: { 'stem': 2 } })).toThrow(InvalidSubnetError);
+    expect(() => parseSubnetSpec(space, { ...mixed, bitsByLayer: { 'head.expand': 5 } })).toThrow(/bitsByLayer\.head\.expand/);
+    expect(() => parseSubnetSpec(space, { ...mixed, bits: 32 })).toThrow(/float/);
+  });
+});
