@@ -126,9 +126,9 @@ export class MaskSizeMismatchError extends OqatError {
 }
 
 export class ImageSizeInconsistentError extends OqatError {
-  constructor(file: string, size: string, firstFile: string, firstSize: string) {
+  constructor(file: string, size: string, firstFile: string, firstSize: string, operation = 'loadPngSegmentationFolder') {
     super(
-      `loadPngSegmentationFolder: ${file} is ${size} but ${firstFile} is ${firstSize}; all images of a folder must share one size (resize them first)`,
+      `${operation}: ${file} is ${size} but ${firstFile} is ${firstSize}; all images of a folder must share one size (resize them first)`,
     );
     this.name = 'ImageSizeInconsistentError';
   }
@@ -156,5 +156,21 @@ export class InvalidDataOptionError extends OqatError {
   constructor(operation: string, option: string, received: unknown, allowed: string) {
     super(`${operation}: ${option} must be ${allowed}, got ${String(received)}`);
     this.name = 'InvalidDataOptionError';
+  }
+}
+
+/** An image file of a dataset folder that cannot be decoded (damaged, cut off, or not an image). */
+export class ImageDecodeError extends OqatError {
+  constructor(file: string, reason: string) {
+    super(`loadImageFolder: cannot read ${file} as PNG or JPEG (${reason}); replace or remove it, or skip bad files (--skip-bad-files)`);
+    this.name = 'ImageDecodeError';
+  }
+}
+
+/** A class folder with no image in it: the class could never be learned or scored. */
+export class EmptyClassError extends OqatError {
+  constructor(dir: string) {
+    super(`loadImageFolder: class folder ${dir} holds no PNG or JPEG image; add images or remove it, or skip bad files (--skip-bad-files)`);
+    this.name = 'EmptyClassError';
   }
 }

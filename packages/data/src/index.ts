@@ -43,6 +43,16 @@ export type { SceneOptions } from './datasets/segmentation-scenes';
 export { loadPngSegmentationFolder } from './datasets/png-segmentation-folder';
 export type { PngFolderOptions } from './datasets/png-segmentation-folder';
 
+export { decodeImage, IMAGE_EXTENSIONS } from './folders/decode-image';
+export type { DecodedImage } from './folders/decode-image';
+export { scanDataFolder } from './folders/scan-data-folder';
+export type { DataFolderScan, ClassificationScan, ClassFiles, FolderLayout } from './folders/scan-data-folder';
+export type { BadFile } from './folders/decode-folder';
+export { loadImageFolder, pixelStatistics } from './folders/load-image-folder';
+export type { ImageFolderData, ImageFolderOptions } from './folders/load-image-folder';
+export { describeDataFolder, formatDataFolderDescription } from './folders/describe-data-folder';
+export type { DataFolderDescription, FolderSplitDescription } from './folders/describe-data-folder';
+
 export { bilinearPlan, resizeBilinear } from './transforms/resize-bilinear';
 export type { BilinearPlan } from './transforms/resize-bilinear';
 export { padAndCrop } from './transforms/pad-and-crop';

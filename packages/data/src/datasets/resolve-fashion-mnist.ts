@@ -44,7 +44,8 @@ function findFile(dir: string, base: string): string | undefined {
   return [join(dir, `${base}.gz`), join(dir, base)].find((candidate) => existsSync(candidate));
 }
 
-function locate(dir: string, kind: DatasetKind): DatasetLocation | { missing: string[] } {
+/** The Fashion-MNIST IDX files in `dir`, or the names missing there. */
+export function locateFashionMnist(dir: string, kind: DatasetKind): DatasetLocation | { missing: string[] } {
   const missing = FASHION_MNIST_FILE_NAMES.filter((base) => !findFile(dir, base));
   if (missing.length > 0) return { missing };
   const pair = (split: SplitName) => ({
@@ -69,7 +70,7 @@ export function resolveFashionMnist(options: ResolveDatasetOptions = {}): Datase
   }
   const subsetDir = options.subsetDir ?? SUBSET_DATASET_DIR;
   if (source === 'subset') {
-    const subset = locate(subsetDir, 'subset');
+    const subset = locateFashionMnist(subsetDir, 'subset');
     if (isLocation(subset)) return subset;
     throw new DatasetNotFoundError(
       `the shipped Fashion-MNIST subset in ${subsetDir} lacks ${subset.missing.join(', ')}`,
@@ -79,7 +80,7 @@ export function resolveFashionMnist(options: ResolveDatasetOptions = {}): Datase
   const env = options.env ?? process.env;
   const envDir = env['OQAT_DATA'];
   if (envDir) {
-    const fromEnv = locate(envDir, 'env');
+    const fromEnv = locateFashionMnist(envDir, 'env');
     if (isLocation(fromEnv)) return fromEnv;
     throw new DatasetNotFoundError(
       `OQAT_DATA=${envDir} lacks ${fromEnv.missing.map((base) => `${base}(.gz)`).join(', ')}`,
@@ -89,7 +90,7 @@ export function resolveFashionMnist(options: ResolveDatasetOptions = {}): Datase
   const systemDir = options.systemDir ?? SYSTEM_DATASET_DIR;
   const fetchDir = options.fetchDir ?? defaultFetchDir(env);
   for (const [dir, kind] of [[systemDir, 'system'], [fetchDir, 'fetched']] as const) {
-    const found = locate(dir, kind);
+    const found = locateFashionMnist(dir, kind);
     if (isLocation(found)) return found;
   }
   if (source === 'full') {

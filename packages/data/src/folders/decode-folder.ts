@@ -1,0 +1,132 @@
+import { readFile } from 'node:fs/promises';
+import { OqatError } from '@oqat/core';
+import { DatasetNotFoundError, EmptyClassError, ImageDecodeError, ImageSizeInconsistentError, InvalidDataOptionError } from '../errors';
+import type { ImageDataset } from '../types';
+import { decodeImage, type DecodedImage } from './decode-image';
+import type { ClassFiles, ClassificationScan } from './scan-data-folder';
+
+/** A file (or class folder) left out because it cannot be used, and why: the one-line message it would have thrown. */
+export interface BadFile {
+  readonly file: string;
+  readonly problem: string;
+}
+
+/** A classification folder decoded: every image at one size and channel count (what the cache keeps). */
+export interface DecodedFolder {
+  readonly train: ImageDataset;
+  /** the folder's test/ split, when it has one */
+  readonly test?: ImageDataset;
+  readonly skipped: readonly BadFile[];
+}
+
+interface DecodedItem {
+  readonly split: 'train' | 'test';
+  readonly className: string;
+  readonly file: string;
+  readonly image: DecodedImage;
+}
+
+/** Files read at once: enough to keep the disk busy while the previous ones decode. */
+const READ_AHEAD = 32;
+
+/** Decodes every file of the class folders, in order; a file that fails goes to `bad`. */
+async function decodeAll(split: 'train' | 'test', classes: readonly ClassFiles[], bad: (error: OqatError, file: string) => void): Promise<DecodedItem[]> {
+  const jobs = classes.flatMap((c) => c.files.map((file) => ({ className: c.className, file })));
+  const out: DecodedItem[] = [];
+  for (let start = 0; start < jobs.length; start += READ_AHEAD) {
+    const chunk = jobs.slice(start, start + READ_AHEAD);
+    const contents = await Promise.all(chunk.map(({ file }) => readFile(file).catch((err: NodeJS.ErrnoException) => err)));
+    chunk.forEach(({ className, file }, i) => {
+      const bytes = contents[i]!;
+      try {
+        if (bytes instanceof Error) throw new ImageDecodeError(file, `cannot be read: ${bytes.code ?? bytes.message}`);
+        out.push({ split, className, file, image: decodeImage(file, bytes) });
+      } catch (error) {
+        if (!(error instanceof OqatError)) throw error;
+        bad(error, file);
+      }
+    });
+  }
+  return out;
+}
+
+/** The size most images have (the first one's on a tie): images of other sizes are the odd ones. */
+function commonSize(items: readonly DecodedItem[]): DecodedItem | undefined {
+  const counts = new Map<string, { first: DecodedItem; n: number }>();
+  for (const item of items) {
+    const key = `${item.image.width}x${item.image.height}`;
+    const entry = counts.get(key) ?? { first: item, n: 0 };
+    entry.n++;
+    counts.set(key, entry);
+  }
+  let best: { first: DecodedItem; n: number } | undefined;
+  for (const entry of counts.values()) if (!best || entry.n > best.n) best = entry;
+  return best?.first;
+}
+
+function toDataset(items: readonly DecodedItem[], classNames: readonly string[], height: number, width: number, channels: 1 | 3): ImageDataset {
+  const itemBytes = height * width * channels;
+  const images = new Uint8Array(items.length * itemBytes);
+  const labels = new Uint8Array(items.length);
+  items.forEach(({ image, className }, i) => {
+    labels[i] = classNames.indexOf(className);
+    if (image.channels === channels) {
+      images.set(image.pixels, i * itemBytes);
+      return;
+    }
+    // A grey image in a colour folder: the grey value in all three channels.
+    for (let p = 0; p < height * width; p++) images.fill(image.pixels[p]!, i * itemBytes + p * 3, i * itemBytes + p * 3 + 3);
+  });
+  return { images, labels, count: items.length, height, width, channels, classNames };
+}
+
+/**
+ * Decodes a classification folder into datasets. Bad data (a file that is
+ * not a readable PNG/JPEG, a class folder with no usable image, an image
+ * whose size differs from the folder's most common size, a test class with
+ * no training class) throws its one-line error naming the file, or with
+ * `skipBadFiles` is left out and listed in `skipped`. Labels follow the
+ * training classes' sorted names; the data has 3 channels if any image has
+ * colour, else 1.
+ */
+export async function decodeClassFolders(scan: ClassificationScan, skipBadFiles: boolean): Promise<DecodedFolder> {
+  const skipped: BadFile[] = [];
+  const bad = (error: OqatError, file: string): void => {
+    if (!skipBadFiles) throw error;
+    skipped.push({ file, problem: error.message });
+  };
+  const trainNames = scan.train.map((c) => c.className);
+  // Labels are bytes (as IDX labels are).
+  if (trainNames.length > 256) throw new InvalidDataOptionError('loadImageFolder', `the class folders of ${scan.dir}`, trainNames.length, 'at most 256');
+  for (const c of scan.test ?? []) {
+    if (!trainNames.includes(c.className)) {
+      bad(new DatasetNotFoundError(`loadImageFolder: test class folder ${c.dir} has no training class of that name`, `name it as one of ${trainNames.join(', ')}`), c.dir);
+    }
+  }
+  const testClasses = (scan.test ?? []).filter((c) => trainNames.includes(c.className));
+  const items = [...(await decodeAll('train', scan.train, bad)), ...(await decodeAll('test', testClasses, bad))];
+  const reference = commonSize(items);
+  const sized = items.filter((item) => {
+    const { width, height } = item.image;
+    if (width === reference!.image.width && height === reference!.image.height) return true;
+    const size = (i: DecodedImage) => `${i.width}x${i.height}`;
+    bad(new ImageSizeInconsistentError(item.file, size(item.image), reference!.file, size(reference!.image), 'loadImageFolder'), item.file);
+    return false;
+  });
+  // A class is learnable only with at least one training image left.
+  const classNames = scan.train
+    .filter((c) => {
+      if (sized.some((item) => item.split === 'train' && item.className === c.className)) return true;
+      bad(new EmptyClassError(c.dir), c.dir);
+      return false;
+    })
+    .map((c) => c.className);
+  const kept = sized.filter((item) => classNames.includes(item.className));
+  if (classNames.length === 0 || !reference) {
+    throw new DatasetNotFoundError(`loadImageFolder: ${scan.dir} has no usable image (${skipped.length} bad files skipped)`, 'check the folder and the problems `oqat data info --data` lists');
+  }
+  const { width, height } = reference.image;
+  const channels = kept.some((item) => item.image.channels === 3) ? 3 : 1;
+  const split = (name: 'train' | 'test') => toDataset(kept.filter((item) => item.split === name), classNames, height, width, channels);
+  return { train: split('train'), ...(scan.test ? { test: split('test') } : {}), skipped };
+}
