@@ -1,3 +1,4 @@
+import type { SearchSpace } from '@oqat/latency';
 import type { Task, TrainConfig } from '../config/train-config';
 import { parseSearchSpace } from '../space/parse-search-space';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
@@ -35,13 +36,14 @@ export function loadSupernet(path: string): LoadedSupernet {
 }
 
 /**
- * What a supernet checkpoint holds, without building the network: for labelling a run before it starts.
+ * What a supernet checkpoint holds, without building the network: for labelling a run before it starts
+ * and for lowering its subnets (the space and the fixed layers' precision).
  * `bytes`: the file's contents when the caller read them itself (asynchronously, size-capped); `path` then only names it.
  */
-export function describeSupernetCheckpoint(path: string, bytes?: Uint8Array): { task: Task; trainedBits: number[] } {
+export function describeSupernetCheckpoint(path: string, bytes?: Uint8Array): { task: Task; trainedBits: number[]; space: SearchSpace; fixedBits: 8 | 32 } {
   const file = readSupernetCheckpoint(path, bytes);
   const config = storedConfig(file.meta);
-  return { task: config.task, trainedBits: trainedBitsOf(config, file.meta.position) };
+  return { task: config.task, trainedBits: trainedBitsOf(config, file.meta.position), space: parseSearchSpace(file.meta.space), fixedBits: config.fixedBits ?? 8 };
 }
 
 /** Widths of the phases run or started, ascending (32 if a float phase ran). */
