@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createRng } from '@oqat/core';
-import { lowerSubnet, type SubnetSpec } from '@oqat/latency';
+import { elasticLayerNames, lowerSubnet, type SubnetSpec } from '@oqat/latency';
 import { describe, expect, it } from 'vitest';
 import { subnetCosts } from '../space/layer-costs';
 import { FASHION_MNIST_SPACE } from '../space/fashion-mnist-space';
@@ -78,4 +79,38 @@ describe('subnetEncoder', () => {
       expect([2, 3, 4]).toContain(s.candidate.bits);
     }
   });
+
+  const costs = (s: SubnetSpec) => subnetCosts(lowerSubnet(space, s));
+  // A synthetic accuracy where per-layer bits matter: each layer below 4 bits costs accuracy, depthwise layers three times as much.
+  const layerAccuracy = async (s: SubnetSpec): Promise<number> => {
+    const layers = lowerSubnet(space, s).filter((l) => l.name && elasticLayerNames(space, s.depths).includes(l.name));
+    return 0.95 - 0.1 * Math.exp(-costs(s).macs / 2e6) - layers.reduce((sum, l) => sum + (4 - l.wBits) * (l.op === 'dwconv' ? 0.006 : 0.002), 0);
+  };
+  const evolve = (encoder: ReturnType<typeof subnetEncoder>, accuracy = layerAccuracy) =>
+    new Evolution({ encoder, accuracy, efficiency: { bitOps: (s) => costs(s).bitOps }, hypervolume: { reference: { accuracy: 0.8, cost: 2e6 } }, rng: createRng(11), population: 12, generations: 4 }).run();
+
+  it('keeps the uniform search as it was: the same seed gives the front it gave before per-layer bits', async () => {
+    const accuracy = async (s: SubnetSpec): Promise<number> => 0.9 - 0.1 * Math.exp(-costs(s).bitOps / 2e5) - (s.bits === 2 ? 0.03 : 0);
+    for (const options of [{ bits: [2, 3, 4] }, { bits: [2, 3, 4], perLayerBits: false }]) {
+      const r = await evolve(subnetEncoder(space, options), accuracy);
+      // recorded with the search before per-layer bits existed (commit 7fc8875)
+      expect(r.front).toHaveLength(50);
+      expect(createHash('sha256').update(r.front.map((c) => c.key).join('\n')).digest('hex').slice(0, 16)).toBe('06644b556c80f871');
+      expect(r.hypervolumes.at(-1)).toBeCloseTo(173371.0537698237, 6);
+    }
+  });
+
+  it('perLayerBits: breeds mixed subnets from the uniform initial population and encodes each layer\'s bits', async () => {
+    const uniform = await evolve(subnetEncoder(space, { bits: [2, 3, 4] }));
+    const perLayer = await evolve(subnetEncoder(space, { bits: [2, 3, 4], perLayerBits: true }));
+    expect(perLayer.hypervolumes[0]).toBe(uniform.hypervolumes[0]);
+    const mixed = perLayer.front.filter((c) => c.candidate.bitsByLayer);
+    expect(mixed.length).toBeGreaterThan(0);
+    for (const c of mixed) expect(() => assertSubnetSpec(space, c.candidate)).not.toThrow();
+    const encoder = subnetEncoder(space, { bits: [2, 3, 4], perLayerBits: true });
+    const f = encoder.feature(mixed[0]!.candidate);
+    expect(f.length).toBe(subnetFeatureLength({ ...space, bits: [2, 3, 4] }) + 1 + elasticLayerNames(space).length);
+    expect(f.subarray(f.length - elasticLayerNames(space).length).some((v) => Math.abs(v - Math.log2(mixed[0]!.candidate.bits) / 5) > 1e-6)).toBe(true);
+  });
 });
+

@@ -1,6 +1,6 @@
 import type { Rng } from '@oqat/core';
-import { largestSubnet, sampleSubnet, type SearchSpace, smallestSubnet, type SubnetSpec } from '@oqat/latency';
-import { encodeSubnet, subnetFeatureLength } from '../space/encode-subnet';
+import { elasticLayerNames, largestSubnet, sampleSubnet, type SearchSpace, smallestSubnet, type SubnetSpec } from '@oqat/latency';
+import { encodeLayerBits, encodeSubnet, subnetFeatureLength } from '../space/encode-subnet';
 import { crossoverSubnets, mutateSubnet } from '../space/evolve-subnet';
 import { subnetKey } from '../space/subnet-spec';
 import { InvalidSearchConfigError } from './errors';
@@ -13,6 +13,15 @@ export interface SubnetEncoderOptions {
    * Default: every width of the space.
    */
   bits?: readonly number[];
+  /**
+   * Search per-layer bits: mutation and crossover also change each elastic
+   * layer's width among the quantized `bits` (each layer redrawn with the
+   * mutation's per-choice probability; a float subnet stays uniform), and
+   * the features add one ordinal per layer.
+   * Sampling and the anchors stay uniform, so the initial population is the
+   * uniform search's. Default false: uniform subnets, as before.
+   */
+  perLayerBits?: boolean;
 }
 
 /**
@@ -27,11 +36,13 @@ export function subnetEncoder(space: SearchSpace, options: SubnetEncoderOptions 
     throw new InvalidSearchConfigError('bits', `must be distinct widths of space '${space.name}' (${space.bits.join(', ')}), got ${bits.join(', ') || 'none'}`);
   }
   const narrowed: SearchSpace = { ...space, bits };
-  const length = subnetFeatureLength(narrowed) + 1;
+  const perLayer = options.perLayerBits === true;
+  const uniformLength = subnetFeatureLength(narrowed) + 1;
+  const length = uniformLength + (perLayer ? elasticLayerNames(space).length : 0);
   return {
     sample: (rng: Rng) => sampleSubnet(narrowed, rng),
-    mutate: (spec, rng, prob) => mutateSubnet(narrowed, spec, rng, { prob }),
-    crossover: (a, b, rng) => crossoverSubnets(a, b, rng),
+    mutate: (spec, rng, prob) => mutateSubnet(narrowed, spec, rng, { prob, layerProb: perLayer ? prob : undefined }),
+    crossover: (a, b, rng) => crossoverSubnets(a, b, rng, { layerBitsOf: perLayer ? narrowed : undefined }),
     key: subnetKey,
     // The front's two ends at every width: the most accurate and the cheapest subnets there are.
     anchors: () => bits.flatMap((b) => [largestSubnet(narrowed, b), smallestSubnet(narrowed, b)]),
@@ -41,7 +52,8 @@ export function subnetEncoder(space: SearchSpace, options: SubnetEncoderOptions 
       // The bit width once more as an ordinal (log2(bits)/5: 2 bit → 0.2, 32 bit → 1): the
       // one-hot says which width, this says that 3 lies between 2 and 4, so what the predictor
       // learns about 2- and 4-bit subnets carries over to 3-bit ones.
-      out[length - 1] = Math.log2(spec.bits) / 5;
+      out[uniformLength - 1] = Math.log2(spec.bits) / 5;
+      if (perLayer) out.set(encodeLayerBits(narrowed, spec), uniformLength);
       return out;
     },
   };

@@ -1,4 +1,4 @@
-import type { SearchSpace, SubnetSpec } from '@oqat/latency';
+import { elasticLayerNames, subnetLayerBits, type SearchSpace, type SubnetSpec } from '@oqat/latency';
 
 /**
  * Feature vector of a subnet for an accuracy predictor, laid out as OFA's
@@ -32,4 +32,22 @@ export function subnetFeatureLength(space: SearchSpace): number {
     0,
   );
   return blocks + space.resolutions.length + space.bits.length;
+}
+
+/**
+ * Per-layer precision features: one ordinal per elastic layer of the space at
+ * its maximum depth (elasticLayerNames' order), log2(bits)/5 (2 bit → 0.2,
+ * 4 bit → 0.4) so the predictor learns that 3 lies between 2 and 4; zero for a
+ * layer of a block the subnet skips. A uniform subnet fills every active slot
+ * with its one width, so what a predictor learns on uniform subnets carries
+ * over to mixed ones.
+ */
+export function encodeLayerBits(space: SearchSpace, spec: SubnetSpec): Float32Array {
+  const all = elasticLayerNames(space);
+  const out = new Float32Array(all.length);
+  const active = new Set(elasticLayerNames(space, spec.depths));
+  all.forEach((name, i) => {
+    if (active.has(name)) out[i] = Math.log2(subnetLayerBits(spec, name, 8, 'elastic')) / 5;
+  });
+  return out;
 }
