@@ -1,6 +1,6 @@
 import type { Rng } from '@oqat/core';
 import { tf, type Tensor } from '@oqat/engine';
-import { largestSubnet, layerBits, sampleSubnet, type SearchSpace, type SubnetSpec } from '@oqat/latency';
+import { largestSubnet, layerBits, sampleSubnet, subnetLayerBits, type SearchSpace, type SubnetSpec } from '@oqat/latency';
 import { assertSubnetSpec } from '../../space/subnet-spec';
 import { DynamicMbBlock } from '../blocks/dynamic-mb-block';
 import { sortExpandChannels } from '../blocks/sort-expand-channels';
@@ -42,6 +42,8 @@ export abstract class ElasticSupernet implements ParamOwner {
   readonly fixedBits: 8 | 32;
   /** the active subnet's bit width (32 = float), pushed into every layer's quantization */
   private activeBits: number;
+  /** the active subnet's elastic layers at other bits than activeBits (canonical, as SubnetSpec.bitsByLayer) */
+  private activeBitsByLayer: Record<string, number> | undefined;
   readonly stemConv: DynamicConv2d;
   readonly stemBn: DynamicBatchNorm;
   readonly firstBlock?: DynamicMbBlock;
@@ -124,16 +126,24 @@ export abstract class ElasticSupernet implements ParamOwner {
     this.setActive(largestSubnet(this.space, this.activeBits));
   }
 
-  /** Activates a subnet (checked against the space): its bits switch every quantized layer and select that width's weights. */
-  setActive(spec: SubnetSpec): void {
-    assertSubnetSpec(this.space, spec);
-    this.widths.select(spec.bits);
+  /**
+   * Activates a subnet (checked against the space): each quantized layer runs
+   * at its bits (subnetLayerBits) and the weights are its width's. A mixed
+   * subnet (bitsByLayer) takes each elastic layer's weights, BN and steps
+   * from the copy of that layer's width, the rest from the copy of `bits`
+   * (WidthWeights.selectMixed).
+   */
+  setActive(subnet: SubnetSpec): void {
+    const spec = assertSubnetSpec(this.space, subnet);
+    if (spec.bitsByLayer) this.widths.selectMixed(spec.bits, spec.bitsByLayer);
+    else this.widths.select(spec.bits);
     this.activeResolution = spec.resolution;
     this.activeDepths = [...spec.depths];
-    if (spec.bits !== this.activeBits) {
-      this.activeBits = spec.bits;
-      for (const q of this.layerQuants.values()) q.setBits(layerBits(spec.bits, this.fixedBits, q.role.precision));
+    if (spec.bits !== this.activeBits || spec.bitsByLayer || this.activeBitsByLayer) {
+      for (const [name, q] of this.layerQuants) q.setBits(subnetLayerBits(spec, name, this.fixedBits, q.role.precision));
     }
+    this.activeBits = spec.bits;
+    this.activeBitsByLayer = spec.bitsByLayer && { ...spec.bitsByLayer };
     this.stages.forEach((blocks, i) => {
       blocks.forEach((block, j) => {
         if (j < spec.depths[i]!) {
@@ -162,6 +172,7 @@ export abstract class ElasticSupernet implements ParamOwner {
       kernels: this.stages.map((blocks, i) => blocks.slice(0, d[i]).map((b) => b.activeKernel)),
       expands: this.stages.map((blocks, i) => blocks.slice(0, d[i]).map((b) => b.activeExpand)),
       bits: this.activeBits,
+      ...(this.activeBitsByLayer && { bitsByLayer: { ...this.activeBitsByLayer } }),
     };
   }
 
