@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { openRunStore, resumeRun, startRun, type RunHandle, type RunStore, type RunStoreOptions } from '@oqat/runs';
 import { describeSupernetCheckpoint } from '@oqat/search';
+import { CandidateLayouts } from './candidate-layout';
 import { CandidateColumnsCache, candidateById, candidateOverview, candidatePage, candidatePoints } from './candidate-views';
 import { CallerFiles } from './caller-files';
 import { JobConfigError, RunNotCancellableError } from './errors';
@@ -55,6 +56,7 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
   const listeners = new Set<(e: RunEventDto) => void>();
   const active = new Set<Promise<unknown>>();
   const columns = new CandidateColumnsCache(store);
+  const layouts = new CandidateLayouts(store);
 
   const track = (handle: RunHandle) => {
     handles.set(handle.id, handle);
@@ -105,6 +107,7 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
     candidatePoints: (runId, device, afterId, limit) => candidatePoints(store, columns, runId, device, afterId, limit),
     candidatePage: (runId, afterId, limit) => candidatePage(store, runId, afterId, limit),
     candidate: (runId, candidateId) => candidateById(store, runId, candidateId),
+    candidateLayout: (runId, candidateId) => layouts.layout(runId, candidateId),
     async configFields() {
       return CONFIG_FIELDS;
     },

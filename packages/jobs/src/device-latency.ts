@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng, derive } from '@oqat/core';
 import { engineInfo, tf } from '@oqat/engine';
@@ -9,12 +9,14 @@ import {
   predictLatency,
   predictorFromJson,
   profileNetworks,
+  simulateNetwork,
   type CostModel,
   type DeviceName,
   type LatencyMetrics,
   type LatencySample,
   type LayerDesc,
   type ProfileProgress,
+  type SimulatedDevice,
   type TfLike,
 } from '@oqat/latency';
 import { lowerSubnet, sampleSubnet, subnetKey, type SearchSpace } from '@oqat/search';
@@ -54,9 +56,13 @@ export async function deviceLatencyModels(devices: readonly DeviceName[], o: Dev
   return out;
 }
 
+/** A fitted predictor's cache file: per device, runtime ('wasm-2t', 'ort'), space and number of profiled subnets. */
+const predictorFileName = (device: DeviceName, backend: string, space: SearchSpace, samples: number): string => `${device}-${backend}-${space.name}-${samples}.json`;
+const MEASURED_BACKEND: Partial<Record<DeviceName, RegExp>> = { cpu: /^[a-z]+-\d+t$/, 'cpu-ort': /^ort$/ };
+
 async function measuredPredictor(device: DeviceName, o: DeviceModelOptions): Promise<CostModel> {
   const backend = device === 'cpu' ? `${engineInfo()?.backend ?? 'wasm'}-${engineInfo()?.threads ?? 1}t` : 'ort';
-  const file = join(o.cacheDir, `${device}-${backend}-${o.space.name}-${o.samples}.json`);
+  const file = join(o.cacheDir, predictorFileName(device, backend, o.space, o.samples));
   if (existsSync(file)) {
     try {
       return predictorFromJson(JSON.parse(readFileSync(file, 'utf8')));
@@ -72,6 +78,31 @@ async function measuredPredictor(device: DeviceName, o: DeviceModelOptions): Pro
   writeFileSync(`${file}.tmp`, JSON.stringify(predictor.toJSON()));
   renameSync(`${file}.tmp`, file);
   return predictor;
+}
+
+/**
+ * Each layer's ms on a device by the model a search priced the network with:
+ * the simulator's layers (xavier, fpga), or the `layerMs` of the measured
+ * device's predictor that search fitted and cached (the newest for any
+ * runtime); undefined when that file is gone. Needs no engine.
+ */
+export function deviceLayerMs(
+  device: DeviceName, layers: readonly LayerDesc[], o: Pick<DeviceModelOptions, 'space' | 'cacheDir' | 'samples'>,
+): number[] | undefined {
+  if (deviceInfo(device).kind !== 'measured') return simulateNetwork(device as SimulatedDevice, layers).layerLatencyMs;
+  const [prefix, suffix] = predictorFileName(device, '\n', o.space, o.samples).split('\n') as [string, string];
+  const backendOf = (f: string) => (f.startsWith(prefix) && f.endsWith(suffix) ? f.slice(prefix.length, f.length - suffix.length) : '');
+  const fitted = (existsSync(o.cacheDir) ? readdirSync(o.cacheDir) : [])
+    .filter((f) => MEASURED_BACKEND[device]!.test(backendOf(f)))
+    .map((f) => join(o.cacheDir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (!fitted.length) return undefined;
+  try {
+    const predictor = predictorFromJson(JSON.parse(readFileSync(fitted[0]!, 'utf8')));
+    return layers.map((l) => predictor.layerMs(l));
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ProfileSubnetsOptions {

@@ -88,6 +88,74 @@ export interface CandidateDto {
   generation?: number;
 }
 
+/** One layer of a candidate's block diagram, in forward order. */
+export interface LayoutLayer {
+  /** the supernet's layer name ('stages.1.0.dw', 'stem', 'head.classifier'), or the op for unnamed ones ('avgpool') */
+  name: string;
+  /** IR op: conv, dwconv, se, add, fc, avgpool, ... */
+  op: string;
+  /** weight bits (32 = float; elementwise ops and pooling are float) */
+  bits: number;
+  /** an elastic layer, whose bits a subnet sets (bitsByLayer); else fixed precision */
+  elastic: boolean;
+  /** the device model's own figure for this layer, ms */
+  ms?: number;
+  /** ms over the sum of every layer's ms, 0..1 */
+  share?: number;
+}
+
+/** A group of layers drawn as one box: the stem, one inverted-residual block or the head. */
+export interface LayoutBlock {
+  /** 'stem', 'first', 'stages.2.0', 'head' */
+  name: string;
+  kernel?: number;
+  expand?: number;
+  se?: boolean;
+  stride?: number;
+  outC?: number;
+  /** the block adds its input back (residual) */
+  residual?: boolean;
+  layers: LayoutLayer[];
+  /** sum of its layers' shares, 0..1 */
+  share?: number;
+}
+
+export interface LayoutStage {
+  /** stage index in the space */
+  index: number;
+  outC: number;
+  blocks: LayoutBlock[];
+}
+
+/**
+ * A candidate as a block diagram (the Search and Export screens): stem,
+ * stages of blocks, head, with each layer's bits and share of the
+ * candidate's device's predicted latency. Computed by the service from the
+ * search's supernet space and the device's latency model.
+ */
+export interface CandidateLayout {
+  runId: string;
+  candidateId: number;
+  device: DeviceName;
+  resolution: number;
+  /** the subnet's bits; `mixed`: some elastic layers run at others (SubnetSpec.bitsByLayer) */
+  bits: number;
+  mixed: boolean;
+  /** bits of the layers kept at fixed precision (stem, SE, classifier) */
+  fixedBits: number;
+  /** the candidate's predicted latency on `device`, ms */
+  latencyMs: number;
+  /** sum of the layers' ms (the rest of latencyMs is the device's per-network overhead or calibration); absent with no per-layer figures */
+  layersMs?: number;
+  /** why there are no per-layer figures (a measured device whose fitted predictor is gone) */
+  latencyUnavailable?: string;
+  stem: LayoutBlock;
+  /** the fixed first block (expand ratio 1), when the space has one */
+  firstBlock?: LayoutBlock;
+  stages: LayoutStage[];
+  head: LayoutBlock;
+}
+
 /**
  * One device's candidates as parallel columns (the Search screen's scatter),
  * in id order. Values are rounded to 6 significant digits for the chart; the
@@ -216,6 +284,8 @@ export interface StudioService {
   candidatePage(runId: string, afterId?: number, limit?: number): Promise<CandidateDto[]>;
   /** one whole candidate */
   candidate(runId: string, candidateId: number): Promise<CandidateDto>;
+  /** one candidate as a block diagram: blocks, each layer's bits and share of the device's predicted latency */
+  candidateLayout(runId: string, candidateId: number): Promise<CandidateLayout>;
   configFields(): Promise<ConfigField[]>;
   validateConfig(config: Partial<NewRunConfig>): Promise<ConfigValidation>;
   /** starts training and/or search in the background; resolves once the run is queued */

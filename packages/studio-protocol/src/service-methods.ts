@@ -24,6 +24,7 @@ export const SERVICE_METHOD_ARITY = {
   candidatePoints: 4,
   candidatePage: 3,
   candidate: 2,
+  candidateLayout: 2,
   configFields: 0,
   validateConfig: 1,
   startRun: 1,

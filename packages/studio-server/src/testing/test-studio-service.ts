@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRng, OqatError } from '@oqat/core';
 import type {
-  CandidateDto, CandidateOverview, CandidatePoints, ConfigField, DeviceName, ConfigValidation, ExportReport, ExportRequest, MetricPoint, NewRunConfig, RunDetail,
+  CandidateDto, CandidateLayout, CandidateOverview, CandidatePoints, LayoutBlock, LayoutStage, ConfigField, DeviceName, ConfigValidation, ExportReport, ExportRequest, MetricPoint, NewRunConfig, RunDetail,
   RunEventDto, RunStatus, StudioService,
 } from '@oqat/jobs';
 import { type Simulation, type SimulationSink, searchSimulation, trainingSimulation } from './simulations';
@@ -208,6 +208,29 @@ export class TestStudioService implements StudioService {
     const found = this.run(runId).candidates.find((c) => c.id === candidateId);
     if (!found) throw new RunNotFoundError(`${runId}#${candidateId}`);
     return structuredClone(found);
+  }
+  /** The double's made-up subnets (`{depth, expand, kernel}` per stage) as blocks: expand, depthwise and project convs at the candidate's bits, shares by a made-up cost. */
+  async candidateLayout(runId: string, candidateId: number): Promise<CandidateLayout> {
+    this.record('candidateLayout', [runId, candidateId]);
+    const c = await this.candidate(runId, candidateId);
+    const spec = c.spec as { resolution: number; depth: number[]; expand: number[]; kernel: number[] };
+    const layer = (name: string, op: string, bits: number, cost: number) => ({ name, op, bits, elastic: bits === c.bits, ms: cost });
+    const stem: LayoutBlock = { name: 'stem', kernel: 3, stride: 2, outC: 16, layers: [layer('stem', 'conv', 8, 2)] };
+    const stages: LayoutStage[] = spec.depth.map((depth, i) => ({
+      index: i, outC: 24 * (i + 1),
+      blocks: Array.from({ length: depth }, (_, j) => ({
+        name: `stages.${i}.${j}`, kernel: spec.kernel[i]!, expand: spec.expand[i]!, se: i > 0, stride: j === 0 ? 2 : 1, outC: 24 * (i + 1), residual: j > 0,
+        layers: (['expand', 'dw', 'project'] as const).map((part) => layer(`stages.${i}.${j}.${part}`, part === 'dw' ? 'dwconv' : 'conv', c.bits, part === 'dw' ? spec.kernel[i]! : spec.expand[i]!)),
+      })),
+    }));
+    const head: LayoutBlock = { name: 'head', outC: 10, layers: [layer('head.expand', 'conv', c.bits, 3), layer('head.classifier', 'fc', 8, 1)] };
+    const groups = [stem, ...stages.flatMap((s) => s.blocks), head];
+    const total = groups.reduce((sum, g) => sum + g.layers.reduce((a, l) => a + l.ms!, 0), 0);
+    for (const g of groups) {
+      for (const l of g.layers) Object.assign(l, { ms: (l.ms! / total) * c.latencyMs, share: l.ms! / total });
+      g.share = g.layers.reduce((a, l) => a + l.share!, 0);
+    }
+    return { runId, candidateId, device: c.device, resolution: spec.resolution, bits: c.bits, mixed: false, fixedBits: 8, latencyMs: c.latencyMs, layersMs: c.latencyMs, stem, stages, head };
   }
   async configFields(): Promise<ConfigField[]> {
     this.record('configFields', []);
