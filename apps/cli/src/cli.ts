@@ -24,6 +24,7 @@ const searchOptions: Record<string, OptionSpec> = {
   generations: { type: 'string', description: 'evolution generations per device', default: String(D.generations) },
   population: { type: 'string', description: 'candidates per generation', default: String(D.population) },
   'latency-samples': { type: 'string', description: 'subnets timed here to fit the cpu predictors (cached per space)', default: String(D.latencySamples) },
+  'per-layer-bits': { type: 'boolean', description: 'mutate each layer\'s bits (mixed precision), not one width per subnet' },
 };
 const common: Record<string, OptionSpec> = {
   backend: { type: 'string', description: 'TensorFlow.js backend', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: D.backend },

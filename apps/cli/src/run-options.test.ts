@@ -55,3 +55,10 @@ describe('runConfigFromOptions --config', () => {
     expect(withConfig('{"seed": 4, "epochs": {"first": 2}}')).toMatchObject({ kind: 'train', seed: 4, epochs: { first: 2 } });
   });
 });
+
+describe('runConfigFromOptions search flags', () => {
+  it('--per-layer-bits asks the search for mixed precision; without it the config leaves the default', () => {
+    expect(runConfigFromOptions({ 'per-layer-bits': true }, io, 'search').perLayerBits).toBe(true);
+    expect(runConfigFromOptions({}, io, 'search')).not.toHaveProperty('perLayerBits');
+  });
+});

@@ -58,6 +58,7 @@ export function runConfigFromOptions(o: ParsedOptions, io: CliIo, kind: NewRunCo
   if (o['eval-images'] !== undefined) config.evalImages = intOption(o['eval-images'], 'eval-images', 0, 0);
   if (o.generations !== undefined) config.generations = intOption(o.generations, 'generations', 1);
   if (o.population !== undefined) config.population = intOption(o.population, 'population', 4);
+  if (o['per-layer-bits']) config.perLayerBits = true;
   const maxLatency = numberOption(o['max-latency'], 'max-latency');
   if (maxLatency !== undefined) config.maxLatencyMs = maxLatency;
   if (typeof o.run === 'string') config.checkpointRunId = o.run;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { oqatPhases, parseTrainConfig } from '@oqat/search';
-import { CONFIG_FIELDS, toTrainConfig, validateRunConfig } from './run-config';
+import { CONFIG_FIELDS, toSearchJobInput, toTrainConfig, validateRunConfig } from './run-config';
 import { DEFAULT_RUN_CONFIG } from './run-defaults';
 import type { NewRunConfig } from './studio-service';
 
@@ -49,6 +49,12 @@ describe('run config', () => {
   it('a search needs a trained run or a checkpoint', () => {
     expect(validateRunConfig({ kind: 'search' }).validation.errors.checkpointRunId).toBeDefined();
     expect(validateRunConfig({ kind: 'search', checkpointPath: '/x/supernet.ckpt' }).validation.ok).toBe(true);
+  });
+
+  it('searches per-layer bits only when asked, and a run config says so with a boolean', () => {
+    expect(toSearchJobInput(validateRunConfig({}).config, 'x.ckpt', '/w').perLayerBits).toBe(false);
+    expect(toSearchJobInput(validateRunConfig({ perLayerBits: true }).config, 'x.ckpt', '/w').perLayerBits).toBe(true);
+    expect(validateRunConfig({ perLayerBits: 'yes' as never }).validation.errors.perLayerBits).toBe('must be true or false, got "yes"');
   });
 
   it('turns the bit chain into a float warm-up, a first phase and inherited phases', () => {

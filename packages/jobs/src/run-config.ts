@@ -42,7 +42,7 @@ function shapeErrors(partial: unknown): Record<string, string> {
   for (const key of Object.keys(partial)) {
     if (!RUN_KEYS.includes(key)) errors[key] = `is not a run setting (known: ${RUN_KEYS.join(', ')})`;
   }
-  const { epochs, bitsChain, devices, checkpointRunId, checkpointPath } = partial;
+  const { epochs, bitsChain, devices, checkpointRunId, checkpointPath, perLayerBits } = partial;
   if (epochs !== undefined && !isObject(epochs)) errors.epochs = `must be an object {${PHASE_KINDS.join(', ')}}, got ${JSON.stringify(epochs)}`;
   if (isObject(epochs)) {
     for (const key of Object.keys(epochs)) if (!PHASE_KINDS.includes(key)) errors[`epochs.${key}`] = `is not a kind of phase (${PHASE_KINDS.join(', ')})`;
@@ -51,6 +51,7 @@ function shapeErrors(partial: unknown): Record<string, string> {
   if (devices !== undefined && !(Array.isArray(devices) && devices.every((d) => typeof d === 'string'))) errors.devices = `must be a list of device names, got ${JSON.stringify(devices)}`;
   if (checkpointRunId !== undefined && typeof checkpointRunId !== 'string') errors.checkpointRunId = `must be a run id, got ${JSON.stringify(checkpointRunId)}`;
   if (checkpointPath !== undefined && typeof checkpointPath !== 'string') errors.checkpointPath = `must be a file path, got ${JSON.stringify(checkpointPath)}`;
+  if (perLayerBits !== undefined && typeof perLayerBits !== 'boolean') errors.perLayerBits = `must be true or false, got ${JSON.stringify(perLayerBits)}`;
   return errors;
 }
 
@@ -144,6 +145,7 @@ export function toSearchJobInput(config: RunConfig, checkpoint: string, workDir:
     bnImages: config.evalImages ? Math.min(1000, Math.max(250, config.evalImages)) : 1000,
     cpuSamples: config.latencySamples,
     accuracyPredictor: false,
+    perLayerBits: config.perLayerBits,
     workDir,
   };
 }

@@ -2,7 +2,7 @@ import type { NewRunConfig } from './studio-service';
 
 /** A run config with every optional setting filled (what validateRunConfig returns). */
 export type RunConfig = NewRunConfig & Required<Pick<NewRunConfig,
-  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples'
+  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits'
 >>;
 
 /**
@@ -35,6 +35,7 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = {
   batchSize: 32,
   randomSubnets: 1,
   latencySamples: 120,
+  perLayerBits: false,
 };
 
 /** A run config's value by a form field's key ('epochs.first' reads epochs.first). */

@@ -37,6 +37,8 @@ export interface SearchJobInput {
   cpuSamples: number;
   /** pre-screen candidates with an accuracy predictor */
   accuracyPredictor: boolean;
+  /** mutate each elastic layer's bits among the trained widths (mixed precision); absent or false: one width per subnet */
+  perLayerBits?: boolean;
   workDir: string;
 }
 
@@ -80,7 +82,8 @@ export async function searchJob(input: SearchJobInput, ctx: JobContext<SearchEve
       if (!layers) layersCache.set(key, (layers = lowerSubnet(space, spec, { fixedBits })));
       return layers;
     };
-    ctx.log('info', `searching ${input.devices.join(', ')} over bits ${trainedBits.filter((b) => b < 32).join('/')} for ${validation.metric} (${loaded.task})`);
+    const bitsNote = `${trainedBits.filter((b) => b < 32).join('/')}${input.perLayerBits ? ' per layer' : ''}`;
+    ctx.log('info', `searching ${input.devices.join(', ')} over bits ${bitsNote} for ${validation.metric} (${loaded.task})`);
     const latency = await deviceLatencyModels(input.devices, {
       space,
       fixedBits,
@@ -93,7 +96,7 @@ export async function searchJob(input: SearchJobInput, ctx: JobContext<SearchEve
     });
     const accuracyCache = new Map<string, number>();
     const searchBits = trainedBits.filter((b) => b < 32);
-    const encoder = subnetEncoder(space, { bits: searchBits });
+    const encoder = subnetEncoder(space, { bits: searchBits, perLayerBits: input.perLayerBits });
     const accuracy = async (spec: SubnetSpec) => validation.score(spec);
     const fronts: DeviceFront[] = [];
     for (const [index, device] of input.devices.entries()) {

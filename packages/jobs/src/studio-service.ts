@@ -223,6 +223,8 @@ export interface NewRunConfig {
   randomSubnets?: number;
   /** subnets timed on this machine to fit the cpu/cpu-ort latency predictors (default 120) */
   latencySamples?: number;
+  /** the search also mutates each layer's bits (mixed precision), not one width per subnet */
+  perLayerBits?: boolean;
 }
 
 /** One field of the New run form, generated from the config schema. */
