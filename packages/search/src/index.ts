@@ -92,3 +92,6 @@ export {
 
 // Hardware-aware evolutionary search (NSGA-II), accuracy predictor, random baseline.
 export * from './evolve/index';
+
+// Precision tuning (POP-style): per-layer bits at least cost under an accuracy requirement, solved exactly or greedily.
+export * from './tune/index';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 // json-fields, init-weights, losses). Folders of one layer do not import each other.
 const LAYERS: readonly (readonly string[])[] = [
   ['space'],
-  ['config', 'static', 'evolve'],
+  ['config', 'static', 'evolve', 'tune'],
   ['supernet'],
   ['eval', 'checkpoint'],
   ['train'],

@@ -1,0 +1,74 @@
+import { elasticLayerNames, lowerSubnet, smallestSubnet, subnetLayerBits, type SubnetSpec } from '@oqat/latency';
+import { describe, expect, it } from 'vitest';
+import { FASHION_MNIST_SPACE } from '../space/fashion-mnist-space';
+import { subnetCosts } from '../space/layer-costs';
+import { measurePrecisionTable } from './precision-table';
+import { solvePrecisionExact } from './solve-exact';
+import { solvePrecisionGreedy } from './solve-greedy';
+import { tunePrecision } from './tune-precision';
+
+const space = FASHION_MNIST_SPACE;
+const subnet = smallestSubnet(space, 2);
+const names = elasticLayerNames(space, subnet.depths);
+const IMAGES = 600;
+
+/**
+ * A made-up validation score in whole images: each layer below 4 bit loses
+ * images by its position (depthwise convs the most), and lowering more than
+ * four layers together loses 6 more, which the one-layer sensitivities do
+ * not see: the first answer misses and the budget must tighten.
+ */
+function score(spec: SubnetSpec): number {
+  let lost = 0;
+  let lowered = 0;
+  names.forEach((name, i) => {
+    const bits = subnetLayerBits(spec, name, 8, 'elastic');
+    if (bits === 4) return;
+    lowered++;
+    lost += (4 - bits) * (name.endsWith('.dw') ? 3 : 1 + (i % 2));
+  });
+  if (lowered > 4) lost += 6;
+  return (540 - lost) / IMAGES;
+}
+
+const cost = (spec: SubnetSpec) => subnetCosts(lowerSubnet(space, spec, { fixedBits: 8 })).bitOps;
+
+describe('tunePrecision', () => {
+  it('measures one sensitivity per layer and width, and the uniform widths', async () => {
+    let evaluations = 0;
+    const table = await measurePrecisionTable({ space, subnet, widths: [2, 3, 4], score: (s) => (evaluations++, score(s)), resolution: 1 / IMAGES, cost });
+    expect(evaluations).toBe(1 + names.length * 2 + 2);
+    expect(table.base).toEqual({ ...subnet, bits: 4 });
+    expect(table.layers.map((l) => l.name)).toEqual(names);
+    const dw = table.layers.find((l) => l.name === 'stages.0.0.dw')!;
+    expect(dw.choices.map((c) => [c.bits, c.drop])).toEqual([[4, 0], [3, 3], [2, 6]]);
+    expect(dw.choices[2]!.cost).toBeLessThan(dw.choices[1]!.cost);
+    expect(table.uniform.map((u) => u.bits)).toEqual([4, 3, 2]);
+  });
+
+  it('verifies the answer, tightens the budget when it misses, and meets the requirement at less cost than the best uniform width', async () => {
+    const table = await measurePrecisionTable({ space, subnet, widths: [2, 3, 4], score, resolution: 1 / IMAGES, cost });
+    const minScore = 520 / IMAGES;
+    const exact = await tunePrecision(table, { space, minScore, solver: solvePrecisionExact, score, cost });
+    expect(exact.rounds.length).toBeGreaterThan(1);
+    expect(exact.rounds[0]!.met).toBe(false);
+    expect(exact.rounds[1]!.budget).toBeLessThan(exact.rounds[0]!.budget);
+    expect(exact.fellBack).toBe(false);
+    expect(exact.score).toBeGreaterThanOrEqual(minScore);
+    expect(exact.score).toBe(score(exact.spec));
+    expect(exact.cost).toBe(cost(exact.spec));
+    expect(exact.cost).toBeLessThan(exact.bestUniform.cost);
+    // Canonical: only layers below the widest width are listed.
+    expect(Object.values(exact.spec.bitsByLayer ?? {}).every((b) => b < 4)).toBe(true);
+    const greedy = await tunePrecision(table, { space, minScore, solver: solvePrecisionGreedy, score, cost });
+    expect(greedy.score).toBeGreaterThanOrEqual(minScore);
+    expect(exact.rounds[exact.rounds.length - 1]!.predictedCost).toBeLessThanOrEqual(greedy.rounds[greedy.rounds.length - 1]!.predictedCost + 1e-9);
+  });
+
+  it('refuses a requirement the widest subnet misses, in one line', async () => {
+    const table = await measurePrecisionTable({ space, subnet, widths: [2, 3, 4], score, resolution: 1 / IMAGES, cost });
+    await expect(tunePrecision(table, { space, minScore: 0.95, solver: solvePrecisionExact, score, cost, metric: 'top-1' })).rejects.toThrow(
+      /reaches 90.00 % top-1 on the validation split with every layer at 4 bit, below the required 95.00 %/,
+    );
+  });
+});
