@@ -17,6 +17,8 @@ export { mutateSubnet, crossoverSubnets } from './space/evolve-subnet';
 export type { MutateOptions } from './space/evolve-subnet';
 export { encodeSubnet, subnetFeatureLength } from './space/encode-subnet';
 export { singleSubnetSpace } from './space/single-subnet-space';
+export { spaceForData } from './space/data-space';
+export type { DataShape } from './space/data-space';
 export { subnetCosts } from './space/layer-costs';
 export type { SubnetCosts } from './space/layer-costs';
 
@@ -72,10 +74,12 @@ export { SgdNesterov, type SgdOptions } from './train/sgd-nesterov';
 export { CHECKPOINT_FILE, phaseName } from './train/run-training';
 export type { TrainOptions } from './train/run-training';
 export { loadSegmentationData, loadFolderSplit, scenesOf } from './train/segmentation-data';
+export { loadClassificationData } from './train/classification-data';
+export type { ClassificationSplits } from './train/classification-data';
 export type { SegmentationSplits, SceneItems } from './train/segmentation-data';
 export type * from './train/train-events';
 
-export { evaluateSubnet, evaluateClassificationSubnet, evaluateSegmentationSubnet, bnBatches, INPUT_NORMALIZATION } from './eval/evaluate-subnet';
+export { evaluateSubnet, evaluateClassificationSubnet, evaluateSegmentationSubnet, classifyTestSet, bnBatches, INPUT_NORMALIZATION, inputNormalization } from './eval/evaluate-subnet';
 export type { EvalResult, EvalData, SegmentationEvalData } from './eval/evaluate-subnet';
 export { ConfusionMatrix } from './eval/segmentation-metrics';
 export type { SegmentationMetrics } from './eval/segmentation-metrics';

@@ -32,6 +32,13 @@ function readPhase(v: unknown, i: number): PhaseConfig {
   return phase;
 }
 
+/** Input scaling: a mean in [0, 1] and a positive standard deviation of pixels / 255. */
+function readNormalization(v: unknown): TrainConfig['data']['normalization'] {
+  const o = r.object(v, 'data.normalization');
+  r.keys(o, 'data.normalization', ['mean', 'std']);
+  return { mean: r.num(o.mean, 'data.normalization.mean', 0, 1), std: r.num(o.std, 'data.normalization.std', 1e-6, 1) };
+}
+
 /** The segmentation section, checked whatever the task (a parsed config, defaults included, parses again). */
 function readSegmentation(o: JsonObject, task: Task, batchSize: number): SegmentationDataConfig {
   const d = DEFAULT_TRAIN_CONFIG.segmentation;
@@ -109,6 +116,10 @@ export function parseTrainConfig(json: unknown): TrainConfig {
       testLimit: r.int(data.testLimit ?? d.data.testLimit, 'data.testLimit', 0),
       augment: r.bool(data.augment ?? d.data.augment, 'data.augment'),
       bnImages: r.int(data.bnImages ?? d.data.bnImages, 'data.bnImages', 1),
+      // '' (Fashion-MNIST) round-trips, as segmentation.folder.
+      folder: data.folder === undefined || data.folder === '' ? d.data.folder : r.str(data.folder, 'data.folder'),
+      skipBadFiles: r.bool(data.skipBadFiles ?? d.data.skipBadFiles, 'data.skipBadFiles'),
+      normalization: readNormalization(data.normalization ?? d.data.normalization),
     },
     segmentation: readSegmentation(o, task, batchSize),
     batchSize,

@@ -1,4 +1,5 @@
 import type { SearchSpace } from '@oqat/latency';
+import { FASHION_MNIST_STATS } from '@oqat/data';
 import { InvalidTrainConfigError } from '../errors';
 
 /** One training phase: a bit width trained for some epochs with its own cosine schedule. */
@@ -66,6 +67,12 @@ export interface TrainConfig {
     augment: boolean;
     /** training images used to re-estimate BN statistics before evaluation (OQAT: 2,000) */
     bnImages: number;
+    /** a dataset folder (class folders of PNG/JPEG, or IDX files) instead of Fashion-MNIST; '' = Fashion-MNIST from `source` */
+    folder: string;
+    /** leave a folder's bad files out (and report them) instead of failing on the first */
+    skipBadFiles: boolean;
+    /** input scaling (x/255 - mean) / std of every batch, kept in checkpoints and exports; a folder's own pixel statistics */
+    normalization: { mean: number; std: number };
   };
   segmentation: SegmentationDataConfig;
   batchSize: number;
@@ -154,7 +161,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<Omit<TrainConfig, 'phases'>> = {
   task: 'classification',
   space: 'fashion-mnist',
   // Augmentation off: at the budgets a 2-core machine trains, pad-and-crop and flips cost ~12 points (issue 13's measurement).
-  data: { source: 'auto', trainLimit: 0, testLimit: 0, augment: false, bnImages: 2000 },
+  data: { source: 'auto', trainLimit: 0, testLimit: 0, augment: false, bnImages: 2000, folder: '', skipBadFiles: false, normalization: FASHION_MNIST_STATS },
   segmentation: { folder: '', canvasSize: 64, trainScenes: 4000, testScenes: 500, seed: 1 },
   batchSize: 128,
   stepsPerEpoch: 0,

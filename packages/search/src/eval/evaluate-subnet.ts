@@ -1,6 +1,7 @@
-import { FASHION_MNIST_STATS, floatBatches, floatSegmentationBatches, type ImageDataset, type SegmentationDataset } from '@oqat/data';
+import { FASHION_MNIST_STATS, floatBatches, floatSegmentationBatches, type ImageDataset, type Normalization, type SegmentationDataset } from '@oqat/data';
 import { tf, type Tensor } from '@oqat/engine';
 import { lowerSubnet, type SubnetSpec } from '@oqat/latency';
+import type { TrainConfig } from '../config/train-config';
 import { TaskMismatchError } from '../errors';
 import { pixelCrossEntropy } from '../losses';
 import { subnetCosts, type SubnetCosts } from '../space/layer-costs';
@@ -29,25 +30,35 @@ export interface EvalData {
   bn: readonly Tensor[];
   test: ImageDataset;
   batchSize: number;
+  /** the input scaling the network was trained with; default INPUT_NORMALIZATION */
+  normalization?: Normalization;
 }
 
 export interface SegmentationEvalData {
   bn: readonly Tensor[];
   test: SegmentationDataset;
   batchSize: number;
+  normalization?: Normalization;
 }
 
-/** Input scaling every training and evaluation batch uses. */
+/** Input scaling of Fashion-MNIST runs (and of checkpoints older than data.normalization). */
 export const INPUT_NORMALIZATION = FASHION_MNIST_STATS;
+
+/** The input scaling a training config's network takes: its data's statistics. */
+export function inputNormalization(config: { data: Partial<TrainConfig['data']> }): Normalization {
+  return config.data.normalization ?? INPUT_NORMALIZATION;
+}
 
 /**
  * The fixed BN re-estimation set: the first `images` training images (of
  * either task's dataset) in a seeded order (OQAT uses 2,000), unaugmented.
  * The caller disposes the tensors.
  */
-export function bnBatches(train: ImageDataset | SegmentationDataset, images: number, batchSize: number, seed: number): Tensor[] {
+export function bnBatches(
+  train: ImageDataset | SegmentationDataset, images: number, batchSize: number, seed: number, normalize: Normalization = INPUT_NORMALIZATION,
+): Tensor[] {
   const subset = Math.min(images, train.count);
-  const options = { batchSize, seed, epoch: 0, normalize: INPUT_NORMALIZATION };
+  const options = { batchSize, seed, epoch: 0, normalize };
   const batches = 'masks' in train ? floatSegmentationBatches(train, options) : floatBatches(train, options);
   const out: Tensor[] = [];
   for (const b of batches) {
@@ -98,7 +109,7 @@ export function evaluateClassificationSubnet(net: MobileNetV3Supernet, spec: Sub
   let correct = 0;
   let lossSum = 0;
   let seen = 0;
-  for (const b of floatBatches(data.test, { batchSize: data.batchSize, seed: 0, shuffle: false, normalize: INPUT_NORMALIZATION })) {
+  for (const b of floatBatches(data.test, { batchSize: data.batchSize, seed: 0, shuffle: false, normalize: data.normalization ?? INPUT_NORMALIZATION })) {
     const [hits, loss] = tf.tidy(() => {
       const images = tf.tensor4d(b.images, [b.size, b.height, b.width, b.channels]);
       const labels = tf.tensor1d(b.labels, 'int32');
@@ -126,7 +137,7 @@ export function evaluateSegmentationSubnet(net: SegmentationSupernet, spec: Subn
   const confusion = new ConfusionMatrix(net.space.numClasses);
   let lossSum = 0;
   let seen = 0;
-  for (const b of floatSegmentationBatches(data.test, { batchSize: data.batchSize, seed: 0, shuffle: false, normalize: INPUT_NORMALIZATION })) {
+  for (const b of floatSegmentationBatches(data.test, { batchSize: data.batchSize, seed: 0, shuffle: false, normalize: data.normalization ?? INPUT_NORMALIZATION })) {
     const before = confusion.pixels;
     const [predictions, loss] = tf.tidy(() => {
       const images = tf.tensor4d(b.images, [b.size, b.height, b.width, b.channels]);

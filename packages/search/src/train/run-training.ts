@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadFashionMnist, type ImageDataset } from '@oqat/data';
+import type { ImageDataset } from '@oqat/data';
 import { derive } from '@oqat/core';
 import { initEngine, type BackendRequest } from '@oqat/engine';
 import { largestSubnet, middleSubnet, type SearchSpace, smallestSubnet } from '@oqat/latency';
 import type { TrainingPosition } from '../checkpoint/supernet-checkpoint';
 import type { PhaseConfig, TrainConfig } from '../config/train-config';
 import { CheckpointError, InvalidTrainConfigError } from '../errors';
+import { inputNormalization } from '../eval/evaluate-subnet';
 import { resolveSearchSpace } from '../space/resolve-search-space';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
 import { createSupernet, type TaskSupernet } from '../supernet/networks/create-supernet';
@@ -16,6 +17,7 @@ import { startPhase } from './phase-start';
 import { sandwichStep } from './sandwich-step';
 import { loadSegmentationData, type SegmentationSplits } from './segmentation-data';
 import { SgdNesterov } from './sgd-nesterov';
+import { loadClassificationData } from './classification-data';
 import { batchTensors, classificationData, segmentationData, type TaskData, type TrainBatch } from './task-data';
 import { readTrainCheckpoint, restoreTrainState, saveTrainCheckpoint } from './train-checkpoint';
 import type { TrainEvent } from './train-events';
@@ -55,15 +57,20 @@ function checkTaskSpace(config: TrainConfig, space: SearchSpace): void {
   }
 }
 
-/** The task's data around its network: Fashion-MNIST images, or segmentation scenes / folder splits. */
+/** The task's data around its network: Fashion-MNIST or a folder's images, or segmentation scenes / folder splits. */
 async function taskData(network: TaskSupernet, config: TrainConfig, space: SearchSpace, options: TrainOptions): Promise<TaskData> {
   const { batchSize } = config;
+  const normalization = inputNormalization(config);
   if (network.task === 'segmentation') {
     const splits = options.segmentationDataset ?? (await loadSegmentationData(config, space, options.dataset));
-    return segmentationData(network, splits, { batchSize });
+    return segmentationData(network, splits, { batchSize, normalization });
   }
-  const data = options.dataset ?? (await loadFashionMnist({ source: config.data.source }));
-  return classificationData(network, data, { batchSize, trainLimit: config.data.trainLimit, testLimit: config.data.testLimit });
+  const data = options.dataset ?? (await loadClassificationData(config.data));
+  const { channels, classNames } = data.train;
+  if (space.inputC !== channels || space.numClasses < classNames.length) {
+    throw new InvalidTrainConfigError('space', `'${space.name}' takes ${space.inputC} channel(s) and ${space.numClasses} classes; the data has ${channels} and ${classNames.length} (a run on a folder derives its space from the data)`);
+  }
+  return classificationData(network, data, { batchSize, trainLimit: config.data.trainLimit, testLimit: config.data.testLimit, normalization });
 }
 
 /** The training loop behind train(): phases, sandwich steps, evaluation, checkpoints. */

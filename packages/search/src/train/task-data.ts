@@ -1,7 +1,7 @@
-import { floatBatches, floatSegmentationBatches, imageBatchCount, takeItems, type ImageDataset } from '@oqat/data';
+import { floatBatches, floatSegmentationBatches, imageBatchCount, takeItems, type ImageDataset, type Normalization } from '@oqat/data';
 import { tf, type Tensor } from '@oqat/engine';
 import type { SubnetSpec } from '@oqat/latency';
-import { bnBatches, evaluateClassificationSubnet, evaluateSegmentationSubnet, INPUT_NORMALIZATION, type EvalResult } from '../eval/evaluate-subnet';
+import { bnBatches, evaluateClassificationSubnet, evaluateSegmentationSubnet, type EvalResult } from '../eval/evaluate-subnet';
 import type { TaskSupernet } from '../supernet/networks/create-supernet';
 import type { SegmentationSplits } from './segmentation-data';
 
@@ -38,7 +38,7 @@ function firstItems(d: ImageDataset, n: number): ImageDataset {
 export function classificationData(
   network: TaskSupernet & { task: 'classification' },
   data: { train: ImageDataset; test: ImageDataset },
-  o: { batchSize: number; trainLimit: number; testLimit: number },
+  o: { batchSize: number; trainLimit: number; testLimit: number; normalization: Normalization },
 ): TaskData {
   const train = firstItems(data.train, o.trainLimit);
   const test = firstItems(data.test, o.testLimit);
@@ -47,29 +47,29 @@ export function classificationData(
     testCount: test.count,
     batchesPerEpoch: imageBatchCount(train, { batchSize: o.batchSize, dropLast: true }),
     *epoch(seed, epoch, augment) {
-      for (const b of floatBatches(train, { batchSize: o.batchSize, seed, epoch, augment, normalize: INPUT_NORMALIZATION, dropLast: true })) {
+      for (const b of floatBatches(train, { batchSize: o.batchSize, seed, epoch, augment, normalize: o.normalization, dropLast: true })) {
         yield { size: b.size, images: b.images, imageShape: [b.size, b.height, b.width, b.channels], targets: b.labels, targetShape: [b.size] };
       }
     },
-    bnBatches: (images, seed) => bnBatches(train, images, o.batchSize, seed),
-    evaluate: (spec, bn, batchSize) => evaluateClassificationSubnet(network.net, spec, { bn, test, batchSize }),
+    bnBatches: (images, seed) => bnBatches(train, images, o.batchSize, seed, o.normalization),
+    evaluate: (spec, bn, batchSize) => evaluateClassificationSubnet(network.net, spec, { bn, test, batchSize, normalization: o.normalization }),
   };
 }
 
 /** Semantic segmentation: a mask per image, per-pixel loss, mIoU. */
-export function segmentationData(network: TaskSupernet & { task: 'segmentation' }, data: SegmentationSplits, o: { batchSize: number }): TaskData {
+export function segmentationData(network: TaskSupernet & { task: 'segmentation' }, data: SegmentationSplits, o: { batchSize: number; normalization: Normalization }): TaskData {
   const { train, test } = data;
   return {
     trainCount: train.count,
     testCount: test.count,
     batchesPerEpoch: Math.floor(train.count / o.batchSize),
     *epoch(seed, epoch, augment) {
-      for (const b of floatSegmentationBatches(train, { batchSize: o.batchSize, seed, epoch, augment, normalize: INPUT_NORMALIZATION, dropLast: true })) {
+      for (const b of floatSegmentationBatches(train, { batchSize: o.batchSize, seed, epoch, augment, normalize: o.normalization, dropLast: true })) {
         yield { size: b.size, images: b.images, imageShape: [b.size, b.height, b.width, b.channels], targets: b.masks, targetShape: [b.size, b.height, b.width] };
       }
     },
-    bnBatches: (images, seed) => bnBatches(train, images, o.batchSize, seed),
-    evaluate: (spec, bn, batchSize) => evaluateSegmentationSubnet(network.net, spec, { bn, test, batchSize }),
+    bnBatches: (images, seed) => bnBatches(train, images, o.batchSize, seed, o.normalization),
+    evaluate: (spec, bn, batchSize) => evaluateSegmentationSubnet(network.net, spec, { bn, test, batchSize, normalization: o.normalization }),
   };
 }
 
