@@ -199,6 +199,10 @@ export interface NewRunConfig {
   kind: 'train' | 'search' | 'demo';
   task: Task;
   dataset: 'auto' | 'subset' | 'full';
+  /** a dataset folder to train on instead of Fashion-MNIST ('' = none): class folders of PNG/JPEG, images/ and masks/, or IDX files; the space is fitted to it */
+  dataPath?: string;
+  /** leave a data folder's bad files out (the run's log says how many) instead of failing on the first */
+  skipBadFiles?: boolean;
   space: 'fashion-mnist' | 'ofa-mbv3';
   /** e.g. [4, 3, 2]: trained first at 4 bits, then inherited down */
   bitsChain: number[];
@@ -231,7 +235,7 @@ export interface NewRunConfig {
 export interface ConfigField {
   key: string;
   label: string;
-  type: 'number' | 'integer' | 'choice' | 'multi-choice' | 'bits-chain' | 'run';
+  type: 'number' | 'integer' | 'choice' | 'multi-choice' | 'bits-chain' | 'run' | 'folder';
   choices?: string[];
   min?: number;
   max?: number;
