@@ -101,6 +101,21 @@ export class CallerFiles {
   }
 
   /**
+   * A dataset folder a caller named: under the roots (a confined caller),
+   * links not leading out of them, and a folder. Returns its absolute path
+   * with its links resolved.
+   */
+  async dataFolder(field: string, path: string, how: { trusted?: boolean } = {}): Promise<string> {
+    const { abs, root } = this.place(field, path, false, how.trusted === true);
+    const real = await this.checkLinks(field, path, abs, root, false).catch((err: unknown) => {
+      throw err instanceof CallerFileError ? new CallerFileError(field, path, 'does not exist') : err;
+    });
+    const info = await lstat(real);
+    if (!info.isDirectory()) throw new CallerFileError(field, path, `is not a folder (${info.isFile() ? 'a file' : kindOf(info)})`);
+    return real;
+  }
+
+  /**
    * Makes the folder an export writes to: under the work folder's `exports/`
    * (or a chosen folder), created if missing, and refused when it holds
    * files unless `overwrite`.

@@ -4,6 +4,7 @@ import { describeSupernetCheckpoint } from '@oqat/search';
 import { CandidateLayouts } from './candidate-layout';
 import { CandidateColumnsCache, candidateById, candidateOverview, candidatePage, candidatePoints } from './candidate-views';
 import { CallerFiles } from './caller-files';
+import { runDataFolder } from './data-folder';
 import { JobConfigError, RunNotCancellableError } from './errors';
 import { checkExportRequest } from './export-request';
 import { EXPORT_JOB, SEARCH_JOB, TRAIN_JOB } from './job-modules';
@@ -131,11 +132,14 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
         const handle = await startSearch(searched, checkpoint, config.checkpointRunId);
         return { runId: handle.id };
       }
-      const handle = track(await startRun(store, { kind: 'train', job: TRAIN_JOB, config: toTrainJobInput(config, workDir), seed: config.seed }));
+      // A data folder is read, checked and fitted a space before the run exists (a bad file creates no run).
+      const folder = config.dataPath ? await runDataFolder(config, files, workDir) : undefined;
+      const trained = folder ? { ...config, task: folder.task } : config;
+      const handle = track(await startRun(store, { kind: 'train', job: TRAIN_JOB, config: toTrainJobInput(trained, workDir, undefined, folder), seed: config.seed }));
       if (config.devices.length > 0) {
         // Training, then search of the chosen devices, as the New run form promises.
         const chained = handle.result.then(
-          async (r) => startSearch(config, (r as TrainJobResult).checkpoint!, handle.id).then((h) => h.result),
+          async (r) => startSearch(trained, (r as TrainJobResult).checkpoint!, handle.id).then((h) => h.result),
           () => undefined,
         );
         active.add(chained);

@@ -56,9 +56,9 @@ export async function evaluateCheckpoint(input: EvaluateCheckpointInput): Promis
     if (!trainedBits.includes(spec.bits)) {
       throw new BitsNotTrainedError(input.checkpoint, spec.bits, trainedBits);
     }
-    const { test, bn } = await loadCheckpointEvalData(config, input.testImages, input.bnImages, input.seed);
+    const { test, bn, normalization } = await loadCheckpointEvalData(config, input.testImages, input.bnImages, input.seed);
     try {
-      const result = evaluateSubnet(net, spec, { bn, test, batchSize: 500 });
+      const result = evaluateSubnet(net, spec, { bn, test, batchSize: 500, normalization });
       return { ...result, checkpoint: input.checkpoint, backend: engine.backend, trainedBits, seconds: (performance.now() - started) / 1000 };
     } finally {
       for (const t of bn) t.dispose();

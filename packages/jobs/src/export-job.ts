@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { SegmentationDataset } from '@oqat/data';
+import type { Normalization, SegmentationDataset } from '@oqat/data';
 import { initEngine, type BackendRequest, type Tensor } from '@oqat/engine';
 import { exportSubnet, onnxAccuracy, onnxSegmentationAccuracy, type ExportFormat, type ExportManifest } from '@oqat/export';
 import type { JobContext } from '@oqat/runs';
 import {
   bnBatches,
   evaluateSubnet,
-  INPUT_NORMALIZATION,
+  inputNormalization,
   loadSegmentationData,
   loadSupernet,
   parseSubnetSpec,
@@ -46,6 +46,8 @@ interface ExportMeasure {
   testCount: number;
   /** segmentation: the scenes' [height, width], which the exported models are built for */
   imageSize?: [number, number];
+  /** the input scaling the checkpoint was trained with, recorded in the exports */
+  normalization: Normalization;
   /** BN re-estimation batches; the caller disposes them */
   bn: Tensor[];
   /** the app's own score (re-estimates BN for the spec) */
@@ -65,19 +67,20 @@ async function exportMeasure(loaded: LoadedSupernet, input: ExportJobInput): Pro
     const { net } = loaded;
     const data = await loadSegmentationData(loaded.config, net.space);
     const test = firstScenes(data.test, input.testImages);
-    const bn = bnBatches(data.train, input.bnImages, 50, input.seed);
+    const normalization = inputNormalization(loaded.config);
+    const bn = bnBatches(data.train, input.bnImages, 50, input.seed, normalization);
     return {
-      metric: 'mIoU', testCount: test.count, imageSize: [test.height, test.width], bn,
-      app: (spec) => evaluateSubnet(net, spec, { bn, test, batchSize: 50 }).score,
-      onnx: async (path) => (await onnxSegmentationAccuracy(path, test, INPUT_NORMALIZATION)).miou,
+      metric: 'mIoU', testCount: test.count, imageSize: [test.height, test.width], bn, normalization,
+      app: (spec) => evaluateSubnet(net, spec, { bn, test, batchSize: 50, normalization }).score,
+      onnx: async (path) => (await onnxSegmentationAccuracy(path, test, normalization)).miou,
     };
   }
   const { net } = loaded;
-  const { test, bn } = await loadCheckpointEvalData(loaded.config, input.testImages, input.bnImages, input.seed);
+  const { test, bn, normalization } = await loadCheckpointEvalData(loaded.config, input.testImages, input.bnImages, input.seed);
   return {
-    metric: 'top-1', testCount: test.count, bn,
-    app: (spec) => evaluateSubnet(net, spec, { bn, test, batchSize: 500 }).score,
-    onnx: async (path) => (await onnxAccuracy(path, test, INPUT_NORMALIZATION)).top1,
+    metric: 'top-1', testCount: test.count, bn, normalization,
+    app: (spec) => evaluateSubnet(net, spec, { bn, test, batchSize: 500, normalization }).score,
+    onnx: async (path) => (await onnxAccuracy(path, test, normalization)).top1,
   };
 }
 
@@ -104,7 +107,7 @@ export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise
     const sub = staticSubnet(net, spec);
     let manifest: ExportManifest;
     try {
-      manifest = await exportSubnet({ net: sub, spec, formats: input.formats, outDir, ...(measure.imageSize ? { imageSize: measure.imageSize } : {}) });
+      manifest = await exportSubnet({ net: sub, spec, formats: input.formats, outDir, normalization: measure.normalization, ...(measure.imageSize ? { imageSize: measure.imageSize } : {}) });
     } finally {
       sub.dispose();
     }

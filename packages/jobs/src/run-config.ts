@@ -3,6 +3,7 @@ import { DEFAULT_RUN_CONFIG, runDefault, runSetting, type RunConfig } from './ru
 import type { ConfigField, ConfigValidation, NewRunConfig } from './studio-service';
 import { DEFAULT_VALIDATION } from './validation-split';
 import type { TrainJobInput } from './train-job';
+import type { RunDataFolder } from './data-folder';
 import type { SearchJobInput } from './search-job';
 
 const DEVICES = ['cpu', 'cpu-ort', 'xavier', 'fpga'];
@@ -12,6 +13,7 @@ export const CONFIG_FIELDS: ConfigField[] = ([
   { key: 'kind', label: 'Run', type: 'choice', choices: ['train', 'search'], help: 'train a supernet (then search the chosen devices), or search a trained one' },
   { key: 'task', label: 'Task', type: 'choice', choices: ['classification', 'segmentation'], help: 'segmentation: 64x64 scenes of Fashion-MNIST items, searched on mIoU' },
   { key: 'dataset', label: 'Dataset', type: 'choice', choices: ['auto', 'subset', 'full'], help: 'auto: the full Fashion-MNIST where installed, else the shipped subset', kinds: ['train'] },
+  { key: 'dataPath', label: 'Data folder', type: 'folder', help: 'your own images instead of Fashion-MNIST: a sub-folder of PNG/JPEG per class (or images/ and masks/); the space is fitted to them', kinds: ['train'] },
   { key: 'space', label: 'Search space', type: 'choice', choices: ['fashion-mnist', 'ofa-mbv3'], help: 'ofa-mbv3 is once-for-all scale: for GPU servers', kinds: ['train'] },
   { key: 'bitsChain', label: 'Bits', type: 'bits-chain', choices: quantizedWidths(resolveSearchSpace(DEFAULT_RUN_CONFIG.space)).map(String), help: 'trained at the first width, then inherited down one width at a time', kinds: ['train'] },
   { key: 'epochs.float', label: 'Float warm-up epochs', type: 'integer', min: 0, max: 200, help: 'full-precision epochs before the first quantized phase', kinds: ['train'] },
@@ -52,6 +54,9 @@ function shapeErrors(partial: unknown): Record<string, string> {
   if (checkpointRunId !== undefined && typeof checkpointRunId !== 'string') errors.checkpointRunId = `must be a run id, got ${JSON.stringify(checkpointRunId)}`;
   if (checkpointPath !== undefined && typeof checkpointPath !== 'string') errors.checkpointPath = `must be a file path, got ${JSON.stringify(checkpointPath)}`;
   if (perLayerBits !== undefined && typeof perLayerBits !== 'boolean') errors.perLayerBits = `must be true or false, got ${JSON.stringify(perLayerBits)}`;
+  const { dataPath, skipBadFiles } = partial;
+  if (dataPath !== undefined && (typeof dataPath !== 'string' || dataPath.includes('\0'))) errors.dataPath = `must be a folder path, got ${JSON.stringify(dataPath)}`;
+  if (skipBadFiles !== undefined && typeof skipBadFiles !== 'boolean') errors.skipBadFiles = `must be true or false, got ${JSON.stringify(skipBadFiles)}`;
   return errors;
 }
 
@@ -93,7 +98,8 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: Run
 }
 
 /** The training config a New run form describes. */
-export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases'> = DEFAULT_TRAIN_CONFIG): TrainConfig {
+export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases'> = DEFAULT_TRAIN_CONFIG, folder?: RunDataFolder): TrainConfig {
+  if (folder) return onDataFolder(toTrainConfig({ ...config, task: folder.task }, base), folder, config.skipBadFiles);
   const phases = oqatPhases(config.bitsChain, config.epochs);
   const sandwich = { ...base.sandwich, randomSubnets: config.randomSubnets };
   if (config.task === 'segmentation') {
@@ -125,8 +131,15 @@ export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases
   };
 }
 
-export function toTrainJobInput(config: RunConfig, workDir: string, base?: Omit<TrainConfig, 'phases'>): TrainJobInput & { request: NewRunConfig } {
-  return { request: config, train: toTrainConfig(config, base), backend: config.backend, validation: DEFAULT_VALIDATION, workDir };
+/** A training config on a data folder: the space fitted to it, and the folder where its task reads data. */
+function onDataFolder(train: TrainConfig, folder: RunDataFolder, skipBadFiles: boolean): TrainConfig {
+  if (folder.task === 'segmentation') return { ...train, space: folder.space, segmentation: { ...train.segmentation, folder: folder.dir } };
+  return { ...train, space: folder.space, data: { ...train.data, folder: folder.dir, skipBadFiles } };
+}
+
+/** `folder`: the run config's dataPath as runDataFolder checked it. */
+export function toTrainJobInput(config: RunConfig, workDir: string, base?: Omit<TrainConfig, 'phases'>, folder?: RunDataFolder): TrainJobInput & { request: NewRunConfig } {
+  return { request: config, train: toTrainConfig(config, base, folder), backend: config.backend, validation: DEFAULT_VALIDATION, workDir };
 }
 
 export function toSearchJobInput(config: RunConfig, checkpoint: string, workDir: string): SearchJobInput & { request: NewRunConfig } {

@@ -2,7 +2,7 @@ import type { NewRunConfig } from './studio-service';
 
 /** A run config with every optional setting filled (what validateRunConfig returns). */
 export type RunConfig = NewRunConfig & Required<Pick<NewRunConfig,
-  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits'
+  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles'
 >>;
 
 /**
@@ -21,6 +21,8 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = {
   kind: 'train',
   task: 'classification',
   dataset: 'auto',
+  dataPath: '',
+  skipBadFiles: false,
   space: 'fashion-mnist',
   bitsChain: [4, 3, 2],
   epochs: { float: 2, first: 1, inherited: 1 },

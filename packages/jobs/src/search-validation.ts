@@ -1,6 +1,7 @@
 import { loadFashionMnist, takeItems, type ImageDataset, type SegmentationDataset } from '@oqat/data';
 import type { Tensor } from '@oqat/engine';
-import { bnBatches, evaluateSubnet, loadFolderSplit, scenesOf, type LoadedSupernet, type SubnetSpec } from '@oqat/search';
+import { bnBatches, evaluateSubnet, inputNormalization, loadClassificationData, loadFolderSplit, scenesOf, type LoadedSupernet, type SubnetSpec } from '@oqat/search';
+import { dataCacheDir } from './data-folder';
 import { validationSplitOf, type ValidationSpec } from './validation-split';
 
 export interface SearchValidation {
@@ -19,6 +20,8 @@ export interface SearchValidationOptions {
   seed: number;
 }
 
+  /** the work folder, whose data cache holds a data folder's decoded images */
+  workDir?: string;
 function firstN<T extends ImageDataset | SegmentationDataset>(d: T, n: number): T {
   return n > 0 && n < d.count ? (takeItems(d as ImageDataset, Int32Array.from({ length: n }, (_, i) => i)) as unknown as T) : d;
 }
@@ -33,6 +36,7 @@ export async function searchValidation(loaded: LoadedSupernet, o: SearchValidati
   const { config } = loaded;
   let bn: Tensor[];
   if (loaded.task === 'segmentation') {
+  const normalization = inputNormalization(config);
     const seg = config.segmentation;
     const space = loaded.net.space;
     let validation: SegmentationDataset;
@@ -45,20 +49,20 @@ export async function searchValidation(loaded: LoadedSupernet, o: SearchValidati
       validation = scenesOf(split.validation, seg, 'validation', o.validationImages || seg.testScenes);
       train = scenesOf(split.train, seg, 'train', Math.min(o.bnImages, seg.trainScenes));
     }
-    bn = bnBatches(train, o.bnImages, 50, o.seed);
+    bn = bnBatches(train, o.bnImages, 50, o.seed, normalization);
     const net = loaded.net;
     return {
-      score: (spec) => evaluateSubnet(net, spec, { bn, test: validation, batchSize: 50 }).score,
+      score: (spec) => evaluateSubnet(net, spec, { bn, test: validation, batchSize: 50, normalization }).score,
       metric: 'mIoU',
       dispose: () => bn.forEach((t) => t.dispose()),
     };
   }
-  const data = await loadFashionMnist({ source: config.data.source });
+  const data = await loadClassificationData(config.data, o.workDir && dataCacheDir(o.workDir));
   const validation = firstN(validationSplitOf(data.train, o.validation).validation, o.validationImages);
-  bn = bnBatches(data.train, o.bnImages, 250, o.seed);
+  bn = bnBatches(data.train, o.bnImages, 250, o.seed, normalization);
   const net = loaded.net;
   return {
-    score: (spec) => evaluateSubnet(net, spec, { bn, test: validation, batchSize: 500 }).score,
+    score: (spec) => evaluateSubnet(net, spec, { bn, test: validation, batchSize: 500, normalization }).score,
     metric: 'top-1',
     dispose: () => bn.forEach((t) => t.dispose()),
   };

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { JobContext } from '@oqat/runs';
-import { CHECKPOINT_FILE, parseTrainConfig, train, type TrainConfig, type TrainEvent } from '@oqat/search';
-import { loadFashionMnist } from '@oqat/data';
+import { CHECKPOINT_FILE, loadClassificationData, parseTrainConfig, train, type TrainConfig, type TrainEvent } from '@oqat/search';
+import { dataCacheDir } from './data-folder';
 import type { BackendRequest } from '@oqat/engine';
 import { validationSplitOf, type ValidationSpec } from './validation-split';
 
@@ -38,14 +38,17 @@ export function runDir(workDir: string, runId: string): string {
  */
 export async function trainJob(input: TrainJobInput, ctx: JobContext<TrainEvent>): Promise<TrainJobResult> {
   const dir = runDir(input.workDir, ctx.runId);
-  const config = parseTrainConfig({ ...input.train, checkpoint: { ...input.train.checkpoint, dir } });
+  const parsed = parseTrainConfig({ ...input.train, checkpoint: { ...input.train.checkpoint, dir } });
   const resumeFrom = ctx.resumeFrom?.path;
   const pending: Array<Promise<void>> = [];
   const result: TrainJobResult = { steps: 0, seconds: 0, largestTop1: {} };
   let lastStep = 0;
   // Segmentation builds its scenes from these items, so held-out items stay out of its scenes too.
-  const data = await loadFashionMnist({ source: config.data.source });
+  const data = await loadClassificationData(parsed.data, dataCacheDir(input.workDir));
   const dataset = { train: validationSplitOf(data.train, input.validation).train, test: data.test };
+  if (data.skipped.length > 0) ctx.log('warn', `skipped ${data.skipped.length} bad file(s) of ${parsed.data.folder}, the first: ${data.skipped[0]!.problem}`);
+  // A folder's own pixel statistics scale its inputs; the checkpoint keeps them with the config, for search and export.
+  const config = data.normalization ? { ...parsed, data: { ...parsed.data, normalization: data.normalization } } : parsed;
 
   await new Promise<void>((resolve, reject) => {
     const subscription = train(config, { backend: input.backend, threads: input.threads, resumeFrom, dataset }).subscribe({

@@ -1,0 +1,71 @@
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeImage, writeTinyClassFolder } from '@oqat/data/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CallerFiles } from './caller-files';
+import { dataCacheDir, runDataFolder } from './data-folder';
+import { createStudioService } from './create-studio-service';
+import { toTrainConfig, validateRunConfig } from './run-config';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'oqat-data-folder-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const runConfig = (partial: Parameters<typeof validateRunConfig>[0]) => validateRunConfig(partial).config;
+
+describe('runDataFolder', () => {
+  it('fits the space to a class folder (channels, classes, resolutions) and decodes it into the work folder cache', async () => {
+    await writeTinyClassFolder(join(dir, 'photos'), { classes: ['a', 'b', 'c'], perClass: 5, size: 16, channels: 3, formats: ['png', 'jpeg'] });
+    const files = new CallerFiles(join(dir, 'work'), false);
+    const folder = await runDataFolder(runConfig({ dataPath: join(dir, 'photos') }), files, join(dir, 'work'));
+    expect(folder.task).toBe('classification');
+    expect([folder.space.inputC, folder.space.numClasses, folder.space.resolutions]).toEqual([3, 3, [12, 16, 20]]);
+    expect(await readdir(dataCacheDir(join(dir, 'work')))).toHaveLength(1);
+    const train = toTrainConfig(runConfig({ dataPath: join(dir, 'photos'), skipBadFiles: true }), undefined, folder);
+    expect(train.space).toEqual(folder.space);
+    expect(train.data).toMatchObject({ folder: join(dir, 'photos'), skipBadFiles: true });
+    const ofa = await runDataFolder(runConfig({ dataPath: join(dir, 'photos'), space: 'ofa-mbv3' }), files, join(dir, 'work'));
+    expect([ofa.space.inputC, ofa.space.numClasses, ofa.space.resolutions[0]]).toEqual([3, 3, 128]);
+  });
+
+  it('a segmentation folder trains segmentation, and needs train/, val/ and test/', async () => {
+    for (const split of ['train', 'test']) {
+      await mkdir(join(dir, 'seg', split, 'images'), { recursive: true });
+      await mkdir(join(dir, 'seg', split, 'masks'), { recursive: true });
+      await writeFile(join(dir, 'seg', split, 'images', 'a.png'), encodeImage('png', 32, 32, 3, new Uint8Array(32 * 32 * 3).fill(90)));
+      await writeFile(join(dir, 'seg', split, 'masks', 'a.png'), encodeImage('png', 32, 32, 1, new Uint8Array(32 * 32).fill(2)));
+    }
+    const files = new CallerFiles(dir, false);
+    await expect(runDataFolder(runConfig({ dataPath: join(dir, 'seg') }), files, dir)).rejects.toThrow(/is a segmentation folder without val\//);
+    await mkdir(join(dir, 'seg', 'val'));
+    for (const sub of ['images', 'masks']) {
+      await mkdir(join(dir, 'seg', 'val', sub));
+      await writeFile(join(dir, 'seg', 'val', sub, 'a.png'), await readFile(join(dir, 'seg', 'train', sub, 'a.png')));
+    }
+    const folder = await runDataFolder(runConfig({ dataPath: join(dir, 'seg') }), files, dir);
+    expect([folder.task, folder.space.inputC, folder.space.numClasses, folder.space.resolutions]).toEqual(['segmentation', 3, 3, [24, 28, 32]]);
+    expect(toTrainConfig(runConfig({ dataPath: join(dir, 'seg') }), undefined, folder)).toMatchObject({ task: 'segmentation', segmentation: { folder: join(dir, 'seg') } });
+  });
+});
+
+describe('startRun with a data folder', () => {
+  it('refuses a bad file, and a folder outside the work folder for a confined caller, before creating a run', async () => {
+    const studio = await createStudioService({ path: join(dir, 'runs.db') });
+    try {
+      const photos = join(studio.workDir, 'photos');
+      const files = await writeTinyClassFolder(photos, { classes: ['a', 'b'], perClass: 4, size: 8, channels: 3, formats: ['png'] });
+      await writeFile(files[1]!, (await readFile(files[1]!)).subarray(0, 40));
+      await expect(studio.startRun({ dataPath: photos })).rejects.toThrow(`cannot read ${files[1]} as PNG or JPEG`);
+      await expect(studio.startRun({ dataPath: dir })).rejects.toThrow(/dataPath/);
+      expect(validateRunConfig({ dataPath: 3 as never }).validation.errors.dataPath).toMatch(/must be a folder path/);
+      expect(await studio.listRuns()).toEqual([]);
+    } finally {
+      await studio.close();
+    }
+  });
+});
