@@ -3,8 +3,9 @@ import type { Route } from '../app/route';
 import type { Screen } from '../app/screen';
 import { frontOf } from '../model/pareto';
 import { h, replaceChildren } from '../ui/dom';
-import { formatMs, formatPercent } from '../ui/format';
+import { formatCandidateBits, formatMs, formatPercent } from '../ui/format';
 import { emptyState, errorState, loadingState } from '../ui/states';
+import { CandidateDiagrams } from './block-diagram';
 import { candidateCard } from './candidate-card';
 import { exportReportView } from './export-report-view';
 
@@ -45,10 +46,14 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
       runs.map((r) => h('option', { value: r.id, selected: r.id === runId, text: `${r.id} · best ${formatPercent(r.bestAccuracy)}` })));
     const candidateSelect = h('select', { id: 'export-candidate', dataset: { testid: 'export-candidate' } }, choices.map((c) => h('option', {
       value: String(c.id), selected: c.id === route.candidateId,
-      text: `#${c.id} · ${c.device} · ${formatPercent(c.accuracy)} · ${formatMs(c.latencyMs)} · ${c.bits} bit`,
+      text: `#${c.id} · ${c.device} · ${formatPercent(c.accuracy)} · ${formatMs(c.latencyMs)} · ${formatCandidateBits(c.bits, c.spec)}`,
     })));
     const card = h('div');
-    const showCard = (): void => replaceChildren(card, candidateCard(choices.find((c) => String(c.id) === candidateSelect.value)));
+    const diagrams = new CandidateDiagrams(client, runId);
+    const showCard = (): void => {
+      const chosen = choices.find((c) => String(c.id) === candidateSelect.value);
+      replaceChildren(card, candidateCard(chosen), chosen ? h('div', { style: 'margin-top:12px', dataset: { testid: 'candidate-diagram' } }, diagrams.element(chosen.id, chosen.spec)) : null);
+    };
     candidateSelect.addEventListener('change', showCard);
     const boxes = FORMATS.map((f) => h('input', { type: 'checkbox', value: f.id, checked: true, name: 'format' }));
     const folder = h('input', { id: 'export-folder', type: 'text', class: 'mono', value: `exports/${runId}`, dataset: { testid: 'export-folder' },

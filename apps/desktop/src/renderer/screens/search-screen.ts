@@ -11,9 +11,10 @@ import { DevicePoints, stepUnderBudget } from '../model/device-points';
 import { MetricSeries } from '../model/metric-series';
 import { DataTable } from '../ui/data-table';
 import { h, replaceChildren, throttle } from '../ui/dom';
-import { formatBytes, formatCount, formatMs, formatPercent } from '../ui/format';
+import { formatBytes, formatCandidateBits, formatCount, formatMs, formatPercent } from '../ui/format';
 import { emptyState, errorState, loadingState, statusBadge } from '../ui/states';
 import { tabs } from '../ui/tabs';
+import { CandidateDiagrams } from './block-diagram';
 import { candidateCard } from './candidate-card';
 import { hypervolumeMetrics, phaseSeries } from './run-charts';
 import { runPicker } from './run-picker';
@@ -105,6 +106,8 @@ export const searchScreen: Screen<Extract<Route, { name: 'search' }>> = (root, c
   const slider = h('input', { type: 'range', min: 0, max: SLIDER_STEPS, step: 1, id: 'budget', dataset: { testid: 'budget-slider' } });
   const budgetLabel = h('label', { for: 'budget' });
   const best = h('div');
+  const diagrams = new CandidateDiagrams(client, runId);
+  const diagram = h('div', { dataset: { testid: 'candidate-diagram' } });
   const frontTable = new DataTable<CandidateDto>({
     caption: 'Pareto front', rowKey: (c) => String(c.id), initialSort: { key: 'latency', dir: 'ascending' },
     onActivate: (c) => setBudget(c.latencyMs),
@@ -113,7 +116,7 @@ export const searchScreen: Screen<Extract<Route, { name: 'search' }>> = (root, c
       { key: 'id', label: '#', value: (c) => c.id },
       { key: 'accuracy', label: 'Accuracy', numeric: true, value: (c) => c.accuracy, render: (c) => formatPercent(c.accuracy, 2) },
       { key: 'latency', label: 'Latency', numeric: true, value: (c) => c.latencyMs, render: (c) => formatMs(c.latencyMs) },
-      { key: 'bits', label: 'Bits', numeric: true, value: (c) => c.bits },
+      { key: 'bits', label: 'Bits', numeric: true, value: (c) => c.bits, render: (c) => formatCandidateBits(c.bits, c.spec, true) },
       { key: 'bitops', label: 'BitOPs', numeric: true, value: (c) => c.bitops, render: (c) => formatCount(c.bitops) },
       { key: 'bytes', label: 'Size', numeric: true, value: (c) => c.modelBytes, render: (c) => formatBytes(c.modelBytes) },
       { key: 'gen', label: 'Gen.', numeric: true, value: (c) => c.generation },
@@ -127,6 +130,7 @@ export const searchScreen: Screen<Extract<Route, { name: 'search' }>> = (root, c
   }
 
   function showCard(chosen: CandidateDto | undefined, pendingId?: number): void {
+    if (pendingId === undefined) replaceChildren(diagram, chosen ? diagrams.element(chosen.id, chosen.spec) : h('p', { class: 'muted', text: 'No candidate fits this budget.' }));
     replaceChildren(best, pendingId !== undefined
       ? h('div', { class: 'muted', dataset: { testid: 'best-candidate', candidate: String(pendingId) }, text: `Loading #${pendingId}…` })
       : candidateCard(chosen, chosen ? [h('button', { class: 'primary', type: 'button', text: `Export #${chosen.id}…`,
@@ -206,6 +210,7 @@ export const searchScreen: Screen<Extract<Route, { name: 'search' }>> = (root, c
       replaceChildren(body, h('div', { class: 'grid', style: 'grid-template-columns:minmax(0,2fr) minmax(280px,1fr)' },
         h('section', { class: 'panel' }, h('h2', { text: 'Accuracy vs latency' }), scatter.el),
         h('section', { class: 'panel' }, h('h2', { text: 'Latency budget' }), budgetLabel, slider, h('hr', { class: 'muted' }), best)),
+      h('section', { class: 'panel', style: 'margin-top:14px' }, h('h2', { text: 'Best under the budget: blocks, bits, latency' }), diagram),
       h('div', { class: 'grid cols-2', style: 'margin-top:14px' },
         h('section', { class: 'panel' }, h('h2', { text: 'Pareto front' }), frontHolder),
         h('section', { class: 'panel' }, h('h2', { text: 'Hypervolume' }), hypervolume.el)));

@@ -52,3 +52,10 @@ export function formatSpec(spec: unknown, max = 160): string {
   const compact = text.replace(/"([a-zA-Z_][\w]*)":/g, '$1:');
   return compact.length > max ? `${compact.slice(0, max - 1)}…` : compact;
 }
+
+/** A candidate's bits: "4 bit", or "4 bit, 5 layers mixed" when its spec sets some layers' own bits (bitsByLayer); `short`: "4", "4 mixed". */
+export function formatCandidateBits(bits: number, spec: unknown, short = false): string {
+  const mixed = Object.keys((spec as { bitsByLayer?: Record<string, number> } | null)?.bitsByLayer ?? {}).length;
+  if (short) return `${bits}${mixed ? ' mixed' : ''}`;
+  return `${bits >= 32 ? 'float' : `${bits} bit`}${mixed ? `, ${mixed} layer${mixed === 1 ? '' : 's'} mixed` : ''}`;
+}
