@@ -85,6 +85,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (o, _p, io) => (await import('./commands/eval')).evalCommand(o, io),
   },
   {
+    path: ['tune'],
+    summary: 'precision tuning: the least-cost bits per layer of a subnet that keep a validation top-1 (exact solver, verified by evaluation)',
+    options: {
+      run: { type: 'string', description: 'a search run (with --candidate) or a training run (with --subnet)' },
+      candidate: { type: 'string', description: "a candidate id of that search run (see 'oqat runs show RUN')" },
+      subnet: { type: 'string', description: 'with a training run: largest, middle, smallest, or a SubnetSpec JSON file', default: 'largest' },
+      'min-accuracy': { type: 'string', description: 'the least top-1 on the held-out validation split: 0.85 or 85%' },
+      device: { type: 'string', description: 'the device whose predicted latency is the cost', choices: ['cpu', 'cpu-ort', 'xavier', 'fpga'], default: 'fpga' },
+      cost: { type: 'string', description: 'what is minimised: device latency, model bytes or BitOPs', choices: ['latency', 'bytes', 'bitops'], default: 'latency' },
+      method: { type: 'string', description: 'exact (dynamic programming) or the greedy baseline', choices: ['exact', 'greedy'], default: 'exact' },
+      'max-rounds': { type: 'string', description: 'solve-and-verify rounds (the budget tightens while an answer misses)', default: '6' },
+      'test-images': { type: 'string', description: 'test images the answer is reported on, 0 = all', default: '0' },
+      db: dbOption,
+      json: jsonOption,
+    },
+    examples: ['oqat tune --run 20261123-101500-abc123 --candidate 12 --min-accuracy 0.84 --device fpga', 'oqat tune --run TRAIN_RUN --subnet largest --min-accuracy 85% --cost bytes'],
+    run: async (o, _p, io) => (await import('./commands/tune')).tune(o, io),
+  },
+  {
     path: ['export'],
     summary: 'export a searched candidate (or any subnet) as a tfjs model, ONNX with QDQ and bit-packed weights',
     options: {

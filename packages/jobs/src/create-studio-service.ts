@@ -7,7 +7,7 @@ import { CallerFiles } from './caller-files';
 import { runDataFolder } from './data-folder';
 import { JobConfigError, RunNotCancellableError } from './errors';
 import { checkExportRequest } from './export-request';
-import { EXPORT_JOB, SEARCH_JOB, TRAIN_JOB } from './job-modules';
+import { EXPORT_JOB, SEARCH_JOB, TRAIN_JOB, TUNE_JOB } from './job-modules';
 import type { ExportJobInput } from './export-job';
 import type { SearchJobInput } from './search-job';
 import { CONFIG_FIELDS, toSearchJobInput, toTrainJobInput, validateRunConfig } from './run-config';
@@ -15,6 +15,7 @@ import type { RunConfig } from './run-defaults';
 import { toCandidateDto, toMetricPoint, toRunEventDto, toRunSummary } from './run-views';
 import type { ExportReport, ExportRequest, NewRunConfig, RunDetail, RunEventDto, StudioService } from './studio-service';
 import type { TrainJobResult } from './train-job';
+import { toTuneJobInput, type TuneRequest } from './tune-request';
 
 export interface StudioServiceOptions extends RunStoreOptions {
   /** where runs keep their files; default: a `runs` folder beside the database */
@@ -33,6 +34,8 @@ export interface StudioServiceOptions extends RunStoreOptions {
 export interface Studio extends StudioService {
   /** exports any subnet of a checkpoint (the CLI's --subnet/--checkpoint form), as an export run; never into a folder holding files unless `overwrite` */
   exportSubnet(input: ExportJobInput, options?: { overwrite?: boolean }): Promise<ExportReport>;
+  /** starts precision tuning of a search candidate or a training run's subnet (oqat tune); resolves once the run is queued */
+  startTune(request: TuneRequest): Promise<{ runId: string }>;
   /** a folder the user chose in the desktop's own dialog: callers may read and export there from now on */
   allowFolder(dir: string): void;
   /** the supernet checkpoint a training run wrote (its result, else its last checkpoint) */
@@ -187,6 +190,11 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
       const outDir = await files.prepareExportDir('outDir', input.outDir, exportOptions.overwrite === true, { trusted: true });
       const handle = track(await startRun(store, { kind: 'export', job: EXPORT_JOB, config: { ...input, outDir }, seed: input.seed }));
       return (await handle.result) as ExportReport;
+    },
+    async startTune(request) {
+      const input = await toTuneJobInput(store, request, checkpointOf, workDir);
+      const handle = track(await startRun(store, { kind: 'tune', job: TUNE_JOB, config: input, seed: input.seed }));
+      return { runId: handle.id };
     },
     onRunEvent(listener) {
       listeners.add(listener);

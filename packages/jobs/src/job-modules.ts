@@ -5,3 +5,4 @@ import type { JobRef } from '@oqat/runs';
 export const TRAIN_JOB: JobRef = { modulePath: fileURLToPath(new URL('./train-job.ts', import.meta.url)), exportName: 'trainJob' };
 export const SEARCH_JOB: JobRef = { modulePath: fileURLToPath(new URL('./search-job.ts', import.meta.url)), exportName: 'searchJob' };
 export const EXPORT_JOB: JobRef = { modulePath: fileURLToPath(new URL('./export-job.ts', import.meta.url)), exportName: 'exportJob' };
+export const TUNE_JOB: JobRef = { modulePath: fileURLToPath(new URL('./tune-job.ts', import.meta.url)), exportName: 'tuneJob' };

@@ -9,6 +9,8 @@ export interface SearchValidation {
   score: (spec: SubnetSpec) => number;
   /** what the score is, for logs */
   metric: 'top-1' | 'mIoU';
+  /** the smallest step of the score: one held-out image for top-1; mIoU's, a fixed 1e-4 */
+  resolution: number;
   dispose: () => void;
 }
 
@@ -54,6 +56,7 @@ export async function searchValidation(loaded: LoadedSupernet, o: SearchValidati
     return {
       score: (spec) => evaluateSubnet(net, spec, { bn, test: validation, batchSize: 50, normalization }).score,
       metric: 'mIoU',
+      resolution: 1e-4,
       dispose: () => bn.forEach((t) => t.dispose()),
     };
   }
@@ -64,6 +67,7 @@ export async function searchValidation(loaded: LoadedSupernet, o: SearchValidati
   return {
     score: (spec) => evaluateSubnet(net, spec, { bn, test: validation, batchSize: 500, normalization }).score,
     metric: 'top-1',
+    resolution: 1 / validation.count,
     dispose: () => bn.forEach((t) => t.dispose()),
   };
 }

@@ -8,7 +8,8 @@ import { printJson, type CliIo } from '../io';
 import { openStudio } from '../open-studio';
 import { intOption } from '../options';
 
-function subnetOf(value: unknown, io: CliIo): unknown {
+/** A named subnet, or the SubnetSpec JSON file `--subnet` names. */
+export function subnetOf(value: unknown, io: CliIo): unknown {
   const text = typeof value === 'string' ? value : 'largest';
   if (text in NAMED_SUBNETS) return text;
   const path = resolve(io.cwd, text);

@@ -1,7 +1,7 @@
 import { elasticLayerNames, withLayerBits, type SearchSpace, type SubnetSpec } from '@oqat/latency';
 import { subnetKey } from '../space/subnet-spec';
 import type { PrecisionLayer } from './precision-problem';
-import { TuneAbortedError } from './tune-errors';
+import { AccuracyRequirementError, TuneAbortedError } from './tune-errors';
 
 /** A subnet's score on the held-out validation split, 0..1 (top-1, or mIoU). */
 export type TuneScoreFn = (spec: SubnetSpec) => number | Promise<number>;
@@ -18,6 +18,10 @@ export interface TuneModelOptions {
   /** the smallest score step: 1 / validation images for top-1 (drops are counted in it) */
   resolution: number;
   cost: TuneCostFn;
+  /** a requirement: refused at once when the widest subnet misses it (AccuracyRequirementError) */
+  minScore?: number;
+  /** what the score is, for that message: 'top-1', 'mIoU' */
+  metric?: string;
   onProgress?: (done: number, total: number, status: string) => void;
   signal?: AbortSignal;
 }
@@ -76,6 +80,7 @@ export async function measurePrecisionTable(o: TuneModelOptions): Promise<Precis
     return s;
   };
   const baseScore = await scoreOf(base, `every layer at ${top} bit`);
+  if (o.minScore !== undefined && baseScore < o.minScore) throw new AccuracyRequirementError(o.minScore, baseScore, top, o.metric ?? 'score');
   const baseCost = o.cost(base);
   const layers: PrecisionLayer[] = [];
   for (const name of names) {

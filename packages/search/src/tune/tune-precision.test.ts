@@ -72,3 +72,14 @@ describe('tunePrecision', () => {
     );
   });
 });
+
+describe('measurePrecisionTable', () => {
+  it('refuses a requirement the widest subnet misses after its first evaluation', async () => {
+    let evaluations = 0;
+    const measuring = measurePrecisionTable({
+      space, subnet, widths: [2, 3, 4], score: (s) => (evaluations++, score(s)), resolution: 1 / IMAGES, cost, minScore: 0.95, metric: 'top-1',
+    });
+    await expect(measuring).rejects.toThrow(/below the required 95.00 %/);
+    expect(evaluations).toBe(1);
+  });
+});

@@ -1,0 +1,73 @@
+import { ExitCode } from '@oqat/core';
+import type { DeviceName, TuneCost, TuneJobResult, TuneMethod } from '@oqat/jobs';
+import type { ParsedOptions } from '../command';
+import { UsageError } from '../errors';
+import { followRuns } from '../follow-runs';
+import { formatPercent, formatTable } from '../format-table';
+import { printJson, type CliIo } from '../io';
+import { openStudio } from '../open-studio';
+import { intOption } from '../options';
+import { subnetOf } from './eval';
+
+/** `--min-accuracy`: a share (0.85) or a percentage (85%). */
+function minAccuracyOf(value: unknown): number {
+  if (typeof value !== 'string') throw new UsageError('--min-accuracy A is required: the least validation top-1, as 0.85 or 85%');
+  const percent = value.trim().endsWith('%');
+  const n = Number(percent ? value.trim().slice(0, -1) : value) / (percent ? 100 : 1);
+  if (!(n > 0 && n <= 1)) throw new UsageError(`--min-accuracy must be a share in (0, 1] or a percentage, got '${value}'`);
+  return n;
+}
+
+const UNITS: Record<TuneCost, (x: number) => string> = {
+  latency: (ms) => `${ms.toFixed(4)} ms`,
+  bytes: (b) => `${(b / 1024).toFixed(1)} KiB`,
+  bitops: (x) => `${(x / 1e6).toFixed(3)} M BitOPs`,
+};
+
+export function formatTuneResult(r: TuneJobResult): string {
+  const unit = UNITS[r.cost];
+  const what = r.cost === 'latency' ? `${r.device} latency` : r.cost === 'bytes' ? 'model bytes' : 'BitOPs';
+  const delta = (x: number) => (r.cost === 'latency' ? `${x >= 0 ? '+' : ''}${x.toFixed(4)}` : `${x >= 0 ? '+' : ''}${Math.round(x)}`);
+  const table = formatTable(['LAYER', 'BITS', `COST Δ (${r.cost === 'latency' ? 'ms' : r.cost})`, 'TOP-1 LOST ALONE'], r.layers.map((l) => [l.name, l.bits, delta(l.costDelta), formatPercent(l.drop)]));
+  const tightened = r.rounds.length - 1;
+  const saving = (1 - r.costValue / r.bestUniform.costValue) * 100;
+  return [
+    table.trimEnd(),
+    `cost: ${unit(r.costValue)} ${what} (every layer at ${r.widest.bits} bit: ${unit(r.widest.costValue)}; best uniform width meeting the requirement: ${r.bestUniform.bits} bit, ${unit(r.bestUniform.costValue)}, ${saving.toFixed(1)} % saved)`,
+    `top-1: validation ${formatPercent(r.validationAccuracy)} (required ${formatPercent(r.minAccuracy)}), test ${formatPercent(r.testAccuracy)} (best uniform: validation ${formatPercent(r.bestUniform.validationAccuracy)}, test ${formatPercent(r.bestUniform.testAccuracy)})`,
+    `solver: ${r.method}, ${r.rounds.length} round(s) (${tightened} with a tightened budget${r.fellBack ? '; none met it: every layer kept at the widest width' : ''}), ${r.solverMs.toFixed(2)} ms; ${r.evaluations} validation evaluations`,
+    `subnet: ${JSON.stringify(r.spec)}`,
+  ].join('\n') + '\n';
+}
+
+/** `oqat tune`: the least-cost per-layer bits of a subnet that keep a validation top-1, as a tune run. */
+export async function tune(o: ParsedOptions, io: CliIo): Promise<number> {
+  if (typeof o.run !== 'string') throw new UsageError('--run RUN is required: a search run (with --candidate N) or a training run (with --subnet)');
+  const minAccuracy = minAccuracyOf(o['min-accuracy']);
+  const candidateId = o.candidate === undefined ? undefined : intOption(o.candidate, 'candidate', 0, 0);
+  const json = !!o.json;
+  const studio = await openStudio(io, o.db);
+  try {
+    const { runId } = await studio.startTune({
+      runId: o.run,
+      candidateId,
+      subnet: candidateId === undefined ? subnetOf(o.subnet, io) : undefined,
+      minAccuracy,
+      device: (o.device ?? 'fpga') as DeviceName,
+      cost: (o.cost ?? 'latency') as TuneCost,
+      method: (o.method ?? 'exact') as TuneMethod,
+      maxRounds: intOption(o['max-rounds'], 'max-rounds', 6, 1, 50),
+      testImages: intOption(o['test-images'], 'test-images', 0, 0),
+    });
+    if (!json) io.stderr.write(`run ${runId} started (store: ${studio.store.path})\n`);
+    const { failed, cancelled } = await followRuns(studio, io, json);
+    if (cancelled) return ExitCode.interrupted;
+    if (failed.length) return ExitCode.user;
+    const result = (await studio.store.getRun(runId)).result as TuneJobResult;
+    if (json) printJson(io, { kind: 'summary', runId, result });
+    else io.stdout.write(formatTuneResult(result));
+    return ExitCode.ok;
+  } finally {
+    await studio.close();
+  }
+}
