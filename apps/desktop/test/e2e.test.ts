@@ -65,6 +65,7 @@ describe.skipIf(skipReason)('studio in Chromium against serveStudio', () => {
 
   defineStudioFlow(() => ui, {
     shots,
+    candidate: (runId, candidateId) => service.candidate(runId, candidateId),
     // A tiny run: two phases (4 → 3 bit) of one step each, then a 2×4 search on two simulated devices.
     runTimeoutMs: USE_DOUBLE ? 30_000 : 1_200_000,
     train: [

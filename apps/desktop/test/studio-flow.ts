@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
+import type { CandidateDto } from '@oqat/jobs';
 import type { StudioPage } from './studio-page';
 
 export interface StudioFlowOptions {
@@ -12,19 +13,40 @@ export interface StudioFlowOptions {
   search: Array<[key: string, value: string | number | string[]]>;
   /** filled in as the flow goes; printed by the caller */
   shots: string[];
+  /** the service's own candidate, to check the block diagram against (where the test holds the service) */
+  candidate?: (runId: string, candidateId: number) => Promise<CandidateDto>;
 }
 
 /**
  * The user's path through the studio, declared as consecutive tests over one
  * page: empty Runs screen → New run (validation, then a tiny training run) →
  * live curves → search from the form → Pareto front per device, budget,
- * tooltip → Compare → Export and the files on disk → Runs in both themes.
+ * tooltip, the best candidate's block diagram → Compare → Export (the same
+ * diagram) and the files on disk → Runs in both themes.
  * Chromium-over-HTTP and Electron both run it.
  */
 export function defineStudioFlow(page: () => StudioPage, o: StudioFlowOptions): void {
   let trainRunId = '';
   let searchRunId = '';
   const shot = async (name: string) => o.shots.push(await page().screenshot(name));
+  /** The chosen candidate's block diagram: its stages and blocks as the spec says, each elastic layer's bits chip at the candidate's bits. */
+  const checkDiagram = async (candidateId: number): Promise<void> => {
+    const diagram = page().page.locator('[data-testid="candidate-diagram"] [data-testid="block-diagram"]');
+    await expect.poll(() => diagram.getAttribute('data-candidate'), { timeout: 20_000 }).toBe(String(candidateId));
+    const stages = await diagram.locator('[data-testid="diagram-stage"]').count();
+    const blocks = await diagram.locator('[data-testid="diagram-stage"] [data-testid="diagram-block"]').count();
+    const bitsLabel = (await diagram.locator('[data-testid="diagram-bits"]').textContent()) ?? '';
+    expect(stages).toBeGreaterThan(0);
+    expect(blocks).toBeGreaterThanOrEqual(stages);
+    if (!o.candidate) return expect(bitsLabel).toMatch(/\d bit, (uniform|mixed)/);
+    const c = await o.candidate(searchRunId, candidateId);
+    const spec = c.spec as { depths?: number[]; depth?: number[]; bitsByLayer?: object };
+    const depths = spec.depths ?? spec.depth ?? [];
+    expect(stages).toBe(depths.length);
+    expect(blocks).toBe(depths.reduce((a, b) => a + b, 0));
+    expect(bitsLabel).toContain(`${c.bits} bit, ${spec.bitsByLayer ? 'mixed' : 'uniform'}`);
+    if (!spec.bitsByLayer) expect(new Set(await diagram.locator('li.layer.elastic .bits-chip').allTextContents())).toEqual(new Set([`${c.bits}b`]));
+  };
 
   it('opens on the Runs screen, live, with an empty state', async () => {
     const ui = page();
@@ -78,7 +100,8 @@ export function defineStudioFlow(page: () => StudioPage, o: StudioFlowOptions): 
     const slider = ui.page.locator('[data-testid="budget-slider"]');
     await slider.focus();
     for (let i = 0; i < 40; i += 1) await ui.page.keyboard.press('ArrowLeft');
-    await ui.page.locator('[data-testid="best-candidate"]').waitFor();
+    await ui.page.locator('[data-testid="best-candidate"][data-candidate]').waitFor();
+    await checkDiagram(Number(await ui.page.locator('[data-testid="best-candidate"]').getAttribute('data-candidate')));
     expect(await ui.hoverUntilTooltip('chart-front', 'BitOPs')).toBe(true);
     await shot('06-search-front');
     const tabs = ui.page.locator('[role="tab"]');
@@ -100,8 +123,12 @@ export function defineStudioFlow(page: () => StudioPage, o: StudioFlowOptions): 
   it('exports the best candidate under the budget and writes the files', async () => {
     const ui = page();
     await ui.go(`#/search/${encodeURIComponent(searchRunId)}`);
-    await ui.page.locator('[data-testid="export-best"]').click();
+    const best = ui.page.locator('[data-testid="export-best"]');
+    await best.waitFor();
+    const chosen = Number(await ui.page.locator('[data-testid="best-candidate"]').getAttribute('data-candidate'));
+    await best.click();
     await ui.page.locator('[data-testid="export-folder"]').waitFor();
+    await checkDiagram(chosen);
     // A caller's folder lives under the work folder's exports/ (a folder elsewhere is refused: see caller-files.ts).
     await ui.page.locator('[data-testid="export-folder"]').fill(`exports/e2e-${Date.now()}`);
     await ui.page.locator('[data-testid="export-submit"]').click();
