@@ -7,6 +7,8 @@ const trainOptions: Record<string, OptionSpec> = {
   task: { type: 'string', description: 'classification (Fashion-MNIST) or segmentation (scenes of Fashion-MNIST items, mIoU)', choices: ['classification', 'segmentation'], default: D.task },
   config: { type: 'string', description: 'a JSON run config (the New run form of the app); flags override it' },
   dataset: { type: 'string', description: 'Fashion-MNIST copy', choices: ['auto', 'subset', 'full'], default: D.dataset },
+  data: { type: 'string', description: 'your own images instead: a folder of class folders of PNG/JPEG (train/ test/ optional), images/ + masks/, or IDX files; the space is fitted to it' },
+  'skip-bad-files': { type: 'boolean', description: 'with --data: leave out unreadable or odd-sized images and empty classes (the run log counts them)' },
   space: { type: 'string', description: 'search space', choices: ['fashion-mnist', 'ofa-mbv3'], default: D.space },
   bits: { type: 'string', description: 'bit chain, trained first then inherited down', default: D.bitsChain.join(',') },
   'epochs-float': { type: 'string', description: 'float warm-up epochs (the largest subnet alone)', default: String(D.epochs.float) },
@@ -43,7 +45,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: ['train'],
     summary: 'train a quantized once-for-all supernet (4→3→2 bit by inheritance), then search the chosen devices',
     options: { ...trainOptions, ...searchOptions, ...common },
-    examples: ['oqat train --dataset full --bits 4,3,2 --epochs 8', 'oqat train --dataset subset --limit-train 1024 --epochs 1 --no-search'],
+    examples: ['oqat train --dataset full --bits 4,3,2 --epochs 8', 'oqat train --dataset subset --limit-train 1024 --epochs 1 --no-search', 'oqat train --data ./photos --skip-bad-files'],
     run: async (o, _p, io) => (await import('./commands/start-runs')).train(o, io),
   },
   {
@@ -207,13 +209,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['data', 'info'],
-    summary: 'show which Fashion-MNIST copy is used and its counts per split and class',
+    summary: 'show which Fashion-MNIST copy is used, or what a data folder holds: layout, classes, counts per split and class, size, channels, problems',
     options: {
       source: { type: 'string', description: 'which copy', choices: ['auto', 'full', 'subset'], default: 'auto' },
+      data: { type: 'string', description: 'a data folder (as oqat train --data takes) instead of Fashion-MNIST' },
       json: jsonOption,
     },
-    examples: ['oqat data info', 'OQAT_DATA=~/fmnist oqat data info --json'],
-    run: async (o, _p, io) => (await import('./commands/data-info')).dataInfo({ source: o.source as never, json: !!o.json }, io),
+    examples: ['oqat data info', 'oqat data info --data ./photos', 'OQAT_DATA=~/fmnist oqat data info --json'],
+    run: async (o, _p, io) => (await import('./commands/data-info')).dataInfo({ source: o.source as never, data: o.data as string | undefined, json: !!o.json }, io),
   },
   {
     path: ['data', 'fetch'],

@@ -48,6 +48,8 @@ export function runConfigFromOptions(o: ParsedOptions, io: CliIo, kind: NewRunCo
   if (o['epochs-inherited'] !== undefined) epochs.inherited = intOption(o['epochs-inherited'], 'epochs-inherited', 0, 0);
   if (Object.keys(epochs).length) config.epochs = epochs;
   if (o.dataset) config.dataset = o.dataset as NewRunConfig['dataset'];
+  if (typeof o.data === 'string') config.dataPath = resolve(io.cwd, o.data);
+  if (o['skip-bad-files']) config.skipBadFiles = true;
   if (o.space) config.space = o.space as NewRunConfig['space'];
   if (o.backend) config.backend = o.backend as NewRunConfig['backend'];
   if (o.seed !== undefined) config.seed = intOption(o.seed, 'seed', 0, 0);

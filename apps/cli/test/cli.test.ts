@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeTinyClassFolder } from '@oqat/data/testing';
 import { describe, expect, it } from 'vitest';
 
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/oqat.mjs');
@@ -98,5 +99,36 @@ describe('oqat (end to end)', () => {
     const untrained = await oqat([...evalArgs, '--bits', '2']);
     expect(untrained.code).toBe(3);
     expect(untrained.stderr).toMatch(/2 bit was not trained \(trained: 4\)/);
+  }, 600_000);
+
+  it('trains on a folder of its own RGB PNG and JPEG images, searches and exports it with the folder\'s mean/std', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oqat-own-data-'));
+    const photos = join(dir, 'photos');
+    const files = await writeTinyClassFolder(photos, { classes: ['blue', 'green', 'red'], perClass: 12, size: 16, channels: 3, formats: ['png', 'jpeg'] });
+    writeFileSync(files[5]!, readFileSync(files[5]!).subarray(0, 50));
+    const info = await oqat(['data', 'info', '--data', photos, '--json']);
+    expect(info.code).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({ layout: 'classification', classNames: ['blue', 'green', 'red'], height: 16, width: 16, channels: 3, problems: [{ file: files[5] }] });
+    const db = join(dir, 'runs.db');
+    const args = ['train', '--data', photos, '--bits', '4', '--epochs-float', '0', '--epochs', '1', '--batch', '8', '--devices', 'fpga', '--generations', '1', '--population', '4', '--backend', 'wasm', '--db', db];
+    const refused = await oqat(args);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr.trim().split('\n')).toEqual([`oqat: loadImageFolder: cannot read ${files[5]} as PNG or JPEG (unknown JPEG marker 0); replace or remove it, or skip bad files (--skip-bad-files)`]);
+    const trained = await oqat([...args, '--skip-bad-files', '--json']);
+    expect(trained.stderr).toBe('');
+    expect(trained.code).toBe(0);
+    const events = trained.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(JSON.stringify(events)).toContain('skipped 1 bad file(s)');
+    const runs = events.filter((e) => e.kind === 'summary').map((e) => e.run);
+    expect(runs.map((r) => `${r.kind} ${r.status}`).sort()).toEqual(['search finished', 'train finished']);
+    const search = runs.find((r) => r.kind === 'search');
+    const shown = (await oqat(['runs', 'show', search.id, '--db', db, '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const out = join(dir, 'model');
+    const exported = await oqat(['export', '--run', search.id, '--candidate', String(shown[1].candidate.id), '--format', 'onnx', '--out', out, '--db', db]);
+    expect(exported.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'export-manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ classes: 3, input: { channels: 3 } });
+    expect(manifest.input.normalization.mean).toBeGreaterThan(0.3);
+    expect(manifest.input.normalization.mean).not.toBeCloseTo(0.286, 3);
   }, 600_000);
 });
