@@ -7,7 +7,7 @@ import { MobileNetV3Supernet } from './networks/mobilenet-v3';
 /**
  * A supernet as OQAT's 4 -> 3 -> 2 bit phases leave it, without training:
  * each width's phase starts its steps from `images` and moves every weight
- * (a seeded nudge per width; steps and BN statistics scaled), 4 and 3 bits are kept, 2 bits stays in the
+ * (a seeded nudge per width; its steps and the BN statistics scaled), 4 and 3 bits are kept, 2 bits stays in the
  * variables (as after the last phase of a checkpoint).
  */
 export function trainedWidthsSupernet(space: SearchSpace, images: Tensor, seed: number): MobileNetV3Supernet {
@@ -17,6 +17,7 @@ export function trainedWidthsSupernet(space: SearchSpace, images: Tensor, seed: 
     net.setActive(largestSubnet(space, bits));
     tf.tidy(() => void net.forward(images, TRAIN));
     for (const { name, variable } of net.params()) {
+      if (name.includes('.step') && !name.endsWith(`.step${bits}`)) continue; // a phase trains its own width's steps only
       tf.tidy(() => variable.assign(name.includes('.step') ? tf.mul(variable, 1 + bits / 10) : tf.add(variable, tf.randomNormal(variable.shape, 0, 0.1, 'float32', seed * 10 + bits))));
     }
     // BN statistics too (scaled: variances stay positive).

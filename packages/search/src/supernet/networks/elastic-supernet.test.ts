@@ -3,6 +3,7 @@ import { elasticLayerNames, largestSubnet, withLayerBits, type SearchSpace, type
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVAL } from '../forward-context';
 import { lsqQuantFactory } from '../lsq-layer-quant';
+import { readNetworkState, type HostTensors } from '../network-state';
 import { TINY_SEGMENTATION_SPACE, TINY_SPACE as space } from '../tiny-space';
 import { trainedWidthsSupernet } from '../width-weights.fixture';
 import { MobileNetV3Supernet } from './mobilenet-v3';
@@ -56,6 +57,26 @@ describe('ElasticSupernet with per-layer bits', () => {
     expect(maxAbsDiff(logits(net, mixed), atMixed!)).toBe(0);
     expect(maxAbsDiff(logits(net, four), atFour!)).toBe(0);
     expect(maxAbsDiff(logits(net, two), atTwo!)).toBe(0);
+    net.dispose();
+  });
+
+  it("takes a mixed subnet's weights from the narrowest width it uses, each layer's step from its own width", () => {
+    const net = trainedWidthsSupernet(space, images, 2);
+    const atTwo = readNetworkState(net); // the last phase's width, held only by the variables
+    const atFour = net.widths.keptState(4)!;
+    net.setActive(withLayerBits(space, largestSubnet(space, 4), { 'stages.0.0.project': 2, 'head.expand': 3 }));
+    const mixed = readNetworkState(net);
+    for (const [name, t] of atTwo) expect([...mixed.get(name)!.values], name).toEqual([...t.values]);
+    const step = (state: HostTensors, name: string): number => state.get(name)!.values[0]!;
+    expect(net.layerQuants.get('stages.0.0.project')!.frozen().weight).toEqual({ bits: 2, signed: true, step: step(atTwo, 'stages.0.0.project.wq.step2') });
+    expect(net.layerQuants.get('head.expand')!.frozen().input?.step).toBe(step(atTwo, 'head.expand.aq.step3'));
+    // A 4-bit layer's step is the one the 4-bit phase trained (later phases leave it as it was).
+    expect(net.layerQuants.get('stages.0.0.dw')!.frozen().weight?.step).toBe(step(atFour, 'stages.0.0.dw.wq.step4'));
+    expect(net.layerQuants.get('stem')!.frozen().weight?.bits).toBe(8);
+    // The 4-bit subnet still sees the 4-bit supernet.
+    net.setActive(largestSubnet(space, 4));
+    const back = readNetworkState(net);
+    for (const [name, t] of atFour) expect([...back.get(name)!.values], name).toEqual([...t.values]);
     net.dispose();
   });
 

@@ -9,6 +9,7 @@ import type { LayerQuant, QuantFactory } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { DynamicBatchNorm } from '../ops/dynamic-batch-norm';
 import { DynamicConv2d } from '../ops/dynamic-conv2d';
+import { weightsWidth } from '../subnet-widths';
 import { WidthWeights } from '../width-weights';
 
 export interface SupernetOptions {
@@ -128,15 +129,13 @@ export abstract class ElasticSupernet implements ParamOwner {
 
   /**
    * Activates a subnet (checked against the space): each quantized layer runs
-   * at its bits (subnetLayerBits) and the weights are its width's. A mixed
-   * subnet (bitsByLayer) takes each elastic layer's weights, BN and steps
-   * from the copy of that layer's width, the rest from the copy of `bits`
-   * (WidthWeights.selectMixed).
+   * at its bits (subnetLayerBits) with that width's step, and the weights
+   * are its width's; a mixed subnet's (bitsByLayer) are the narrowest
+   * width's it uses (weightsWidth).
    */
   setActive(subnet: SubnetSpec): void {
     const spec = assertSubnetSpec(this.space, subnet);
-    if (spec.bitsByLayer) this.widths.selectMixed(spec.bits, spec.bitsByLayer);
-    else this.widths.select(spec.bits);
+    this.widths.select(weightsWidth(spec));
     this.activeResolution = spec.resolution;
     this.activeDepths = [...spec.depths];
     if (spec.bits !== this.activeBits || spec.bitsByLayer || this.activeBitsByLayer) {
