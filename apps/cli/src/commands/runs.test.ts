@@ -27,6 +27,15 @@ describe('formatFronts', () => {
     expect(seg).not.toContain('40.00 %');
     expect(formatFronts(candidates, 'classification')).toMatch(/CANDIDATE\s+ACCURACY/);
   });
+
+  it('marks a mixed candidate\'s bits and lists its layers by width below the table', () => {
+    const mixed = { ...candidate(3, 0.7, 0.25, true), spec: { bits: 4, bitsByLayer: { 'first.dw': 2, 'stages.0.0.expand': 3, 'head.expand': 2 } } };
+    const text = formatFronts({ ...candidates, devices: [{ ...candidates.devices[0]!, front: [...front, mixed] }] }, 'classification');
+    expect(text).toMatch(/\n3\s+70\.00 %\s+0\.250\s+4\*/);
+    expect(text).toContain('  #3: 2 bit first.dw head.expand · 3 bit stages.0.0.expand');
+    expect(text).not.toContain('#1:');
+    expect(formatFronts(candidates, 'classification')).not.toContain('bits per layer');
+  });
 });
 
 describe('runs show', () => {
