@@ -103,6 +103,14 @@ function recordEvent(
       }
       return lastStep;
     }
+    case 'learned-bits': {
+      const counts = new Map<number, number>();
+      for (const b of Object.values(event.widths)) counts.set(b, (counts.get(b) ?? 0) + 1);
+      const histogram = [...counts].sort(([a], [b]) => b - a).map(([b, n]) => `${n} at ${b}`).join(', ');
+      ctx.metric('learnedAverageBits', event.averageBits, lastStep, event.phase);
+      ctx.log('info', `${event.phase} DropBits learned widths: ${histogram} (mean ${event.averageBits.toFixed(2)} bits), top-1 ${(event.result.score * 100).toFixed(2)} %` + (event.path ? `; subnet in ${event.path}` : ''));
+      return lastStep;
+    }
     case 'checkpoint':
       pending.push(ctx.checkpoint(event.path, event.step));
       result.checkpoint = event.path;

@@ -31,6 +31,8 @@ export { createSupernet } from './supernet/networks/create-supernet';
 export type { TaskSupernet } from './supernet/networks/create-supernet';
 export type { SupernetOptions, MobileNetV3SupernetConfig } from './supernet/networks/mobilenet-v3';
 export { lsqQuantFactory, LsqLayerQuant } from './supernet/lsq-layer-quant';
+export { DropBitsLayerQuant, dropBitsQuantFactory, quantFactoryFor } from './supernet/dropbits-layer-quant';
+export type { DropBitsSettings } from './supernet/dropbits-layer-quant';
 export type { LayerQuant, QuantFactory, QuantRole } from './supernet/layer-quant';
 export type { ForwardContext, ForwardMode } from './supernet/forward-context';
 export { TRAIN, EVAL } from './supernet/forward-context';
@@ -57,8 +59,8 @@ export type { StaticMbBlockConfig } from './static/static-mb-block';
 export type { StaticLayer, StaticQuantConfig, WeightMap } from './static/static-layer';
 
 // A training run's config: its defaults and its parser.
-export { DEFAULT_TRAIN_CONFIG, DEFAULT_SPACE, oqatPhases } from './config/train-config';
-export type { TrainConfig, PhaseConfig, Task, SegmentationDataConfig } from './config/train-config';
+export { DEFAULT_TRAIN_CONFIG, DEFAULT_SPACE, oqatPhases, QUANTIZER_KINDS } from './config/train-config';
+export type { TrainConfig, PhaseConfig, Task, SegmentationDataConfig, QuantizerKind } from './config/train-config';
 export { parseTrainConfig } from './config/parse-train-config';
 
 // Supernet checkpoints (written by training): loading one for evaluation, search or export.
@@ -72,6 +74,7 @@ export { sandwichStep, type SandwichOptions, type SandwichResult } from './train
 export { labelLoss } from './losses';
 export { SgdNesterov, type SgdOptions } from './train/sgd-nesterov';
 export { CHECKPOINT_FILE, phaseName } from './train/run-training';
+export { learnedBitsFile } from './train/dropbits-training';
 export type { TrainOptions } from './train/run-training';
 export { loadSegmentationData, loadFolderSplit, scenesOf } from './train/segmentation-data';
 export { loadClassificationData } from './train/classification-data';

@@ -91,7 +91,10 @@ export const dropBitsKeep = tf.op({ dropBitsKeep_ });
  * layer does not need.
  */
 export function expectedKeptLevels(logits: Tensor): Tensor {
-  return tf.tidy(() => tf.sum(tf.exp(tf.cumsum(tf.logSigmoid(logits)))));
+  // A running product (tf.logSigmoid's gradient reads a disposed tensor inside variableGrads).
+  let inclusion: Tensor | undefined;
+  const terms = tf.unstack(tf.sigmoid(logits)).map((p) => (inclusion = inclusion ? tf.mul(inclusion, p) : p));
+  return terms.length > 0 ? tf.addN(terms) : tf.scalar(0);
 }
 
 /**

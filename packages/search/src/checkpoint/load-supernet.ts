@@ -1,7 +1,7 @@
 import type { SearchSpace } from '@oqat/latency';
 import type { Task, TrainConfig } from '../config/train-config';
 import { parseSearchSpace } from '../space/parse-search-space';
-import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
+import { quantFactoryFor } from '../supernet/dropbits-layer-quant';
 import { createSupernet, type TaskSupernet } from '../supernet/networks/create-supernet';
 import { loadSupernetState, phasesStarted, readSupernetCheckpoint, storedConfig, type TrainingPosition } from './supernet-checkpoint';
 
@@ -25,7 +25,7 @@ export function loadSupernet(path: string): LoadedSupernet {
   const config = storedConfig(file.meta);
   const { position } = file.meta;
   const space = parseSearchSpace(file.meta.space);
-  const network = createSupernet(config.task, space, { seed: config.seed, fixedBits: config.fixedBits, quant: lsqQuantFactory });
+  const network = createSupernet(config.task, space, { seed: config.seed, fixedBits: config.fixedBits, quant: quantFactoryFor(config) });
   try {
     loadSupernetState(path, file.meta, config, file.tensors, network.net);
   } catch (err) {

@@ -24,6 +24,16 @@ describe('parseTrainConfig', () => {
     expect(parseTrainConfig(classification)).toEqual(classification);
   });
 
+  it('reads the quantizer and DropBits settings (a parsed config parses again)', () => {
+    const c = parseTrainConfig({ quantizer: 'dropbits', dropBits: { rate: 0.3 }, phases: PHASES });
+    expect(c.quantizer).toBe('dropbits');
+    expect(c.dropBits).toEqual({ ...DEFAULT_TRAIN_CONFIG.dropBits, rate: 0.3 });
+    expect(parseTrainConfig(c)).toEqual(c);
+    expect(() => parseTrainConfig({ quantizer: 'srq', phases: PHASES })).toThrow(/quantizer must be one of lsq, dropbits/);
+    expect(() => parseTrainConfig({ dropBits: { rate: 1 }, phases: PHASES })).toThrow(/dropBits\.rate/);
+    expect(() => parseTrainConfig({ dropBits: { weight: 1 }, phases: PHASES })).toThrow(InvalidTrainConfigError);
+  });
+
   const bad: Array<[unknown, RegExp]> = [
     [{ phases: [{ bits: 9, epochs: 1, lr: 0.1 }] }, /train config: phases\[0\]\.bits must be one of 2, 3, 4, 5, 6, 7, 8, 32, got 9/],
     [{ phases: [] }, /phases must be an array of at least 1/],

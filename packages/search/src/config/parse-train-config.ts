@@ -3,12 +3,12 @@ import { FieldReader, type JsonObject } from '../json-fields';
 import { QUANT_BITS } from '@oqat/quant';
 import { bitsChainProblem } from '../space/bits-chain';
 import { BUILTIN_SPACES, resolveSearchSpace } from '../space/resolve-search-space';
-import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, type PhaseConfig, type SegmentationDataConfig, type Task, type TrainConfig } from './train-config';
+import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, QUANTIZER_KINDS, type PhaseConfig, type SegmentationDataConfig, type Task, type TrainConfig } from './train-config';
 
 const r = new FieldReader((field, problem) => new InvalidTrainConfigError(field, problem));
 
 /** Reads an optional sub-object, checking its keys against the default's. */
-function section<K extends 'data' | 'segmentation' | 'optimizer' | 'sandwich' | 'checkpoint' | 'eval'>(o: JsonObject, key: K): JsonObject {
+function section<K extends 'data' | 'segmentation' | 'optimizer' | 'sandwich' | 'checkpoint' | 'eval' | 'dropBits'>(o: JsonObject, key: K): JsonObject {
   if (o[key] === undefined) return {};
   const s = r.object(o[key], key);
   r.keys(s, key, Object.keys(DEFAULT_TRAIN_CONFIG[key]));
@@ -92,6 +92,7 @@ export function parseTrainConfig(json: unknown): TrainConfig {
   const sw = section(o, 'sandwich');
   const ck = section(o, 'checkpoint');
   const ev = section(o, 'eval');
+  const db = section(o, 'dropBits');
   const task = r.oneOf(o.task ?? d.task, 'task', ['classification', 'segmentation'] as const);
   const space = o.space ?? DEFAULT_SPACE[task];
   if (typeof space !== 'string' && (typeof space !== 'object' || space === null)) {
@@ -146,6 +147,11 @@ export function parseTrainConfig(json: unknown): TrainConfig {
         .array(ev.subnets ?? d.eval.subnets, 'eval.subnets')
         .map((s, i) => r.oneOf(s, `eval.subnets[${i}]`, ['largest', 'middle', 'smallest'] as const)),
       batchSize: r.int(ev.batchSize ?? d.eval.batchSize, 'eval.batchSize', 1),
+    },
+    quantizer: r.oneOf(o.quantizer ?? d.quantizer, 'quantizer', QUANTIZER_KINDS),
+    dropBits: {
+      rate: r.num(db.rate ?? d.dropBits.rate, 'dropBits.rate', 0, 0.95),
+      penalty: r.num(db.penalty ?? d.dropBits.penalty, 'dropBits.penalty', 0, 10),
     },
   };
 }

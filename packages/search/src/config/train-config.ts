@@ -107,7 +107,23 @@ export interface TrainConfig {
     subnets: Array<'largest' | 'middle' | 'smallest'>;
     batchSize: number;
   };
+  /**
+   * How the elastic layers quantize: 'lsq' (LSQ steps, OQAT's) or 'dropbits'
+   * (Semi-Relaxed Quantization with DropBits, which also learns a width per
+   * layer: reported at each quantized phase's end). Absent in older checkpoints: 'lsq'.
+   */
+  quantizer: QuantizerKind;
+  /** DropBits' settings (read when quantizer is 'dropbits') */
+  dropBits: {
+    /** drop probability of a layer's finest level per forward pass; each coarser level drops rate times as often */
+    rate: number;
+    /** weight of the regulariser Σ_layers E[kept levels] (0: levels are dropped at random, none is learned away) */
+    penalty: number;
+  };
 }
+
+export const QUANTIZER_KINDS = ['lsq', 'dropbits'] as const;
+export type QuantizerKind = (typeof QUANTIZER_KINDS)[number];
 
 /** The space a task trains when the config names none. */
 export const DEFAULT_SPACE: Record<Task, string> = { classification: 'fashion-mnist', segmentation: 'segmentation-scenes' };
@@ -170,4 +186,6 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<Omit<TrainConfig, 'phases'>> = {
   sandwich: { randomSubnets: 2, distill: true },
   checkpoint: { dir: '', everySteps: 0 },
   eval: { subnets: ['largest', 'middle', 'smallest'], batchSize: 500 },
+  quantizer: 'lsq',
+  dropBits: { rate: 0.5, penalty: 0.002 },
 };

@@ -9,8 +9,9 @@ import type { PhaseConfig, TrainConfig } from '../config/train-config';
 import { CheckpointError, InvalidTrainConfigError } from '../errors';
 import { inputNormalization } from '../eval/evaluate-subnet';
 import { resolveSearchSpace } from '../space/resolve-search-space';
-import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
+import { quantFactoryFor } from '../supernet/dropbits-layer-quant';
 import { createSupernet, type TaskSupernet } from '../supernet/networks/create-supernet';
+import { addDropBitsPenalty, reportLearnedBits, usesDropBits, withDropBits } from './dropbits-training';
 import { FloatTeacher } from './float-teacher';
 import { cosineLr } from './lr-schedule';
 import { startPhase } from './phase-start';
@@ -86,7 +87,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
     throw new CheckpointError(ckptPath, 'already exists', 'resume from it or choose another checkpoint.dir');
   }
   const engine = await initEngine({ backend: options.backend ?? 'wasm', ...(options.threads ? { threads: options.threads } : {}) });
-  const network = createSupernet(config.task, space, { seed, fixedBits: config.fixedBits, quant: lsqQuantFactory });
+  const network = createSupernet(config.task, space, { seed, fixedBits: config.fixedBits, quant: quantFactoryFor(config) });
   const net = network.net;
   const optimizer = new SgdNesterov({ ...config.optimizer, clipNorm: config.optimizer.gradClipNorm });
   let data: TaskData;
@@ -153,11 +154,12 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         const t0 = performance.now();
         const { images, targets } = batchTensors(b);
         const teacherProbabilities = phase.teacher === 'float' ? teacher!.probabilities(images) : undefined;
-        const step = sandwichStep(net, images, targets, {
+        const step = withDropBits(net, derive(seed, 'dropbits', pos.phaseIndex, pos.phaseStep), () => sandwichStep(net, images, targets, {
           ...(teacherProbabilities ? { teacherProbabilities } : {}),
           bits: phase.bits, subnets: phase.subnets, randomSubnets: config.sandwich.randomSubnets, distill: config.sandwich.distill,
           labelSmoothing: config.optimizer.labelSmoothing, seed, phaseIndex: pos.phaseIndex, phaseStep: pos.phaseStep,
-        });
+        }));
+        addDropBitsPenalty(net, phase.bits, config.dropBits.penalty, step.grads);
         const gradNorm = optimizer.apply(net.params(), step.grads, lr);
         for (const g of step.grads.values()) g.dispose();
         images.dispose();
@@ -192,6 +194,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         await yieldToEventLoop();
         if (abort.aborted) return;
       }
+      if (phase.bits !== 32 && usesDropBits(net)) emit(reportLearnedBits(net, data, bn, config, name, phase.bits));
       net.widths.keep(phase.bits);
       save({ phaseIndex: pos.phaseIndex + 1, phaseStep: 0, globalStep: pos.globalStep });
     }

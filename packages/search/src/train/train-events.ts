@@ -69,6 +69,25 @@ export interface EvalEvent extends EventBase {
   seconds: number;
 }
 
+/** A DropBits phase's end: the width each elastic layer learned, as a subnet, and its score. */
+export interface LearnedBitsEvent extends EventBase {
+  kind: 'learned-bits';
+  phase: PhaseName;
+  /** the phase's width (the subnet's `bits`) */
+  bits: number;
+  /** each elastic layer's learned width, in forward order */
+  widths: Record<string, number>;
+  /** mean learned width over the elastic layers */
+  averageBits: number;
+  /** the largest subnet with the learned widths (canonical bitsByLayer) */
+  spec: SubnetSpec;
+  /** the spec on the test split */
+  result: EvalResult;
+  seconds: number;
+  /** the spec's JSON file beside the checkpoint (runs with a checkpoint folder) */
+  path?: string;
+}
+
 export interface CheckpointEvent extends EventBase {
   kind: 'checkpoint';
   path: string;
@@ -97,6 +116,7 @@ export type TrainEvent =
   | StepEvent
   | EpochEvent
   | EvalEvent
+  | LearnedBitsEvent
   | CheckpointEvent
   | PhaseEndEvent
   | FinishedEvent;

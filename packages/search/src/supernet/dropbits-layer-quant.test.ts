@@ -1,0 +1,94 @@
+import { initEngine, tf, type Tensor } from '@oqat/engine';
+import { largestSubnet } from '@oqat/latency';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DropBitsLayerQuant, dropBitsQuantFactory, quantFactoryFor } from './dropbits-layer-quant';
+import { EVAL, TRAIN } from './forward-context';
+import { LsqLayerQuant, lsqQuantFactory } from './lsq-layer-quant';
+import { loadNetworkState, readNetworkState } from './network-state';
+import { MobileNetV3Supernet } from './networks/mobilenet-v3';
+import { TINY_SPACE as space } from './tiny-space';
+
+let images: Tensor;
+
+beforeAll(async () => {
+  await initEngine({ backend: 'cpu' });
+  images = tf.randomNormal([4, 12, 12, 1], 0, 1, 'float32', 1);
+});
+
+afterAll(() => images.dispose());
+
+function build(rate: number): MobileNetV3Supernet {
+  const net = new MobileNetV3Supernet(space, { seed: 1, quant: dropBitsQuantFactory({ rate }) });
+  net.setActive(largestSubnet(space, 4));
+  // Creates the 4-bit steps from data, as a phase start does.
+  tf.tidy(() => void net.forward(images, TRAIN));
+  return net;
+}
+
+const dropBitsLayers = (net: MobileNetV3Supernet) => [...net.layerQuants.values()].filter((q): q is DropBitsLayerQuant => q instanceof DropBitsLayerQuant);
+
+function setInclusion(net: MobileNetV3Supernet, logits: (name: string) => number[]): void {
+  for (const q of dropBitsLayers(net)) tf.tidy(() => q.inclusion.assign(tf.tensor1d(logits(q.name))));
+}
+
+/** A training pass whose level masks come from `seed`. */
+function logitsOf(net: MobileNetV3Supernet, seed: number): Float32Array {
+  for (const q of dropBitsLayers(net)) q.setSampling(seed);
+  try {
+    return tf.tidy(() => net.forward(images, TRAIN).dataSync() as Float32Array);
+  } finally {
+    for (const q of dropBitsLayers(net)) q.setSampling(undefined);
+  }
+}
+
+describe('DropBitsLayerQuant in a supernet', () => {
+  it('a layer set to a width it never trained rounds on the trained grid, the step doubled per level dropped', () => {
+    const net = build(0.5);
+    const q = net.layerQuants.get('first.dw') as DropBitsLayerQuant;
+    const s4 = q.weightQuantizer.stepValues(4)[0]!;
+    q.setBits(2);
+    expect(q.frozen().weight!.step).toBeCloseTo(4 * s4, 6);
+    q.setBits(3);
+    expect(q.frozen().weight!.step).toBeCloseTo(2 * s4, 6);
+    net.dispose();
+  });
+
+  it('quantizes the elastic layers with DropBits and the fixed ones with LSQ; the config picks the factory', () => {
+    const net = build(0.5);
+    for (const [name, q] of net.layerQuants) expect(q instanceof (q.role.precision === 'elastic' ? DropBitsLayerQuant : LsqLayerQuant), name).toBe(true);
+    expect(net.params().some((p) => p.name === 'stages.0.0.dw.dropbits.inclusion')).toBe(true);
+    net.dispose();
+    expect(quantFactoryFor({})).toBe(lsqQuantFactory);
+    expect(quantFactoryFor({ quantizer: 'lsq', dropBits: { rate: 0.5, penalty: 0 } })).toBe(lsqQuantFactory);
+  });
+
+  it('a training step draws its level masks from its seed: same seed same output, another seed another', () => {
+    const net = build(0.9);
+    const a = logitsOf(net, 11);
+    expect(logitsOf(net, 11)).toEqual(a);
+    expect([12, 13, 14].some((seed) => logitsOf(net, seed).some((v, i) => v !== a[i]))).toBe(true);
+    net.dispose();
+  });
+
+  it('rate 0 with every level surely included drops nothing: a training pass rounds as evaluation does', () => {
+    const net = build(0);
+    setInclusion(net, () => [20, 20, 20, 20, 20, 20]);
+    const trained = logitsOf(net, 5);
+    const evaluated = tf.tidy(() => net.forward(images, TRAIN).dataSync() as Float32Array);
+    trained.forEach((v, i) => expect(v).toBeCloseTo(evaluated[i]!, 4));
+    net.dispose();
+  });
+
+  it('checkpoints keep the inclusion logits', () => {
+    const net = build(0.5);
+    setInclusion(net, (name) => [name.length % 3, -1, 0.5, 0, 0, 0]);
+    const state = readNetworkState(net);
+    const again = build(0.5);
+    loadNetworkState(again, state, 'test');
+    for (const q of dropBitsLayers(again)) expect(Array.from(q.inclusion.dataSync())).toEqual([q.name.length % 3, -1, 0.5, 0, 0, 0]);
+    const out = tf.tidy(() => again.forward(images, EVAL).shape);
+    expect(out).toEqual([4, 3]);
+    net.dispose();
+    again.dispose();
+  });
+});

@@ -1,0 +1,212 @@
+import { createRng, derive } from '@oqat/core';
+import { tf, type Tensor, type Variable } from '@oqat/engine';
+import {
+  dropBitsKeep,
+  dropBitsKeepProbabilities,
+  dropBitsRates,
+  expectedKeptLevels,
+  inherit,
+  learnedBits,
+  lsqQuantize,
+  Quantizer,
+  quantRange,
+  sampleDropBits,
+  SRQ_MAX_DROPPED_LEVELS,
+  srqQuantize,
+} from '@oqat/quant';
+import type { TrainConfig } from '../config/train-config';
+import type { StaticQuantConfig } from '../static/static-layer';
+import type { LayerQuant, QuantFactory, QuantRole } from './layer-quant';
+import { LsqLayerQuant, lsqQuantFactory } from './lsq-layer-quant';
+import type { NamedParam } from './named-param';
+
+/** DropBits' settings for a run. */
+export interface DropBitsSettings {
+  /** drop probability of the finest level; each coarser level drops rate times as often */
+  rate: number;
+}
+
+/** The narrowest width whose levels have an inclusion logit (the 2-bit grid is never dropped). */
+const FIRST_DROPPABLE_WIDTH = 3;
+/** One inclusion logit per width 3..8. */
+const INCLUSION_LOGITS = 6;
+/** σ(2) ≈ 0.88: every level starts included, with room to learn either way. */
+const INCLUSION_INIT = 2;
+
+/** The coarsest width a b-bit layer can drop to (SRQ's window bounds how many levels can go). */
+export function dropBitsMinBits(bits: number): number {
+  return Math.max(2, bits - SRQ_MAX_DROPPED_LEVELS);
+}
+
+/**
+ * Semi-Relaxed Quantization with DropBits for one elastic supernet layer:
+ * one scalar step per bit width for the weights and one for the input
+ * activations (as LsqLayerQuant, shared by every subnet), trained through
+ * SRQ's multi-class straight-through estimator; in a training pass, the
+ * levels of the active width above its coarsest droppable grid are dropped
+ * at random (DropBits) with probability (1 - dropRate)·σ(θ) of being kept,
+ * θ the layer's trainable inclusion logits, one per level, shared by its
+ * weights and inputs (a layer has one width). The width the layer learned is
+ * its coarse grid plus the levels with σ(θ) >= 1/2 (learnedWidth).
+ * Outside a training pass (evaluation, BN re-estimation, a step's
+ * initialisation) the layer quantizes at the width it is set to, rounding
+ * to the nearest point of that grid: at a width below the one it trained,
+ * with the trained width's step doubled per level dropped (the grid DropBits
+ * trained it on), unless that width has a step of its own.
+ */
+export class DropBitsLayerQuant implements LayerQuant {
+  readonly weightQuantizer: Quantizer;
+  readonly inputQuantizer: Quantizer;
+  /** θ per droppable width 3..8 (index width - 3) */
+  readonly inclusion: Variable;
+  private activeBits = 32;
+  private sampling?: { seed: number; passes: Map<number, Tensor>; weightCalls: number; inputCalls: number };
+
+  constructor(
+    readonly name: string,
+    readonly role: QuantRole,
+    readonly settings: DropBitsSettings,
+  ) {
+    this.weightQuantizer = new Quantizer({ bits: 32, signed: true, role: 'weight', stepInit: 'mse' });
+    this.inputQuantizer = new Quantizer({ bits: 32, signed: role.signedInput, role: 'activation', stepInit: 'mse' });
+    this.inclusion = tf.variable(tf.fill([INCLUSION_LOGITS], INCLUSION_INIT), true);
+    dropBitsRates(0, settings.rate);
+  }
+
+  setBits(bits: number): void {
+    this.activeBits = bits;
+    this.weightQuantizer.setBits(bits);
+    this.inputQuantizer.setBits(bits);
+  }
+
+  /**
+   * Training passes from now on draw their level masks from `seed` (one
+   * mask per layer per forward pass, from derive(seed, layer, pass)); undefined
+   * ends them (the layer then quantizes deterministically).
+   */
+  setSampling(seed: number | undefined): void {
+    this.sampling = seed === undefined ? undefined : { seed, passes: new Map(), weightCalls: 0, inputCalls: 0 };
+  }
+
+  weight(w: Tensor): Tensor {
+    if (this.activeBits === 32) return w;
+    const step = this.stepOf(this.weightQuantizer, w);
+    if (!this.sampling) return lsqQuantize(w, tf.maximum(step, MIN_STEP), { bits: this.activeBits, signed: true });
+    const keep = this.passKeep(++this.sampling.weightCalls);
+    return srqQuantize(w, tf.maximum(step, MIN_STEP), keep, { bits: this.activeBits, signed: true, minBits: dropBitsMinBits(this.activeBits) });
+  }
+
+  input(x: Tensor): Tensor {
+    if (this.activeBits === 32) return x;
+    const step = this.stepOf(this.inputQuantizer, x);
+    const signed = this.role.signedInput;
+    // LSQ's N for activations: elements per example (as Quantizer does).
+    const gradScale = 1 / Math.sqrt((x.size / Math.max(1, x.shape[0] ?? 1)) * quantRange(this.activeBits, signed).qp);
+    if (!this.sampling) return lsqQuantize(x, tf.maximum(step, MIN_STEP), { bits: this.activeBits, signed, gradScale });
+    const keep = this.passKeep(++this.sampling.inputCalls);
+    return srqQuantize(x, tf.maximum(step, MIN_STEP), keep, { bits: this.activeBits, signed, minBits: dropBitsMinBits(this.activeBits), gradScale });
+  }
+
+  /** The width this layer learned at `bits` (its training width): the levels whose inclusion σ(θ) >= 1/2, nested. */
+  learnedWidth(bits: number): number {
+    const minBits = dropBitsMinBits(bits);
+    return learnedBits(this.logitsOf(bits).dataSync(), minBits);
+  }
+
+  /** DropBits' regulariser at `bits`: the expected number of kept levels (differentiable in θ). */
+  expectedLevels(bits: number): Tensor {
+    return expectedKeptLevels(this.logitsOf(bits));
+  }
+
+  params(): NamedParam[] {
+    const named = (q: Quantizer, part: string): NamedParam[] =>
+      q.initialisedBits().map((bits) => ({ name: `${this.name}.${part}.step${bits}`, variable: q.step(bits)!, decay: false, positive: true }));
+    return [
+      ...named(this.weightQuantizer, 'wq'),
+      ...named(this.inputQuantizer, 'aq'),
+      { name: `${this.name}.dropbits.inclusion`, variable: this.inclusion, decay: false },
+    ];
+  }
+
+  frozen(): { weight?: StaticQuantConfig; input?: StaticQuantConfig } {
+    const bits = this.activeBits;
+    if (bits === 32) return {};
+    const freeze = (q: Quantizer): StaticQuantConfig => ({ bits, signed: q.signed, step: this.stepValue(q, bits) });
+    return { weight: freeze(this.weightQuantizer), input: freeze(this.inputQuantizer) };
+  }
+
+  inherit(fromBits: number, toBits: number): void {
+    if (this.role.precision !== 'elastic') return;
+    inherit(this.weightQuantizer, fromBits, toBits);
+    inherit(this.inputQuantizer, fromBits, toBits);
+  }
+
+  restoreStep(part: 'wq' | 'aq', bits: number, value: Float32Array): void {
+    (part === 'wq' ? this.weightQuantizer : this.inputQuantizer).setStep(bits, value);
+  }
+
+  dispose(): void {
+    this.weightQuantizer.dispose();
+    this.inputQuantizer.dispose();
+    this.inclusion.dispose();
+  }
+
+  /** θ of the droppable levels at `bits`, coarse to fine (a slice of the inclusion variable, so gradients land in it). */
+  private logitsOf(bits: number): Tensor {
+    const first = dropBitsMinBits(bits) + 1 - FIRST_DROPPABLE_WIDTH;
+    return tf.slice(this.inclusion, [first], [bits - dropBitsMinBits(bits)]);
+  }
+
+  /**
+   * One pass's keep values (shared by the layer's weights and inputs): the
+   * pass is the n-th call of weight() or input() in this sampling session.
+   */
+  private passKeep(pass: number): Tensor {
+    const sampling = this.sampling!;
+    const known = sampling.passes.get(pass);
+    if (known && !known.isDisposed) return known;
+    const bits = this.activeBits;
+    const logits = this.logitsOf(bits);
+    const probabilities = dropBitsKeepProbabilities(dropBitsRates(logits.size, this.settings.rate), logits.dataSync());
+    const keep = dropBitsKeep(logits, sampleDropBits(createRng(derive(sampling.seed, this.name, pass)), probabilities));
+    sampling.passes.delete(pass - 2);
+    sampling.passes.set(pass, keep);
+    return keep;
+  }
+
+  /** The step at the active width: its own, or a wider trained width's on the nested grid, or a new one from x. */
+  private stepOf(q: Quantizer, x: Tensor): Tensor {
+    const bits = this.activeBits;
+    if (!q.step(bits)) {
+      const wider = q.initialisedBits().find((b) => b > bits);
+      if (wider !== undefined) q.setStep(bits, Float32Array.of(q.stepValues(wider)[0]! * 2 ** (wider - bits)));
+      else q.initStep(x, bits);
+    }
+    return q.step(bits)!;
+  }
+
+  private stepValue(q: Quantizer, bits: number): number {
+    const own = q.step(bits);
+    if (own) return q.stepValues(bits)[0]!;
+    const wider = q.initialisedBits().find((b) => b > bits);
+    if (wider === undefined) return q.stepValues(bits)[0]!;
+    return q.stepValues(wider)[0]! * 2 ** (wider - bits);
+  }
+}
+
+/** Smallest step used in the forward pass (as the Quantizer's), so an update through zero cannot divide by zero. */
+const MIN_STEP = 1e-8;
+
+/**
+ * The QuantFactory of a DropBits supernet: SRQ with DropBits on the elastic
+ * layers (the ones whose width is learned), LSQ on the fixed-precision ones
+ * (stem, squeeze-excite, classifier: 8 bit or float, not searched).
+ */
+export function dropBitsQuantFactory(settings: DropBitsSettings): QuantFactory {
+  return (name, role) => (role.precision === 'elastic' ? new DropBitsLayerQuant(name, role, settings) : new LsqLayerQuant(name, role));
+}
+
+/** The QuantFactory a run's config asks for (a config written before the option, without `quantizer`: LSQ). */
+export function quantFactoryFor(config: Partial<Pick<TrainConfig, 'quantizer' | 'dropBits'>>): QuantFactory {
+  return config.quantizer === 'dropbits' && config.dropBits ? dropBitsQuantFactory(config.dropBits) : lsqQuantFactory;
+}

@@ -1,0 +1,69 @@
+import { initEngine, tf, type Tensor } from '@oqat/engine';
+import { elasticLayerNames, largestSubnet } from '@oqat/latency';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DropBitsLayerQuant, dropBitsQuantFactory } from '../supernet/dropbits-layer-quant';
+import { TRAIN } from '../supernet/forward-context';
+import { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
+import { TINY_SPACE as space } from '../supernet/tiny-space';
+import { addDropBitsPenalty, learnedBitsOf, withDropBits } from './dropbits-training';
+
+let images: Tensor;
+
+beforeAll(async () => {
+  await initEngine({ backend: 'cpu' });
+  images = tf.randomNormal([4, 12, 12, 1], 0, 1, 'float32', 1);
+});
+
+afterAll(() => images.dispose());
+
+function build(rate: number): MobileNetV3Supernet {
+  const net = new MobileNetV3Supernet(space, { seed: 1, quant: dropBitsQuantFactory({ rate }) });
+  net.setActive(largestSubnet(space, 4));
+  tf.tidy(() => void net.forward(images, TRAIN));
+  return net;
+}
+
+const dropBitsLayers = (net: MobileNetV3Supernet) => [...net.layerQuants.values()].filter((q): q is DropBitsLayerQuant => q instanceof DropBitsLayerQuant);
+
+function setInclusion(net: MobileNetV3Supernet, logits: (name: string) => number[]): void {
+  for (const q of dropBitsLayers(net)) tf.tidy(() => q.inclusion.assign(tf.tensor1d(logits(q.name))));
+}
+
+describe('DropBits training', () => {
+  it('the task loss and the regulariser reach the inclusion logits', () => {
+    const net = build(0.5);
+    const q = net.layerQuants.get('stages.0.0.project') as DropBitsLayerQuant;
+    const { grads } = withDropBits(net, 3, () => tf.variableGrads(() => tf.mean(tf.square(net.forward(images, TRAIN))) as tf.Scalar, [q.inclusion]));
+    const g = grads[q.inclusion.name]!.dataSync();
+    // 4-bit: the logits of widths 3 and 4 (indices 0, 1) learn; wider widths' stay untouched.
+    expect(Math.abs(g[0]!) + Math.abs(g[1]!)).toBeGreaterThan(0);
+    expect(Array.from(g.slice(2))).toEqual([0, 0, 0, 0]);
+    tf.dispose(Object.values(grads));
+    const named = new Map<string, Tensor>();
+    const penalty = addDropBitsPenalty(net, 4, 0.1, named);
+    // σ(2) + σ(2)^2 per layer, times 0.1
+    const s = 1 / (1 + Math.exp(-2));
+    expect(penalty).toBeCloseTo(0.1 * dropBitsLayers(net).length * (s + s * s), 4);
+    const pg = named.get('stages.0.0.project.dropbits.inclusion')!.dataSync();
+    expect(pg[0]).toBeGreaterThan(0);
+    expect(pg[1]).toBeGreaterThan(0);
+    tf.dispose([...named.values()]);
+    net.dispose();
+  });
+
+  it('reports the learned widths as a canonical subnet that evaluates on the nested grid', () => {
+    const net = build(0.5);
+    // first block's dw keeps 2 bits, every stage-0 expand 3, the rest all 4.
+    setInclusion(net, (name) => (name === 'first.dw' ? [-3, -3, 0, 0, 0, 0] : name.endsWith('.expand') && name.startsWith('stages.0') ? [3, -3, 0, 0, 0, 0] : [3, 3, 0, 0, 0, 0]));
+    const learned = learnedBitsOf(net, 4);
+    expect(Object.keys(learned.widths)).toEqual(elasticLayerNames(space));
+    expect(learned.spec.bitsByLayer).toEqual({
+      'first.dw': 2,
+      ...Object.fromEntries(elasticLayerNames(space).filter((n) => n.startsWith('stages.0') && n.endsWith('.expand')).map((n) => [n, 3])),
+    });
+    const widths = Object.values(learned.widths);
+    expect(learned.averageBits).toBeCloseTo(widths.reduce((a, b) => a + b, 0) / widths.length, 9);
+    net.dispose();
+  });
+
+});
