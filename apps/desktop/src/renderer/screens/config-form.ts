@@ -38,8 +38,14 @@ function fieldId(field: ConfigField): string {
   return `field-${field.key.replace(/\W/g, '-')}`;
 }
 
-/** One form control for one schema field, with its help text and its validation message. */
-export function renderField(field: ConfigField, initial: unknown, runs: RunSummary[], onChange: () => void): RenderedField {
+/**
+ * One form control for one schema field, with its help text and its
+ * validation message. `chooseFolder`: the native folder dialog (Electron's
+ * preload bridge), offered beside a folder field's text; a browser has none.
+ */
+export function renderField(
+  field: ConfigField, initial: unknown, runs: RunSummary[], onChange: () => void, chooseFolder?: () => Promise<string | undefined>,
+): RenderedField {
   const id = fieldId(field);
   const message = h('div', { class: 'message', id: `${id}-msg`, 'aria-live': 'polite' });
   const help = h('div', { class: 'help', id: `${id}-help`, text: field.help });
@@ -47,6 +53,7 @@ export function renderField(field: ConfigField, initial: unknown, runs: RunSumma
   let control: HTMLElement;
   let read: RenderedField['read'];
   let focusable: HTMLElement;
+  let row: HTMLElement | undefined;
 
   if (field.type === 'multi-choice') {
     const chosen = new Set(Array.isArray(initial) ? (initial as string[]) : []);
@@ -70,6 +77,23 @@ export function renderField(field: ConfigField, initial: unknown, runs: RunSumma
     select.value = initial === undefined || initial === null ? '' : String(initial);
     control = select;
     read = () => ({ value: select.value === '' ? undefined : select.value });
+  } else if (field.type === 'folder') {
+    const input = h('input', {
+      id, name: field.key, type: 'text', class: 'mono', 'aria-describedby': described, onInput: onChange,
+      placeholder: chooseFolder ? 'a folder path, or Choose…' : 'a folder path on the machine running the studio',
+      value: typeof initial === 'string' ? initial : '',
+    });
+    const choose = chooseFolder ? h('button', { type: 'button', text: 'Choose…', onClick: async () => {
+      const chosen = await chooseFolder();
+      if (!chosen) return;
+      input.value = chosen;
+      onChange();
+    } }) : null;
+    control = input;
+    // The text and its button on one row, the field across the form.
+    row = h('div', { class: 'toolbar folder-row' }, input, choose);
+    // Empty is no folder: the run keeps Fashion-MNIST (the dataset field).
+    read = () => ({ value: input.value.trim() === '' ? undefined : input.value.trim() });
   } else {
     const isBits = field.type === 'bits-chain';
     const input = h('input', {
@@ -93,7 +117,7 @@ export function renderField(field: ConfigField, initial: unknown, runs: RunSumma
       return { value: n };
     };
   }
-  const el = h('div', { class: 'field', dataset: { field: field.key } }, h('label', { for: id, text: field.label }), control, help, message);
+  const el = h('div', { class: row ? 'field wide' : 'field', dataset: { field: field.key } }, h('label', { for: id, text: field.label }), row ?? control, help, message);
   return {
     field, el, read, focus: () => control.focus(),
     setMessage: (m) => {

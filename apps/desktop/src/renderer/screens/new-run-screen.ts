@@ -30,7 +30,7 @@ export const newRunScreen: Screen<Extract<Route, { name: 'new' }>> = (root, { cl
     if (route.checkpointRunId) initial.checkpointRunId = route.checkpointRunId;
     else if (trained[0]) initial.checkpointRunId ??= trained[0].id;
 
-    const rendered: RenderedField[] = fields.map((f) => renderField(f, getPath(initial, f.key), trained, () => onChange()));
+    const rendered: RenderedField[] = fields.map((f) => renderField(f, getPath(initial, f.key), trained, () => onChange(), client.chooseFolder));
     const formAlert = h('div', { role: 'alert' });
     const submit = h('button', { class: 'primary', type: 'submit', dataset: { testid: 'start-run' }, text: 'Start run' });
     const form = h('form', { novalidate: true, 'aria-label': 'New run', dataset: { testid: 'new-run-form' } },
