@@ -81,6 +81,23 @@ function toDataset(items: readonly DecodedItem[], classNames: readonly string[],
 }
 
 /**
+ * Items taken one per class in turn (each class in file order), so that any
+ * first n items (a quick run's trainLimit) hold every class about equally,
+ * as a shuffled IDX file's do; file order would give the first classes only.
+ */
+function roundRobin(items: readonly DecodedItem[]): DecodedItem[] {
+  const rank = new Map<DecodedItem, number>();
+  const seen = new Map<string, number>();
+  for (const item of items) {
+    const n = seen.get(item.className) ?? 0;
+    rank.set(item, n);
+    seen.set(item.className, n + 1);
+  }
+  // A stable sort keeps the class order within each round.
+  return [...items].sort((a, b) => rank.get(a)! - rank.get(b)!);
+}
+
+/**
  * Decodes a classification folder into datasets. Bad data (a file that is
  * not a readable PNG/JPEG, a class folder with no usable image, an image
  * whose size differs from the folder's most common size, a test class with
@@ -127,6 +144,6 @@ export async function decodeClassFolders(scan: ClassificationScan, skipBadFiles:
   }
   const { width, height } = reference.image;
   const channels = kept.some((item) => item.image.channels === 3) ? 3 : 1;
-  const split = (name: 'train' | 'test') => toDataset(kept.filter((item) => item.split === name), classNames, height, width, channels);
+  const split = (name: 'train' | 'test') => toDataset(roundRobin(kept.filter((item) => item.split === name)), classNames, height, width, channels);
   return { train: split('train'), ...(scan.test ? { test: split('test') } : {}), skipped };
 }

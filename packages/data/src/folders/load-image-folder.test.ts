@@ -38,6 +38,8 @@ describe('loadImageFolder: layouts', () => {
     await writeTinyClassFolder(join(dir, 'data', 'test'), { classes: ['a', 'b'], perClass: 2, size: 8, channels: 1, formats: ['png'] });
     const data = await loadImageFolder(join(dir, 'data'));
     expect([data.train.channels, data.train.count, data.test.count, data.testFrom]).toEqual([1, 12, 4, 'folder']);
+    // One image per class in turn: any first n images cover the classes.
+    expect(Array.from(data.train.labels.subarray(0, 4))).toEqual([0, 1, 0, 1]);
   });
 
   it('takes a test/ sub-folder beside the class folders as the test split, not as a class', async () => {
