@@ -106,6 +106,12 @@ export function evaluateSubnet(net: MobileNetV3Supernet | SegmentationSupernet, 
  */
 export function evaluateClassificationSubnet(net: MobileNetV3Supernet, spec: SubnetSpec, data: EvalData): EvalResult {
   const costs = prepareSubnet(net, spec, data.bn);
+  const { top1, loss, images } = classifyTestSet(net, data);
+  return { subnet: spec, score: top1, top1, loss, images, ...costs };
+}
+
+/** Top-1 and mean loss of the network's active subnet over the test set, as it stands (no activation, no BN re-estimation). */
+export function classifyTestSet(net: MobileNetV3Supernet, data: Omit<EvalData, 'bn'>): { top1: number; loss: number; images: number } {
   let correct = 0;
   let lossSum = 0;
   let seen = 0;
@@ -122,8 +128,7 @@ export function evaluateClassificationSubnet(net: MobileNetV3Supernet, spec: Sub
     lossSum += loss;
     seen += b.size;
   }
-  const top1 = correct / seen;
-  return { subnet: spec, score: top1, top1, loss: lossSum / seen, images: seen, ...costs };
+  return { top1: correct / seen, loss: lossSum / seen, images: seen };
 }
 
 /**
