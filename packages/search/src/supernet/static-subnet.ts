@@ -9,6 +9,7 @@ import { extractSubnet, type StaticNetwork } from './extract-subnet';
 import type { MobileNetV3Supernet } from './networks/mobilenet-v3';
 import type { SegmentationSupernet } from './networks/segmentation-supernet';
 import { reestimateBn } from './reestimate-bn';
+import { subnetWidths } from './subnet-widths';
 
 export interface StaticSubnetOptions {
   /**
@@ -34,7 +35,7 @@ export function staticSubnet(net: MobileNetV3Supernet | SegmentationSupernet, sp
   try {
     return extractSubnet(net, { preserveWeights: true });
   } catch (err) {
-    if (err instanceof StepNotInitialisedError) throw new SubnetNotReadyError(subnetKey(spec), `has no ${spec.bits}-bit step sizes`);
+    if (err instanceof StepNotInitialisedError) throw new SubnetNotReadyError(subnetKey(spec), `has no ${subnetWidths(spec).join('/')}-bit step sizes`);
     throw err;
   }
 }

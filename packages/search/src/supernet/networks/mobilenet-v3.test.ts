@@ -65,17 +65,19 @@ describe('MobileNetV3Supernet', () => {
     net.dispose();
   });
 
-  it('extracts a static network whose outputs equal the supernet subnet (float and 3 bit)', () => {
+  it('extracts a static network whose outputs equal the supernet subnet (float, 3 bit, mixed)', () => {
     const net = new MobileNetV3Supernet(space, { seed: 2, quant: lsqQuantFactory });
     perturbTransforms(net);
+    const mixed = { ...smallestSubnet(space, 2), bitsByLayer: { 'first.dw': 4, 'stages.1.0.expand': 3, 'head.mix': 4 } };
     const specs: SubnetSpec[] = [
       { resolution: 8, depths: [2, 1], kernels: [[3, 5], [3]], expands: [[3, 2], [2]], bits: 32 },
       { resolution: 12, depths: [1, 2], kernels: [[5], [7, 3]], expands: [[2], [3, 2]], bits: 3 },
       smallestSubnet(space, 2),
+      mixed,
     ];
     for (const spec of specs) {
       net.setActive(spec);
-      if (spec.bits !== 32) tf.tidy(() => void net.forward(images, TRAIN)); // initialise the steps of this width
+      if (spec.bits !== 32) tf.tidy(() => void net.forward(images, TRAIN)); // initialise the steps of its widths
       reestimateBn(net, calib);
       const expected = logits(net, spec);
       const before = tf.memory().numTensors;
@@ -90,6 +92,12 @@ describe('MobileNetV3Supernet', () => {
         if (name.endsWith('.gamma') || name.endsWith('.weight') || name.endsWith('.bias')) params += t.size;
       }
       expect(subnetCosts(lowerSubnet(space, spec)).params).toBe(params);
+      if (spec === mixed) {
+        // Each static layer's quantization at its own bits (blocks.2 is stage 1's first block).
+        const c = sub.config;
+        expect([c.blocks[0]!.dw.weightQuant?.bits, c.blocks[0]!.project.inputQuant?.bits, c.blocks[2]!.expand?.weightQuant?.bits]).toEqual([4, 2, 3]);
+        expect([c.head.mix?.weightQuant?.bits, c.head.expand.weightQuant?.bits, c.head.classifier.weightQuant?.bits, c.stem.conv.weightQuant?.bits]).toEqual([4, 2, 8, 8]);
+      }
       sub.dispose();
       expect(tf.memory().numTensors).toBe(before);
     }
