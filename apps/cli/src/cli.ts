@@ -18,6 +18,14 @@ const trainOptions: Record<string, OptionSpec> = {
   'eval-images': { type: 'string', description: 'test images evaluated at phase ends, 0 = all', default: String(D.evalImages) },
   batch: { type: 'string', description: 'images per training step', default: String(D.batchSize) },
   'random-subnets': { type: 'string', description: 'random subnets per sandwich step besides the largest and smallest', default: String(D.randomSubnets) },
+  quantizer: {
+    type: 'string',
+    description: "lsq, or dropbits: Semi-Relaxed Quantization with DropBits (simplified: SRQ's noise tied to the step, one level mask per layer per pass, at most 2 levels dropped per layer); learns each layer's width, written to learned-bits-<b>bit.json beside the checkpoint",
+    choices: ['lsq', 'dropbits'],
+    default: D.quantizer,
+  },
+  'drop-bits-rate': { type: 'string', description: "dropbits: drop probability of a layer's finest level per step (coarser levels: rate times less often each)", default: String(D.dropBitsRate) },
+  'drop-bits-penalty': { type: 'string', description: 'dropbits: weight of the regulariser Σ_layers E[kept levels] that learns levels away', default: String(D.dropBitsPenalty) },
   devices: { type: 'string', description: 'devices searched after training (cpu,cpu-ort,xavier,fpga)', default: D.devices.join(',') },
   'no-search': { type: 'boolean', description: 'train only' },
 };

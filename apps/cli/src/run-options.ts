@@ -61,6 +61,11 @@ export function runConfigFromOptions(o: ParsedOptions, io: CliIo, kind: NewRunCo
   if (o.generations !== undefined) config.generations = intOption(o.generations, 'generations', 1);
   if (o.population !== undefined) config.population = intOption(o.population, 'population', 4);
   if (o['per-layer-bits']) config.perLayerBits = true;
+  if (typeof o.quantizer === 'string') config.quantizer = o.quantizer as NewRunConfig['quantizer'];
+  const dropBitsRate = numberOption(o['drop-bits-rate'], 'drop-bits-rate');
+  if (dropBitsRate !== undefined) config.dropBitsRate = dropBitsRate;
+  const dropBitsPenalty = numberOption(o['drop-bits-penalty'], 'drop-bits-penalty');
+  if (dropBitsPenalty !== undefined) config.dropBitsPenalty = dropBitsPenalty;
   const maxLatency = numberOption(o['max-latency'], 'max-latency');
   if (maxLatency !== undefined) config.maxLatencyMs = maxLatency;
   if (typeof o.run === 'string') config.checkpointRunId = o.run;

@@ -66,6 +66,18 @@ describe('run config', () => {
     expect(train.phases.map((p) => p.subnets)).toEqual(['largest', 'sandwich', 'sandwich', 'sandwich']);
   });
 
+  it('passes the quantizer and DropBits\' settings to the training config, each checked', () => {
+    const { config, validation } = validateRunConfig({ quantizer: 'dropbits', dropBitsRate: 0.3 });
+    expect(validation.ok).toBe(true);
+    const train = parseTrainConfig(toTrainConfig(config));
+    expect(train.quantizer).toBe('dropbits');
+    expect(train.dropBits).toEqual({ rate: 0.3, penalty: DEFAULT_RUN_CONFIG.dropBitsPenalty });
+    expect(parseTrainConfig(toTrainConfig(validateRunConfig({}).config)).quantizer).toBe('lsq');
+    expect(validateRunConfig({ quantizer: 'srq' as never }).validation.errors.quantizer).toMatch(/lsq or dropbits/);
+    expect(validateRunConfig({ dropBitsRate: 1 }).validation.errors.dropBitsRate).toMatch(/from 0 to 0.95, got 1/);
+    expect(validateRunConfig({ dropBitsPenalty: -1 }).validation.errors.dropBitsPenalty).toMatch(/from 0 to 10/);
+  });
+
   it('passes the random subnets per step to the training config, within 0..8', () => {
     expect(toTrainConfig({ ...DEFAULT_RUN_CONFIG, randomSubnets: 0 }).sandwich.randomSubnets).toBe(0);
     expect(toTrainConfig(DEFAULT_RUN_CONFIG).sandwich.randomSubnets).toBe(DEFAULT_RUN_CONFIG.randomSubnets);

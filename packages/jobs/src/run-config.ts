@@ -21,6 +21,9 @@ export const CONFIG_FIELDS: ConfigField[] = ([
   { key: 'epochs.inherited', label: 'Inherited-width epochs', type: 'integer', min: 0, max: 500, help: 'epochs at each inherited width', kinds: ['train'] },
   { key: 'evalImages', label: 'Images per evaluation', type: 'integer', min: 0, max: 10000, help: 'test images at phase ends and validation images per searched subnet; 0 = all' },
   { key: 'batchSize', label: 'Batch size', type: 'integer', min: 8, max: 1024, help: 'images per step; smaller batches take more steps on a small dataset', kinds: ['train'] },
+  { key: 'quantizer', label: 'Quantizer', type: 'choice', choices: ['lsq', 'dropbits'], help: 'lsq: OQAT\'s learned step sizes; dropbits: SRQ with DropBits, which also learns a bit width per layer (reported at each phase end)', kinds: ['train'] },
+  { key: 'dropBitsRate', label: 'DropBits rate', type: 'number', min: 0, max: 0.95, help: 'dropbits: drop probability of a layer\'s finest level per step', kinds: ['train'] },
+  { key: 'dropBitsPenalty', label: 'DropBits penalty', type: 'number', min: 0, max: 10, help: 'dropbits: weight of the regulariser that drops levels a layer does not need (0: none learned away)', kinds: ['train'] },
   { key: 'randomSubnets', label: 'Random subnets per step', type: 'integer', min: 0, max: 8, help: 'sampled besides the largest and smallest in each quantized step; 0 halves a step\'s time', kinds: ['train'] },
   { key: 'limitTrainImages', label: 'Train images per epoch', type: 'integer', min: 0, max: 60000, help: `0 = all (segmentation: scenes, default ${DEFAULT_TRAIN_CONFIG.segmentation.trainScenes}); a small number makes a quick run`, kinds: ['train'] },
   { key: 'backend', label: 'Backend', type: 'choice', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], help: 'auto: tfjs-node-gpu, else tfjs-node, else wasm' },
@@ -88,6 +91,12 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: Run
     const v = runSetting(config, key);
     if (!Number.isInteger(v) || (v as number) < min! || (v as number) > max!) errors[key] = `must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`;
   }
+  if (!['lsq', 'dropbits'].includes(config.quantizer)) errors.quantizer = `must be lsq or dropbits, got ${JSON.stringify(config.quantizer)}`;
+  for (const { key, type, min, max } of CONFIG_FIELDS) {
+    if (type !== 'number' || max === undefined) continue;
+    const v = runSetting(config, key);
+    if (typeof v !== 'number' || !(v >= min! && v <= max)) errors[key] = `must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`;
+  }
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(config.backend)) errors.backend = `must be auto, tensorflow, wasm or cpu, got ${JSON.stringify(config.backend)}`;
   const badDevice = config.devices.find((d) => !DEVICES.includes(d));
   if (badDevice) errors.devices = `unknown device '${badDevice}': choose from ${DEVICES.join(', ')}`;
@@ -102,6 +111,7 @@ export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases
   if (folder) return onDataFolder(toTrainConfig({ ...config, task: folder.task }, base), folder, config.skipBadFiles);
   const phases = oqatPhases(config.bitsChain, config.epochs);
   const sandwich = { ...base.sandwich, randomSubnets: config.randomSubnets };
+  const quantizer = { quantizer: config.quantizer, dropBits: { rate: config.dropBitsRate, penalty: config.dropBitsPenalty } };
   if (config.task === 'segmentation') {
     // Image limits count scenes; 64x64 scenes need smaller batches than 28x28 images.
     const scenes = DEFAULT_TRAIN_CONFIG.segmentation;
@@ -115,6 +125,7 @@ export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases
       segmentation: { ...scenes, trainScenes: config.limitTrainImages || scenes.trainScenes, testScenes: config.evalImages || scenes.testScenes },
       phases,
       sandwich,
+      ...quantizer,
       checkpoint: { dir: '', everySteps: 25 },
       eval: { ...base.eval, batchSize: 50 },
     };
@@ -127,6 +138,7 @@ export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases
     data: { ...base.data, source: config.dataset, trainLimit: config.limitTrainImages, testLimit: config.evalImages, bnImages: Math.min(base.data.bnImages, 1000) },
     phases,
     sandwich,
+    ...quantizer,
     checkpoint: { dir: '', everySteps: 25 },
   };
 }

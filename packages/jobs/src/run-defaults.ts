@@ -2,7 +2,7 @@ import type { NewRunConfig } from './studio-service';
 
 /** A run config with every optional setting filled (what validateRunConfig returns). */
 export type RunConfig = NewRunConfig & Required<Pick<NewRunConfig,
-  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles'
+  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles' | 'quantizer' | 'dropBitsRate' | 'dropBitsPenalty'
 >>;
 
 /**
@@ -38,6 +38,10 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = {
   randomSubnets: 1,
   latencySamples: 120,
   perLayerBits: false,
+  // LSQ unless asked; DropBits' rate and regulariser weight: what docs/benchmarks-mixed-precision.md ("DropBits") measured.
+  quantizer: 'lsq',
+  dropBitsRate: 0.5,
+  dropBitsPenalty: 0.002,
 };
 
 /** A run config's value by a form field's key ('epochs.first' reads epochs.first). */
