@@ -1,6 +1,6 @@
 import { initEngine, type BackendRequest } from '@oqat/engine';
 import {
-  evaluateSubnet, largestSubnet, loadSupernet, middleSubnet, parseSubnetSpec, smallestSubnet, type EvalResult, type SearchSpace, type SubnetSpec,
+  evaluateSubnet, largestSubnet, loadSupernet, middleSubnet, parseSubnetSpec, smallestSubnet, subnetWidths, type EvalResult, type SearchSpace, type SubnetSpec,
 } from '@oqat/search';
 import { BitsNotTrainedError } from './errors';
 import { loadCheckpointEvalData } from './eval-data';
@@ -44,7 +44,7 @@ function chooseSpec(input: EvaluateCheckpointInput, space: SearchSpace, trainedB
 /**
  * Accuracy and costs of one subnet of a supernet checkpoint on the test
  * split, after BN re-estimation for that subnet: what `oqat eval` prints.
- * A bit width the checkpoint was not trained at is refused (its step sizes
+ * A bit width the checkpoint was not trained at, the spec's or a layer's, is refused (its step sizes
  * would be an untrained initialisation, not the supernet's).
  */
 export async function evaluateCheckpoint(input: EvaluateCheckpointInput): Promise<CheckpointEvaluation> {
@@ -53,9 +53,8 @@ export async function evaluateCheckpoint(input: EvaluateCheckpointInput): Promis
   const { net, config, trainedBits } = loadSupernet(input.checkpoint);
   try {
     const spec = chooseSpec(input, net.space, trainedBits);
-    if (!trainedBits.includes(spec.bits)) {
-      throw new BitsNotTrainedError(input.checkpoint, spec.bits, trainedBits);
-    }
+    const untrained = subnetWidths(spec).find((b) => !trainedBits.includes(b));
+    if (untrained !== undefined) throw new BitsNotTrainedError(input.checkpoint, untrained, trainedBits);
     const { test, bn, normalization } = await loadCheckpointEvalData(config, input.testImages, input.bnImages, input.seed);
     try {
       const result = evaluateSubnet(net, spec, { bn, test, batchSize: 500, normalization });

@@ -40,6 +40,7 @@ export { reestimateBn } from './supernet/reestimate-bn';
 export { extractSubnet } from './supernet/extract-subnet';
 export type { ExtractOptions, StaticNetwork } from './supernet/extract-subnet';
 export { staticSubnet, type StaticSubnetOptions } from './supernet/static-subnet';
+export { subnetWidths, weightsWidth } from './supernet/subnet-widths';
 export type { NamedParam, NamedBuffer } from './supernet/named-param';
 
 export { StaticMobileNet } from './static/static-mobilenet';

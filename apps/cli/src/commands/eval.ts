@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { evaluateCheckpoint, NAMED_SUBNETS, type CheckpointEvaluation } from '@oqat/jobs';
 import type { ParsedOptions } from '../command';
 import { UsageError } from '../errors';
-import { formatPercent, formatTable } from '../format-table';
+import { formatLayerBits, formatPercent, formatTable } from '../format-table';
 import { printJson, type CliIo } from '../io';
 import { openStudio } from '../open-studio';
 import { intOption } from '../options';
@@ -33,8 +33,10 @@ async function checkpointOf(o: ParsedOptions, io: CliIo): Promise<string> {
 
 export function formatEvaluation(e: CheckpointEvaluation): string {
   const s = e.subnet;
+  const layers = s.bitsByLayer ? Object.keys(s.bitsByLayer).length : 0;
   return formatTable(['', ''], [
-    ['subnet', `res ${s.resolution}, depths ${s.depths.join('/')}, ${s.bits === 32 ? 'float' : `${s.bits} bit`}`],
+    ['subnet', `res ${s.resolution}, depths ${s.depths.join('/')}, ${s.bits === 32 ? 'float' : `${s.bits} bit`}${layers ? ` (${layers} layers at other bits)` : ''}`],
+    ...(s.bitsByLayer ? [['layer bits', formatLayerBits(s.bitsByLayer)]] : []),
     ['top-1', `${formatPercent(e.top1)} of ${e.images} test images`],
     ['loss', e.loss.toFixed(4)],
     ['MACs', `${(e.macs / 1e6).toFixed(2)} M`],
