@@ -32,6 +32,7 @@ export const CONFIG_FIELDS: ConfigField[] = ([
   { key: 'maxLatencyMs', label: 'Max latency (ms)', type: 'number', min: 0, help: '0 = no limit' },
   { key: 'generations', label: 'Generations', type: 'integer', min: 1, max: 500, help: 'evolution generations per device' },
   { key: 'population', label: 'Population', type: 'integer', min: 4, max: 1000, help: 'candidates per generation' },
+  { key: 'perLayerBits', label: 'Per-layer bits', type: 'boolean', help: 'the search also mutates each layer\'s bits (mixed precision), not one width per subnet', kinds: ['search'] },
   { key: 'latencySamples', label: 'CPU latency samples', type: 'integer', min: 20, max: 2000, help: 'subnets timed on this machine to fit the cpu predictors (cached per space)' },
   { key: 'seed', label: 'Seed', type: 'integer', min: 0, max: 2 ** 31 - 1, help: 'the same seed gives the same run' },
 ] satisfies Array<Omit<ConfigField, 'default'>>).map((field) => ({ ...field, default: runDefault(field.key) }));

@@ -241,7 +241,7 @@ export interface NewRunConfig {
 export interface ConfigField {
   key: string;
   label: string;
-  type: 'number' | 'integer' | 'choice' | 'multi-choice' | 'bits-chain' | 'run' | 'folder';
+  type: 'number' | 'integer' | 'choice' | 'multi-choice' | 'bits-chain' | 'run' | 'folder' | 'boolean';
   choices?: string[];
   min?: number;
   max?: number;

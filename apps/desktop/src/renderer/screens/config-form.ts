@@ -77,6 +77,10 @@ export function renderField(
     select.value = initial === undefined || initial === null ? '' : String(initial);
     control = select;
     read = () => ({ value: select.value === '' ? undefined : select.value });
+  } else if (field.type === 'boolean') {
+    const box = h('input', { id, name: field.key, type: 'checkbox', 'aria-describedby': described, checked: initial === true, onChange });
+    control = box;
+    read = () => ({ value: box.checked });
   } else if (field.type === 'folder') {
     const input = h('input', {
       id, name: field.key, type: 'text', class: 'mono', 'aria-describedby': described, onInput: onChange,

@@ -37,6 +37,7 @@ const BY_KIND: Record<RunKind, string[]> = {
   search: ['hypervolume'],
   demo: ['loss', 'accuracy', 'lr', 'hypervolume'],
   export: [],
+  tune: [],
 };
 
 /**
