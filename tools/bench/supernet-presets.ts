@@ -132,7 +132,33 @@ const FULL_HOUR = {
   eval: { subnets: ['largest', 'middle', 'smallest'], batchSize: 500 },
 };
 
+/**
+ * DropBits against uniform LSQ (docs/benchmarks-mixed-precision.md, "DropBits"):
+ * the shipped subset, one float epoch, then one 4-bit epoch with SRQ + DropBits
+ * (each layer learns its width, 2-4 bit) or one epoch of LSQ at a uniform 4, 3
+ * or 2 bits; the same network (run with --alone largest), data, steps and
+ * seed. The quantized arms branch from dropbits-float's after-float.ckpt.
+ */
+const DROPBITS_FLOAT = {
+  ...SUBSET_RECIPE,
+  data: { ...SUBSET_RECIPE.data, trainLimit: 3000, bnImages: 300 },
+  quantizer: 'dropbits',
+  phases: [{ bits: 32, epochs: 1, lr: 0.2, warmupEpochs: 0.1, subnets: 'largest' }],
+  eval: { subnets: ['largest'], batchSize: 500 },
+};
+const dropBitsArm = (bits: number, quantizer: 'lsq' | 'dropbits', dropBits?: object) => ({
+  ...DROPBITS_FLOAT,
+  quantizer,
+  ...(dropBits ? { dropBits } : {}),
+  phases: [...DROPBITS_FLOAT.phases, { bits, epochs: 1, lr: 0.03, warmupEpochs: 0.1, subnets: 'largest' }],
+});
+
 const PRESETS: Record<string, unknown> = {
+  'dropbits-float': DROPBITS_FLOAT,
+  dropbits: dropBitsArm(4, 'dropbits'),
+  'dropbits-lsq4': dropBitsArm(4, 'lsq'),
+  'dropbits-lsq3': dropBitsArm(3, 'lsq'),
+  'dropbits-lsq2': dropBitsArm(2, 'lsq'),
   'subset-recipe': SUBSET_RECIPE,
   'full-hour': FULL_HOUR,
   'subset-recipe-lr01': subsetRecipe({ lr: 0.1 }),

@@ -11,6 +11,7 @@
  *   seg-medium seg-quick with ten times the scenes and steps (hours here)
  *   seg-recipe segmentation under the product's recipe (oqatPhases): largest alone in float, then the taught sandwich
  *   medium, medium-lr2, medium-scratch2, medium-scratch2-budget  docs/benchmarks-supernet.md (6,000 images)
+ *   dropbits-float, dropbits, dropbits-lsq4/3/2  DropBits vs uniform LSQ (docs/benchmarks-mixed-precision.md)
  * --alone largest|middle|smallest trains that one architecture by itself
  * (LSQ, same phases), the baseline OQAT compares supernet subnets against.
  * With --dir, the checkpoint at each phase end is also kept as
@@ -26,7 +27,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   CHECKPOINT_FILE, largestSubnet, middleSubnet, parseTrainConfig, resolveSearchSpace, singleSubnetSpace, smallestSubnet, train,
-  type EvalEvent, type PhaseEndEvent, type TrainEvent,
+  type EvalEvent, type LearnedBitsEvent, type PhaseEndEvent, type TrainEvent,
 } from '@oqat/search';
 import { supernetPreset } from './supernet-presets';
 
@@ -58,6 +59,7 @@ const config = parseTrainConfig(json);
 const every = Number(values.every);
 const evals: EvalEvent[] = [];
 const phaseEnds: PhaseEndEvent[] = [];
+const learned: LearnedBitsEvent[] = [];
 let finished: TrainEvent | undefined;
 const t0 = performance.now();
 const log = (s: string): void => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(5)}s] ${s}`);
@@ -93,6 +95,11 @@ await new Promise<void>((resolve, reject) => {
         const figure = r.segmentation ? `mIoU ${pct(r.segmentation.miou)} pixel acc ${pct(r.top1)}` : `top-1 ${pct(r.top1)}`;
         log(`eval ${e.phase} ${e.which}: ${figure} loss ${r.loss.toFixed(3)} MACs ${(r.macs / 1e6).toFixed(2)}M params ${(r.params / 1e3).toFixed(0)}k bytes ${(r.modelBytes / 1024).toFixed(0)}KiB BitOPs ${(r.bitOps / 1e6).toFixed(2)}M (${e.seconds.toFixed(0)} s)`);
       }
+      if (e.kind === 'learned-bits') {
+        learned.push(e);
+        const widths = Object.entries(e.widths).map(([name, b]) => `${name} ${b}`).join(', ');
+        log(`DropBits ${e.phase}: mean ${e.averageBits.toFixed(2)} bits, top-1 ${pct(e.result.score)} (${widths})${e.path ? `; spec ${e.path}` : ''}`);
+      }
       if (e.kind === 'checkpoint') {
         log(`checkpoint ${e.path} at step ${e.step}`);
         // The checkpoint right after a phase's evals is that phase's end state.
@@ -118,5 +125,5 @@ for (const e of evals.filter((x) => x.result.segmentation && x.phase === phases.
   console.log(`per-class IoU % (${e.phase} ${e.which}, background first): ${iou}`);
 }
 if (finished?.kind === 'finished') console.log(`\ntotal ${finished.seconds.toFixed(0)} s, ${finished.steps} steps`);
-if (values.out) writeFileSync(values.out, JSON.stringify({ config, alone: values.alone ?? null, evals, phaseEnds, finished }, null, 2));
+if (values.out) writeFileSync(values.out, JSON.stringify({ config, alone: values.alone ?? null, evals, learned, phaseEnds, finished }, null, 2));
 process.exit(0);

@@ -107,7 +107,7 @@ describe.each(['cpu', 'wasm'] as const)('srqQuantize on %s', (backend) => {
     const xs = [0.13, 0.26, -0.42, 0.58];
     const dy = [1, -0.5, 0.8, 1.3];
     const keep = [1, 0];
-    const { dKeep } = run(xs, s, { bits: 4, signed: true, minBits: 2 }, keep, dy);
+    const { dKeep } = run(xs, s, { bits: 4, signed: true, minBits: 2, gradScale: 1 }, keep, dy);
     for (let l = 0; l < 2; l++) {
       // The window: spacing 2 (the finest level dropped) plus one on each side of the chosen point.
       const numeric = xs.reduce((a, x, i) => {

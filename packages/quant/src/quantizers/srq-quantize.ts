@@ -63,7 +63,8 @@ export function srqLevelOf(point: number, droppable: number): number {
  * on the host. With v = x/s, each grid point g of the b-bit grid owns the
  * cell [g - 1/2, g + 1/2] and the probability that v plus logistic noise of
  * scale τ falls in it: π_g = Sig(a_g) - Sig(a_g - 1/τ), a_g = (g + 1/2 - v)/τ,
- * which is (1 - e^(-1/τ))·Sig(a_g)·(1 - Sig(a_(g-1))): one sigmoid per point.
+ * which is (1 - e^(-1/τ))·Sig(a_g)·(1 - Sig(a_(g-1))) (one exp per value: a_g
+ * steps by 1/τ from point to point).
  * DropBits weighs each point by its level's keep value ω;
  * r = ω·π / Σ ω·π. Forward: the argmax of r, which is the nearest kept
  * point n (cells are equal, the noise is unimodal). Backward: the gradient of
@@ -85,11 +86,13 @@ function relax(xs: Float32Array, s: number, keep: readonly number[], bits: numbe
   const spacing = 2 ** (L - keptLevels);
   const top = lo + spacing * Math.floor((qp - lo) / spacing);
   const radius = spacing + 1;
-  const levelOf = Array.from({ length: 2 ** L }, (_, g) => srqLevelOf(g, L));
+  const mask = 2 ** L - 1;
+  const levelOf = Array.from({ length: mask + 1 }, (_, g) => srqLevelOf(g, L));
   const n = xs.length;
   const out: Relaxation = { level: new Float32Array(n), v: new Float32Array(n), dEdv: new Float32Array(n), dEdKeep: new Float32Array(n * L) };
   const mass = new Float64Array(2 * radius + 1);
-  const sigmoid = (t: number): number => 1 / (1 + Math.exp(-t));
+  // Sig(a_g) = 1 / (1 + t_g) with t_g = e^(-a_g): one exp per value, then t_(g+1) = t_g·e^(-1/τ).
+  const ratio = Math.exp(-1 / noise);
   for (let i = 0; i < n; i++) {
     const v = xs[i]! / s;
     const c = Math.min(top, Math.max(lo, spacing * roundHalfEven(v / spacing)));
@@ -102,14 +105,16 @@ function relax(xs: Float32Array, s: number, keep: readonly number[], bits: numbe
     let sumG = 0;
     let sumD = 0;
     let sumGD = 0;
-    let below = sigmoid((first - 0.5 - v) / noise);
+    let t = Math.exp(-(first - 0.5 - v) / noise);
+    let below = 1 / (1 + t);
     for (let g = first; g <= last; g++) {
-      const above = sigmoid((g + 0.5 - v) / noise);
+      t *= ratio;
+      const above = 1 / (1 + t);
       const u = above * (1 - below);
       // d log π_g / dv = (Sig(a_g) - Sig(-a_(g-1))) / τ
       const dl = (above - (1 - below)) / noise;
       below = above;
-      const w = weight[levelOf[((g % 2 ** L) + 2 ** L) % 2 ** L]!]!;
+      const w = weight[levelOf[g & mask]!]!;
       mass[g - first] = u;
       z += w * u;
       sumG += w * u * g;
@@ -119,7 +124,7 @@ function relax(xs: Float32Array, s: number, keep: readonly number[], bits: numbe
     const e = sumG / z;
     out.dEdv[i] = (sumGD - e * sumD) / z;
     for (let g = first; L > 0 && g <= last; g++) {
-      const l = levelOf[((g % 2 ** L) + 2 ** L) % 2 ** L]!;
+      const l = levelOf[g & mask]!;
       if (l > 0) out.dEdKeep[i * L + l - 1]! += (mass[g - first]! * (g - e)) / z;
     }
   }
@@ -150,9 +155,12 @@ function keepValues(levelKeep: Tensor | undefined, levels: number): number[] {
  * (clamped). Gradients (multi-class STE, the gradient of s·E[g]):
  * - x: dE/dv (≈ 1 inside the range, smoothly 0 outside it);
  * - s: g·Σ dy·(n - v·dE/dv) (LSQ's form with SRQ's slope, LSQ's gradient scale);
- * - levelKeep: s·Σ dy·dE/dω_l, as if each level's keep value were a
+ * - levelKeep: g·s·Σ dy·dE/dω_l, as if each level's keep value were a
  *   continuous weight on its points' probabilities (DropBits' learned
  *   inclusion reads it through a straight-through keep, see dropBitsKeep).
+ *   Scaled by the step's gradient scale g as LSQ scales the step's: a sum
+ *   over every element of a layer would otherwise dwarf the weights'
+ *   gradients (a run's global-norm clipping then froze them: |g| ~ 3e4).
  */
 function srqQuantize_(x: Tensor, step: Tensor, levelKeep: Tensor | undefined, options: SrqOptions): Tensor {
   const { bits, signed } = options;
@@ -184,7 +192,7 @@ function srqQuantize_(x: Tensor, step: Tensor, levelKeep: Tensor | undefined, op
         for (let l = 0; l < L; l++) dKeep[l]! += d[i]! * r.dEdKeep[i * L + l]!;
       }
       const grads = [tf.tensor(dx, xt!.shape), tf.reshape(tf.scalar(ds * gradScale), st!.shape)];
-      return levelKeep ? [...grads, tf.tensor1d(dKeep.map((g) => g * s))] : grads;
+      return levelKeep ? [...grads, tf.tensor1d(dKeep.map((g) => g * s * gradScale))] : grads;
     };
     return { value, gradFunc };
   };

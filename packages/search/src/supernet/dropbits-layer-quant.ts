@@ -41,13 +41,18 @@ export function dropBitsMinBits(bits: number): number {
 /**
  * Semi-Relaxed Quantization with DropBits for one elastic supernet layer:
  * one scalar step per bit width for the weights and one for the input
- * activations (as LsqLayerQuant, shared by every subnet), trained through
- * SRQ's multi-class straight-through estimator; in a training pass, the
+ * activations (as LsqLayerQuant, shared by every subnet), the weights
+ * trained through SRQ's multi-class straight-through estimator; in a training pass, the
  * levels of the active width above its coarsest droppable grid are dropped
  * at random (DropBits) with probability (1 - dropRate)·σ(θ) of being kept,
  * θ the layer's trainable inclusion logits, one per level, shared by its
  * weights and inputs (a layer has one width). The width the layer learned is
  * its coarse grid plus the levels with σ(θ) >= 1/2 (learnedWidth).
+ * Simplification: the input activations drop the same levels in a pass but
+ * round on the kept grid with LSQ's straight-through gradient, not SRQ's:
+ * SRQ's host pass costs ~1 µs per element on this CPU, and a batch's
+ * activations are several times the weights (the inclusion logits learn
+ * from the weights' gradient).
  * Outside a training pass (evaluation, BN re-estimation, a step's
  * initialisation) the layer quantizes at the width it is set to, rounding
  * to the nearest point of that grid: at a width below the one it trained,
@@ -98,13 +103,15 @@ export class DropBitsLayerQuant implements LayerQuant {
 
   input(x: Tensor): Tensor {
     if (this.activeBits === 32) return x;
-    const step = this.stepOf(this.inputQuantizer, x);
+    const step = tf.maximum(this.stepOf(this.inputQuantizer, x), MIN_STEP);
     const signed = this.role.signedInput;
     // LSQ's N for activations: elements per example (as Quantizer does).
-    const gradScale = 1 / Math.sqrt((x.size / Math.max(1, x.shape[0] ?? 1)) * quantRange(this.activeBits, signed).qp);
-    if (!this.sampling) return lsqQuantize(x, tf.maximum(step, MIN_STEP), { bits: this.activeBits, signed, gradScale });
-    const keep = this.passKeep(++this.sampling.inputCalls);
-    return srqQuantize(x, tf.maximum(step, MIN_STEP), keep, { bits: this.activeBits, signed, minBits: dropBitsMinBits(this.activeBits), gradScale });
+    const gradScale = (bits: number) => 1 / Math.sqrt((x.size / Math.max(1, x.shape[0] ?? 1)) * quantRange(bits, signed).qp);
+    if (!this.sampling) return lsqQuantize(x, step, { bits: this.activeBits, signed, gradScale: gradScale(this.activeBits) });
+    // The pass's kept grid is the w-bit grid at step s·2^(b-w); activations round on it with LSQ's gradient (see the class comment).
+    const kept = this.keptWidth(this.passKeep(++this.sampling.inputCalls));
+    const keptStep = kept === this.activeBits ? step : tf.mul(step, 2 ** (this.activeBits - kept));
+    return lsqQuantize(x, keptStep, { bits: kept, signed, gradScale: gradScale(kept) });
   }
 
   /** The width this layer learned at `bits` (its training width): the levels whose inclusion σ(θ) >= 1/2, nested. */
@@ -172,6 +179,14 @@ export class DropBitsLayerQuant implements LayerQuant {
     sampling.passes.delete(pass - 2);
     sampling.passes.set(pass, keep);
     return keep;
+  }
+
+  /** The width a pass's keep values leave: the coarse grid plus the leading kept levels. */
+  private keptWidth(keep: Tensor): number {
+    const values = keep.dataSync();
+    let levels = 0;
+    while (levels < values.length && values[levels] === 1) levels++;
+    return dropBitsMinBits(this.activeBits) + levels;
   }
 
   /** The step at the active width: its own, or a wider trained width's on the nested grid, or a new one from x. */
