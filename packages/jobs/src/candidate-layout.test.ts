@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitFlopsModel, lowerSubnet, predictLatency, withLayerBits, type SubnetSpec } from '@oqat/latency';
-import { FASHION_MNIST_SPACE, largestSubnet, middleSubnet, smallestSubnet } from '@oqat/search';
+import { FASHION_MNIST_SPACE, largestSubnet, middleSubnet, SEGMENTATION_SCENES_SPACE, smallestSubnet } from '@oqat/search';
 import { craftCheckpoint, validCheckpointParts } from '@oqat/search/testing';
 import { subnetLayout } from './candidate-layout';
 import { deviceLayerMs } from './device-latency';
@@ -61,6 +61,16 @@ describe('subnetLayout: a lowered subnet as the block diagram draws it', () => {
     const at4 = subnetLayout(space, uniform, 8, lowerSubnet(space, uniform, { fixedBits: 8 }), deviceLayerMs('fpga', lowerSubnet(space, uniform, { fixedBits: 8 }), noCache));
     const dw = (l: typeof layout) => l.stages[0]!.blocks[0]!.layers.find((x) => x.name === 'stages.0.0.dw')!.ms!;
     expect(dw(layout)).toBeLessThan(dw(at4));
+  });
+
+  it('puts a segmentation head\'s layers in the head, its gated conv elastic', () => {
+    const seg = { ...middleSubnet(SEGMENTATION_SCENES_SPACE), bits: 3 };
+    const segLayers = lowerSubnet(SEGMENTATION_SCENES_SPACE, seg, { fixedBits: 8 });
+    const l = subnetLayout(SEGMENTATION_SCENES_SPACE, seg, 8, segLayers, deviceLayerMs('xavier', segLayers, noCache));
+    expect(blocksOf(l).flatMap((b) => b.layers).length).toBe(segLayers.length);
+    expect(l.head.layers.find((x) => x.name === 'seg.high')).toMatchObject({ elastic: true, bits: 3 });
+    expect(l.head.layers.find((x) => x.name === 'seg.pixel-gate')).toMatchObject({ elastic: false, bits: 8 });
+    expect(blocksOf(l).reduce((a, b) => a + b.share!, 0)).toBeCloseTo(1, 12);
   });
 
   it('draws a uniform subnet the same way, every elastic layer at its bits; no figures, no shares', () => {
