@@ -155,7 +155,8 @@ const dropBitsArm = (bits: number, quantizer: 'lsq' | 'dropbits', dropBits?: obj
 
 const PRESETS: Record<string, unknown> = {
   'dropbits-float': DROPBITS_FLOAT,
-  dropbits: dropBitsArm(4, 'dropbits'),
+  dropbits: dropBitsArm(4, 'dropbits', { rate: 0.3, penalty: 0.5 }),
+  'dropbits-p2': dropBitsArm(4, 'dropbits', { rate: 0.3, penalty: 2 }),
   'dropbits-lsq4': dropBitsArm(4, 'lsq'),
   'dropbits-lsq3': dropBitsArm(3, 'lsq'),
   'dropbits-lsq2': dropBitsArm(2, 'lsq'),

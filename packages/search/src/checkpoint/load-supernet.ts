@@ -1,7 +1,7 @@
 import type { SearchSpace } from '@oqat/latency';
 import type { Task, TrainConfig } from '../config/train-config';
 import { parseSearchSpace } from '../space/parse-search-space';
-import { quantFactoryFor } from '../supernet/dropbits-layer-quant';
+import { phaseWidths, quantFactoryFor } from '../supernet/dropbits-layer-quant';
 import { createSupernet, type TaskSupernet } from '../supernet/networks/create-supernet';
 import { loadSupernetState, phasesStarted, readSupernetCheckpoint, storedConfig, type TrainingPosition } from './supernet-checkpoint';
 
@@ -46,8 +46,8 @@ export function describeSupernetCheckpoint(path: string, bytes?: Uint8Array): { 
   return { task: config.task, trainedBits: trainedBitsOf(config, file.meta.position), space: parseSearchSpace(file.meta.space), fixedBits: config.fixedBits ?? 8 };
 }
 
-/** Widths of the phases run or started, ascending (32 if a float phase ran). */
+/** Widths of the phases run or started, ascending (32 if a float phase ran; with DropBits, the narrower widths each phase trained too). */
 function trainedBitsOf(config: TrainConfig, position: TrainingPosition): number[] {
   const done = config.phases.slice(0, phasesStarted(position));
-  return [...new Set(done.map((p) => p.bits))].sort((a, b) => a - b);
+  return [...new Set(done.flatMap((p) => phaseWidths(config, p.bits)))].sort((a, b) => a - b);
 }

@@ -1,7 +1,7 @@
 import { initEngine, tf, type Tensor } from '@oqat/engine';
 import { largestSubnet } from '@oqat/latency';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DropBitsLayerQuant, dropBitsQuantFactory, quantFactoryFor } from './dropbits-layer-quant';
+import { DropBitsLayerQuant, dropBitsQuantFactory, phaseWidths, quantFactoryFor } from './dropbits-layer-quant';
 import { EVAL, TRAIN } from './forward-context';
 import { LsqLayerQuant, lsqQuantFactory } from './lsq-layer-quant';
 import { loadNetworkState, readNetworkState } from './network-state';
@@ -60,6 +60,11 @@ describe('DropBitsLayerQuant in a supernet', () => {
     net.dispose();
     expect(quantFactoryFor({})).toBe(lsqQuantFactory);
     expect(quantFactoryFor({ quantizer: 'lsq', dropBits: { rate: 0.5, penalty: 0 } })).toBe(lsqQuantFactory);
+    // A DropBits phase trains its width and the narrower ones its layers can drop to (checkpoints list them as trained).
+    expect(phaseWidths({ quantizer: 'dropbits' }, 4)).toEqual([2, 3, 4]);
+    expect(phaseWidths({ quantizer: 'dropbits' }, 8)).toEqual([6, 7, 8]);
+    expect(phaseWidths({ quantizer: 'dropbits' }, 32)).toEqual([32]);
+    expect(phaseWidths({}, 4)).toEqual([4]);
   });
 
   it('a training step draws its level masks from its seed: same seed same output, another seed another', () => {

@@ -225,3 +225,13 @@ export function dropBitsQuantFactory(settings: DropBitsSettings): QuantFactory {
 export function quantFactoryFor(config: Partial<Pick<TrainConfig, 'quantizer' | 'dropBits'>>): QuantFactory {
   return config.quantizer === 'dropbits' && config.dropBits ? dropBitsQuantFactory(config.dropBits) : lsqQuantFactory;
 }
+
+/**
+ * The widths a phase of `bits` trains: its own, and with DropBits every
+ * narrower one its layers can drop to (each pass that drops levels trains the
+ * coarser grid), so a learned subnet's per-layer widths count as trained.
+ */
+export function phaseWidths(config: Partial<Pick<TrainConfig, 'quantizer'>>, bits: number): number[] {
+  if (config.quantizer !== 'dropbits' || bits === 32) return [bits];
+  return Array.from({ length: bits - dropBitsMinBits(bits) + 1 }, (_, i) => dropBitsMinBits(bits) + i);
+}
