@@ -14,6 +14,15 @@ describe('parseTrainConfig', () => {
     expect(c.phases).toEqual([{ bits: 4, epochs: 2, lr: 0.1, warmupEpochs: 0, subnets: 'sandwich', teacher: 'largest' }]);
   });
 
+  it("reads a data folder, its skip choice and its input scaling (a parsed config parses again)", () => {
+    const data = { folder: '/data/photos', skipBadFiles: true, normalization: { mean: 0.4, std: 0.2 } };
+    const c = parseTrainConfig({ data, phases: PHASES });
+    expect(c.data).toMatchObject(data);
+    expect(parseTrainConfig(c)).toEqual(c);
+    expect(() => parseTrainConfig({ data: { normalization: { mean: 0.4, std: 0 } }, phases: PHASES })).toThrow(/data\.normalization\.std/);
+    expect(() => parseTrainConfig({ data: { folder: 3 }, phases: PHASES })).toThrow(InvalidTrainConfigError);
+  });
+
   it('defaults a segmentation run to the scenes space and its scene settings', () => {
     const c = parseTrainConfig({ task: 'segmentation', segmentation: { trainScenes: 600, canvasSize: 48 }, phases: PHASES });
     expect(c.task).toBe('segmentation');
