@@ -20,10 +20,10 @@ export interface SearchValidationOptions {
   validationImages: number;
   bnImages: number;
   seed: number;
-}
-
   /** the work folder, whose data cache holds a data folder's decoded images */
   workDir?: string;
+}
+
 function firstN<T extends ImageDataset | SegmentationDataset>(d: T, n: number): T {
   return n > 0 && n < d.count ? (takeItems(d as ImageDataset, Int32Array.from({ length: n }, (_, i) => i)) as unknown as T) : d;
 }
@@ -36,9 +36,9 @@ function firstN<T extends ImageDataset | SegmentationDataset>(d: T, n: number): 
  */
 export async function searchValidation(loaded: LoadedSupernet, o: SearchValidationOptions): Promise<SearchValidation> {
   const { config } = loaded;
+  const normalization = inputNormalization(config);
   let bn: Tensor[];
   if (loaded.task === 'segmentation') {
-  const normalization = inputNormalization(config);
     const seg = config.segmentation;
     const space = loaded.net.space;
     let validation: SegmentationDataset;
