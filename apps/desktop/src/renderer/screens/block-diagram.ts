@@ -53,12 +53,16 @@ function column(title: string, sub: string, boxes: HTMLElement[], testId?: strin
     h('header', null, h('strong', { text: title }), sub ? h('span', { class: 'muted', text: sub }) : null), boxes);
 }
 
+/** Every box of the diagram in forward order: stem, first block, the stages' blocks, head. */
+const boxesOf = (layout: CandidateLayout): LayoutBlock[] =>
+  [layout.stem, layout.firstBlock, ...layout.stages.flatMap((s) => s.blocks), layout.head].filter((b): b is LayoutBlock => b !== undefined);
+
 /** "4 bit, uniform" or "4 bit, mixed: 3 layers at 2 bit, 2 at 3 bit": what the subnet's elastic layers run at. */
 export function bitsSummary(layout: CandidateLayout): string {
   if (!layout.mixed) return `${bitsText(layout.bits)}, uniform`;
   const others = new Map<number, number>();
-  for (const b of [layout.stem, layout.firstBlock, ...layout.stages.flatMap((s) => s.blocks), layout.head]) {
-    for (const l of b?.layers ?? []) if (l.elastic && l.bits !== layout.bits) others.set(l.bits, (others.get(l.bits) ?? 0) + 1);
+  for (const b of boxesOf(layout)) {
+    for (const l of b.layers) if (l.elastic && l.bits !== layout.bits) others.set(l.bits, (others.get(l.bits) ?? 0) + 1);
   }
   const parts = [...others].sort((a, b) => a[0] - b[0]).map(([bits, n], i) => `${n}${i === 0 ? ` layer${n === 1 ? '' : 's'}` : ''} at ${bitsText(bits)}`);
   return `${bitsText(layout.bits)}, mixed: ${parts.join(', ')}`;
@@ -72,7 +76,7 @@ export function bitsSummary(layout: CandidateLayout): string {
  * Columns wrap on narrow windows.
  */
 export function blockDiagram(layout: CandidateLayout): HTMLElement {
-  const groups = [layout.stem, layout.firstBlock, ...layout.stages.flatMap((s) => s.blocks), layout.head].filter((b): b is LayoutBlock => b !== undefined);
+  const groups = boxesOf(layout);
   const maxShare = Math.max(0, ...groups.map((b) => b.share ?? 0));
   const maxLayerShare = Math.max(0, ...groups.flatMap((b) => b.layers.map((l) => l.share ?? 0)));
   const box = (title: string, b: LayoutBlock) => blockBox(title, b, maxShare, maxLayerShare);
