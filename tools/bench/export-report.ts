@@ -8,18 +8,22 @@
  *
  *   node --import tsx tools/bench/export-report.ts --ckpt CKPT_OR_DIR
  *        [--acc-bits 4,2] [--size-bits 4,3,2] [--subnets largest,smallest]
- *        [--source full|subset] [--test-limit 0] [--bn-images 2000] [--out DIR] [--json FILE]
+ *        [--mixed SPECS.json] [--source full|subset] [--test-limit 0] [--bn-images 2000] [--out DIR] [--json FILE]
  *
  * --ckpt: a supernet.ckpt, or a directory holding supernet-<b>bit.ckpt per bit
  * width (tools/bench/export-train-checkpoint.ts writes those); the checkpoint
  * trained last at b bits is used for b-bit subnets.
+ *
+ * --mixed: a JSON array of SubnetSpecs with per-layer bits (bitsByLayer),
+ * measured and sized like the named subnets ("mixed 1", ...; weights of the
+ * narrowest width they use, from that width's checkpoint).
  *
  * A segmentation checkpoint (e.g. after-4bit.ckpt of `supernet-train.ts
  * --preset seg-quick --dir D`) is measured on its own test scenes instead:
  * mIoU in the app vs the exported models, "same class" per pixel, and sizes
  * (the models are exported for the scenes' size).
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { floatBatches, floatSegmentationBatches, loadFashionMnist, takeItems, type ImageDataset, type SegmentationDataset } from '@oqat/data';
@@ -27,7 +31,7 @@ import { initEngine, tf, type Tensor } from '@oqat/engine';
 import { exportSubnet, onnxAccuracy, onnxSegmentationAccuracy, tfjsFileHandler, type ExportManifest, type ExportOptions } from '@oqat/export';
 import {
   bnBatches, ConfusionMatrix, evaluateSubnet, EVAL, INPUT_NORMALIZATION, largestSubnet, loadSegmentationData, loadSupernet,
-  middleSubnet, smallestSubnet, staticSubnet, type ElasticSupernet, type LoadedSupernet,
+  middleSubnet, parseSubnetSpec, smallestSubnet, staticSubnet, weightsWidth, type ElasticSupernet, type LoadedSupernet,
   type EvalData, type SegmentationEvalData, type SubnetSpec,
 } from '@oqat/search';
 
@@ -41,6 +45,7 @@ const { values } = parseArgs({
     'test-limit': { type: 'string', default: '0' },
     'bn-images': { type: 'string', default: '2000' },
     out: { type: 'string', default: '/tmp/oqat-export/report' },
+    mixed: { type: 'string' },
     json: { type: 'string' },
   },
 });
@@ -52,6 +57,7 @@ const list = (s: string): number[] => (s ? s.split(',').map(Number) : []);
 const SUBNETS = { largest: largestSubnet, middle: middleSubnet, smallest: smallestSubnet } as const;
 type Which = keyof typeof SUBNETS;
 const subnets = values.subnets!.split(',') as Which[];
+const mixedSpecs = values.mixed ? (JSON.parse(readFileSync(values.mixed, 'utf8')) as SubnetSpec[]) : [];
 
 function checkpointFor(bits: number): string {
   const p = values.ckpt!;
@@ -155,15 +161,22 @@ const pct = (x: number): string => (100 * x).toFixed(2);
 let task: TaskData | undefined;
 
 interface AccuracyRow {
-  subnet: Which; bits: number; checkpoint: string; spec: SubnetSpec;
+  subnet: string; bits: string; checkpoint: string; spec: SubnetSpec;
   app: number; appEval: number; ortAll: number; ortNone: number; ortInt4?: number; tfjs: number;
   agreeOrtAll: number; agreeOrtNone: number; agreeTfjs: number; ortSeconds: number;
 }
-interface SizeRow { subnet: Which; bits: number; params: number; floatBytes: number; resampleBytes: number; packedWeightsBytes: number; packedFloatBytes: number; packedSpecBytes: number; compression: number }
+interface SizeRow { subnet: string; bits: string; params: number; floatBytes: number; resampleBytes: number; packedWeightsBytes: number; packedFloatBytes: number; packedSpecBytes: number; compression: number }
 const accuracy: AccuracyRow[] = [];
 const sizes: SizeRow[] = [];
 
-const allBits = [...new Set([...list(values['acc-bits']!), ...list(values['size-bits']!)])].sort((a, b) => b - a);
+/** "3" for a uniform subnet; "3, 4 layers at 4 / 2" for a mixed one. */
+function bitsLabel(spec: SubnetSpec): string {
+  const others = Object.values(spec.bitsByLayer ?? {});
+  return others.length ? `${spec.bits}, ${others.length} layers at ${[...new Set(others)].sort((a, b) => b - a).join(' / ')}` : `${spec.bits}`;
+}
+
+const mixedBits = mixedSpecs.map((s) => weightsWidth(s));
+const allBits = [...new Set([...list(values['acc-bits']!), ...list(values['size-bits']!), ...mixedBits])].sort((a, b) => b - a);
 for (const bits of allBits) {
   const checkpoint = checkpointFor(bits);
   const loaded = loadSupernet(checkpoint);
@@ -173,9 +186,13 @@ for (const bits of allBits) {
   const bn = data.bn;
   const size = data.imageSize ? { imageSize: data.imageSize } : {};
   try {
-    for (const which of subnets) {
-      const spec = SUBNETS[which](net.space, bits);
-      const dir = join(values.out!, `${which}-${bits}bit`);
+    const named = subnets.map((which) => ({
+      which: which as string, spec: SUBNETS[which](net.space, bits), acc: list(values['acc-bits']!).includes(bits), size: list(values['size-bits']!).includes(bits),
+    }));
+    const mixed = mixedSpecs.flatMap((s, i) => (mixedBits[i] === bits ? [{ which: `mixed ${i + 1}`, spec: parseSubnetSpec(net.space, s), acc: true, size: true }] : []));
+    for (const { which, spec, acc, size: sized } of [...named, ...mixed]) {
+      const bitsText = bitsLabel(spec);
+      const dir = join(values.out!, `${which.replace(' ', '-')}-${bits}bit`);
       const exportSpec = async (options: Omit<ExportOptions, 'net' | 'spec'>): Promise<ExportManifest> => {
         const sub = staticSubnet(loaded.net, spec, { bnImages: bn });
         try {
@@ -184,7 +201,7 @@ for (const bits of allBits) {
           sub.dispose();
         }
       };
-      if (list(values['acc-bits']!).includes(bits)) {
+      if (acc) {
         const appEval = evaluateSubnet(loaded.net, spec, data.eval).score; // re-estimates BN for spec
         const app = data.predict((images) => net.forward(images, EVAL));
         await exportSpec({ formats: ['tfjs', 'onnx', 'packed'], outDir: dir, ...size });
@@ -198,18 +215,18 @@ for (const bits of allBits) {
         }
         const tfjs = await tfjsPredictions(data, join(dir, 'model.json'));
         const row: AccuracyRow = {
-          subnet: which, bits, checkpoint, spec, app: data.score(app), appEval, ortAll: ortAll.score, ortNone: ortNone.score,
+          subnet: which, bits: bitsText, checkpoint, spec, app: data.score(app), appEval, ortAll: ortAll.score, ortNone: ortNone.score,
           ...(ortInt4 !== undefined ? { ortInt4 } : {}), tfjs: data.score(tfjs),
           agreeOrtAll: agree(app, ortAll.predictions), agreeOrtNone: agree(app, ortNone.predictions), agreeTfjs: agree(app, tfjs), ortSeconds: ortAll.seconds,
         };
         accuracy.push(row);
-        log(`${which} ${bits}-bit: app ${pct(row.appEval)}% (recount ${pct(row.app)}%) | onnxruntime ${pct(row.ortAll)}% (same class ${pct(row.agreeOrtAll)}%), no opt. ${pct(row.ortNone)}% (${pct(row.agreeOrtNone)}%)${ortInt4 !== undefined ? `, int4 ${pct(ortInt4)}%` : ''} | tfjs ${pct(row.tfjs)}% (${pct(row.agreeTfjs)}%)`);
+        log(`${which} ${bitsText}-bit: app ${pct(row.appEval)}% (recount ${pct(row.app)}%) | onnxruntime ${pct(row.ortAll)}% (same class ${pct(row.agreeOrtAll)}%), no opt. ${pct(row.ortNone)}% (${pct(row.agreeOrtNone)}%)${ortInt4 !== undefined ? `, int4 ${pct(ortInt4)}%` : ''} | tfjs ${pct(row.tfjs)}% (${pct(row.agreeTfjs)}%)`);
       }
-      if (list(values['size-bits']!).includes(bits)) {
+      if (sized) {
         const m = await exportSpec({ formats: ['packed'], outDir: join(dir, 'packed'), ...size });
         const f = m.figures;
-        sizes.push({ subnet: which, bits, params: f.params, floatBytes: f.floatBytes, resampleBytes: f.resampleBytes, packedWeightsBytes: f.packedWeightsBytes, packedFloatBytes: f.packedFloatBytes, packedSpecBytes: f.packedSpecBytes, compression: f.compression });
-        log(`${which} ${bits}-bit: ${f.params} params, float ${f.floatBytes} B, packed ${f.packedWeightsBytes} B + spec ${f.packedSpecBytes} B (x${f.compression.toFixed(2)})`);
+        sizes.push({ subnet: which, bits: bitsText, params: f.params, floatBytes: f.floatBytes, resampleBytes: f.resampleBytes, packedWeightsBytes: f.packedWeightsBytes, packedFloatBytes: f.packedFloatBytes, packedSpecBytes: f.packedSpecBytes, compression: f.compression });
+        log(`${which} ${bitsText}-bit: ${f.params} params, float ${f.floatBytes} B, packed ${f.packedWeightsBytes} B + spec ${f.packedSpecBytes} B (x${f.compression.toFixed(2)})`);
       }
     }
   } finally {

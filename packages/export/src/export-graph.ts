@@ -153,3 +153,37 @@ export function resampleValues(graph: ExportGraph): number {
 export function weightNodes(graph: ExportGraph): Array<ConvNode | LinearNode> {
   return graph.nodes.filter((n): n is ConvNode | LinearNode => n.kind === 'conv' || n.kind === 'linear');
 }
+
+/** One weight layer's precision: bits of its weights and of its input (32: float). */
+export interface ExportLayerBits {
+  /** the layer's name in the static network ('blocks.2.dw', 'head.classifier') */
+  layer: string;
+  /** its name in the supernet ('stages.1.0.dw'), as SubnetSpec.bitsByLayer keys it */
+  subnetLayer: string;
+  weightBits: number;
+  inputBits: number;
+}
+
+/** Every weight layer's bits, in execution order: a mixed subnet's per-layer precision as the files carry it. */
+export function layerBits(graph: ExportGraph): ExportLayerBits[] {
+  return weightNodes(graph).map((n) => ({
+    layer: n.name, subnetLayer: subnetLayerName(graph.config, n.name), weightBits: n.weight.quant?.bits ?? 32, inputBits: n.inputQuant?.bits ?? 32,
+  }));
+}
+
+/**
+ * The supernet's name of a static network's layer: its blocks are numbered
+ * in forward order ('blocks.3.dw'), the supernet names them by stage
+ * ('stages.1.0.dw', 'first.dw'); layers outside the blocks share one name.
+ */
+export function subnetLayerName(config: ExportGraph['config'], layer: string): string {
+  const m = /^blocks\.(\d+)\.(.+)$/.exec(layer);
+  const depths = config.subnet?.depths;
+  if (!m || !depths) return layer;
+  const first = config.blocks.length - depths.reduce((a, d) => a + d, 0);
+  let k = Number(m[1]);
+  if (k < first) return `first.${m[2]}`;
+  k -= first;
+  const stage = depths.findIndex((d) => (k -= d) < 0);
+  return `stages.${stage}.${k + depths[stage]!}.${m[2]}`;
+}

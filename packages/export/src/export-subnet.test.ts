@@ -6,6 +6,7 @@ import type { ImageDataset } from '@oqat/data';
 import { createRng } from '@oqat/core';
 import { initEngine, tf } from '@oqat/engine';
 import type { SubnetSpec } from '@oqat/latency';
+import { decodeModel } from '@oqat/onnx';
 import { EVAL, evaluateSubnet, INPUT_NORMALIZATION, lsqQuantFactory, MobileNetV3Supernet, staticSubnet, SubnetNotReadyError } from '@oqat/search';
 import { argmaxRows, prepareSubnet, TINY_SPACE, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,12 +61,13 @@ afterAll(() => {
 });
 
 describe('exportSubnet', () => {
-  it('writes tfjs, onnx and packed files with sizes and SHA-256, and onnxruntime measures the app accuracy', async () => {
-    const spec = TINY_SPECS.mid3!;
+  it.each(['mid3', 'mixed'])('writes tfjs, onnx and packed files with sizes and SHA-256, and onnxruntime measures the app accuracy (%s)', async (which) => {
+    const spec = TINY_SPECS[which]!;
     const test = randomDataset(11);
+    prepareSubnet(f, spec); // the steps of every width the subnet runs
     const app = evaluateSubnet(f.net, spec, { bn: f.bn, test, batchSize: 32 });
     const before = tf.memory().numTensors;
-    const out = join(dir, 'all');
+    const out = join(dir, which);
     const sub = staticSubnet(f.net, spec, { bnImages: f.bn });
     const manifest = await exportSubnet({ net: sub, spec, formats: ['onnx', 'tfjs', 'packed', 'onnx'], outDir: out });
     sub.dispose();
@@ -85,7 +87,24 @@ describe('exportSubnet', () => {
     expect(fig.compression).toBeGreaterThan(1);
     expect(fig.packedFloatBytes).toBeGreaterThan(0);
     expect(fig.packedFloatBytes).toBeLessThan(fig.packedWeightsBytes);
-    expect(readPackedModel(join(out, 'model.packed.json')).spec.subnet).toEqual(spec);
+    const packed = readPackedModel(join(out, 'model.packed.json'));
+    expect(packed.spec.subnet).toEqual(spec);
+    // Each layer's bits, as the manifest lists them and the packed weights and the ONNX metadata carry them.
+    const bitsOf = (layer: string) => manifest.layerBits.find((l) => l.layer === layer);
+    const wide = (spec.bitsByLayer ?? {})['first.dw'] ?? spec.bits;
+    expect(bitsOf('blocks.0.dw')).toEqual({ layer: 'blocks.0.dw', subnetLayer: 'first.dw', weightBits: wide, inputBits: wide });
+    expect(bitsOf('blocks.3.project')?.subnetLayer).toBe('stages.1.1.project');
+    // Every layer of the spec's bitsByLayer, and no other elastic one, at other bits than the spec's.
+    const elastic = manifest.layerBits.filter((l) => l.weightBits !== 8 && !l.layer.includes('.se.'));
+    expect(Object.fromEntries(elastic.filter((l) => l.weightBits !== spec.bits).map((l) => [l.subnetLayer, l.weightBits]))).toEqual(spec.bitsByLayer ?? {});
+    expect(bitsOf('blocks.3.project')?.weightBits).toBe((spec.bitsByLayer ?? {})['stages.1.1.project'] ?? spec.bits);
+    expect(bitsOf('blocks.1.dw')?.weightBits).toBe(spec.bits);
+    expect(bitsOf('head.classifier')?.weightBits).toBe(8);
+    expect(new Set(manifest.layerBits.map((l) => l.weightBits))).toEqual(new Set(which === 'mixed' ? [2, 3, 4, 8] : [3, 8]));
+    const packedBits = packed.spec.ops.flatMap((op) => ('weight' in op && op.weight.quant ? [op.weight.quant.bits] : []));
+    expect(packedBits).toEqual(manifest.layerBits.map((l) => l.weightBits));
+    const onnxMetadata = decodeModel(readFileSync(join(out, 'model.onnx'))).metadataProps ?? [];
+    expect(JSON.parse(onnxMetadata.find((p) => p.key === 'layer_bits')!.value)).toEqual(manifest.layerBits);
 
     // onnxruntime (default optimizations, and none): the app's predictions (except exact ties), hence its accuracy
     const { predictions: appPredictions, tied } = appClasses(spec, test);
@@ -95,6 +114,7 @@ describe('exportSubnet', () => {
       expect(ort.images).toBe(test.count);
       appPredictions.forEach((p, i) => { if (!tied[i]) expect(ort.predictions[i]).toBe(p); });
       expect(Math.abs(ort.top1 - app.top1)).toBeLessThanOrEqual(ties / test.count + 1e-12);
+      if (ties === 0) expect(Math.abs(ort.top1 - app.top1)).toBeLessThanOrEqual(0.003);
     }
 
     // the tfjs files, loaded from disk, predict the app's classes too

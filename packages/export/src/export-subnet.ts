@@ -7,7 +7,7 @@ import { INPUT_NORMALIZATION, type StaticNetwork, subnetKey } from '@oqat/search
 import { buildExportGraph } from './build-export-graph';
 import { assertOnnxModel } from './check-onnx-model';
 import { SubnetMismatchError, UnknownExportFormatError } from './errors';
-import { resampleValues, weightNodes, type ExportGraph, type ExportTask } from './export-graph';
+import { layerBits, resampleValues, weightNodes, type ExportGraph, type ExportLayerBits, type ExportTask } from './export-graph';
 import { ONNX_MODEL_FILE, onnxModel } from './onnx-model';
 import { packedModel, type PackedModel } from './packed-model';
 import { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
@@ -74,6 +74,8 @@ export interface ExportManifest {
   };
   formats: ExportFormat[];
   onnx?: { opset: number; int4: boolean };
+  /** each weight layer's weight and input bits, in execution order (a mixed subnet's differ per layer) */
+  layerBits: ExportLayerBits[];
   files: ExportedFile[];
   figures: ExportFigures;
 }
@@ -112,6 +114,7 @@ export async function exportSubnet(options: ExportOptions): Promise<ExportManife
   checkSubnet(options.net, options.spec);
   const graph = buildExportGraph(options.net, options.imageSize);
   const spec = options.spec;
+  const bits = layerBits(graph);
   const metadata = {
     subnet: JSON.stringify(spec),
     normalization: JSON.stringify({ mean: normalization.mean, std: normalization.std }),
@@ -125,12 +128,12 @@ export async function exportSubnet(options: ExportOptions): Promise<ExportManife
   const int4 = options.onnxInt4 ?? false;
 
   if (formats.includes('tfjs')) {
-    const { modelJson, weightData } = tfjsGraphModel(graph, { ...metadata, subnet: spec, normalization, inputLayout: 'NHWC' });
+    const { modelJson, weightData } = tfjsGraphModel(graph, { ...metadata, subnet: spec, layerBits: bits, normalization, inputLayout: 'NHWC' });
     write(TFJS_MODEL_FILE, utf8Bytes(JSON.stringify(modelJson)), 'tfjs', 'tfjs-model');
     write(TFJS_WEIGHTS_FILE, weightData, 'tfjs', 'tfjs-weights');
   }
   if (formats.includes('onnx')) {
-    const model = onnxModel(graph, { int4, metadata: { ...metadata, input_layout: 'NCHW' } });
+    const model = onnxModel(graph, { int4, metadata: { ...metadata, layer_bits: JSON.stringify(bits), input_layout: 'NCHW' } });
     assertOnnxModel(model, ONNX_MODEL_FILE);
     write(ONNX_MODEL_FILE, encodeModel(model), 'onnx', 'onnx-model');
   }
@@ -152,6 +155,7 @@ export async function exportSubnet(options: ExportOptions): Promise<ExportManife
     input: { channels: graph.inputC, resolution: graph.resolution, ...(graph.imageSize ? { size: graph.imageSize } : {}), normalization: { mean: normalization.mean, std: normalization.std }, layout: { tfjs: 'NHWC', onnx: 'NCHW', packed: 'NHWC' } },
     formats,
     ...(formats.includes('onnx') ? { onnx: { opset: int4 ? 21 : 13, int4 } } : {}),
+    layerBits: bits,
     files,
     figures: figures(graph, packed, packedJson.length),
   };

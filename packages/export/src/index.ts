@@ -15,5 +15,5 @@ export type { PackedSpec, PackedOp, PackedConv, PackedLinear, PackedResample, Pa
 export { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE } from './tfjs-graph-model';
 export { ONNX_MODEL_FILE } from './onnx-model';
 export { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
-export type { ExportTask } from './export-graph';
+export type { ExportTask, ExportLayerBits } from './export-graph';
 export { UnknownExportFormatError, SubnetMismatchError, OnnxCheckError, ExportFileError, ExportDatasetError, ExportInternalError, SegmentationImageSizeError } from './errors';

@@ -7,7 +7,7 @@ import { appLogits, maxAbsDiff, prepareSubnet, TINY_SPECS, tinyExportFixture, ty
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportGraph } from './build-export-graph';
 import { ExportFileError } from './errors';
-import { weightNodes } from './export-graph';
+import { subnetLayerName, weightNodes } from './export-graph';
 import { packedModel } from './packed-model';
 import { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
 import { readPackedModel } from './read-packed-model';
@@ -64,7 +64,7 @@ describe('packedModel', () => {
       // (=== rather than toEqual: the fake quantizer yields -0 where a code of 0 decodes to +0)
       expect(n.weight.values.every((v, i) => v === fq[i])).toBe(true);
       if (spec.bits !== 32 && !['stem', 'head.classifier'].includes(n.name) && !n.name.includes('.se.') && n.name !== 'head.mix') {
-        expect(n.weight.quant?.bits).toBe(spec.bits);
+        expect(n.weight.quant?.bits, n.name).toBe(spec.bitsByLayer?.[subnetLayerName(back.graph.config, n.name)] ?? spec.bits);
       }
     }
     sub.dispose();

@@ -25,6 +25,11 @@ export const TINY_SPECS: Record<string, SubnetSpec> = {
   small2: { resolution: 8, depths: [1, 1], kernels: [[3], [5]], expands: [[2], [2]], bits: 2 },
   mid3: { resolution: 12, depths: [1, 2], kernels: [[5], [3, 5]], expands: [[2], [2, 3]], bits: 3 },
   float: { resolution: 8, depths: [2, 1], kernels: [[3, 5], [3]], expands: [[3, 2], [2]], bits: 32 },
+  // mid3 with per-layer bits: the first block's depthwise and a stage-1 depthwise wider, a projection and the feature mix narrower
+  mixed: {
+    resolution: 12, depths: [1, 2], kernels: [[5], [3, 5]], expands: [[2], [2, 3]], bits: 3,
+    bitsByLayer: { 'first.dw': 4, 'stages.1.0.dw': 4, 'stages.1.1.project': 2, 'head.mix': 2 },
+  },
 };
 
 /** Subnets of TINY_SEGMENTATION_SPACE (resolutions 12 and 16) around the 14x14 fixture images. */
