@@ -13,6 +13,7 @@ import {
   solvePrecisionGreedy,
   subnetCosts,
   tunePrecision,
+  type PrecisionTable,
   type SubnetSpec,
   type TuneCostFn,
   type TuneRound,
@@ -85,6 +86,8 @@ export interface TuneJobResult {
   rounds: TuneRound[];
   fellBack: boolean;
   solverMs: number;
+  /** the model the solver was given, measured on the validation split (the bench re-solves it for other requirements) */
+  sensitivity: Pick<PrecisionTable, 'base' | 'baseScore' | 'baseCost' | 'resolution' | 'layers' | 'uniform'>;
   /** evaluations on the validation split (sensitivities, uniform widths, verification) */
   evaluations: number;
   /** the runs list's BEST column: the validation top-1 reached */
@@ -176,6 +179,7 @@ export async function tuneJob(input: TuneJobInput, ctx: JobContext): Promise<Tun
         widest: { bits: table.base.bits, costValue: table.baseCost, validationAccuracy: table.baseScore },
         bestUniform: { bits: tuned.bestUniform.bits, costValue: tuned.bestUniform.cost, validationAccuracy: tuned.bestUniform.score, testAccuracy: uniformTest },
         rounds: tuned.rounds, fellBack: tuned.fellBack, solverMs: tuned.solverMs, evaluations, bestAccuracy: tuned.score,
+        sensitivity: { base: table.base, baseScore: table.baseScore, baseCost: table.baseCost, resolution: table.resolution, layers: table.layers, uniform: table.uniform },
       };
     } finally {
       validation.dispose();

@@ -29,13 +29,13 @@ export function formatTuneResult(r: TuneJobResult): string {
   const what = r.cost === 'latency' ? `${r.device} latency` : r.cost === 'bytes' ? 'model bytes' : 'BitOPs';
   const delta = (x: number) => (r.cost === 'latency' ? `${x >= 0 ? '+' : ''}${x.toFixed(4)}` : `${x >= 0 ? '+' : ''}${Math.round(x)}`);
   const table = formatTable(['LAYER', 'BITS', `COST Δ (${r.cost === 'latency' ? 'ms' : r.cost})`, 'TOP-1 LOST ALONE'], r.layers.map((l) => [l.name, l.bits, delta(l.costDelta), formatPercent(l.drop)]));
-  const tightened = r.rounds.length - 1;
+  const budgets = r.rounds.map((x) => `${x.budget}${x.met ? '' : ' (missed)'}`).join(' → ');
   const saving = (1 - r.costValue / r.bestUniform.costValue) * 100;
   return [
     table.trimEnd(),
     `cost: ${unit(r.costValue)} ${what} (every layer at ${r.widest.bits} bit: ${unit(r.widest.costValue)}; best uniform width meeting the requirement: ${r.bestUniform.bits} bit, ${unit(r.bestUniform.costValue)}, ${saving.toFixed(1)} % saved)`,
     `top-1: validation ${formatPercent(r.validationAccuracy)} (required ${formatPercent(r.minAccuracy)}), test ${formatPercent(r.testAccuracy)} (best uniform: validation ${formatPercent(r.bestUniform.validationAccuracy)}, test ${formatPercent(r.bestUniform.testAccuracy)})`,
-    `solver: ${r.method}, ${r.rounds.length} round(s) (${tightened} with a tightened budget${r.fellBack ? '; none met it: every layer kept at the widest width' : ''}), ${r.solverMs.toFixed(2)} ms; ${r.evaluations} validation evaluations`,
+    `solver: ${r.method}, ${r.rounds.length} round(s), budget in validation images ${budgets}${r.fellBack ? '; none met the requirement: every layer kept at the widest width' : ''}; ${r.solverMs.toFixed(2)} ms solving, ${r.evaluations} validation evaluations`,
     `subnet: ${JSON.stringify(r.spec)}`,
   ].join('\n') + '\n';
 }
@@ -56,7 +56,7 @@ export async function tune(o: ParsedOptions, io: CliIo): Promise<number> {
       device: (o.device ?? 'fpga') as DeviceName,
       cost: (o.cost ?? 'latency') as TuneCost,
       method: (o.method ?? 'exact') as TuneMethod,
-      maxRounds: intOption(o['max-rounds'], 'max-rounds', 6, 1, 50),
+      maxRounds: intOption(o['max-rounds'], 'max-rounds', 8, 1, 50),
       testImages: intOption(o['test-images'], 'test-images', 0, 0),
     });
     if (!json) io.stderr.write(`run ${runId} started (store: ${studio.store.path})\n`);

@@ -65,6 +65,23 @@ describe('tunePrecision', () => {
     expect(exact.rounds[exact.rounds.length - 1]!.predictedCost).toBeLessThanOrEqual(greedy.rounds[greedy.rounds.length - 1]!.predictedCost + 1e-9);
   });
 
+  it('raises the budget when the measured drops overstate what a mix of layers loses, and keeps the cheapest answer that met', async () => {
+    // Each layer alone loses 5 images per bit removed; together they lose no more than the worst one alone (as on a supernet whose widths were trained apart).
+    const subadditive = (spec: SubnetSpec): number => {
+      const worst = Math.max(0, ...names.map((name) => 4 - subnetLayerBits(spec, name, 8, 'elastic')));
+      return (540 - 5 * worst) / IMAGES;
+    };
+    const table = await measurePrecisionTable({ space, subnet, widths: [2, 3, 4], score: subadditive, resolution: 1 / IMAGES, cost });
+    const tuned = await tunePrecision(table, { space, minScore: 530 / IMAGES, solver: solvePrecisionExact, score: subadditive, cost });
+    expect(tuned.rounds[0]!.budget).toBe(10);
+    expect(tuned.rounds[0]!.met).toBe(true);
+    expect(tuned.rounds[1]!.budget).toBeGreaterThan(10);
+    // Every layer at 2 bit loses 10 images: the calibrated budget reaches it, the one-layer model alone never would.
+    expect(Object.values(tuned.bits).every((b) => b === 2)).toBe(true);
+    expect(tuned.cost).toBeLessThan(tuned.rounds[0]!.cost);
+    expect(tuned.cost).toBe(Math.min(...tuned.rounds.filter((r) => r.met).map((r) => r.cost)));
+  });
+
   it('refuses a requirement the widest subnet misses, in one line', async () => {
     const table = await measurePrecisionTable({ space, subnet, widths: [2, 3, 4], score, resolution: 1 / IMAGES, cost });
     await expect(tunePrecision(table, { space, minScore: 0.95, solver: solvePrecisionExact, score, cost, metric: 'top-1' })).rejects.toThrow(

@@ -11,7 +11,7 @@ export interface TuneRequirement {
   solver: PrecisionSolver;
   score: TuneScoreFn;
   cost: TuneCostFn;
-  /** solve-and-verify rounds before falling back to the widest subnet (default 6) */
+  /** solve-and-verify rounds (default 8); with none meeting the requirement, the answer is the widest subnet */
   maxRounds?: number;
   /** what the score is, for messages: 'top-1', 'mIoU' */
   metric?: string;
@@ -53,11 +53,17 @@ export interface TuneResult {
 }
 
 /**
- * Solves for the least-cost per-layer bits whose summed drop fits the
- * budget the requirement leaves, then verifies the answer by evaluating it:
- * the drops are measured one layer at a time and do not add up exactly, so
- * an answer that misses tightens the budget (by its shortfall, and below its
- * own predicted drop) and is solved again.
+ * Solves for the least-cost per-layer bits whose summed drop fits a budget,
+ * then verifies the answer by evaluating it. The drops are measured one
+ * layer at a time and do not add up: on a supernet whose widths were trained
+ * apart, one foreign layer costs more than its share of the uniform drop
+ * (the sum overshoots many times), elsewhere layers can compound. So the
+ * budget is calibrated by evaluation: each round scales it by what the
+ * requirement allows over what the answer lost (at least doubled after an
+ * answer that met it), kept between the largest
+ * budget whose answer met the requirement and the smallest whose answer
+ * missed (bisecting when the scaled value leaves that interval). The
+ * cheapest answer that met the requirement is returned.
  */
 export async function tunePrecision(table: PrecisionTable, o: TuneRequirement): Promise<TuneResult> {
   const top = table.base.bits;
@@ -73,10 +79,18 @@ export async function tunePrecision(table: PrecisionTable, o: TuneRequirement): 
     table.scores.set(key, s);
     return s;
   };
+  const units = (x: number) => Math.round(x / table.resolution);
+  const allowed = Math.floor((table.baseScore - o.minScore) / table.resolution + 1e-6);
+  // Beyond the drop of every layer's cheapest choice a larger budget changes nothing.
+  const cheapest = (l: PrecisionTable['layers'][number]) => l.choices.reduce((a, c) => (c.cost < a.cost || (c.cost === a.cost && c.drop < a.drop) ? c : a));
+  const ceiling = table.layers.reduce((sum, l) => sum + cheapest(l).drop, 0);
   const rounds: TuneRound[] = [];
+  let best: { spec: SubnetSpec; bits: Record<string, number>; cost: number; score: number } | undefined;
   let solverMs = 0;
-  let budget = Math.floor((table.baseScore - o.minScore) / table.resolution + 1e-6);
-  for (let round = 1; round <= (o.maxRounds ?? 6) && budget >= 0; round++) {
+  let met = -1; // the largest budget whose answer met the requirement
+  let missed = Infinity; // the smallest budget whose answer missed it
+  let budget = Math.min(allowed, ceiling);
+  for (let round = 1; round <= (o.maxRounds ?? 8); round++) {
     const started = performance.now();
     const answer = o.solver({ layers: table.layers, budget });
     const ms = performance.now() - started;
@@ -88,10 +102,23 @@ export async function tunePrecision(table: PrecisionTable, o: TuneRequirement): 
     };
     rounds.push(r);
     o.onRound?.(r);
-    if (r.met) return { spec, bits: answer.bits, cost: r.cost, score, rounds, fellBack: false, solverMs, bestUniform };
-    const shortfall = Math.ceil((o.minScore - score) / table.resolution - 1e-6);
-    budget = Math.min(budget - Math.max(1, shortfall), answer.drop - 1);
+    if (r.met) {
+      met = budget;
+      if (!best || r.cost < best.cost) best = { spec, bits: answer.bits, cost: r.cost, score };
+    } else {
+      missed = budget;
+    }
+    // The model's scale, as this answer measured it: lost = predicted x lost / predicted.
+    const lost = units(table.baseScore - score);
+    let next = lost > 0 ? Math.floor((answer.drop * allowed) / lost) : 2 * Math.max(budget, 1);
+    // A met answer doubles the budget at least (a galloping search for the largest budget that still verifies).
+    next = r.met ? Math.max(next, 2 * Math.max(budget, 1)) : Math.min(next, budget - 1);
+    next = Math.min(next, ceiling);
+    if (next <= met || next >= missed) next = Math.floor((met + Math.min(missed, ceiling + 1)) / 2);
+    if (next <= met || next >= missed || next < 0) break;
+    budget = next;
   }
+  if (best) return { ...best, rounds, fellBack: false, solverMs, bestUniform };
   const bits = Object.fromEntries(table.layers.map((l) => [l.name, top]));
   return { spec: table.base, bits, cost: table.baseCost, score: table.baseScore, rounds, fellBack: true, solverMs, bestUniform };
 }
