@@ -16,7 +16,11 @@
  * without the per-layer features.
  *
  *   node --import tsx tools/bench/search-per-layer.ts --ckpt supernet.ckpt
- *        [--device fpga] [--population 16] [--generations 6] [--seeds 1,2] [--val-images 0] [--bn-images 1000] [--json FILE]
+ *        [--device fpga] [--population 16] [--generations 6] [--seeds 1,2] [--layer-probs 0.1,0.03]
+ *        [--val-images 0] [--bn-images 1000] [--json FILE]
+ *
+ * --layer-probs: per-layer redraw probabilities to compare (one per-layer search each; 0.1 = the product's default,
+ * the mutation's per-choice probability).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -37,6 +41,7 @@ const { values } = parseArgs({
     population: { type: 'string', default: '16' },
     generations: { type: 'string', default: '6' },
     seeds: { type: 'string', default: '1,2' },
+    'layer-probs': { type: 'string', default: '0.1' },
     'val-images': { type: 'string', default: '0' },
     'bn-images': { type: 'string', default: '1000' },
     json: { type: 'string' },
@@ -71,68 +76,69 @@ const accuracy = async (spec: SubnetSpec): Promise<number> => {
 const latencyMs = (spec: SubnetSpec): number => simulateNetwork(device, lowerSubnet(space, spec, { fixedBits: config.fixedBits })).latencyMs;
 const referenceCost = 1.05 * latencyMs(largestSubnet(space, Math.max(...bits)));
 const floor = await accuracy(smallestSubnet(space, Math.min(...bits)));
+const layerProbs = values['layer-probs'].split(',').map(Number);
 const uniformEncoder = subnetEncoder(space, { bits });
-const perLayerEncoder = subnetEncoder(space, { bits, perLayerBits: true });
+const variants = [
+  { name: 'uniform', encoder: uniformEncoder },
+  ...layerProbs.map((p) => ({ name: `per-layer ${p}`, encoder: subnetEncoder(space, { bits, perLayerBits: true, layerMutateProb: p }) })),
+];
 
 const hv = (r: SearchResult<SubnetSpec>): number => r.hypervolumes[r.hypervolumes.length - 1]!;
 const hvAboveFloor = (r: SearchResult<SubnetSpec>): number =>
   hypervolume2d(r.front.map((c) => ({ accuracy: c.accuracy, cost: c.objectives.latencyMs! })), { accuracy: floor, cost: referenceCost });
-/** Mean bits of a subnet's elastic layers, weighted by MACs (what the fpga pays for). */
+/** Mean bits of a subnet's weighted layers, weighted by MACs (what the fpga pays for). */
 const macBits = (spec: SubnetSpec): number => {
   const layers = lowerSubnet(space, spec, { fixedBits: config.fixedBits }).filter((l) => l.op === 'conv' || l.op === 'dwconv' || l.op === 'fc');
   const macs = layers.map((l) => (l.outC / l.groups) * l.inC * l.kernel * l.kernel * l.inH * l.inW);
   return layers.reduce((s, l, i) => s + l.wBits * macs[i]!, 0) / macs.reduce((a, b) => a + b, 0);
 };
-const frontText = (r: SearchResult<SubnetSpec>): string => {
-  const mixed = r.front.filter((c) => c.candidate.bitsByLayer).length;
-  return `${r.front.length} (${mixed} mixed)`;
-};
+const best = (r: SearchResult<SubnetSpec>) => (100 * (r.best?.accuracy ?? 0)).toFixed(2);
 
 console.log(`# search-per-layer on ${values.ckpt} (${engine.backend} x${engine.threads}), device ${device}, trained bits ${bits.join('/')}, P=${population} G=${generations}, ${validation.count} validation images, ${Number(values['bn-images'])} BN images\n`);
 console.log(`floor: smallest subnet at ${Math.min(...bits)} bit, ${(100 * floor).toFixed(2)} %; hypervolume reference: accuracy 0, ${referenceCost.toFixed(4)} ms\n`);
-console.log('| seed | measured uniform / per-layer | HV uniform / per-layer | ratio | HV above floor uniform / per-layer | ratio | front (mixed) uniform / per-layer | best top-1 uniform / per-layer | s uniform / per-layer (uncached) |');
-console.log('|---|---|---|---|---|---|---|---|---|');
-const rows: unknown[] = [];
-const measuredUniform = new Map<string, ScoredCandidate<SubnetSpec>>();
-const measuredMixed = new Map<string, ScoredCandidate<SubnetSpec>>();
+console.log('| seed | search | measured | HV | ratio to uniform | HV above floor | ratio to uniform | front (mixed) | best top-1 % | s (uncached) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
+const rows: Array<{ seed: number; name: string; hv: number; hvAboveFloor: number; evaluated: number; seconds: number; front: Array<{ accuracy: number; latencyMs: number; macBits: number; spec: SubnetSpec }> }> = [];
+const measuredBy = new Map<string, Map<string, ScoredCandidate<SubnetSpec>>>(variants.map((v) => [v.name, new Map()]));
 /** Wall time of a search had nothing been cached: its measurements at the mean cost of one, plus its own overhead. */
 const uncachedSeconds = (r: SearchResult<SubnetSpec>, overheadMs: number): number => (r.evaluated * (measureMs / Math.max(1, measured)) + overheadMs) / 1000;
 for (const seed of seeds) {
-  const run = async (encoder: typeof uniformEncoder, into: Map<string, ScoredCandidate<SubnetSpec>>) => {
+  let uniform: SearchResult<SubnetSpec> | undefined;
+  for (const { name, encoder } of variants) {
+    const into = measuredBy.get(name)!;
     const before = measureMs;
     const start = performance.now();
-    const result = await new Evolution({
+    const r = await new Evolution({
       encoder, accuracy, cache, efficiency: { latencyMs }, hypervolume: { reference: { accuracy: 0, cost: referenceCost } },
       rng: createRng(seed), population, generations,
     }).run({ onEvent: (e) => { if (e.kind === 'evaluated') into.set(e.candidate.key, e.candidate); } });
-    return { result, seconds: uncachedSeconds(result, performance.now() - start - (measureMs - before)) };
-  };
-  const uniform = await run(uniformEncoder, measuredUniform);
-  const perLayer = await run(perLayerEncoder, measuredMixed);
-  const [u, p] = [uniform.result, perLayer.result];
-  const best = (r: SearchResult<SubnetSpec>) => (100 * (r.best?.accuracy ?? 0)).toFixed(2);
-  console.log(
-    `| ${seed} | ${u.evaluated} / ${p.evaluated} | ${hv(u).toFixed(4)} / ${hv(p).toFixed(4)} | **${(hv(p) / hv(u)).toFixed(3)}** | ${hvAboveFloor(u).toFixed(4)} / ${hvAboveFloor(p).toFixed(4)} | **${(hvAboveFloor(p) / hvAboveFloor(u)).toFixed(3)}** | ${frontText(u)} / ${frontText(p)} | ${best(u)} / ${best(p)} | ${uniform.seconds.toFixed(0)} / ${perLayer.seconds.toFixed(0)} |`,
-  );
-  const points = (r: SearchResult<SubnetSpec>) => r.front.map((c) => ({ accuracy: c.accuracy, latencyMs: c.objectives.latencyMs, macBits: macBits(c.candidate), spec: c.candidate }));
-  rows.push({ seed, uniform: { hv: hv(u), hvAboveFloor: hvAboveFloor(u), evaluated: u.evaluated, front: points(u) }, perLayer: { hv: hv(p), hvAboveFloor: hvAboveFloor(p), evaluated: p.evaluated, front: points(p) } });
-}
-
-// The per-layer front's points, fastest first: where the mixed subnets sit and how many bits the fpga pays for.
-for (const row of rows as Array<{ seed: number; uniform: { front: Array<{ accuracy: number; latencyMs: number; macBits: number; spec: SubnetSpec }> }; perLayer: { front: Array<{ accuracy: number; latencyMs: number; macBits: number; spec: SubnetSpec }> } }>) {
-  console.log(`\nseed ${row.seed} fronts (latency ms → top-1 %, MAC-weighted bits; * = mixed):`);
-  for (const [name, front] of [['uniform', row.uniform.front], ['per-layer', row.perLayer.front]] as const) {
-    console.log(`- ${name}: ${front.map((c) => `${c.latencyMs.toFixed(3)}→${(100 * c.accuracy).toFixed(1)} (${c.macBits.toFixed(2)}${c.spec.bitsByLayer ? '*' : ''})`).join(', ')}`);
+    const seconds = uncachedSeconds(r, performance.now() - start - (measureMs - before));
+    uniform ??= r;
+    const mixed = r.front.filter((c) => c.candidate.bitsByLayer).length;
+    console.log(
+      `| ${seed} | ${name} | ${r.evaluated} | ${hv(r).toFixed(4)} | **${(hv(r) / hv(uniform)).toFixed(3)}** | ${hvAboveFloor(r).toFixed(4)} | **${(hvAboveFloor(r) / hvAboveFloor(uniform)).toFixed(3)}** | ${r.front.length} (${mixed}) | ${best(r)} | ${seconds.toFixed(0)} |`,
+    );
+    const front = r.front.map((c) => ({ accuracy: c.accuracy, latencyMs: c.objectives.latencyMs!, macBits: macBits(c.candidate), spec: c.candidate }));
+    rows.push({ seed, name, hv: hv(r), hvAboveFloor: hvAboveFloor(r), evaluated: r.evaluated, seconds, front });
+    if (values.json) writeFileSync(values.json, JSON.stringify({ device, population, generations, floor, referenceCost, rows }, null, 1));
   }
 }
 
-// Predictor: fitted on uniform subnets only, ranking the mixed subnets the per-layer search measured.
-const mixed = [...measuredMixed.values()].filter((c) => c.candidate.bitsByLayer && !measuredUniform.has(c.key));
+// The fronts, fastest first: where the mixed subnets sit and how many bits the fpga pays for.
+console.log('\nfronts (latency ms → top-1 %, MAC-weighted bits; * = mixed):');
+for (const row of rows) {
+  console.log(`- seed ${row.seed}, ${row.name}: ${row.front.map((c) => `${c.latencyMs.toFixed(3)}→${(100 * c.accuracy).toFixed(1)} (${c.macBits.toFixed(2)}${c.spec.bitsByLayer ? '*' : ''})`).join(', ')}`);
+}
+
+// Predictor: fitted on uniform subnets only, ranking the mixed subnets the per-layer searches measured.
+const measuredUniform = measuredBy.get('uniform')!;
+const mixed = variants.slice(1).flatMap((v) => [...measuredBy.get(v.name)!.values()]).filter((c, i, all) => c.candidate.bitsByLayer && all.findIndex((d) => d.key === c.key) === i);
 const train = [...measuredUniform.values()];
 if (mixed.length > 4 && train.length > 4) {
   console.log(`\npredictor fitted on ${train.length} uniform subnets, ranking ${mixed.length} mixed ones (Spearman, 3 fits):\n`);
   console.log('| features | Spearman on mixed | mean |\n|---|---|---|');
-  for (const [name, encoder] of [['uniform (mixed subnets read as their commonest width)', uniformEncoder], ['with per-layer bits', perLayerEncoder]] as const) {
+  const perLayerEncoder = subnetEncoder(space, { bits, perLayerBits: true });
+  for (const [name, encoder] of [['uniform (a mixed subnet read as its commonest width)', uniformEncoder], ['with per-layer bits', perLayerEncoder]] as const) {
     const rhos = [1, 2, 3].map((s) => {
       const predictor = fitAccuracyPredictor(train.map((c) => encoder.feature(c.candidate)), train.map((c) => c.accuracy), createRng(s));
       return spearman(mixed.map((c) => predictor.predict(encoder.feature(c.candidate))), mixed.map((c) => c.accuracy));
@@ -141,6 +147,5 @@ if (mixed.length > 4 && train.length > 4) {
   }
 }
 console.log(`\n${measured} distinct subnets measured, ${(measureMs / measured / 1000).toFixed(2)} s each (BN re-estimation on ${Number(values['bn-images'])} images + ${validation.count} validation images)`);
-if (values.json) writeFileSync(values.json, JSON.stringify({ device, population, generations, floor, referenceCost, rows }, null, 1));
 for (const t of bn) t.dispose();
 net.dispose();

@@ -57,10 +57,14 @@ describe('studio service', () => {
     await expect(studio.startRun({ kind: 'search', checkpointPath: join(studio.workDir, 'missing.ckpt'), devices: ['fpga'] })).rejects.toThrow(/missing\.ckpt' does not exist/);
     expect(await studio.listRuns()).toHaveLength(before);
     // The form's default widths are 4, 3, 2; the supernet was trained at 4 and 2.
-    const { runId } = await studio.startRun({ kind: 'search', checkpointPath, devices: ['fpga'], generations: 1, population: 4, evalImages: 50, backend: 'wasm' });
+    // Searched per layer: its offspring mix 4- and 2-bit layers, each a valid spec measured on the real supernet.
+    const { runId } = await studio.startRun({ kind: 'search', checkpointPath, devices: ['fpga'], generations: 1, population: 4, evalImages: 50, backend: 'wasm', perLayerBits: true });
     const run = (await studio.listRuns()).find((r) => r.id === runId)!;
     expect(run.bits).toEqual([4, 2]);
     expect(run.task).toBe('classification');
     await studio.idle();
+    const mixed = (await studio.candidates(runId)).filter((c) => (c.spec as { bitsByLayer?: Record<string, number> }).bitsByLayer);
+    expect(mixed.length).toBeGreaterThan(0);
+    for (const c of mixed) expect(new Set([c.bits, ...Object.values((c.spec as { bitsByLayer: Record<string, number> }).bitsByLayer)])).toEqual(new Set([4, 2]));
   }, 300_000);
 });

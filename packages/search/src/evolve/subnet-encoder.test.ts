@@ -112,5 +112,12 @@ describe('subnetEncoder', () => {
     expect(f.length).toBe(subnetFeatureLength({ ...space, bits: [2, 3, 4] }) + 1 + elasticLayerNames(space).length);
     expect(f.subarray(f.length - elasticLayerNames(space).length).some((v) => Math.abs(v - Math.log2(mixed[0]!.candidate.bits) / 5) > 1e-6)).toBe(true);
   });
-});
 
+  it('perLayerBits: layerMutateProb sets each layer\'s redraw rate apart from the choices\' (checked as a probability)', () => {
+    const rng = createRng(8);
+    const parent = subnetEncoder(space, { bits: [2, 3, 4] }).sample(rng);
+    expect(subnetEncoder(space, { bits: [2, 3, 4], perLayerBits: true, layerMutateProb: 0 }).mutate(parent, rng, 0)).toEqual(parent);
+    expect(subnetEncoder(space, { bits: [2, 3, 4], perLayerBits: true, layerMutateProb: 1 }).mutate(parent, rng, 0).bitsByLayer).toBeDefined();
+    expect(() => subnetEncoder(space, { perLayerBits: true, layerMutateProb: 1.5 })).toThrow(/layerMutateProb must be a probability in 0..1, got 1.5/);
+  });
+});

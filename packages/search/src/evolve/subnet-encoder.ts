@@ -4,6 +4,7 @@ import { encodeLayerBits, encodeSubnet, subnetFeatureLength } from '../space/enc
 import { crossoverSubnets, mutateSubnet } from '../space/evolve-subnet';
 import { subnetKey } from '../space/subnet-spec';
 import { InvalidSearchConfigError } from './errors';
+import { checkProb } from './options';
 import type { CandidateEncoder } from './types';
 
 export interface SubnetEncoderOptions {
@@ -15,13 +16,15 @@ export interface SubnetEncoderOptions {
   bits?: readonly number[];
   /**
    * Search per-layer bits: mutation and crossover also change each elastic
-   * layer's width among the quantized `bits` (each layer redrawn with the
-   * mutation's per-choice probability; a float subnet stays uniform), and
-   * the features add one ordinal per layer.
+   * layer's width among the quantized `bits` (each layer redrawn with
+   * `layerMutateProb`; a float subnet stays uniform), and the features add
+   * one ordinal per layer.
    * Sampling and the anchors stay uniform, so the initial population is the
    * uniform search's. Default false: uniform subnets, as before.
    */
   perLayerBits?: boolean;
+  /** with perLayerBits: each layer's redraw probability in a mutation (default: the mutation's per-choice probability) */
+  layerMutateProb?: number;
 }
 
 /**
@@ -37,11 +40,12 @@ export function subnetEncoder(space: SearchSpace, options: SubnetEncoderOptions 
   }
   const narrowed: SearchSpace = { ...space, bits };
   const perLayer = options.perLayerBits === true;
+  if (options.layerMutateProb !== undefined) checkProb(options.layerMutateProb, 'layerMutateProb');
   const uniformLength = subnetFeatureLength(narrowed) + 1;
   const length = uniformLength + (perLayer ? elasticLayerNames(space).length : 0);
   return {
     sample: (rng: Rng) => sampleSubnet(narrowed, rng),
-    mutate: (spec, rng, prob) => mutateSubnet(narrowed, spec, rng, { prob, layerProb: perLayer ? prob : undefined }),
+    mutate: (spec, rng, prob) => mutateSubnet(narrowed, spec, rng, { prob, layerProb: perLayer ? (options.layerMutateProb ?? prob) : undefined }),
     crossover: (a, b, rng) => crossoverSubnets(a, b, rng, { layerBitsOf: perLayer ? narrowed : undefined }),
     key: subnetKey,
     // The front's two ends at every width: the most accurate and the cheapest subnets there are.

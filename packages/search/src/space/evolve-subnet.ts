@@ -106,10 +106,10 @@ function activeLayerBits(space: SearchSpace, spec: SubnetSpec): Map<string, numb
 /**
  * A subnet with these bits for every active elastic layer, in one form only:
  * its `bits` is the width most of its layers run at (ties: the wider), the
- * rest go to `bitsByLayer`. Without it, one mix of layer bits would have a
- * name per width and the search would measure look-alikes; with it, the
- * fixed layers (stem, SE, classifier: weights from the supernet's copy at
- * `bits`) follow the majority of the elastic ones.
+ * rest go to `bitsByLayer`. Two subnets that run every layer alike then
+ * share a key, so the search never measures one network twice under two
+ * names (a mixed subnet's weights come from the narrowest width it uses,
+ * whatever its `bits`).
  */
 export function withModeBits(space: SearchSpace, spec: SubnetSpec, layers: Readonly<Record<string, number>>): SubnetSpec {
   const counts = new Map<number, number>();
