@@ -75,6 +75,7 @@ describe.skipIf(skipReason)('studio in Chromium against serveStudio', () => {
       // The real form's batch: one step per phase (the default, 32, would take four).
       ...(USE_DOUBLE ? [] : [['batchSize', 128] as [string, number]]),
     ],
-    search: [['devices', ['xavier', 'fpga']], ['generations', USE_DOUBLE ? 3 : 2], ['population', USE_DOUBLE ? 12 : 4]],
+    // Per-layer bits: the search mutates each layer's width, so the diagrams below may draw a mixed subnet.
+    search: [['devices', ['xavier', 'fpga']], ['generations', USE_DOUBLE ? 3 : 2], ['population', USE_DOUBLE ? 12 : 4], ['perLayerBits', true]],
   });
 });

@@ -10,7 +10,7 @@ export interface StudioFlowOptions {
   /** New run settings of the tiny training run */
   train: Array<[key: string, value: string | number | string[]]>;
   /** New run settings of the search (besides kind and trained run) */
-  search: Array<[key: string, value: string | number | string[]]>;
+  search: Array<[key: string, value: string | number | boolean | string[]]>;
   /** filled in as the flow goes; printed by the caller */
   shots: string[];
   /** the service's own candidate, to check the block diagram against (where the test holds the service) */
@@ -89,7 +89,8 @@ export function defineStudioFlow(page: () => StudioPage, o: StudioFlowOptions): 
     await ui.setField('checkpointRunId', trainRunId);
     for (const [key, value] of o.search) await ui.setField(key, value);
     await ui.page.locator('[data-testid="start-run"]').click();
-    await expect.poll(() => ui.page.url()).not.toContain(encodeURIComponent(trainRunId));
+    // Starting a search reads the checkpoint and spawns a worker: over a second on a loaded machine.
+    await expect.poll(() => ui.page.url(), { timeout: 30_000 }).not.toContain(encodeURIComponent(trainRunId));
     await ui.page.waitForURL(/#\/runs\//);
     searchRunId = ui.runIdFromUrl();
     expect(await ui.waitForStatus(['finished', 'failed', 'interrupted'], o.runTimeoutMs)).toBe('finished');

@@ -30,10 +30,12 @@ export class StudioPage {
   }
 
   /** Sets a New run field by key, whatever control the schema gave it; false when the form has no such field. */
-  async setField(key: string, value: string | number | string[]): Promise<boolean> {
+  async setField(key: string, value: string | number | boolean | string[]): Promise<boolean> {
     const field = this.page.locator(`[data-field="${key}"]`);
     if ((await field.count()) === 0 || !(await field.isVisible())) return false;
-    if (Array.isArray(value)) {
+    if (typeof value === 'boolean') {
+      await field.locator('input[type=checkbox]').setChecked(value);
+    } else if (Array.isArray(value)) {
       for (const box of await field.locator('input[type=checkbox]').all()) {
         await box.setChecked(value.includes(await box.inputValue()));
       }
