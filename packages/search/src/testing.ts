@@ -8,3 +8,4 @@ export {
   TINY_SEGMENTATION_SPECS, TINY_SPECS, type TinyExportFixture,
 } from './supernet/tiny-export.fixture';
 export { craftCheckpoint, validCheckpointParts, type CheckpointHeader } from './checkpoint/crafted-checkpoint.fixture';
+export { writeWidthsCheckpoint } from './checkpoint/widths-checkpoint.fixture';
