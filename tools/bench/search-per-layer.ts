@@ -20,7 +20,8 @@
  *        [--val-images 0] [--bn-images 1000] [--json FILE]
  *
  * --layer-probs: per-layer redraw probabilities to compare (one per-layer search each; 0.1 = the product's default,
- * the mutation's per-choice probability).
+ * the mutation's per-choice probability); --layer-moves any|adjacent: where a redrawn layer may go.
+ * --no-uniform skips the uniform search (its front is the same for the same seed and settings: run it once).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -42,6 +43,8 @@ const { values } = parseArgs({
     generations: { type: 'string', default: '6' },
     seeds: { type: 'string', default: '1,2' },
     'layer-probs': { type: 'string', default: '0.1' },
+    'layer-moves': { type: 'string', default: 'any' },
+    'no-uniform': { type: 'boolean', default: false },
     'val-images': { type: 'string', default: '0' },
     'bn-images': { type: 'string', default: '1000' },
     json: { type: 'string' },
@@ -78,9 +81,10 @@ const referenceCost = 1.05 * latencyMs(largestSubnet(space, Math.max(...bits)));
 const floor = await accuracy(smallestSubnet(space, Math.min(...bits)));
 const layerProbs = values['layer-probs'].split(',').map(Number);
 const uniformEncoder = subnetEncoder(space, { bits });
+const layerMoves = values['layer-moves'] as 'any' | 'adjacent';
 const variants = [
-  { name: 'uniform', encoder: uniformEncoder },
-  ...layerProbs.map((p) => ({ name: `per-layer ${p}`, encoder: subnetEncoder(space, { bits, perLayerBits: true, layerMutateProb: p }) })),
+  ...(values['no-uniform'] ? [] : [{ name: 'uniform', encoder: uniformEncoder }]),
+  ...layerProbs.map((p) => ({ name: `per-layer ${layerMoves} ${p}`, encoder: subnetEncoder(space, { bits, perLayerBits: true, layerMutateProb: p, layerMoves }) })),
 ];
 
 const hv = (r: SearchResult<SubnetSpec>): number => r.hypervolumes[r.hypervolumes.length - 1]!;
@@ -113,10 +117,11 @@ for (const seed of seeds) {
       rng: createRng(seed), population, generations,
     }).run({ onEvent: (e) => { if (e.kind === 'evaluated') into.set(e.candidate.key, e.candidate); } });
     const seconds = uncachedSeconds(r, performance.now() - start - (measureMs - before));
-    uniform ??= r;
+    if (name === 'uniform') uniform = r;
     const mixed = r.front.filter((c) => c.candidate.bitsByLayer).length;
+    const ratio = (f: (x: SearchResult<SubnetSpec>) => number) => (uniform ? `**${(f(r) / f(uniform)).toFixed(3)}**` : '-');
     console.log(
-      `| ${seed} | ${name} | ${r.evaluated} | ${hv(r).toFixed(4)} | **${(hv(r) / hv(uniform)).toFixed(3)}** | ${hvAboveFloor(r).toFixed(4)} | **${(hvAboveFloor(r) / hvAboveFloor(uniform)).toFixed(3)}** | ${r.front.length} (${mixed}) | ${best(r)} | ${seconds.toFixed(0)} |`,
+      `| ${seed} | ${name} | ${r.evaluated} | ${hv(r).toFixed(4)} | ${ratio(hv)} | ${hvAboveFloor(r).toFixed(4)} | ${ratio(hvAboveFloor)} | ${r.front.length} (${mixed}) | ${best(r)} | ${seconds.toFixed(0)} |`,
     );
     const front = r.front.map((c) => ({ accuracy: c.accuracy, latencyMs: c.objectives.latencyMs!, macBits: macBits(c.candidate), spec: c.candidate }));
     rows.push({ seed, name, hv: hv(r), hvAboveFloor: hvAboveFloor(r), evaluated: r.evaluated, seconds, front });
@@ -131,8 +136,8 @@ for (const row of rows) {
 }
 
 // Predictor: fitted on uniform subnets only, ranking the mixed subnets the per-layer searches measured.
-const measuredUniform = measuredBy.get('uniform')!;
-const mixed = variants.slice(1).flatMap((v) => [...measuredBy.get(v.name)!.values()]).filter((c, i, all) => c.candidate.bitsByLayer && all.findIndex((d) => d.key === c.key) === i);
+const measuredUniform = measuredBy.get('uniform') ?? new Map<string, ScoredCandidate<SubnetSpec>>();
+const mixed = variants.filter((v) => v.name !== 'uniform').flatMap((v) => [...measuredBy.get(v.name)!.values()]).filter((c, i, all) => c.candidate.bitsByLayer && all.findIndex((d) => d.key === c.key) === i);
 const train = [...measuredUniform.values()];
 if (mixed.length > 4 && train.length > 4) {
   console.log(`\npredictor fitted on ${train.length} uniform subnets, ranking ${mixed.length} mixed ones (Spearman, 3 fits):\n`);

@@ -25,6 +25,8 @@ export interface SubnetEncoderOptions {
   perLayerBits?: boolean;
   /** with perLayerBits: each layer's redraw probability in a mutation (default: the mutation's per-choice probability) */
   layerMutateProb?: number;
+  /** with perLayerBits: a redrawn layer goes to 'any' width or an 'adjacent' one (default 'any') */
+  layerMoves?: 'any' | 'adjacent';
 }
 
 /**
@@ -45,7 +47,7 @@ export function subnetEncoder(space: SearchSpace, options: SubnetEncoderOptions 
   const length = uniformLength + (perLayer ? elasticLayerNames(space).length : 0);
   return {
     sample: (rng: Rng) => sampleSubnet(narrowed, rng),
-    mutate: (spec, rng, prob) => mutateSubnet(narrowed, spec, rng, { prob, layerProb: perLayer ? (options.layerMutateProb ?? prob) : undefined }),
+    mutate: (spec, rng, prob) => mutateSubnet(narrowed, spec, rng, { prob, layerProb: perLayer ? (options.layerMutateProb ?? prob) : undefined, layerMoves: options.layerMoves }),
     crossover: (a, b, rng) => crossoverSubnets(a, b, rng, { layerBitsOf: perLayer ? narrowed : undefined }),
     key: subnetKey,
     // The front's two ends at every width: the most accurate and the cheapest subnets there are.

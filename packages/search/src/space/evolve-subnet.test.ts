@@ -44,6 +44,17 @@ describe('per-layer bits in mutation and crossover', () => {
     }
   });
 
+  it("moves a redrawn layer one width up or down with layerMoves 'adjacent'", () => {
+    const rng = createRng(7);
+    const four = largestSubnet(space, 4);
+    // 4's only neighbour is 3: every layer redrawn lands there, a uniform 3-bit subnet
+    expect(mutateSubnet(space, four, rng, { prob: 0, layerProb: 1, layerMoves: 'adjacent' })).toEqual(largestSubnet(space, 3));
+    for (let i = 0; i < 10; i++) {
+      const layers = bitsOf(mutateSubnet(space, largestSubnet(space, 3), rng, { prob: 0, layerProb: 1, layerMoves: 'adjacent' }));
+      expect(new Set(layers)).toEqual(new Set([2, 4]));
+    }
+  });
+
   it('crosses layer bits over from one parent or the other, the deeper one for blocks only it has', () => {
     const rng = createRng(6);
     const deep = withModeBits(space, largestSubnet(space, 4), Object.fromEntries(elasticLayerNames(space).map((n, i) => [n, i % 5 === 0 ? 2 : 4])));

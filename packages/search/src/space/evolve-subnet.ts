@@ -12,6 +12,11 @@ export interface MutateOptions {
    * subnet stays uniform (what the search did before per-layer bits).
    */
   layerProb?: number;
+  /**
+   * Where a redrawn layer may go: 'any' quantized width, or an 'adjacent' one
+   * (one step up or down the sorted widths: 4 → 3, never 4 → 2). Default 'any'.
+   */
+  layerMoves?: 'any' | 'adjacent';
 }
 
 /**
@@ -50,7 +55,8 @@ export function mutateSubnet(space: SearchSpace, spec: SubnetSpec, rng: Rng, opt
   const inherited = out.bits === spec.bits ? activeLayerBits(space, spec) : new Map<string, number>();
   const layers: Record<string, number> = {};
   for (const name of elasticLayerNames(space, out.depths)) {
-    layers[name] = rng.next() < options.layerProb ? rng.pick(widths) : (inherited.get(name) ?? out.bits);
+    const from = inherited.get(name) ?? out.bits;
+    layers[name] = rng.next() < options.layerProb ? (options.layerMoves === 'adjacent' ? rng.pick(adjacentWidths(widths, from)) : rng.pick(widths)) : from;
   }
   return withModeBits(space, out, layers);
 }
@@ -94,7 +100,13 @@ export function crossoverSubnets(a: SubnetSpec, b: SubnetSpec, rng: Rng, options
 
 /** The space's quantized bit widths (per-layer precision never mixes in float). */
 function quantizedWidths(space: SearchSpace): number[] {
-  return space.bits.filter((b) => b !== 32);
+  return space.bits.filter((b) => b !== 32).sort((a, b) => a - b);
+}
+
+/** The widths one step from `bits` in the sorted list (one at either end). */
+function adjacentWidths(widths: readonly number[], bits: number): number[] {
+  const i = widths.indexOf(bits);
+  return [widths[i - 1], widths[i + 1]].filter((b): b is number => b !== undefined);
 }
 
 /** Bits of each active elastic layer of a quantized subnet, by name (none for a float subnet). */
