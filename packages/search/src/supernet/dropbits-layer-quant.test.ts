@@ -1,6 +1,7 @@
 import { initEngine, tf, type Tensor } from '@oqat/engine';
 import { largestSubnet } from '@oqat/latency';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropBitsLayers, setInclusion, tinyDropBitsSupernet } from './dropbits.fixture';
 import { DropBitsLayerQuant, dropBitsQuantFactory, phaseWidths, quantFactoryFor } from './dropbits-layer-quant';
 import { EVAL, TRAIN } from './forward-context';
 import { LsqLayerQuant, lsqQuantFactory } from './lsq-layer-quant';
@@ -17,19 +18,7 @@ beforeAll(async () => {
 
 afterAll(() => images.dispose());
 
-function build(rate: number): MobileNetV3Supernet {
-  const net = new MobileNetV3Supernet(space, { seed: 1, quant: dropBitsQuantFactory({ rate }) });
-  net.setActive(largestSubnet(space, 4));
-  // Creates the 4-bit steps from data, as a phase start does.
-  tf.tidy(() => void net.forward(images, TRAIN));
-  return net;
-}
-
-const dropBitsLayers = (net: MobileNetV3Supernet) => [...net.layerQuants.values()].filter((q): q is DropBitsLayerQuant => q instanceof DropBitsLayerQuant);
-
-function setInclusion(net: MobileNetV3Supernet, logits: (name: string) => number[]): void {
-  for (const q of dropBitsLayers(net)) tf.tidy(() => q.inclusion.assign(tf.tensor1d(logits(q.name))));
-}
+const build = (rate: number): MobileNetV3Supernet => tinyDropBitsSupernet(rate, images);
 
 /** A training pass whose level masks come from `seed`. */
 function logitsOf(net: MobileNetV3Supernet, seed: number): Float32Array {

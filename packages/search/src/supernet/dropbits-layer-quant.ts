@@ -5,7 +5,6 @@ import {
   dropBitsKeepProbabilities,
   dropBitsRates,
   expectedKeptLevels,
-  inherit,
   learnedBits,
   lsqQuantize,
   Quantizer,
@@ -16,7 +15,7 @@ import {
 } from '@oqat/quant';
 import type { TrainConfig } from '../config/train-config';
 import type { StaticQuantConfig } from '../static/static-layer';
-import type { LayerQuant, QuantFactory, QuantRole } from './layer-quant';
+import type { QuantFactory, QuantRole } from './layer-quant';
 import { LsqLayerQuant, lsqQuantFactory } from './lsq-layer-quant';
 import type { NamedParam } from './named-param';
 
@@ -59,29 +58,19 @@ export function dropBitsMinBits(bits: number): number {
  * with the trained width's step doubled per level dropped (the grid DropBits
  * trained it on), unless that width has a step of its own.
  */
-export class DropBitsLayerQuant implements LayerQuant {
-  readonly weightQuantizer: Quantizer;
-  readonly inputQuantizer: Quantizer;
+export class DropBitsLayerQuant extends LsqLayerQuant {
   /** θ per droppable width 3..8 (index width - 3) */
   readonly inclusion: Variable;
-  private activeBits = 32;
   private sampling?: { seed: number; passes: Map<number, Tensor>; weightCalls: number; inputCalls: number };
 
   constructor(
-    readonly name: string,
-    readonly role: QuantRole,
+    name: string,
+    role: QuantRole,
     readonly settings: DropBitsSettings,
   ) {
-    this.weightQuantizer = new Quantizer({ bits: 32, signed: true, role: 'weight', stepInit: 'mse' });
-    this.inputQuantizer = new Quantizer({ bits: 32, signed: role.signedInput, role: 'activation', stepInit: 'mse' });
-    this.inclusion = tf.variable(tf.fill([INCLUSION_LOGITS], INCLUSION_INIT), true);
+    super(name, role);
     dropBitsRates(0, settings.rate);
-  }
-
-  setBits(bits: number): void {
-    this.activeBits = bits;
-    this.weightQuantizer.setBits(bits);
-    this.inputQuantizer.setBits(bits);
+    this.inclusion = tf.variable(tf.fill([INCLUSION_LOGITS], INCLUSION_INIT), true);
   }
 
   /**
@@ -93,31 +82,32 @@ export class DropBitsLayerQuant implements LayerQuant {
     this.sampling = seed === undefined ? undefined : { seed, passes: new Map(), weightCalls: 0, inputCalls: 0 };
   }
 
-  weight(w: Tensor): Tensor {
-    if (this.activeBits === 32) return w;
-    const step = this.stepOf(this.weightQuantizer, w);
-    if (!this.sampling) return lsqQuantize(w, tf.maximum(step, MIN_STEP), { bits: this.activeBits, signed: true });
+  override weight(w: Tensor): Tensor {
+    const bits = this.weightQuantizer.bits;
+    if (bits === 32) return w;
+    const step = tf.maximum(this.stepOf(this.weightQuantizer, w), MIN_STEP);
+    if (!this.sampling) return lsqQuantize(w, step, { bits, signed: true });
     const keep = this.passKeep(++this.sampling.weightCalls);
-    return srqQuantize(w, tf.maximum(step, MIN_STEP), keep, { bits: this.activeBits, signed: true, minBits: dropBitsMinBits(this.activeBits) });
+    return srqQuantize(w, step, keep, { bits, signed: true, minBits: dropBitsMinBits(bits) });
   }
 
-  input(x: Tensor): Tensor {
-    if (this.activeBits === 32) return x;
+  override input(x: Tensor): Tensor {
+    const bits = this.inputQuantizer.bits;
+    if (bits === 32) return x;
     const step = tf.maximum(this.stepOf(this.inputQuantizer, x), MIN_STEP);
     const signed = this.role.signedInput;
     // LSQ's N for activations: elements per example (as Quantizer does).
-    const gradScale = (bits: number) => 1 / Math.sqrt((x.size / Math.max(1, x.shape[0] ?? 1)) * quantRange(bits, signed).qp);
-    if (!this.sampling) return lsqQuantize(x, step, { bits: this.activeBits, signed, gradScale: gradScale(this.activeBits) });
+    const gradScale = (b: number) => 1 / Math.sqrt((x.size / Math.max(1, x.shape[0] ?? 1)) * quantRange(b, signed).qp);
+    if (!this.sampling) return lsqQuantize(x, step, { bits, signed, gradScale: gradScale(bits) });
     // The pass's kept grid is the w-bit grid at step s·2^(b-w); activations round on it with LSQ's gradient (see the class comment).
     const kept = this.keptWidth(this.passKeep(++this.sampling.inputCalls));
-    const keptStep = kept === this.activeBits ? step : tf.mul(step, 2 ** (this.activeBits - kept));
+    const keptStep = kept === bits ? step : tf.mul(step, 2 ** (bits - kept));
     return lsqQuantize(x, keptStep, { bits: kept, signed, gradScale: gradScale(kept) });
   }
 
   /** The width this layer learned at `bits` (its training width): the levels whose inclusion σ(θ) >= 1/2, nested. */
   learnedWidth(bits: number): number {
-    const minBits = dropBitsMinBits(bits);
-    return learnedBits(this.logitsOf(bits).dataSync(), minBits);
+    return learnedBits(this.logitsOf(bits).dataSync(), dropBitsMinBits(bits));
   }
 
   /** DropBits' regulariser at `bits`: the expected number of kept levels (differentiable in θ). */
@@ -125,36 +115,19 @@ export class DropBitsLayerQuant implements LayerQuant {
     return expectedKeptLevels(this.logitsOf(bits));
   }
 
-  params(): NamedParam[] {
-    const named = (q: Quantizer, part: string): NamedParam[] =>
-      q.initialisedBits().map((bits) => ({ name: `${this.name}.${part}.step${bits}`, variable: q.step(bits)!, decay: false, positive: true }));
-    return [
-      ...named(this.weightQuantizer, 'wq'),
-      ...named(this.inputQuantizer, 'aq'),
-      { name: `${this.name}.dropbits.inclusion`, variable: this.inclusion, decay: false },
-    ];
+  override params(): NamedParam[] {
+    return [...super.params(), { name: `${this.name}.dropbits.inclusion`, variable: this.inclusion, decay: false }];
   }
 
-  frozen(): { weight?: StaticQuantConfig; input?: StaticQuantConfig } {
-    const bits = this.activeBits;
+  override frozen(): { weight?: StaticQuantConfig; input?: StaticQuantConfig } {
+    const bits = this.weightQuantizer.bits;
     if (bits === 32) return {};
-    const freeze = (q: Quantizer): StaticQuantConfig => ({ bits, signed: q.signed, step: this.stepValue(q, bits) });
+    const freeze = (q: Quantizer): StaticQuantConfig => ({ bits, signed: q.signed, step: q.step(bits) ? q.stepValues(bits)[0]! : this.widerStep(q, bits) });
     return { weight: freeze(this.weightQuantizer), input: freeze(this.inputQuantizer) };
   }
 
-  inherit(fromBits: number, toBits: number): void {
-    if (this.role.precision !== 'elastic') return;
-    inherit(this.weightQuantizer, fromBits, toBits);
-    inherit(this.inputQuantizer, fromBits, toBits);
-  }
-
-  restoreStep(part: 'wq' | 'aq', bits: number, value: Float32Array): void {
-    (part === 'wq' ? this.weightQuantizer : this.inputQuantizer).setStep(bits, value);
-  }
-
-  dispose(): void {
-    this.weightQuantizer.dispose();
-    this.inputQuantizer.dispose();
+  override dispose(): void {
+    super.dispose();
     this.inclusion.dispose();
   }
 
@@ -172,8 +145,7 @@ export class DropBitsLayerQuant implements LayerQuant {
     const sampling = this.sampling!;
     const known = sampling.passes.get(pass);
     if (known && !known.isDisposed) return known;
-    const bits = this.activeBits;
-    const logits = this.logitsOf(bits);
+    const logits = this.logitsOf(this.weightQuantizer.bits);
     const probabilities = dropBitsKeepProbabilities(dropBitsRates(logits.size, this.settings.rate), logits.dataSync());
     const keep = dropBitsKeep(logits, sampleDropBits(createRng(derive(sampling.seed, this.name, pass)), probabilities));
     sampling.passes.delete(pass - 2);
@@ -186,23 +158,22 @@ export class DropBitsLayerQuant implements LayerQuant {
     const values = keep.dataSync();
     let levels = 0;
     while (levels < values.length && values[levels] === 1) levels++;
-    return dropBitsMinBits(this.activeBits) + levels;
+    return dropBitsMinBits(this.weightQuantizer.bits) + levels;
   }
 
   /** The step at the active width: its own, or a wider trained width's on the nested grid, or a new one from x. */
   private stepOf(q: Quantizer, x: Tensor): Tensor {
-    const bits = this.activeBits;
+    const bits = q.bits;
     if (!q.step(bits)) {
-      const wider = q.initialisedBits().find((b) => b > bits);
-      if (wider !== undefined) q.setStep(bits, Float32Array.of(q.stepValues(wider)[0]! * 2 ** (wider - bits)));
+      const wider = q.initialisedBits().some((b) => b > bits);
+      if (wider) q.setStep(bits, Float32Array.of(this.widerStep(q, bits)));
       else q.initStep(x, bits);
     }
     return q.step(bits)!;
   }
 
-  private stepValue(q: Quantizer, bits: number): number {
-    const own = q.step(bits);
-    if (own) return q.stepValues(bits)[0]!;
+  /** The step of a narrower width on the grid of the nearest wider trained one: doubled per level dropped. */
+  private widerStep(q: Quantizer, bits: number): number {
     const wider = q.initialisedBits().find((b) => b > bits);
     if (wider === undefined) return q.stepValues(bits)[0]!;
     return q.stepValues(wider)[0]! * 2 ** (wider - bits);

@@ -1,6 +1,7 @@
 import { initEngine, tf, type Tensor } from '@oqat/engine';
 import { elasticLayerNames, largestSubnet } from '@oqat/latency';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dropBitsLayers, setInclusion, tinyDropBitsSupernet } from '../supernet/dropbits.fixture';
 import { DropBitsLayerQuant, dropBitsQuantFactory } from '../supernet/dropbits-layer-quant';
 import { TRAIN } from '../supernet/forward-context';
 import { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
@@ -16,18 +17,7 @@ beforeAll(async () => {
 
 afterAll(() => images.dispose());
 
-function build(rate: number): MobileNetV3Supernet {
-  const net = new MobileNetV3Supernet(space, { seed: 1, quant: dropBitsQuantFactory({ rate }) });
-  net.setActive(largestSubnet(space, 4));
-  tf.tidy(() => void net.forward(images, TRAIN));
-  return net;
-}
-
-const dropBitsLayers = (net: MobileNetV3Supernet) => [...net.layerQuants.values()].filter((q): q is DropBitsLayerQuant => q instanceof DropBitsLayerQuant);
-
-function setInclusion(net: MobileNetV3Supernet, logits: (name: string) => number[]): void {
-  for (const q of dropBitsLayers(net)) tf.tidy(() => q.inclusion.assign(tf.tensor1d(logits(q.name))));
-}
+const build = (rate: number): MobileNetV3Supernet => tinyDropBitsSupernet(rate, images);
 
 describe('DropBits training', () => {
   it('the task loss and the regulariser reach the inclusion logits', () => {

@@ -1,0 +1,24 @@
+import { tf, type Tensor } from '@oqat/engine';
+import { largestSubnet } from '@oqat/latency';
+import { DropBitsLayerQuant, dropBitsQuantFactory } from './dropbits-layer-quant';
+import { TRAIN } from './forward-context';
+import { MobileNetV3Supernet } from './networks/mobilenet-v3';
+import { TINY_SPACE } from './tiny-space';
+
+// Test support: a tiny DropBits supernet (the DropBits layer and training tests share it).
+
+/** The tiny space's supernet with DropBits at `rate`, active at 4 bits, its 4-bit steps initialised from `images` (as a phase start does). */
+export function tinyDropBitsSupernet(rate: number, images: Tensor): MobileNetV3Supernet {
+  const net = new MobileNetV3Supernet(TINY_SPACE, { seed: 1, quant: dropBitsQuantFactory({ rate }) });
+  net.setActive(largestSubnet(TINY_SPACE, 4));
+  tf.tidy(() => void net.forward(images, TRAIN));
+  return net;
+}
+
+export const dropBitsLayers = (net: MobileNetV3Supernet): DropBitsLayerQuant[] =>
+  [...net.layerQuants.values()].filter((q): q is DropBitsLayerQuant => q instanceof DropBitsLayerQuant);
+
+/** Sets every DropBits layer's inclusion logits (widths 3..8). */
+export function setInclusion(net: MobileNetV3Supernet, logits: (name: string) => number[]): void {
+  for (const q of dropBitsLayers(net)) tf.tidy(() => q.inclusion.assign(tf.tensor1d(logits(q.name))));
+}
