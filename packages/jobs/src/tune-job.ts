@@ -39,7 +39,7 @@ export interface TuneJobInput {
   device: DeviceName;
   cost: TuneCost;
   method: TuneMethod;
-  /** solve-and-verify rounds before falling back to the widest subnet */
+  /** solve-and-verify rounds before falling back to the best uniform width */
   maxRounds: number;
   /** the held-out part of the training data the supernet never saw (the search's split) */
   validation: ValidationSpec;

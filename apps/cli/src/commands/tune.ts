@@ -35,7 +35,7 @@ export function formatTuneResult(r: TuneJobResult): string {
     table.trimEnd(),
     `cost: ${unit(r.costValue)} ${what} (every layer at ${r.widest.bits} bit: ${unit(r.widest.costValue)}; best uniform width meeting the requirement: ${r.bestUniform.bits} bit, ${unit(r.bestUniform.costValue)}, ${saving.toFixed(1)} % saved)`,
     `top-1: validation ${formatPercent(r.validationAccuracy)} (required ${formatPercent(r.minAccuracy)}), test ${formatPercent(r.testAccuracy)} (best uniform: validation ${formatPercent(r.bestUniform.validationAccuracy)}, test ${formatPercent(r.bestUniform.testAccuracy)})`,
-    `solver: ${r.method}, ${r.rounds.length} round(s), budget in validation images ${budgets}${r.fellBack ? '; none met the requirement: every layer kept at the widest width' : ''}; ${r.solverMs.toFixed(2)} ms solving, ${r.evaluations} validation evaluations`,
+    `solver: ${r.method}, ${r.rounds.length} round(s), budget in validation images ${budgets}${r.fellBack ? '; no mix met the requirement for less: the answer is the best uniform width' : ''}; ${r.solverMs.toFixed(2)} ms solving, ${r.evaluations} validation evaluations`,
     `subnet: ${JSON.stringify(r.spec)}`,
   ].join('\n') + '\n';
 }

@@ -82,6 +82,18 @@ describe('tunePrecision', () => {
     expect(tuned.cost).toBe(Math.min(...tuned.rounds.filter((r) => r.met).map((r) => r.cost)));
   });
 
+  it('answers with the best uniform width when no mix meets the requirement for less', async () => {
+    const uniformOnly = (spec: SubnetSpec): number => (spec.bitsByLayer ? 0.5 : score(spec));
+    const table = await measurePrecisionTable({ space, subnet, widths: [2, 3, 4], score: uniformOnly, resolution: 1 / IMAGES, cost });
+    const tuned = await tunePrecision(table, { space, minScore: 500 / IMAGES, solver: solvePrecisionExact, score: uniformOnly, cost });
+    // Only an answer with no layer lowered (the widest subnet itself) meets it, at more cost than a uniform width.
+    expect(tuned.rounds.filter((r) => r.met).every((r) => r.cost > tuned.cost)).toBe(true);
+    expect(tuned.fellBack).toBe(true);
+    expect(tuned.spec).toEqual({ ...subnet, bits: tuned.bestUniform.bits });
+    expect(tuned.bestUniform.bits).toBe(Math.min(...table.uniform.filter((u) => u.score >= 500 / IMAGES).map((u) => u.bits)));
+    expect(tuned.score).toBe(uniformOnly(tuned.spec));
+  });
+
   it('refuses a requirement the widest subnet misses, in one line', async () => {
     const table = await measurePrecisionTable({ space, subnet, widths: [2, 3, 4], score, resolution: 1 / IMAGES, cost });
     await expect(tunePrecision(table, { space, minScore: 0.95, solver: solvePrecisionExact, score, cost, metric: 'top-1' })).rejects.toThrow(

@@ -11,7 +11,7 @@ export interface TuneRequirement {
   solver: PrecisionSolver;
   score: TuneScoreFn;
   cost: TuneCostFn;
-  /** solve-and-verify rounds (default 8); with none meeting the requirement, the answer is the widest subnet */
+  /** solve-and-verify rounds (default 8) */
   maxRounds?: number;
   /** what the score is, for messages: 'top-1', 'mIoU' */
   metric?: string;
@@ -44,7 +44,7 @@ export interface TuneResult {
   /** validation score reached (verified by evaluation) */
   score: number;
   rounds: TuneRound[];
-  /** no round met the requirement: the answer is the widest subnet (which does) */
+  /** no round's answer met the requirement at less cost than the best uniform width: that width is the answer */
   fellBack: boolean;
   /** solver time over every round, ms */
   solverMs: number;
@@ -63,7 +63,8 @@ export interface TuneResult {
  * answer that met it), kept between the largest
  * budget whose answer met the requirement and the smallest whose answer
  * missed (bisecting when the scaled value leaves that interval). The
- * cheapest answer that met the requirement is returned.
+ * cheapest answer that met the requirement is returned, or the best uniform
+ * width where it is cheaper still.
  */
 export async function tunePrecision(table: PrecisionTable, o: TuneRequirement): Promise<TuneResult> {
   const top = table.base.bits;
@@ -118,7 +119,8 @@ export async function tunePrecision(table: PrecisionTable, o: TuneRequirement): 
     if (next <= met || next >= missed || next < 0) break;
     budget = next;
   }
-  if (best) return { ...best, rounds, fellBack: false, solverMs, bestUniform };
-  const bits = Object.fromEntries(table.layers.map((l) => [l.name, top]));
-  return { spec: table.base, bits, cost: table.baseCost, score: table.baseScore, rounds, fellBack: true, solverMs, bestUniform };
+  if (best && best.cost <= bestUniform.cost) return { ...best, rounds, fellBack: false, solverMs, bestUniform };
+  // No mix met the requirement below the best uniform width's cost: that width is the answer (verified: it was measured).
+  const bits = Object.fromEntries(table.layers.map((l) => [l.name, bestUniform.bits]));
+  return { spec: { ...table.base, bits: bestUniform.bits }, bits, cost: bestUniform.cost, score: bestUniform.score, rounds, fellBack: true, solverMs, bestUniform };
 }
