@@ -40,12 +40,15 @@ export function defineStudioFlow(page: () => StudioPage, o: StudioFlowOptions): 
     expect(blocks).toBeGreaterThanOrEqual(stages);
     if (!o.candidate) return expect(bitsLabel).toMatch(/\d bit, (uniform|mixed)/);
     const c = await o.candidate(searchRunId, candidateId);
-    const spec = c.spec as { depths?: number[]; depth?: number[]; bitsByLayer?: object };
+    const spec = c.spec as { depths?: number[]; depth?: number[]; bitsByLayer?: Record<string, number> };
     const depths = spec.depths ?? spec.depth ?? [];
     expect(stages).toBe(depths.length);
     expect(blocks).toBe(depths.reduce((a, b) => a + b, 0));
     expect(bitsLabel).toContain(`${c.bits} bit, ${spec.bitsByLayer ? 'mixed' : 'uniform'}`);
     if (!spec.bitsByLayer) expect(new Set(await diagram.locator('li.layer.elastic .bits-chip').allTextContents())).toEqual(new Set([`${c.bits}b`]));
+    for (const [name, bits] of Object.entries(spec.bitsByLayer ?? {})) {
+      expect(await diagram.locator(`li[data-layer="${name}"] .bits-chip`).textContent(), name).toBe(`${bits}b`);
+    }
   };
 
   it('opens on the Runs screen, live, with an empty state', async () => {
@@ -130,6 +133,15 @@ export function defineStudioFlow(page: () => StudioPage, o: StudioFlowOptions): 
     await best.click();
     await ui.page.locator('[data-testid="export-folder"]').waitFor();
     await checkDiagram(chosen);
+    // A mixed-precision candidate of the front (a per-layer search), if any: its layers' own bits drawn; then back to the best.
+    const mixed = await ui.page.locator('[data-testid="export-candidate"] option', { hasText: 'mixed' }).first().getAttribute('value', { timeout: 1_000 }).catch(() => null);
+    if (mixed) {
+      await ui.page.locator('[data-testid="export-candidate"]').selectOption(mixed);
+      await checkDiagram(Number(mixed));
+      await shot('09-export-mixed-candidate');
+      await ui.page.locator('[data-testid="export-candidate"]').selectOption(String(chosen));
+      await checkDiagram(chosen);
+    }
     // A caller's folder lives under the work folder's exports/ (a folder elsewhere is refused: see caller-files.ts).
     await ui.page.locator('[data-testid="export-folder"]').fill(`exports/e2e-${Date.now()}`);
     await ui.page.locator('[data-testid="export-submit"]').click();
