@@ -20,7 +20,7 @@ const trainOptions: Record<string, OptionSpec> = {
   'random-subnets': { type: 'string', description: 'random subnets per sandwich step besides the largest and smallest', default: String(D.randomSubnets) },
   quantizer: {
     type: 'string',
-    description: "lsq, or dropbits: Semi-Relaxed Quantization with DropBits (simplified: SRQ's noise tied to the step, one level mask per layer per pass, at most 2 levels dropped per layer); learns each layer's width, written to learned-bits-<b>bit.json beside the checkpoint",
+    description: "lsq, or dropbits: Semi-Relaxed Quantization with DropBits on the elastic layers' weights, learning each layer's width (written to learned-bits-<b>bit.json beside the checkpoint). Simplified: SRQ's noise tied to the step (s/3), one level mask per layer per step, at most 2 levels dropped per layer, activations drop the same levels with LSQ's gradient (docs/benchmarks-mixed-precision.md)",
     choices: ['lsq', 'dropbits'],
     default: D.quantizer,
   },

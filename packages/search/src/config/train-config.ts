@@ -187,5 +187,6 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<Omit<TrainConfig, 'phases'>> = {
   checkpoint: { dir: '', everySteps: 0 },
   eval: { subnets: ['largest', 'middle', 'smallest'], batchSize: 500 },
   quantizer: 'lsq',
-  dropBits: { rate: 0.5, penalty: 0.002 },
+  // As DEFAULT_RUN_CONFIG's (docs/benchmarks-mixed-precision.md, "DropBits").
+  dropBits: { rate: 0.3, penalty: 0.5 },
 };
