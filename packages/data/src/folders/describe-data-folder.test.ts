@@ -25,7 +25,7 @@ async function segmentationSplit(split: string, masks: number[][]): Promise<void
   }
 }
 
-describe('describeDataFolder', () => {
+describe('describeDataFolder', { timeout: 180_000 }, () => {
   it('a classification folder: classes, counts per class and split, size, channels, every problem', async () => {
     await writeTinyClassFolder(dir, { classes: ['a', 'b'], perClass: 10, size: 8, channels: 3, formats: ['jpeg'] });
     await writeFile(join(dir, 'b', 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff]));

@@ -17,19 +17,22 @@ afterEach(async () => {
 const flat = (channels: 1 | 3, formats: Array<'png' | 'jpeg'> = ['png', 'jpeg']) =>
   writeTinyClassFolder(join(dir, 'data'), { classes: ['cat', 'ant', 'bee'], perClass: 10, size: 8, channels, formats });
 
-describe('loadImageFolder: layouts', () => {
+// Real files decoded by pure-JS decoders: slow on a loaded machine, hence the timeouts.
+describe('loadImageFolder: layouts', { timeout: 180_000 }, () => {
   it('reads class folders of RGB PNG and JPEG, sorted class ids, a seeded held-out test split, statistics of the pixels', async () => {
     await flat(3);
-    const data = await loadImageFolder(join(dir, 'data'), { seed: 3 });
+    // Decoded once: the three loads differ in the held-out split only.
+    const cacheDir = join(dir, 'cache');
+    const data = await loadImageFolder(join(dir, 'data'), { seed: 3, cacheDir });
     expect(data.train.classNames).toEqual(['ant', 'bee', 'cat']);
     expect([data.train.height, data.train.width, data.train.channels]).toEqual([8, 8, 3]);
     expect([data.train.count, data.test.count, data.testFrom]).toEqual([27, 3, 'held-out']);
     expect(Array.from(data.test.labels).sort()).toEqual([0, 1, 2]);
     expect(data.normalization.mean).toBeGreaterThan(0.2);
     expect(data.normalization.std).toBeGreaterThan(0.05);
-    const again = await loadImageFolder(join(dir, 'data'), { seed: 3 });
+    const again = await loadImageFolder(join(dir, 'data'), { seed: 3, cacheDir });
     expect(again.test.images).toEqual(data.test.images);
-    const other = await loadImageFolder(join(dir, 'data'), { seed: 4 });
+    const other = await loadImageFolder(join(dir, 'data'), { seed: 4, cacheDir });
     expect(other.test.images).not.toEqual(data.test.images);
   });
 
@@ -68,7 +71,7 @@ describe('loadImageFolder: layouts', () => {
   });
 });
 
-describe('loadImageFolder: bad data, one line naming the file; skipBadFiles leaves it out', () => {
+describe('loadImageFolder: bad data, one line naming the file; skipBadFiles leaves it out', { timeout: 180_000 }, () => {
   it('a truncated PNG, a truncated JPEG, a file that is not an image', async () => {
     const files = await flat(3);
     const png = files.find((f) => f.endsWith('.png'))!;
