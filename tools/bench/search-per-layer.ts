@@ -20,7 +20,7 @@
  *        [--val-images 0] [--bn-images 1000] [--json FILE]
  *
  * --layer-probs: per-layer redraw probabilities to compare (one per-layer search each; 0.1 = the product's default,
- * the mutation's per-choice probability); --layer-moves any|adjacent: where a redrawn layer may go.
+ * the mutation's per-choice probability); --layer-moves any,adjacent: where a redrawn layer may go (one search each).
  * --no-uniform skips the uniform search (its front is the same for the same seed and settings: run it once).
  */
 import { writeFileSync } from 'node:fs';
@@ -81,10 +81,10 @@ const referenceCost = 1.05 * latencyMs(largestSubnet(space, Math.max(...bits)));
 const floor = await accuracy(smallestSubnet(space, Math.min(...bits)));
 const layerProbs = values['layer-probs'].split(',').map(Number);
 const uniformEncoder = subnetEncoder(space, { bits });
-const layerMoves = values['layer-moves'] as 'any' | 'adjacent';
+const layerMoves = values['layer-moves'].split(',') as Array<'any' | 'adjacent'>;
 const variants = [
   ...(values['no-uniform'] ? [] : [{ name: 'uniform', encoder: uniformEncoder }]),
-  ...layerProbs.map((p) => ({ name: `per-layer ${layerMoves} ${p}`, encoder: subnetEncoder(space, { bits, perLayerBits: true, layerMutateProb: p, layerMoves }) })),
+  ...layerMoves.flatMap((moves) => layerProbs.map((p) => ({ name: `per-layer ${moves} ${p}`, encoder: subnetEncoder(space, { bits, perLayerBits: true, layerMutateProb: p, layerMoves: moves }) }))),
 ];
 
 const hv = (r: SearchResult<SubnetSpec>): number => r.hypervolumes[r.hypervolumes.length - 1]!;
