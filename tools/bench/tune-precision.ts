@@ -23,7 +23,7 @@ import { loadCheckpointEvalData, searchValidation, type TuneJobInput, type TuneJ
 import { predictLatency } from '@oqat/latency';
 import { openRunStore } from '@oqat/runs';
 import {
-  evaluateSubnet, loadSupernet, lowerSubnet, solvePrecisionExact, solvePrecisionGreedy, subnetCosts, subnetKey, tunePrecision,
+  evaluateSubnet, loadSupernet, lowerSubnet, solvePrecisionExact, solvePrecisionGreedy, subnetCosts, subnetKey, tunePrecisionOver,
   type PrecisionProblem, type PrecisionSolver, type PrecisionTable, type SubnetSpec,
 } from '@oqat/search';
 
@@ -44,7 +44,9 @@ const record = await store.getRun(values.run);
 await store.close();
 if (record.kind !== 'tune' || !record.result) throw new Error(`${values.run} is not a finished tune run`);
 const input = record.config as TuneJobInput;
-const stored = (record.result as TuneJobResult).sensitivity;
+const sensitivity = (record.result as TuneJobResult).sensitivity;
+// Runs before the raised model stored one table, not a list.
+const stored = Array.isArray(sensitivity) ? sensitivity : [sensitivity as unknown as (typeof sensitivity)[number]];
 if (input.device !== 'fpga' && input.device !== 'xavier') throw new Error('the bench prices simulated devices (fpga, xavier) only');
 
 const engine = await initEngine({ backend: input.backend });
@@ -67,15 +69,20 @@ const testOf = (spec: SubnetSpec): number => {
 let verifications = 0;
 const score = (spec: SubnetSpec) => (verifications++, validation.score(spec));
 
-const table: PrecisionTable = {
-  ...stored,
-  scores: new Map([[subnetKey(stored.base), stored.baseScore], ...stored.uniform.map((u) => [subnetKey({ ...stored.base, bits: u.bits }), u.score] as [string, number])]),
-};
-const budgetOf = (minScore: number) => Math.floor((table.baseScore - minScore) / table.resolution + 1e-6);
-const meanSolveMs = (solver: PrecisionSolver, problem: PrecisionProblem): number => {
+// The widest's table first (the lowered model), then the raised model's one per narrower width; evaluations shared.
+const widest = stored[0]!;
+const scores = new Map(widest.uniform.map((u) => [subnetKey({ ...widest.base, bits: u.bits }), u.score] as [string, number]));
+const tables: PrecisionTable[] = stored.map((t) => ({ ...t, scores }));
+const table = tables[0]!;
+/** The first round's problem of each table that has choices (the raised model's widest table has none). */
+const problemsOf = (minScore: number): PrecisionProblem[] => tables
+  .filter((t) => t.layers.some((l) => l.choices.length > 1) && t.baseScore >= minScore)
+  .map((t) => ({ layers: t.layers, budget: Math.floor((t.baseScore - minScore) / t.resolution + 1e-6) }));
+/** Mean time to solve every table's first problem once. */
+const meanSolveMs = (solver: PrecisionSolver, problems: readonly PrecisionProblem[]): number => {
   const repeats = Number(values.repeats);
   const started = performance.now();
-  for (let i = 0; i < repeats; i++) solver(problem);
+  for (let i = 0; i < repeats; i++) for (const problem of problems) solver(problem);
   return (performance.now() - started) / repeats;
 };
 
@@ -88,8 +95,20 @@ const ilp = values.ilp
     glpk: (await (await import(pathToFileURL(join(values.ilp, 'node_modules/glpk.js/dist/glpk.js')).href)).default()) as Glpk,
   }
   : undefined;
-/** The same problem as an integer program: one binary per layer and width, one width per layer, the drops within the budget. */
-function solveIlp(problem: PrecisionProblem): IlpTimes {
+/** The problems as integer programs (times summed; each optimum checked against the dynamic programming's). */
+function solveIlp(problems: readonly PrecisionProblem[]): IlpTimes & { agree?: boolean } {
+  if (!ilp || problems.length === 0) return {};
+  const all = problems.map((problem) => ({ problem, ...solveOneIlp(problem) }));
+  const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 + 1e-6 * Math.abs(b);
+  return {
+    highsMs: all.reduce((t, r) => t + r.highsMs!, 0),
+    glpkMs: all.reduce((t, r) => t + r.glpkMs!, 0),
+    agree: all.every((r) => close(r.highsCost!, solvePrecisionExact(r.problem).cost) && close(r.glpkCost!, solvePrecisionExact(r.problem).cost)),
+  };
+}
+
+/** One problem as an integer program: one binary per layer and width, one width per layer, the drops within the budget. */
+function solveOneIlp(problem: PrecisionProblem): IlpTimes {
   if (!ilp) return {};
   const x = (i: number, k: number) => `x${i}_${k}`;
   // Costs in ns keep the coefficients near 1 for the solvers' tolerances.
@@ -121,14 +140,14 @@ function solveIlp(problem: PrecisionProblem): IlpTimes {
 
 const rows = [];
 for (const minScore of values.requirements.split(',').map(Number)) {
-  const problem = { layers: table.layers, budget: budgetOf(minScore) };
-  const ilpTimes = solveIlp(problem);
+  const problems = problemsOf(minScore);
+  const ilpTimes = solveIlp(problems);
   for (const [method, solver] of [['exact', solvePrecisionExact], ['greedy', solvePrecisionGreedy]] as const) {
     const before = verifications;
-    const tuned = await tunePrecision(table, { space, minScore, solver, score, cost, maxRounds: Number(values.rounds), metric: 'top-1' });
+    const tuned = await tunePrecisionOver(tables, { space, minScore, solver, score, cost, maxRounds: Number(values.rounds), metric: 'top-1' });
     rows.push({
       minScore, method, cost: tuned.cost, validation: tuned.score, test: testOf(tuned.spec), rounds: tuned.rounds.length, fellBack: tuned.fellBack,
-      verifications: verifications - before, firstRoundCost: table.baseCost + solver(problem).cost, solveMs: meanSolveMs(solver, problem),
+      verifications: verifications - before, solveMs: meanSolveMs(solver, problems), problems: problems.length,
       lowered: Object.keys(tuned.spec.bitsByLayer ?? {}).length, spec: tuned.spec,
       uniform: { bits: tuned.bestUniform.bits, cost: tuned.bestUniform.cost, validation: tuned.bestUniform.score, test: testOf({ ...table.base, bits: tuned.bestUniform.bits }) },
       ...(method === 'exact' ? ilpTimes : {}),
@@ -141,7 +160,7 @@ net.dispose();
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 const unit = input.cost === 'latency' ? (x: number) => `${x.toFixed(4)} ms` : (x: number) => x.toFixed(0);
-console.log(`${input.checkpoint}, ${input.cost === 'latency' ? `${input.device} latency` : input.cost}; widest (${table.base.bits} bit): ${unit(table.baseCost)}, validation ${pct(table.baseScore)}; ${table.layers.length} layers, ${engine.backend}`);
+console.log(`${input.checkpoint}, ${input.model ?? 'lowered'} model (${tables.length} table(s)), ${input.cost === 'latency' ? `${input.device} latency` : input.cost}; widest (${table.base.bits} bit): ${unit(table.baseCost)}, validation ${pct(table.baseScore)}; ${table.layers.length} layers, ${engine.backend}`);
 console.log('| requirement | method | cost | vs best uniform | validation | test | layers lowered | rounds | solve ms |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
@@ -149,7 +168,7 @@ for (const r of rows) {
     const u = r.uniform;
     console.log(`| ${pct(r.minScore)} | best uniform (${u.bits} bit) | ${unit(u.cost)} | | ${pct(u.validation)} | ${pct(u.test)} | | | |`);
   }
-  const ilpNote = r.highsMs === undefined ? '' : ` (HiGHS ${r.highsMs.toFixed(1)}, GLPK ${r.glpkMs!.toFixed(1)}; optimum ${unit(table.baseCost + r.highsCost!)} / ${unit(table.baseCost + r.glpkCost!)} vs ${unit(r.firstRoundCost)})`;
+  const ilpNote = r.highsMs === undefined ? '' : ` (HiGHS ${r.highsMs.toFixed(1)}, GLPK ${r.glpkMs!.toFixed(1)}; same optimum: ${r.agree ? 'yes' : 'NO'})`;
   console.log(`| ${pct(r.minScore)} | ${r.method} | ${unit(r.cost)} | ${((r.cost / r.uniform.cost - 1) * 100).toFixed(1)} % | ${pct(r.validation)} | ${pct(r.test)} | ${r.lowered} | ${r.rounds}${r.fellBack ? ' (fell back)' : ''} | ${r.solveMs.toFixed(3)}${ilpNote} |`);
 }
 if (values.json) writeFileSync(values.json, `${JSON.stringify({ run: values.run, input, rows }, null, 2)}\n`);

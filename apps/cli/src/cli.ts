@@ -105,6 +105,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       device: { type: 'string', description: 'the device whose predicted latency is the cost', choices: ['cpu', 'cpu-ort', 'xavier', 'fpga'], default: 'fpga' },
       cost: { type: 'string', description: 'what is minimised: device latency, model bytes or BitOPs', choices: ['latency', 'bytes', 'bitops'], default: 'latency' },
       method: { type: 'string', description: 'exact (dynamic programming) or the greedy baseline', choices: ['exact', 'greedy'], default: 'exact' },
+      model: { type: 'string', description: 'lowered: one layer below the widest at a time; raised: per narrower width, one layer above it (a mixed subnet runs its narrowest width\'s weights)', choices: ['lowered', 'raised'], default: 'lowered' },
       'max-rounds': { type: 'string', description: 'solve-and-verify rounds (the budget is calibrated by evaluation)', default: '8' },
       'test-images': { type: 'string', description: 'test images the answer is reported on, 0 = all', default: '0' },
       db: dbOption,

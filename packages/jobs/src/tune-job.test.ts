@@ -12,7 +12,7 @@ describe('tune job', () => {
   let trainRunId: string;
   const dir = mkdtempSync(join(tmpdir(), 'oqat-tune-'));
   const request = (over: Partial<TuneRequest>): TuneRequest => ({
-    runId: trainRunId, subnet: 'smallest', minAccuracy: 0.01, device: 'fpga', cost: 'latency', method: 'exact', maxRounds: 6,
+    runId: trainRunId, subnet: 'smallest', minAccuracy: 0.01, device: 'fpga', cost: 'latency', method: 'exact', model: 'lowered', maxRounds: 6,
     testImages: 50, validationImages: 60, bnImages: 64, ...over,
   });
 

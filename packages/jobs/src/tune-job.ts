@@ -1,18 +1,19 @@
 import { join } from 'node:path';
 import { setImmediate as eventLoopTurn } from 'node:timers/promises';
 import { initEngine, type BackendRequest } from '@oqat/engine';
-import type { DeviceName } from '@oqat/latency';
+import { withLayerBits, type DeviceName } from '@oqat/latency';
 import type { JobContext } from '@oqat/runs';
 import {
   evaluateSubnet,
   loadSupernet,
   lowerSubnet,
   measurePrecisionTable,
+  measureRaisedTables,
   parseSubnetSpec,
   solvePrecisionExact,
   solvePrecisionGreedy,
   subnetCosts,
-  tunePrecision,
+  tunePrecisionOver,
   type PrecisionTable,
   type SubnetSpec,
   type TuneCostFn,
@@ -27,6 +28,8 @@ import type { ValidationSpec } from './validation-split';
 
 export type TuneCost = 'latency' | 'bytes' | 'bitops';
 export type TuneMethod = 'exact' | 'greedy';
+/** lowered: one layer below the widest at a time (POP's per-variable sensitivity); raised: per narrower width w, one layer above w at a time (a mixed subnet runs w's weights) */
+export type TuneModel = 'lowered' | 'raised';
 
 export interface TuneJobInput {
   /** a supernet.ckpt written by a training run */
@@ -39,6 +42,7 @@ export interface TuneJobInput {
   device: DeviceName;
   cost: TuneCost;
   method: TuneMethod;
+  model: TuneModel;
   /** solve-and-verify rounds before falling back to the best uniform width */
   maxRounds: number;
   /** the held-out part of the training data the supernet never saw (the search's split) */
@@ -63,8 +67,8 @@ export interface TunedLayer {
   bits: number;
   /** the cost this layer's bits change from the widest width (negative: saved) */
   costDelta: number;
-  /** validation top-1 it lost alone, measured */
-  drop: number;
+  /** validation top-1 it lost alone, measured (the lowered model) */
+  drop?: number;
 }
 
 export interface TuneJobResult {
@@ -86,8 +90,9 @@ export interface TuneJobResult {
   rounds: TuneRound[];
   fellBack: boolean;
   solverMs: number;
-  /** the model the solver was given, measured on the validation split (the bench re-solves it for other requirements) */
-  sensitivity: Pick<PrecisionTable, 'base' | 'baseScore' | 'baseCost' | 'resolution' | 'layers' | 'uniform'>;
+  model: TuneModel;
+  /** the tables the solver was given (lowered: one; raised: the widest's, then one per narrower width), measured on the validation split; the bench re-solves them */
+  sensitivity: Array<Pick<PrecisionTable, 'base' | 'baseScore' | 'baseCost' | 'resolution' | 'layers' | 'uniform'>>;
   /** evaluations on the validation split (sensitivities, uniform widths, verification) */
   evaluations: number;
   /** the runs list's BEST column: the validation top-1 reached */
@@ -134,16 +139,20 @@ export async function tuneJob(input: TuneJobInput, ctx: JobContext): Promise<Tun
     };
     try {
       ctx.log('info', `tuning ${widths.join('/')}-bit layers for ${(input.minAccuracy * 100).toFixed(2)} % validation top-1 at least ${input.cost === 'latency' ? `${input.device} latency` : input.cost} (${input.method})`);
-      const table = await measurePrecisionTable({
+      const modelOptions = {
         space, subnet, widths, score, resolution: validation.resolution, cost, minScore: input.minAccuracy, metric: 'top-1', signal: ctx.signal,
-        onProgress: (done, total, status) => ctx.progress(done, total, `sensitivity: ${status}`),
-      });
-      const tuned = await tunePrecision(table, {
+        lowerLayers: input.model === 'lowered', onProgress: (done: number, total: number, status: string) => ctx.progress(done, total, `sensitivity: ${status}`),
+      };
+      const table = await measurePrecisionTable(modelOptions);
+      const tables = input.model === 'raised' ? [table, ...(await measureRaisedTables(table, modelOptions))] : [table];
+      let roundsDone = 0;
+      const tuned = await tunePrecisionOver(tables, {
         space, minScore: input.minAccuracy, solver: SOLVERS[input.method], score, cost, maxRounds: input.maxRounds, metric: 'top-1', signal: ctx.signal,
         onRound: (r) => {
-          ctx.log('info', `round ${r.round}: budget ${r.budget} images, predicted drop ${r.predictedDrop}, cost ${r.cost.toPrecision(4)}, validation top-1 ${(r.score * 100).toFixed(2)} % ${r.met ? 'meets' : 'misses'} the requirement`);
-          ctx.metric('tune/validation-top1', r.score, r.round, 'tune');
-          ctx.metric('tune/cost', r.cost, r.round, 'tune');
+          ctx.log('info', `round ${r.round}${input.model === 'raised' ? ` (from ${r.from} bit)` : ''}: budget ${r.budget} images, predicted drop ${r.predictedDrop}, cost ${r.cost.toPrecision(4)}, validation top-1 ${(r.score * 100).toFixed(2)} % ${r.met ? 'meets' : 'misses'} the requirement`);
+          roundsDone++;
+          ctx.metric('tune/validation-top1', r.score, roundsDone, 'tune');
+          ctx.metric('tune/cost', r.cost, roundsDone, 'tune');
         },
       });
       ctx.progress(0, 2, 'scoring the answer and the best uniform width on the test split');
@@ -161,9 +170,11 @@ export async function tuneJob(input: TuneJobInput, ctx: JobContext): Promise<Tun
       ctx.progress(2, 2, 'tuned');
       const figures = costs(tuned.spec);
       const latencyMs = latencyOf(tuned.spec);
-      const layers = table.layers.map((layer) => {
-        const choice = layer.choices.find((c) => c.bits === tuned.bits[layer.name])!;
-        return { name: layer.name, bits: choice.bits, costDelta: choice.cost, drop: choice.drop * table.resolution };
+      const layers = table.layers.map(({ name }) => {
+        const bits = tuned.bits[name]!;
+        const lowered = table.layers.find((l) => l.name === name)!.choices.find((c) => c.bits === bits);
+        const costDelta = cost(withLayerBits(space, table.base, { [name]: bits })) - table.baseCost;
+        return { name, bits, costDelta, ...(lowered ? { drop: lowered.drop * table.resolution } : {}) };
       });
       await ctx.candidates([{
         device: input.device,
@@ -179,7 +190,8 @@ export async function tuneJob(input: TuneJobInput, ctx: JobContext): Promise<Tun
         widest: { bits: table.base.bits, costValue: table.baseCost, validationAccuracy: table.baseScore },
         bestUniform: { bits: tuned.bestUniform.bits, costValue: tuned.bestUniform.cost, validationAccuracy: tuned.bestUniform.score, testAccuracy: uniformTest },
         rounds: tuned.rounds, fellBack: tuned.fellBack, solverMs: tuned.solverMs, evaluations, bestAccuracy: tuned.score,
-        sensitivity: { base: table.base, baseScore: table.baseScore, baseCost: table.baseCost, resolution: table.resolution, layers: table.layers, uniform: table.uniform },
+        model: input.model,
+        sensitivity: tables.map((t) => ({ base: t.base, baseScore: t.baseScore, baseCost: t.baseCost, resolution: t.resolution, layers: t.layers, uniform: t.uniform })),
       };
     } finally {
       validation.dispose();

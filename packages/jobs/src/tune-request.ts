@@ -4,7 +4,7 @@ import { DEFAULT_RUN_CONFIG } from './run-defaults';
 import { DEFAULT_VALIDATION } from './validation-split';
 import type { SearchJobInput } from './search-job';
 import type { TrainJobInput } from './train-job';
-import type { TuneCost, TuneJobInput, TuneMethod } from './tune-job';
+import type { TuneCost, TuneJobInput, TuneMethod, TuneModel } from './tune-job';
 import type { DeviceName } from './studio-service';
 
 /** What `oqat tune` asks for: a search candidate, or a subnet of a training run's supernet. */
@@ -19,6 +19,7 @@ export interface TuneRequest {
   device: DeviceName;
   cost: TuneCost;
   method: TuneMethod;
+  model: TuneModel;
   maxRounds: number;
   /** test images the answer is reported on; 0 = all */
   testImages: number;
@@ -30,11 +31,13 @@ export interface TuneRequest {
 const DEVICES: readonly DeviceName[] = ['cpu', 'cpu-ort', 'xavier', 'fpga'];
 const COSTS: readonly TuneCost[] = ['latency', 'bytes', 'bitops'];
 const METHODS: readonly TuneMethod[] = ['exact', 'greedy'];
+const MODELS: readonly TuneModel[] = ['lowered', 'raised'];
 
 function checkRequest(r: TuneRequest): void {
   if (!(r.minAccuracy > 0 && r.minAccuracy <= 1)) throw new JobConfigError('minAccuracy', `must be a top-1 share in (0, 1], got ${JSON.stringify(r.minAccuracy)}`);
   if (!DEVICES.includes(r.device)) throw new JobConfigError('device', `must be one of ${DEVICES.join(', ')}, got ${JSON.stringify(r.device)}`);
   if (!COSTS.includes(r.cost)) throw new JobConfigError('cost', `must be one of ${COSTS.join(', ')}, got ${JSON.stringify(r.cost)}`);
+  if (!MODELS.includes(r.model)) throw new JobConfigError('model', `must be one of ${MODELS.join(', ')}, got ${JSON.stringify(r.model)}`);
   if (!METHODS.includes(r.method)) throw new JobConfigError('method', `must be one of ${METHODS.join(', ')}, got ${JSON.stringify(r.method)}`);
   for (const key of ['testImages', 'validationImages', 'bnImages'] as const) {
     const n = r[key];
@@ -54,7 +57,7 @@ export async function toTuneJobInput(
   checkRequest(request);
   const run = await store.getRun(request.runId);
   const common = {
-    minAccuracy: request.minAccuracy, device: request.device, cost: request.cost, method: request.method, maxRounds: request.maxRounds,
+    minAccuracy: request.minAccuracy, device: request.device, cost: request.cost, method: request.method, model: request.model, maxRounds: request.maxRounds,
     testImages: request.testImages, workDir, parentRunId: run.id,
   };
   const sizes = (validationImages: number, bnImages: number) => ({

@@ -1,5 +1,5 @@
 import { ExitCode } from '@oqat/core';
-import type { DeviceName, TuneCost, TuneJobResult, TuneMethod } from '@oqat/jobs';
+import type { DeviceName, TuneCost, TuneJobResult, TuneMethod, TuneModel } from '@oqat/jobs';
 import type { ParsedOptions } from '../command';
 import { UsageError } from '../errors';
 import { followRuns } from '../follow-runs';
@@ -28,14 +28,14 @@ export function formatTuneResult(r: TuneJobResult): string {
   const unit = UNITS[r.cost];
   const what = r.cost === 'latency' ? `${r.device} latency` : r.cost === 'bytes' ? 'model bytes' : 'BitOPs';
   const delta = (x: number) => (r.cost === 'latency' ? `${x >= 0 ? '+' : ''}${x.toFixed(4)}` : `${x >= 0 ? '+' : ''}${Math.round(x)}`);
-  const table = formatTable(['LAYER', 'BITS', `COST Δ (${r.cost === 'latency' ? 'ms' : r.cost})`, 'TOP-1 LOST ALONE'], r.layers.map((l) => [l.name, l.bits, delta(l.costDelta), formatPercent(l.drop)]));
-  const budgets = r.rounds.map((x) => `${x.budget}${x.met ? '' : ' (missed)'}`).join(' → ');
+  const table = formatTable(['LAYER', 'BITS', `COST Δ (${r.cost === 'latency' ? 'ms' : r.cost})`, 'TOP-1 LOST ALONE'], r.layers.map((l) => [l.name, l.bits, delta(l.costDelta), l.drop === undefined ? '-' : formatPercent(l.drop)]));
+  const budgets = r.rounds.map((x) => `${r.model === 'raised' ? `${x.from}:` : ''}${x.budget}${x.met ? '' : ' (missed)'}`).join(' → ');
   const saving = (1 - r.costValue / r.bestUniform.costValue) * 100;
   return [
     table.trimEnd(),
     `cost: ${unit(r.costValue)} ${what} (every layer at ${r.widest.bits} bit: ${unit(r.widest.costValue)}; best uniform width meeting the requirement: ${r.bestUniform.bits} bit, ${unit(r.bestUniform.costValue)}, ${saving.toFixed(1)} % saved)`,
     `top-1: validation ${formatPercent(r.validationAccuracy)} (required ${formatPercent(r.minAccuracy)}), test ${formatPercent(r.testAccuracy)} (best uniform: validation ${formatPercent(r.bestUniform.validationAccuracy)}, test ${formatPercent(r.bestUniform.testAccuracy)})`,
-    `solver: ${r.method}, ${r.rounds.length} round(s), budget in validation images ${budgets}${r.fellBack ? '; no mix met the requirement for less: the answer is the best uniform width' : ''}; ${r.solverMs.toFixed(2)} ms solving, ${r.evaluations} validation evaluations`,
+    `solver: ${r.method} over the ${r.model} model, ${r.rounds.length} round(s), budget in validation images ${budgets}${r.fellBack ? '; no mix met the requirement for less: the answer is the best uniform width' : ''}; ${r.solverMs.toFixed(2)} ms solving, ${r.evaluations} validation evaluations`,
     `subnet: ${JSON.stringify(r.spec)}`,
   ].join('\n') + '\n';
 }
@@ -56,6 +56,7 @@ export async function tune(o: ParsedOptions, io: CliIo): Promise<number> {
       device: (o.device ?? 'fpga') as DeviceName,
       cost: (o.cost ?? 'latency') as TuneCost,
       method: (o.method ?? 'exact') as TuneMethod,
+      model: (o.model ?? 'lowered') as TuneModel,
       maxRounds: intOption(o['max-rounds'], 'max-rounds', 8, 1, 50),
       testImages: intOption(o['test-images'], 'test-images', 0, 0),
     });

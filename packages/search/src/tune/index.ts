@@ -1,8 +1,8 @@
 export type { PrecisionChoice, PrecisionLayer, PrecisionProblem, PrecisionSolution, PrecisionSolver } from './precision-problem';
 export { solvePrecisionExact } from './solve-exact';
 export { solvePrecisionGreedy } from './solve-greedy';
-export { measurePrecisionTable, dropUnits } from './precision-table';
+export { measurePrecisionTable, measureRaisedTables, dropUnits } from './precision-table';
 export type { PrecisionTable, TuneModelOptions, TuneScoreFn, TuneCostFn, UniformPoint } from './precision-table';
-export { tunePrecision } from './tune-precision';
+export { tunePrecision, tunePrecisionOver } from './tune-precision';
 export type { TuneRequirement, TuneResult, TuneRound } from './tune-precision';
 export { AccuracyRequirementError, InvalidTuneProblemError, TuneAbortedError } from './tune-errors';

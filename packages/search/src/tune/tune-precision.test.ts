@@ -2,10 +2,10 @@ import { elasticLayerNames, lowerSubnet, smallestSubnet, subnetLayerBits, type S
 import { describe, expect, it } from 'vitest';
 import { FASHION_MNIST_SPACE } from '../space/fashion-mnist-space';
 import { subnetCosts } from '../space/layer-costs';
-import { measurePrecisionTable } from './precision-table';
+import { measurePrecisionTable, measureRaisedTables } from './precision-table';
 import { solvePrecisionExact } from './solve-exact';
 import { solvePrecisionGreedy } from './solve-greedy';
-import { tunePrecision } from './tune-precision';
+import { tunePrecision, tunePrecisionOver } from './tune-precision';
 
 const space = FASHION_MNIST_SPACE;
 const subnet = smallestSubnet(space, 2);
@@ -110,5 +110,35 @@ describe('measurePrecisionTable', () => {
     });
     await expect(measuring).rejects.toThrow(/below the required 95.00 %/);
     expect(evaluations).toBe(1);
+  });
+});
+
+describe('measureRaisedTables and tunePrecisionOver', () => {
+  // A subnet runs the weights of its narrowest width (540, 530 or 490 images right at 4, 3, 2 bit); each layer above that width gains 2 images per bit.
+  const UNIFORM: Record<number, number> = { 4: 540, 3: 530, 2: 490 };
+  const narrowestWeights = (spec: SubnetSpec): number => {
+    const bits = names.map((name) => subnetLayerBits(spec, name, 8, 'elastic'));
+    const w = Math.min(...bits);
+    return Math.min(540, UNIFORM[w]! + bits.reduce((g, b) => g + 2 * (b - w), 0)) / IMAGES;
+  };
+
+  it('measures one table per narrower width, each layer raised with the rest there, and solves them all', async () => {
+    let evaluations = 0;
+    const score = (spec: SubnetSpec) => (evaluations++, narrowestWeights(spec));
+    const widest = await measurePrecisionTable({ space, subnet, widths: [2, 3, 4], score, resolution: 1 / IMAGES, cost, lowerLayers: false });
+    expect(evaluations).toBe(3);
+    expect(widest.layers.every((l) => l.choices.length === 1)).toBe(true);
+    const raised = await measureRaisedTables(widest, { space, subnet, widths: [2, 3, 4], score, resolution: 1 / IMAGES, cost });
+    expect(evaluations).toBe(3 + names.length * 2 + names.length);
+    expect(raised.map((t) => t.base.bits)).toEqual([3, 2]);
+    const from2 = raised[1]!.layers[0]!;
+    expect(from2.choices.map((c) => [c.bits, c.drop])).toEqual([[2, 4], [4, 0], [3, 2]]);
+    expect(raised[1]!.baseScore).toBeCloseTo((490 + 4 * names.length) / IMAGES, 12);
+    const tuned = await tunePrecisionOver([widest, ...raised], { space, minScore: 520 / IMAGES, solver: solvePrecisionExact, score, cost });
+    expect(tuned.fellBack).toBe(false);
+    expect(tuned.score).toBeGreaterThanOrEqual(520 / IMAGES);
+    expect(tuned.cost).toBeLessThan(tuned.bestUniform.cost);
+    expect(Math.min(...Object.values(tuned.bits))).toBe(2);
+    expect(new Set(tuned.rounds.map((r) => r.from))).toEqual(new Set([4, 3, 2]));
   });
 });

@@ -22,6 +22,8 @@ export interface TuneRequirement {
 /** One solve and its verification by evaluation. */
 export interface TuneRound {
   round: number;
+  /** the width the model starts every layer from: the widest, or a raised table's narrower width */
+  from: number;
   /** the drop allowed, in score units */
   budget: number;
   /** the summed drop the solver's answer predicts */
@@ -99,7 +101,7 @@ export async function tunePrecision(table: PrecisionTable, o: TuneRequirement): 
     const spec = withLayerBits(o.space, table.base, answer.bits);
     const score = await scoreOf(spec);
     const r: TuneRound = {
-      round, budget, predictedDrop: answer.drop, predictedCost: table.baseCost + answer.cost, cost: o.cost(spec), score, met: meets(score), solverMs: ms,
+      round, from: table.base.bits, budget, predictedDrop: answer.drop, predictedCost: table.baseCost + answer.cost, cost: o.cost(spec), score, met: meets(score), solverMs: ms,
     };
     rounds.push(r);
     o.onRound?.(r);
@@ -123,4 +125,21 @@ export async function tunePrecision(table: PrecisionTable, o: TuneRequirement): 
   // No mix met the requirement below the best uniform width's cost: that width is the answer (verified: it was measured).
   const bits = Object.fromEntries(table.layers.map((l) => [l.name, bestUniform.bits]));
   return { spec: { ...table.base, bits: bestUniform.bits }, bits, cost: bestUniform.cost, score: bestUniform.score, rounds, fellBack: true, solverMs, bestUniform };
+}
+
+/**
+ * tunePrecision over several models of one subnet (the widest's first, then
+ * measureRaisedTables' one per narrower width): each solved and verified,
+ * the cheapest verified answer kept. A raised table whose best choices add
+ * up below the requirement is skipped.
+ */
+export async function tunePrecisionOver(tables: readonly PrecisionTable[], o: TuneRequirement): Promise<TuneResult> {
+  const results: TuneResult[] = [];
+  for (const [i, table] of tables.entries()) {
+    if (i > 0 && table.baseScore < o.minScore) continue;
+    results.push(await tunePrecision(table, o));
+  }
+  const solved = results.filter((r) => !r.fellBack);
+  const best = solved.length > 0 ? solved.reduce((a, b) => (b.cost < a.cost ? b : a)) : results[0]!;
+  return { ...best, rounds: results.flatMap((r) => r.rounds), solverMs: results.reduce((sum, r) => sum + r.solverMs, 0) };
 }
