@@ -188,5 +188,5 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<Omit<TrainConfig, 'phases'>> = {
   eval: { subnets: ['largest', 'middle', 'smallest'], batchSize: 500 },
   quantizer: 'lsq',
   // As DEFAULT_RUN_CONFIG's (docs/benchmarks-mixed-precision.md, "DropBits").
-  dropBits: { rate: 0.3, penalty: 0.5 },
+  dropBits: { rate: 0.3, penalty: 0.6 },
 };
