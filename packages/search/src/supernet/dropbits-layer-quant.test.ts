@@ -1,30 +1,19 @@
-import { initEngine, tf, type Tensor } from '@oqat/engine';
-import { largestSubnet } from '@oqat/latency';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropBitsLayers, setInclusion, tinyDropBitsSupernet } from './dropbits.fixture';
-import { DropBitsLayerQuant, dropBitsQuantFactory, phaseWidths, quantFactoryFor } from './dropbits-layer-quant';
+import { tf } from '@oqat/engine';
+import { describe, expect, it } from 'vitest';
+import { dropBitsLayers, setInclusion, useTinyDropBits } from './dropbits.fixture';
+import { DropBitsLayerQuant, phaseWidths, quantFactoryFor } from './dropbits-layer-quant';
 import { EVAL, TRAIN } from './forward-context';
 import { LsqLayerQuant, lsqQuantFactory } from './lsq-layer-quant';
 import { loadNetworkState, readNetworkState } from './network-state';
-import { MobileNetV3Supernet } from './networks/mobilenet-v3';
-import { TINY_SPACE as space } from './tiny-space';
+import type { MobileNetV3Supernet } from './networks/mobilenet-v3';
 
-let images: Tensor;
-
-beforeAll(async () => {
-  await initEngine({ backend: 'cpu' });
-  images = tf.randomNormal([4, 12, 12, 1], 0, 1, 'float32', 1);
-});
-
-afterAll(() => images.dispose());
-
-const build = (rate: number): MobileNetV3Supernet => tinyDropBitsSupernet(rate, images);
+const { images, build } = useTinyDropBits();
 
 /** A training pass whose level masks come from `seed`. */
 function logitsOf(net: MobileNetV3Supernet, seed: number): Float32Array {
   for (const q of dropBitsLayers(net)) q.setSampling(seed);
   try {
-    return tf.tidy(() => net.forward(images, TRAIN).dataSync() as Float32Array);
+    return tf.tidy(() => net.forward(images(), TRAIN).dataSync() as Float32Array);
   } finally {
     for (const q of dropBitsLayers(net)) q.setSampling(undefined);
   }
@@ -68,7 +57,7 @@ describe('DropBitsLayerQuant in a supernet', () => {
     const net = build(0);
     setInclusion(net, () => [20, 20, 20, 20, 20, 20]);
     const trained = logitsOf(net, 5);
-    const evaluated = tf.tidy(() => net.forward(images, TRAIN).dataSync() as Float32Array);
+    const evaluated = tf.tidy(() => net.forward(images(), TRAIN).dataSync() as Float32Array);
     trained.forEach((v, i) => expect(v).toBeCloseTo(evaluated[i]!, 4));
     net.dispose();
   });
@@ -80,7 +69,7 @@ describe('DropBitsLayerQuant in a supernet', () => {
     const again = build(0.5);
     loadNetworkState(again, state, 'test');
     for (const q of dropBitsLayers(again)) expect(Array.from(q.inclusion.dataSync())).toEqual([q.name.length % 3, -1, 0.5, 0, 0, 0]);
-    const out = tf.tidy(() => again.forward(images, EVAL).shape);
+    const out = tf.tidy(() => again.forward(images(), EVAL).shape);
     expect(out).toEqual([4, 3]);
     net.dispose();
     again.dispose();

@@ -1,4 +1,5 @@
-import { tf, type Tensor } from '@oqat/engine';
+import { initEngine, tf, type Tensor } from '@oqat/engine';
+import { afterAll, beforeAll } from 'vitest';
 import { largestSubnet } from '@oqat/latency';
 import { DropBitsLayerQuant, dropBitsQuantFactory } from './dropbits-layer-quant';
 import { TRAIN } from './forward-context';
@@ -21,4 +22,19 @@ export const dropBitsLayers = (net: MobileNetV3Supernet): DropBitsLayerQuant[] =
 /** Sets every DropBits layer's inclusion logits (widths 3..8). */
 export function setInclusion(net: MobileNetV3Supernet, logits: (name: string) => number[]): void {
   for (const q of dropBitsLayers(net)) tf.tidy(() => q.inclusion.assign(tf.tensor1d(logits(q.name))));
+}
+
+/**
+ * For a test file: the cpu engine and a batch of 4 random 12x12 images
+ * (created before its tests, disposed after), and the tiny DropBits
+ * supernet built on them.
+ */
+export function useTinyDropBits(): { images: () => Tensor; build: (rate: number) => MobileNetV3Supernet } {
+  let images: Tensor | undefined;
+  beforeAll(async () => {
+    await initEngine({ backend: 'cpu' });
+    images = tf.randomNormal([4, 12, 12, 1], 0, 1, 'float32', 1);
+  });
+  afterAll(() => images?.dispose());
+  return { images: () => images!, build: (rate) => tinyDropBitsSupernet(rate, images!) };
 }

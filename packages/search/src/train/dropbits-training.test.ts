@@ -1,29 +1,19 @@
-import { initEngine, tf, type Tensor } from '@oqat/engine';
-import { elasticLayerNames, largestSubnet } from '@oqat/latency';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropBitsLayers, setInclusion, tinyDropBitsSupernet } from '../supernet/dropbits.fixture';
-import { DropBitsLayerQuant, dropBitsQuantFactory } from '../supernet/dropbits-layer-quant';
+import { tf, type Tensor } from '@oqat/engine';
+import { elasticLayerNames } from '@oqat/latency';
+import { describe, expect, it } from 'vitest';
+import { dropBitsLayers, setInclusion, useTinyDropBits } from '../supernet/dropbits.fixture';
+import type { DropBitsLayerQuant } from '../supernet/dropbits-layer-quant';
 import { TRAIN } from '../supernet/forward-context';
-import { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
 import { TINY_SPACE as space } from '../supernet/tiny-space';
 import { addDropBitsPenalty, learnedBitsOf, withDropBits } from './dropbits-training';
 
-let images: Tensor;
-
-beforeAll(async () => {
-  await initEngine({ backend: 'cpu' });
-  images = tf.randomNormal([4, 12, 12, 1], 0, 1, 'float32', 1);
-});
-
-afterAll(() => images.dispose());
-
-const build = (rate: number): MobileNetV3Supernet => tinyDropBitsSupernet(rate, images);
+const { images, build } = useTinyDropBits();
 
 describe('DropBits training', () => {
   it('the task loss and the regulariser reach the inclusion logits', () => {
     const net = build(0.5);
     const q = net.layerQuants.get('stages.0.0.project') as DropBitsLayerQuant;
-    const { grads } = withDropBits(net, 3, () => tf.variableGrads(() => tf.mean(tf.square(net.forward(images, TRAIN))) as tf.Scalar, [q.inclusion]));
+    const { grads } = withDropBits(net, 3, () => tf.variableGrads(() => tf.mean(tf.square(net.forward(images(), TRAIN))) as tf.Scalar, [q.inclusion]));
     const g = grads[q.inclusion.name]!.dataSync();
     // 4-bit: the logits of widths 3 and 4 (indices 0, 1) learn; wider widths' stay untouched.
     expect(Math.abs(g[0]!) + Math.abs(g[1]!)).toBeGreaterThan(0);
