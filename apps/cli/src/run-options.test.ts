@@ -62,3 +62,14 @@ describe('runConfigFromOptions search flags', () => {
     expect(runConfigFromOptions({}, io, 'search')).not.toHaveProperty('perLayerBits');
   });
 });
+
+describe('runConfigFromOptions train flags', () => {
+  it('--quantizer dropbits with its rate and penalty; without them the config leaves the defaults', () => {
+    expect(runConfigFromOptions({ quantizer: 'dropbits', 'drop-bits-rate': '0.2', 'drop-bits-penalty': '1.5' }, io, 'train')).toMatchObject({
+      quantizer: 'dropbits', dropBitsRate: 0.2, dropBitsPenalty: 1.5,
+    });
+    const plain = runConfigFromOptions({}, io, 'train');
+    for (const key of ['quantizer', 'dropBitsRate', 'dropBitsPenalty']) expect(plain).not.toHaveProperty(key);
+    expect(() => runConfigFromOptions({ 'drop-bits-rate': 'half' }, io, 'train')).toThrow(UsageError);
+  });
+});
