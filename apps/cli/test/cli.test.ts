@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTinyClassFolder } from '@oqat/data/testing';
+import { initEngine } from '@oqat/engine';
+import { elasticLayerNames, withLayerBits } from '@oqat/latency';
+import { FASHION_MNIST_SPACE, smallestSubnet } from '@oqat/search';
+import { writeWidthsCheckpoint } from '@oqat/search/testing';
 import { describe, expect, it } from 'vitest';
 
 const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/oqat.mjs');
@@ -99,6 +103,31 @@ describe('oqat (end to end)', () => {
     const untrained = await oqat([...evalArgs, '--bits', '2']);
     expect(untrained.code).toBe(3);
     expect(untrained.stderr).toMatch(/2 bit was not trained \(trained: 4\)/);
+  }, 600_000);
+
+  it('evaluates and exports a mixed-precision subnet of a checkpoint, each layer at its own bits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oqat-mixed-'));
+    const ckpt = join(dir, 'supernet.ckpt');
+    await initEngine({ backend: 'wasm' });
+    writeWidthsCheckpoint(ckpt, FASHION_MNIST_SPACE, 4).dispose(); // 4/3/2-bit widths, untrained
+    const uniform = smallestSubnet(FASHION_MNIST_SPACE, 2);
+    const names = elasticLayerNames(FASHION_MNIST_SPACE, uniform.depths);
+    const spec = withLayerBits(FASHION_MNIST_SPACE, uniform, { [names[0]!]: 4, [names[names.length - 1]!]: 3 });
+    const specPath = join(dir, 'mixed.json');
+    writeFileSync(specPath, JSON.stringify(spec));
+    const evaluated = await oqat(['eval', '--checkpoint', ckpt, '--subnet', specPath, '--test-images', '100', '--bn-images', '64', '--backend', 'wasm', '--json']);
+    expect(evaluated.stderr).toBe('');
+    expect(JSON.parse(evaluated.stdout.trim())).toMatchObject({ images: 100, trainedBits: [2, 3, 4], subnet: spec });
+    const out = join(dir, 'model');
+    const exported = await oqat(['export', '--subnet', specPath, '--checkpoint', ckpt, '--out', out, '--db', join(dir, 'runs.db'), '--json']);
+    expect(exported.stderr).toBe('');
+    expect(exported.code).toBe(0);
+    const report = JSON.parse(exported.stdout.trim());
+    expect(Math.abs(report.onnxAccuracy - report.appAccuracy)).toBeLessThanOrEqual(0.003);
+    const manifest = JSON.parse(readFileSync(join(out, 'export-manifest.json'), 'utf8'));
+    expect(manifest.subnet).toEqual(spec);
+    expect(manifest.layerBits.find((l: { subnetLayer: string }) => l.subnetLayer === names[0])).toMatchObject({ weightBits: 4, inputBits: 4 });
+    expect(manifest.layerBits.find((l: { subnetLayer: string }) => l.subnetLayer === names[names.length - 1])).toMatchObject({ weightBits: 3 });
   }, 600_000);
 
   it('trains on a folder of its own RGB PNG and JPEG images, searches and exports it with the folder\'s mean/std', async () => {
