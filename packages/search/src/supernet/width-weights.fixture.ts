@@ -5,14 +5,15 @@ import { lsqQuantFactory } from './lsq-layer-quant';
 import { MobileNetV3Supernet } from './networks/mobilenet-v3';
 
 /**
- * A supernet as OQAT's 4 -> 3 -> 2 bit phases leave it, without training:
+ * A supernet as OQAT's 4 -> 3 -> 2 bit phases (or `chain`'s) leave it, without training:
  * each width's phase starts its steps from `images` and moves every weight
- * (a seeded nudge per width; its steps and the BN statistics scaled), 4 and 3 bits are kept, 2 bits stays in the
- * variables (as after the last phase of a checkpoint).
+ * (a seeded nudge per width; its steps and the BN statistics scaled), every
+ * width but the last is kept, the last stays in the variables (as after the
+ * last phase of a checkpoint).
  */
-export function trainedWidthsSupernet(space: SearchSpace, images: Tensor, seed: number): MobileNetV3Supernet {
+export function trainedWidthsSupernet(space: SearchSpace, images: Tensor, seed: number, chain: readonly number[] = [4, 3, 2]): MobileNetV3Supernet {
   const net = new MobileNetV3Supernet(space, { seed, quant: lsqQuantFactory });
-  for (const bits of [4, 3, 2]) {
+  for (const bits of chain) {
     net.widths.train(bits);
     net.setActive(largestSubnet(space, bits));
     tf.tidy(() => void net.forward(images, TRAIN));
@@ -22,7 +23,7 @@ export function trainedWidthsSupernet(space: SearchSpace, images: Tensor, seed: 
     }
     // BN statistics too (scaled: variances stay positive).
     for (const { variable } of net.buffers()) tf.tidy(() => variable.assign(tf.mul(variable, 1 + bits / 10)));
-    if (bits !== 2) net.widths.keep(bits);
+    if (bits !== chain[chain.length - 1]) net.widths.keep(bits);
   }
   return net;
 }
