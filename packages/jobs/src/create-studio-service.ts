@@ -167,10 +167,11 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
       checkExportRequest(request);
       const source = await store.getRun(request.runId);
       const candidate = typeof request.candidateId === 'number' ? await store.getCandidate(request.runId, request.candidateId) : undefined;
-      if (source.kind !== 'search' || !candidate) {
-        throw new JobConfigError('candidate', `${request.candidateId} is not a candidate of search run ${request.runId} (see 'oqat runs show ${request.runId}')`);
+      // A search's candidates, or a tune run's answer: both inputs name the checkpoint, backend, BN images and seed.
+      if ((source.kind !== 'search' && source.kind !== 'tune') || !candidate) {
+        throw new JobConfigError('candidate', `${request.candidateId} is not a candidate of search or tune run ${request.runId} (see 'oqat runs show ${request.runId}')`);
       }
-      const searchInput = source.config as SearchJobInput;
+      const searchInput = source.config as Pick<SearchJobInput, 'checkpoint' | 'backend' | 'bnImages' | 'seed'>;
       return service.exportSubnet({
         checkpoint: searchInput.checkpoint,
         spec: candidate.spec,

@@ -18,7 +18,7 @@ export { profileRandomSubnets } from './device-latency';
 export type { ProfileSubnetsOptions } from './device-latency';
 export type { EvaluateCheckpointInput, CheckpointEvaluation, NamedSubnet } from './evaluate-checkpoint';
 export { TUNE_JOB } from './job-modules';
-export type { TuneJobInput, TuneJobResult, TunedLayer, TuneCost, TuneMethod, TuneModel } from './tune-job';
+export type { TuneGoal, TuneJobInput, TuneJobResult, TunedLayer, TuneCost, TuneMethod, TuneModel } from './tune-job';
 export type { TuneRequest } from './tune-request';
 // How a search and a tune run score subnets (held-out validation) and report them (test split): for tools/bench.
 export { searchValidation } from './search-validation';

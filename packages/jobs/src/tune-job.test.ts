@@ -57,7 +57,11 @@ describe('tune job', () => {
     expect(candidates).toHaveLength(1);
     expect(candidates[0]!.spec).toEqual(result.spec);
     expect(candidates[0]!.accuracy).toBe(result.validationAccuracy);
-  }, 600_000);
+    // The answer exports as a search candidate does.
+    const report = await studio.exportCandidate({ runId, candidateId: candidates[0]!.id, formats: ['packed'], outDir: 'exports/tuned' });
+    expect(report.artifacts.length).toBeGreaterThan(0);
+    expect(report.appAccuracy).toBeGreaterThan(0);
+  }, 900_000);
 
   it('fails the run in one line when the widest subnet misses the requirement, after one evaluation', async () => {
     const { runId } = await studio.startTune(request({ minAccuracy: 1 }));

@@ -31,11 +31,8 @@ export type TuneMethod = 'exact' | 'greedy';
 /** lowered: one layer below the widest at a time (POP's per-variable sensitivity); raised: per narrower width w, one layer above w at a time (a mixed subnet runs w's weights) */
 export type TuneModel = 'lowered' | 'raised';
 
-export interface TuneJobInput {
-  /** a supernet.ckpt written by a training run */
-  checkpoint: string;
-  /** the architecture tuned: a SubnetSpec of the checkpoint's space or a named subnet (its bits are replaced per layer) */
-  spec: unknown;
+/** What a tune run is asked for: the request (tune-request.ts) and the job input both carry it. */
+export interface TuneGoal {
   /** the least top-1 on the validation split, 0..1 */
   minAccuracy: number;
   /** whose predicted latency is the cost (cost 'latency'), and recorded beside the others */
@@ -45,13 +42,20 @@ export interface TuneJobInput {
   model: TuneModel;
   /** solve-and-verify rounds before falling back to the best uniform width */
   maxRounds: number;
+  /** test images the answer is reported on (never used to choose); 0 = the whole split */
+  testImages: number;
+}
+
+export interface TuneJobInput extends TuneGoal {
+  /** a supernet.ckpt written by a training run */
+  checkpoint: string;
+  /** the architecture tuned: a SubnetSpec of the checkpoint's space or a named subnet (its bits are replaced per layer) */
+  spec: unknown;
   /** the held-out part of the training data the supernet never saw (the search's split) */
   validation: ValidationSpec;
   /** validation images per evaluation; 0 = the whole split */
   validationImages: number;
   bnImages: number;
-  /** test images the answer is reported on (never used to choose); 0 = the whole split */
-  testImages: number;
   /** random subnets profiled to fit a measured device's latency predictor */
   cpuSamples: number;
   seed: number;

@@ -4,25 +4,16 @@ import { DEFAULT_RUN_CONFIG } from './run-defaults';
 import { DEFAULT_VALIDATION } from './validation-split';
 import type { SearchJobInput } from './search-job';
 import type { TrainJobInput } from './train-job';
-import type { TuneCost, TuneJobInput, TuneMethod, TuneModel } from './tune-job';
+import type { TuneCost, TuneGoal, TuneJobInput, TuneMethod, TuneModel } from './tune-job';
 import type { DeviceName } from './studio-service';
 
 /** What `oqat tune` asks for: a search candidate, or a subnet of a training run's supernet. */
-export interface TuneRequest {
+export interface TuneRequest extends TuneGoal {
   /** a search run (with candidateId) or a training run (with subnet) */
   runId: string;
   candidateId?: number;
   /** with a training run: largest, middle, smallest or a SubnetSpec JSON value */
   subnet?: unknown;
-  /** the least validation top-1, 0..1 */
-  minAccuracy: number;
-  device: DeviceName;
-  cost: TuneCost;
-  method: TuneMethod;
-  model: TuneModel;
-  maxRounds: number;
-  /** test images the answer is reported on; 0 = all */
-  testImages: number;
   /** validation images per evaluation and BN re-estimation images (quick runs); default: the search's, or the whole split and 1,000 */
   validationImages?: number;
   bnImages?: number;
