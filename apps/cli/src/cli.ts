@@ -118,7 +118,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: ['export'],
     summary: 'export a searched candidate (or any subnet) as a tfjs model, ONNX with QDQ and bit-packed weights',
     options: {
-      run: { type: 'string', description: 'a search run' },
+      run: { type: 'string', description: 'a search run, or a tune run (its answer is its one candidate)' },
       candidate: { type: 'string', description: "a candidate id of that run (see 'oqat runs show RUN')" },
       subnet: { type: 'string', description: 'or a SubnetSpec JSON file …' },
       checkpoint: { type: 'string', description: '… of this supernet checkpoint' },

@@ -65,8 +65,9 @@ export async function tune(o: ParsedOptions, io: CliIo): Promise<number> {
     if (cancelled) return ExitCode.interrupted;
     if (failed.length) return ExitCode.user;
     const result = (await studio.store.getRun(runId)).result as TuneJobResult;
-    if (json) printJson(io, { kind: 'summary', runId, result });
-    else io.stdout.write(formatTuneResult(result));
+    const [candidate] = await studio.candidates(runId);
+    if (json) printJson(io, { kind: 'summary', runId, candidateId: candidate?.id, result });
+    else io.stdout.write(`${formatTuneResult(result)}export it: oqat export --run ${runId} --candidate ${candidate?.id} --out DIR\n`);
     return ExitCode.ok;
   } finally {
     await studio.close();
