@@ -56,7 +56,9 @@ describe.skipIf(skipReason)('studio in Electron', () => {
     });
     expect(seen).toEqual({ oqat: 'object', require: 'undefined', process: 'undefined', keys: ['invoke', 'on', 'platform', 'versions'] });
     const webPreferences = await app.evaluate(({ BrowserWindow }) => {
-      const prefs = BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences();
+      // Electron 40's typings do not declare it; called as before (this test runs only where an Electron binary is present).
+      const contents = BrowserWindow.getAllWindows()[0]!.webContents as unknown as { getLastWebPreferences(): Electron.WebPreferences | null };
+      const prefs = contents.getLastWebPreferences();
       return { sandbox: prefs?.sandbox, contextIsolation: prefs?.contextIsolation, nodeIntegration: prefs?.nodeIntegration };
     });
     expect(webPreferences).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false });
