@@ -1,7 +1,7 @@
 import type { CandidateDto, CandidateOverview } from '@oqat/jobs';
 import type { ParsedOptions } from '../command';
 import { UsageError } from '../errors';
-import { formatPercent, formatTable, formatWhen } from '../format-table';
+import { formatLayerBits, formatPercent, formatTable, formatWhen } from '../format-table';
 import { printJson, type CliIo } from '../io';
 import { openStudio } from '../open-studio';
 import { formatDuration } from '../progress-bar';
@@ -41,7 +41,7 @@ export function formatFronts(overview: CandidateOverview, task: string): string 
   return overview.devices
     .map(({ device, count, front }) => {
       const rows = front.map((c) => [c.id, formatPercent(c.accuracy), c.latencyMs.toFixed(3), layerBitsOf(c) ? `${c.bits}*` : c.bits, (c.macs / 1e6).toFixed(2), (c.modelBytes / 1024).toFixed(1), (c.bitops / 1e6).toFixed(2)]);
-      const mixed = front.flatMap((c) => formatLayerBits(c) ?? []);
+      const mixed = front.flatMap((c) => candidateLayerBits(c) ?? []);
       return `front on ${device} (${front.length} of ${count} measured):\n` +
         formatTable(['CANDIDATE', scoreName(task).toUpperCase(), 'LATENCY MS', 'BITS', 'MMACS', 'KB', 'MBITOPS'], rows) +
         (mixed.length ? `* bits per layer (the rest at BITS):\n${mixed.join('\n')}\n` : '');
@@ -51,13 +51,10 @@ export function formatFronts(overview: CandidateOverview, task: string): string 
 
 const layerBitsOf = (c: CandidateDto): Record<string, number> | undefined => (c.spec as { bitsByLayer?: Record<string, number> } | null)?.bitsByLayer;
 
-/** "  #97: 2 bit first.project stages.0.1.expand · 4 bit first.dw stages.0.0.dw": a mixed candidate's layers by width; undefined for a uniform one. */
-function formatLayerBits(c: CandidateDto): string | undefined {
+/** "  #97: 2 bit first.project · 4 bit first.dw": a mixed candidate's layers by width; undefined for a uniform one. */
+function candidateLayerBits(c: CandidateDto): string | undefined {
   const byLayer = layerBitsOf(c);
-  if (!byLayer) return undefined;
-  const byBits = new Map<number, string[]>();
-  for (const [name, bits] of Object.entries(byLayer)) byBits.set(bits, [...(byBits.get(bits) ?? []), name]);
-  return `  #${c.id}: ${[...byBits].sort((a, b) => a[0] - b[0]).map(([bits, names]) => `${bits} bit ${names.join(' ')}`).join(' · ')}`;
+  return byLayer && `  #${c.id}: ${formatLayerBits(byLayer)}`;
 }
 
 /** Writes and, when the reader is slower than the store, waits for the stream to drain (memory stays at one page). */
