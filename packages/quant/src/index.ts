@@ -8,6 +8,8 @@ export { dropBitsRates, dropBitsKeepProbabilities, sampleDropBits, dropBitsKeep,
 export { esbQuantize } from './quantizers/esb-quantize';
 export { abfpQuantize } from './quantizers/abfp-quantize';
 export { pow2Step } from './quantizers/pow2-step';
+export { sqErrors, sqProbabilities, sqQuantizedCount, sqSelect, SQ_DEFAULT_RATIOS, SQ_EPSILON } from './quantizers/sq-select';
+export { sqHybridWeight } from './quantizers/sq-hybrid';
 export { Quantizer } from './quantizer';
 export type { QuantizerOptions, QuantizeCallOptions } from './quantizer';
 export { inherit } from './inherit';
