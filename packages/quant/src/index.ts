@@ -42,3 +42,7 @@ export {
   PackedLengthError,
   ShapeMismatchError,
 } from './errors';
+export { analogMatmul } from './analog/analog-matmul';
+export type { AnalogMatmulOptions } from './analog/analog-matmul';
+export { analogDevice, ANALOG_DEFAULTS, ANALOG_IDEAL_BITS } from './analog/analog-device';
+export type { AnalogDevice } from './analog/analog-device';
