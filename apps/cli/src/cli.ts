@@ -20,8 +20,8 @@ const trainOptions: Record<string, OptionSpec> = {
   'random-subnets': { type: 'string', description: 'random subnets per sandwich step besides the largest and smallest', default: String(D.randomSubnets) },
   quantizer: {
     type: 'string',
-    description: "lsq, or dropbits: Semi-Relaxed Quantization with DropBits on the elastic layers' weights, learning each layer's width (written to learned-bits-<b>bit.json beside the checkpoint). Simplified: SRQ's noise tied to the step (s/3), one level mask per layer per step, at most 2 levels dropped per layer, activations drop the same levels with LSQ's gradient (docs/benchmarks-mixed-precision.md)",
-    choices: ['lsq', 'dropbits'],
+    description: "lsq (OQAT's learned step sizes on the uniform grid); dropbits: Semi-Relaxed Quantization with DropBits on the elastic layers' weights, learning each layer's width (written to learned-bits-<b>bit.json beside the checkpoint; simplified: SRQ's noise tied to the step (s/3), one level mask per layer per step, at most 2 levels dropped per layer, activations drop the same levels with LSQ's gradient, docs/benchmarks-mixed-precision.md); esb: learned steps on the elastic-significant-bits grid; abfp: adaptive block floating point (blocks share an exponent); pow2: steps rounded to powers of two (shift-only rescaling)",
+    choices: ['lsq', 'dropbits', 'esb', 'abfp', 'pow2'],
     default: D.quantizer,
   },
   'drop-bits-rate': { type: 'string', description: "dropbits: drop probability of a layer's finest level per step (coarser levels: rate times less often each)", default: String(D.dropBitsRate) },

@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { QUANTIZER_KINDS } from '@oqat/search';
+import { COMMANDS } from './cli';
 import { UsageError } from './errors';
 import type { CliIo } from './io';
 import { runConfigFromOptions } from './run-options';
@@ -71,5 +73,10 @@ describe('runConfigFromOptions train flags', () => {
     const plain = runConfigFromOptions({}, io, 'train');
     for (const key of ['quantizer', 'dropBitsRate', 'dropBitsPenalty']) expect(plain).not.toHaveProperty(key);
     expect(() => runConfigFromOptions({ 'drop-bits-rate': 'half' }, io, 'train')).toThrow(UsageError);
+  });
+
+  it('--quantizer offers exactly the quantizers training knows', () => {
+    const choices = COMMANDS.find((c) => c.path.join(' ') === 'train')!.options.quantizer!.choices;
+    expect(choices).toEqual([...QUANTIZER_KINDS]);
   });
 });

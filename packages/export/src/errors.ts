@@ -58,3 +58,11 @@ export class SegmentationImageSizeError extends OqatError {
     this.name = 'SegmentationImageSizeError';
   }
 }
+
+/** A layer is quantized to a number format the export files cannot hold. */
+export class UnsupportedQuantFormatError extends OqatError {
+  constructor(layer: string, format: string) {
+    super(`exportSubnet: layer ${layer} is quantized to the '${format}' number format, which the tfjs, ONNX and packed files do not hold; export a subnet of a run trained with lsq, dropbits or pow2`);
+    this.name = 'UnsupportedQuantFormatError';
+  }
+}

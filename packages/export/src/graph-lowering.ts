@@ -2,16 +2,31 @@ import { tf, type Tensor } from '@oqat/engine';
 import { sameOutputSize } from '@oqat/onnx';
 import { encodeUniform } from '@oqat/quant';
 import { type StaticBackbone, type StaticBatchNorm, type StaticConvBn, type StaticLinear, StaticQuant, type StaticQuantConfig } from '@oqat/search';
+import { UnsupportedQuantFormatError } from './errors';
 import type { ExportActivation, ExportNode, ExportWeight } from './export-graph';
 
+/** Number formats every writer holds: a pow2 step is frozen as a plain uniform step. */
+const WRITTEN_FORMATS: ReadonlyArray<StaticQuantConfig['format']> = [undefined, 'uniform', 'pow2'];
+
+/** The quantizer of a layer's weights or inputs, refused when the files cannot hold its format. */
+function exportQuant(layer: string, quant: StaticQuantConfig): StaticQuantConfig {
+  if (!WRITTEN_FORMATS.includes(quant.format)) throw new UnsupportedQuantFormatError(layer, quant.format!);
+  // Until the ONNX and packed writers read channelSteps, a per-channel layer is refused rather than written with one step.
+  if (quant.channelSteps) throw new UnsupportedQuantFormatError(layer, 'per-channel uniform');
+  return { ...quant };
+}
+
 /** The weight the app computes with, on the host, with its integer codes when quantized. */
-function exportWeight(weight: Tensor, quant: StaticQuantConfig | undefined): ExportWeight {
+function exportWeight(layer: string, weight: Tensor, quant: StaticQuantConfig | undefined): ExportWeight {
   const shape = [...weight.shape];
   if (!quant) return { shape, values: Float32Array.from(weight.dataSync()) };
+  exportQuant(layer, quant);
   const q = new StaticQuant(quant);
   try {
     const values = tf.tidy(() => Float32Array.from(q.apply(weight).dataSync()));
-    const codes = encodeUniform(values, { bits: quant.bits, signed: quant.signed, asymmetric: false, channels: 1, scales: Float32Array.of(quant.step) });
+    // Per-channel steps: element i of a tfjs weight ([k,k,in,out], [k,k,C,1], [in,out]) is in channel i % channels.
+    const scales = quant.channelSteps ? Float32Array.from(quant.channelSteps) : Float32Array.of(quant.step);
+    const codes = encodeUniform(values, { bits: quant.bits, signed: quant.signed, asymmetric: false, channels: scales.length, scales });
     return { shape, values, quant: { ...quant }, codes };
   } finally {
     q.dispose();
@@ -57,8 +72,8 @@ export class GraphLowering {
     const output = `${name}/bn`;
     this.nodes.push({
       kind: 'conv', name, input, output, depthwise: c.depthwise, kernel: c.kernel, stride: c.stride, inC: c.inC, outC: c.outC,
-      inH: this.h, inW: this.w, outH, outW, weight: exportWeight(part.conv.weight, c.weightQuant),
-      ...(c.inputQuant ? { inputQuant: { ...c.inputQuant } } : {}), channelScale: scale, bias: shift,
+      inH: this.h, inW: this.w, outH, outW, weight: exportWeight(name, part.conv.weight, c.weightQuant),
+      ...(c.inputQuant ? { inputQuant: exportQuant(name, c.inputQuant) } : {}), channelScale: scale, bias: shift,
     });
     this.h = outH;
     this.w = outW;
@@ -71,7 +86,7 @@ export class GraphLowering {
     const output = `${layer.name}/out`;
     this.nodes.push({
       kind: 'linear', name: layer.name, input, output, inF: c.inF, outF: c.outF, ...(pixels ? { pixels: { h: pixels.h, w: pixels.w } } : {}),
-      weight: exportWeight(layer.weight, c.weightQuant), ...(c.inputQuant ? { inputQuant: { ...c.inputQuant } } : {}),
+      weight: exportWeight(layer.name, layer.weight, c.weightQuant), ...(c.inputQuant ? { inputQuant: exportQuant(layer.name, c.inputQuant) } : {}),
       bias: Float32Array.from(layer.bias.dataSync()),
     });
     return output;

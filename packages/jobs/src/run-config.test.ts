@@ -73,7 +73,7 @@ describe('run config', () => {
     expect(train.quantizer).toBe('dropbits');
     expect(train.dropBits).toEqual({ rate: 0.3, penalty: DEFAULT_RUN_CONFIG.dropBitsPenalty });
     expect(parseTrainConfig(toTrainConfig(validateRunConfig({}).config)).quantizer).toBe('lsq');
-    expect(validateRunConfig({ quantizer: 'srq' as never }).validation.errors.quantizer).toMatch(/lsq or dropbits/);
+    expect(validateRunConfig({ quantizer: 'srq' as never }).validation.errors.quantizer).toMatch(/one of lsq, dropbits, esb, abfp, pow2/);
     expect(validateRunConfig({ dropBitsRate: 1 }).validation.errors.dropBitsRate).toMatch(/from 0 to 0.95, got 1/);
     expect(validateRunConfig({ dropBitsPenalty: -1 }).validation.errors.dropBitsPenalty).toMatch(/from 0 to 10/);
   });

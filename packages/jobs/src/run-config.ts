@@ -1,4 +1,4 @@
-import { bitsChainProblem, DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, oqatPhases, quantizedWidths, resolveSearchSpace, type TrainConfig } from '@oqat/search';
+import { bitsChainProblem, DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, oqatPhases, QUANTIZER_KINDS, quantizedWidths, resolveSearchSpace, type TrainConfig } from '@oqat/search';
 import { DEFAULT_RUN_CONFIG, runDefault, runSetting, type RunConfig } from './run-defaults';
 import type { ConfigField, ConfigValidation, NewRunConfig } from './studio-service';
 import { DEFAULT_VALIDATION } from './validation-split';
@@ -7,6 +7,8 @@ import type { RunDataFolder } from './data-folder';
 import type { SearchJobInput } from './search-job';
 
 const DEVICES = ['cpu', 'cpu-ort', 'xavier', 'fpga'];
+// The renderer's type of a run's quantizer names exactly the kinds training knows.
+QUANTIZER_KINDS satisfies ReadonlyArray<NonNullable<NewRunConfig['quantizer']>>;
 
 /** The New run form, generated from this list (the desktop app renders it); each default is DEFAULT_RUN_CONFIG's. */
 export const CONFIG_FIELDS: ConfigField[] = ([
@@ -21,7 +23,7 @@ export const CONFIG_FIELDS: ConfigField[] = ([
   { key: 'epochs.inherited', label: 'Inherited-width epochs', type: 'integer', min: 0, max: 500, help: 'epochs at each inherited width', kinds: ['train'] },
   { key: 'evalImages', label: 'Images per evaluation', type: 'integer', min: 0, max: 10000, help: 'test images at phase ends and validation images per searched subnet; 0 = all' },
   { key: 'batchSize', label: 'Batch size', type: 'integer', min: 8, max: 1024, help: 'images per step; smaller batches take more steps on a small dataset', kinds: ['train'] },
-  { key: 'quantizer', label: 'Quantizer', type: 'choice', choices: ['lsq', 'dropbits'], help: 'lsq: OQAT\'s learned step sizes; dropbits: SRQ with DropBits, which also learns a bit width per layer (reported at each phase end)', kinds: ['train'] },
+  { key: 'quantizer', label: 'Quantizer', type: 'choice', choices: [...QUANTIZER_KINDS], help: 'lsq: OQAT\'s learned step sizes; dropbits: SRQ with DropBits, which also learns a bit width per layer (reported at each phase end); esb: elastic significant bits; abfp: adaptive block floating point; pow2: power-of-two steps', kinds: ['train'] },
   { key: 'dropBitsRate', label: 'DropBits rate', type: 'number', min: 0, max: 0.95, help: 'dropbits: drop probability of a layer\'s finest level per step', kinds: ['train'] },
   { key: 'dropBitsPenalty', label: 'DropBits penalty', type: 'number', min: 0, max: 10, help: 'dropbits: weight of the regulariser that drops levels a layer does not need (0: none learned away)', kinds: ['train'] },
   { key: 'randomSubnets', label: 'Random subnets per step', type: 'integer', min: 0, max: 8, help: 'sampled besides the largest and smallest in each quantized step; 0 halves a step\'s time', kinds: ['train'] },
@@ -92,7 +94,7 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: Run
     const v = runSetting(config, key);
     if (!Number.isInteger(v) || (v as number) < min! || (v as number) > max!) errors[key] = `must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`;
   }
-  if (!['lsq', 'dropbits'].includes(config.quantizer)) errors.quantizer = `must be lsq or dropbits, got ${JSON.stringify(config.quantizer)}`;
+  if (!(QUANTIZER_KINDS as readonly string[]).includes(config.quantizer)) errors.quantizer = `must be one of ${QUANTIZER_KINDS.join(', ')}, got ${JSON.stringify(config.quantizer)}`;
   for (const { key, type, min, max } of CONFIG_FIELDS) {
     if (type !== 'number' || max === undefined) continue;
     const v = runSetting(config, key);

@@ -229,8 +229,8 @@ export interface NewRunConfig {
   latencySamples?: number;
   /** the search also mutates each layer's bits (mixed precision), not one width per subnet */
   perLayerBits?: boolean;
-  /** how the elastic layers learn to quantize: 'lsq' (OQAT's LSQ) or 'dropbits' (SRQ with DropBits, which learns a width per layer) */
-  quantizer?: 'lsq' | 'dropbits';
+  /** how the elastic layers learn to quantize (@oqat/search's QUANTIZER_KINDS): 'lsq' (OQAT's LSQ), 'dropbits' (SRQ with DropBits, which learns a width per layer), or LSQ steps on the 'esb', 'abfp' or 'pow2' number format */
+  quantizer?: 'lsq' | 'dropbits' | 'esb' | 'abfp' | 'pow2';
   /** DropBits: drop probability of a layer's finest level per forward pass (each coarser level drops this many times less often) */
   dropBitsRate?: number;
   /** DropBits: weight of the regulariser that drops the levels a layer does not need */

@@ -1,7 +1,8 @@
 import type { SearchSpace } from '@oqat/latency';
 import type { Task, TrainConfig } from '../config/train-config';
 import { parseSearchSpace } from '../space/parse-search-space';
-import { phaseWidths, quantFactoryFor } from '../supernet/dropbits-layer-quant';
+import { phaseWidths } from '../supernet/dropbits-layer-quant';
+import { quantFactoryFor } from '../supernet/quant-factory';
 import { createSupernet, type TaskSupernet } from '../supernet/networks/create-supernet';
 import { loadSupernetState, phasesStarted, readSupernetCheckpoint, storedConfig, type TrainingPosition } from './supernet-checkpoint';
 

@@ -108,9 +108,12 @@ export interface TrainConfig {
     batchSize: number;
   };
   /**
-   * How the elastic layers quantize: 'lsq' (LSQ steps, OQAT's) or 'dropbits'
-   * (Semi-Relaxed Quantization with DropBits, which also learns a width per
-   * layer: reported at each quantized phase's end). Absent in older checkpoints: 'lsq'.
+   * How the elastic layers quantize: 'lsq' (LSQ steps on the uniform grid,
+   * OQAT's), 'dropbits' (Semi-Relaxed Quantization with DropBits, which also
+   * learns a width per layer: reported at each quantized phase's end), or a
+   * learned step on another number format of @oqat/quant: 'esb' (elastic
+   * significant bits), 'abfp' (adaptive block floating point), 'pow2'
+   * (power-of-two steps). Absent in older checkpoints: 'lsq'.
    */
   quantizer: QuantizerKind;
   /** DropBits' settings (read when quantizer is 'dropbits') */
@@ -122,7 +125,7 @@ export interface TrainConfig {
   };
 }
 
-export const QUANTIZER_KINDS = ['lsq', 'dropbits'] as const;
+export const QUANTIZER_KINDS = ['lsq', 'dropbits', 'esb', 'abfp', 'pow2'] as const;
 export type QuantizerKind = (typeof QUANTIZER_KINDS)[number];
 
 /** The space a task trains when the config names none. */

@@ -1,4 +1,5 @@
 import type { Tensor } from '@oqat/engine';
+import type { FormatName } from '@oqat/quant';
 
 /** Tensors of a static network by dotted name ('stages.1.0.dw.weight'). */
 export type WeightMap = Map<string, Tensor>;
@@ -7,7 +8,16 @@ export type WeightMap = Map<string, Tensor>;
 export interface StaticQuantConfig {
   bits: number;
   signed: boolean;
+  /** the step of the whole tensor (with channelSteps: unused by the arithmetic, kept as their mean for readers that show one) */
   step: number;
+  /** one step per output channel (a weight's last axis), when quantized per channel */
+  channelSteps?: number[];
+  /** the number format of @oqat/quant the step quantizes to; absent: 'uniform' */
+  format?: FormatName;
+  /** esb: significant bits k */
+  significantBits?: number;
+  /** abfp: values per block sharing one exponent */
+  blockSize?: number;
 }
 
 /** What every static layer provides: a config that round-trips, and its named tensors. */

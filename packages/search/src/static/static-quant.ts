@@ -11,8 +11,9 @@ export class StaticQuant {
   private readonly quantizer: Quantizer;
 
   constructor(readonly config: StaticQuantConfig) {
-    this.quantizer = new Quantizer({ bits: config.bits, signed: config.signed });
-    this.quantizer.setStep(config.bits, Float32Array.of(config.step));
+    const { bits, signed, format, significantBits, blockSize, channelSteps } = config;
+    this.quantizer = new Quantizer({ bits, signed, format, significantBits, blockSize, channels: channelSteps?.length });
+    this.quantizer.setStep(bits, channelSteps ? Float32Array.from(channelSteps) : Float32Array.of(config.step));
   }
 
   apply(x: Tensor): Tensor {

@@ -1,9 +1,9 @@
 import { tf } from '@oqat/engine';
 import { describe, expect, it } from 'vitest';
 import { dropBitsLayers, setInclusion, useTinyDropBits } from './dropbits.fixture';
-import { DropBitsLayerQuant, phaseWidths, quantFactoryFor } from './dropbits-layer-quant';
+import { DropBitsLayerQuant, phaseWidths } from './dropbits-layer-quant';
 import { EVAL, TRAIN } from './forward-context';
-import { LsqLayerQuant, lsqQuantFactory } from './lsq-layer-quant';
+import { LsqLayerQuant } from './lsq-layer-quant';
 import { loadNetworkState, readNetworkState } from './network-state';
 import type { MobileNetV3Supernet } from './networks/mobilenet-v3';
 
@@ -31,13 +31,11 @@ describe('DropBitsLayerQuant in a supernet', () => {
     net.dispose();
   });
 
-  it('quantizes the elastic layers with DropBits and the fixed ones with LSQ; the config picks the factory', () => {
+  it('quantizes the elastic layers with DropBits and the fixed ones with LSQ; its phases train the widths it can drop to', () => {
     const net = build(0.5);
     for (const [name, q] of net.layerQuants) expect(q instanceof (q.role.precision === 'elastic' ? DropBitsLayerQuant : LsqLayerQuant), name).toBe(true);
     expect(net.params().some((p) => p.name === 'stages.0.0.dw.dropbits.inclusion')).toBe(true);
     net.dispose();
-    expect(quantFactoryFor({})).toBe(lsqQuantFactory);
-    expect(quantFactoryFor({ quantizer: 'lsq', dropBits: { rate: 0.5, penalty: 0 } })).toBe(lsqQuantFactory);
     // A DropBits phase trains its width and the narrower ones its layers can drop to (checkpoints list them as trained).
     expect(phaseWidths({ quantizer: 'dropbits' }, 4)).toEqual([2, 3, 4]);
     expect(phaseWidths({ quantizer: 'dropbits' }, 8)).toEqual([6, 7, 8]);

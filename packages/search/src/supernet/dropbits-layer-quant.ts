@@ -16,7 +16,7 @@ import {
 import type { TrainConfig } from '../config/train-config';
 import type { StaticQuantConfig } from '../static/static-layer';
 import type { QuantFactory, QuantRole } from './layer-quant';
-import { LsqLayerQuant, lsqQuantFactory } from './lsq-layer-quant';
+import { LsqLayerQuant } from './lsq-layer-quant';
 import type { NamedParam } from './named-param';
 
 /** DropBits' settings for a run. */
@@ -190,11 +190,6 @@ const MIN_STEP = 1e-8;
  */
 export function dropBitsQuantFactory(settings: DropBitsSettings): QuantFactory {
   return (name, role) => (role.precision === 'elastic' ? new DropBitsLayerQuant(name, role, settings) : new LsqLayerQuant(name, role));
-}
-
-/** The QuantFactory a run's config asks for (a config written before the option, without `quantizer`: LSQ). */
-export function quantFactoryFor(config: Partial<Pick<TrainConfig, 'quantizer' | 'dropBits'>>): QuantFactory {
-  return config.quantizer === 'dropbits' && config.dropBits ? dropBitsQuantFactory(config.dropBits) : lsqQuantFactory;
 }
 
 /**

@@ -1,8 +1,17 @@
 import type { Tensor } from '@oqat/engine';
-import { inherit, Quantizer } from '@oqat/quant';
+import { inherit, Quantizer, roundToPow2, type FormatName } from '@oqat/quant';
 import type { StaticQuantConfig } from '../static/static-layer';
 import type { LayerQuant, QuantFactory, QuantRole } from './layer-quant';
 import type { NamedParam } from './named-param';
+
+/** The number format a layer's steps quantize to (absent: LSQ's uniform grid). */
+export interface LayerFormat {
+  format: FormatName;
+  /** esb: significant bits k */
+  significantBits?: number;
+  /** abfp: values per block sharing one exponent */
+  blockSize?: number;
+}
 
 /**
  * LSQ quantization of one supernet layer with @oqat/quant's Quantizer: one
@@ -10,7 +19,9 @@ import type { NamedParam } from './named-param';
  * width, shared by every subnet (a subnet's weight slice is quantized with
  * the layer's scalar; LSQ's gradient scale uses the slice's element count).
  * The supernet sets the bit width (setBits) when it activates a subnet.
- * Steps start from data at their least-squared-error value.
+ * Steps start from data at their least-squared-error value. With a
+ * LayerFormat the same learned steps quantize to that format's grid (ESB,
+ * ABFP, power-of-two steps) instead of the uniform one.
  */
 export class LsqLayerQuant implements LayerQuant {
   readonly weightQuantizer: Quantizer;
@@ -19,11 +30,14 @@ export class LsqLayerQuant implements LayerQuant {
   constructor(
     readonly name: string,
     readonly role: QuantRole,
+    readonly layerFormat: LayerFormat = { format: 'uniform' },
   ) {
     // The first quantized width starts at the MSE-optimal steps: one 4-bit epoch from a float supernet
     // reached 83.1 % top-1 for the largest subnet, 81.5 % from LSQ's own init (docs/benchmarks-supernet.md).
-    this.weightQuantizer = new Quantizer({ bits: 32, signed: true, role: 'weight', stepInit: 'mse' });
-    this.inputQuantizer = new Quantizer({ bits: 32, signed: role.signedInput, role: 'activation', stepInit: 'mse' });
+    // Fixed-precision layers (stem, SE, classifier) keep the uniform grid: the format is the elastic layers'.
+    const format = role.precision === 'elastic' ? layerFormat : { format: 'uniform' as const };
+    this.weightQuantizer = new Quantizer({ bits: 32, signed: true, role: 'weight', stepInit: 'mse', ...format });
+    this.inputQuantizer = new Quantizer({ bits: 32, signed: role.signedInput, role: 'activation', stepInit: 'mse', ...format });
   }
 
   setBits(bits: number): void {
@@ -48,7 +62,10 @@ export class LsqLayerQuant implements LayerQuant {
   frozen(): { weight?: StaticQuantConfig; input?: StaticQuantConfig } {
     const bits = this.weightQuantizer.bits;
     if (bits === 32) return {};
-    const freeze = (q: Quantizer): StaticQuantConfig => ({ bits, signed: q.signed, step: q.stepValues(bits)[0]! });
+    const format = this.role.precision === 'elastic' && this.layerFormat.format !== 'uniform' ? this.layerFormat : {};
+    // A pow2 layer computes with its step rounded to a power of two: frozen, the step is that power (a plain uniform step to every reader).
+    const stepOf = (q: Quantizer): number => (this.layerFormat.format === 'pow2' && this.role.precision === 'elastic' ? roundToPow2(q.stepValues(bits)[0]!) : q.stepValues(bits)[0]!);
+    const freeze = (q: Quantizer): StaticQuantConfig => ({ bits, signed: q.signed, step: stepOf(q), ...format });
     return { weight: freeze(this.weightQuantizer), input: freeze(this.inputQuantizer) };
   }
 
@@ -70,3 +87,6 @@ export class LsqLayerQuant implements LayerQuant {
 
 /** The QuantFactory a quantized supernet is built with. */
 export const lsqQuantFactory: QuantFactory = (name, role) => new LsqLayerQuant(name, role);
+
+/** A QuantFactory whose elastic layers learn steps on `format`'s grid. */
+export const formatQuantFactory = (format: LayerFormat): QuantFactory => (name, role) => new LsqLayerQuant(name, role, format);

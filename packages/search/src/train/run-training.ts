@@ -9,7 +9,7 @@ import type { PhaseConfig, TrainConfig } from '../config/train-config';
 import { CheckpointError, InvalidTrainConfigError } from '../errors';
 import { inputNormalization } from '../eval/evaluate-subnet';
 import { resolveSearchSpace } from '../space/resolve-search-space';
-import { quantFactoryFor } from '../supernet/dropbits-layer-quant';
+import { quantFactoryFor } from '../supernet/quant-factory';
 import { createSupernet, type TaskSupernet } from '../supernet/networks/create-supernet';
 import { addDropBitsPenalty, reportLearnedBits, usesDropBits, withDropBits } from './dropbits-training';
 import { FloatTeacher } from './float-teacher';
