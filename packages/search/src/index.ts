@@ -105,3 +105,8 @@ export * from './evolve/index';
 
 // Precision tuning (POP-style): per-layer bits at least cost under an accuracy requirement, solved exactly or greedily.
 export * from './tune/index';
+// The analog device (ABFP paper): a static network's convs and linears through @oqat/quant's analogMatmul.
+export { evaluateAnalogSubnet, classifyOnDevice } from './eval/evaluate-analog';
+export type { AnalogEvalResult } from './eval/evaluate-analog';
+export { AnalogRun, analogConv2d } from './static/analog-layers';
+export { setAnalogDevice, matmulLayers } from './static/analog-network';

@@ -1,5 +1,6 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { uniformFanIn } from '../init-weights';
+import type { AnalogRun } from './analog-layers';
 import { takeWeight, type StaticLayer, type StaticQuantConfig, type WeightMap } from './static-layer';
 import { StaticQuant } from './static-quant';
 
@@ -17,6 +18,8 @@ export class StaticLinear implements StaticLayer<StaticLinearConfig> {
   readonly bias: Tensor;
   private readonly wq?: StaticQuant;
   private readonly aq?: StaticQuant;
+  /** set: the product runs on this analog device (see setAnalogDevice) */
+  analog?: AnalogRun;
 
   constructor(
     readonly name: string,
@@ -34,7 +37,7 @@ export class StaticLinear implements StaticLayer<StaticLinearConfig> {
   forward(x: Tensor): Tensor {
     const input = (this.aq ? this.aq.apply(x) : x) as tf.Tensor2D;
     const w = (this.wq ? this.wq.apply(this.weight) : this.weight) as tf.Tensor2D;
-    return tf.add(tf.matMul(input, w), this.bias);
+    return tf.add(this.analog ? this.analog.matmul(input, w) : tf.matMul(input, w), this.bias);
   }
 
   toConfig(): StaticLinearConfig {
