@@ -18,6 +18,12 @@ export interface StaticQuantConfig {
   significantBits?: number;
   /** abfp: values per block sharing one exponent */
   blockSize?: number;
+  /**
+   * MMSE's multiple low-precision tensors: the next tensor of a sum, which
+   * quantizes what this one leaves (x − q(x)); the layer computes with
+   * q(x) + residual(x − q(x)), i.e. one convolution per tensor, added.
+   */
+  residual?: StaticQuantConfig;
 }
 
 /** What every static layer provides: a config that round-trips, and its named tensors. */

@@ -32,4 +32,23 @@ describe('StaticQuant', () => {
     expect([2, 4]).toContain(a);
     expect(b).toBe(4);
   });
+
+  it('with channelSteps on a depthwise weight [k, k, C, 1], channel c of axis 2 rounds on step c', () => {
+    const q = new StaticQuant({ bits: 4, signed: true, step: 0.55, channelSteps: [0.1, 1] });
+    try {
+      // [1, 1, 2, 1]: 0.26 on step 0.1 -> 0.3; 0.26 on step 1 -> 0.
+      const got = tf.tidy(() => Array.from(q.apply(tf.tensor4d([0.26, 0.26], [1, 1, 2, 1])).dataSync()));
+      [0.3, 0].forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));
+      expect(() => tf.tidy(() => q.apply(tf.tensor2d([[1, 2, 3]])))).toThrow('StaticQuant: channelSteps has 2 elements, expected 3');
+    } finally {
+      q.dispose();
+    }
+  });
+
+  it('with a residual (MMSE multi-tensor), computes q1(x) + q2(x - q1(x)): two 4-bit tensors hold 7 + 5/16 exactly', () => {
+    // step 1: 7.3125 -> 7, residual 0.3125 = 5 · (1/16) on the second tensor's step.
+    const got = values({ bits: 4, signed: true, step: 1, residual: { bits: 4, signed: true, step: 1 / 16 } }, [[7.3125, -2.5625]]);
+    expect(got).toEqual([7.3125, -2.5625]);
+    expect(values({ bits: 4, signed: true, step: 1 }, [[7.3125, -2.5625]])).toEqual([7, -3]);
+  });
 });
