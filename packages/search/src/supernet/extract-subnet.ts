@@ -54,17 +54,17 @@ export function extractSubnet(net: MobileNetV3Supernet | SegmentationSupernet, o
     keep(`${name}.weight`, () => layer.activeWeight(inC, outC));
     const q = layer.quant?.frozen() ?? {};
     const { kernel, stride } = layer.config;
-    return { type: 'conv2d', inC, outC, kernel, stride, depthwise: false, ...quantFields(q) };
+    return { type: 'conv2d', inC, outC, kernel, stride, depthwise: false, ...quantFields(q, outC) };
   };
   const dw = (name: string, layer: DynamicDwConv2d, c: number, kernel: number): StaticConv2dConfig => {
     keep(`${name}.weight`, () => layer.activeFilter(kernel, c));
     const q = layer.quant?.frozen() ?? {};
-    return { type: 'conv2d', inC: c, outC: c, kernel, stride: layer.config.stride, depthwise: true, ...quantFields(q) };
+    return { type: 'conv2d', inC: c, outC: c, kernel, stride: layer.config.stride, depthwise: true, ...quantFields(q, c) };
   };
   const linear = (name: string, layer: DynamicLinear, inF: number, outF: number): StaticLinearConfig => {
     keep(`${name}.weight`, () => layer.activeWeight(inF, outF));
     keep(`${name}.bias`, () => layer.activeBias(outF));
-    return { type: 'linear', inF, outF, ...quantFields(layer.quant?.frozen() ?? {}) };
+    return { type: 'linear', inF, outF, ...quantFields(layer.quant?.frozen() ?? {}, outF) };
   };
   const block = (name: string, b: DynamicMbBlock): StaticMbBlockConfig => {
     const m = b.activeMiddle;
@@ -138,6 +138,12 @@ function skipAfterBlocks(net: ElasticSupernet, skipStage: number): number {
   return first + net.activeDepths.slice(0, skipStage + 1).reduce((a, d) => a + d, 0);
 }
 
-function quantFields(q: { weight?: StaticConv2dConfig['weightQuant']; input?: StaticConv2dConfig['inputQuant'] }): Pick<StaticConv2dConfig, 'weightQuant' | 'inputQuant'> {
-  return { ...(q.weight ? { weightQuant: q.weight } : {}), ...(q.input ? { inputQuant: q.input } : {}) };
+/** A layer's frozen quantization as static config fields; per-channel weight steps cut to the subnet's first `outC` channels. */
+function quantFields(q: { weight?: StaticConv2dConfig['weightQuant']; input?: StaticConv2dConfig['inputQuant'] }, outC: number): Pick<StaticConv2dConfig, 'weightQuant' | 'inputQuant'> {
+  let weight = q.weight;
+  if (weight?.channelSteps && weight.channelSteps.length > outC) {
+    const channelSteps = weight.channelSteps.slice(0, outC);
+    weight = { ...weight, channelSteps, step: channelSteps.reduce((a, v) => a + v, 0) / outC };
+  }
+  return { ...(weight ? { weightQuant: weight } : {}), ...(q.input ? { inputQuant: q.input } : {}) };
 }

@@ -28,6 +28,12 @@ export interface LayerQuant {
   inherit(fromBits: number, toBits: number): void;
   /** Sets a step from a checkpoint ('wq' weights, 'aq' inputs), creating it if needed. */
   restoreStep(part: 'wq' | 'aq', bits: number, value: Float32Array): void;
+  /**
+   * Reorders per-channel weight steps (every width's) as the layer's output
+   * channels were reordered (OFA's channel sorting: `order[i]` is the old
+   * index of new channel i). Absent, or a no-op, where steps are per tensor.
+   */
+  permuteOutChannels?(order: Tensor): void;
   dispose(): void;
 }
 
@@ -41,6 +47,10 @@ export interface LayerQuant {
 export interface QuantRole {
   precision: 'elastic' | 'fixed';
   signedInput: boolean;
+  /** the layer's widest output-channel count: per-channel weight steps hold this many, a subnet uses the first k */
+  outChannels?: number;
+  /** the weight's output-channel axis: -1 (conv [k, k, in, out], dense [in, out]; the default) or -2 (depthwise [k, k, C, 1]) */
+  outChannelAxis?: -1 | -2;
 }
 
 /** Builds a layer's quantization; the network pushes the active bit width into it. */

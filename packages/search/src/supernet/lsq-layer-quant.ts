@@ -1,4 +1,4 @@
-import type { Tensor } from '@oqat/engine';
+import { tf, type Tensor } from '@oqat/engine';
 import { inherit, Quantizer, roundToPow2, type FormatName } from '@oqat/quant';
 import type { StaticQuantConfig } from '../static/static-layer';
 import type { LayerQuant, QuantFactory, QuantRole } from './layer-quant';
@@ -11,6 +11,14 @@ export interface LayerFormat {
   significantBits?: number;
   /** abfp: values per block sharing one exponent */
   blockSize?: number;
+}
+
+/** What a deployment preset adds to a layer's quantization (search's presetQuantFactory sets them). */
+export interface LayerConstraints {
+  /** one weight step per output channel (role.outChannels of them, shared by every subnet: a subnet uses the first k) */
+  perChannelWeights?: boolean;
+  /** the fixed-precision layers' format too (a backend computes every layer alike; default: those layers stay uniform) */
+  fixedLayers?: LayerFormat;
 }
 
 /**
@@ -31,12 +39,14 @@ export class LsqLayerQuant implements LayerQuant {
     readonly name: string,
     readonly role: QuantRole,
     readonly layerFormat: LayerFormat = { format: 'uniform' },
+    readonly constraints: LayerConstraints = {},
   ) {
     // The first quantized width starts at the MSE-optimal steps: one 4-bit epoch from a float supernet
     // reached 83.1 % top-1 for the largest subnet, 81.5 % from LSQ's own init (docs/benchmarks-supernet.md).
-    // Fixed-precision layers (stem, SE, classifier) keep the uniform grid: the format is the elastic layers'.
-    const format = role.precision === 'elastic' ? layerFormat : { format: 'uniform' as const };
-    this.weightQuantizer = new Quantizer({ bits: 32, signed: true, role: 'weight', stepInit: 'mse', ...format });
+    // Fixed-precision layers (stem, SE, classifier) keep the uniform grid unless a preset sets theirs (format getter).
+    const format = this.format;
+    const channels = constraints.perChannelWeights && role.outChannels ? { channels: role.outChannels, axis: role.outChannelAxis ?? -1 } : {};
+    this.weightQuantizer = new Quantizer({ bits: 32, signed: true, role: 'weight', stepInit: 'mse', ...format, ...channels });
     this.inputQuantizer = new Quantizer({ bits: 32, signed: role.signedInput, role: 'activation', stepInit: 'mse', ...format });
   }
 
@@ -59,14 +69,34 @@ export class LsqLayerQuant implements LayerQuant {
     return [...named(this.weightQuantizer, 'wq'), ...named(this.inputQuantizer, 'aq')];
   }
 
+  /** The number format this layer's quantizers use (the elastic layers', or the fixed ones'). */
+  get format(): LayerFormat {
+    return this.role.precision === 'elastic' ? this.layerFormat : (this.constraints.fixedLayers ?? { format: 'uniform' });
+  }
+
+  /**
+   * The steps as a static network's config. Per-channel weight steps are
+   * frozen whole (channelSteps, the widest layer's; extractSubnet keeps a
+   * subnet's first k) with `step` their mean.
+   */
   frozen(): { weight?: StaticQuantConfig; input?: StaticQuantConfig } {
     const bits = this.weightQuantizer.bits;
     if (bits === 32) return {};
-    const format = this.role.precision === 'elastic' && this.layerFormat.format !== 'uniform' ? this.layerFormat : {};
+    const format = this.format.format !== 'uniform' ? this.format : {};
     // A pow2 layer computes with its step rounded to a power of two: frozen, the step is that power (a plain uniform step to every reader).
-    const stepOf = (q: Quantizer): number => (this.layerFormat.format === 'pow2' && this.role.precision === 'elastic' ? roundToPow2(q.stepValues(bits)[0]!) : q.stepValues(bits)[0]!);
-    const freeze = (q: Quantizer): StaticQuantConfig => ({ bits, signed: q.signed, step: stepOf(q), ...format });
+    const round = this.format.format === 'pow2' ? roundToPow2 : (s: number): number => s;
+    const freeze = (q: Quantizer): StaticQuantConfig => {
+      const steps = Array.from(q.stepValues(bits), round);
+      if (!q.perChannel) return { bits, signed: q.signed, step: steps[0]!, ...format };
+      return { bits, signed: q.signed, step: steps.reduce((a, v) => a + v, 0) / steps.length, channelSteps: steps, ...format };
+    };
     return { weight: freeze(this.weightQuantizer), input: freeze(this.inputQuantizer) };
+  }
+
+  permuteOutChannels(order: Tensor): void {
+    const q = this.weightQuantizer;
+    if (!q.perChannel) return;
+    for (const bits of q.initialisedBits()) tf.tidy(() => q.step(bits)!.assign(tf.gather(q.step(bits)!, order)));
   }
 
   inherit(fromBits: number, toBits: number): void {
@@ -88,5 +118,8 @@ export class LsqLayerQuant implements LayerQuant {
 /** The QuantFactory a quantized supernet is built with. */
 export const lsqQuantFactory: QuantFactory = (name, role) => new LsqLayerQuant(name, role);
 
-/** A QuantFactory whose elastic layers learn steps on `format`'s grid. */
-export const formatQuantFactory = (format: LayerFormat): QuantFactory => (name, role) => new LsqLayerQuant(name, role, format);
+/** A QuantFactory whose elastic layers learn steps on `format`'s grid (with a preset's constraints, if given). */
+export const formatQuantFactory =
+  (format: LayerFormat, constraints: LayerConstraints = {}): QuantFactory =>
+  (name, role) =>
+    new LsqLayerQuant(name, role, format, constraints);

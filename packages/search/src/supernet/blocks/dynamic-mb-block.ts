@@ -53,18 +53,18 @@ export class DynamicMbBlock implements ParamOwner {
     const m = this.maxMiddle;
     if (expands) {
       const conv = { type: 'dynamic-conv2d' as const, maxInC: inC, maxOutC: m, kernel: 1, stride: 1 };
-      this.expandConv = new DynamicConv2d(`${name}.expand`, conv, seed, quant(`${name}.expand`, { precision: 'elastic', signedInput: true }));
+      this.expandConv = new DynamicConv2d(`${name}.expand`, conv, seed, quant(`${name}.expand`, { precision: 'elastic', signedInput: true, outChannels: m }));
       this.expandBn = new DynamicBatchNorm(`${name}.expand.bn`, m);
     }
     // The depthwise input follows an activation (non-negative except h-swish's small dip) unless the block
     // has no expansion, in which case it is the block input itself.
-    const dwRole = { precision: 'elastic' as const, signedInput: !expands };
+    const dwRole = { precision: 'elastic' as const, signedInput: !expands, outChannels: m, outChannelAxis: -2 as const };
     const dw = { type: 'dynamic-dw-conv2d' as const, maxChannels: m, kernels: [...kernels], stride: config.stride };
     this.dwConv = new DynamicDwConv2d(`${name}.dw`, dw, seed, quant(`${name}.dw`, dwRole));
     this.dwBn = new DynamicBatchNorm(`${name}.dw.bn`, m);
     if (config.se) this.se = new DynamicSe(`${name}.se`, { type: 'dynamic-se', maxChannels: m }, seed, quant);
     const project = { type: 'dynamic-conv2d' as const, maxInC: m, maxOutC: outC, kernel: 1, stride: 1 };
-    this.projectConv = new DynamicConv2d(`${name}.project`, project, seed, quant(`${name}.project`, { precision: 'elastic', signedInput: false }));
+    this.projectConv = new DynamicConv2d(`${name}.project`, project, seed, quant(`${name}.project`, { precision: 'elastic', signedInput: false, outChannels: outC }));
     this.projectBn = new DynamicBatchNorm(`${name}.project.bn`, outC);
   }
 

@@ -17,8 +17,9 @@ function descending(importance: Tensor): Tensor {
  * of the project conv's weights reading it. Every tensor indexed by middle
  * channels is permuted the same way (the block's function is unchanged for
  * the largest expand ratio); inside squeeze-excite the hidden units are
- * sorted by the L1 norm of their expand weights. Step sizes are per layer
- * and kernel transforms per tap, so neither moves. Blocks without a 1x1
+ * sorted by the L1 norm of their expand weights. Per-tensor step sizes and
+ * kernel transforms (per tap) do not move; per-channel weight steps move
+ * with their output channels. Blocks without a 1x1
  * expansion are left alone (their middle channels are the block input).
  */
 export function sortExpandChannels(block: DynamicMbBlock): void {
@@ -31,15 +32,20 @@ export function sortExpandChannels(block: DynamicMbBlock): void {
       for (const v of [bn.gamma, bn.beta, bn.runningMean, bn.runningVar]) permute(v, order, 0);
     }
     permute(block.expandConv!.weight, order, 3);
+    // Per-channel weight steps (a deployment preset's) follow their output channels.
+    block.expandConv!.quant?.permuteOutChannels?.(order);
+    block.dwConv.quant?.permuteOutChannels?.(order);
     if (block.se) {
       const { reduce, expand } = block.se;
       permute(expand.weight, order, 1);
       permute(expand.bias, order, 0);
+      expand.quant?.permuteOutChannels?.(order);
       permute(reduce.weight, order, 0);
       const hidden = descending(tf.sum(tf.abs(expand.weight), 1));
       permute(expand.weight, hidden, 0);
       permute(reduce.weight, hidden, 1);
       permute(reduce.bias, hidden, 0);
+      reduce.quant?.permuteOutChannels?.(hidden);
     }
   });
 }

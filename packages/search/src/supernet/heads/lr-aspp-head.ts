@@ -49,16 +49,16 @@ export class LrAsppHead implements ParamOwner {
     const k = space.numClasses;
     const highConv = { type: 'dynamic-conv2d' as const, maxInC: inC, maxOutC: c, kernel: 1, stride: 1 };
     // The final expansion ends in h-swish (nearly non-negative): unsigned inputs, as the classifier's mix layer.
-    this.highConv = new DynamicConv2d('seg.high', highConv, seed, quant('seg.high', { precision: 'elastic', signedInput: false }));
+    this.highConv = new DynamicConv2d('seg.high', highConv, seed, quant('seg.high', { precision: 'elastic', signedInput: false, outChannels: c }));
     this.highBn = new DynamicBatchNorm('seg.high.bn', c);
     // Not 'seg.gate': checkpoints of the scene-wide gate have the same shapes and must not load into this one.
     const gate = { type: 'dynamic-linear' as const, maxIn: inC, maxOut: c };
-    this.gate = new DynamicLinear('seg.pixel-gate', gate, seed, quant('seg.pixel-gate', { precision: 'fixed', signedInput: false }));
+    this.gate = new DynamicLinear('seg.pixel-gate', gate, seed, quant('seg.pixel-gate', { precision: 'fixed', signedInput: false, outChannels: c }));
     const highCls = { type: 'dynamic-linear' as const, maxIn: c, maxOut: k };
-    this.highClassifier = new DynamicLinear('seg.high.classifier', highCls, seed, quant('seg.high.classifier', { precision: 'fixed', signedInput: false }));
+    this.highClassifier = new DynamicLinear('seg.high.classifier', highCls, seed, quant('seg.high.classifier', { precision: 'fixed', signedInput: false, outChannels: k }));
     // A block's output is linear (projection + BN + residual): signed inputs.
     const skipCls = { type: 'dynamic-linear' as const, maxIn: skipChannels(space, headSpace.skipStage), maxOut: k };
-    this.skipClassifier = new DynamicLinear('seg.skip.classifier', skipCls, seed, quant('seg.skip.classifier', { precision: 'fixed', signedInput: true }));
+    this.skipClassifier = new DynamicLinear('seg.skip.classifier', skipCls, seed, quant('seg.skip.classifier', { precision: 'fixed', signedInput: true, outChannels: k }));
   }
 
   /**

@@ -78,7 +78,7 @@ export abstract class ElasticSupernet implements ParamOwner {
     this.quant = quant;
     const { stem, head } = space;
     const stemConv = { type: 'dynamic-conv2d' as const, maxInC: space.inputC, maxOutC: stem.outC, kernel: stem.kernel, stride: stem.stride };
-    this.stemConv = new DynamicConv2d('stem', stemConv, seed, quant('stem', { precision: 'fixed', signedInput: true }));
+    this.stemConv = new DynamicConv2d('stem', stemConv, seed, quant('stem', { precision: 'fixed', signedInput: true, outChannels: stem.outC }));
     this.stemBn = new DynamicBatchNorm('stem.bn', stem.outC);
     let c = stem.outC;
     if (space.firstBlock) {
@@ -106,7 +106,7 @@ export abstract class ElasticSupernet implements ParamOwner {
       return blocks;
     });
     const fe = { type: 'dynamic-conv2d' as const, maxInC: c, maxOutC: head.finalExpandC, kernel: 1, stride: 1 };
-    this.finalExpandConv = new DynamicConv2d('head.expand', fe, seed, quant('head.expand', { precision: 'elastic', signedInput: true }));
+    this.finalExpandConv = new DynamicConv2d('head.expand', fe, seed, quant('head.expand', { precision: 'elastic', signedInput: true, outChannels: head.finalExpandC }));
     this.finalExpandBn = new DynamicBatchNorm('head.expand.bn', head.finalExpandC);
     const max = largestSubnet(space);
     this.activeResolution = max.resolution;

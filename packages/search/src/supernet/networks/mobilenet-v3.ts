@@ -33,12 +33,12 @@ export class MobileNetV3Supernet extends ElasticSupernet {
     let features = head.finalExpandC;
     if (head.featureC > 0) {
       const mix = { type: 'dynamic-linear' as const, maxIn: features, maxOut: head.featureC };
-      this.featureMix = new DynamicLinear('head.mix', mix, options.seed, this.quant('head.mix', { precision: 'elastic', signedInput: false }));
+      this.featureMix = new DynamicLinear('head.mix', mix, options.seed, this.quant('head.mix', { precision: 'elastic', signedInput: false, outChannels: head.featureC }));
       features = head.featureC;
     }
     const cls = { type: 'dynamic-linear' as const, maxIn: features, maxOut: space.numClasses };
     // Inputs of the classifier follow h-swish: nearly non-negative, quantized unsigned (OQAT's choice for activations).
-    this.classifier = new DynamicLinear('head.classifier', cls, options.seed, this.quant('head.classifier', { precision: 'fixed', signedInput: false }));
+    this.classifier = new DynamicLinear('head.classifier', cls, options.seed, this.quant('head.classifier', { precision: 'fixed', signedInput: false, outChannels: space.numClasses }));
   }
 
   /** Images [N, H, W, C] at any size -> logits [N, classes] of the active subnet (inputs resized to its resolution). */

@@ -31,8 +31,8 @@ export class DynamicSe implements ParamOwner {
     const fixed = { precision: 'fixed' as const, signedInput: false };
     const reduce = { type: 'dynamic-linear' as const, maxIn: c, maxOut: h };
     const expand = { type: 'dynamic-linear' as const, maxIn: h, maxOut: c };
-    this.reduce = new DynamicLinear(`${name}.reduce`, reduce, seed, quant(`${name}.reduce`, fixed));
-    this.expand = new DynamicLinear(`${name}.expand`, expand, seed, quant(`${name}.expand`, fixed));
+    this.reduce = new DynamicLinear(`${name}.reduce`, reduce, seed, quant(`${name}.reduce`, { ...fixed, outChannels: h }));
+    this.expand = new DynamicLinear(`${name}.expand`, expand, seed, quant(`${name}.expand`, { ...fixed, outChannels: c }));
   }
 
   forward(x: Tensor): Tensor {
