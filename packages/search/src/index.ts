@@ -35,6 +35,9 @@ export { DropBitsLayerQuant, dropBitsQuantFactory } from './supernet/dropbits-la
 export { quantFactoryFor } from './supernet/quant-factory';
 export type { LayerFormat } from './supernet/lsq-layer-quant';
 export type { DropBitsSettings } from './supernet/dropbits-layer-quant';
+export { SqLayerQuant, sqQuantFactory } from './supernet/sq-layer-quant';
+export type { SqSampling } from './supernet/sq-layer-quant';
+export type { SqStepStats } from './train/sq-training';
 export type { LayerQuant, QuantFactory, QuantRole } from './supernet/layer-quant';
 export type { ForwardContext, ForwardMode } from './supernet/forward-context';
 export { TRAIN, EVAL } from './supernet/forward-context';

@@ -1,14 +1,15 @@
 import { InvalidTrainConfigError } from '../errors';
+import { presetQuantizerProblem, RUN_PRESETS, type RunPreset } from './run-preset';
 import { FieldReader, type JsonObject } from '../json-fields';
 import { QUANT_BITS } from '@oqat/quant';
 import { bitsChainProblem } from '../space/bits-chain';
 import { BUILTIN_SPACES, resolveSearchSpace } from '../space/resolve-search-space';
-import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, QUANTIZER_KINDS, type PhaseConfig, type SegmentationDataConfig, type Task, type TrainConfig } from './train-config';
+import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, QUANTIZER_KINDS, type PhaseConfig, type QuantizerKind, type SegmentationDataConfig, type Task, type TrainConfig } from './train-config';
 
 const r = new FieldReader((field, problem) => new InvalidTrainConfigError(field, problem));
 
 /** Reads an optional sub-object, checking its keys against the default's. */
-function section<K extends 'data' | 'segmentation' | 'optimizer' | 'sandwich' | 'checkpoint' | 'eval' | 'dropBits'>(o: JsonObject, key: K): JsonObject {
+function section<K extends 'data' | 'segmentation' | 'optimizer' | 'sandwich' | 'checkpoint' | 'eval' | 'dropBits' | 'sq'>(o: JsonObject, key: K): JsonObject {
   if (o[key] === undefined) return {};
   const s = r.object(o[key], key);
   r.keys(s, key, Object.keys(DEFAULT_TRAIN_CONFIG[key]));
@@ -93,6 +94,7 @@ export function parseTrainConfig(json: unknown): TrainConfig {
   const ck = section(o, 'checkpoint');
   const ev = section(o, 'eval');
   const db = section(o, 'dropBits');
+  const sq = section(o, 'sq');
   const task = r.oneOf(o.task ?? d.task, 'task', ['classification', 'segmentation'] as const);
   const space = o.space ?? DEFAULT_SPACE[task];
   if (typeof space !== 'string' && (typeof space !== 'object' || space === null)) {
@@ -153,5 +155,27 @@ export function parseTrainConfig(json: unknown): TrainConfig {
       rate: r.num(db.rate ?? d.dropBits.rate, 'dropBits.rate', 0, 0.95),
       penalty: r.num(db.penalty ?? d.dropBits.penalty, 'dropBits.penalty', 0, 10),
     },
+    sq: { ratios: readSqRatios(sq.ratios ?? d.sq.ratios) },
+    preset: readPreset(o.preset ?? d.preset, (o.quantizer ?? d.quantizer) as QuantizerKind),
   };
+}
+
+/** The deployment preset, refused where it cannot constrain the run's quantizer. */
+function readPreset(v: unknown, quantizer: QuantizerKind): RunPreset {
+  const preset = r.oneOf(v, 'preset', RUN_PRESETS);
+  const problem = presetQuantizerProblem(preset, quantizer);
+  if (problem) throw r.error('preset', problem);
+  return preset;
+}
+
+/** SQ's ratios: each in (0, 1], non-decreasing, the last 1 (a phase ends fully quantized); [] is off. */
+function readSqRatios(v: unknown): number[] {
+  const ratios = r.array(v, 'sq.ratios').map((x, i) => r.num(x, `sq.ratios[${i}]`, 1e-6, 1));
+  ratios.forEach((x, i) => {
+    if (i > 0 && x < ratios[i - 1]!) throw r.error(`sq.ratios[${i}]`, `must not be below the ratio before it (${ratios[i - 1]}), got ${x}`);
+  });
+  if (ratios.length > 0 && ratios[ratios.length - 1] !== 1) {
+    throw r.error('sq.ratios', `must end at 1 so that each phase ends fully quantized, got [${ratios.join(', ')}]`);
+  }
+  return ratios;
 }

@@ -1,4 +1,5 @@
 import type { SearchSpace } from '@oqat/latency';
+import type { RunPreset } from './run-preset';
 import { FASHION_MNIST_STATS } from '@oqat/data';
 import { InvalidTrainConfigError } from '../errors';
 
@@ -123,6 +124,24 @@ export interface TrainConfig {
     /** weight of the regulariser Σ_layers E[kept levels] (0: levels are dropped at random, none is learned away) */
     penalty: number;
   };
+  /**
+   * SQ, stochastic quantization (Dong et al. 2017), over whichever quantizer:
+   * in each quantized phase, a training step quantizes only `ratios[stage]`
+   * of each elastic layer's filters (chosen with probability inversely
+   * proportional to their quantization error), the others run in float; the
+   * phase's steps split into one equal stage per ratio, the last 1 (the
+   * phase ends fully quantized). Empty: off. The paper's schedule:
+   * SQ_DEFAULT_RATIOS (50 → 75 → 87.5 → 100 %). Absent in older checkpoints: off.
+   */
+  sq: { ratios: number[] };
+  /**
+   * A deployment preset (@oqat/quant's PRESET_NAMES: tensorrt, onnxruntime,
+   * vitis, openvino, fpga-esb) whose constraints the quantizers train under
+   * (per-channel weight steps, power-of-two steps, signed activations after
+   * ReLU) and the export is checked against; 'none': the academic setting.
+   * Absent in older checkpoints: 'none'.
+   */
+  preset: RunPreset;
 }
 
 export const QUANTIZER_KINDS = ['lsq', 'dropbits', 'esb', 'abfp', 'pow2'] as const;
@@ -192,4 +211,6 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<Omit<TrainConfig, 'phases'>> = {
   quantizer: 'lsq',
   // As DEFAULT_RUN_CONFIG's (docs/benchmarks-mixed-precision.md, "DropBits").
   dropBits: { rate: 0.3, penalty: 0.6 },
+  sq: { ratios: [] },
+  preset: 'none',
 };

@@ -2,13 +2,21 @@ import type { TrainConfig } from '../config/train-config';
 import { dropBitsQuantFactory } from './dropbits-layer-quant';
 import type { QuantFactory } from './layer-quant';
 import { formatQuantFactory, lsqQuantFactory } from './lsq-layer-quant';
+import { sqQuantFactory } from './sq-layer-quant';
 
 /**
  * The QuantFactory a run's config asks for: the one place a quantizer name
  * becomes layer quantizers (a config written before the option, without
  * `quantizer`: LSQ). esb, abfp and pow2 learn LSQ steps on their format's grid.
  */
-export function quantFactoryFor(config: Partial<Pick<TrainConfig, 'quantizer' | 'dropBits'>>): QuantFactory {
+export function quantFactoryFor(config: Partial<Pick<TrainConfig, 'quantizer' | 'dropBits' | 'sq'>>): QuantFactory {
+  // SQ partitions whichever quantizer's elastic layers (absent or no ratios: off).
+  const base = quantizerFactoryFor(config);
+  return config.sq && config.sq.ratios.length > 0 ? sqQuantFactory(base) : base;
+}
+
+/** The quantizer's own factory (the config type is quantFactoryFor's: extend that one Pick). */
+function quantizerFactoryFor(config: Parameters<typeof quantFactoryFor>[0]): QuantFactory {
   switch (config.quantizer) {
     case 'dropbits':
       return config.dropBits ? dropBitsQuantFactory(config.dropBits) : lsqQuantFactory;

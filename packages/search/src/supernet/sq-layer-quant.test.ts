@@ -70,7 +70,7 @@ describe('SqLayerQuant', () => {
       const out = q.weight(t).dataSync();
       const wv = t.dataSync();
       const c = t.shape[3]!;
-      return Array.from({ length: c }, (_, i) => (out[i] === wv[i] ? 0 : 1));
+      return Array.from({ length: c }, (_, i): number => (out[i] === wv[i] ? 0 : 1));
     });
     const full = kept(w);
     expect(full.reduce((a, b) => a + b, 0)).toBe(4);

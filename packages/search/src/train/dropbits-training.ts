@@ -5,6 +5,7 @@ import { elasticLayerNames, largestSubnet, withLayerBits, type SubnetSpec } from
 import type { TrainConfig } from '../config/train-config';
 import { DropBitsLayerQuant } from '../supernet/dropbits-layer-quant';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
+import { innerLayerQuant } from '../supernet/sq-layer-quant';
 import type { TaskData } from './task-data';
 import type { LearnedBitsEvent } from './train-events';
 
@@ -12,7 +13,8 @@ import type { LearnedBitsEvent } from './train-events';
 // seed, the regulariser on the inclusion logits, and the widths learned.
 
 function dropBitsLayers(net: ElasticSupernet): DropBitsLayerQuant[] {
-  return [...net.layerQuants.values()].filter((q): q is DropBitsLayerQuant => q instanceof DropBitsLayerQuant);
+  // Under SQ a DropBits layer sits inside the SQ wrapper.
+  return [...net.layerQuants.values()].map(innerLayerQuant).filter((q): q is DropBitsLayerQuant => q instanceof DropBitsLayerQuant);
 }
 
 /** Whether the supernet quantizes with DropBits (its elastic layers are DropBitsLayerQuant). */
@@ -71,7 +73,7 @@ export interface LearnedBits {
 export function learnedBitsOf(net: ElasticSupernet, bits: number): LearnedBits {
   const widths: Record<string, number> = {};
   for (const name of elasticLayerNames(net.space)) {
-    const q = net.layerQuants.get(name);
+    const q = innerLayerQuant(net.layerQuants.get(name)!);
     if (q instanceof DropBitsLayerQuant) widths[name] = q.learnedWidth(bits);
   }
   const values = Object.values(widths);

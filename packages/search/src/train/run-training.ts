@@ -18,6 +18,7 @@ import { startPhase } from './phase-start';
 import { sandwichStep } from './sandwich-step';
 import { loadSegmentationData, type SegmentationSplits } from './segmentation-data';
 import { SgdNesterov } from './sgd-nesterov';
+import { sqStageAt, withSq } from './sq-training';
 import { loadClassificationData } from './classification-data';
 import { batchTensors, classificationData, segmentationData, type TaskData, type TrainBatch } from './task-data';
 import { readTrainCheckpoint, restoreTrainState, saveTrainCheckpoint } from './train-checkpoint';
@@ -140,6 +141,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
       let epochLoss = 0;
       let epochSteps = 0;
       let epochStart = performance.now();
+      let sqStage = -1;
       while (pos.phaseStep < total) {
         if (abort.aborted) return;
         const epoch = Math.floor(pos.phaseStep / spe);
@@ -154,11 +156,18 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         const t0 = performance.now();
         const { images, targets } = batchTensors(b);
         const teacherProbabilities = phase.teacher === 'float' ? teacher!.probabilities(images) : undefined;
-        const step = withDropBits(net, derive(seed, 'dropbits', pos.phaseIndex, pos.phaseStep), () => sandwichStep(net, images, targets, {
-          ...(teacherProbabilities ? { teacherProbabilities } : {}),
-          bits: phase.bits, subnets: phase.subnets, randomSubnets: config.sandwich.randomSubnets, distill: config.sandwich.distill,
-          labelSmoothing: config.optimizer.labelSmoothing, seed, phaseIndex: pos.phaseIndex, phaseStep: pos.phaseStep,
-        }));
+        // SQ: the step's stage ratio of each elastic layer's filters quantized, the partitions from the step's seed.
+        const sq = phase.bits !== 32 && config.sq?.ratios.length ? sqStageAt(config.sq.ratios, pos.phaseStep, total) : undefined;
+        if (sq && sq.stage !== sqStage) {
+          sqStage = sq.stage;
+          emit({ kind: 'sq-stage', seed, phase: name, stage: sq.stage, stages: sq.stages, ratio: sq.ratio, step: pos.globalStep + 1, phaseStep: pos.phaseStep });
+        }
+        const { value: step, stats: sqStats } = withSq(net, sq && { seed: derive(seed, 'sq', pos.phaseIndex, pos.phaseStep), ratio: sq.ratio }, () =>
+          withDropBits(net, derive(seed, 'dropbits', pos.phaseIndex, pos.phaseStep), () => sandwichStep(net, images, targets, {
+            ...(teacherProbabilities ? { teacherProbabilities } : {}),
+            bits: phase.bits, subnets: phase.subnets, randomSubnets: config.sandwich.randomSubnets, distill: config.sandwich.distill,
+            labelSmoothing: config.optimizer.labelSmoothing, seed, phaseIndex: pos.phaseIndex, phaseStep: pos.phaseStep,
+          })));
         addDropBitsPenalty(net, phase.bits, config.dropBits.penalty, step.grads);
         const gradNorm = optimizer.apply(net.params(), step.grads, lr);
         for (const g of step.grads.values()) g.dispose();
@@ -175,6 +184,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         emit({
           kind: 'step', seed, phase: name, epoch, step: pos.globalStep, phaseStep: pos.phaseStep, totalSteps,
           loss: step.losses[0]!, meanLoss, lr, gradNorm, samplesPerSec: b.size / seconds, sampled: step.sampled,
+          ...(sqStats ? { sq: sqStats } : {}),
         });
         if (pos.phaseStep % spe === 0) {
           emit({ kind: 'epoch', seed, phase: name, epoch, meanLoss: epochLoss / epochSteps, seconds: (performance.now() - epochStart) / 1000 });

@@ -1,10 +1,14 @@
 import { initEngine, tf, type Tensor } from '@oqat/engine';
 import { largestSubnet, smallestSubnet } from '@oqat/latency';
+import { SQ_DEFAULT_RATIOS } from '@oqat/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTrainConfig } from '../config/parse-train-config';
+import { InvalidTrainConfigError } from '../errors';
+import { quantFactoryFor } from '../supernet/quant-factory';
 import { TRAIN } from '../supernet/forward-context';
 import { lsqQuantFactory } from '../supernet/lsq-layer-quant';
 import { MobileNetV3Supernet } from '../supernet/networks/mobilenet-v3';
-import { sqQuantFactory } from '../supernet/sq-layer-quant';
+import { SqLayerQuant, sqQuantFactory } from '../supernet/sq-layer-quant';
 import { TINY_SPACE } from '../supernet/tiny-space';
 import { sqStageAt, withSq } from './sq-training';
 
@@ -53,5 +57,35 @@ describe('withSq', () => {
     expect(withSq(net, { seed: 2, ratio: 1 }, forward).stats).toEqual({ ratio: 1, share: 1 });
     expect(withSq(net, undefined, forward).stats).toBeUndefined();
     net.dispose();
+  });
+});
+
+describe("the run config's sq", () => {
+  const phases = [{ bits: 4, epochs: 1, lr: 0.01 }];
+
+  it('is off by default; ratios must rise to 1', () => {
+    expect(parseTrainConfig({ phases }).sq).toEqual({ ratios: [] });
+    expect(parseTrainConfig({ phases, sq: { ratios: [...SQ_DEFAULT_RATIOS] } }).sq.ratios).toEqual([0.5, 0.75, 0.875, 1]);
+    expect(() => parseTrainConfig({ phases, sq: { ratios: [0.5, 0.4, 1] } })).toThrow(/sq\.ratios\[1\]/);
+    expect(() => parseTrainConfig({ phases, sq: { ratios: [0.5, 0.75] } })).toThrow(/end at 1/);
+    expect(() => parseTrainConfig({ phases, sq: { ratios: [0, 1] } })).toThrow(InvalidTrainConfigError);
+    expect(() => parseTrainConfig({ phases, sq: { ratio: 1 } })).toThrow(InvalidTrainConfigError);
+  });
+
+  it('wraps the elastic layers of any quantizer when on', () => {
+    const elastic = { precision: 'elastic' as const, signedInput: true };
+    const fixed = { precision: 'fixed' as const, signedInput: true };
+    for (const quantizer of ['lsq', 'dropbits', 'esb', 'pow2'] as const) {
+      const on = quantFactoryFor({ quantizer, dropBits: { rate: 0.3, penalty: 0 }, sq: { ratios: [0.5, 1] } });
+      const q = on('l', elastic)!;
+      expect(q).toBeInstanceOf(SqLayerQuant);
+      q.dispose();
+      const f = on('f', fixed)!;
+      expect(f).not.toBeInstanceOf(SqLayerQuant);
+      f.dispose();
+    }
+    const off = quantFactoryFor({ quantizer: 'lsq', sq: { ratios: [] } })('l', elastic)!;
+    expect(off).not.toBeInstanceOf(SqLayerQuant);
+    off.dispose();
   });
 });

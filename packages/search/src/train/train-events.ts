@@ -1,6 +1,7 @@
 import type { SubnetSpec } from '@oqat/latency';
 import type { EvalResult } from '../eval/evaluate-subnet';
 import type { PhaseInit } from './phase-start';
+import type { SqStepStats } from './sq-training';
 
 /** Name of a phase in events and checkpoints: 'float' or '<b>bit'. */
 export type PhaseName = string;
@@ -51,6 +52,21 @@ export interface StepEvent extends EventBase {
   samplesPerSec: number;
   /** the random subnets trained this step */
   sampled: SubnetSpec[];
+  /** SQ runs: the share of the elastic layers' weights this step quantized, and the errors of the chosen filters */
+  sq?: SqStepStats;
+}
+
+/** An SQ stage starts (or a resumed run continues in one): from this step on, `ratio` of each elastic layer's filters is quantized. */
+export interface SqStageEvent extends EventBase {
+  kind: 'sq-stage';
+  phase: PhaseName;
+  /** 0-based */
+  stage: number;
+  stages: number;
+  ratio: number;
+  /** global step (1-based) of the stage's first step in this process */
+  step: number;
+  phaseStep: number;
 }
 
 export interface EpochEvent extends EventBase {
@@ -114,6 +130,7 @@ export type TrainEvent =
   | TrainStartedEvent
   | PhaseStartedEvent
   | StepEvent
+  | SqStageEvent
   | EpochEvent
   | EvalEvent
   | LearnedBitsEvent
