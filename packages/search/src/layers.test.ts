@@ -9,7 +9,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['space'],
   ['config', 'static', 'evolve', 'tune'],
   ['supernet'],
-  ['eval', 'checkpoint'],
+  ['eval', 'checkpoint', 'ptq'],
   ['train'],
 ];
 
