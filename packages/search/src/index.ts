@@ -69,6 +69,10 @@ export { DEFAULT_TRAIN_CONFIG, DEFAULT_SPACE, oqatPhases, QUANTIZER_KINDS } from
 export type { TrainConfig, PhaseConfig, Task, SegmentationDataConfig, QuantizerKind } from './config/train-config';
 export { parseTrainConfig } from './config/parse-train-config';
 
+// MMSE post-training quantization of a float subnet (oqat quantize): calibration, the multi-tensor layers, top-1 and bytes.
+export { ptqSubject, calibrateSubject, ptqNetwork, staticTop1, staticWeightBytes, PTQ_CALIBRATIONS, PTQ_GRANULARITIES, PTQ_MULTI_TENSOR_DEFAULTS } from './ptq';
+export type { PtqSubject, PtqCalibrationResult, PtqLayerReport, PtqCalibration, PtqGranularity, PtqSettings } from './ptq';
+
 // Supernet checkpoints (written by training): loading one for evaluation, search or export.
 export { describeSupernetCheckpoint, loadSupernet } from './checkpoint/load-supernet';
 export type { LoadedSupernet } from './checkpoint/load-supernet';
