@@ -39,6 +39,8 @@ describe('SqLayerQuant', () => {
     expect(filterAxis([3, 3, 8, 16])).toBe(3);
     expect(filterAxis([3, 3, 8, 1])).toBe(2);
     expect(filterAxis([32, 10])).toBe(1);
+    expect(filterAxis([3, 3, 8, 1], -2)).toBe(2);
+    expect(filterAxis([1, 1, 8, 1], -1)).toBe(3);
   });
 
   it('quantizes the chosen filters, keeps the others in float; error-0 filters are the ones chosen', () => {

@@ -24,11 +24,13 @@ export interface SqSampling {
 }
 
 /**
- * The filter (output-channel) axis of a supernet weight: tfjs conv
+ * The filter (output-channel) axis of a supernet weight: the layer role's
+ * outChannelAxis when it names one (-2: depthwise), else tfjs conv
  * [k, k, in, out] and dense [in, out] weights hold their filters last, a
  * depthwise filter [k, k, C, 1] on axis 2.
  */
-export function filterAxis(shape: readonly number[]): number {
+export function filterAxis(shape: readonly number[], roleAxis?: -1 | -2): number {
+  if (roleAxis !== undefined) return shape.length + roleAxis;
   return shape.length === 4 && shape[3] === 1 ? 2 : shape.length - 1;
 }
 
@@ -77,7 +79,7 @@ export class SqLayerQuant implements LayerQuant {
     const q = this.inner.weight(w);
     const s = this.sampling;
     if (!s || this.bits === 32 || s.ratio >= 1) return q;
-    const axis = filterAxis(w.shape);
+    const axis = filterAxis(w.shape, this.role.outChannelAxis);
     const filters = w.shape[axis]!;
     if (!s.mask || s.mask.length < filters) this.drawMask(s, w, q, axis);
     return sqHybridWeight(w, q, s.mask!.length === filters ? s.mask! : s.mask!.subarray(0, filters), axis);
@@ -101,6 +103,10 @@ export class SqLayerQuant implements LayerQuant {
 
   restoreStep(part: 'wq' | 'aq', bits: number, value: Float32Array): void {
     this.inner.restoreStep(part, bits, value);
+  }
+
+  permuteOutChannels(order: Tensor): void {
+    this.inner.permuteOutChannels?.(order);
   }
 
   dispose(): void {
