@@ -52,3 +52,10 @@ export class ExportFolderNotEmptyError extends OqatError {
     this.name = 'ExportFolderNotEmptyError';
   }
 }
+
+export class AnalogTaskError extends OqatError {
+  constructor(checkpoint: string) {
+    super(`${checkpoint}: the analog device evaluates classification networks only (this checkpoint is a segmentation supernet); drop --device analog`);
+    this.name = 'AnalogTaskError';
+  }
+}

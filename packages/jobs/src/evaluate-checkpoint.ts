@@ -1,8 +1,9 @@
 import { initEngine, type BackendRequest } from '@oqat/engine';
+import type { AnalogDevice } from '@oqat/quant';
 import {
-  evaluateSubnet, largestSubnet, loadSupernet, middleSubnet, parseSubnetSpec, smallestSubnet, subnetWidths, type EvalResult, type SearchSpace, type SubnetSpec,
+  evaluateAnalogSubnet, evaluateSubnet, largestSubnet, MobileNetV3Supernet, type AnalogEvalResult, loadSupernet, middleSubnet, parseSubnetSpec, smallestSubnet, subnetWidths, type EvalResult, type SearchSpace, type SubnetSpec,
 } from '@oqat/search';
-import { BitsNotTrainedError } from './errors';
+import { AnalogTaskError, BitsNotTrainedError } from './errors';
 import { loadCheckpointEvalData } from './eval-data';
 
 /** The named subnets of any space (the sandwich rule's ends and the middle of every choice). */
@@ -21,6 +22,8 @@ export interface EvaluateCheckpointInput {
   bnImages: number;
   seed: number;
   backend: BackendRequest;
+  /** also measure the subnet on the analog device (ABFP paper) with these parameters (the rest: ANALOG_DEFAULTS) */
+  analog?: Partial<AnalogDevice>;
 }
 
 export interface CheckpointEvaluation extends EvalResult {
@@ -29,6 +32,8 @@ export interface CheckpointEvaluation extends EvalResult {
   /** bit widths the checkpoint has trained step sizes for */
   trainedBits: number[];
   seconds: number;
+  /** top-1 and loss on the analog device, when asked for */
+  analog?: AnalogEvalResult;
 }
 
 function chooseSpec(input: EvaluateCheckpointInput, space: SearchSpace, trainedBits: number[]): SubnetSpec {
@@ -58,7 +63,13 @@ export async function evaluateCheckpoint(input: EvaluateCheckpointInput): Promis
     const { test, bn, normalization } = await loadCheckpointEvalData(config, input.testImages, input.bnImages, input.seed);
     try {
       const result = evaluateSubnet(net, spec, { bn, test, batchSize: 500, normalization });
-      return { ...result, checkpoint: input.checkpoint, backend: engine.backend, trainedBits, seconds: (performance.now() - started) / 1000 };
+      let analog: AnalogEvalResult | undefined;
+      if (input.analog) {
+        if (!(net instanceof MobileNetV3Supernet)) throw new AnalogTaskError(input.checkpoint);
+        // bn: []: evaluateSubnet has just re-estimated BN for this spec.
+        analog = evaluateAnalogSubnet(net, spec, { bn: [], test, batchSize: 500, normalization }, input.analog, input.seed);
+      }
+      return { ...result, ...(analog ? { analog } : {}), checkpoint: input.checkpoint, backend: engine.backend, trainedBits, seconds: (performance.now() - started) / 1000 };
     } finally {
       for (const t of bn) t.dispose();
     }

@@ -6,7 +6,7 @@ import { UsageError } from '../errors';
 import { formatLayerBits, formatPercent, formatTable } from '../format-table';
 import { printJson, type CliIo } from '../io';
 import { openStudio } from '../open-studio';
-import { intOption } from '../options';
+import { intOption, numberOption } from '../options';
 
 /** A named subnet, or the SubnetSpec JSON file `--subnet` names. */
 export function subnetOf(value: unknown, io: CliIo): unknown {
@@ -44,14 +44,44 @@ export function formatEvaluation(e: CheckpointEvaluation): string {
     ['model bytes', `${(e.modelBytes / 1024).toFixed(1)} KiB`],
     ['BitOPs', `${(e.bitOps / 1e6).toFixed(2)} M (w·a bits / 64 per MAC)`],
     ['trained bits', e.trainedBits.join(', ')],
+    ...(e.analog ? [['analog top-1', formatAnalog(e.analog)]] : []),
     ['backend', `${e.backend}, ${e.seconds.toFixed(1)} s`],
   ]).split('\n').slice(1).join('\n');
+}
+
+/** The analog device's line: its top-1 and the parameters it ran at. */
+export function formatAnalog(a: NonNullable<CheckpointEvaluation['analog']>): string {
+  const d = a.device;
+  return `${formatPercent(a.top1)} (tile ${d.blockSize}, DAC ${d.inputBits} / weights ${d.weightBits} / ADC ${d.adcBits} bits, gain ${d.gain}, noise ${d.noise} of full scale)`;
+}
+
+/** The analog device's parameters from `--device analog` and its flags (absent ones: the device's defaults). */
+export function analogOptions(o: ParsedOptions): Record<string, number> | undefined {
+  const flags = ['analog-block-size', 'dac-bits', 'weight-bits', 'adc-bits', 'gain', 'analog-noise'];
+  if (o.device === undefined) {
+    const stray = flags.find((f) => o[f] !== undefined);
+    if (stray) throw new UsageError(`--${stray} describes the analog device: add --device analog`);
+    return undefined;
+  }
+  const bits = (name: string): number | undefined => (o[name] === undefined ? undefined : intOption(o[name], name, 0, 2, 32));
+  const noise = o['analog-noise'] === undefined ? undefined : Number(o['analog-noise']);
+  if (noise !== undefined && !(Number.isFinite(noise) && noise >= 0)) throw new UsageError(`--analog-noise must be a number ≥ 0, got '${String(o['analog-noise'])}'`);
+  const given = {
+    blockSize: o['analog-block-size'] === undefined ? undefined : intOption(o['analog-block-size'], 'analog-block-size', 0, 1),
+    inputBits: bits('dac-bits'),
+    weightBits: bits('weight-bits'),
+    adcBits: bits('adc-bits'),
+    gain: numberOption(o.gain, 'gain'),
+    noise,
+  };
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as Record<string, number>;
 }
 
 /** `oqat eval`: one subnet of a supernet checkpoint on the test split. */
 export async function evalCommand(o: ParsedOptions, io: CliIo): Promise<number> {
   const checkpoint = await checkpointOf(o, io);
   const bits = o.bits === undefined ? undefined : intOption(o.bits, 'bits', 0, 2);
+  const analog = analogOptions(o);
   const result = await evaluateCheckpoint({
     checkpoint,
     subnet: subnetOf(o.subnet, io),
@@ -60,6 +90,7 @@ export async function evalCommand(o: ParsedOptions, io: CliIo): Promise<number> 
     bnImages: intOption(o['bn-images'], 'bn-images', 2000),
     seed: intOption(o.seed, 'seed', 1, 0),
     backend: (o.backend ?? 'auto') as never,
+    ...(analog ? { analog } : {}),
   });
   if (o.json) printJson(io, result);
   else io.stdout.write(formatEvaluation(result));

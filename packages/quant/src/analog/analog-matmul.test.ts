@@ -46,6 +46,17 @@ describe('analogMatmul', () => {
     expect(Math.abs(gainCase(8) - 0.4)).toBeLessThan(Math.abs(gainCase(1) - 0.4) / 5);
   });
 
+  it('a vector shorter than the tile is one block, and the ADC still spans the tile\'s ±n (hand-computed)', () => {
+    // tile 8, K = 4: x̂·ŵ = 0.409449; ADC 7 levels a side over ±8.
+    // G = 1: 0.409449/8·7 = 0.358 -> 0 -> 0;  G = 8: 3.27559/8·7 = 2.866 -> 3 -> 3/7·8/8 = 0.428571
+    const x = tf.tensor2d([[1, 0.1, 0.1, 0.1]]);
+    const w = tf.tensor2d([[0.1], [1], [1], [1]]);
+    const run = (gain: number): number => analogMatmul(x, w, { blockSize: 8, inputBits: 8, weightBits: 8, adcBits: 4, gain, noise: 0 }).dataSync()[0]!;
+    expect(run(1)).toBe(0);
+    expect(run(8)).toBeCloseTo(3 / 7, 5);
+    tf.dispose([x, w]);
+  });
+
   it('with ideal converters and no noise it is the exact product (K not a multiple of the block, batched too)', () => {
     const rng = createRng(3);
     const [m, k, n] = [5, 37, 3];

@@ -43,7 +43,9 @@ export function analogMatmul(x: Tensor, w: Tensor, device: Partial<AnalogDevice>
   if (kw !== k || gw !== g) {
     throw new InvalidQuantOptionError('analogMatmul', 'w shape', `[${w.shape.join(', ')}]`, `${batched ? `[${g}, ${k}, N]` : `[${k}, N]`} for x of shape [${x.shape.join(', ')}]`);
   }
-  const n = d.blockSize;
+  // A vector shorter than the tile fills one block (the rest of the tile's inputs are 0); the ADC's full scale stays the tile's n.
+  const fullScale = d.blockSize;
+  const n = Math.min(d.blockSize, k);
   const blocks = Math.ceil(k / n);
   const pad = blocks * n - k;
   return tf.tidy(() => {
@@ -61,8 +63,8 @@ export function analogMatmul(x: Tensor, w: Tensor, device: Partial<AnalogDevice>
     const wq = symmetricQuantize(tf.div(wb, sw), d.weightBits);
     const dot = tf.reshape(tf.matMul(tf.reshape(xq, [g * blocks, m, n]), tf.reshape(wq, [g * blocks, n, nOut])), [g, blocks, m, nOut]);
     let analog = tf.mul(dot, d.gain);
-    if (d.noise > 0) analog = tf.add(analog, tf.mul(tf.randomNormal(analog.shape, 0, 1, 'float32', options.seed ?? 0), d.noise * n));
-    const digital = tf.div(tf.mul(symmetricQuantize(tf.div(analog, n), d.adcBits), n), d.gain);
+    if (d.noise > 0) analog = tf.add(analog, tf.mul(tf.randomNormal(analog.shape, 0, 1, 'float32', options.seed ?? 0), d.noise * fullScale));
+    const digital = tf.div(tf.mul(symmetricQuantize(tf.div(analog, fullScale), d.adcBits), fullScale), d.gain);
     const y = tf.sum(tf.mul(digital, tf.mul(sx, sw)), 1); // [g, m, N]
     return batched ? y : tf.reshape(y, [m, nOut]);
   });

@@ -49,7 +49,8 @@ export function classifyOnDevice(stat: StaticMobileNet, data: Omit<EvalData, 'bn
 
 /**
  * "Accuracy on the analog device" of one subnet: BN statistics re-estimated
- * for it (as evaluateSubnet does), the subnet extracted as a static network
+ * for it on data.bn (as evaluateSubnet does; empty: the statistics as they
+ * stand, right just after evaluateSubnet of the same spec), the subnet extracted as a static network
  * with its frozen quantizers, then every conv and linear multiplied by the
  * device (ABFP blocks, DAC/weight bits, noise, gain, ADC) over the test set.
  */
