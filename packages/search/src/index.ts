@@ -66,6 +66,8 @@ export type { StaticLayer, StaticQuantConfig, WeightMap } from './static/static-
 
 // A training run's config: its defaults and its parser.
 export { DEFAULT_TRAIN_CONFIG, DEFAULT_SPACE, oqatPhases, QUANTIZER_KINDS } from './config/train-config';
+export { RUN_PRESETS, presetQuantizerProblem, quantizerFormat } from './config/run-preset';
+export type { RunPreset } from './config/run-preset';
 export type { TrainConfig, PhaseConfig, Task, SegmentationDataConfig, QuantizerKind } from './config/train-config';
 export { parseTrainConfig } from './config/parse-train-config';
 

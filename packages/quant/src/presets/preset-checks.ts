@@ -31,7 +31,7 @@ export function presetLayerQuant(p: DeploymentPreset, layer: { format: FormatNam
 export function presetFormatProblem(p: DeploymentPreset, format: FormatName): string | undefined {
   const effective = format === 'uniform' && p.weights.scale === 'pow2' ? 'pow2' : format;
   if (p.formats.includes(effective)) return undefined;
-  return `preset ${p.name} computes ${p.formats.join(' or ')} weights, not ${format} (${p.target})`;
+  return `${p.target} computes ${p.formats.join(' or ')} weights, not ${format}`;
 }
 
 /** What an export is asked to write, as facts the preset is checked against. */
@@ -56,7 +56,7 @@ export function presetExportProblem(p: DeploymentPreset, facts: PresetExportFact
   if (other.length > 0) return `preset ${p.name}: ${p.target} reads ${p.exportFormats.join(', ')}, not ${other.join(', ')}`;
   for (const format of new Set(facts.weightFormats)) {
     const problem = presetFormatProblem(p, format);
-    if (problem) return problem;
+    if (problem) return `preset ${p.name}: ${problem}`;
   }
   if (facts.perChannelWeights && p.weights.granularity === 'per-tensor') {
     return `preset ${p.name}: ${p.target} takes one weight step per tensor, and this network has per-channel steps`;

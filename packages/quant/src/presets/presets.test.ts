@@ -43,7 +43,7 @@ describe('deployment presets', () => {
   });
 
   it('forbids the formats a backend does not compute', () => {
-    expect(presetFormatProblem(getPreset('tensorrt'), 'esb')).toMatch(/preset tensorrt computes uniform or pow2 weights, not esb/);
+    expect(presetFormatProblem(getPreset('tensorrt'), 'esb')).toMatch(/^TensorRT \(NVIDIA GPU\) computes uniform or pow2 weights, not esb$/);
     expect(presetFormatProblem(getPreset('tensorrt'), 'abfp')).toBeDefined();
     expect(presetFormatProblem(getPreset('tensorrt'), 'pow2')).toBeUndefined();
     expect(presetFormatProblem(getPreset('vitis'), 'uniform')).toBeUndefined(); // trains power-of-two steps
@@ -56,7 +56,7 @@ describe('deployment presets', () => {
     const uniform = { weightFormats: ['uniform' as const], perChannelWeights: true };
     expect(presetExportProblem(getPreset('tensorrt'), { exportFormats: ['onnx'], ...uniform })).toBeUndefined();
     expect(presetExportProblem(getPreset('tensorrt'), { exportFormats: ['onnx', 'packed'], ...uniform })).toMatch(/reads onnx, not packed/);
-    expect(presetExportProblem(getPreset('onnxruntime'), { exportFormats: ['onnx'], weightFormats: ['esb'], perChannelWeights: false })).toMatch(/not esb/);
+    expect(presetExportProblem(getPreset('onnxruntime'), { exportFormats: ['onnx'], weightFormats: ['esb'], perChannelWeights: false })).toMatch(/^preset onnxruntime: .* not esb$/);
     expect(presetExportProblem(getPreset('fpga-esb'), { exportFormats: ['packed'], weightFormats: ['esb'], perChannelWeights: false })).toBeUndefined();
     expect(presetExportProblem(getPreset('fpga-esb'), { exportFormats: ['packed'], ...uniform })).toMatch(/one weight step per tensor/);
     const vitis = presetExportProblem(getPreset('vitis'), { exportFormats: ['onnx'], weightFormats: ['pow2'], perChannelWeights: false });

@@ -1,9 +1,10 @@
 import { InvalidTrainConfigError } from '../errors';
+import { presetQuantizerProblem, RUN_PRESETS, type RunPreset } from './run-preset';
 import { FieldReader, type JsonObject } from '../json-fields';
 import { QUANT_BITS } from '@oqat/quant';
 import { bitsChainProblem } from '../space/bits-chain';
 import { BUILTIN_SPACES, resolveSearchSpace } from '../space/resolve-search-space';
-import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, QUANTIZER_KINDS, type PhaseConfig, type SegmentationDataConfig, type Task, type TrainConfig } from './train-config';
+import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, QUANTIZER_KINDS, type PhaseConfig, type QuantizerKind, type SegmentationDataConfig, type Task, type TrainConfig } from './train-config';
 
 const r = new FieldReader((field, problem) => new InvalidTrainConfigError(field, problem));
 
@@ -155,7 +156,16 @@ export function parseTrainConfig(json: unknown): TrainConfig {
       penalty: r.num(db.penalty ?? d.dropBits.penalty, 'dropBits.penalty', 0, 10),
     },
     sq: { ratios: readSqRatios(sq.ratios ?? d.sq.ratios) },
+    preset: readPreset(o.preset ?? d.preset, (o.quantizer ?? d.quantizer) as QuantizerKind),
   };
+}
+
+/** The deployment preset, refused where it cannot constrain the run's quantizer. */
+function readPreset(v: unknown, quantizer: QuantizerKind): RunPreset {
+  const preset = r.oneOf(v, 'preset', RUN_PRESETS);
+  const problem = presetQuantizerProblem(preset, quantizer);
+  if (problem) throw r.error('preset', `'${preset}' cannot train the ${quantizer} quantizer: ${problem}`);
+  return preset;
 }
 
 /** SQ's ratios: each in (0, 1], non-decreasing, the last 1 (a phase ends fully quantized); [] is off. */

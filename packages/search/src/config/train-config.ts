@@ -1,4 +1,5 @@
 import type { SearchSpace } from '@oqat/latency';
+import type { RunPreset } from './run-preset';
 import { FASHION_MNIST_STATS } from '@oqat/data';
 import { InvalidTrainConfigError } from '../errors';
 
@@ -133,6 +134,14 @@ export interface TrainConfig {
    * SQ_DEFAULT_RATIOS (50 → 75 → 87.5 → 100 %). Absent in older checkpoints: off.
    */
   sq: { ratios: number[] };
+  /**
+   * A deployment preset (@oqat/quant's PRESET_NAMES: tensorrt, onnxruntime,
+   * vitis, openvino, fpga-esb) whose constraints the quantizers train under
+   * (per-channel weight steps, power-of-two steps, signed activations after
+   * ReLU) and the export is checked against; 'none': the academic setting.
+   * Absent in older checkpoints: 'none'.
+   */
+  preset: RunPreset;
 }
 
 export const QUANTIZER_KINDS = ['lsq', 'dropbits', 'esb', 'abfp', 'pow2'] as const;
@@ -203,4 +212,5 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<Omit<TrainConfig, 'phases'>> = {
   // As DEFAULT_RUN_CONFIG's (docs/benchmarks-mixed-precision.md, "DropBits").
   dropBits: { rate: 0.3, penalty: 0.6 },
   sq: { ratios: [] },
+  preset: 'none',
 };

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVAL, TRAIN } from './forward-context';
 import type { LsqLayerQuant } from './lsq-layer-quant';
 import { MobileNetV3Supernet } from './networks/mobilenet-v3';
-import { presetQuantFactory, presetQuantizerProblem } from './preset-quant-factory';
+import { presetQuantizerProblem } from '../config/run-preset';
+import { presetQuantFactory } from './preset-quant-factory';
+import { quantFactoryFor } from './quant-factory';
 import { reestimateBn } from './reestimate-bn';
 import { TINY_SPACE as space } from './tiny-space';
 
@@ -29,7 +31,7 @@ describe('presetQuantizerProblem', () => {
     expect(presetQuantizerProblem('tensorrt', 'lsq')).toBeUndefined();
     expect(presetQuantizerProblem('vitis', 'lsq')).toBeUndefined();
     expect(presetQuantizerProblem('fpga-esb', 'esb')).toBeUndefined();
-    expect(presetQuantizerProblem('tensorrt', 'dropbits')).toMatch(/^preset tensorrt sets .* the dropbits quantizer does not take/);
+    expect(presetQuantizerProblem('tensorrt', 'dropbits')).toMatch(/^the dropbits quantizer takes no per-channel/);
     expect(presetQuantizerProblem('tensorrt', 'esb')).toMatch(/not esb/);
     expect(presetQuantizerProblem('vitis', 'abfp')).toMatch(/not abfp/);
   });
@@ -61,6 +63,16 @@ describe('presetQuantFactory', () => {
     expect(frozen.input?.signed).toBe(true);
     [w, slice].forEach((t) => t.dispose());
     q.dispose();
+  });
+
+  it("quantFactoryFor: a run's preset constrains its quantizer (lsq and the formats)", () => {
+    const lsq = quantFactoryFor({ quantizer: 'lsq', preset: 'tensorrt' })('a', AFTER_RELU) as LsqLayerQuant;
+    expect([lsq.weightQuantizer.perChannel, lsq.inputQuantizer.signed, lsq.weightQuantizer.format.name]).toEqual([true, true, 'uniform']);
+    const pow2 = quantFactoryFor({ quantizer: 'pow2', preset: 'onnxruntime' })('a', AFTER_RELU) as LsqLayerQuant;
+    expect([pow2.weightQuantizer.perChannel, pow2.inputQuantizer.signed, pow2.weightQuantizer.format.name]).toEqual([true, false, 'pow2']);
+    const none = quantFactoryFor({ quantizer: 'lsq', preset: 'none' })('a', AFTER_RELU) as LsqLayerQuant;
+    expect([none.weightQuantizer.perChannel, none.inputQuantizer.signed]).toEqual([false, false]);
+    [lsq, pow2, none].forEach((q) => q.dispose());
   });
 
   it('onnxruntime: per-channel weights, unsigned codes after ReLU (zero point 0)', () => {

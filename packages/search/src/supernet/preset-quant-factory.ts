@@ -1,27 +1,7 @@
-import { getPreset, presetFormatProblem, presetLayerQuant, type PresetName } from '@oqat/quant';
-import type { QuantizerKind } from '../config/train-config';
+import { getPreset, presetLayerQuant, type PresetName } from '@oqat/quant';
 import type { QuantFactory } from './layer-quant';
-import { LsqLayerQuant, type LayerFormat } from './lsq-layer-quant';
-
-/** The deployment presets a run may name ('none': no backend's constraints, the academic setting). */
-export type RunPreset = PresetName | 'none';
-
-/** The quantizers a preset can constrain: those that learn LSQ steps on a number format. */
-const CONSTRAINABLE: readonly QuantizerKind[] = ['lsq', 'esb', 'abfp', 'pow2'];
-
-/** The number format a quantizer's steps quantize to. */
-function formatOf(quantizer: QuantizerKind): LayerFormat['format'] {
-  return quantizer === 'lsq' || quantizer === 'dropbits' ? 'uniform' : quantizer;
-}
-
-/** Why a run cannot train `quantizer` under `preset` (undefined: it can), in one line. */
-export function presetQuantizerProblem(preset: RunPreset, quantizer: QuantizerKind): string | undefined {
-  if (preset === 'none') return undefined;
-  if (!CONSTRAINABLE.includes(quantizer)) {
-    return `preset ${preset} sets per-channel, power-of-two or signed steps, which the ${quantizer} quantizer does not take; use lsq, pow2, esb or abfp (or preset none)`;
-  }
-  return presetFormatProblem(getPreset(preset), formatOf(quantizer));
-}
+import type { RunPreset } from '../config/run-preset';
+import { formatQuantFactory, LsqLayerQuant, type LayerFormat } from './lsq-layer-quant';
 
 /**
  * A QuantFactory that trains under a deployment preset's constraints: the
@@ -40,4 +20,9 @@ export function presetQuantFactory(preset: PresetName, format: LayerFormat): Qua
     const layer = presetLayerQuant(p, { format: elastic.format, signedInput: role.signedInput });
     return new LsqLayerQuant(name, { ...role, signedInput: layer.signedInput }, elastic, { perChannelWeights: layer.perChannelWeights, fixedLayers });
   };
+}
+
+/** The factory of a format's quantizer, under a run's preset if it names one. */
+export function presetOrFormatFactory(preset: RunPreset | undefined, format: LayerFormat): QuantFactory {
+  return preset && preset !== 'none' ? presetQuantFactory(preset, format) : formatQuantFactory(format);
 }

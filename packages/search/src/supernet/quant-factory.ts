@@ -1,7 +1,8 @@
 import type { TrainConfig } from '../config/train-config';
 import { dropBitsQuantFactory } from './dropbits-layer-quant';
 import type { QuantFactory } from './layer-quant';
-import { formatQuantFactory, lsqQuantFactory } from './lsq-layer-quant';
+import { lsqQuantFactory } from './lsq-layer-quant';
+import { presetOrFormatFactory, presetQuantFactory } from './preset-quant-factory';
 import { sqQuantFactory } from './sq-layer-quant';
 
 /**
@@ -9,7 +10,7 @@ import { sqQuantFactory } from './sq-layer-quant';
  * becomes layer quantizers (a config written before the option, without
  * `quantizer`: LSQ). esb, abfp and pow2 learn LSQ steps on their format's grid.
  */
-export function quantFactoryFor(config: Partial<Pick<TrainConfig, 'quantizer' | 'dropBits' | 'sq'>>): QuantFactory {
+export function quantFactoryFor(config: Partial<Pick<TrainConfig, 'quantizer' | 'dropBits' | 'sq' | 'preset'>>): QuantFactory {
   // SQ partitions whichever quantizer's elastic layers (absent or no ratios: off).
   const base = quantizerFactoryFor(config);
   return config.sq && config.sq.ratios.length > 0 ? sqQuantFactory(base) : base;
@@ -23,8 +24,9 @@ function quantizerFactoryFor(config: Parameters<typeof quantFactoryFor>[0]): Qua
     case 'esb':
     case 'abfp':
     case 'pow2':
-      return formatQuantFactory({ format: config.quantizer });
+      return presetOrFormatFactory(config.preset, { format: config.quantizer });
     default:
-      return lsqQuantFactory;
+      // A deployment preset constrains LSQ's steps (parseTrainConfig refuses presets for the other quantizers).
+      return config.preset && config.preset !== 'none' ? presetQuantFactory(config.preset, { format: 'uniform' }) : lsqQuantFactory;
   }
 }
