@@ -153,7 +153,24 @@ const dropBitsArm = (bits: number, quantizer: 'lsq' | 'dropbits', dropBits?: obj
   phases: [...DROPBITS_FLOAT.phases, { bits, epochs: 1, lr: 0.03, warmupEpochs: 0.1, subnets: 'largest' }],
 });
 
+/**
+ * SQ against plain LSQ (docs/benchmarks-quant.md, "SQ"): the largest subnet
+ * (run with --alone largest) branching from dropbits-float's
+ * after-float.ckpt, then LSQ 4 -> 3 -> 2 bit by inheritance, one epoch each,
+ * without or with SQ's schedule (50 -> 75 -> 87.5 -> 100 % of each elastic
+ * layer's filters quantized, one equal stage per ratio in each phase): the
+ * same network, data, steps, learning rates and seed.
+ */
+const sqChain = (sq: boolean) => ({
+  ...DROPBITS_FLOAT,
+  quantizer: 'lsq',
+  ...(sq ? { sq: { ratios: [0.5, 0.75, 0.875, 1] } } : {}),
+  phases: [...DROPBITS_FLOAT.phases, ...[4, 3, 2].map((bits) => ({ bits, epochs: 1, lr: 0.03, warmupEpochs: 0.1, subnets: 'largest' }))],
+});
+
 const PRESETS: Record<string, unknown> = {
+  'sq-off': sqChain(false),
+  'sq-on': sqChain(true),
   'dropbits-float': DROPBITS_FLOAT,
   dropbits: dropBitsArm(4, 'dropbits', { rate: 0.3, penalty: 0.5 }),
   'dropbits-p2': dropBitsArm(4, 'dropbits', { rate: 0.3, penalty: 2 }),

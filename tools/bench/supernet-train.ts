@@ -82,8 +82,10 @@ await new Promise<void>((resolve, reject) => {
       if (e.kind === 'started') log(`started on ${e.backend} x${e.threads}: ${e.trainImages} train / ${e.testImages} test images, ${e.totalSteps} steps (${e.stepsPerEpoch}/epoch)`);
       if (e.kind === 'phase') log(`phase ${e.phase}: ${e.epochs} epoch(s), steps init ${e.init}`);
       if (e.kind === 'step' && (e.step % every === 0 || e.step === e.totalSteps)) {
-        log(`${e.phase} ep${e.epoch} step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)} (mean ${e.meanLoss.toFixed(3)}) lr ${e.lr.toFixed(4)} |g| ${e.gradNorm.toFixed(2)} ${e.samplesPerSec.toFixed(1)} img/s`);
+        const sq = e.sq ? ` SQ share ${pct(e.sq.share)}${e.sq.errorAll !== undefined ? ` e(quantized) ${e.sq.errorQuantized?.toFixed(4)} e(all) ${e.sq.errorAll.toFixed(4)}` : ''}` : '';
+        log(`${e.phase} ep${e.epoch} step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(3)} (mean ${e.meanLoss.toFixed(3)}) lr ${e.lr.toFixed(4)} |g| ${e.gradNorm.toFixed(2)} ${e.samplesPerSec.toFixed(1)} img/s${sq}`);
       }
+      if (e.kind === 'sq-stage') log(`SQ ${e.phase} stage ${e.stage + 1}/${e.stages}: ${pct(e.ratio)} of each elastic layer's filters quantized from step ${e.step}`);
       if (e.kind === 'phase-end') {
         phaseEnds.push(e);
         endedPhase = e.phase;

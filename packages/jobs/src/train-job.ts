@@ -87,7 +87,16 @@ function recordEvent(
       ctx.metric('loss', event.loss, event.step, event.phase);
       ctx.metric('lr', event.lr, event.step, event.phase);
       ctx.metric('samplesPerSec', event.samplesPerSec, event.step, event.phase);
+      if (event.sq) {
+        // SQ: the share of the elastic layers' weights quantized this step, and the mean error of the chosen filters vs all.
+        ctx.metric('sqShare', event.sq.share, event.step, event.phase);
+        if (event.sq.errorQuantized !== undefined) ctx.metric('sqErrorQuantized', event.sq.errorQuantized, event.step, event.phase);
+        if (event.sq.errorAll !== undefined) ctx.metric('sqErrorAll', event.sq.errorAll, event.step, event.phase);
+      }
       return event.step;
+    case 'sq-stage':
+      ctx.log('info', `${event.phase} SQ stage ${event.stage + 1}/${event.stages}: ${(event.ratio * 100).toFixed(1)} % of each elastic layer's filters quantized from step ${event.step}`);
+      return lastStep;
     case 'epoch':
       ctx.metric('epochLoss', event.meanLoss, lastStep, event.phase);
       return lastStep;
