@@ -2,7 +2,7 @@ import type { NewRunConfig } from './studio-service';
 
 /** A run config with every optional setting filled (what validateRunConfig returns). */
 export type RunConfig = NewRunConfig & Required<Pick<NewRunConfig,
-  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles' | 'quantizer' | 'dropBitsRate' | 'dropBitsPenalty'
+  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles' | 'quantizer' | 'preset' | 'dropBitsRate' | 'dropBitsPenalty'
 >>;
 
 /**
@@ -42,6 +42,8 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = {
   // one-epoch run 0.5 kept every layer at 4 bits, 0.6 split them (3 at 4, 37 at 2), from 0.75 up all went to 2
   // (docs/benchmarks-mixed-precision.md, "DropBits").
   quantizer: 'lsq',
+  // No backend's constraints unless asked (the academic setting: per-tensor steps, unsigned codes after ReLU).
+  preset: 'none',
   dropBitsRate: 0.3,
   dropBitsPenalty: 0.6,
 };

@@ -70,6 +70,7 @@ export { RUN_PRESETS, presetQuantizerProblem, quantizerFormat } from './config/r
 export type { RunPreset } from './config/run-preset';
 export type { TrainConfig, PhaseConfig, Task, SegmentationDataConfig, QuantizerKind } from './config/train-config';
 export { parseTrainConfig } from './config/parse-train-config';
+export { sqRatiosProblem } from './config/sq-ratios';
 
 // MMSE post-training quantization of a float subnet (oqat quantize): calibration, the multi-tensor layers, top-1 and bytes.
 export { ptqSubject, calibrateSubject, ptqNetwork, staticTop1, staticWeightBytes, PTQ_CALIBRATIONS, PTQ_GRANULARITIES, PTQ_MULTI_TENSOR_DEFAULTS } from './ptq';

@@ -4,6 +4,7 @@ import { FieldReader, type JsonObject } from '../json-fields';
 import { QUANT_BITS } from '@oqat/quant';
 import { bitsChainProblem } from '../space/bits-chain';
 import { BUILTIN_SPACES, resolveSearchSpace } from '../space/resolve-search-space';
+import { sqRatiosProblem } from './sq-ratios';
 import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, QUANTIZER_KINDS, type PhaseConfig, type QuantizerKind, type SegmentationDataConfig, type Task, type TrainConfig } from './train-config';
 
 const r = new FieldReader((field, problem) => new InvalidTrainConfigError(field, problem));
@@ -170,12 +171,8 @@ function readPreset(v: unknown, quantizer: QuantizerKind): RunPreset {
 
 /** SQ's ratios: each in (0, 1], non-decreasing, the last 1 (a phase ends fully quantized); [] is off. */
 function readSqRatios(v: unknown): number[] {
-  const ratios = r.array(v, 'sq.ratios').map((x, i) => r.num(x, `sq.ratios[${i}]`, 1e-6, 1));
-  ratios.forEach((x, i) => {
-    if (i > 0 && x < ratios[i - 1]!) throw r.error(`sq.ratios[${i}]`, `must not be below the ratio before it (${ratios[i - 1]}), got ${x}`);
-  });
-  if (ratios.length > 0 && ratios[ratios.length - 1] !== 1) {
-    throw r.error('sq.ratios', `must end at 1 so that each phase ends fully quantized, got [${ratios.join(', ')}]`);
-  }
-  return ratios;
+  const ratios = r.array(v, 'sq.ratios');
+  const problem = sqRatiosProblem(ratios);
+  if (problem) throw r.error('sq.ratios', problem);
+  return ratios as number[];
 }
