@@ -94,3 +94,17 @@ describe('run config', () => {
     expect(parseTrainConfig(train)).toEqual(train);
   });
 });
+
+describe('a run config names a deployment preset', () => {
+  it("reaches the training config ('none' by default) and is refused where its quantizer cannot train under it", () => {
+    expect(validateRunConfig({}).config.preset).toBe('none');
+    const { config, validation } = validateRunConfig({ preset: 'tensorrt', quantizer: 'pow2' });
+    expect(validation.ok).toBe(true);
+    const train = toTrainConfig(config);
+    expect([train.preset, train.quantizer]).toEqual(['tensorrt', 'pow2']);
+    expect(parseTrainConfig(train)).toEqual(train);
+    expect(validateRunConfig({ preset: 'vitis', quantizer: 'esb' }).validation.errors.preset).toBe("'vitis' cannot train the esb quantizer: Vitis AI (Xilinx FPGA DPU) computes pow2 weights, not esb");
+    expect(validateRunConfig({ preset: 'tflite' as never }).validation.errors.preset).toMatch(/^must be one of none, tensorrt, onnxruntime, vitis, openvino, fpga-esb/);
+    expect(CONFIG_FIELDS.find((f) => f.key === 'preset')?.choices).toEqual(['none', 'tensorrt', 'onnxruntime', 'vitis', 'openvino', 'fpga-esb']);
+  });
+});

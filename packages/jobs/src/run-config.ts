@@ -1,4 +1,4 @@
-import { bitsChainProblem, DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, oqatPhases, QUANTIZER_KINDS, quantizedWidths, resolveSearchSpace, type TrainConfig } from '@oqat/search';
+import { bitsChainProblem, DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, oqatPhases, presetQuantizerProblem, QUANTIZER_KINDS, RUN_PRESETS, quantizedWidths, resolveSearchSpace, type TrainConfig } from '@oqat/search';
 import { DEFAULT_RUN_CONFIG, runDefault, runSetting, type RunConfig } from './run-defaults';
 import type { ConfigField, ConfigValidation, NewRunConfig } from './studio-service';
 import { DEFAULT_VALIDATION } from './validation-split';
@@ -9,6 +9,7 @@ import type { SearchJobInput } from './search-job';
 const DEVICES = ['cpu', 'cpu-ort', 'xavier', 'fpga'];
 // The renderer's type of a run's quantizer names exactly the kinds training knows.
 QUANTIZER_KINDS satisfies ReadonlyArray<NonNullable<NewRunConfig['quantizer']>>;
+RUN_PRESETS satisfies ReadonlyArray<NonNullable<NewRunConfig['preset']>>;
 
 /** The New run form, generated from this list (the desktop app renders it); each default is DEFAULT_RUN_CONFIG's. */
 export const CONFIG_FIELDS: ConfigField[] = ([
@@ -24,6 +25,7 @@ export const CONFIG_FIELDS: ConfigField[] = ([
   { key: 'evalImages', label: 'Images per evaluation', type: 'integer', min: 0, max: 10000, help: 'test images at phase ends and validation images per searched subnet; 0 = all' },
   { key: 'batchSize', label: 'Batch size', type: 'integer', min: 8, max: 1024, help: 'images per step; smaller batches take more steps on a small dataset', kinds: ['train'] },
   { key: 'quantizer', label: 'Quantizer', type: 'choice', choices: [...QUANTIZER_KINDS], help: 'lsq: OQAT\'s learned step sizes; dropbits: SRQ with DropBits, which also learns a bit width per layer (reported at each phase end); esb: elastic significant bits; abfp: adaptive block floating point; pow2: power-of-two steps', kinds: ['train'] },
+  { key: 'preset', label: 'Deployment preset', type: 'choice', choices: [...RUN_PRESETS], help: "the backend whose constraints the quantizers train under (MQBench's presets): tensorrt and openvino per-channel weights, signed activations; onnxruntime per-channel weights, unsigned activations after ReLU; vitis power-of-two steps; fpga-esb the ESB accelerator (esb weights allowed); lsq and pow2 train under every preset, esb under fpga-esb only, dropbits under none", kinds: ['train'] },
   { key: 'dropBitsRate', label: 'DropBits rate', type: 'number', min: 0, max: 0.95, help: 'dropbits: drop probability of a layer\'s finest level per step', kinds: ['train'] },
   { key: 'dropBitsPenalty', label: 'DropBits penalty', type: 'number', min: 0, max: 10, help: 'dropbits: weight of the regulariser that drops levels a layer does not need (0: none learned away)', kinds: ['train'] },
   { key: 'randomSubnets', label: 'Random subnets per step', type: 'integer', min: 0, max: 8, help: 'sampled besides the largest and smallest in each quantized step; 0 halves a step\'s time', kinds: ['train'] },
@@ -95,6 +97,11 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: Run
     if (!Number.isInteger(v) || (v as number) < min! || (v as number) > max!) errors[key] = `must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`;
   }
   if (!(QUANTIZER_KINDS as readonly string[]).includes(config.quantizer)) errors.quantizer = `must be one of ${QUANTIZER_KINDS.join(', ')}, got ${JSON.stringify(config.quantizer)}`;
+  if (!(RUN_PRESETS as readonly string[]).includes(config.preset)) errors.preset = `must be one of ${RUN_PRESETS.join(', ')}, got ${JSON.stringify(config.preset)}`;
+  else if (!errors.quantizer) {
+    const problem = presetQuantizerProblem(config.preset, config.quantizer);
+    if (problem) errors.preset = `'${config.preset}' cannot train the ${config.quantizer} quantizer: ${problem}`;
+  }
   for (const { key, type, min, max } of CONFIG_FIELDS) {
     if (type !== 'number' || max === undefined) continue;
     const v = runSetting(config, key);
@@ -114,7 +121,7 @@ export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases
   if (folder) return onDataFolder(toTrainConfig({ ...config, task: folder.task }, base), folder, config.skipBadFiles);
   const phases = oqatPhases(config.bitsChain, config.epochs);
   const sandwich = { ...base.sandwich, randomSubnets: config.randomSubnets };
-  const quantizer = { quantizer: config.quantizer, dropBits: { rate: config.dropBitsRate, penalty: config.dropBitsPenalty } };
+  const quantizer = { quantizer: config.quantizer, preset: config.preset, dropBits: { rate: config.dropBitsRate, penalty: config.dropBitsPenalty } };
   if (config.task === 'segmentation') {
     // Image limits count scenes; 64x64 scenes need smaller batches than 28x28 images.
     const scenes = DEFAULT_TRAIN_CONFIG.segmentation;

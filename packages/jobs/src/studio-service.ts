@@ -231,6 +231,8 @@ export interface NewRunConfig {
   perLayerBits?: boolean;
   /** how the elastic layers learn to quantize (@oqat/search's QUANTIZER_KINDS): 'lsq' (OQAT's LSQ), 'dropbits' (SRQ with DropBits, which learns a width per layer), or LSQ steps on the 'esb', 'abfp' or 'pow2' number format */
   quantizer?: 'lsq' | 'dropbits' | 'esb' | 'abfp' | 'pow2';
+  /** a deployment preset (@oqat/search's RUN_PRESETS): the backend whose constraints the quantizers train under (per-channel, power-of-two, signed steps); 'none': no backend's */
+  preset?: 'none' | 'tensorrt' | 'onnxruntime' | 'vitis' | 'openvino' | 'fpga-esb';
   /** DropBits: drop probability of a layer's finest level per forward pass (each coarser level drops this many times less often) */
   dropBitsRate?: number;
   /** DropBits: weight of the regulariser that drops the levels a layer does not need */
