@@ -1,4 +1,4 @@
-import { bitsChainProblem, DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, oqatPhases, presetQuantizerProblem, QUANTIZER_KINDS, RUN_PRESETS, quantizedWidths, resolveSearchSpace, type TrainConfig } from '@oqat/search';
+import { bitsChainProblem, DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, oqatPhases, presetQuantizerProblem, QUANTIZER_KINDS, RUN_PRESETS, quantizedWidths, resolveSearchSpace, sqRatiosProblem, type TrainConfig } from '@oqat/search';
 import { DEFAULT_RUN_CONFIG, runDefault, runSetting, type RunConfig } from './run-defaults';
 import type { ConfigField, ConfigValidation, NewRunConfig } from './studio-service';
 import { DEFAULT_VALIDATION } from './validation-split';
@@ -28,6 +28,7 @@ export const CONFIG_FIELDS: ConfigField[] = ([
   { key: 'preset', label: 'Deployment preset', type: 'choice', choices: [...RUN_PRESETS], help: "the backend whose constraints the quantizers train under (MQBench's presets): tensorrt and openvino per-channel weights, signed activations; onnxruntime per-channel weights, unsigned activations after ReLU; vitis power-of-two steps; fpga-esb the ESB accelerator (esb weights allowed); lsq and pow2 train under every preset, esb under fpga-esb only, dropbits under none", kinds: ['train'] },
   { key: 'dropBitsRate', label: 'DropBits rate', type: 'number', min: 0, max: 0.95, help: 'dropbits: drop probability of a layer\'s finest level per step', kinds: ['train'] },
   { key: 'dropBitsPenalty', label: 'DropBits penalty', type: 'number', min: 0, max: 10, help: 'dropbits: weight of the regulariser that drops levels a layer does not need (0: none learned away)', kinds: ['train'] },
+  { key: 'sqRatios', label: 'SQ ratios', type: 'number-list', help: 'SQ (stochastic quantization, any quantizer): the share of each layer\'s filters quantized per stage of a quantized phase, e.g. 0.5,0.75,0.875,1 (the paper\'s); empty: off', kinds: ['train'] },
   { key: 'randomSubnets', label: 'Random subnets per step', type: 'integer', min: 0, max: 8, help: 'sampled besides the largest and smallest in each quantized step; 0 halves a step\'s time', kinds: ['train'] },
   { key: 'limitTrainImages', label: 'Train images per epoch', type: 'integer', min: 0, max: 60000, help: `0 = all (segmentation: scenes, default ${DEFAULT_TRAIN_CONFIG.segmentation.trainScenes}); a small number makes a quick run`, kinds: ['train'] },
   { key: 'backend', label: 'Backend', type: 'choice', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], help: 'auto: tfjs-node-gpu, else tfjs-node, else wasm' },
@@ -62,6 +63,7 @@ function shapeErrors(partial: unknown): Record<string, string> {
   if (checkpointRunId !== undefined && typeof checkpointRunId !== 'string') errors.checkpointRunId = `must be a run id, got ${JSON.stringify(checkpointRunId)}`;
   if (checkpointPath !== undefined && typeof checkpointPath !== 'string') errors.checkpointPath = `must be a file path, got ${JSON.stringify(checkpointPath)}`;
   if (perLayerBits !== undefined && typeof perLayerBits !== 'boolean') errors.perLayerBits = `must be true or false, got ${JSON.stringify(perLayerBits)}`;
+  if (partial.sqRatios !== undefined && !(Array.isArray(partial.sqRatios) && partial.sqRatios.every((x) => typeof x === 'number'))) errors.sqRatios = `must be a list of numbers, got ${JSON.stringify(partial.sqRatios)}`;
   const { dataPath, skipBadFiles } = partial;
   if (dataPath !== undefined && (typeof dataPath !== 'string' || dataPath.includes('\0'))) errors.dataPath = `must be a folder path, got ${JSON.stringify(dataPath)}`;
   if (skipBadFiles !== undefined && typeof skipBadFiles !== 'boolean') errors.skipBadFiles = `must be true or false, got ${JSON.stringify(skipBadFiles)}`;
@@ -97,6 +99,8 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: Run
     if (!Number.isInteger(v) || (v as number) < min! || (v as number) > max!) errors[key] = `must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`;
   }
   if (!(QUANTIZER_KINDS as readonly string[]).includes(config.quantizer)) errors.quantizer = `must be one of ${QUANTIZER_KINDS.join(', ')}, got ${JSON.stringify(config.quantizer)}`;
+  const sqProblem = sqRatiosProblem(config.sqRatios);
+  if (sqProblem) errors.sqRatios = sqProblem;
   if (!(RUN_PRESETS as readonly string[]).includes(config.preset)) errors.preset = `must be one of ${RUN_PRESETS.join(', ')}, got ${JSON.stringify(config.preset)}`;
   else if (!errors.quantizer) {
     const problem = presetQuantizerProblem(config.preset, config.quantizer);
@@ -121,7 +125,7 @@ export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases
   if (folder) return onDataFolder(toTrainConfig({ ...config, task: folder.task }, base), folder, config.skipBadFiles);
   const phases = oqatPhases(config.bitsChain, config.epochs);
   const sandwich = { ...base.sandwich, randomSubnets: config.randomSubnets };
-  const quantizer = { quantizer: config.quantizer, preset: config.preset, dropBits: { rate: config.dropBitsRate, penalty: config.dropBitsPenalty } };
+  const quantizer = { quantizer: config.quantizer, preset: config.preset, dropBits: { rate: config.dropBitsRate, penalty: config.dropBitsPenalty }, sq: { ratios: [...config.sqRatios] } };
   if (config.task === 'segmentation') {
     // Image limits count scenes; 64x64 scenes need smaller batches than 28x28 images.
     const scenes = DEFAULT_TRAIN_CONFIG.segmentation;

@@ -2,7 +2,7 @@ import type { NewRunConfig } from './studio-service';
 
 /** A run config with every optional setting filled (what validateRunConfig returns). */
 export type RunConfig = NewRunConfig & Required<Pick<NewRunConfig,
-  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles' | 'quantizer' | 'preset' | 'dropBitsRate' | 'dropBitsPenalty'
+  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles' | 'quantizer' | 'preset' | 'dropBitsRate' | 'dropBitsPenalty' | 'sqRatios'
 >>;
 
 /**
@@ -46,6 +46,8 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = {
   preset: 'none',
   dropBitsRate: 0.3,
   dropBitsPenalty: 0.6,
+  // SQ off unless asked (oqat train --sq: the paper's 50 → 75 → 87.5 → 100 %, SQ_DEFAULT_RATIOS).
+  sqRatios: [],
 };
 
 /** A run config's value by a form field's key ('epochs.first' reads epochs.first). */

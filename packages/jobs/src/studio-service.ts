@@ -237,13 +237,15 @@ export interface NewRunConfig {
   dropBitsRate?: number;
   /** DropBits: weight of the regulariser that drops the levels a layer does not need */
   dropBitsPenalty?: number;
+  /** SQ (stochastic quantization): the share of each elastic layer's filters quantized in each equal stage of a quantized phase, rising to 1 ([]: off; [0.5, 0.75, 0.875, 1]: the paper's) */
+  sqRatios?: number[];
 }
 
 /** One field of the New run form, generated from the config schema. */
 export interface ConfigField {
   key: string;
   label: string;
-  type: 'number' | 'integer' | 'choice' | 'multi-choice' | 'bits-chain' | 'run' | 'folder' | 'boolean';
+  type: 'number' | 'integer' | 'choice' | 'multi-choice' | 'bits-chain' | 'number-list' | 'run' | 'folder' | 'boolean';
   choices?: string[];
   min?: number;
   max?: number;
