@@ -24,6 +24,12 @@ const trainOptions: Record<string, OptionSpec> = {
     choices: ['lsq', 'dropbits', 'esb', 'abfp', 'pow2'],
     default: D.quantizer,
   },
+  preset: {
+    type: 'string',
+    description: "a deployment backend whose constraints the quantizers train under and the export is checked against (MQBench's presets): tensorrt / openvino: per-channel symmetric weight steps, signed activations even after ReLU; onnxruntime: per-channel weights, unsigned activations after ReLU (uint8, zero point 0); vitis: per-tensor power-of-two steps on every layer; fpga-esb: this project's ESB accelerator (esb weights, packed export); none: no backend's. lsq and pow2 train under every preset, esb under fpga-esb only, dropbits and abfp under none. Not enforced yet: BN folded before quantization, narrow weight range, learned zero points (docs/benchmarks-quant.md)",
+    choices: ['none', 'tensorrt', 'onnxruntime', 'vitis', 'openvino', 'fpga-esb'],
+    default: D.preset,
+  },
   'drop-bits-rate': { type: 'string', description: "dropbits: drop probability of a layer's finest level per step (coarser levels: rate times less often each)", default: String(D.dropBitsRate) },
   'drop-bits-penalty': { type: 'string', description: 'dropbits: weight of the regulariser Σ_layers E[kept levels] that learns levels away', default: String(D.dropBitsPenalty) },
   devices: { type: 'string', description: 'devices searched after training (cpu,cpu-ort,xavier,fpga)', default: D.devices.join(',') },

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { QUANTIZER_KINDS } from '@oqat/search';
+import { QUANTIZER_KINDS, RUN_PRESETS } from '@oqat/search';
 import { COMMANDS } from './cli';
 import { UsageError } from './errors';
 import type { CliIo } from './io';
@@ -78,5 +78,12 @@ describe('runConfigFromOptions train flags', () => {
   it('--quantizer offers exactly the quantizers training knows', () => {
     const choices = COMMANDS.find((c) => c.path.join(' ') === 'train')!.options.quantizer!.choices;
     expect(choices).toEqual([...QUANTIZER_KINDS]);
+  });
+
+  it('--preset offers exactly the presets training knows and reaches the run config', () => {
+    const choices = COMMANDS.find((c) => c.path.join(' ') === 'train')!.options.preset!.choices;
+    expect(choices).toEqual([...RUN_PRESETS]);
+    expect(runConfigFromOptions({ preset: 'vitis' }, io, 'train')).toMatchObject({ preset: 'vitis' });
+    expect(runConfigFromOptions({}, io, 'train')).not.toHaveProperty('preset');
   });
 });

@@ -62,6 +62,7 @@ export function runConfigFromOptions(o: ParsedOptions, io: CliIo, kind: NewRunCo
   if (o.population !== undefined) config.population = intOption(o.population, 'population', 4);
   if (o['per-layer-bits']) config.perLayerBits = true;
   if (typeof o.quantizer === 'string') config.quantizer = o.quantizer as NewRunConfig['quantizer'];
+  if (typeof o.preset === 'string') config.preset = o.preset as NewRunConfig['preset'];
   const dropBitsRate = numberOption(o['drop-bits-rate'], 'drop-bits-rate');
   if (dropBitsRate !== undefined) config.dropBitsRate = dropBitsRate;
   const dropBitsPenalty = numberOption(o['drop-bits-penalty'], 'drop-bits-penalty');
