@@ -77,6 +77,32 @@ describe('packedModel', () => {
     expect(maxAbsDiff(got, expected)).toBeLessThan(1e-4 * Math.max(1, maxAbsDiff(expected, new Float32Array(expected.length))));
   });
 
+  it('per-channel weight steps (channelSteps) are written and read back: code i dequantizes with the step of channel i % C', () => {
+    prepareSubnet(f, TINY_SPECS.large4!);
+    const sub = f.net.extractSubnet({ preserveWeights: true });
+    const graph = buildExportGraph(sub);
+    sub.dispose();
+    // The export refuses per-channel layers until every writer holds them: give two layers per-channel steps by hand.
+    const [conv, dw] = [weightNodes(graph).find((n) => n.kind === 'conv' && !n.depthwise)!, weightNodes(graph).find((n) => n.kind === 'conv' && n.depthwise)!];
+    for (const n of [conv, dw]) {
+      const c = n.weight.shape[n.weight.shape.length - 1] === 1 ? n.weight.shape[2]! : n.weight.shape[n.weight.shape.length - 1]!;
+      const steps = Array.from({ length: c }, (_, k) => n.weight.quant!.step * (1 + k / 4));
+      n.weight.quant = { ...n.weight.quant!, channelSteps: steps };
+      n.weight.values = Float32Array.from(n.weight.codes!, (q, i) => q * steps[i % c]!);
+    }
+    const { spec: json, weights } = packedModel(graph);
+    const out = join(dir, 'per-channel');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, PACKED_SPEC_FILE), JSON.stringify(json));
+    writeFileSync(join(out, PACKED_WEIGHTS_FILE), weights);
+    const back = weightNodes(readPackedModel(join(out, PACKED_SPEC_FILE)).graph);
+    for (const n of [conv, dw]) {
+      const got = back.find((b) => b.name === n.name)!;
+      expect(got.weight.quant!.channelSteps).toEqual(n.weight.quant!.channelSteps);
+      expect(got.weight.values.every((v, i) => Math.abs(v - n.weight.values[i]!) <= 1e-6 * Math.abs(v))).toBe(true);
+    }
+  });
+
   it('names a missing or truncated weights file', () => {
     prepareSubnet(f, TINY_SPECS.small2!);
     const sub = f.net.extractSubnet({ preserveWeights: true });

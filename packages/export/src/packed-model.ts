@@ -46,7 +46,9 @@ class ByteStream {
   }
 }
 
-const quant = (q: StaticQuantConfig): PackedQuant => ({ bits: q.bits, signed: q.signed, step: q.step, zeroPoint: 0 });
+const quant = (q: StaticQuantConfig): PackedQuant => ({
+  bits: q.bits, signed: q.signed, step: q.step, zeroPoint: 0, ...(q.channelSteps ? { channelSteps: [...q.channelSteps] } : {}),
+});
 
 /**
  * The packed format: every weight's integer codes bit-packed at its own

@@ -25,6 +25,8 @@ export interface PackedQuant {
   signed: boolean;
   step: number;
   zeroPoint: 0;
+  /** per output channel: code i of the tensor (tfjs layout, channel last: i % channels) is dequantized with channelSteps[i % channels]; overrides step */
+  channelSteps?: number[];
 }
 
 export interface PackedWeight extends PackedTensorRef {

@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { unpack } from '@oqat/quant';
 import { ExportFileError } from './errors';
 import type { ExportGraph, ExportNode, ExportWeight } from './export-graph';
-import { PACKED_FORMAT_VERSION, type PackedSpec, type PackedTensorRef, type PackedWeight } from './packed-spec';
+import type { StaticQuantConfig } from '@oqat/search';
+import { PACKED_FORMAT_VERSION, type PackedQuant, type PackedSpec, type PackedTensorRef, type PackedWeight } from './packed-spec';
 
 export interface PackedModelContents {
   spec: PackedSpec;
@@ -51,10 +52,12 @@ export function readPackedModel(specPath: string): PackedModelContents {
     if (!w.quant) return { shape: [...w.shape], values: floats(w) };
     const q = w.quant;
     const codes = unpack(slice(w), q.bits, w.count, { signed: q.signed });
-    const values = Float32Array.from(codes, (c) => (c - q.zeroPoint) * q.step);
-    return { shape: [...w.shape], values, codes, quant: { bits: q.bits, signed: q.signed, step: q.step } };
+    const steps = q.channelSteps ?? [q.step];
+    const values = Float32Array.from(codes, (c, i) => (c - q.zeroPoint) * steps[i % steps.length]!);
+    return { shape: [...w.shape], values, codes, quant: staticQuant(q) };
   };
-  const quant = (q: { bits: number; signed: boolean; step: number } | undefined) => (q ? { inputQuant: { bits: q.bits, signed: q.signed, step: q.step } } : {});
+  const staticQuant = (q: PackedQuant): StaticQuantConfig => ({ bits: q.bits, signed: q.signed, step: q.step, ...(q.channelSteps ? { channelSteps: [...q.channelSteps] } : {}) });
+  const quant = (q: PackedQuant | undefined) => (q ? { inputQuant: staticQuant(q) } : {});
 
   const nodes = spec.ops.map((op): ExportNode => {
     switch (op.kind) {

@@ -44,4 +44,28 @@ describe('tfjsGraphModel', () => {
     expect(maxAbsDiff(got, expected)).toBeLessThan(1e-4 * Math.max(1, maxAbsDiff(expected, new Float32Array(expected.length))));
     expect(sameTop1(got, expected, 3)).toBe(true);
   });
+
+  it('an input quantizer with per-channel steps (channelSteps) divides each channel by its own step', async () => {
+    prepareSubnet(f, TINY_SPECS.large4!);
+    const sub = f.net.extractSubnet({ preserveWeights: true });
+    const graph = buildExportGraph(sub);
+    sub.dispose();
+    const predict = async (g: typeof graph): Promise<Float32Array> => {
+      const { modelJson, weightData } = tfjsGraphModel(g);
+      const model = await tf.loadGraphModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0]!.weights, weightData: weightData.buffer as ArrayBuffer }));
+      const out = tf.tidy(() => Float32Array.from((model.predict(f.images) as tf.Tensor).dataSync()));
+      model.dispose();
+      return out;
+    };
+    const plain = await predict(graph);
+    const node = graph.nodes.find((n) => n.kind === 'conv' && n.inputQuant && !n.depthwise)!;
+    if (node.kind !== 'conv') throw new Error('no quantized conv');
+    const q = node.inputQuant!;
+    // Every channel at the tensor's step: the same model; channel 0 at a coarser step: another one.
+    node.inputQuant = { ...q, channelSteps: Array.from({ length: node.inC }, () => q.step) };
+    expect(maxAbsDiff(await predict(graph), plain)).toBe(0);
+    node.inputQuant = { ...q, channelSteps: Array.from({ length: node.inC }, (_, c) => (c === 0 ? 8 * q.step : q.step)) };
+    expect(maxAbsDiff(await predict(graph), plain)).toBeGreaterThan(0);
+  });
 });
+

@@ -60,7 +60,8 @@ export function tfjsGraphModel(graph: ExportGraph, metadata: Record<string, unkn
 
   const fakeQuant = (name: string, x: string, q: StaticQuantConfig): string => {
     const { qn, qp } = quantRange(q.bits, q.signed);
-    const step = g.scalar(q.step);
+    // Per-channel steps broadcast on the last axis (NHWC channels, a linear layer's features).
+    const step = q.channelSteps ? g.constant(`${name}/steps`, Float32Array.from(q.channelSteps), [q.channelSteps.length]) : g.scalar(q.step);
     const scaled = g.op(`${name}/div`, 'RealDiv', [x, step], T);
     const rounded = g.op(`${name}/round`, 'Round', [scaled], T);
     const low = g.op(`${name}/max`, 'Maximum', [rounded, g.scalar(-qn)], T);
