@@ -100,11 +100,13 @@ export function renderField(
     read = () => ({ value: input.value.trim() === '' ? undefined : input.value.trim() });
   } else {
     const isBits = field.type === 'bits-chain';
+    // A number list (SQ's ratios): comma-separated numbers, empty = none.
+    const isList = field.type === 'number-list';
     const input = h('input', {
       id, name: field.key, 'aria-describedby': described, onInput: onChange,
-      type: isBits ? 'text' : 'number', inputmode: isBits ? 'numeric' : undefined,
+      type: isBits || isList ? 'text' : 'number', inputmode: isBits ? 'numeric' : isList ? 'decimal' : undefined,
       min: field.min, max: field.max, step: field.type === 'integer' ? 1 : 'any',
-      placeholder: isBits ? 'e.g. 4,3,2' : undefined,
+      placeholder: isBits ? 'e.g. 4,3,2' : isList ? 'e.g. 0.5,0.75,0.875,1 (empty: off)' : undefined,
       value: initial === undefined || initial === null ? '' : Array.isArray(initial) ? initial.join(',') : String(initial),
     });
     control = input;
@@ -113,6 +115,11 @@ export function renderField(
       if (isBits) {
         const bits = parseBitsChain(text);
         return bits ? { value: bits } : { error: `${field.label}: write the bit widths separated by commas, e.g. 4,3,2` };
+      }
+      if (isList) {
+        if (text === '') return { value: [] };
+        const values = parseBitsChain(text);
+        return values ? { value: values } : { error: `${field.label}: write numbers separated by commas, e.g. 0.5,0.75,1` };
       }
       if (text === '') return { value: undefined };
       const n = Number(text);

@@ -30,10 +30,15 @@ const CURVES: Record<string, CurveSpec> = {
   },
   lr: { title: 'Learning rate', pick: one('lr'), axes: { x: 'step', y: 'lr', integerX: true }, testId: 'chart-lr' },
   hypervolume: { title: 'Hypervolume', pick: hypervolumeMetrics, axes: { x: 'generation', y: 'hypervolume', integerX: true }, testId: 'chart-hypervolume' },
+  // SQ runs only (the panel appears with the first sqShare metric): the share of weights each step quantized.
+  sq: { title: 'SQ quantized share', pick: one('sqShare'), axes: { x: 'step', y: 'quantized share', percent: true, integerX: true }, testId: 'chart-sq' },
 };
 
+/** Curves drawn only once a run has reported their metric (method-specific ones). */
+const ON_METRIC: Record<string, string> = { sq: 'sqShare' };
+
 const BY_KIND: Record<RunKind, string[]> = {
-  train: ['loss', 'accuracy', 'lr'],
+  train: ['loss', 'accuracy', 'lr', 'sq'],
   search: ['hypervolume'],
   demo: ['loss', 'accuracy', 'lr', 'hypervolume'],
   export: [],
@@ -63,22 +68,42 @@ export class RunCharts {
   private readonly panels: ChartPanel[] = [];
   private revision = -1;
 
-  constructor(kind: RunKind, private readonly metrics: MetricSeries, theme: ThemeController) {
+  /** curves of this kind of run still waiting for their metric (ON_METRIC) */
+  private readonly waiting: string[] = [];
+
+  constructor(kind: RunKind, private readonly metrics: MetricSeries, private readonly theme: ThemeController) {
     this.el = h('div', { class: 'grid cols-2' });
     for (const key of BY_KIND[kind]) {
-      const spec = CURVES[key]!;
-      const panel = new ChartPanel(`${spec.title} per phase`, (c) =>
-        lineOption(c, phaseSeries(this.metrics, spec.pick(this.metrics.names()), c), spec.axes), theme, { testId: spec.testId });
-      this.panels.push(panel);
-      this.el.append(h('section', { class: 'panel' }, h('h2', { text: spec.title }), panel.el));
+      if (ON_METRIC[key]) this.waiting.push(key);
+      else this.addPanel(key);
     }
+    this.addWaiting();
   }
 
   /** Redraws when the metrics changed since the last call. */
   update(): void {
     if (this.metrics.revision === this.revision) return;
     this.revision = this.metrics.revision;
+    this.addWaiting();
     for (const p of this.panels) p.update();
+  }
+
+  private addPanel(key: string): void {
+    const spec = CURVES[key]!;
+    const panel = new ChartPanel(`${spec.title} per phase`, (c) =>
+      lineOption(c, phaseSeries(this.metrics, spec.pick(this.metrics.names()), c), spec.axes), this.theme, { testId: spec.testId });
+    this.panels.push(panel);
+    this.el.append(h('section', { class: 'panel' }, h('h2', { text: spec.title }), panel.el));
+  }
+
+  /** Adds the panels whose metric has arrived. */
+  private addWaiting(): void {
+    const names = this.metrics.names();
+    for (const key of [...this.waiting]) {
+      if (!names.has(ON_METRIC[key]!)) continue;
+      this.waiting.splice(this.waiting.indexOf(key), 1);
+      this.addPanel(key);
+    }
   }
 
   dispose(): void {
