@@ -7,7 +7,7 @@ import { CallerFiles } from './caller-files';
 import { runDataFolder } from './data-folder';
 import { JobConfigError, RunNotCancellableError } from './errors';
 import { checkExportRequest } from './export-request';
-import { EXPORT_JOB, SEARCH_JOB, TRAIN_JOB, TUNE_JOB } from './job-modules';
+import { EXPORT_JOB, QUANTIZE_JOB, SEARCH_JOB, TRAIN_JOB, TUNE_JOB } from './job-modules';
 import type { ExportJobInput } from './export-job';
 import type { SearchJobInput } from './search-job';
 import { CONFIG_FIELDS, toSearchJobInput, toTrainJobInput, validateRunConfig } from './run-config';
@@ -16,6 +16,8 @@ import { toCandidateDto, toMetricPoint, toRunEventDto, toRunSummary } from './ru
 import type { ExportReport, ExportRequest, NewRunConfig, RunDetail, RunEventDto, StudioService } from './studio-service';
 import type { TrainJobResult } from './train-job';
 import { toTuneJobInput, type TuneRequest } from './tune-request';
+import type { QuantizeJobInput, QuantizeJobResult } from './quantize-job';
+import { toQuantizeJobInput, type QuantizeRequest } from './quantize-request';
 
 export interface StudioServiceOptions extends RunStoreOptions {
   /** where runs keep their files; default: a `runs` folder beside the database */
@@ -36,6 +38,8 @@ export interface Studio extends StudioService {
   exportSubnet(input: ExportJobInput, options?: { overwrite?: boolean }): Promise<ExportReport>;
   /** starts precision tuning of a search candidate or a training run's subnet (oqat tune); resolves once the run is queued */
   startTune(request: TuneRequest): Promise<{ runId: string }>;
+  /** starts MMSE post-training quantization of a training run's subnet, or of a checkpoint file's (oqat quantize); resolves once the run is queued */
+  startQuantize(request: QuantizeRequest): Promise<{ runId: string }>;
   /** a folder the user chose in the desktop's own dialog: callers may read and export there from now on */
   allowFolder(dir: string): void;
   /** the supernet checkpoint a training run wrote (its result, else its last checkpoint) */
@@ -168,10 +172,13 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
       const source = await store.getRun(request.runId);
       const candidate = typeof request.candidateId === 'number' ? await store.getCandidate(request.runId, request.candidateId) : undefined;
       // A search's candidates, or a tune run's answer: both inputs name the checkpoint, backend, BN images and seed.
-      if ((source.kind !== 'search' && source.kind !== 'tune') || !candidate) {
-        throw new JobConfigError('candidate', `${request.candidateId} is not a candidate of search or tune run ${request.runId} (see 'oqat runs show ${request.runId}')`);
+      if ((source.kind !== 'search' && source.kind !== 'tune' && source.kind !== 'quantize') || !candidate) {
+        throw new JobConfigError('candidate', `${request.candidateId} is not a candidate of search, tune or quantize run ${request.runId} (see 'oqat runs show ${request.runId}')`);
       }
-      const searchInput = source.config as Pick<SearchJobInput, 'checkpoint' | 'backend' | 'bnImages' | 'seed'>;
+      // A quantize run's answer is its calibrated network over the float subnet's weights (the same BN images and seed).
+      const quantized = source.kind === 'quantize' ? (source.result as QuantizeJobResult | null)?.chosen.config : undefined;
+      if (source.kind === 'quantize' && !quantized) throw new JobConfigError('runId', `${request.runId} is a quantize run that has not finished; export it once it has`);
+      const searchInput = source.config as Pick<SearchJobInput | QuantizeJobInput, 'checkpoint' | 'backend' | 'bnImages' | 'seed'>;
       return service.exportSubnet({
         checkpoint: searchInput.checkpoint,
         spec: candidate.spec,
@@ -183,6 +190,7 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
         seed: searchInput.seed,
         sourceRunId: request.runId,
         candidateId: request.candidateId,
+        ...(quantized ? { quantized } : {}),
       }, { overwrite: true });
     },
     async exportSubnet(input: ExportJobInput, exportOptions: { overwrite?: boolean } = {}) {
@@ -195,6 +203,12 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
     async startTune(request) {
       const input = await toTuneJobInput(store, request, checkpointOf, workDir);
       const handle = track(await startRun(store, { kind: 'tune', job: TUNE_JOB, config: input, seed: input.seed }));
+      return { runId: handle.id };
+    },
+    async startQuantize(request) {
+      // A checkpoint file named by the command line is its own; a run's is the store's.
+      const input = await toQuantizeJobInput(store, request, checkpointOf);
+      const handle = track(await startRun(store, { kind: 'quantize', job: QUANTIZE_JOB, config: input, seed: input.seed }));
       return { runId: handle.id };
     },
     onRunEvent(listener) {

@@ -11,10 +11,17 @@ import {
   loadSegmentationData,
   loadSupernet,
   parseSubnetSpec,
+  ptqNetwork,
   staticSubnet,
+  staticTop1,
   type LoadedSupernet,
+  type StaticMobileNet,
+  type StaticMobileNetConfig,
+  type StaticNetwork,
+  type StaticQuantConfig,
   type SubnetSpec,
 } from '@oqat/search';
+import { JobConfigError } from './errors';
 import { loadCheckpointEvalData } from './eval-data';
 import type { ExportReport } from './studio-service';
 
@@ -32,6 +39,8 @@ export interface ExportJobInput {
   /** the search run and candidate this export came from, if any */
   sourceRunId?: string;
   candidateId?: number;
+  /** a quantize run's answer: its calibrated network config over the (float) subnet's weights, exported instead of the supernet's quantization */
+  quantized?: StaticMobileNetConfig;
 }
 
 export const EXPORT_REPORT_FILE = 'export-report.json';
@@ -52,6 +61,8 @@ interface ExportMeasure {
   bn: Tensor[];
   /** the app's own score (re-estimates BN for the spec) */
   app: (spec: SubnetSpec) => number;
+  /** classification: the app's top-1 of a static network (a quantize run's calibrated one) */
+  appStatic?: (net: StaticMobileNet) => number;
   onnx: (modelPath: string) => Promise<number>;
 }
 
@@ -80,6 +91,7 @@ async function exportMeasure(loaded: LoadedSupernet, input: ExportJobInput): Pro
   return {
     metric: 'top-1', testCount: test.count, bn, normalization,
     app: (spec) => evaluateSubnet(net, spec, { bn, test, batchSize: 500, normalization }).score,
+    appStatic: (n) => staticTop1(n, test, normalization),
     onnx: async (path) => (await onnxAccuracy(path, test, normalization)).top1,
   };
 }
@@ -100,15 +112,22 @@ export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise
     measure = await exportMeasure(loaded, input);
     const { metric } = measure;
     const outDir = resolve(input.outDir);
+    if (input.quantized) refuseMultiTensorExport(input.quantized, input.formats);
     ctx.progress(0, 3, `measuring the subnet's ${metric} in the app`);
-    const app = measure.app(spec);
+    let app = measure.app(spec);
     ctx.progress(1, 3, `writing ${input.formats.join(', ')}`);
     // The app's evaluation just re-estimated BN for this spec, so the export uses the same statistics.
     const sub = staticSubnet(net, spec);
+    let exported: StaticNetwork = sub;
     let manifest: ExportManifest;
     try {
-      manifest = await exportSubnet({ net: sub, spec, formats: input.formats, outDir, normalization: measure.normalization, ...(measure.imageSize ? { imageSize: measure.imageSize } : {}) });
+      if (input.quantized && measure.appStatic) {
+        exported = ptqNetwork(sub as StaticMobileNet, input.quantized);
+        app = measure.appStatic(exported);
+      }
+      manifest = await exportSubnet({ net: exported, spec, formats: input.formats, outDir, normalization: measure.normalization, ...(measure.imageSize ? { imageSize: measure.imageSize } : {}) });
     } finally {
+      if (exported !== sub) exported.dispose();
       sub.dispose();
     }
     let onnxScore: number | undefined;
@@ -137,5 +156,31 @@ export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise
   } finally {
     for (const t of measure?.bn ?? []) t.dispose();
     net.dispose();
+  }
+}
+
+/** The layers of a calibrated network whose weights are sums of low-precision tensors (MMSE multi-tensor). */
+function multiTensorLayers(config: StaticMobileNetConfig): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown, path: string): void => {
+    if (typeof v !== 'object' || v === null) return;
+    const q = (v as { weightQuant?: StaticQuantConfig }).weightQuant;
+    if (q?.residual) out.push(path);
+    for (const [k, child] of Object.entries(v)) if (k !== 'weightQuant' && k !== 'inputQuant') visit(child, path ? `${path}.${k}` : k);
+  };
+  visit(config, '');
+  return out;
+}
+
+/**
+ * ONNX and packed files hold one integer tensor per weight; a sum of
+ * several (MMSE multi-tensor) is refused there in one line. The tfjs model
+ * stores each weight as the values the app computes with, so it holds the sum.
+ */
+function refuseMultiTensorExport(config: StaticMobileNetConfig, formats: readonly ExportFormat[]): void {
+  const layers = multiTensorLayers(config);
+  const refused = formats.filter((f) => f !== 'tfjs');
+  if (layers.length && refused.length) {
+    throw new JobConfigError('formats', `${refused.join(', ')} cannot hold ${layers.length} layer(s) quantized as sums of low-precision tensors (MMSE multi-tensor: ${layers.slice(0, 3).join(', ')}${layers.length > 3 ? ', …' : ''}); export tfjs only, or quantize without --multi-tensor`);
   }
 }

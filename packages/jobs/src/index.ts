@@ -20,6 +20,9 @@ export type { EvaluateCheckpointInput, CheckpointEvaluation, NamedSubnet } from 
 export { TUNE_JOB } from './job-modules';
 export type { TuneGoal, TuneJobInput, TuneJobResult, TunedLayer, TuneCost, TuneMethod, TuneModel } from './tune-job';
 export type { TuneRequest } from './tune-request';
+export { QUANTIZE_JOB } from './job-modules';
+export type { QuantizeJobInput, QuantizeJobResult, QuantizeRow, QuantizeSettings } from './quantize-job';
+export type { QuantizeRequest } from './quantize-request';
 // How a search and a tune run score subnets (held-out validation) and report them (test split): for tools/bench.
 export { searchValidation } from './search-validation';
 export type { SearchValidation, SearchValidationOptions } from './search-validation';

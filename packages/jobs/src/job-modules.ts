@@ -6,3 +6,4 @@ export const TRAIN_JOB: JobRef = { modulePath: fileURLToPath(new URL('./train-jo
 export const SEARCH_JOB: JobRef = { modulePath: fileURLToPath(new URL('./search-job.ts', import.meta.url)), exportName: 'searchJob' };
 export const EXPORT_JOB: JobRef = { modulePath: fileURLToPath(new URL('./export-job.ts', import.meta.url)), exportName: 'exportJob' };
 export const TUNE_JOB: JobRef = { modulePath: fileURLToPath(new URL('./tune-job.ts', import.meta.url)), exportName: 'tuneJob' };
+export const QUANTIZE_JOB: JobRef = { modulePath: fileURLToPath(new URL('./quantize-job.ts', import.meta.url)), exportName: 'quantizeJob' };

@@ -1,0 +1,50 @@
+import type { RunStore } from '@oqat/runs';
+import { PTQ_CALIBRATIONS, PTQ_GRANULARITIES } from '@oqat/search';
+import { JobConfigError } from './errors';
+import type { QuantizeJobInput, QuantizeSettings } from './quantize-job';
+
+/** What `oqat quantize` asks for: a subnet of a training run's checkpoint (or of a checkpoint file) and how to quantize it. */
+export interface QuantizeRequest extends QuantizeSettings {
+  /** a training (or demo) run whose supernet checkpoint is quantized … */
+  runId?: string;
+  /** … or a supernet.ckpt file (the command line's own path) */
+  checkpoint?: string;
+  /** largest, middle, smallest or a SubnetSpec JSON value; its float (32-bit) version is quantized */
+  subnet: unknown;
+  seed: number;
+  backend: QuantizeJobInput['backend'];
+}
+
+const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+/** A request from any caller checked field by field: one line for the first problem. */
+export function checkQuantizeRequest(r: QuantizeRequest): void {
+  if ((r.runId === undefined) === (r.checkpoint === undefined)) throw new JobConfigError('runId', 'or checkpoint: give exactly one, the training run or the supernet.ckpt to quantize');
+  if (!(Number.isInteger(r.bits) && r.bits >= 2 && r.bits <= 8)) throw new JobConfigError('bits', `must be a whole number of bits from 2 to 8 (INT8: 8, INT4: 4), got ${JSON.stringify(r.bits)}`);
+  if (!PTQ_GRANULARITIES.includes(r.granularity)) throw new JobConfigError('granularity', `must be ${PTQ_GRANULARITIES.join(' or ')}, got ${JSON.stringify(r.granularity)}`);
+  if (!PTQ_CALIBRATIONS.includes(r.calibration)) throw new JobConfigError('calibration', `must be one of ${PTQ_CALIBRATIONS.join(', ')}, got ${JSON.stringify(r.calibration)}`);
+  if (!(typeof r.percentile === 'number' && r.percentile > 50 && r.percentile <= 100)) throw new JobConfigError('percentile', `must be a number in (50, 100], got ${JSON.stringify(r.percentile)}`);
+  if (r.multiTensor !== undefined) {
+    const { terms, factor } = r.multiTensor;
+    if (!(Number.isInteger(terms) && terms >= 2 && terms <= 8)) throw new JobConfigError('multiTensor.terms', `must be a whole number of tensors from 2 to 8, got ${JSON.stringify(terms)}`);
+    if (!(typeof factor === 'number' && factor >= 1 && Number.isFinite(factor))) throw new JobConfigError('multiTensor.factor', `must be a number ≥ 1 (times the median relative error), got ${JSON.stringify(factor)}`);
+  }
+  if (!(Number.isInteger(r.calibrationImages) && r.calibrationImages >= 1 && r.calibrationImages <= 60000)) {
+    throw new JobConfigError('calibrationImages', `must be a whole number of images from 1 to 60000, got ${JSON.stringify(r.calibrationImages)}`);
+  }
+  for (const key of ['testImages', 'bnImages', 'seed'] as const) {
+    const n = r[key];
+    if (!(Number.isInteger(n) && n >= 0)) throw new JobConfigError(key, `must be a whole number ≥ 0, got ${JSON.stringify(n)}`);
+  }
+  if (!BACKENDS.includes(r.backend)) throw new JobConfigError('backend', `must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(r.backend)}`);
+}
+
+/** The quantize job's input: the checkpoint of the run named (or the file given) and the request's settings. */
+export async function toQuantizeJobInput(store: RunStore, request: QuantizeRequest, checkpointOf: (runId: string) => Promise<string>): Promise<QuantizeJobInput> {
+  checkQuantizeRequest(request);
+  const { runId, checkpoint, subnet, ...settings } = request;
+  if (runId === undefined) return { ...settings, checkpoint: checkpoint!, spec: subnet };
+  const run = await store.getRun(runId);
+  if (run.kind !== 'train' && run.kind !== 'demo') throw new JobConfigError('runId', `${run.id} is a ${run.kind} run; quantize a subnet of a training run's supernet`);
+  return { ...settings, checkpoint: await checkpointOf(run.id), spec: subnet, parentRunId: run.id };
+}
