@@ -8,7 +8,7 @@
  * renderer can import it.
  */
 
-export type RunKind = 'train' | 'search' | 'export' | 'demo' | 'tune';
+export type RunKind = 'train' | 'search' | 'export' | 'demo' | 'tune' | 'quantize';
 export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
 export type Task = 'classification' | 'segmentation';
 export type DeviceName = 'cpu' | 'cpu-ort' | 'xavier' | 'fpga';
