@@ -66,3 +66,11 @@ export class UnsupportedQuantFormatError extends OqatError {
     this.name = 'UnsupportedQuantFormatError';
   }
 }
+
+/** An export its run's deployment preset forbids: the backend would not run it (the message says why). */
+export class PresetExportError extends OqatError {
+  constructor(problem: string) {
+    super(`exportSubnet: ${problem}`);
+    this.name = 'PresetExportError';
+  }
+}

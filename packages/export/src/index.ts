@@ -17,3 +17,5 @@ export { ONNX_MODEL_FILE } from './onnx-model';
 export { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
 export type { ExportTask, ExportLayerBits } from './export-graph';
 export { UnknownExportFormatError, SubnetMismatchError, OnnxCheckError, ExportFileError, ExportDatasetError, ExportInternalError, SegmentationImageSizeError, UnsupportedQuantFormatError } from './errors';
+export { checkPresetExport } from './preset-export';
+export { PresetExportError } from './errors';
