@@ -36,7 +36,7 @@ export function presetFormatProblem(p: DeploymentPreset, format: FormatName): st
 
 /** What an export is asked to write, as facts the preset is checked against. */
 export interface PresetExportFacts {
-  /** the export formats asked for ('onnx', 'packed', 'tfjs') */
+  /** the export formats asked for ('onnx', 'packed', 'tfjs'); the checks apply to those the backend reads */
   exportFormats: readonly string[];
   /** every quantized layer's weight format */
   weightFormats: readonly FormatName[];
@@ -46,14 +46,15 @@ export interface PresetExportFacts {
 
 /**
  * Why an export under a preset would not run on its backend (undefined: it
- * would): an export format the backend does not read, a weight format it
+ * would): no file the backend reads (other files, the app's tfjs model say,
+ * may come along), a weight format it
  * does not compute, per-channel steps where it has one per tensor, or ONNX
  * weights whose folded BN makes per-channel float scales (step·|γ/σ|) where
  * it needs one power of two per tensor.
  */
 export function presetExportProblem(p: DeploymentPreset, facts: PresetExportFacts): string | undefined {
-  const other = facts.exportFormats.filter((f) => !(p.exportFormats as readonly string[]).includes(f));
-  if (other.length > 0) return `preset ${p.name}: ${p.target} reads ${p.exportFormats.join(', ')}, not ${other.join(', ')}`;
+  const theirs = facts.exportFormats.filter((f) => (p.exportFormats as readonly string[]).includes(f));
+  if (theirs.length === 0) return `preset ${p.name}: ${p.target} reads ${p.exportFormats.join(', ')}, and the export writes ${facts.exportFormats.join(', ')}; add ${p.exportFormats[0]}`;
   for (const format of new Set(facts.weightFormats)) {
     const problem = presetFormatProblem(p, format);
     if (problem) return `preset ${p.name}: ${problem}`;
@@ -61,7 +62,7 @@ export function presetExportProblem(p: DeploymentPreset, facts: PresetExportFact
   if (facts.perChannelWeights && p.weights.granularity === 'per-tensor') {
     return `preset ${p.name}: ${p.target} takes one weight step per tensor, and this network has per-channel steps`;
   }
-  const foldsBn = facts.exportFormats.includes('onnx');
+  const foldsBn = theirs.includes('onnx');
   if (foldsBn && (p.weights.granularity === 'per-tensor' || p.weights.scale === 'pow2')) {
     return `preset ${p.name}: the ONNX export folds BN into per-channel float weight scales (step·|γ/σ|), and ${p.target} needs one ${p.weights.scale === 'pow2' ? 'power-of-two ' : ''}scale per tensor (BN folding before quantization is not built)`;
   }

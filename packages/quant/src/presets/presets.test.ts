@@ -55,7 +55,12 @@ describe('deployment presets', () => {
   it('refuses an export its backend would not run, in one line', () => {
     const uniform = { weightFormats: ['uniform' as const], perChannelWeights: true };
     expect(presetExportProblem(getPreset('tensorrt'), { exportFormats: ['onnx'], ...uniform })).toBeUndefined();
-    expect(presetExportProblem(getPreset('tensorrt'), { exportFormats: ['onnx', 'packed'], ...uniform })).toMatch(/reads onnx, not packed/);
+    expect(presetExportProblem(getPreset('tensorrt'), { exportFormats: ['onnx', 'packed', 'tfjs'], ...uniform })).toBeUndefined();
+    expect(presetExportProblem(getPreset('tensorrt'), { exportFormats: ['packed', 'tfjs'], ...uniform })).toBe(
+      'preset tensorrt: TensorRT (NVIDIA GPU) reads onnx, and the export writes packed, tfjs; add onnx',
+    );
+    // ESB weights in the app's own files next to the accelerator's: only the packed file is the backend's.
+    expect(presetExportProblem(getPreset('fpga-esb'), { exportFormats: ['tfjs', 'packed'], weightFormats: ['esb'], perChannelWeights: false })).toBeUndefined();
     expect(presetExportProblem(getPreset('onnxruntime'), { exportFormats: ['onnx'], weightFormats: ['esb'], perChannelWeights: false })).toMatch(/^preset onnxruntime: .* not esb$/);
     expect(presetExportProblem(getPreset('fpga-esb'), { exportFormats: ['packed'], weightFormats: ['esb'], perChannelWeights: false })).toBeUndefined();
     expect(presetExportProblem(getPreset('fpga-esb'), { exportFormats: ['packed'], ...uniform })).toMatch(/one weight step per tensor/);
