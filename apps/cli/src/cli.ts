@@ -32,6 +32,8 @@ const trainOptions: Record<string, OptionSpec> = {
   },
   'drop-bits-rate': { type: 'string', description: "dropbits: drop probability of a layer's finest level per step (coarser levels: rate times less often each)", default: String(D.dropBitsRate) },
   'drop-bits-penalty': { type: 'string', description: 'dropbits: weight of the regulariser Σ_layers E[kept levels] that learns levels away', default: String(D.dropBitsPenalty) },
+  sq: { type: 'boolean', description: "SQ, stochastic quantization (Dong et al. 2017), over any --quantizer: each step of a quantized phase quantizes only a share of every elastic layer's filters (output channels), chosen at random with probability ∝ 1/(e + 1e-7), e = |W - Q(W)|_1/|W|_1 per filter (roulette without replacement), the others stay float; the share grows 50 → 75 → 87.5 → 100 % (the paper's schedule) over equal stages of each phase, so every phase ends and exports fully quantized. Simplified: the stages share the phase's one cosine schedule (the paper trains each stage to convergence); one partition per layer per step, drawn on the largest subnet's slice and shared by every subnet of the step (docs/benchmarks-quant.md, SQ)" },
+  'sq-ratios': { type: 'string', description: 'SQ with your own schedule: the share of filters quantized per stage, comma-separated, rising to 1 (e.g. 0.5,1); implies --sq' },
   devices: { type: 'string', description: 'devices searched after training (cpu,cpu-ort,xavier,fpga)', default: D.devices.join(',') },
   'no-search': { type: 'boolean', description: 'train only' },
 };

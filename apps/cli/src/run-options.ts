@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NewRunConfig } from '@oqat/jobs';
+import { SQ_DEFAULT_RATIOS } from '@oqat/quant';
 import type { ParsedOptions } from './command';
 import { UsageError } from './errors';
 import type { CliIo } from './io';
@@ -67,6 +68,9 @@ export function runConfigFromOptions(o: ParsedOptions, io: CliIo, kind: NewRunCo
   if (dropBitsRate !== undefined) config.dropBitsRate = dropBitsRate;
   const dropBitsPenalty = numberOption(o['drop-bits-penalty'], 'drop-bits-penalty');
   if (dropBitsPenalty !== undefined) config.dropBitsPenalty = dropBitsPenalty;
+  const sqRatios = list(o['sq-ratios']);
+  if (sqRatios) config.sqRatios = sqRatios.map((r) => numberOption(r, 'sq-ratios')!);
+  else if (o.sq) config.sqRatios = [...SQ_DEFAULT_RATIOS];
   const maxLatency = numberOption(o['max-latency'], 'max-latency');
   if (maxLatency !== undefined) config.maxLatencyMs = maxLatency;
   if (typeof o.run === 'string') config.checkpointRunId = o.run;
