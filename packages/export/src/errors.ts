@@ -67,6 +67,14 @@ export class UnsupportedQuantFormatError extends OqatError {
   }
 }
 
+/** A subnet the integer ONNX graph cannot express (float layers, non-uniform formats, segmentation heads). */
+export class OnnxIntegerError extends OqatError {
+  constructor(problem: string) {
+    super(`integer ONNX export: ${problem}`);
+    this.name = 'OnnxIntegerError';
+  }
+}
+
 /** An export its run's deployment preset forbids: the backend would not run it (the message says why). */
 export class PresetExportError extends OqatError {
   constructor(problem: string) {

@@ -8,6 +8,8 @@ import { buildExportGraph } from './build-export-graph';
 import { assertOnnxModel } from './check-onnx-model';
 import { SubnetMismatchError, UnknownExportFormatError } from './errors';
 import { layerBits, resampleValues, weightNodes, type ExportGraph, type ExportLayerBits, type ExportTask } from './export-graph';
+import { integerGraph } from './onnx-integer-graph';
+import { ONNX_INTEGER_OPSET, onnxIntegerModel } from './onnx-integer-model';
 import { ONNX_MODEL_FILE, onnxModel } from './onnx-model';
 import { packedModel, type PackedModel } from './packed-model';
 import { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
@@ -17,6 +19,16 @@ import { utf8Bytes, writeExportFile, type ExportedFile } from './write-export-fi
 export type ExportFormat = 'tfjs' | 'onnx' | 'packed';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['tfjs', 'onnx', 'packed'];
 export const EXPORT_MANIFEST_FILE = 'export-manifest.json';
+
+/**
+ * The ONNX file's form: 'qdq' (int8 containers, float biases in separate
+ * Adds: onnxruntime computes exactly the app's arithmetic, in float kernels),
+ * 'qdq-int4' (the same with INT4/UINT4 containers for tensors of <= 4 bits,
+ * opset 21), 'integer' (the graph onnxruntime fuses into integer kernels:
+ * int32 biases, 8-bit requantization after every layer; see integerGraph).
+ */
+export type OnnxMode = 'qdq' | 'qdq-int4' | 'integer';
+export const ONNX_MODES: readonly OnnxMode[] = ['qdq', 'qdq-int4', 'integer'];
 
 export interface ExportOptions {
   /** the static network of `spec` (@oqat/search's staticSubnet extracts it from a trained supernet); the caller disposes it */
@@ -29,6 +41,8 @@ export interface ExportOptions {
   normalization?: Normalization;
   /** ONNX with INT4/UINT4 containers for tensors of <= 4 bits (opset 21); default int8 containers, opset 13 */
   onnxInt4?: boolean;
+  /** the ONNX file's form (default 'qdq', or 'qdq-int4' with onnxInt4) */
+  onnxMode?: OnnxMode;
   /**
    * Segmentation only (required there): the [height, width] of the images
    * the model will segment; its output has the same size. The upsampling
@@ -73,7 +87,7 @@ export interface ExportManifest {
     layout: { tfjs: 'NHWC'; onnx: 'NCHW'; packed: 'NHWC' };
   };
   formats: ExportFormat[];
-  onnx?: { opset: number; int4: boolean };
+  onnx?: { opset: number; int4: boolean; mode?: OnnxMode };
   /** each weight layer's weight and input bits, in execution order (a mixed subnet's differ per layer) */
   layerBits: ExportLayerBits[];
   files: ExportedFile[];
@@ -125,7 +139,10 @@ export async function exportSubnet(options: ExportOptions): Promise<ExportManife
   const write = (name: string, bytes: Uint8Array, format: ExportFormat, kind: ExportedFile['kind']): void => {
     files.push(writeExportFile(options.outDir, name, bytes, format, kind));
   };
-  const int4 = options.onnxInt4 ?? false;
+  const onnxMode = options.onnxMode ?? (options.onnxInt4 ? 'qdq-int4' : 'qdq');
+  if (!ONNX_MODES.includes(onnxMode)) throw new UnknownExportFormatError(`onnx ${String(onnxMode)}`, ONNX_MODES.map((m) => `onnx ${m}`));
+  const int4 = onnxMode === 'qdq-int4';
+  const opset = onnxMode === 'integer' ? ONNX_INTEGER_OPSET : int4 ? 21 : 13;
 
   if (formats.includes('tfjs')) {
     const { modelJson, weightData } = tfjsGraphModel(graph, { ...metadata, subnet: spec, layerBits: bits, normalization, inputLayout: 'NHWC' });
@@ -133,7 +150,8 @@ export async function exportSubnet(options: ExportOptions): Promise<ExportManife
     write(TFJS_WEIGHTS_FILE, weightData, 'tfjs', 'tfjs-weights');
   }
   if (formats.includes('onnx')) {
-    const model = onnxModel(graph, { int4, metadata: { ...metadata, layer_bits: JSON.stringify(bits), input_layout: 'NCHW' } });
+    const onnxMetadata = { ...metadata, layer_bits: JSON.stringify(bits), input_layout: 'NCHW', onnx_mode: onnxMode };
+    const model = onnxMode === 'integer' ? onnxIntegerModel(integerGraph(graph), onnxMetadata) : onnxModel(graph, { int4, metadata: onnxMetadata });
     assertOnnxModel(model, ONNX_MODEL_FILE);
     write(ONNX_MODEL_FILE, encodeModel(model), 'onnx', 'onnx-model');
   }
@@ -154,7 +172,7 @@ export async function exportSubnet(options: ExportOptions): Promise<ExportManife
     classes: graph.numClasses,
     input: { channels: graph.inputC, resolution: graph.resolution, ...(graph.imageSize ? { size: graph.imageSize } : {}), normalization: { mean: normalization.mean, std: normalization.std }, layout: { tfjs: 'NHWC', onnx: 'NCHW', packed: 'NHWC' } },
     formats,
-    ...(formats.includes('onnx') ? { onnx: { opset: int4 ? 21 : 13, int4 } } : {}),
+    ...(formats.includes('onnx') ? { onnx: { opset, int4, mode: onnxMode } } : {}),
     layerBits: bits,
     files,
     figures: figures(graph, packed, packedJson.length),

@@ -2,8 +2,10 @@
 // @oqat/search) as a tfjs graph model, ONNX (QDQ) and bit-packed weights with
 // a JSON spec; onnxruntime accuracy for the report.
 
-export { exportSubnet, EXPORT_FORMATS, EXPORT_MANIFEST_FILE } from './export-subnet';
-export type { ExportFormat, ExportOptions, ExportManifest, ExportFigures } from './export-subnet';
+export { exportSubnet, EXPORT_FORMATS, EXPORT_MANIFEST_FILE, ONNX_MODES } from './export-subnet';
+export type { ExportFormat, ExportOptions, ExportManifest, ExportFigures, OnnxMode } from './export-subnet';
+export { integerSubnetAccuracy } from './onnx-integer-eval';
+export type { IntegerAccuracy } from './onnx-integer-eval';
 export type { ExportedFile, ExportFileKind } from './write-export-file';
 export { onnxAccuracy, onnxSegmentationAccuracy } from './onnx-accuracy';
 export type { OnnxAccuracy, OnnxSegmentationAccuracy, OnnxRun, OnnxAccuracyOptions, OrtOptimization } from './onnx-accuracy';
@@ -16,6 +18,6 @@ export { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE } from './tfjs-graph-model';
 export { ONNX_MODEL_FILE } from './onnx-model';
 export { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
 export type { ExportTask, ExportLayerBits } from './export-graph';
-export { UnknownExportFormatError, SubnetMismatchError, OnnxCheckError, ExportFileError, ExportDatasetError, ExportInternalError, SegmentationImageSizeError, UnsupportedQuantFormatError } from './errors';
+export { UnknownExportFormatError, SubnetMismatchError, OnnxCheckError, ExportFileError, ExportDatasetError, ExportInternalError, SegmentationImageSizeError, UnsupportedQuantFormatError, OnnxIntegerError } from './errors';
 export { checkPresetExport } from './preset-export';
 export { PresetExportError } from './errors';

@@ -1,0 +1,147 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initEngine, tf, type Tensor } from '@oqat/engine';
+import { loadOnnxRuntime } from '@oqat/latency';
+import { decodeModel, encodeModel } from '@oqat/onnx';
+import { prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildExportGraph } from './build-export-graph';
+import { checkOnnxModel } from './check-onnx-model';
+import { OnnxIntegerError } from './errors';
+import type { ConvNode, ExportGraph } from './export-graph';
+import { integerLogits } from './onnx-integer-eval';
+import { integerGraph, rangeQ8, type IntegerConv } from './onnx-integer-graph';
+import { onnxIntegerModel } from './onnx-integer-model';
+
+const ort = await loadOnnxRuntime();
+let f: TinyExportFixture;
+let dir: string;
+
+beforeAll(async () => {
+  await initEngine({ backend: 'wasm' });
+  f = tinyExportFixture();
+  dir = mkdtempSync(join(tmpdir(), 'oqat-onnx-integer-'));
+});
+
+afterAll(() => {
+  f.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('rangeQ8', () => {
+  it('keeps the app quantizer\'s clipping range on 255 uint8 steps', () => {
+    // 3-bit unsigned, step 0.7: [0, 7·0.7] = [0, 4.9] -> step 4.9/255, zero point 0
+    expect(rangeQ8({ bits: 3, signed: false, step: 0.7 })).toEqual({ step: Math.fround(4.9 / 255), zeroPoint: 0 });
+    // 3-bit signed, step 1: [-4, 3] -> step 7/255, zero point round(4·255/7) = round(145.71) = 146
+    expect(rangeQ8({ bits: 3, signed: true, step: 1 })).toEqual({ step: Math.fround(7 / 255), zeroPoint: 146 });
+    // 8 bits: the app's own quantizer, signed as zero point 128
+    expect(rangeQ8({ bits: 8, signed: true, step: 0.5 })).toEqual({ step: 0.5, zeroPoint: 128 });
+    expect(rangeQ8({ bits: 8, signed: false, step: 0.25 })).toEqual({ step: 0.25, zeroPoint: 0 });
+  });
+});
+
+/** A one-conv graph: 1x1 conv, 2 input channels -> 2 output channels, BN multipliers [2, -0.5]. */
+function oneConvGraph(): ExportGraph {
+  const conv: ConvNode = {
+    kind: 'conv', name: 'c', input: 'images', output: 'c/bn', depthwise: false, kernel: 1, stride: 1, inC: 2, outC: 2, inH: 1, inW: 1, outH: 1, outW: 1,
+    // tfjs layout [1, 1, in, out]: w[i][o]; codes·step with step 0.5
+    weight: { shape: [1, 1, 2, 2], values: Float32Array.of(0.5, -1, 1.5, -2), codes: Int32Array.of(1, -2, 3, -4), quant: { bits: 3, signed: true, step: 0.5 } },
+    inputQuant: { bits: 8, signed: true, step: 0.1 },
+    channelScale: Float32Array.of(2, -0.5), bias: Float32Array.of(0.33, -0.07),
+  };
+  const cls = {
+    kind: 'linear' as const, name: 'cls', input: 'c/bn', output: 'logits', inF: 2, outF: 2,
+    weight: { shape: [2, 2], values: Float32Array.of(1, 0, 0, 1), codes: Int32Array.of(1, 0, 0, 1), quant: { bits: 8, signed: true, step: 1 } },
+    inputQuant: { bits: 8, signed: true, step: 0.05 }, bias: Float32Array.of(0, 0),
+  };
+  return { task: 'classification', input: 'images', output: 'logits', inputC: 2, resolution: 1, numClasses: 2, nodes: [conv, cls], config: {} as ExportGraph['config'] };
+}
+
+describe('integerGraph', () => {
+  it('folds BN into per-channel weight scales and writes the bias as int32 at s_x·s_w', () => {
+    const ig = integerGraph(oneConvGraph());
+    const c = ig.ops.find((o): o is IntegerConv => o.op === 'conv' && o.name === 'c')!;
+    // channel 0: a = 2 > 0, scale 0.5·2 = 1, codes w[i][0] = [1, 3]; channel 1: a = -0.5, scale 0.25, codes flipped: -[-2, -4] = [2, 4]
+    expect(Array.from(c.weightScales)).toEqual([1, 0.25]);
+    expect(Array.from(c.codes)).toEqual([1, 3, 2, 4]);
+    // bias steps s_x·s_w: 0.1·1 and 0.1·0.25; 0.33 / 0.1 = 3.3 -> 3, -0.07 / 0.025 = -2.8 -> -3
+    expect(Array.from(c.biasScales)).toEqual([Math.fround(0.1), Math.fround(0.025)]);
+    expect(Array.from(c.bias)).toEqual([3, -3]);
+    // the conv's output is requantized to what the classifier reads (8-bit signed, step 0.05), widened by nothing
+    expect(c.outQ).toEqual({ step: Math.fround(0.05), zeroPoint: 128 });
+    expect(ig.ops.find((o) => o.op === 'conv' && o.name === 'cls')).not.toHaveProperty('outQ');
+  });
+
+  it('computes QLinearConv on codes: acc + bias, times s_x·s_w/s_y, rounded half to even', () => {
+    const ig = integerGraph(oneConvGraph());
+    // x = [0.25, -0.3]: codes round(2.5) = 2 (half to even) + 128, round(-3) + 128 = 125
+    const logits = tf.tidy(() => Array.from(integerLogits(ig, tf.tensor4d([0.25, -0.3], [1, 1, 1, 2]), new Map()).dataSync()));
+    // channel 0: acc = 2·1 + (-3)·3 = -7, + bias 3 = -4, · (0.1·1/0.05 = 2) = -8 -> code 120 -> value -0.4
+    // channel 1: acc = 2·2 + (-3)·4 = -8, + bias -3 = -11, · (0.025/0.05 = 0.5) = -5.5 -> -6 (half to even) -> value -0.3
+    // classifier: identity weights at step 1, input step 0.05: logits = codes·0.05
+    expect(logits[0]).toBeCloseTo(-0.4, 6);
+    expect(logits[1]).toBeCloseTo(-0.3, 6);
+  });
+
+  it('refuses float layers and segmentation heads in one line', () => {
+    const g = oneConvGraph();
+    const conv = g.nodes[0] as ConvNode;
+    conv.weight = { shape: conv.weight.shape, values: conv.weight.values };
+    expect(() => integerGraph(g)).toThrow(OnnxIntegerError);
+    expect(() => integerGraph(g)).toThrow(/layer c runs in float/);
+    expect(() => integerGraph({ ...oneConvGraph(), task: 'segmentation' })).toThrow(/classification subnets only/);
+  });
+});
+
+async function ortLogits(path: string, images: Tensor, optimized?: string): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(path, {
+    executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(optimized ? { optimizedModelFilePath: optimized } : {}),
+  });
+  const nchw = tf.tidy(() => tf.transpose(images, [0, 3, 1, 2]));
+  const out = await session.run({ images: new ort.Tensor('float32', Float32Array.from(nchw.dataSync()), nchw.shape) });
+  nchw.dispose();
+  await session.release();
+  return Float32Array.from(out.logits!.data as Float32Array);
+}
+
+describe('onnxIntegerModel in onnxruntime', () => {
+  it.each(['large4', 'mid3', 'small2', 'mixed'])('fuses every layer but the classifier into QLinearConv and computes what the app evaluates (%s)', async (key) => {
+    prepareSubnet(f, TINY_SPECS[key]!);
+    const sub = f.net.extractSubnet({ preserveWeights: true });
+    const graph = buildExportGraph(sub);
+    sub.dispose();
+    const ig = integerGraph(graph);
+    const model = onnxIntegerModel(ig);
+    expect(checkOnnxModel(model)).toEqual([]);
+    const path = join(dir, `${key}.onnx`);
+    const optimized = join(dir, `${key}.opt.onnx`);
+    writeFileSync(path, encodeModel(model));
+    const got = await ortLogits(path, f.images, optimized);
+
+    // onnxruntime's optimised graph: one QLinearConv per conv and linear layer but the float classifier
+    const ops = new Map<string, number>();
+    for (const n of decodeModel(readFileSync(optimized)).graph.node) ops.set(n.opType, (ops.get(n.opType) ?? 0) + 1);
+    const layers = graph.nodes.filter((n) => n.kind === 'conv' || n.kind === 'linear').length;
+    expect(ops.get('QLinearConv')).toBe(layers - 1);
+    expect(ops.get('Conv')).toBe(1);
+    expect(ops.get('QLinearAdd') ?? 0).toBe(graph.nodes.filter((n) => n.kind === 'add').length);
+    expect(ops.get('QLinearGlobalAveragePool')).toBe(graph.nodes.filter((n) => n.kind === 'global-avg-pool').length);
+    expect(ops.get('QLinearMul') ?? 0).toBe(graph.nodes.filter((n) => n.kind === 'channel-mul').length);
+
+    // the app's evaluation of the integer graph: the same classes, logits within a few requantization steps
+    const weights = new Map<string, Tensor>();
+    const expected = tf.tidy(() => Float32Array.from(integerLogits(ig, f.images, weights).dataSync()));
+    for (const w of weights.values()) w.dispose();
+    const classes = graph.numClasses;
+    let same = 0;
+    for (let i = 0; i < got.length / classes; i++) {
+      const arg = (l: Float32Array): number => l.subarray(i * classes, (i + 1) * classes).reduce((b, v, c, a) => (v > a[b]! ? c : b), 0);
+      if (arg(got) === arg(expected)) same++;
+    }
+    expect(same / (got.length / classes)).toBeGreaterThanOrEqual(23 / 24);
+    const scale = Math.max(...expected.map(Math.abs));
+    const diff = Math.max(...got.map((v, i) => Math.abs(v - expected[i]!)));
+    expect(diff / scale).toBeLessThan(0.05);
+  });
+});
