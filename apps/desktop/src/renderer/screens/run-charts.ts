@@ -43,6 +43,7 @@ const BY_KIND: Record<RunKind, string[]> = {
   demo: ['loss', 'accuracy', 'lr', 'hypervolume'],
   export: [],
   tune: [],
+  quantize: [],
 };
 
 /**
