@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Normalization, SegmentationDataset } from '@oqat/data';
 import { initEngine, type BackendRequest, type Tensor } from '@oqat/engine';
-import { exportSubnet, onnxAccuracy, onnxSegmentationAccuracy, type ExportFormat, type ExportManifest } from '@oqat/export';
+import { checkPresetExport, exportSubnet, onnxAccuracy, onnxSegmentationAccuracy, type ExportFormat, type ExportManifest } from '@oqat/export';
 import type { JobContext } from '@oqat/runs';
 import {
   bnBatches,
@@ -125,6 +125,8 @@ export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise
         exported = ptqNetwork(sub as StaticMobileNet, input.quantized);
         app = measure.appStatic(exported);
       }
+      // The run's deployment preset refuses, in one line, files its backend would not run.
+      checkPresetExport(exported, input.formats, loaded.config.preset);
       manifest = await exportSubnet({ net: exported, spec, formats: input.formats, outDir, normalization: measure.normalization, ...(measure.imageSize ? { imageSize: measure.imageSize } : {}) });
     } finally {
       if (exported !== sub) exported.dispose();
