@@ -25,10 +25,11 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
 
   async function load(): Promise<void> {
     try {
-      const runs = (await client.listRuns()).filter((r) => (r.kind === 'search' || r.kind === 'demo') && r.status === 'finished');
+      // A search's front, or a quantize run's answer (oqat quantize: its one candidate, exported with its calibration).
+      const runs = (await client.listRuns()).filter((r) => (r.kind === 'search' || r.kind === 'demo' || r.kind === 'quantize') && r.status === 'finished');
       if (disposed) return;
       if (runs.length === 0) {
-        replaceChildren(body, emptyState('Nothing to export yet', 'Export takes a candidate of a finished search.',
+        replaceChildren(body, emptyState('Nothing to export yet', 'Export takes a candidate of a finished search, or a finished quantize run (oqat quantize).',
           h('button', { class: 'primary', type: 'button', text: 'New search', onClick: () => navigate({ name: 'new', kind: 'search' }) })));
         return;
       }
@@ -43,7 +44,7 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
     const front = [...new Set(candidates.map((c) => c.device))].flatMap((d) => frontOf(candidates.filter((c) => c.device === d)));
     const choices = front.length ? front : candidates;
     const runSelect = h('select', { id: 'export-run', onChange: () => navigate({ name: 'export', runId: runSelect.value }, { replace: true }) },
-      runs.map((r) => h('option', { value: r.id, selected: r.id === runId, text: `${r.id} · best ${formatPercent(r.bestAccuracy)}` })));
+      runs.map((r) => h('option', { value: r.id, selected: r.id === runId, text: `${r.id} · ${r.kind === 'quantize' ? 'post-training quantized' : 'best'} ${formatPercent(r.bestAccuracy)}` })));
     const candidateSelect = h('select', { id: 'export-candidate', dataset: { testid: 'export-candidate' } }, choices.map((c) => h('option', {
       value: String(c.id), selected: c.id === route.candidateId,
       text: `#${c.id} · ${c.device} · ${formatPercent(c.accuracy)} · ${formatMs(c.latencyMs)} · ${formatCandidateBits(c.bits, c.spec)}`,
@@ -67,7 +68,7 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
     const submit = h('button', { class: 'primary', type: 'submit', dataset: { testid: 'export-submit' }, text: 'Export' });
     const form = h('form', { class: 'panel', novalidate: true, 'aria-label': 'Export a candidate' },
       h('div', { class: 'form' },
-        h('div', { class: 'field' }, h('label', { for: 'export-run', text: 'Search run' }), runSelect),
+        h('div', { class: 'field' }, h('label', { for: 'export-run', text: 'Search or quantize run' }), runSelect),
         h('div', { class: 'field' }, h('label', { for: 'export-candidate', text: 'Candidate (Pareto front)' }), candidateSelect),
         h('fieldset', { class: 'field' }, h('legend', { text: 'Formats' }),
           h('div', { class: 'choices' }, boxes.map((b, i) => h('label', null, b, ` ${FORMATS[i]!.label}`)))),
