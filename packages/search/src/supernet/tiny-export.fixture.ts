@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '@oqat/engine';
 import type { SubnetSpec } from '@oqat/latency';
 import { EVAL, TRAIN } from './forward-context';
+import type { QuantFactory } from './layer-quant';
 import { lsqQuantFactory } from './lsq-layer-quant';
 import type { ElasticSupernet } from './networks/elastic-supernet';
 import { MobileNetV3Supernet } from './networks/mobilenet-v3';
@@ -69,8 +70,9 @@ function fixture<N extends ElasticSupernet>(net: N, seed: number, size: number):
   };
 }
 
-export function tinyExportFixture(seed = 3): TinyExportFixture {
-  return fixture(new MobileNetV3Supernet(TINY_SPACE, { seed, quant: lsqQuantFactory }), seed, 10);
+/** A perturbed tiny quantized supernet of TINY_SPACE on 10x10 images (LSQ's layers, or `quant`'s). */
+export function tinyExportFixture(seed = 3, quant: QuantFactory = lsqQuantFactory): TinyExportFixture {
+  return fixture(new MobileNetV3Supernet(TINY_SPACE, { seed, quant }), seed, 10);
 }
 
 /** The segmentation twin of tinyExportFixture: TINY_SEGMENTATION_SPACE, 14x14 images. */
