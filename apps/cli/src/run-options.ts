@@ -68,6 +68,9 @@ export function runConfigFromOptions(o: ParsedOptions, io: CliIo, kind: NewRunCo
   if (dropBitsRate !== undefined) config.dropBitsRate = dropBitsRate;
   const dropBitsPenalty = numberOption(o['drop-bits-penalty'], 'drop-bits-penalty');
   if (dropBitsPenalty !== undefined) config.dropBitsPenalty = dropBitsPenalty;
+  if (o['abfp-block-size'] !== undefined) config.abfpBlockSize = intOption(o['abfp-block-size'], 'abfp-block-size', 0, 1, 4096);
+  const abfpGain = numberOption(o['abfp-gain'], 'abfp-gain');
+  if (abfpGain !== undefined) config.abfpGain = abfpGain;
   const sqRatios = list(o['sq-ratios']);
   if (sqRatios) config.sqRatios = sqRatios.map((r) => numberOption(r, 'sq-ratios')!);
   else if (o.sq) config.sqRatios = [...SQ_DEFAULT_RATIOS];

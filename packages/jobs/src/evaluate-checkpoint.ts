@@ -22,7 +22,7 @@ export interface EvaluateCheckpointInput {
   bnImages: number;
   seed: number;
   backend: BackendRequest;
-  /** also measure the subnet on the analog device (ABFP paper) with these parameters (the rest: ANALOG_DEFAULTS) */
+  /** also measure the subnet on the analog device (ABFP paper) with these parameters (the rest: the run's abfp block size and gain, then ANALOG_DEFAULTS) */
   analog?: Partial<AnalogDevice>;
 }
 
@@ -46,6 +46,11 @@ function chooseSpec(input: EvaluateCheckpointInput, space: SearchSpace, trainedB
   return input.bits === undefined ? spec : parseSubnetSpec(space, { ...spec, bits: input.bits });
 }
 
+/** The analog device a run targets: its ABFP block size (the tile width) and gain (a config before them: the device's defaults). */
+function runDevice(config: { abfp?: { blockSize: number; gain: number } }): Partial<AnalogDevice> {
+  return config.abfp ? { blockSize: config.abfp.blockSize, gain: config.abfp.gain } : {};
+}
+
 /**
  * Accuracy and costs of one subnet of a supernet checkpoint on the test
  * split, after BN re-estimation for that subnet: what `oqat eval` prints.
@@ -67,7 +72,7 @@ export async function evaluateCheckpoint(input: EvaluateCheckpointInput): Promis
       if (input.analog) {
         if (!(net instanceof MobileNetV3Supernet)) throw new AnalogTaskError(input.checkpoint);
         // bn: []: evaluateSubnet has just re-estimated BN for this spec.
-        analog = evaluateAnalogSubnet(net, spec, { bn: [], test, batchSize: 500, normalization }, input.analog, input.seed);
+        analog = evaluateAnalogSubnet(net, spec, { bn: [], test, batchSize: 500, normalization }, { ...runDevice(config), ...input.analog }, input.seed);
       }
       return { ...result, ...(analog ? { analog } : {}), checkpoint: input.checkpoint, backend: engine.backend, trainedBits, seconds: (performance.now() - started) / 1000 };
     } finally {

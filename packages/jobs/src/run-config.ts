@@ -29,6 +29,8 @@ export const CONFIG_FIELDS: ConfigField[] = ([
   { key: 'dropBitsRate', label: 'DropBits rate', type: 'number', min: 0, max: 0.95, help: 'dropbits: drop probability of a layer\'s finest level per step', kinds: ['train'] },
   { key: 'dropBitsPenalty', label: 'DropBits penalty', type: 'number', min: 0, max: 10, help: 'dropbits: weight of the regulariser that drops levels a layer does not need (0: none learned away)', kinds: ['train'] },
   { key: 'sqRatios', label: 'SQ ratios', type: 'number-list', help: 'SQ (stochastic quantization, any quantizer): the share of each layer\'s filters quantized per stage of a quantized phase, e.g. 0.5,0.75,0.875,1 (the paper\'s); empty: off', kinds: ['train'] },
+  { key: 'abfpBlockSize', label: 'ABFP block size', type: 'integer', min: 1, max: 4096, help: 'abfp: values per block sharing a scale (the analog device\'s tile width n)', kinds: ['train'] },
+  { key: 'abfpGain', label: 'ABFP gain', type: 'number', min: 0.001, max: 1000000, help: 'abfp: the analog device\'s gain G before its ADC (oqat eval --device analog of this run)', kinds: ['train'] },
   { key: 'randomSubnets', label: 'Random subnets per step', type: 'integer', min: 0, max: 8, help: 'sampled besides the largest and smallest in each quantized step; 0 halves a step\'s time', kinds: ['train'] },
   { key: 'limitTrainImages', label: 'Train images per epoch', type: 'integer', min: 0, max: 60000, help: `0 = all (segmentation: scenes, default ${DEFAULT_TRAIN_CONFIG.segmentation.trainScenes}); a small number makes a quick run`, kinds: ['train'] },
   { key: 'backend', label: 'Backend', type: 'choice', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], help: 'auto: tfjs-node-gpu, else tfjs-node, else wasm' },
@@ -125,7 +127,13 @@ export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases
   if (folder) return onDataFolder(toTrainConfig({ ...config, task: folder.task }, base), folder, config.skipBadFiles);
   const phases = oqatPhases(config.bitsChain, config.epochs);
   const sandwich = { ...base.sandwich, randomSubnets: config.randomSubnets };
-  const quantizer = { quantizer: config.quantizer, preset: config.preset, dropBits: { rate: config.dropBitsRate, penalty: config.dropBitsPenalty }, sq: { ratios: [...config.sqRatios] } };
+  const quantizer = {
+    quantizer: config.quantizer,
+    preset: config.preset,
+    dropBits: { rate: config.dropBitsRate, penalty: config.dropBitsPenalty },
+    abfp: { blockSize: config.abfpBlockSize, gain: config.abfpGain },
+    sq: { ratios: [...config.sqRatios] },
+  };
   if (config.task === 'segmentation') {
     // Image limits count scenes; 64x64 scenes need smaller batches than 28x28 images.
     const scenes = DEFAULT_TRAIN_CONFIG.segmentation;

@@ -2,7 +2,7 @@ import type { NewRunConfig } from './studio-service';
 
 /** A run config with every optional setting filled (what validateRunConfig returns). */
 export type RunConfig = NewRunConfig & Required<Pick<NewRunConfig,
-  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles' | 'quantizer' | 'preset' | 'dropBitsRate' | 'dropBitsPenalty' | 'sqRatios'
+  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles' | 'quantizer' | 'preset' | 'dropBitsRate' | 'dropBitsPenalty' | 'abfpBlockSize' | 'abfpGain' | 'sqRatios'
 >>;
 
 /**
@@ -48,6 +48,9 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = {
   dropBitsPenalty: 0.6,
   // SQ off unless asked (oqat train --sq: the paper's 50 → 75 → 87.5 → 100 %, SQ_DEFAULT_RATIOS).
   sqRatios: [],
+  // ABFP: the analog device's tile width and gain from the ABFP paper (@oqat/quant ANALOG_DEFAULTS; a test checks they agree).
+  abfpBlockSize: 128,
+  abfpGain: 8,
 };
 
 /** A run config's value by a form field's key ('epochs.first' reads epochs.first). */

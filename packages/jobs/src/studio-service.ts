@@ -237,6 +237,10 @@ export interface NewRunConfig {
   dropBitsRate?: number;
   /** DropBits: weight of the regulariser that drops the levels a layer does not need */
   dropBitsPenalty?: number;
+  /** ABFP: values per block sharing a scale (the format's blocks; the analog device's tile width) */
+  abfpBlockSize?: number;
+  /** ABFP: the analog device's gain G before its ADC (what `oqat eval --device analog` of the run uses) */
+  abfpGain?: number;
   /** SQ (stochastic quantization): the share of each elastic layer's filters quantized in each equal stage of a quantized phase, rising to 1 ([]: off; [0.5, 0.75, 0.875, 1]: the paper's) */
   sqRatios?: number[];
 }

@@ -1,6 +1,7 @@
 import type { SearchSpace } from '@oqat/latency';
 import type { RunPreset } from './run-preset';
 import { FASHION_MNIST_STATS } from '@oqat/data';
+import { ANALOG_DEFAULTS } from '@oqat/quant';
 import { InvalidTrainConfigError } from '../errors';
 
 /** One training phase: a bit width trained for some epochs with its own cosine schedule. */
@@ -135,6 +136,14 @@ export interface TrainConfig {
    */
   sq: { ratios: number[] };
   /**
+   * ABFP's settings (the abfp quantizer, and the analog device a run targets;
+   * Basumallik et al. 2022): `blockSize` values share a block's scale (the
+   * format's blocks in training, the tile width n of the analog device in
+   * `oqat eval --device analog`), `gain` is the device's G before its ADC.
+   * Absent in older checkpoints: the defaults (the device's, @oqat/quant ANALOG_DEFAULTS).
+   */
+  abfp: { blockSize: number; gain: number };
+  /**
    * A deployment preset (@oqat/quant's PRESET_NAMES: tensorrt, onnxruntime,
    * vitis, openvino, fpga-esb) whose constraints the quantizers train under
    * (per-channel weight steps, power-of-two steps, signed activations after
@@ -212,5 +221,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<Omit<TrainConfig, 'phases'>> = {
   // As DEFAULT_RUN_CONFIG's (docs/benchmarks-mixed-precision.md, "DropBits").
   dropBits: { rate: 0.3, penalty: 0.6 },
   sq: { ratios: [] },
+  // The analog device's tile width and gain (@oqat/quant ANALOG_DEFAULTS, from the ABFP paper).
+  abfp: { blockSize: ANALOG_DEFAULTS.blockSize, gain: ANALOG_DEFAULTS.gain },
   preset: 'none',
 };

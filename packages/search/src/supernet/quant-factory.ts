@@ -10,7 +10,7 @@ import { sqQuantFactory } from './sq-layer-quant';
  * becomes layer quantizers (a config written before the option, without
  * `quantizer`: LSQ). esb, abfp and pow2 learn LSQ steps on their format's grid.
  */
-export function quantFactoryFor(config: Partial<Pick<TrainConfig, 'quantizer' | 'dropBits' | 'sq' | 'preset'>>): QuantFactory {
+export function quantFactoryFor(config: Partial<Pick<TrainConfig, 'quantizer' | 'dropBits' | 'sq' | 'preset' | 'abfp'>>): QuantFactory {
   // SQ partitions whichever quantizer's elastic layers (absent or no ratios: off).
   const base = quantizerFactoryFor(config);
   return config.sq && config.sq.ratios.length > 0 ? sqQuantFactory(base) : base;
@@ -21,8 +21,10 @@ function quantizerFactoryFor(config: Parameters<typeof quantFactoryFor>[0]): Qua
   switch (config.quantizer) {
     case 'dropbits':
       return config.dropBits ? dropBitsQuantFactory(config.dropBits) : lsqQuantFactory;
-    case 'esb':
     case 'abfp':
+      // the run's block size (a config without abfp: the format's default)
+      return presetOrFormatFactory(config.preset, { format: 'abfp', ...(config.abfp ? { blockSize: config.abfp.blockSize } : {}) });
+    case 'esb':
     case 'pow2':
       return presetOrFormatFactory(config.preset, { format: config.quantizer });
     default:
