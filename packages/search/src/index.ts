@@ -120,3 +120,9 @@ export { evaluateAnalogSubnet, classifyOnDevice } from './eval/evaluate-analog';
 export type { AnalogEvalResult } from './eval/evaluate-analog';
 export { AnalogRun, analogConv2d } from './static/analog-layers';
 export { setAnalogDevice, matmulLayers } from './static/analog-network';
+export type { MatmulDevice } from './static/analog-layers';
+// DNF (Differential Noise Finetuning, ABFP paper): the device's per-channel differential noise, sampled in float finetuning.
+export { DifferentialProbe, DnfNoise } from './static/differential-noise';
+export type { DifferentialNoise, DifferentialNoiseTable } from './static/differential-noise';
+export { finetuneStatic } from './train/static-finetune';
+export type { DnfOptions, StaticFinetuneOptions, StaticFinetuneResult } from './train/static-finetune';

@@ -39,7 +39,7 @@ describe('static networks on the analog device', () => {
       expect(err(1)).toBeGreaterThan(1e-2);
       expect(err(4)).toBeLessThan(err(1));
       setAnalogDevice(stat, undefined);
-      expect(matmulLayers(stat).every((l) => l.analog === undefined)).toBe(true);
+      expect(matmulLayers(stat).every((l) => l.device === undefined)).toBe(true);
     } finally {
       stat.dispose();
     }

@@ -2,11 +2,23 @@ import { tf, type Tensor } from '@oqat/engine';
 import { analogMatmul, type AnalogDevice } from '@oqat/quant';
 
 /**
+ * What a static conv or linear runs its product on when not on tf's float
+ * kernels: the analog device (AnalogRun), or DNF's float product plus
+ * sampled device noise (see differential-noise.ts). `layer` is the layer's name.
+ */
+export interface MatmulDevice {
+  /** x [M, K] · w [K, N] */
+  matmul(x: Tensor, w: Tensor, layer: string): Tensor;
+  /** a conv ('same', NHWC, no bias) of x with w [k, k, C, out] (depthwise: [k, k, C, 1]) */
+  conv2d(x: Tensor, w: Tensor, kernel: number, stride: number, depthwise: boolean, layer: string): Tensor;
+}
+
+/**
  * An evaluation on the analog device: the device, and the seed of each
  * matrix product's noise draw (one fresh seed per layer call, so two runs
  * from the same seed see the same noise).
  */
-export class AnalogRun {
+export class AnalogRun implements MatmulDevice {
   private calls = 0;
 
   constructor(
@@ -19,6 +31,15 @@ export class AnalogRun {
     this.calls += 1;
     return analogMatmul(x, w, this.device, { seed: this.seed * 1_000_003 + this.calls });
   }
+
+  conv2d(x: Tensor, w: Tensor, kernel: number, stride: number, depthwise: boolean): Tensor {
+    return analogConv2d(this, x, w, kernel, stride, depthwise);
+  }
+}
+
+/** tf's float conv ('same', NHWC): what the device's product is compared with. */
+export function floatConv2d(x: Tensor, w: Tensor, stride: number, depthwise: boolean): Tensor {
+  return depthwise ? tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, 'same') : tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, 'same');
 }
 
 /** 'same' padding of one spatial side as tf computes it: [before, after] and the output size. */
@@ -52,7 +73,7 @@ function windows(x: Tensor, kernel: number, stride: number): { patches: Tensor; 
  * window is one input vector of length k·k·C (dense) or k·k per channel
  * (depthwise, one group per channel), multiplied by the weight's columns.
  */
-export function analogConv2d(run: AnalogRun, x: Tensor, weight: Tensor, kernel: number, stride: number, depthwise: boolean): Tensor {
+export function analogConv2d(run: { matmul(x: Tensor, w: Tensor): Tensor }, x: Tensor, weight: Tensor, kernel: number, stride: number, depthwise: boolean): Tensor {
   return tf.tidy(() => {
     const n = x.shape[0]!;
     const c = x.shape[3]!;

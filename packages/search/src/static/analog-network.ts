@@ -1,4 +1,4 @@
-import type { AnalogRun } from './analog-layers';
+import type { MatmulDevice } from './analog-layers';
 import type { StaticConvBn } from './static-conv-bn';
 import type { StaticConv2d } from './static-conv2d';
 import type { StaticLinear } from './static-linear';
@@ -20,10 +20,10 @@ export function matmulLayers(net: StaticMobileNet | StaticSegmentationNet): Arra
 }
 
 /**
- * Runs every conv and linear of `net` on the analog device of `run` (each
- * layer's inputs and weights as its fake quantizers leave them), or back in
- * float arithmetic when `run` is undefined.
+ * Runs every conv and linear of `net` on `device` (an AnalogRun: the analog
+ * device, each layer's inputs and weights as its fake quantizers leave them;
+ * or DNF's sampled noise), or back on tf's float kernels when undefined.
  */
-export function setAnalogDevice(net: StaticMobileNet | StaticSegmentationNet, run: AnalogRun | undefined): void {
-  for (const layer of matmulLayers(net)) layer.analog = run;
+export function setAnalogDevice(net: StaticMobileNet | StaticSegmentationNet, device: MatmulDevice | undefined): void {
+  for (const layer of matmulLayers(net)) layer.device = device;
 }

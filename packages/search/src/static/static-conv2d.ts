@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { heNormalFanOut } from '../init-weights';
-import { analogConv2d, type AnalogRun } from './analog-layers';
+import type { MatmulDevice } from './analog-layers';
 import { takeWeight, type StaticLayer, type StaticQuantConfig, type WeightMap } from './static-layer';
 import { StaticQuant } from './static-quant';
 
@@ -22,8 +22,8 @@ export class StaticConv2d implements StaticLayer<StaticConv2dConfig> {
   readonly weight: Tensor;
   private readonly wq?: StaticQuant;
   private readonly aq?: StaticQuant;
-  /** set: the conv runs on this analog device (see setAnalogDevice) */
-  analog?: AnalogRun;
+  /** set: the conv runs on this device (the analog one, or DNF's noise; see setAnalogDevice) */
+  device?: MatmulDevice;
 
   constructor(
     readonly name: string,
@@ -41,7 +41,7 @@ export class StaticConv2d implements StaticLayer<StaticConv2dConfig> {
   forward(x: Tensor): Tensor {
     const input = (this.aq ? this.aq.apply(x) : x) as tf.Tensor4D;
     const w = (this.wq ? this.wq.apply(this.weight) : this.weight) as tf.Tensor4D;
-    if (this.analog) return analogConv2d(this.analog, input, w, this.config.kernel, this.config.stride, this.config.depthwise);
+    if (this.device) return this.device.conv2d(input, w, this.config.kernel, this.config.stride, this.config.depthwise, this.name);
     return this.config.depthwise
       ? tf.depthwiseConv2d(input, w, this.config.stride, 'same')
       : tf.conv2d(input, w, this.config.stride, 'same');

@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { uniformFanIn } from '../init-weights';
-import type { AnalogRun } from './analog-layers';
+import type { MatmulDevice } from './analog-layers';
 import { takeWeight, type StaticLayer, type StaticQuantConfig, type WeightMap } from './static-layer';
 import { StaticQuant } from './static-quant';
 
@@ -18,8 +18,8 @@ export class StaticLinear implements StaticLayer<StaticLinearConfig> {
   readonly bias: Tensor;
   private readonly wq?: StaticQuant;
   private readonly aq?: StaticQuant;
-  /** set: the product runs on this analog device (see setAnalogDevice) */
-  analog?: AnalogRun;
+  /** set: the product runs on this device (the analog one, or DNF's noise; see setAnalogDevice) */
+  device?: MatmulDevice;
 
   constructor(
     readonly name: string,
@@ -37,7 +37,7 @@ export class StaticLinear implements StaticLayer<StaticLinearConfig> {
   forward(x: Tensor): Tensor {
     const input = (this.aq ? this.aq.apply(x) : x) as tf.Tensor2D;
     const w = (this.wq ? this.wq.apply(this.weight) : this.weight) as tf.Tensor2D;
-    return tf.add(this.analog ? this.analog.matmul(input, w) : tf.matMul(input, w), this.bias);
+    return tf.add(this.device ? this.device.matmul(input, w, this.name) : tf.matMul(input, w), this.bias);
   }
 
   toConfig(): StaticLinearConfig {
