@@ -289,6 +289,34 @@ export interface ExportReport {
   packedBytes?: number;
 }
 
+/** What a quantize run is asked for (`oqat quantize`, the Run screen's Quantize form): MMSE post-training quantization of a float subnet. */
+export interface QuantizeRunRequest {
+  /** a finished training (or demo) run whose supernet holds the subnet … */
+  runId?: string;
+  /** … or a supernet.ckpt file (from HTTP or IPC: under the work folder or a folder chosen in the desktop's dialog) */
+  checkpoint?: string;
+  /** largest, middle, smallest or a SubnetSpec JSON value; its float (32-bit) weights are quantized */
+  subnet: unknown;
+  /** the elastic layers' bits, weights and inputs: 8 (INT8) or 4 (INT4); 2..8 */
+  bits: number;
+  /** weights: one step per tensor or per output channel (inputs: per tensor) */
+  granularity: 'tensor' | 'channel';
+  /** the result's ranges (the others are measured beside it): extremes, a percentile, or the least squared error */
+  calibration: 'min-max' | 'percentile' | 'mse';
+  /** 'percentile': of |x| or x, (50, 100] */
+  percentile: number;
+  /** MMSE's multiple low-precision tensors for the layers whose relative weight error exceeds factor × the median; absent: off */
+  multiTensor?: { terms: number; factor: number };
+  /** unlabelled training images the activations are calibrated on */
+  calibrationImages: number;
+  /** test images each network is scored on; 0 = the whole split */
+  testImages: number;
+  /** training images for BN re-estimation of the float subnet */
+  bnImages: number;
+  seed: number;
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+}
+
 export interface StudioService {
   listRuns(): Promise<RunSummary[]>;
   getRun(runId: string): Promise<RunDetail>;
@@ -314,6 +342,8 @@ export interface StudioService {
   resumeRun(runId: string): Promise<{ runId: string }>;
   deleteRun(runId: string): Promise<void>;
   exportCandidate(request: ExportRequest): Promise<ExportReport>;
+  /** starts MMSE post-training quantization of a subnet (a quantize run); resolves once the run is queued */
+  startQuantize(request: QuantizeRunRequest): Promise<{ runId: string }>;
   /** live events of every run; returns an unsubscribe function */
   onRunEvent(listener: (event: RunEventDto) => void): () => void;
 }
