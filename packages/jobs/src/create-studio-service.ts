@@ -38,8 +38,6 @@ export interface Studio extends StudioService {
   exportSubnet(input: ExportJobInput, options?: { overwrite?: boolean }): Promise<ExportReport>;
   /** starts precision tuning of a search candidate or a training run's subnet (oqat tune); resolves once the run is queued */
   startTune(request: TuneRequest): Promise<{ runId: string }>;
-  /** starts MMSE post-training quantization of a training run's subnet, or of a checkpoint file's (oqat quantize); resolves once the run is queued */
-  startQuantize(request: QuantizeRequest): Promise<{ runId: string }>;
   /** a folder the user chose in the desktop's own dialog: callers may read and export there from now on */
   allowFolder(dir: string): void;
   /** the supernet checkpoint a training run wrote (its result, else its last checkpoint) */
@@ -205,9 +203,10 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
       const handle = track(await startRun(store, { kind: 'tune', job: TUNE_JOB, config: input, seed: input.seed }));
       return { runId: handle.id };
     },
-    async startQuantize(request) {
-      // A checkpoint file named by the command line is its own; a run's is the store's.
-      const input = await toQuantizeJobInput(store, request, checkpointOf);
+    async startQuantize(request: QuantizeRequest) {
+      // A checkpoint file by the rules of caller-files.ts (the command line's own user may name any); a run's is the store's.
+      const checked = typeof request?.checkpoint === 'string' ? { ...request, checkpoint: (await files.readCheckpoint('checkpoint', request.checkpoint)).path } : request;
+      const input = await toQuantizeJobInput(store, checked, checkpointOf);
       const handle = track(await startRun(store, { kind: 'quantize', job: QUANTIZE_JOB, config: input, seed: input.seed }));
       return { runId: handle.id };
     },
