@@ -22,26 +22,10 @@ import {
 } from '@oqat/search';
 import { JobConfigError } from './errors';
 import { NAMED_SUBNETS, type NamedSubnet } from './evaluate-checkpoint';
+import type { QuantizeRunRequest } from './studio-service';
 
-/** What `oqat quantize` asks for, besides where the subnet comes from (quantize-request.ts). */
-export interface QuantizeSettings {
-  /** the elastic layers' bits, weights and inputs: 8 or 4 */
-  bits: number;
-  /** weights: one step per tensor or per output channel (inputs: per tensor) */
-  granularity: PtqGranularity;
-  /** the calibration of the result (the one exported); the others are measured beside it */
-  calibration: PtqCalibration;
-  /** 'percentile': of |x| or x, (50, 100] */
-  percentile: number;
-  /** MMSE's multiple low-precision tensors for the poorly approximated layers (absent: off) */
-  multiTensor?: { terms: number; factor: number };
-  /** unlabelled training images the activations are calibrated on */
-  calibrationImages: number;
-  /** test images each network is scored on; 0 = the whole split */
-  testImages: number;
-  /** training images for BN re-estimation of the float subnet */
-  bnImages: number;
-}
+/** How to quantize: the request's settings (studio-service.ts documents each). */
+export type QuantizeSettings = Pick<QuantizeRunRequest, 'bits' | 'granularity' | 'calibration' | 'percentile' | 'multiTensor' | 'calibrationImages' | 'testImages' | 'bnImages'>;
 
 export interface QuantizeJobInput extends QuantizeSettings {
   /** a supernet.ckpt with float weights (a float phase ran) */

@@ -1,19 +1,11 @@
 import type { RunStore } from '@oqat/runs';
 import { PTQ_CALIBRATIONS, PTQ_GRANULARITIES } from '@oqat/search';
 import { JobConfigError } from './errors';
-import type { QuantizeJobInput, QuantizeSettings } from './quantize-job';
+import type { QuantizeJobInput } from './quantize-job';
+import type { QuantizeRunRequest } from './studio-service';
 
-/** What `oqat quantize` asks for: a subnet of a training run's checkpoint (or of a checkpoint file) and how to quantize it. */
-export interface QuantizeRequest extends QuantizeSettings {
-  /** a training (or demo) run whose supernet checkpoint is quantized … */
-  runId?: string;
-  /** … or a supernet.ckpt file (the command line's own path) */
-  checkpoint?: string;
-  /** largest, middle, smallest or a SubnetSpec JSON value; its float (32-bit) version is quantized */
-  subnet: unknown;
-  seed: number;
-  backend: QuantizeJobInput['backend'];
-}
+/** What `oqat quantize` (and the app) ask for: the service's request type. */
+export type QuantizeRequest = QuantizeRunRequest;
 
 const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
 

@@ -32,6 +32,7 @@ export const SERVICE_METHOD_ARITY = {
   resumeRun: 1,
   deleteRun: 1,
   exportCandidate: 1,
+  startQuantize: 1,
 } as const satisfies Record<ServiceMethod, number>;
 
 export const SERVICE_METHODS = Object.keys(SERVICE_METHOD_ARITY) as ServiceMethod[];

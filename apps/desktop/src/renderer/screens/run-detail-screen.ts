@@ -8,6 +8,7 @@ import { h, perFrame, replaceChildren } from '../ui/dom';
 import { formatBits, formatBytes, formatDuration, formatPercent, formatTime } from '../ui/format';
 import { errorState, loadingState, stat, statusBadge } from '../ui/states';
 import { EventLog } from './event-log';
+import { quantizeForm } from './quantize-form';
 import { RunCharts } from './run-charts';
 
 /** One run, live: progress, ETA, samples/s, curves per phase, event log, checkpoints; cancel / resume / delete. */
@@ -104,6 +105,9 @@ export const runDetailScreen: Screen<Extract<Route, { name: 'run' }>> = (root, c
         h('section', { class: 'panel' }, h('h2', { text: 'Event log' }), log.el),
         h('section', { class: 'panel' }, h('h2', { text: 'Checkpoints' }), checkpoints.el,
           h('h2', { text: 'Artifacts', style: 'margin-top:12px' }), artifacts.el)),
+      d.kind === 'train' || d.kind === 'demo'
+        ? h('details', { class: 'panel', dataset: { testid: 'quantize-panel' } }, h('summary', { text: 'Post-training quantization (MMSE)' }), quantizeForm(d.id, ctx))
+        : null,
       h('details', { class: 'panel' }, h('summary', { text: 'Configuration' }),
         h('pre', { class: 'mono', text: JSON.stringify(d.config, null, 2) }), h('div', { class: 'muted', text: `seed ${d.seed}` })));
   }
