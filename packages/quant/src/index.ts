@@ -6,6 +6,9 @@ export { srqQuantize, srqLevelOf, SRQ_NOISE, SRQ_MAX_DROPPED_LEVELS } from './qu
 export type { SrqOptions } from './quantizers/srq-quantize';
 export { dropBitsRates, dropBitsKeepProbabilities, sampleDropBits, dropBitsKeep, expectedKeptLevels, learnedBits } from './quantizers/drop-bits';
 export { esbQuantize } from './quantizers/esb-quantize';
+export { esbGrid, esbDefaultSignificantBits } from './quantizers/esb-grid';
+export type { EsbGrid } from './quantizers/esb-grid';
+export { esbDdaAlpha, esbDdaLambda } from './calibration/esb-dda';
 export { abfpQuantize } from './quantizers/abfp-quantize';
 export { pow2Step, roundToPow2 } from './quantizers/pow2-step';
 export { sqErrors, sqProbabilities, sqQuantizedCount, sqSelect, SQ_DEFAULT_RATIOS, SQ_EPSILON } from './quantizers/sq-select';

@@ -1,5 +1,6 @@
 import { assertQuantBits } from '../bits';
 import { splitChannels } from '../calibration/channel-split';
+import { esbDdaAlpha } from '../calibration/esb-dda';
 import { ShapeMismatchError } from '../errors';
 import { esbCodeOfLevel, esbGrid, esbLevelOfCode, esbNearestLevel, type EsbGrid } from '../quantizers/esb-grid';
 import { esbQuantize } from '../quantizers/esb-quantize';
@@ -17,29 +18,7 @@ function squaredError(x: ArrayLike<number>, alpha: number, g: EsbGrid): number {
   return err;
 }
 
-/** alpha minimising the squared error: geometric grid from max/maxLevel down 2^12, then refined. */
-function bestAlpha(x: ArrayLike<number>, g: EsbGrid): { alpha: number; err: number } {
-  let maxAbs = 0;
-  for (let i = 0; i < x.length; i++) maxAbs = Math.max(maxAbs, g.signed ? Math.abs(x[i]!) : x[i]!);
-  if (maxAbs === 0) return { alpha: 1, err: 0 };
-  const top = maxAbs / g.maxLevel;
-  let best = { alpha: top, err: squaredError(x, top, g) };
-  const steps = 96;
-  for (let i = 1; i <= steps; i++) {
-    const alpha = top * 2 ** (-12 * (i / steps));
-    const err = squaredError(x, alpha, g);
-    if (err < best.err) best = { alpha, err };
-  }
-  const ratio = 2 ** (12 / steps);
-  for (let i = -8; i <= 8; i++) {
-    const alpha = best.alpha * ratio ** (i / 8);
-    const err = squaredError(x, alpha, g);
-    if (err < best.err) best = { alpha, err };
-  }
-  return best;
-}
-
-/** Grid and one alpha per channel; without k, the k with the least total error. */
+/** Grid and one alpha per channel (given scales, else DDA's); without k, the k with the least total error. */
 function fitGrid(x: ArrayLike<number>, o: EncodeOptions): { g: EsbGrid; alphas: Float32Array } {
   const channels = splitChannels('encode', x, o.channels ?? 1);
   if (o.scales && o.scales.length !== channels.length) {
@@ -51,7 +30,8 @@ function fitGrid(x: ArrayLike<number>, o: EncodeOptions): { g: EsbGrid; alphas: 
   let best: { g: EsbGrid; alphas: Float32Array; err: number } | undefined;
   for (const k of ks) {
     const g = esbGrid(o.bits, o.signed, k);
-    const fits = channels.map((ch, c) => (o.scales ? { alpha: o.scales[c]!, err: squaredError(ch, o.scales[c]!, g) } : bestAlpha(ch, g)));
+    const alphas = o.scales ?? Float32Array.from(channels, (ch) => esbDdaAlpha(ch, 1, { bits: o.bits, signed: o.signed, significantBits: k })[0]!);
+    const fits = channels.map((ch, c) => ({ alpha: alphas[c]!, err: squaredError(ch, alphas[c]!, g) }));
     const err = fits.reduce((a, f) => a + f.err, 0);
     if (!best || err < best.err) best = { g, alphas: Float32Array.from(fits, (f) => f.alpha), err };
   }
@@ -101,8 +81,8 @@ export const esbFormat: NumberFormat = {
   decode,
   fakeQuantize: (x, alpha, c) =>
     esbQuantize(x, alpha, { bits: c.bits, signed: c.signed, significantBits: c.significantBits, axis: c.axis, gradScale: c.gradScale }),
-  initStep: (x, channels, spec) =>
-    Float32Array.from(splitChannels('initStep', x, channels), (ch) => bestAlpha(ch, esbGrid(spec.bits, spec.signed, spec.significantBits)).alpha),
+  // DDA (calibration/esb-dda.ts): alpha = λ(b, k)·σ per channel, the paper's alignment of the quantized distribution with the data's.
+  initStep: (x, channels, spec) => esbDdaAlpha(x, channels, spec),
   // Keep the largest representable magnitude, as OQAT's doubling does for the uniform grid.
   inheritFactor: (fromBits, toBits, spec) => maxLevel(fromBits, spec) / maxLevel(toBits, spec),
 };

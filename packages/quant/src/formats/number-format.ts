@@ -9,7 +9,7 @@ export interface FormatSpec {
   /** 2–8. */
   bits: number;
   signed: boolean;
-  /** esb: significant bits k (1 .. magnitude bits); default bits-2 (at least 1), or the best k when encoding without it. */
+  /** esb: significant bits k (1–8, capped at the magnitude bits); default two exponent bits (magnitude bits - 1), or the best k when encoding without it. */
   significantBits?: number;
   /** abfp: values per block sharing one exponent; default 16. */
   blockSize?: number;

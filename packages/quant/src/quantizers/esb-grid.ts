@@ -19,13 +19,29 @@ export interface EsbGrid {
   maxLevel: number;
 }
 
+/**
+ * The paper's default k at a width: two exponent bits (k = magnitude bits - 1,
+ * at least 1), the column of the authors' DDA table whose alpha is about half
+ * a standard deviation: (b, k) = (3, 1), (4, 2), (5, 3), (6, 4) signed; at 2
+ * bits k = 1 (ternary {0, ±1}).
+ */
+export function esbDefaultSignificantBits(bits: number, signed: boolean): number {
+  return Math.max(1, (signed ? bits - 1 : bits) - 1);
+}
+
+/**
+ * `significantBits` is an upper bound ("at most k significant bits"): a k
+ * beyond the magnitude bits is the uniform grid, so one k serves a whole
+ * chain of widths (k = 2 at 4, 3 and 2 bits: ESB, uniform 0..3, ternary).
+ */
 export function esbGrid(bits: number, signed: boolean, significantBits?: number): EsbGrid {
   assertQuantBits('esb', bits, false);
   const magnitudeBits = signed ? bits - 1 : bits;
-  const k = significantBits ?? Math.max(1, bits - 2);
-  if (!Number.isInteger(k) || k < 1 || k > magnitudeBits) {
-    throw new InvalidQuantOptionError('esb', 'significantBits', k, `1–${magnitudeBits} for ${bits}-bit ${signed ? 'signed' : 'unsigned'} values`);
+  const requested = significantBits ?? esbDefaultSignificantBits(bits, signed);
+  if (!Number.isInteger(requested) || requested < 1 || requested > 8) {
+    throw new InvalidQuantOptionError('esb', 'significantBits', requested, 'an integer 1–8 (capped at the magnitude bits of each width)');
   }
+  const k = Math.min(requested, magnitudeBits);
   const t = k - 1;
   const maxE = 2 ** (magnitudeBits - t) - 1;
   const maxLevel = (2 ** (t + 1) - 1) * 2 ** (maxE - 1);

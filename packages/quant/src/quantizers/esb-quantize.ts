@@ -8,7 +8,7 @@ import { lsqGradScale, stepLayout } from './step-broadcast';
 export interface EsbQuantizeOptions {
   bits: number;
   signed: boolean;
-  /** k; default bits-2 (at least 1). */
+  /** k (an upper bound, capped at the magnitude bits); default esbDefaultSignificantBits: two exponent bits. */
   significantBits?: number;
   axis?: number;
   /** default 1/sqrt(N·maxLevel). */
