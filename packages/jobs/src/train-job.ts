@@ -104,7 +104,10 @@ function recordEvent(
       const r = event.result;
       const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
       ctx.metric(`${r.segmentation ? 'miou' : 'top1'}/${event.which}`, r.score, lastStep, event.phase);
-      const figures = r.segmentation ? `mIoU ${pct(r.segmentation.miou)}, pixel accuracy ${pct(r.top1)}` : `top-1 ${pct(r.top1)}`;
+      const figures = (r.segmentation ? `mIoU ${pct(r.segmentation.miou)}, pixel accuracy ${pct(r.top1)}` : `top-1 ${pct(r.top1)}`)
+        + (event.analog ? `, on the analog device ${pct(event.analog.top1)} (gain ${event.analog.device.gain}, ADC ${event.analog.device.adcBits} bits)` : '');
+      // the app's accuracy charts show it as its own series beside the subnet's
+      if (event.analog) ctx.metric(`top1/${event.which}-analog`, event.analog.top1, lastStep, event.phase);
       ctx.log('info', `${event.phase} ${event.which}: ${figures}`);
       if (event.which === 'largest') {
         result.largestTop1[event.phase] = r.score;

@@ -200,7 +200,11 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
       for (const which of config.eval.subnets) {
         const e0 = performance.now();
         const result = data.evaluate(SUBNETS[which](space, phase.bits), bn, config.eval.batchSize);
-        emit({ kind: 'eval', seed, phase: name, which, result, seconds: (performance.now() - e0) / 1000 });
+        // An ABFP run also measures the subnet on its analog device (tile = the block size, the run's gain).
+        const analog = config.quantizer === 'abfp' && phase.bits !== 32 && data.evaluateAnalog
+          ? data.evaluateAnalog(SUBNETS[which](space, phase.bits), config.eval.batchSize, { blockSize: config.abfp.blockSize, gain: config.abfp.gain })
+          : undefined;
+        emit({ kind: 'eval', seed, phase: name, which, result, ...(analog ? { analog } : {}), seconds: (performance.now() - e0) / 1000 });
         await yieldToEventLoop();
         if (abort.aborted) return;
       }

@@ -1,6 +1,8 @@
 import { floatBatches, floatSegmentationBatches, imageBatchCount, takeItems, type ImageDataset, type Normalization } from '@oqat/data';
 import { tf, type Tensor } from '@oqat/engine';
 import type { SubnetSpec } from '@oqat/latency';
+import type { AnalogDevice } from '@oqat/quant';
+import { evaluateAnalogSubnet, type AnalogEvalResult } from '../eval/evaluate-analog';
 import { bnBatches, evaluateClassificationSubnet, evaluateSegmentationSubnet, type EvalResult } from '../eval/evaluate-subnet';
 import type { TaskSupernet } from '../supernet/networks/create-supernet';
 import type { SegmentationSplits } from './segmentation-data';
@@ -28,6 +30,8 @@ export interface TaskData {
   /** builds BN re-estimation batches (the caller disposes them) */
   bnBatches(images: number, seed: number): Tensor[];
   evaluate(spec: SubnetSpec, bn: readonly Tensor[], batchSize: number): EvalResult;
+  /** classification: top-1 on the analog device, right after evaluate() of the same spec (its BN statistics) */
+  evaluateAnalog?(spec: SubnetSpec, batchSize: number, device: Partial<AnalogDevice>): AnalogEvalResult;
 }
 
 function firstItems(d: ImageDataset, n: number): ImageDataset {
@@ -53,6 +57,7 @@ export function classificationData(
     },
     bnBatches: (images, seed) => bnBatches(train, images, o.batchSize, seed, o.normalization),
     evaluate: (spec, bn, batchSize) => evaluateClassificationSubnet(network.net, spec, { bn, test, batchSize, normalization: o.normalization }),
+    evaluateAnalog: (spec, batchSize, device) => evaluateAnalogSubnet(network.net, spec, { bn: [], test, batchSize, normalization: o.normalization }, device),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { SubnetSpec } from '@oqat/latency';
+import type { AnalogEvalResult } from '../eval/evaluate-analog';
 import type { EvalResult } from '../eval/evaluate-subnet';
 import type { PhaseInit } from './phase-start';
 import type { SqStepStats } from './sq-training';
@@ -82,6 +83,8 @@ export interface EvalEvent extends EventBase {
   phase: PhaseName;
   which: 'largest' | 'middle' | 'smallest';
   result: EvalResult;
+  /** abfp runs' quantized phases: the subnet's top-1 on the analog device the run targets (config.abfp) */
+  analog?: AnalogEvalResult;
   seconds: number;
 }
 
