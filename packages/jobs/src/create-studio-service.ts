@@ -189,6 +189,7 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
         sourceRunId: request.runId,
         candidateId: request.candidateId,
         ...(quantized ? { quantized } : {}),
+        ...(request.onnxMode ? { onnxMode: request.onnxMode } : {}),
       }, { overwrite: true });
     },
     async exportSubnet(input: ExportJobInput, exportOptions: { overwrite?: boolean } = {}) {

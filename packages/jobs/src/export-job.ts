@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Normalization, SegmentationDataset } from '@oqat/data';
 import { initEngine, type BackendRequest, type Tensor } from '@oqat/engine';
-import { checkPresetExport, exportSubnet, onnxAccuracy, onnxSegmentationAccuracy, type ExportFormat, type ExportManifest } from '@oqat/export';
+import { checkPresetExport, exportSubnet, integerSubnetAccuracy, onnxAccuracy, onnxSegmentationAccuracy, type ExportFormat, type ExportManifest, type OnnxMode } from '@oqat/export';
 import type { JobContext } from '@oqat/runs';
 import {
   bnBatches,
@@ -41,6 +41,8 @@ export interface ExportJobInput {
   candidateId?: number;
   /** a quantize run's answer: its calibrated network config over the (float) subnet's weights, exported instead of the supernet's quantization */
   quantized?: StaticMobileNetConfig;
+  /** the ONNX file's form (default 'qdq'); 'integer': the graph onnxruntime fuses into integer kernels, and the app's figure is that graph's */
+  onnxMode?: OnnxMode;
 }
 
 export const EXPORT_REPORT_FILE = 'export-report.json';
@@ -63,6 +65,8 @@ interface ExportMeasure {
   app: (spec: SubnetSpec) => number;
   /** classification: the app's top-1 of a static network (a quantize run's calibrated one) */
   appStatic?: (net: StaticMobileNet) => number;
+  /** classification: the app's top-1 of the integer ONNX graph of a static network */
+  appInteger?: (net: StaticNetwork) => number;
   onnx: (modelPath: string) => Promise<number>;
 }
 
@@ -92,6 +96,7 @@ async function exportMeasure(loaded: LoadedSupernet, input: ExportJobInput): Pro
     metric: 'top-1', testCount: test.count, bn, normalization,
     app: (spec) => evaluateSubnet(net, spec, { bn, test, batchSize: 500, normalization }).score,
     appStatic: (n) => staticTop1(n, test, normalization),
+    appInteger: (n) => integerSubnetAccuracy(n, test, normalization).top1,
     onnx: async (path) => (await onnxAccuracy(path, test, normalization)).top1,
   };
 }
@@ -127,7 +132,14 @@ export async function exportJob(input: ExportJobInput, ctx: JobContext): Promise
       }
       // The run's deployment preset refuses, in one line, files its backend would not run.
       checkPresetExport(exported, input.formats, loaded.config.preset);
-      manifest = await exportSubnet({ net: exported, spec, formats: input.formats, outDir, normalization: measure.normalization, ...(measure.imageSize ? { imageSize: measure.imageSize } : {}) });
+      if (input.onnxMode === 'integer' && input.formats.includes('onnx') && measure.appInteger) {
+        ctx.log('info', `the app's ${metric} at the subnet's own bits: ${(app * 100).toFixed(2)} %; the report's app figure is the integer graph's`);
+        app = measure.appInteger(exported);
+      }
+      manifest = await exportSubnet({
+        net: exported, spec, formats: input.formats, outDir, normalization: measure.normalization, ...(measure.imageSize ? { imageSize: measure.imageSize } : {}),
+        ...(input.onnxMode ? { onnxMode: input.onnxMode } : {}),
+      });
     } finally {
       if (exported !== sub) exported.dispose();
       sub.dispose();

@@ -13,6 +13,8 @@ export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelle
 export type Task = 'classification' | 'segmentation';
 export type DeviceName = 'cpu' | 'cpu-ort' | 'xavier' | 'fpga';
 export type ExportFormat = 'tfjs' | 'onnx' | 'packed';
+/** The ONNX file's form: @oqat/export's OnnxMode, spelled out here so the renderer imports no package (export-request.ts checks they agree). */
+export type ExportOnnxMode = 'qdq' | 'qdq-int4' | 'integer';
 
 export interface RunSummary {
   id: string;
@@ -241,6 +243,8 @@ export interface NewRunConfig {
   abfpBlockSize?: number;
   /** ABFP: the analog device's gain G before its ADC (what `oqat eval --device analog` of the run uses) */
   abfpGain?: number;
+  /** ESB: at most k significant bits per value, capped per width (0: the paper's default per width, two exponent bits) */
+  esbSignificantBits?: number;
   /** SQ (stochastic quantization): the share of each elastic layer's filters quantized in each equal stage of a quantized phase, rising to 1 ([]: off; [0.5, 0.75, 0.875, 1]: the paper's) */
   sqRatios?: number[];
 }
@@ -273,6 +277,8 @@ export interface ExportRequest {
   outDir: string;
   /** write into a folder that already holds files (default false: such a folder is refused) */
   overwrite?: boolean;
+  /** the ONNX file's form: 'qdq' (default), 'qdq-int4' (INT4/UINT4 containers, opset 21) or 'integer' (fused by onnxruntime into integer kernels) */
+  onnxMode?: ExportOnnxMode;
 }
 
 export interface ExportReport {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ExportFormat, ExportReport } from '@oqat/jobs';
+import type { ExportFormat, ExportOnnxMode, ExportReport } from '@oqat/jobs';
 import type { ParsedOptions } from '../command';
 import { UsageError } from '../errors';
 import { formatPercent } from '../format-table';
@@ -34,6 +34,7 @@ export function formatExportReport(report: ExportReport): string {
 /** `oqat export`: a search candidate (or any subnet of a checkpoint), classification or segmentation, as tfjs, ONNX and packed files. */
 export async function exportCommand(o: ParsedOptions, io: CliIo): Promise<number> {
   const formats = formatsOf(o.format);
+  const onnxMode = (typeof o.onnx === 'string' ? o.onnx : 'qdq') as ExportOnnxMode;
   if (typeof o.out !== 'string') throw new UsageError('--out DIR is required');
   const outDir = resolve(io.cwd, o.out);
   const studio = await openStudio(io, o.db);
@@ -42,7 +43,7 @@ export async function exportCommand(o: ParsedOptions, io: CliIo): Promise<number
     if (typeof o.run === 'string') {
       const candidateId = Number(o.candidate);
       if (!Number.isInteger(candidateId)) throw new UsageError(`--candidate N is required with --run (see 'oqat runs show ${o.run}')`);
-      report = await studio.exportCandidate({ runId: o.run, candidateId, formats, outDir, overwrite: !!o.overwrite });
+      report = await studio.exportCandidate({ runId: o.run, candidateId, formats, outDir, overwrite: !!o.overwrite, onnxMode });
     } else if (typeof o.subnet === 'string' && typeof o.checkpoint === 'string') {
       let spec: unknown;
       try {
@@ -51,7 +52,7 @@ export async function exportCommand(o: ParsedOptions, io: CliIo): Promise<number
         throw new UsageError(`--subnet: cannot read a JSON SubnetSpec from ${resolve(io.cwd, o.subnet)} (${(err as Error).message.split('\n')[0]})`);
       }
       report = await studio.exportSubnet({
-        checkpoint: resolve(io.cwd, o.checkpoint), spec, formats, outDir, backend: 'auto', testImages: 0, bnImages: 1000, seed: 1,
+        checkpoint: resolve(io.cwd, o.checkpoint), spec, formats, outDir, backend: 'auto', testImages: 0, bnImages: 1000, seed: 1, onnxMode,
       }, { overwrite: !!o.overwrite });
     } else {
       throw new UsageError('give --run RUN --candidate N, or --subnet FILE.json --checkpoint supernet.ckpt');

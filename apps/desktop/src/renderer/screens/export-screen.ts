@@ -1,4 +1,4 @@
-import type { CandidateDto, ExportFormat, RunSummary } from '@oqat/jobs';
+import type { CandidateDto, ExportFormat, ExportOnnxMode, RunSummary } from '@oqat/jobs';
 import type { Route } from '../app/route';
 import type { Screen } from '../app/screen';
 import { frontOf } from '../model/pareto';
@@ -13,6 +13,12 @@ const FORMATS: Array<{ id: ExportFormat; label: string }> = [
   { id: 'tfjs', label: 'TensorFlow.js model' },
   { id: 'onnx', label: 'ONNX (QuantizeLinear / DequantizeLinear)' },
   { id: 'packed', label: 'Bit-packed weights + JSON spec' },
+];
+
+const ONNX_MODES: Array<{ id: ExportOnnxMode; label: string }> = [
+  { id: 'qdq', label: 'QDQ, int8 containers: exactly the app\'s arithmetic (float kernels in onnxruntime)' },
+  { id: 'qdq-int4', label: 'QDQ, INT4/UINT4 containers (opset 21)' },
+  { id: 'integer', label: 'Integer graph for onnxruntime: QLinearConv, int32 biases, 8-bit requantization (its own accuracy figure)' },
 ];
 
 /** Choose a searched candidate, formats and a folder; export; show the report. */
@@ -57,6 +63,7 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
     };
     candidateSelect.addEventListener('change', showCard);
     const boxes = FORMATS.map((f) => h('input', { type: 'checkbox', value: f.id, checked: true, name: 'format' }));
+    const onnxSelect = h('select', { id: 'export-onnx', dataset: { testid: 'export-onnx' } }, ONNX_MODES.map((m) => h('option', { value: m.id, text: m.label })));
     const folder = h('input', { id: 'export-folder', type: 'text', class: 'mono', value: `exports/${runId}`, dataset: { testid: 'export-folder' },
       'aria-describedby': 'export-folder-help', required: true });
     const choose = client.chooseFolder ? h('button', { type: 'button', text: 'Choose…', onClick: async () => {
@@ -72,6 +79,7 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
         h('div', { class: 'field' }, h('label', { for: 'export-candidate', text: 'Candidate (Pareto front)' }), candidateSelect),
         h('fieldset', { class: 'field' }, h('legend', { text: 'Formats' }),
           h('div', { class: 'choices' }, boxes.map((b, i) => h('label', null, b, ` ${FORMATS[i]!.label}`)))),
+        h('div', { class: 'field' }, h('label', { for: 'export-onnx', text: 'ONNX file' }), onnxSelect),
         h('div', { class: 'field wide' }, h('label', { for: 'export-folder', text: 'Folder' }), h('div', { class: 'toolbar folder-row' }, folder, choose),
           h('div', { class: 'help', id: 'export-folder-help', text: client.chooseFolder
             ? 'Under the work folder\'s exports/, or a folder you choose; created if missing.'
@@ -90,7 +98,9 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
       submit.disabled = true;
       submit.textContent = 'Exporting…';
       replaceChildren(result, loadingState('Exporting: building the subnet, writing the files, checking the ONNX model…'));
-      client.exportCandidate({ runId, candidateId: Number(candidateSelect.value), formats, outDir: folder.value.trim(), overwrite: overwrite.checked }).then((report) => {
+      client.exportCandidate({
+        runId, candidateId: Number(candidateSelect.value), formats, outDir: folder.value.trim(), overwrite: overwrite.checked, onnxMode: onnxSelect.value as ExportOnnxMode,
+      }).then((report) => {
         if (disposed) return;
         replaceChildren(result, exportReportView(report));
         announcer.say(`Exported ${report.artifacts.length} file(s) to ${report.outDir}`);
