@@ -19,7 +19,7 @@ const tensorrt: DeploymentPreset = {
   notEnforced: [
     "weights' narrow range [-127, 127]: the codes reach -2^(b-1)",
     "MQBench's graph 2 (TensorRT also quantizes the residual adds and pooling): only conv and linear inputs and weights are quantized",
-    'BN folded before quantization: training quantizes the conv weight and applies BN after it; the export folds BN into per-channel scales step·|γ/σ|, which TensorRT holds exactly, so the export computes what training did',
+    "BN folded before quantization: training quantizes the conv weight and applies BN after it; the export folds BN into per-channel scales step·|γ/σ|, which the backend's per-channel float scales hold exactly, so the export computes what training did",
     'zero points of 0: the ONNX writer gives a channel with a negative BN multiplier and the code -2^(b-1) a weight zero point of -1',
   ],
 };
@@ -84,7 +84,7 @@ const fpgaEsb: DeploymentPreset = {
   device: 'fpga',
   mqbench:
     "Not in MQBench: the ESB seed's accelerator, whose multipliers cost by significant bits. Per-tensor weights (one α or step per layer) in elastic significant bits; uniform codes are ESB values with every bit significant, so lsq and pow2 run on it too. BN stays a per-channel affine after the MAC array (the packed format).",
-  notEnforced: ['ESB activations: activations are uniform codes'],
+  notEnforced: ["one significant-bit count k for every elastic layer (the run's esb setting), not one per layer"],
 };
 
 /** The only name -> preset table. */
