@@ -31,6 +31,7 @@ const trainOptions: Record<string, OptionSpec> = {
     default: D.preset,
   },
   'drop-bits-rate': { type: 'string', description: "dropbits: drop probability of a layer's finest level per step (coarser levels: rate times less often each)", default: String(D.dropBitsRate) },
+  'esb-significant-bits': { type: 'string', description: "esb: at most k significant bits per value (Gong et al. 2022, elastic significant bits: k = the magnitude bits is the uniform grid, 1 powers of two), capped at each width's magnitude bits so one k serves 4 -> 3 -> 2; 0: the paper's default per width, two exponent bits (k = 2 at 4 bit, 1 at 3 and 2). Alphas start from DDA, the paper's distribution difference aligner (alpha = λ(b,k)·σ with λ minimising a Gaussian's expected squared error), then are learned as LSQ steps", default: String(D.esbSignificantBits) },
   'drop-bits-penalty': { type: 'string', description: 'dropbits: weight of the regulariser Σ_layers E[kept levels] that learns levels away', default: String(D.dropBitsPenalty) },
   'abfp-block-size': { type: 'string', description: "abfp: values per block sharing a scale: the format's blocks in training and the analog device's tile width n (ABFP paper: 128)", default: String(D.abfpBlockSize) },
   'abfp-gain': { type: 'string', description: "abfp: the analog device's gain G before its ADC, used by oqat eval --device analog of the run (ABFP paper: 8 at tile 128)", default: String(D.abfpGain) },

@@ -68,6 +68,7 @@ export function runConfigFromOptions(o: ParsedOptions, io: CliIo, kind: NewRunCo
   if (dropBitsRate !== undefined) config.dropBitsRate = dropBitsRate;
   const dropBitsPenalty = numberOption(o['drop-bits-penalty'], 'drop-bits-penalty');
   if (dropBitsPenalty !== undefined) config.dropBitsPenalty = dropBitsPenalty;
+  if (o['esb-significant-bits'] !== undefined) config.esbSignificantBits = intOption(o['esb-significant-bits'], 'esb-significant-bits', 0, 0, 8);
   if (o['abfp-block-size'] !== undefined) config.abfpBlockSize = intOption(o['abfp-block-size'], 'abfp-block-size', 0, 1, 4096);
   const abfpGain = numberOption(o['abfp-gain'], 'abfp-gain');
   if (abfpGain !== undefined) config.abfpGain = abfpGain;

@@ -30,6 +30,7 @@ export const CONFIG_FIELDS: ConfigField[] = ([
   { key: 'dropBitsPenalty', label: 'DropBits penalty', type: 'number', min: 0, max: 10, help: 'dropbits: weight of the regulariser that drops levels a layer does not need (0: none learned away)', kinds: ['train'] },
   { key: 'sqRatios', label: 'SQ ratios', type: 'number-list', help: 'SQ (stochastic quantization, any quantizer): the share of each layer\'s filters quantized per stage of a quantized phase, e.g. 0.5,0.75,0.875,1 (the paper\'s); empty: off', kinds: ['train'] },
   { key: 'abfpBlockSize', label: 'ABFP block size', type: 'integer', min: 1, max: 4096, help: 'abfp: values per block sharing a scale (the analog device\'s tile width n)', kinds: ['train'] },
+  { key: 'esbSignificantBits', label: 'ESB significant bits', type: 'integer', min: 0, max: 8, help: 'esb: at most k significant bits per value (capped at each width\'s magnitude bits); 0: the paper\'s default per width, two exponent bits (k = 2 at 4 bit, 1 at 3 and 2)', kinds: ['train'] },
   { key: 'abfpGain', label: 'ABFP gain', type: 'number', min: 0.001, max: 1000000, help: 'abfp: the analog device\'s gain G before its ADC (oqat eval --device analog of this run)', kinds: ['train'] },
   { key: 'randomSubnets', label: 'Random subnets per step', type: 'integer', min: 0, max: 8, help: 'sampled besides the largest and smallest in each quantized step; 0 halves a step\'s time', kinds: ['train'] },
   { key: 'limitTrainImages', label: 'Train images per epoch', type: 'integer', min: 0, max: 60000, help: `0 = all (segmentation: scenes, default ${DEFAULT_TRAIN_CONFIG.segmentation.trainScenes}); a small number makes a quick run`, kinds: ['train'] },
@@ -132,6 +133,7 @@ export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases
     preset: config.preset,
     dropBits: { rate: config.dropBitsRate, penalty: config.dropBitsPenalty },
     abfp: { blockSize: config.abfpBlockSize, gain: config.abfpGain },
+    esb: { significantBits: config.esbSignificantBits },
     sq: { ratios: [...config.sqRatios] },
   };
   if (config.task === 'segmentation') {

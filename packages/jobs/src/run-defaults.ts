@@ -2,7 +2,7 @@ import type { NewRunConfig } from './studio-service';
 
 /** A run config with every optional setting filled (what validateRunConfig returns). */
 export type RunConfig = NewRunConfig & Required<Pick<NewRunConfig,
-  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles' | 'quantizer' | 'preset' | 'dropBitsRate' | 'dropBitsPenalty' | 'abfpBlockSize' | 'abfpGain' | 'sqRatios'
+  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles' | 'quantizer' | 'preset' | 'dropBitsRate' | 'dropBitsPenalty' | 'abfpBlockSize' | 'abfpGain' | 'esbSignificantBits' | 'sqRatios'
 >>;
 
 /**
@@ -51,6 +51,8 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = {
   // ABFP: the analog device's tile width and gain from the ABFP paper (@oqat/quant ANALOG_DEFAULTS; a test checks they agree).
   abfpBlockSize: 128,
   abfpGain: 8,
+  // ESB: 0 = the paper's k per width (two exponent bits; TrainConfig.esb).
+  esbSignificantBits: 0,
 };
 
 /** A run config's value by a form field's key ('epochs.first' reads epochs.first). */

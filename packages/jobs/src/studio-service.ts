@@ -243,6 +243,8 @@ export interface NewRunConfig {
   abfpBlockSize?: number;
   /** ABFP: the analog device's gain G before its ADC (what `oqat eval --device analog` of the run uses) */
   abfpGain?: number;
+  /** ESB: at most k significant bits per value, capped per width (0: the paper's default per width, two exponent bits) */
+  esbSignificantBits?: number;
   /** SQ (stochastic quantization): the share of each elastic layer's filters quantized in each equal stage of a quantized phase, rising to 1 ([]: off; [0.5, 0.75, 0.875, 1]: the paper's) */
   sqRatios?: number[];
 }

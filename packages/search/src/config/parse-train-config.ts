@@ -10,7 +10,7 @@ import { DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, QUANTIZER_KINDS, type PhaseConfig,
 const r = new FieldReader((field, problem) => new InvalidTrainConfigError(field, problem));
 
 /** Reads an optional sub-object, checking its keys against the default's. */
-function section<K extends 'data' | 'segmentation' | 'optimizer' | 'sandwich' | 'checkpoint' | 'eval' | 'dropBits' | 'sq' | 'abfp'>(o: JsonObject, key: K): JsonObject {
+function section<K extends 'data' | 'segmentation' | 'optimizer' | 'sandwich' | 'checkpoint' | 'eval' | 'dropBits' | 'sq' | 'abfp' | 'esb'>(o: JsonObject, key: K): JsonObject {
   if (o[key] === undefined) return {};
   const s = r.object(o[key], key);
   r.keys(s, key, Object.keys(DEFAULT_TRAIN_CONFIG[key]));
@@ -97,6 +97,7 @@ export function parseTrainConfig(json: unknown): TrainConfig {
   const db = section(o, 'dropBits');
   const sq = section(o, 'sq');
   const abfp = section(o, 'abfp');
+  const esb = section(o, 'esb');
   const task = r.oneOf(o.task ?? d.task, 'task', ['classification', 'segmentation'] as const);
   const space = o.space ?? DEFAULT_SPACE[task];
   if (typeof space !== 'string' && (typeof space !== 'object' || space === null)) {
@@ -162,6 +163,7 @@ export function parseTrainConfig(json: unknown): TrainConfig {
       blockSize: r.int(abfp.blockSize ?? d.abfp.blockSize, 'abfp.blockSize', 1, 4096),
       gain: r.num(abfp.gain ?? d.abfp.gain, 'abfp.gain', 1e-3, 1e6),
     },
+    esb: { significantBits: r.int(esb.significantBits ?? d.esb.significantBits, 'esb.significantBits', 0, 8) },
     preset: readPreset(o.preset ?? d.preset, (o.quantizer ?? d.quantizer) as QuantizerKind),
   };
 }

@@ -144,6 +144,14 @@ export interface TrainConfig {
    */
   abfp: { blockSize: number; gain: number };
   /**
+   * ESB's settings (the esb quantizer; Gong et al., TPDS 2022): at most
+   * `significantBits` (k) significant bits per value, capped at each width's
+   * magnitude bits (so one k serves 4 -> 3 -> 2); 0: the paper's default per
+   * width, two exponent bits (k = 2 at 4-bit weights, 1 at 3 and 2).
+   * Absent in older checkpoints: 0.
+   */
+  esb: { significantBits: number };
+  /**
    * A deployment preset (@oqat/quant's PRESET_NAMES: tensorrt, onnxruntime,
    * vitis, openvino, fpga-esb) whose constraints the quantizers train under
    * (per-channel weight steps, power-of-two steps, signed activations after
@@ -223,5 +231,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<Omit<TrainConfig, 'phases'>> = {
   sq: { ratios: [] },
   // The analog device's tile width and gain (@oqat/quant ANALOG_DEFAULTS, from the ABFP paper).
   abfp: { blockSize: ANALOG_DEFAULTS.blockSize, gain: ANALOG_DEFAULTS.gain },
+  // 0: ESB's default k per width (@oqat/quant esbDefaultSignificantBits).
+  esb: { significantBits: 0 },
   preset: 'none',
 };

@@ -10,7 +10,7 @@ import { sqQuantFactory } from './sq-layer-quant';
  * becomes layer quantizers (a config written before the option, without
  * `quantizer`: LSQ). esb, abfp and pow2 learn LSQ steps on their format's grid.
  */
-export function quantFactoryFor(config: Partial<Pick<TrainConfig, 'quantizer' | 'dropBits' | 'sq' | 'preset' | 'abfp'>>): QuantFactory {
+export function quantFactoryFor(config: Partial<Pick<TrainConfig, 'quantizer' | 'dropBits' | 'sq' | 'preset' | 'abfp' | 'esb'>>): QuantFactory {
   // SQ partitions whichever quantizer's elastic layers (absent or no ratios: off).
   const base = quantizerFactoryFor(config);
   return config.sq && config.sq.ratios.length > 0 ? sqQuantFactory(base) : base;
@@ -25,6 +25,8 @@ function quantizerFactoryFor(config: Parameters<typeof quantFactoryFor>[0]): Qua
       // the run's block size (a config without abfp: the format's default)
       return presetOrFormatFactory(config.preset, { format: 'abfp', ...(config.abfp ? { blockSize: config.abfp.blockSize } : {}) });
     case 'esb':
+      // the run's k (0 or a config without esb: the paper's default per width)
+      return presetOrFormatFactory(config.preset, { format: 'esb', ...(config.esb && config.esb.significantBits > 0 ? { significantBits: config.esb.significantBits } : {}) });
     case 'pow2':
       return presetOrFormatFactory(config.preset, { format: config.quantizer });
     default:
