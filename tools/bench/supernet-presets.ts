@@ -171,6 +171,8 @@ const sqChain = (sq: boolean) => ({
 const PRESETS: Record<string, unknown> = {
   'sq-off': sqChain(false),
   'sq-on': sqChain(true),
+  // SQ at 50 % for the first half of each phase, then fully quantized.
+  'sq-half': { ...sqChain(true), sq: { ratios: [0.5, 1] } },
   'dropbits-float': DROPBITS_FLOAT,
   dropbits: dropBitsArm(4, 'dropbits', { rate: 0.3, penalty: 0.5 }),
   'dropbits-p2': dropBitsArm(4, 'dropbits', { rate: 0.3, penalty: 2 }),
