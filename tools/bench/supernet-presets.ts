@@ -168,9 +168,20 @@ const sqChain = (sq: boolean) => ({
   phases: [...DROPBITS_FLOAT.phases, ...[4, 3, 2].map((bits) => ({ bits, epochs: 1, lr: 0.03, warmupEpochs: 0.1, subnets: 'largest' }))],
 });
 
+/**
+ * ESB against LSQ (docs/benchmarks-quant.md, "ESB"): sq-off's chain (the
+ * largest alone from dropbits-float's after-float.ckpt, 4 -> 3 -> 2 bit, one
+ * epoch each, same data, steps, learning rates and seed) with ESB weights and
+ * inputs: DDA-initialised alphas, k the paper's default per width (two
+ * exponent bits) or `significantBits` at every width (capped per width).
+ */
+const esbChain = (esb?: object) => ({ ...sqChain(false), quantizer: 'esb', ...(esb ? { esb } : {}) });
+
 const PRESETS: Record<string, unknown> = {
   'sq-off': sqChain(false),
   'sq-on': sqChain(true),
+  'esb-chain': esbChain(),
+  'esb-chain-k2': esbChain({ significantBits: 2 }),
   // SQ at 50 % for the first half of each phase, then fully quantized.
   'sq-half': { ...sqChain(true), sq: { ratios: [0.5, 1] } },
   'dropbits-float': DROPBITS_FLOAT,
