@@ -44,6 +44,17 @@ describe('onnxConvWeight', () => {
     expect(Array.from(zero.codes!.subarray(2, 4))).toEqual([0, 0]);
   });
 
+  it('takes each output channel\'s own step with channelSteps (scale_c = step_c·|a_c|)', () => {
+    const n = conv([1, -2, 1, -2, 0, -1], [1.5, -0.5, -2]);
+    const steps = [0.25, 0.5, 0.125];
+    n.weight.quant = { ...n.weight.quant!, channelSteps: steps };
+    n.weight.values = Float32Array.from(n.weight.codes!, (c, i) => c * steps[i % 3]!);
+    const w = onnxConvWeight(n);
+    expect(Array.from(w.scales!)).toEqual([0.375, 0.25, 0.25]);
+    const expected = Array.from(n.weight.values, (v, i) => v * n.channelScale[i % 3]!);
+    dequantizedTfjsOrder(n).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 6));
+  });
+
   it('reorders depthwise weights [k, k, C, 1] to [C, 1, k, k] and float weights get the fold multiplied in', () => {
     const n = conv([1, -1, 0], [2, -1, 1], true);
     expect(onnxConvWeight(n).dims).toEqual([3, 1, 1, 1]);

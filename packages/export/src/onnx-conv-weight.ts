@@ -8,7 +8,7 @@ export interface OnnxConvWeight {
   values?: Float32Array;
   /** quantized layers: integer codes within the layer's b-bit range */
   codes?: Int32Array;
-  /** quantized layers: per-output-channel scale step·|γ/√(σ²+ε)| */
+  /** quantized layers: per-output-channel scale step·|γ/√(σ²+ε)| (step: the channel's own with channelSteps) */
   scales?: Float32Array;
   /** quantized layers: per-output-channel zero point, 0 or -1 (see onnxConvWeight) */
   zeroPoints?: Int32Array;
@@ -42,13 +42,14 @@ export function onnxConvWeight(n: ConvNode): OnnxConvWeight {
   if (!weight.codes || !weight.quant) {
     return { dims, values: Float32Array.from(order, (src) => weight.values[src]! * channelScale[src % outC]!) };
   }
-  const step = weight.quant.step;
+  const { step: tensorStep, channelSteps } = weight.quant;
   const { qn } = quantRange(weight.quant.bits, true);
   const codes = Int32Array.from(order, (src) => weight.codes![src]!);
   const scales = new Float32Array(outC);
   const zeroPoints = new Int32Array(outC);
   for (let o = 0; o < outC; o++) {
     const a = channelScale[o]!;
+    const step = channelSteps?.[o] ?? tensorStep;
     const scale = Math.fround(step * Math.abs(a));
     const slice = codes.subarray(o * perChannel, (o + 1) * perChannel);
     if (!(scale > 0)) {

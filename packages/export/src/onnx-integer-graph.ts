@@ -98,6 +98,9 @@ function union(qs: Q8[]): Q8 {
 
 const sameQ = (a: Q8, b: Q8): boolean => a.step === b.step && a.zeroPoint === b.zeroPoint;
 
+/** Quantizers whose values are integer codes times one step (pow2: a power-of-two step). */
+const UNIFORM_GRID = (q: StaticQuantConfig): boolean => q.format === undefined || q.format === 'uniform' || q.format === 'pow2';
+
 /** The smallest step @oqat/quant's Quantizer computes with (a learned step of 0 acts as this). */
 const MIN_STEP = 1e-8;
 const INT32_MAX = 2 ** 31 - 1;
@@ -120,7 +123,7 @@ export function rangeQ8(q: StaticQuantConfig): Q8 {
 
 function q8(name: string, q: StaticQuantConfig): Q8 {
   if (q.bits > 8) throw new OnnxIntegerError(`${name}'s input is quantized to ${q.bits} bits; the integer graph holds activations of at most 8`);
-  if (q.format && q.format !== 'uniform') throw new OnnxIntegerError(`${name}'s input uses the ${q.format} format; the integer graph takes uniform quantizers only`);
+  if (!UNIFORM_GRID(q)) throw new OnnxIntegerError(`${name}'s input uses the ${q.format} format; the integer graph takes uniform (and power-of-two step) quantizers only`);
   return rangeQ8(q);
 }
 
@@ -140,8 +143,7 @@ function convWeights(n: ConvNode | LinearNode, inQ: Q8): Pick<IntegerConv, 'code
   const q = n.weight.quant;
   const codes0 = n.weight.codes;
   if (!q || !codes0) throw new OnnxIntegerError(`layer ${n.name} runs in float; the integer graph needs every conv and linear layer quantized (export a quantized subnet, or use the QDQ ONNX)`);
-  if (q.format && q.format !== 'uniform') throw new OnnxIntegerError(`layer ${n.name}'s weights use the ${q.format} format; the integer graph takes uniform quantizers only`);
-  if (q.channelSteps) throw new OnnxIntegerError(`layer ${n.name} has per-channel weight steps; the integer graph folds BN into one step per layer`);
+  if (!UNIFORM_GRID(q)) throw new OnnxIntegerError(`layer ${n.name}'s weights use the ${q.format} format; the integer graph takes uniform (and power-of-two step) quantizers only`);
   const isConv = n.kind === 'conv';
   const outC = isConv ? n.outC : n.outF;
   const inPerGroup = isConv ? (n.depthwise ? 1 : n.inC) : n.inF;
@@ -157,9 +159,10 @@ function convWeights(n: ConvNode | LinearNode, inQ: Q8): Pick<IntegerConv, 'code
   const bias = new Int32Array(outC);
   const biasScales = new Float32Array(outC);
   let at = 0;
-  const step = Math.max(q.step, MIN_STEP);
-  const deadWeights = q.step < MIN_STEP;
   for (let o = 0; o < outC; o++) {
+    const learned = q.channelSteps?.[o] ?? q.step;
+    const step = Math.max(learned, MIN_STEP);
+    const deadWeights = learned < MIN_STEP;
     const ac = a(o);
     let sign = ac < 0 ? -1 : 1;
     let scale = Math.fround(step * Math.abs(ac));

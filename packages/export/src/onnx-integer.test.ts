@@ -73,6 +73,16 @@ describe('integerGraph', () => {
     expect(ig.ops.find((o) => o.op === 'conv' && o.name === 'cls')).not.toHaveProperty('outQ');
   });
 
+  it('takes per-channel weight steps (channelSteps) into the per-channel scales and biases', () => {
+    const g = oneConvGraph();
+    const conv = g.nodes[0] as ConvNode;
+    conv.weight.quant = { ...conv.weight.quant!, channelSteps: [0.5, 0.2] };
+    const c = integerGraph(g).ops.find((o): o is IntegerConv => o.op === 'conv' && o.name === 'c')!;
+    // channel 0: 0.5·2 = 1; channel 1: 0.2·0.5 = 0.1; bias -0.07 / (0.1·0.1) = -7
+    expect(Array.from(c.weightScales)).toEqual([1, Math.fround(0.1)]);
+    expect(Array.from(c.bias)).toEqual([3, -7]);
+  });
+
   it('computes QLinearConv on codes: acc + bias, times s_x·s_w/s_y, rounded half to even', () => {
     const ig = integerGraph(oneConvGraph());
     // x = [0.25, -0.3]: codes round(2.5) = 2 (half to even) + 128, round(-3) + 128 = 125

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportGraph } from './build-export-graph';
 import { checkOnnxModel } from './check-onnx-model';
 import { ONNX_INT4 } from './onnx-int4';
+import type { ExportGraph, LinearNode } from './export-graph';
 import { onnxModel } from './onnx-model';
 
 let f: TinyExportFixture;
@@ -56,4 +57,27 @@ describe('onnxModel', () => {
       }
     });
   }
+});
+
+describe('onnxModel with per-channel weight steps (channelSteps)', () => {
+  it('dequantizes each output channel with its own step (axis 0) and onnxruntime computes the hand-worked logits', async () => {
+    const linear: LinearNode = {
+      kind: 'linear', name: 'cls', input: 'images', output: 'logits', inF: 2, outF: 2,
+      // tfjs [in, out] codes [[1, -2], [3, 4]], steps 0.5 and 0.25 per output channel
+      weight: { shape: [2, 2], values: Float32Array.of(0.5, -0.5, 1.5, 1), codes: Int32Array.of(1, -2, 3, 4), quant: { bits: 4, signed: true, step: 0.375, channelSteps: [0.5, 0.25] } },
+      inputQuant: { bits: 8, signed: true, step: 0.1 }, bias: Float32Array.of(0.1, -0.2),
+    };
+    const graph: ExportGraph = { task: 'classification', input: 'images', output: 'logits', inputC: 2, resolution: 1, numClasses: 2, nodes: [linear], config: {} as ExportGraph['config'] };
+    const model = onnxModel(graph);
+    expect(checkOnnxModel(model)).toEqual([]);
+    const dq = model.graph.node.find((n) => n.name === 'cls/weight_dequantize')!;
+    expect(dq.attribute.find((a) => a.name === 'axis')?.i).toBe(0);
+    const session = await ort.InferenceSession.create(encodeModel(model), { executionProviders: ['cpu'] });
+    const out = await session.run({ images: new ort.Tensor('float32', Float32Array.of(0.3, -0.2), [1, 2, 1, 1]) });
+    await session.release();
+    // y0 = (0.3·1 − 0.2·3)·0.5 + 0.1 = −0.05; y1 = (0.3·(−2) − 0.2·4)·0.25 − 0.2 = −0.55
+    const logits = out.logits!.data as Float32Array;
+    expect(logits[0]).toBeCloseTo(-0.05, 5);
+    expect(logits[1]).toBeCloseTo(-0.55, 5);
+  });
 });

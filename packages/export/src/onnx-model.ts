@@ -26,7 +26,8 @@ const RANGE: Record<Container, [number, number]> = { int8: [-128, 127], uint8: [
  * The export graph as ONNX in QDQ form: every quantized weight is an integer
  * initializer (int8, or int4 with `int4`) followed by DequantizeLinear (conv
  * weights per output channel, since the folded BN multiplier lives in the
- * scale); every quantized activation goes through [Clip ->] QuantizeLinear ->
+ * scale; fully connected weights per output channel when their quantizer has
+ * channelSteps, else per tensor); every quantized activation goes through [Clip ->] QuantizeLinear ->
  * DequantizeLinear with the learned step as scale (the Clip narrows an 8- or
  * 4-bit container to the b-bit grid). BN is folded: its multiplier into the
  * weight scales, its shift into a float bias added after the Conv. The bias
@@ -137,9 +138,12 @@ export function onnxModel(graph: ExportGraph, options: OnnxExportOptions = {}): 
     if (q && n.weight.codes) {
       const type = container(q.bits, true);
       const stored = integers(`${n.name}/weight_quantized`, type, dims, reorder(n.weight.codes, (len) => new Int32Array(len)));
-      const scale = g.constant(`${n.name}/weight_scale`, { dataType: 'float32', dims: [], values: [q.step] });
-      const zero = integers(`${n.name}/weight_zero_point`, type, [], [0]);
-      weight = g.node('DequantizeLinear', [stored, scale, zero], {}, { name: `${n.name}/weight_dequantize` });
+      // per-channel steps (channelSteps): one scale per output channel, axis 0 of [out, in, 1, 1]
+      const steps = q.channelSteps ?? [q.step];
+      const perChannel = q.channelSteps ? [n.outF] : [];
+      const scale = g.constant(`${n.name}/weight_scale`, { dataType: 'float32', dims: perChannel, values: steps });
+      const zero = integers(`${n.name}/weight_zero_point`, type, perChannel, new Int32Array(steps.length));
+      weight = g.node('DequantizeLinear', [stored, scale, zero], q.channelSteps ? { axis: 0 } : {}, { name: `${n.name}/weight_dequantize` });
     } else {
       weight = g.initializer(`${n.name}/weight`, { dataType: 'float32', dims, values: reorder(n.weight.values, (len) => new Float32Array(len)) });
     }
