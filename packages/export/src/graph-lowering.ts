@@ -1,12 +1,12 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { sameOutputSize } from '@oqat/onnx';
-import { encodeUniform, getFormat } from '@oqat/quant';
+import { encodeUniform } from '@oqat/quant';
 import { type StaticBackbone, type StaticBatchNorm, type StaticConvBn, type StaticLinear, StaticQuant, type StaticQuantConfig } from '@oqat/search';
 import { UnsupportedQuantFormatError } from './errors';
 import type { ExportActivation, ExportNode, ExportWeight } from './export-graph';
 
 /** Number formats every writer holds: a pow2 step is frozen as a plain uniform step. */
-const WRITTEN_FORMATS: ReadonlyArray<StaticQuantConfig['format']> = [undefined, 'uniform', 'pow2', 'abfp'];
+const WRITTEN_FORMATS: ReadonlyArray<StaticQuantConfig['format']> = [undefined, 'uniform', 'pow2'];
 
 /** The quantizer of a layer's weights or inputs, refused when the files cannot hold its format. */
 function exportQuant(layer: string, quant: StaticQuantConfig): StaticQuantConfig {
@@ -24,12 +24,6 @@ function exportWeight(layer: string, weight: Tensor, quant: StaticQuantConfig | 
   const q = new StaticQuant(quant);
   try {
     const values = tf.tidy(() => Float32Array.from(q.apply(weight).dataSync()));
-    if (quant.format === 'abfp') {
-      // ABFP's exponents come from the float weight's blocks, as the fake quantizer computed them (not from the rounded values).
-      const { bits, signed, blockSize, step } = quant;
-      const e = getFormat('abfp').encode(weight.dataSync(), { bits, signed, ...(blockSize ? { blockSize } : {}), scales: Float32Array.of(step) });
-      return { shape, values, quant: { ...quant }, codes: e.codes, exponents: e.exponents! };
-    }
     // Per-channel steps: element i of a tfjs weight ([k,k,in,out], [k,k,C,1], [in,out]) is in channel i % channels.
     const scales = quant.channelSteps ? Float32Array.from(quant.channelSteps) : Float32Array.of(quant.step);
     const codes = encodeUniform(values, { bits: quant.bits, signed: quant.signed, asymmetric: false, channels: scales.length, scales });

@@ -48,7 +48,6 @@ class ByteStream {
 
 const quant = (q: StaticQuantConfig): PackedQuant => ({
   bits: q.bits, signed: q.signed, step: q.step, zeroPoint: 0, ...(q.channelSteps ? { channelSteps: [...q.channelSteps] } : {}),
-  ...(q.format === 'abfp' ? { format: 'abfp' as const, ...(q.blockSize ? { blockSize: q.blockSize } : {}) } : {}),
 });
 
 /**
@@ -75,11 +74,7 @@ export function packedModel(graph: ExportGraph, options: { normalization?: Norma
     params.total += w.codes.length;
     params.quantized += w.codes.length;
     params.weightBits += w.quant.bits * w.codes.length;
-    const codes = stream.codes(w.codes, w.quant.bits, true);
-    if (!w.exponents) return { ...codes, shape: [...w.shape], layout, quant: quant(w.quant) };
-    // ABFP: the block exponents (int8) follow the codes; they are storage too.
-    params.weightBits += 8 * w.exponents.length;
-    return { ...codes, shape: [...w.shape], layout, quant: { ...quant(w.quant), exponents: stream.codes(Int32Array.from(w.exponents), 8, true) } };
+    return { ...stream.codes(w.codes, w.quant.bits, true), shape: [...w.shape], layout, quant: quant(w.quant) };
   };
 
   const ops: PackedOp[] = graph.nodes.map((n): PackedOp => {

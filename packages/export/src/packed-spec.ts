@@ -27,12 +27,6 @@ export interface PackedQuant {
   zeroPoint: 0;
   /** per output channel: code i of the tensor (tfjs layout, channel last: i % channels) is dequantized with channelSteps[i % channels]; overrides step */
   channelSteps?: number[];
-  /** 'abfp' (adaptive block floating point): blocks of blockSize consecutive values (tfjs layout) share a power-of-two exponent; absent: uniform */
-  format?: 'abfp';
-  /** abfp: absent = the format's default, 16 */
-  blockSize?: number;
-  /** abfp weights: int8 exponents, one per block; code i dequantizes to code·step·2^exponents[⌊i/blockSize⌋] (inputs: exponents computed at run time from each block's max |x|, 2^e·Qp ≥ max) */
-  exponents?: PackedTensorRef;
 }
 
 export interface PackedWeight extends PackedTensorRef {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { getFormat, unpack } from '@oqat/quant';
+import { unpack } from '@oqat/quant';
 import { ExportFileError } from './errors';
 import type { ExportGraph, ExportNode, ExportWeight } from './export-graph';
 import type { StaticQuantConfig } from '@oqat/search';
@@ -13,14 +13,6 @@ export interface PackedModelContents {
 }
 
 const FIX = 'export it again with oqat export --format packed';
-
-/** ABFP weights: code·step·2^exponent of the code's block (@oqat/quant's abfp decode). */
-function abfpDecode(codes: Int32Array, q: PackedQuant, exponents: Int8Array): Float32Array {
-  return getFormat('abfp').decode({
-    format: 'abfp', bits: q.bits, signed: q.signed, codes, codesSigned: true, scales: Float32Array.of(q.step), channels: 1, exponents,
-    ...(q.blockSize ? { blockSize: q.blockSize } : {}),
-  });
-}
 
 /**
  * Reads a packed export (model.packed.json and the weights file beside it)
@@ -60,20 +52,11 @@ export function readPackedModel(specPath: string): PackedModelContents {
     if (!w.quant) return { shape: [...w.shape], values: floats(w) };
     const q = w.quant;
     const codes = unpack(slice(w), q.bits, w.count, { signed: q.signed });
-    if (q.format === 'abfp') {
-      if (!q.exponents) throw new ExportFileError(specPath, `abfp weight at offset ${w.offset} has no exponents`, FIX);
-      const exponents = Int8Array.from(unpack(slice(q.exponents), 8, q.exponents.count, { signed: true }));
-      const values = abfpDecode(codes, q, exponents);
-      return { shape: [...w.shape], values, codes, exponents, quant: staticQuant(q) };
-    }
     const steps = q.channelSteps ?? [q.step];
     const values = Float32Array.from(codes, (c, i) => (c - q.zeroPoint) * steps[i % steps.length]!);
     return { shape: [...w.shape], values, codes, quant: staticQuant(q) };
   };
-  const staticQuant = (q: PackedQuant): StaticQuantConfig => ({
-    bits: q.bits, signed: q.signed, step: q.step, ...(q.channelSteps ? { channelSteps: [...q.channelSteps] } : {}),
-    ...(q.format === 'abfp' ? { format: 'abfp' as const, ...(q.blockSize ? { blockSize: q.blockSize } : {}) } : {}),
-  });
+  const staticQuant = (q: PackedQuant): StaticQuantConfig => ({ bits: q.bits, signed: q.signed, step: q.step, ...(q.channelSteps ? { channelSteps: [...q.channelSteps] } : {}) });
   const quant = (q: PackedQuant | undefined) => (q ? { inputQuant: staticQuant(q) } : {});
 
   const nodes = spec.ops.map((op): ExportNode => {
