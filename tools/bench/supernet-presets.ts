@@ -169,6 +169,20 @@ const sqChain = (sq: boolean) => ({
 });
 
 /**
+ * ABFP (docs/benchmarks-quant.md, "ABFP and the analog device"): the largest
+ * subnet (run with --alone largest) branching from dropbits-float's
+ * after-float.ckpt, then one 4-bit epoch with the abfp format on the elastic
+ * layers' weights and inputs (blocks of the analog tile's 128 values, the
+ * device's gain 8): dropbits-lsq4's network, data, steps, learning rate and seed.
+ */
+const ABFP4 = {
+  ...DROPBITS_FLOAT,
+  quantizer: 'abfp',
+  abfp: { blockSize: 128, gain: 8 },
+  phases: [...DROPBITS_FLOAT.phases, { bits: 4, epochs: 1, lr: 0.03, warmupEpochs: 0.1, subnets: 'largest' }],
+};
+
+/**
  * ESB against LSQ (docs/benchmarks-quant.md, "ESB"): sq-off's chain (the
  * largest alone from dropbits-float's after-float.ckpt, 4 -> 3 -> 2 bit, one
  * epoch each, same data, steps, learning rates and seed) with ESB weights and
@@ -178,10 +192,11 @@ const sqChain = (sq: boolean) => ({
 const esbChain = (esb?: object) => ({ ...sqChain(false), quantizer: 'esb', ...(esb ? { esb } : {}) });
 
 const PRESETS: Record<string, unknown> = {
+  abfp4: ABFP4,
   'sq-off': sqChain(false),
-  'sq-on': sqChain(true),
   'esb-chain': esbChain(),
   'esb-chain-k2': esbChain({ significantBits: 2 }),
+  'sq-on': sqChain(true),
   // SQ at 50 % for the first half of each phase, then fully quantized.
   'sq-half': { ...sqChain(true), sq: { ratios: [0.5, 1] } },
   'dropbits-float': DROPBITS_FLOAT,
