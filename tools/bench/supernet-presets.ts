@@ -199,6 +199,10 @@ const PRESETS: Record<string, unknown> = {
   'sq-on': sqChain(true),
   // SQ at 50 % for the first half of each phase, then fully quantized.
   'sq-half': { ...sqChain(true), sq: { ratios: [0.5, 1] } },
+  // The 2-bit phase 4 epochs long (branch from sq-off's after-3bit.ckpt): SQ's four stages one epoch each, as the
+  // authors' code gives each stage a full training run; LSQ the same 4 epochs.
+  'sq-on-2bit-4ep': { ...sqChain(true), phases: sqChain(true).phases.map((p, i) => (i === 3 ? { ...p, epochs: 4 } : p)) },
+  'sq-off-2bit-4ep': { ...sqChain(false), phases: sqChain(false).phases.map((p, i) => (i === 3 ? { ...p, epochs: 4 } : p)) },
   'dropbits-float': DROPBITS_FLOAT,
   dropbits: dropBitsArm(4, 'dropbits', { rate: 0.3, penalty: 0.5 }),
   'dropbits-p2': dropBitsArm(4, 'dropbits', { rate: 0.3, penalty: 2 }),
