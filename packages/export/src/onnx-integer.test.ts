@@ -104,6 +104,28 @@ describe('integerGraph', () => {
   });
 });
 
+describe('an 8-bit channel with code −128 and a negative BN multiplier', () => {
+  it('keeps its codes under a negative scale, and onnxruntime computes what the evaluator computes', async () => {
+    const g = oneConvGraph();
+    const conv = g.nodes[0] as ConvNode;
+    // 8-bit weights; channel 1 (a = −0.5) holds −128, which int8 cannot negate
+    conv.weight = { shape: [1, 1, 2, 2], values: Float32Array.of(0.5, -64, 1.5, 2), codes: Int32Array.of(1, -128, 3, 4), quant: { bits: 8, signed: true, step: 0.5 } };
+    const ig = integerGraph(g);
+    const c = ig.ops.find((o): o is IntegerConv => o.op === 'conv' && o.name === 'c')!;
+    expect(Array.from(c.weightScales)).toEqual([1, -0.25]);
+    expect(Array.from(c.codes)).toEqual([1, 3, -128, 4]);
+    const path = join(dir, 'negative-scale.onnx');
+    writeFileSync(path, encodeModel(onnxIntegerModel(ig)));
+    const images = tf.tensor4d([0.25, -0.3, 0.1, 0.2], [2, 1, 1, 2]);
+    const got = await ortLogits(path, images);
+    const expected = tf.tidy(() => Float32Array.from(integerLogits(ig, images, new Map()).dataSync()));
+    images.dispose();
+    // x codes [2, −3]: channel 1 acc = 2·(−128) + (−3)·4 = −268, bias round(−0.07 / −0.025) = 3: −265 · (−0.025 / 0.05) = 132.5 → 132, + 128 saturates at 255: (255 − 128)·0.05 = 6.35
+    expect(expected[1]).toBeCloseTo(6.35, 5);
+    got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+  });
+});
+
 async function ortLogits(path: string, images: Tensor, optimized?: string): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(path, {
     executionProviders: ['cpu'], graphOptimizationLevel: 'all', ...(optimized ? { optimizedModelFilePath: optimized } : {}),
