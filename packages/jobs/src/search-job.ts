@@ -4,6 +4,7 @@ import type { DeviceName } from '@oqat/latency';
 import type { JobContext } from '@oqat/runs';
 import {
   largestSubnet,
+  lowerOptionsFor,
   lowerSubnet,
   loadSupernet,
   search,
@@ -79,7 +80,7 @@ export async function searchJob(input: SearchJobInput, ctx: JobContext<SearchEve
     const layersOf = (spec: SubnetSpec) => {
       const key = subnetKey(spec);
       let layers = layersCache.get(key);
-      if (!layers) layersCache.set(key, (layers = lowerSubnet(space, spec, { fixedBits })));
+      if (!layers) layersCache.set(key, (layers = lowerSubnet(space, spec, lowerOptionsFor(config))));
       return layers;
     };
     const bitsNote = `${trainedBits.filter((b) => b < 32).join('/')}${input.perLayerBits ? ' per layer' : ''}`;

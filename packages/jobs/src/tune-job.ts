@@ -6,6 +6,7 @@ import type { JobContext } from '@oqat/runs';
 import {
   evaluateSubnet,
   loadSupernet,
+  lowerOptionsFor,
   lowerSubnet,
   measurePrecisionTable,
   measureRaisedTables,
@@ -130,7 +131,7 @@ export async function tuneJob(input: TuneJobInput, ctx: JobContext): Promise<Tun
       space, fixedBits, cacheDir: join(input.workDir, 'predictors'), samples: input.cpuSamples, seed: input.seed, signal: ctx.signal,
       onProgress: (p) => ctx.progress(p.done, p.total, `profiling ${p.device} latency: ${p.done}/${p.total} subnets`),
     }))[input.device]!;
-    const latencyOf = (spec: SubnetSpec) => latency(lowerSubnet(space, spec, { fixedBits }));
+    const latencyOf = (spec: SubnetSpec) => latency(lowerSubnet(space, spec, lowerOptionsFor(config)));
     const costs = (spec: SubnetSpec) => subnetCosts(lowerSubnet(space, spec, { fixedBits }));
     const cost: TuneCostFn = input.cost === 'latency' ? latencyOf : input.cost === 'bytes' ? (s) => costs(s).modelBytes : (s) => costs(s).bitOps;
 

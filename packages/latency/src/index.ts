@@ -16,7 +16,8 @@ export type { XavierParams } from './devices/xavier/xavier-params';
 export { xavierLayerMs } from './devices/xavier/xavier-simulator';
 export { FPGA_PARAMS } from './devices/fpga/fpga-params';
 export type { FpgaParams } from './devices/fpga/fpga-params';
-export { fpgaLayerMs, fpgaMacUnits } from './devices/fpga/fpga-simulator';
+export { fpgaLayerMs, fpgaMacUnits, fpgaMacLuts } from './devices/fpga/fpga-simulator';
+export type { EsbOperands } from './devices/fpga/fpga-simulator';
 export { simulateNetwork } from './devices/simulate-network';
 export type { SimulatedDevice, SimulatorParams, SimulatedLatency } from './devices/simulate-network';
 

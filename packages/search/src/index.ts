@@ -32,7 +32,7 @@ export type { TaskSupernet } from './supernet/networks/create-supernet';
 export type { SupernetOptions, MobileNetV3SupernetConfig } from './supernet/networks/mobilenet-v3';
 export { lsqQuantFactory, LsqLayerQuant } from './supernet/lsq-layer-quant';
 export { DropBitsLayerQuant, dropBitsQuantFactory } from './supernet/dropbits-layer-quant';
-export { quantFactoryFor } from './supernet/quant-factory';
+export { quantFactoryFor, lowerOptionsFor } from './supernet/quant-factory';
 export type { LayerFormat } from './supernet/lsq-layer-quant';
 export type { DropBitsSettings } from './supernet/dropbits-layer-quant';
 export { SqLayerQuant, sqQuantFactory } from './supernet/sq-layer-quant';

@@ -40,6 +40,16 @@ export interface LayerDesc {
   wBits: number;
   aBits: number;
   /**
+   * ESB codes (elastic significant bits, Gong et al., IEEE TPDS 2022): each
+   * weight is a sign and a wBits-1-bit magnitude with at most this many
+   * significant bits (k; wBits - 1 is the uniform grid). Absent: uniform
+   * codes. Only the fpga simulator reads it (its multipliers cost by
+   * significant bits, devices/fpga); the other models price wBits alone.
+   */
+  weightSignificantBits?: number;
+  /** The same for the input activations (unsigned: aBits magnitude bits, k = aBits is uniform). */
+  inputSignificantBits?: number;
+  /**
    * The supernet layer it lowers (e.g. 'stages.1.0.dw'), where it is one:
    * joins a layer's predicted latency and bits to the subnet's blocks.
    * Latency models ignore it.

@@ -42,6 +42,10 @@ export function validateLayer(value: unknown, index: number): LayerDesc {
   for (const f of ['wBits', 'aBits'] as const) {
     if (!isValidBits(l[f])) fail(f, `must be an integer 1-16 or 32 (float), got ${show(l[f])}`);
   }
+  for (const [f, bits, signed] of [['weightSignificantBits', l.wBits, true], ['inputSignificantBits', l.aBits, false]] as const) {
+    const magnitude = (bits as number) - (signed ? 1 : 0);
+    if (l[f] !== undefined && (!isPositiveInt(l[f]) || (l[f] as number) > magnitude)) fail(f, `must be an integer 1-${magnitude} (the magnitude bits) when given, got ${show(l[f])}`);
+  }
   if (l.act !== undefined && !(ACTIVATIONS as readonly string[]).includes(l.act as string)) {
     fail('act', `must be one of ${ACTIVATIONS.join(', ')}, got ${show(l.act)}`);
   }

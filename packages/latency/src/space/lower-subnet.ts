@@ -10,12 +10,20 @@ export interface LowerOptions {
    * float as the OQAT paper does. Ignored for a float (32-bit) subnet.
    */
   fixedBits?: 8 | 32;
+  /**
+   * The run's ESB quantizer: the significant bits k of an elastic layer's
+   * weights at a width (search's lowerOptionsFor resolves the run's k with
+   * @oqat/quant's ESB grid). Absent: uniform weights. Inputs stay priced as
+   * uniform codes (the IR does not know which inputs are signed).
+   */
+  weightSignificantBits?: (bits: number) => number;
 }
 
-/** A layer's bits and, for an elastic layer, its supernet name. */
+/** A layer's bits and, for an elastic layer, its supernet name (and ESB weights' k). */
 interface Precision {
   bits: number;
   name?: string;
+  weightSignificantBits?: number;
 }
 
 interface Cursor {
@@ -37,16 +45,21 @@ interface Cursor {
 export function lowerSubnet(space: SearchSpace, spec: SubnetSpec, options: LowerOptions = {}): LayerDesc[] {
   const fixedBits = options.fixedBits ?? 8;
   const fixedLayer = (name?: string): Precision => ({ bits: layerBits(spec.bits, fixedBits, 'fixed'), ...(name === undefined ? {} : { name }) });
-  const elastic = (name: string): Precision => ({ bits: subnetLayerBits(spec, name, fixedBits, 'elastic'), name });
+  const elastic = (name: string): Precision => {
+    const bits = subnetLayerBits(spec, name, fixedBits, 'elastic');
+    const k = bits < 32 && options.weightSignificantBits ? options.weightSignificantBits(bits) : undefined;
+    return { bits, name, ...(k === undefined ? {} : { weightSignificantBits: k }) };
+  };
   const out: LayerDesc[] = [];
   const at: Cursor = { h: spec.resolution, c: space.inputC };
 
-  const conv = (op: 'conv' | 'dwconv', outC: number, kernel: number, stride: number, act: Activation, { bits, name }: Precision): void => {
+  const conv = (op: 'conv' | 'dwconv', outC: number, kernel: number, stride: number, act: Activation, { bits, name, weightSignificantBits }: Precision): void => {
     const outH = sameOutputSize(at.h, stride);
     out.push({
       op, inH: at.h, inW: at.h, inC: at.c, outC, kernel, stride,
       groups: op === 'dwconv' ? at.c : 1, outH, outW: outH, act, wBits: bits, aBits: bits,
       ...(name === undefined ? {} : { name }),
+      ...(weightSignificantBits === undefined ? {} : { weightSignificantBits }),
     });
     at.h = outH;
     at.c = outC;
@@ -57,8 +70,12 @@ export function lowerSubnet(space: SearchSpace, spec: SubnetSpec, options: Lower
   const globalPool = (): void => {
     out.push({ op: 'avgpool', inH: at.h, inW: at.h, inC: at.c, outC: at.c, kernel: at.h, stride: at.h, groups: 1, outH: 1, outW: 1, act: 'none', wBits: 32, aBits: 32 });
   };
-  const fc = (inC: number, outC: number, act: Activation, { bits, name }: Precision): void => {
-    out.push({ op: 'fc', inH: 1, inW: 1, inC, outC, kernel: 1, stride: 1, groups: 1, outH: 1, outW: 1, act, wBits: bits, aBits: bits, ...(name === undefined ? {} : { name }) });
+  const fc = (inC: number, outC: number, act: Activation, { bits, name, weightSignificantBits }: Precision): void => {
+    out.push({
+      op: 'fc', inH: 1, inW: 1, inC, outC, kernel: 1, stride: 1, groups: 1, outH: 1, outW: 1, act, wBits: bits, aBits: bits,
+      ...(name === undefined ? {} : { name }),
+      ...(weightSignificantBits === undefined ? {} : { weightSignificantBits }),
+    });
   };
   // One 'se' layer, as @oqat/latency models it (pool, reduce to C/4 rounded to 8 with ReLU, expand with
   // h-sigmoid, scale); its hidden width is the supernet's seHiddenChannels(C).

@@ -1,3 +1,5 @@
+import type { LowerOptions } from '@oqat/latency';
+import { esbGrid } from '@oqat/quant';
 import type { TrainConfig } from '../config/train-config';
 import { dropBitsQuantFactory } from './dropbits-layer-quant';
 import type { QuantFactory } from './layer-quant';
@@ -33,4 +35,16 @@ function quantizerFactoryFor(config: Parameters<typeof quantFactoryFor>[0]): Qua
       // A deployment preset constrains LSQ's steps (parseTrainConfig refuses presets for the other quantizers).
       return config.preset && config.preset !== 'none' ? presetQuantFactory(config.preset, { format: 'uniform' }) : lsqQuantFactory;
   }
+}
+
+/**
+ * How a run's subnets lower to the layer IR for latency: its fixed layers'
+ * bits and, for an esb run, each elastic layer's weight significant bits at
+ * a width (the run's k capped per width, or the paper's default), which the
+ * fpga simulator prices (devices/fpga). Other quantizers: uniform codes.
+ */
+export function lowerOptionsFor(config: Pick<TrainConfig, 'fixedBits'> & Partial<Pick<TrainConfig, 'quantizer' | 'esb'>>): LowerOptions {
+  if (config.quantizer !== 'esb') return { fixedBits: config.fixedBits };
+  const k = config.esb && config.esb.significantBits > 0 ? config.esb.significantBits : undefined;
+  return { fixedBits: config.fixedBits, weightSignificantBits: (bits) => esbGrid(bits, true, k).significantBits };
 }

@@ -19,6 +19,20 @@
  * (an 8x8 LogiCORE multiplier without DSPs is ~70 LUTs); an accumulator
  * costs about one LUT per bit of its width; a float32 multiply-add in fabric
  * (LogiCORE Floating-Point, no DSP) ~1,000 LUTs.
+ *
+ * ESB multipliers (Gong et al., IEEE TPDS 2022, whose accelerator reaches
+ * 10.95 GOPS per 1k LUTs without DSPs on a ZCU102): a value with at most k
+ * significant bits is a k-bit mantissa times 2^e, so a shift-add multiplier
+ * needs only the mantissa's partial products, lutsPerBitProduct x (k+sign)
+ * x (the other operand's width), then the product moves by the exponent.
+ * Our model of that shift (not the paper's figure, which we do not have per
+ * layer): a 6-input LUT that already computes a partial-product bit (2
+ * inputs) or an accumulator bit (acc, addend) has room for a 3:1 mux
+ * (3 data + 2 select inputs), so up to `esbFoldedShifts` exponent values per
+ * operand cost nothing; more need `esbShifterLutsPerBitStage` LUTs per
+ * product bit per extra 2:1 stage (a LUT6 is two stages of a 4:1 mux). The
+ * accumulator widens to the ESB grid's range (maxLevel 12 at 4 bits, k = 2,
+ * against 7 uniform). See docs/benchmarks-latency.md, "ESB on the fpga".
  */
 export interface FpgaParams {
   clockHz: number;
@@ -30,6 +44,10 @@ export interface FpgaParams {
   accumulatorExtraBits: number;
   /** LUTs of one float32 MAC (a layer with 32-bit weights or activations) */
   floatMacLuts: number;
+  /** ESB: exponent values per operand whose shift folds into LUTs the MAC already has (3:1 mux in a LUT6) */
+  esbFoldedShifts: number;
+  /** ESB: LUTs per product bit for each 2:1 shifter stage beyond the folded shifts */
+  esbShifterLutsPerBitStage: number;
   /** output-channel lanes (Tm) and input-channel lanes (Tn) of the array; the rest parallelises pixels */
   outputLanes: number;
   inputLanes: number;
@@ -52,6 +70,8 @@ export const FPGA_PARAMS: FpgaParams = {
   lutsPerBitProduct: 1.1,
   accumulatorExtraBits: 8,
   floatMacLuts: 1_000,
+  esbFoldedShifts: 3, // LUT6: 2 select + 3 data inputs beside the bit it computes
+  esbShifterLutsPerBitStage: 0.5, // a LUT6 is a 4:1 mux: two 2:1 stages
   outputLanes: 32,
   inputLanes: 16,
   inputBufferBytes: 1 << 20, // 4 MB of block RAM on XCZU9EG in total

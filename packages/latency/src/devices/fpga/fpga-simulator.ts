@@ -3,13 +3,48 @@ import { layerFigures, layerParams } from '../../ir/layer-figures';
 import { outputHeight, outputWidth, seHiddenChannels } from '../../ir/output-shape';
 import { FPGA_PARAMS, type FpgaParams } from './fpga-params';
 
+/** Significant bits of a layer's ESB operands (absent: uniform codes). */
+export interface EsbOperands {
+  weight?: number;
+  input?: number;
+}
+
+/**
+ * One multiplier operand as the array sees it: the width of what is
+ * multiplied (uniform: all b bits; ESB: sign + k mantissa bits), the width of
+ * its largest value (for the accumulator) and how many exponent shifts it
+ * brings. The ESB grid is @oqat/quant's (esb-grid.ts): magnitude bits m,
+ * m - k + 1 exponent bits, exponents 1..E with E = 2^(m-k+1) - 1 each a
+ * shift, maxLevel = (2^k - 1)·2^(E-1). k = m is the uniform grid.
+ */
+function operand(bits: number, signed: boolean, k: number | undefined): { mult: number; range: number; shifts: number } {
+  if (k === undefined) return { mult: bits, range: bits, shifts: 1 };
+  const sign = signed ? 1 : 0;
+  const m = bits - sign;
+  const e = 2 ** (m - k + 1) - 1;
+  const maxLevel = (2 ** k - 1) * 2 ** (e - 1);
+  return { mult: sign + k, range: sign + Math.ceil(Math.log2(maxLevel + 1)), shifts: e };
+}
+
+/**
+ * LUTs of one MAC unit at these bit widths (32 on either side = float):
+ * uniform, lutsPerBitProduct·w·a plus a (w + a + extra)-bit accumulator; with
+ * ESB operands the multiplier is the mantissas' (sign + k bits each), a shift
+ * beyond esbFoldedShifts exponent values costs shifter stages, and the
+ * accumulator spans the ESB range (fpga-params.ts).
+ */
+export function fpgaMacLuts(wBits: number, aBits: number, p: FpgaParams = FPGA_PARAMS, esb: EsbOperands = {}): number {
+  if (wBits >= 32 || aBits >= 32) return p.floatMacLuts;
+  const w = operand(wBits, true, esb.weight);
+  const a = operand(aBits, false, esb.input);
+  const stages = (shifts: number): number => (shifts <= p.esbFoldedShifts ? 0 : Math.ceil(Math.log2(shifts / p.esbFoldedShifts)));
+  const shifter = p.esbShifterLutsPerBitStage * (w.mult + a.mult) * (stages(w.shifts) + stages(a.shifts));
+  return p.lutsPerBitProduct * w.mult * a.mult + shifter + (w.range + a.range + p.accumulatorExtraBits);
+}
+
 /** MAC units that fit the LUT budget at these bit widths (32 on either side = float). */
-export function fpgaMacUnits(wBits: number, aBits: number, p: FpgaParams = FPGA_PARAMS): number {
-  const luts =
-    wBits >= 32 || aBits >= 32
-      ? p.floatMacLuts
-      : p.lutsPerBitProduct * wBits * aBits + (wBits + aBits + p.accumulatorExtraBits);
-  return Math.max(1, Math.floor(p.lutBudget / luts));
+export function fpgaMacUnits(wBits: number, aBits: number, p: FpgaParams = FPGA_PARAMS, esb: EsbOperands = {}): number {
+  return Math.max(1, Math.floor(p.lutBudget / fpgaMacLuts(wBits, aBits, p, esb)));
 }
 
 /** Array shape at these bits: Tm output lanes x Tn input lanes x Tp pixel lanes. */
@@ -44,7 +79,8 @@ function elementwiseCycles(elements: number, aBits: number, p: FpgaParams): numb
 export function fpgaLayerMs(layer: LayerDesc, params: FpgaParams = FPGA_PARAMS): number {
   const p = params;
   const f = layerFigures(layer);
-  const { tm, tn, tp } = arrayShape(fpgaMacUnits(layer.wBits, layer.aBits, p), p);
+  const esb = { ...(layer.weightSignificantBits !== undefined ? { weight: layer.weightSignificantBits } : {}), ...(layer.inputSignificantBits !== undefined ? { input: layer.inputSignificantBits } : {}) };
+  const { tm, tn, tp } = arrayShape(fpgaMacUnits(layer.wBits, layer.aBits, p, esb), p);
   const outHW = outputHeight(layer) * outputWidth(layer);
   const k2 = layer.kernel * layer.kernel;
   let cycles: number;
