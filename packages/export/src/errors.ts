@@ -67,6 +67,14 @@ export class UnsupportedQuantFormatError extends OqatError {
   }
 }
 
+/** A layer's weights are a sum of several low-precision tensors (MMSE multi-tensor), which the files cannot hold. */
+export class MultiTensorExportError extends OqatError {
+  constructor(layer: string, terms: number) {
+    super(`exportSubnet: layer ${layer} is quantized as a sum of ${terms} low-precision tensors (MMSE multi-tensor), which the tfjs, ONNX and packed files do not hold (one integer tensor per weight); export a quantize run calibrated without --multi-tensor`);
+    this.name = 'MultiTensorExportError';
+  }
+}
+
 /** A subnet the integer ONNX graph cannot express (float layers, non-uniform formats, segmentation heads). */
 export class OnnxIntegerError extends OqatError {
   constructor(problem: string) {
