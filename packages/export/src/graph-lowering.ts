@@ -2,17 +2,20 @@ import { tf, type Tensor } from '@oqat/engine';
 import { sameOutputSize } from '@oqat/onnx';
 import { encodeUniform } from '@oqat/quant';
 import { type StaticBackbone, type StaticBatchNorm, type StaticConvBn, type StaticLinear, StaticQuant, type StaticQuantConfig } from '@oqat/search';
-import { UnsupportedQuantFormatError } from './errors';
+import { MultiTensorExportError, UnsupportedQuantFormatError } from './errors';
 import type { ExportActivation, ExportNode, ExportWeight } from './export-graph';
 
 /** Number formats every writer holds: a pow2 step is frozen as a plain uniform step. */
 const WRITTEN_FORMATS: ReadonlyArray<StaticQuantConfig['format']> = [undefined, 'uniform', 'pow2'];
 
+/** Low-precision tensors in a weight's sum (1 without a residual). */
+const termCount = (q: StaticQuantConfig): number => 1 + (q.residual ? termCount(q.residual) : 0);
+
 /** The quantizer of a layer's weights or inputs, refused when the files cannot hold its format. */
 function exportQuant(layer: string, quant: StaticQuantConfig): StaticQuantConfig {
   if (!WRITTEN_FORMATS.includes(quant.format)) throw new UnsupportedQuantFormatError(layer, quant.format!);
-  // Until the ONNX and packed writers read channelSteps, a per-channel layer is refused rather than written with one step.
-  if (quant.channelSteps) throw new UnsupportedQuantFormatError(layer, 'per-channel uniform');
+  // Every writer holds one integer tensor per weight: MMSE's sums of several are refused (per-channel steps are written).
+  if (quant.residual) throw new MultiTensorExportError(layer, termCount(quant));
   return { ...quant };
 }
 
