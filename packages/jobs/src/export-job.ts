@@ -187,14 +187,13 @@ function multiTensorLayers(config: StaticMobileNetConfig): string[] {
 }
 
 /**
- * ONNX and packed files hold one integer tensor per weight; a sum of
- * several (MMSE multi-tensor) is refused there in one line. The tfjs model
- * stores each weight as the values the app computes with, so it holds the sum.
+ * The export files hold one integer tensor per weight (graph-lowering.ts
+ * refuses a sum of several): a quantize run with multi-tensor layers is
+ * refused before anything is measured, in one line that names them.
  */
 function refuseMultiTensorExport(config: StaticMobileNetConfig, formats: readonly ExportFormat[]): void {
   const layers = multiTensorLayers(config);
-  const refused = formats.filter((f) => f !== 'tfjs');
-  if (layers.length && refused.length) {
-    throw new JobConfigError('formats', `${refused.join(', ')} cannot hold ${layers.length} layer(s) quantized as sums of low-precision tensors (MMSE multi-tensor: ${layers.slice(0, 3).join(', ')}${layers.length > 3 ? ', …' : ''}); export tfjs only, or quantize without --multi-tensor`);
+  if (layers.length) {
+    throw new JobConfigError('formats', `${formats.join(', ')} cannot hold ${layers.length} layer(s) quantized as sums of low-precision tensors (MMSE multi-tensor: ${layers.slice(0, 3).join(', ')}${layers.length > 3 ? ', …' : ''}): the files hold one integer tensor per weight; quantize without --multi-tensor to export`);
   }
 }

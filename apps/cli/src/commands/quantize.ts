@@ -62,7 +62,12 @@ export async function quantize(o: ParsedOptions, io: CliIo): Promise<number> {
     const result = (await studio.store.getRun(runId)).result as QuantizeJobResult;
     const [candidate] = await studio.candidates(runId);
     if (json) printJson(io, { kind: 'summary', runId, candidateId: candidate?.id, result });
-    else io.stdout.write(`${formatQuantizeResult(result)}export it: oqat export --run ${runId} --candidate ${candidate?.id} --out DIR${result.rows[result.chosen.row]!.multiTensorLayers.length ? ' --format tfjs (ONNX and packed hold one integer tensor per weight)' : ''}\n`);
+    else {
+      const multi = result.rows[result.chosen.row]!.multiTensorLayers.length > 0;
+      io.stdout.write(`${formatQuantizeResult(result)}${multi
+        ? 'not exportable: the export files hold one integer tensor per weight, not sums of several (quantize without --multi-tensor to export)'
+        : `export it: oqat export --run ${runId} --candidate ${candidate?.id} --out DIR`}\n`);
+    }
     return ExitCode.ok;
   } finally {
     await studio.close();
