@@ -16,7 +16,7 @@
  *
  *   node --import tsx tools/bench/quant-table.ts --dir /tmp/quant-table
  *        [--subnets largest,smallest] [--cells default|all] [--render-only] [--doc docs/benchmarks-quant.md]
- *        [--train-images 1536 --test-images 500]
+ *        [--train-images 1536 --test-images 500] [--runs lsq@none,abfp@none] [--float-only] [--until 09:20]
  *
  * The table sits between the markers below in the doc; the other sections of
  * the page are left as they are.
@@ -44,6 +44,10 @@ const { values } = parseArgs({
     cells: { type: 'string', default: 'default' },
     'render-only': { type: 'boolean', default: false },
     'float-only': { type: 'boolean', default: false },
+    // only these runs (method@preset, mmse-tensor, mmse-channel), e.g. to time one method
+    runs: { type: 'string' },
+    // start no run after this UTC time (HH:MM): the runs left say so in their cells
+    until: { type: 'string' },
     doc: { type: 'string', default: 'docs/benchmarks-quant.md' },
     backend: { type: 'string', default: 'wasm' },
     // The budget's data (a smoke test of the tool takes a few images: --train-images 64 --test-images 50).
@@ -91,7 +95,7 @@ const TRAINED: Record<Exclude<Method, 'mmse-ptq'>, { quantizer: QuantizerKind; s
   pow2: { quantizer: 'pow2' },
 };
 /** The runs of the default budget (method@preset); --cells all runs every allowed one. */
-const DEFAULT_RUNS = new Set(['lsq@none', 'sq@none', 'dropbits@none', 'esb@none', 'abfp@none', 'pow2@none', 'lsq@tensorrt', 'pow2@tensorrt', 'lsq@onnxruntime', 'lsq@vitis', 'mmse-tensor', 'mmse-channel']);
+const DEFAULT_RUNS = new Set(['lsq@none', 'sq@none', 'dropbits@none', 'esb@none', 'abfp@none', 'pow2@none', 'lsq@tensorrt', 'lsq@onnxruntime', 'lsq@vitis', 'mmse-tensor', 'mmse-channel']);
 
 /** What a table cell holds: the run whose figures it shows (and why it is shared), or why it is empty. */
 type CellSource = { run: string; note?: string } | { forbidden: string } | { notRun: string };
@@ -119,24 +123,31 @@ interface RunResult {
   trainSeconds: number;
   /** dropbits: the mean width the layers learned at each phase end */
   learnedBits?: Record<number, number>;
+  /** the error that ended the run early (its widths without a figure say so) */
+  error?: string;
 }
 
 const log = (s: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 const resultPath = (subnet: string, run: string): string => join(DIR, subnet, `${run}.json`);
 
-function runTraining(config: Record<string, unknown>, dir: string, resumeFrom?: string): Promise<TrainEvent[]> {
+/** Trains and returns its events; an error ends the run with the events so far and the error's message. */
+function runTraining(config: Record<string, unknown>, dir: string, resumeFrom?: string): Promise<TrainEvent[] & { error?: string }> {
   mkdirSync(dir, { recursive: true });
   const parsed = parseTrainConfig({ ...config, checkpoint: { dir, everySteps: 0 } });
   if (resumeFrom) copyFileSync(resumeFrom, join(dir, CHECKPOINT_FILE));
-  const events: TrainEvent[] = [];
-  return new Promise((resolve, reject) => {
+  const events: TrainEvent[] & { error?: string } = [];
+  return new Promise((resolve) => {
     train(parsed, { backend: values.backend as 'wasm', ...(resumeFrom ? { resumeFrom: join(dir, CHECKPOINT_FILE) } : {}) }).subscribe({
       next: (e) => {
         events.push(e);
         if (e.kind === 'eval') log(`  eval ${e.phase}: top-1 ${(100 * e.result.top1).toFixed(1)} %`);
         if (e.kind === 'phase-end') log(`  phase ${e.phase}: ${e.trainSeconds.toFixed(0)} s`);
       },
-      error: reject,
+      error: (err: unknown) => {
+        events.error = (err as Error).message;
+        log(`  FAILED: ${events.error}`);
+        resolve(events);
+      },
       complete: () => resolve(events),
     });
   });
@@ -151,6 +162,7 @@ async function floatCheckpoint(subnet: 'largest' | 'smallest'): Promise<string> 
   // Written by a DropBits supernet (its float phase trains the same weights as LSQ's): its checkpoint also holds the
   // DropBits layers' tensors, so a dropbits run branches from it too; the other quantizers ignore them.
   const events = await runTraining({ ...baseConfig(subnet), quantizer: 'dropbits' }, dir);
+  if (events.error) throw new Error(`the float phase failed: ${events.error}`);
   const evalEvent = events.find((e) => e.kind === 'eval');
   copyFileSync(join(dir, CHECKPOINT_FILE), path);
   if (evalEvent?.kind === 'eval') writeFileSync(resultPath(subnet, 'float'), JSON.stringify({ run: 'float', subnet, top1: { 32: evalEvent.result.top1 }, modelBytes: { 32: evalEvent.result.modelBytes }, trainSeconds: 0 }));
@@ -164,7 +176,7 @@ async function trainedRun(subnet: 'largest' | 'smallest', run: string): Promise<
   const base = baseConfig(subnet);
   const config = { ...base, ...TRAINED[method], preset, phases: [...(base.phases as object[]), ...QUANTIZED_PHASES] };
   const events = await runTraining(config, join(DIR, subnet, run.replace('@', '-')), from);
-  const result: RunResult = { run, subnet, top1: {}, modelBytes: {}, trainSeconds: 0 };
+  const result: RunResult = { run, subnet, top1: {}, modelBytes: {}, trainSeconds: 0, ...(events.error ? { error: events.error } : {}) };
   for (const e of events) {
     if (e.kind === 'eval') {
       const bits = e.result.subnet.bits;
@@ -224,12 +236,13 @@ function runsToDo(): Array<{ subnet: 'largest' | 'smallest'; run: string }> {
   const runs = new Set<string>();
   for (const method of METHODS) for (const preset of COLUMNS) {
     const s = cellSource(method, preset);
-    if ('run' in s && (values.cells === 'all' || DEFAULT_RUNS.has(s.run))) runs.add(s.run);
+    if ('run' in s && (values.cells === 'all' || DEFAULT_RUNS.has(s.run)) && (!values.runs || values.runs.split(',').includes(s.run))) runs.add(s.run);
   }
-  // The slow quantizers (host-side grids, SRQ) last, so that a run cut short keeps the rest; the cheap smallest subnet first.
+  // The cheap smallest subnet first, whole; then the largest, its slow quantizers (ESB and ABFP grids on the host, SRQ:
+  // several times LSQ's step and step-init time) last, so that a run cut short by --until keeps the rest.
   const slow = (run: string): boolean => /^(abfp|dropbits|esb)@/.test(run);
   const order = [...SUBNETS].sort((a, b) => (a === 'smallest' ? -1 : b === 'smallest' ? 1 : 0));
-  return [false, true].flatMap((late) => order.flatMap((subnet) => [...runs].filter((r) => slow(r) === late).map((run) => ({ subnet, run }))));
+  return order.flatMap((subnet) => [false, true].flatMap((late) => [...runs].filter((r) => slow(r) === late).map((run) => ({ subnet, run }))));
 }
 
 function readResult(subnet: string, run: string): RunResult | undefined {
@@ -278,8 +291,11 @@ function render(latency: Record<string, Record<string, number | undefined>>, spa
         if ('forbidden' in s) return BITS.map(() => `forbidden (${mark(`forbidden: ${s.forbidden}`)})`);
         if ('notRun' in s) return BITS.map(() => `not run (${mark(`not run: ${s.notRun}`)})`);
         const r = readResult(subnet, s.run);
-        if (!r) return BITS.map(() => `not run (${mark(values.cells === 'all' || DEFAULT_RUNS.has(s.run) ? 'not run: the table run did not reach it (see its log)' : 'not run: outside the default budget (--cells all runs it)')})`);
-        return BITS.map((b) => (r.top1[b] === undefined ? 'n/a' : `${pct(r.top1[b]!)}${s.note ? ` (${mark(s.note)})` : ''}`));
+        if (!r) return BITS.map(() => `not run (${mark(values.cells === 'all' || DEFAULT_RUNS.has(s.run) ? `not run: the table run's time limit${values.until ? ` (${values.until} UTC)` : ''} came first (slow quantizers run last)` : 'not run: outside the default budget (--cells all runs it)')})`);
+        return BITS.map((b) => {
+          if (r.top1[b] === undefined) return r.error ? `failed (${mark(`failed: ${r.error}`)})` : 'n/a';
+          return `${pct(r.top1[b]!)}${s.note ? ` (${mark(s.note)})` : ''}`;
+        });
       });
       out.push(`| ${method} | ${cells.join(' | ')} |`);
     }
@@ -354,6 +370,10 @@ if (!values['render-only']) {
   if (values['float-only']) for (const subnet of SUBNETS) await floatCheckpoint(subnet);
   for (const { subnet, run } of values['float-only'] ? [] : runsToDo()) {
     if (readResult(subnet, run)) continue;
+    if (values.until && new Date().toISOString().slice(11, 16) >= values.until) {
+      log(`${values.until} UTC reached: ${subnet} ${run} and the runs after it are left out`);
+      break;
+    }
     mkdirSync(join(DIR, subnet), { recursive: true });
     try {
       const result = run.startsWith('mmse') ? await mmseRun(subnet, run as 'mmse-tensor') : await trainedRun(subnet, run);
