@@ -22,6 +22,7 @@
  * the page are left as they are.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadFashionMnist, takeItems } from '@oqat/data';
@@ -125,6 +126,8 @@ interface RunResult {
   learnedBits?: Record<number, number>;
   /** the error that ended the run early (its widths without a figure say so) */
   error?: string;
+  /** the run's wall time, step init and evaluations included */
+  wallSeconds?: number;
 }
 
 const log = (s: string): void => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
@@ -294,7 +297,9 @@ function render(latency: Record<string, Record<string, number | undefined>>, spa
         if (!r) return BITS.map(() => `not run (${mark(values.cells === 'all' || DEFAULT_RUNS.has(s.run) ? `not run: the table run's time limit${values.until ? ` (${values.until} UTC)` : ''} came first (slow quantizers run last)` : 'not run: outside the default budget (--cells all runs it)')})`);
         return BITS.map((b) => {
           if (r.top1[b] === undefined) return r.error ? `failed (${mark(`failed: ${r.error}`)})` : 'n/a';
-          return `${pct(r.top1[b]!)}${s.note ? ` (${mark(s.note)})` : ''}`;
+          const learned = r.learnedBits?.[b] !== undefined ? `DropBits' layers learned ${r.learnedBits[b]!.toFixed(2)} bits on average at ${b} bit; the cell is the subnet at a uniform ${b} bits` : undefined;
+          const note = [s.note, learned].filter(Boolean).join('; ');
+          return `${pct(r.top1[b]!)}${note ? ` (${mark(note)})` : ''}`;
         });
       });
       out.push(`| ${method} | ${cells.join(' | ')} |`);
@@ -318,6 +323,11 @@ function render(latency: Record<string, Record<string, number | undefined>>, spa
       });
       out.push(`| ${subnet} | ${bits} | ${bytes === undefined ? 'not run' : (bytes / 1024).toFixed(0) + ' KiB'} | ${ms.join(' | ')} |`);
     }
+  }
+  const meta = existsSync(join(DIR, 'meta.json')) ? (JSON.parse(readFileSync(join(DIR, 'meta.json'), 'utf8')) as { started: string; ended?: string; loadStart: number; loadEnd?: number }) : undefined;
+  const wall = SUBNETS.flatMap((subnet) => [...new Set(runsToDo().map((r) => r.run)), 'float'].map((run) => readResult(subnet, run)?.wallSeconds ?? 0));
+  if (meta) {
+    out.push('', `Measured ${meta.started.slice(0, 16).replace('T', ' ')}${meta.ended ? ` to ${meta.ended.slice(11, 16)}` : ''} UTC on the shared 2-core machine (load average ${meta.loadStart.toFixed(0)} at the start${meta.loadEnd !== undefined ? `, ${meta.loadEnd.toFixed(0)} at the end` : ''}; the runs' wall time ${(wall.reduce((a, b) => a + b, 0) / 60).toFixed(0)} min, each quantized run's step init, the MSE search of every layer's steps on one batch, included).`);
   }
   out.push('', END);
   void spaces;
@@ -364,9 +374,11 @@ function writeDoc(section: string): void {
 const spaces: Record<string, SearchSpace> = {};
 const latency: Record<string, Record<string, number | undefined>> = {};
 const t0 = performance.now();
+const META = join(DIR, 'meta.json');
 if (!values['render-only']) {
   await initEngine({ backend: values.backend as 'wasm' });
   mkdirSync(DIR, { recursive: true });
+  if (!existsSync(META)) writeFileSync(META, JSON.stringify({ started: new Date().toISOString(), loadStart: loadavg()[0] }));
   if (values['float-only']) for (const subnet of SUBNETS) await floatCheckpoint(subnet);
   for (const { subnet, run } of values['float-only'] ? [] : runsToDo()) {
     if (readResult(subnet, run)) continue;
@@ -376,7 +388,9 @@ if (!values['render-only']) {
     }
     mkdirSync(join(DIR, subnet), { recursive: true });
     try {
+      const started = performance.now();
       const result = run.startsWith('mmse') ? await mmseRun(subnet, run as 'mmse-tensor') : await trainedRun(subnet, run);
+      result.wallSeconds = (performance.now() - started) / 1000;
       writeFileSync(resultPath(subnet, run), JSON.stringify(result, null, 1));
     } catch (err) {
       // One failing method must not cost the others' cells: its cells say "not run".
@@ -399,6 +413,9 @@ for (const subnet of SUBNETS) {
   } catch (err) {
     log(`cpu-ort latency of ${subnet}: ${(err as Error).message}`);
   }
+}
+if (!values['render-only'] && existsSync(META)) {
+  writeFileSync(META, JSON.stringify({ ...JSON.parse(readFileSync(META, 'utf8')), ended: new Date().toISOString(), loadEnd: loadavg()[0] }));
 }
 writeDoc(render(latency, spaces));
 log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
