@@ -4,7 +4,8 @@ import { createRng } from '@oqat/core';
 import { normalArray } from '../test-support';
 import { inherit } from '../inherit';
 import { Quantizer } from '../quantizer';
-import { esbDefaultSignificantBits, esbGrid } from '../quantizers/esb-grid';
+import { esbDefaultSignificantBits, esbGrid, esbNearestLevel } from '../quantizers/esb-grid';
+import { esbLevels } from '../quantizers/esb-quantize';
 import { esbDdaLambda } from '../calibration/esb-dda';
 import { getFormat } from './registry';
 
@@ -20,6 +21,23 @@ describe('esb format', () => {
     expect(esbGrid(3, true, 2)).toMatchObject({ significantBits: 2, maxLevel: 3 });
     expect(esbGrid(2, true, 2)).toMatchObject({ significantBits: 1, maxLevel: 1 });
     expect(() => esbGrid(4, true, 0)).toThrow('esb: significantBits must be an integer 1–8');
+  });
+
+  it('the tensor levels (comparison sums, or log2 for many exponents) equal the host nearest levels, ties and powers of two included', () => {
+    for (const [bits, signed, k] of [[4, true, 2], [4, true, 1], [3, true, 1], [4, false, 3], [5, true, 3], [8, true, 1], [8, true, 6]] as const) {
+      const g = esbGrid(bits, signed, k);
+      const top = Math.min(g.maxLevel, 4096) + 3;
+      const xs = Array.from({ length: 8 * top + 1 }, (_, i) => i / 4 - top);
+      const v = tf.tensor1d(xs);
+      const got = esbLevels(v, g);
+      const want = xs.map((x) => {
+        const m = signed ? Math.abs(x) : Math.max(x, 0);
+        const l = esbNearestLevel(m, g);
+        return signed && x < 0 ? -l : l;
+      });
+      expect(Array.from(got.dataSync(), (y) => y + 0)).toEqual(want.map((y) => y + 0));
+      tf.dispose([v, got]);
+    }
   });
 
   it('initialises a step by DDA: λ(b, k)·RMS', () => {
