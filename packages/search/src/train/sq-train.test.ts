@@ -3,14 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { derive } from '@oqat/core';
+import { largestSubnet } from '@oqat/latency';
 import { readCheckpointFile } from '../checkpoint/checkpoint-file';
+import { loadSupernet } from '../checkpoint/load-supernet';
+import { bnBatches, evaluateSubnet } from '../eval/evaluate-subnet';
+import { SqLayerQuant } from '../supernet/sq-layer-quant';
 import { parseTrainConfig } from '../config/parse-train-config';
 import type { TrainConfig } from '../config/train-config';
 import { TINY_SPACE } from '../supernet/tiny-space';
 import { CHECKPOINT_FILE } from './run-training';
 import { toyDataset } from './toy-dataset';
 import { train } from './train';
-import type { SqStageEvent, StepEvent, TrainEvent } from './train-events';
+import type { EvalEvent, SqStageEvent, StepEvent, TrainEvent } from './train-events';
 
 const dir = mkdtempSync(join(tmpdir(), 'oqat-sq-train-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,6 +63,15 @@ describe('training with SQ', () => {
     // the checkpoint keeps the schedule with the config
     const meta = readCheckpointFile<{ config: TrainConfig }>(join(dir, 'full', CHECKPOINT_FILE)).meta;
     expect(meta.config.sq).toEqual({ ratios: [0.5, 0.75, 0.875, 1] });
+    // It opens with SQ's layers (fully quantized outside training) and evaluates to the run's last figure.
+    const loaded = loadSupernet(join(dir, 'full', CHECKPOINT_FILE));
+    expect([...loaded.net.layerQuants.values()].some((q) => q instanceof SqLayerQuant)).toBe(true);
+    const last = full.filter((e): e is EvalEvent => e.kind === 'eval').at(-1)!;
+    const bn = bnBatches(dataset.train, 8, 6, derive(7, 'bn'));
+    const again = evaluateSubnet(loaded.net, largestSubnet(TINY_SPACE, 4), { bn, test: dataset.test, batchSize: 12 });
+    expect(again.loss).toBeCloseTo(last.result.loss, 5);
+    bn.forEach((t) => t.dispose());
+    loaded.net.dispose();
   });
 
   it('resumes mid-phase to the same weights: the partitions come from the seed and the step', async () => {
