@@ -90,3 +90,11 @@ export class PresetExportError extends OqatError {
     this.name = 'PresetExportError';
   }
 }
+
+/** ESB values an export file cannot hold exactly (ONNX: activation levels off a uniform grid, weight levels beyond int8). */
+export class EsbExportError extends OqatError {
+  constructor(layer: string, problem: string) {
+    super(`exportSubnet: layer ${layer} ${problem}; export --format packed (ESB codes, alpha and k) or tfjs (exact floats, ESB inputs computed in the graph)`);
+    this.name = 'EsbExportError';
+  }
+}

@@ -7,6 +7,7 @@ import { INPUT_NORMALIZATION, type StaticNetwork, subnetKey } from '@oqat/search
 import { buildExportGraph } from './build-export-graph';
 import { assertOnnxModel } from './check-onnx-model';
 import { SubnetMismatchError, UnknownExportFormatError } from './errors';
+import { esbForOnnx } from './esb-export';
 import { layerBits, resampleValues, weightNodes, type ExportGraph, type ExportLayerBits, type ExportTask } from './export-graph';
 import { integerGraph } from './onnx-integer-graph';
 import { ONNX_INTEGER_OPSET, onnxIntegerModel } from './onnx-integer-model';
@@ -143,6 +144,8 @@ export async function exportSubnet(options: ExportOptions): Promise<ExportManife
   if (!ONNX_MODES.includes(onnxMode)) throw new UnknownExportFormatError(`onnx ${String(onnxMode)}`, ONNX_MODES.map((m) => `onnx ${m}`));
   const int4 = onnxMode === 'qdq-int4';
   const opset = onnxMode === 'integer' ? ONNX_INTEGER_OPSET : int4 ? 21 : 13;
+  // ESB weights as exact int8 levels; ESB inputs refused before any file is written (esb-export.ts).
+  const qdqGraph = formats.includes('onnx') && onnxMode !== 'integer' ? esbForOnnx(graph) : graph;
 
   if (formats.includes('tfjs')) {
     const { modelJson, weightData } = tfjsGraphModel(graph, { ...metadata, subnet: spec, layerBits: bits, normalization, inputLayout: 'NHWC' });
@@ -151,7 +154,7 @@ export async function exportSubnet(options: ExportOptions): Promise<ExportManife
   }
   if (formats.includes('onnx')) {
     const onnxMetadata = { ...metadata, layer_bits: JSON.stringify(bits), input_layout: 'NCHW', onnx_mode: onnxMode };
-    const model = onnxMode === 'integer' ? onnxIntegerModel(integerGraph(graph), onnxMetadata) : onnxModel(graph, { int4, metadata: onnxMetadata });
+    const model = onnxMode === 'integer' ? onnxIntegerModel(integerGraph(graph), onnxMetadata) : onnxModel(qdqGraph, { int4, metadata: onnxMetadata });
     assertOnnxModel(model, ONNX_MODEL_FILE);
     write(ONNX_MODEL_FILE, encodeModel(model), 'onnx', 'onnx-model');
   }

@@ -1,5 +1,5 @@
 import type { Normalization } from '@oqat/data';
-import { pack } from '@oqat/quant';
+import { esbGrid, pack } from '@oqat/quant';
 import type { StaticQuantConfig } from '@oqat/search';
 import type { ExportGraph, ExportWeight } from './export-graph';
 import {
@@ -48,6 +48,7 @@ class ByteStream {
 
 const quant = (q: StaticQuantConfig): PackedQuant => ({
   bits: q.bits, signed: q.signed, step: q.step, zeroPoint: 0, ...(q.channelSteps ? { channelSteps: [...q.channelSteps] } : {}),
+  ...(q.format === 'esb' ? { format: 'esb' as const, significantBits: esbGrid(q.bits, q.signed, q.significantBits).significantBits } : {}),
 });
 
 /**
@@ -74,7 +75,8 @@ export function packedModel(graph: ExportGraph, options: { normalization?: Norma
     params.total += w.codes.length;
     params.quantized += w.codes.length;
     params.weightBits += w.quant.bits * w.codes.length;
-    return { ...stream.codes(w.codes, w.quant.bits, true), shape: [...w.shape], layout, quant: quant(w.quant) };
+    // ESB codes are sign-magnitude: unsigned b-bit integers.
+    return { ...stream.codes(w.codes, w.quant.bits, w.quant.format !== 'esb'), shape: [...w.shape], layout, quant: quant(w.quant) };
   };
 
   const ops: PackedOp[] = graph.nodes.map((n): PackedOp => {

@@ -27,6 +27,10 @@ export interface PackedQuant {
   zeroPoint: 0;
   /** per output channel: code i of the tensor (tfjs layout, channel last: i % channels) is dequantized with channelSteps[i % channels]; overrides step */
   channelSteps?: number[];
+  /** 'esb' (elastic significant bits): codes are unsigned b-bit sign-magnitude ESB codes, sign·level(code)·step (see esb-export.ts); absent: uniform */
+  format?: 'esb';
+  /** esb: k */
+  significantBits?: number;
 }
 
 export interface PackedWeight extends PackedTensorRef {

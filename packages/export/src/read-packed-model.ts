@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { unpack } from '@oqat/quant';
+import { getFormat, unpack } from '@oqat/quant';
 import { ExportFileError } from './errors';
 import type { ExportGraph, ExportNode, ExportWeight } from './export-graph';
 import type { StaticQuantConfig } from '@oqat/search';
@@ -51,12 +51,21 @@ export function readPackedModel(specPath: string): PackedModelContents {
   const weight = (w: PackedWeight): ExportWeight => {
     if (!w.quant) return { shape: [...w.shape], values: floats(w) };
     const q = w.quant;
-    const codes = unpack(slice(w), q.bits, w.count, { signed: q.signed });
+    const codes = unpack(slice(w), q.bits, w.count, { signed: q.signed && q.format !== 'esb' });
     const steps = q.channelSteps ?? [q.step];
+    if (q.format === 'esb') {
+      const values = getFormat('esb').decode({
+        format: 'esb', bits: q.bits, signed: q.signed, codes, codesSigned: false, scales: Float32Array.from(steps), channels: steps.length, significantBits: q.significantBits,
+      });
+      return { shape: [...w.shape], values, codes, quant: staticQuant(q) };
+    }
     const values = Float32Array.from(codes, (c, i) => (c - q.zeroPoint) * steps[i % steps.length]!);
     return { shape: [...w.shape], values, codes, quant: staticQuant(q) };
   };
-  const staticQuant = (q: PackedQuant): StaticQuantConfig => ({ bits: q.bits, signed: q.signed, step: q.step, ...(q.channelSteps ? { channelSteps: [...q.channelSteps] } : {}) });
+  const staticQuant = (q: PackedQuant): StaticQuantConfig => ({
+    bits: q.bits, signed: q.signed, step: q.step, ...(q.channelSteps ? { channelSteps: [...q.channelSteps] } : {}),
+    ...(q.format === 'esb' ? { format: 'esb' as const, significantBits: q.significantBits } : {}),
+  });
   const quant = (q: PackedQuant | undefined) => (q ? { inputQuant: staticQuant(q) } : {});
 
   const nodes = spec.ops.map((op): ExportNode => {

@@ -1,4 +1,4 @@
-import { quantRange } from '@oqat/quant';
+import { esbGrid, quantRange } from '@oqat/quant';
 import type { StaticQuantConfig } from '@oqat/search';
 import type { ConvNode, ExportActivation, ExportGraph, LinearNode, ResampleNode } from './export-graph';
 import { tfAttr, TfGraphWriter, type TfNode, type TfWeightSpec } from './tf-graph-writer';
@@ -58,7 +58,33 @@ export function tfjsGraphModel(graph: ExportGraph, metadata: Record<string, unkn
   const matMul = (name: string, a: string, b: string): string =>
     g.op(name, 'MatMul', [a, b], { ...T, transpose_a: tfAttr.bool(false), transpose_b: tfAttr.bool(false) });
 
+  /**
+   * ESB input quantization with the app's own ops (@oqat/quant esbLevels):
+   * m = |x/α| (relu unsigned), p = floor(log2 max(m, 1)) nudged so 2^p <= m < 2^(p+1),
+   * spacing 2^relu(p - (k-1)), level = min(round(m/spacing)·spacing, maxLevel), ·sign, ·α.
+   */
+  const esbFakeQuant = (name: string, x: string, q: StaticQuantConfig): string => {
+    const grid = esbGrid(q.bits, q.signed, q.significantBits);
+    const op = (suffix: string, type: string, inputs: string[]): string => g.op(`${name}/${suffix}`, type, inputs, T);
+    const alpha = g.scalar(q.step);
+    const two = g.scalar(2);
+    const v = op('div', 'RealDiv', [x, alpha]);
+    const m = op('magnitude', q.signed ? 'Abs' : 'Relu', [v]);
+    const atLeast1 = op('at_least_1', 'Maximum', [m, g.scalar(1)]);
+    const p0 = op('log2_floor', 'Floor', [op('log2', 'RealDiv', [op('log', 'Log', [atLeast1]), g.scalar(Math.LN2)])]);
+    const tooHigh = g.op(`${name}/too_high`, 'Greater', [op('pow_p', 'Pow', [two, p0]), atLeast1], T);
+    const p1 = op('p_down', 'SelectV2', [tooHigh, op('p_minus_1', 'Sub', [p0, g.scalar(1)]), p0]);
+    const p1Up = op('p_plus_1', 'AddV2', [p1, g.scalar(1)]);
+    const tooLow = g.op(`${name}/too_low`, 'LessEqual', [op('pow_p1', 'Pow', [two, p1Up]), atLeast1], T);
+    const p = op('p_up', 'SelectV2', [tooLow, p1Up, p1]);
+    const spacing = op('spacing', 'Pow', [two, op('shift', 'Relu', [op('p_minus_t', 'Sub', [p, g.scalar(grid.mantissaBits)])])]);
+    const rounded = op('round', 'Round', [op('div_spacing', 'RealDiv', [m, spacing])]);
+    const level = op('level', 'Minimum', [op('times_spacing', 'Mul', [rounded, spacing]), g.scalar(grid.maxLevel)]);
+    const signedLevel = q.signed ? op('signed_level', 'Mul', [op('sign', 'Sign', [v]), level]) : level;
+    return g.op(`${name}/mul`, 'Mul', [signedLevel, alpha], T);
+  };
   const fakeQuant = (name: string, x: string, q: StaticQuantConfig): string => {
+    if (q.format === 'esb') return esbFakeQuant(name, x, q);
     const { qn, qp } = quantRange(q.bits, q.signed);
     // Per-channel steps broadcast on the last axis (NHWC channels, a linear layer's features).
     const step = q.channelSteps ? g.constant(`${name}/steps`, Float32Array.from(q.channelSteps), [q.channelSteps.length]) : g.scalar(q.step);
