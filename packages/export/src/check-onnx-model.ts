@@ -6,7 +6,7 @@ import { ONNX_INT4, ONNX_UINT4 } from './onnx-int4';
 const OPS: Record<string, [number, number]> = {
   Conv: [2, 3], MatMul: [2, 2], Add: [2, 2], Mul: [2, 2], Div: [2, 2], Relu: [1, 1], Sigmoid: [1, 1], Clip: [1, 3],
   QuantizeLinear: [2, 3], DequantizeLinear: [2, 3], GlobalAveragePool: [1, 1], Flatten: [1, 1],
-  HardSwish: [1, 1], HardSigmoid: [1, 1],
+  HardSwish: [1, 1], HardSigmoid: [1, 1], LeakyRelu: [1, 1],
   Reshape: [2, 2], Max: [1, Infinity], Min: [1, Infinity], Resize: [1, 4], Shape: [1, 1], Slice: [3, 5], Concat: [1, Infinity], Identity: [1, 1],
 };
 

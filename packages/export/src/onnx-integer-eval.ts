@@ -10,9 +10,14 @@ function dequantize(codes: Tensor, q: Q8): Tensor {
   return tf.mul(tf.sub(codes, q.zeroPoint), q.step);
 }
 
-/** values -> codes: saturate(round_half_even(x / step) + zero point) to 0..255, as QuantizeLinear. */
+/** Saturates codes to 0..max (the app's b-bit clip), else 0..255. */
+function saturate(codes: Tensor, q: Q8): Tensor {
+  return tf.clipByValue(codes, 0, q.max ?? 255);
+}
+
+/** values -> codes: saturate(round_half_even(x / step) + zero point), as QuantizeLinear (and the writer's QLinearLeakyRelu for a b-bit clip). */
 function quantize(x: Tensor, q: Q8): Tensor {
-  return tf.clipByValue(tf.add(tf.round(tf.div(x, q.step)), q.zeroPoint), 0, 255);
+  return saturate(tf.add(tf.round(tf.div(x, q.step)), q.zeroPoint), q);
 }
 
 /** onnxruntime's float activations (HardSwish, HardSigmoid: x·max(0, min(1, x/6 + 1/2))). */
@@ -45,7 +50,7 @@ function conv(x: Tensor, op: IntegerConv, weights: Map<string, Tensor>): Tensor 
   if (!op.outQ) return tf.mul(withBias, tf.tensor1d(op.biasScales));
   const outQ = op.outQ;
   const multipliers = Float32Array.from(op.biasScales, (s) => Math.fround(s / outQ.step));
-  return tf.clipByValue(tf.add(tf.round(tf.mul(withBias, tf.tensor1d(multipliers))), outQ.zeroPoint), 0, 255);
+  return saturate(tf.add(tf.round(tf.mul(withBias, tf.tensor1d(multipliers))), outQ.zeroPoint), outQ);
 }
 
 /**
@@ -87,20 +92,20 @@ export function integerLogits(ig: IntegerGraph, images: Tensor, weights: Map<str
           const x = get(op.input);
           const hw = x.shape[1]! * x.shape[2]!;
           const sum = tf.sum(tf.sub(x, op.from.zeroPoint), [1, 2], true);
-          out = tf.clipByValue(tf.add(tf.round(tf.mul(sum, Math.fround(op.from.step / (op.q.step * hw)))), op.q.zeroPoint), 0, 255);
+          out = saturate(tf.add(tf.round(tf.mul(sum, Math.fround(op.from.step / (op.q.step * hw)))), op.q.zeroPoint), op.q);
           break;
         }
         case 'add': {
           const [qa, qb] = op.from;
           const a = tf.mul(tf.sub(get(op.inputs[0]), qa.zeroPoint), Math.fround(qa.step / op.q.step));
           const b = tf.mul(tf.sub(get(op.inputs[1]), qb.zeroPoint), Math.fround(qb.step / op.q.step));
-          out = tf.clipByValue(tf.add(tf.round(tf.add(a, b)), op.q.zeroPoint), 0, 255);
+          out = saturate(tf.add(tf.round(tf.add(a, b)), op.q.zeroPoint), op.q);
           break;
         }
         case 'mul': {
           const [qx, qg] = op.from;
           const product = tf.mul(tf.sub(get(op.input), qx.zeroPoint), tf.sub(get(op.gate), qg.zeroPoint));
-          out = tf.clipByValue(tf.add(tf.round(tf.mul(product, Math.fround((qx.step * qg.step) / op.q.step))), op.q.zeroPoint), 0, 255);
+          out = saturate(tf.add(tf.round(tf.mul(product, Math.fround((qx.step * qg.step) / op.q.step))), op.q.zeroPoint), op.q);
           break;
         }
       }

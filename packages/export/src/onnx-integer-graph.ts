@@ -5,15 +5,23 @@ import { OnnxIntegerError } from './errors';
 import type { ConvNode, ExportActivation, ExportGraph, ExportNode, LinearNode } from './export-graph';
 
 /**
- * An 8-bit activation quantization of the integer graph: codes 0..255 in a
- * uint8 container, value = (code − zeroPoint)·step. Unsigned quantities have
- * zero point 0, signed ones 128: the same grid as the app's symmetric signed
- * quantizer, stored unsigned because onnxruntime's x86 QLinearConv takes
- * uint8 activations (int8 only where its platform check allows it).
+ * An 8-bit activation quantization of the integer graph: codes 0..255 (or
+ * 0..max) in a uint8 container, value = (code − zeroPoint)·step. Signed
+ * quantities sit above a zero point rather than in int8: onnxruntime's x86
+ * QLinearConv takes uint8 activations (int8 only where its platform check
+ * allows it).
  */
 export interface Q8 {
   step: number;
   zeroPoint: number;
+  /**
+   * The largest code, when below 255: the app's b-bit clip. onnxruntime
+   * saturates a QuantizeLinear at 0..255 only, so the writer reaches it in two
+   * steps: Q with zero point + 255 − max (saturates at the top), then a
+   * LeakyRelu(alpha 1) from DQ to Q with this zero point (saturates at the
+   * bottom), which onnxruntime fuses into QLinearLeakyRelu: a 256-entry table.
+   */
+  max?: number;
 }
 
 /** A conv (or a fully connected layer as a 1x1 conv) with integer weights, an int32 bias and, when `outQ`, a requantized output. */
@@ -73,14 +81,21 @@ export const GATE_Q: Q8 = { step: Math.fround(1 / 255), zeroPoint: 0 };
 const GAP_MAX_RATIO = 128;
 
 /**
- * How much wider than its reader's range a value is kept where the app does
- * not quantize it itself (measured on the demo checkpoint's 3-bit subnet,
- * 500 test images: with all 1 the integer graph lost 10 points of top-1,
- * with these it matched the app): a map before a global pool (its pixels
- * exceed the pooled mean the next layer's range was learned for), the
- * addends of a residual add and the map the squeeze-excite gate scales.
+ * Where the app does not quantize a value but the integer graph must, how
+ * much wider than its reader's range it is kept (on 255 steps): a map before
+ * a global pool (its pixels exceed the pooled mean the next layer's range
+ * was learned for), the addends of a residual add, the map the
+ * squeeze-excite gate scales; `residual`: the residual stream itself keeps
+ * the (widened) range of the adds that read it, and the block's first conv
+ * reads it requantized to its own quantizer (the app adds the unclipped
+ * stream). Chosen on the demo checkpoint's subnet, 1,000 test images
+ * (tools/bench/onnx-speed.ts, docs/benchmarks-export.md): wider steps lost
+ * up to 67 points at 2 bits, narrower ranges 10 at 3 bits.
  */
-const WIDEN = { gap: 16, add: 4, mul: 4 } as const;
+export const WIDEN = { gap: 8, add: 2, mul: 2, residual: true };
+
+/** Where the integer graph keeps values wider than their readers' ranges (tools/bench tunes them; the defaults are WIDEN). */
+export type IntegerGraphOptions = Partial<typeof WIDEN>;
 
 /** The same zero point over `factor` times the range. */
 function widen(q: Q8, factor: number): Q8 {
@@ -96,7 +111,7 @@ function union(qs: Q8[]): Q8 {
   return { step, zeroPoint: Math.round(-lower / step) };
 }
 
-const sameQ = (a: Q8, b: Q8): boolean => a.step === b.step && a.zeroPoint === b.zeroPoint;
+const sameQ = (a: Q8, b: Q8): boolean => a.step === b.step && a.zeroPoint === b.zeroPoint && a.max === b.max;
 
 /** Quantizers whose values are integer codes times one step (pow2: a power-of-two step). */
 const UNIFORM_GRID = (q: StaticQuantConfig): boolean => q.format === undefined || q.format === 'uniform' || q.format === 'pow2';
@@ -106,25 +121,37 @@ const MIN_STEP = 1e-8;
 const INT32_MAX = 2 ** 31 - 1;
 
 /**
- * The 8-bit quantization of a value the app quantizes with `q`: the same
- * clipping range, [−Qn·s, Qp·s], on 255 steps of uint8. At 8 bits that is the
- * app's quantizer itself (zero point 128 when signed); at b < 8 bits the
- * range is the app's and the grid finer (the b-bit grid of the trained
- * network is not kept: keeping it needs a second, unfusable requantization).
+ * The app's quantizer `q` on uint8 codes, exactly: step s, zero point Qn
+ * (signed) or 0, codes 0..Qn+Qp (at 8 bits the whole container, zero point
+ * 128 when signed).
  */
-export function rangeQ8(q: StaticQuantConfig): Q8 {
+export function appQ8(q: StaticQuantConfig): Q8 {
   const { qn, qp } = quantRange(q.bits, q.signed);
-  const s = Math.max(q.step, MIN_STEP);
-  const levels = qn + qp;
-  if (levels >= 255) return { step: Math.fround(s), zeroPoint: q.signed ? 128 : 0 };
-  const step = Math.fround((levels * s) / 255);
-  return { step, zeroPoint: Math.round((qn * s) / step) };
+  const step = Math.fround(Math.max(q.step, MIN_STEP));
+  if (qn + qp >= 255) return { step, zeroPoint: q.signed ? 128 : 0 };
+  return { step, zeroPoint: q.signed ? qn : 0, max: qn + qp };
+}
+
+/**
+ * A value the app does not quantize but onnxruntime's integer ops need in 8
+ * bits (a conv's output before h-swish, a residual addend): the range of q on
+ * 255 steps, finer than q's own b-bit grid.
+ */
+export function fineQ8(q: Q8): Q8 {
+  if (q.max === undefined) return q;
+  const step = Math.fround((q.max * q.step) / 255);
+  return { step, zeroPoint: Math.round((q.zeroPoint * q.step) / step) };
+}
+
+/** The app's b-bit clipping range of q on 255 uint8 steps (fineQ8 of appQ8). */
+export function rangeQ8(q: StaticQuantConfig): Q8 {
+  return fineQ8(appQ8(q));
 }
 
 function q8(name: string, q: StaticQuantConfig): Q8 {
   if (q.bits > 8) throw new OnnxIntegerError(`${name}'s input is quantized to ${q.bits} bits; the integer graph holds activations of at most 8`);
   if (!UNIFORM_GRID(q)) throw new OnnxIntegerError(`${name}'s input uses the ${q.format} format; the integer graph takes uniform (and power-of-two step) quantizers only`);
-  return rangeQ8(q);
+  return appQ8(q);
 }
 
 /**
@@ -205,15 +232,16 @@ function convWeights(n: ConvNode | LinearNode, inQ: Q8): Pick<IntegerConv, 'code
  * relu6 run in float between a DequantizeLinear and a QuantizeLinear.
  *
  * Where each value is requantized follows the app's quantizers: a value
- * read by a quantized layer takes that layer's input step (8-bit container:
- * the b-bit clip of the app's activation quantizer becomes the container's
- * saturation, which is what lets the Q fuse into the conv before it); a
- * conv's output takes the step of the activation after it (ReLU vanishes
- * into a zero point of 0); a pool, add or product takes its consumer's step.
- * A value with several consumers takes a conv's step when one reads it, else
- * the coarsest candidate (no saturation the app would not have).
+ * read by a quantized layer is that layer's input quantizer exactly (appQ8:
+ * its b-bit grid and clip, the clip's top reached through a fused
+ * QLinearLeakyRelu table); a conv's output takes the quantizer of the
+ * activation after it (ReLU vanishes into zero point 0; before h-swish the
+ * same range on a finer grid); a pool, add or product takes its consumer's
+ * range, widened (WIDEN). A value with several consumers takes a conv's
+ * quantizer when one reads it, else the union of the others' ranges.
  */
-export function integerGraph(graph: ExportGraph): IntegerGraph {
+export function integerGraph(graph: ExportGraph, options: IntegerGraphOptions = {}): IntegerGraph {
+  const wide = { ...WIDEN, ...options };
   if (graph.task !== 'classification') throw new OnnxIntegerError('the integer ONNX graph is built for classification subnets only; export segmentation as QDQ ONNX');
   const consumers = new Map<string, Array<{ node: ExportNode; role: 'input' | 'gate' }>>();
   const use = (value: string, node: ExportNode, role: 'input' | 'gate' = 'input'): void => {
@@ -235,6 +263,7 @@ export function integerGraph(graph: ExportGraph): IntegerGraph {
     if (memo.has(value)) return memo.get(value);
     let chosen: Q8 | undefined;
     const others: Q8[] = [];
+    const fineOf = (q: Q8 | undefined): Q8 | undefined => (q ? fineQ8(q) : undefined);
     const widened = (q: Q8 | undefined, factor: number): void => {
       if (q) others.push(widen(q, factor));
     };
@@ -245,14 +274,17 @@ export function integerGraph(graph: ExportGraph): IntegerGraph {
       } else if (node.kind === 'activation') {
         if (node.fn === 'hsigmoid') others.push(HSIGMOID_INPUT_Q);
         else if (node.fn === 'sigmoid') throw new OnnxIntegerError('the integer ONNX graph has no sigmoid gate (segmentation heads): export as QDQ ONNX');
-        else widened(quantOf(node.output), 1);
+        // ReLU commutes with the app's quantizer (zero point 0 clips it); h-swish and relu6 read a finer grid
+        else if (node.fn === 'relu') widened(quantOf(node.output), 1);
+        else widened(fineOf(quantOf(node.output)), 1);
       } else if (node.kind === 'channel-mul' && role === 'gate') others.push(GATE_Q);
-      else if (node.kind === 'global-avg-pool') widened(quantOf(node.output), WIDEN.gap);
-      else if (node.kind === 'add') widened(quantOf(node.output), WIDEN.add);
-      else if (node.kind === 'channel-mul') widened(quantOf(node.output), WIDEN.mul);
+      else if (node.kind === 'global-avg-pool') widened(fineOf(quantOf(node.output)), wide.gap);
+      else if (node.kind === 'add') widened(fineOf(quantOf(node.output)), wide.add);
+      else if (node.kind === 'channel-mul') widened(fineOf(quantOf(node.output)), wide.mul);
       else throw new OnnxIntegerError(`the integer ONNX graph has no ${node.kind} (${node.name})`);
     }
-    if (!chosen && others.length) chosen = union(others);
+    // a value read by a conv and by something else (the residual stream): the conv's range, or with `residual` the others' (the conv reads it requantized)
+    if (others.length && (!chosen || wide.residual)) chosen = union(others);
     memo.set(value, chosen);
     return chosen;
   };
@@ -329,7 +361,7 @@ export function integerGraph(graph: ExportGraph): IntegerGraph {
         if (x.q.step / q.step > GAP_MAX_RATIO) {
           // onnxruntime's QLinearGlobalAveragePool refuses s_x / s_y >= 256 (a learned step of ~0 that flushes the
           // pooled values to 0): the pooled values and the layer reading them take s_x / 128 instead
-          q = { step: Math.fround(x.q.step / GAP_MAX_RATIO), zeroPoint: q.zeroPoint };
+          q = { step: Math.fround(x.q.step / GAP_MAX_RATIO), zeroPoint: fineQ8(q).zeroPoint };
           forced.set(n.output, q);
         }
         ops.push({ op: 'gap', name: n.name, input: x.name, output: n.output, from: x.q, q });

@@ -1,4 +1,4 @@
-import { GraphBuilder, type OnnxModel } from '@oqat/onnx';
+import { attr, GraphBuilder, type OnnxModel } from '@oqat/onnx';
 import type { ExportActivation } from './export-graph';
 import type { IntegerGraph, Q8 } from './onnx-integer-graph';
 
@@ -38,7 +38,16 @@ export function onnxIntegerModel(ig: IntegerGraph, metadata?: Record<string, str
   const values = new Map<string, string>();
   const ref = (v: string): string => values.get(v) ?? v;
   const dq = (value: string, q: Q8, name: string): string => g.node('DequantizeLinear', [ref(value), ...qParams(q)], {}, { name });
-  const quant = (x: string, q: Q8, name: string): string => g.node('QuantizeLinear', [x, ...qParams(q)], {}, { name });
+  const quant = (x: string, q: Q8, name: string): string => {
+    if (q.max === undefined || q.max >= 255) return g.node('QuantizeLinear', [x, ...qParams(q)], {}, { name });
+    // The app's b-bit clip [0, max]: Q saturating at the top (its zero point + 255 − max), then a requantization to this
+    // zero point, saturating at the bottom, as LeakyRelu(alpha 1) between DQ and Q (onnxruntime: QLinearLeakyRelu).
+    const top: Q8 = { step: q.step, zeroPoint: q.zeroPoint + 255 - q.max };
+    const high = g.node('QuantizeLinear', [x, ...qParams(top)], {}, { name });
+    const values = g.node('DequantizeLinear', [high, ...qParams(top)], {}, { name: `${name}/clip_dequantize` });
+    const same = g.node('LeakyRelu', [values], { alpha: attr.float(1) }, { name: `${name}/clip` });
+    return g.node('QuantizeLinear', [same, ...qParams({ step: q.step, zeroPoint: q.zeroPoint })], {}, { name: `${name}/clip_quantize` });
+  };
   const fn = (f: ExportActivation, x: string, name: string): string => {
     switch (f) {
       case 'relu': return g.node('Relu', [x], {}, { name });

@@ -11,7 +11,7 @@ import { checkOnnxModel } from './check-onnx-model';
 import { OnnxIntegerError } from './errors';
 import type { ConvNode, ExportGraph } from './export-graph';
 import { integerLogits } from './onnx-integer-eval';
-import { integerGraph, rangeQ8, type IntegerConv } from './onnx-integer-graph';
+import { appQ8, integerGraph, rangeQ8, type IntegerConv } from './onnx-integer-graph';
 import { onnxIntegerModel } from './onnx-integer-model';
 
 const ort = await loadOnnxRuntime();
@@ -27,6 +27,14 @@ beforeAll(async () => {
 afterAll(() => {
   f.dispose();
   rmSync(dir, { recursive: true, force: true });
+});
+
+describe('appQ8', () => {
+  it('holds the app\'s b-bit quantizer exactly: its step, zero point Qn (signed) or 0, codes up to Qn + Qp', () => {
+    expect(appQ8({ bits: 3, signed: true, step: 1 })).toEqual({ step: 1, zeroPoint: 4, max: 7 });
+    expect(appQ8({ bits: 2, signed: false, step: 0.5 })).toEqual({ step: 0.5, zeroPoint: 0, max: 3 });
+    expect(appQ8({ bits: 8, signed: true, step: 0.5 })).toEqual({ step: 0.5, zeroPoint: 128 });
+  });
 });
 
 describe('rangeQ8', () => {
@@ -160,6 +168,9 @@ describe('onnxIntegerModel in onnxruntime', () => {
     expect(ops.get('QLinearAdd') ?? 0).toBe(graph.nodes.filter((n) => n.kind === 'add').length);
     expect(ops.get('QLinearGlobalAveragePool')).toBe(graph.nodes.filter((n) => n.kind === 'global-avg-pool').length);
     expect(ops.get('QLinearMul') ?? 0).toBe(graph.nodes.filter((n) => n.kind === 'channel-mul').length);
+    // the app's b-bit clips: fused table lookups, no float LeakyRelu left
+    expect(ops.get('QLinearLeakyRelu')).toBeGreaterThan(0);
+    expect(ops.get('LeakyRelu')).toBeUndefined();
 
     // the app's evaluation of the integer graph: the same classes, logits within a few requantization steps
     const weights = new Map<string, Tensor>();
