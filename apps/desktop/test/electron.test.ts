@@ -57,7 +57,7 @@ describe.skipIf(skipReason)('studio in Electron', () => {
     expect(seen).toEqual({ oqat: 'object', require: 'undefined', process: 'undefined', keys: ['invoke', 'on', 'platform', 'versions'] });
     const webPreferences = await app.evaluate(({ BrowserWindow }) => {
       // Electron 40's typings do not declare it; called as before (this test runs only where an Electron binary is present).
-      const contents = BrowserWindow.getAllWindows()[0]!.webContents as unknown as { getLastWebPreferences(): Electron.WebPreferences | null };
+      const contents = BrowserWindow.getAllWindows()[0]!.webContents as unknown as { getLastWebPreferences(): { sandbox?: boolean; contextIsolation?: boolean; nodeIntegration?: boolean } | null };
       const prefs = contents.getLastWebPreferences();
       return { sandbox: prefs?.sandbox, contextIsolation: prefs?.contextIsolation, nodeIntegration: prefs?.nodeIntegration };
     });
