@@ -6,13 +6,15 @@ interface StoredConfig {
   parentRunId?: string;
   train?: { phases?: Array<{ bits: number }> };
   devices?: string[];
+  /** a quantize run's bits */
+  bits?: number;
 }
 
 /** A run row as the front ends show it. */
 export function toRunSummary(run: RunRecord): RunSummary {
   const config = (run.config ?? {}) as StoredConfig;
   const result = (run.result ?? {}) as { bestAccuracy?: number };
-  const bits = config.train?.phases?.map((p) => p.bits).filter((b) => b < 32) ?? config.request?.bitsChain ?? [];
+  const bits = config.train?.phases?.map((p) => p.bits).filter((b) => b < 32) ?? config.request?.bitsChain ?? (typeof config.bits === 'number' ? [config.bits] : []);
   return {
     id: run.id,
     kind: run.kind as RunKind,
