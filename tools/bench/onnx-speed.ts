@@ -153,7 +153,7 @@ const median = (xs: number[]): number => {
 const floatMs = Object.fromEntries(threadCounts.map((t) => [t, median(variants[0]!.ms[t]!)]));
 const pct = (x: number | undefined): string => (x === undefined ? '-' : (x * 100).toFixed(2));
 const opsOf = (o: Record<string, number> = {}): string =>
-  ['QLinearConv', 'Conv', 'QLinearAdd', 'QLinearMul', 'QLinearGlobalAveragePool', 'DequantizeLinear', 'QuantizeLinear'].filter((k) => o[k]).map((k) => `${o[k]} ${k}`).join(', ');
+  ['QLinearConv', 'Conv', 'QLinearAdd', 'QLinearMul', 'QLinearGlobalAveragePool', 'QLinearLeakyRelu', 'DequantizeLinear', 'QuantizeLinear'].filter((k) => o[k]).map((k) => `${o[k]} ${k}`).join(', ');
 console.log(`batch ${batch}, ${test.count} test images; onnxruntime-node ${ort.env.versions.common}; ${cpus().length} cores; 1-min load ${loadAtStart} at start, ${load()} at end; median of ${rounds}x${runs} runs\n`);
 console.log(`| model | ${threadCounts.map((t) => `${t} thread${t > 1 ? 's' : ''} ms (x float)`).join(' | ')} | top-1 app % | top-1 onnxruntime % | after onnxruntime's optimisation |`);
 console.log(`|---|${threadCounts.map(() => '---').join('|')}|---|---|---|`);
