@@ -96,6 +96,7 @@ await new Promise<void>((resolve, reject) => {
         const r = e.result;
         const figure = r.segmentation ? `mIoU ${pct(r.segmentation.miou)} pixel acc ${pct(r.top1)}` : `top-1 ${pct(r.top1)}`;
         log(`eval ${e.phase} ${e.which}: ${figure} loss ${r.loss.toFixed(3)} MACs ${(r.macs / 1e6).toFixed(2)}M params ${(r.params / 1e3).toFixed(0)}k bytes ${(r.modelBytes / 1024).toFixed(0)}KiB BitOPs ${(r.bitOps / 1e6).toFixed(2)}M (${e.seconds.toFixed(0)} s)`);
+        if (e.analog) log(`eval ${e.phase} ${e.which} on the analog device (tile ${e.analog.device.blockSize}, gain ${e.analog.device.gain}, ADC ${e.analog.device.adcBits} bits): top-1 ${pct(e.analog.top1)}`);
       }
       if (e.kind === 'learned-bits') {
         learned.push(e);
