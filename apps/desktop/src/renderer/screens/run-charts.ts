@@ -46,6 +46,11 @@ const BY_KIND: Record<RunKind, string[]> = {
   quantize: [],
 };
 
+/** The curves a run of `kind` shows once it has reported `names`: its kind's, the metric-gated ones (SQ's) once their metric came. */
+export function runCurves(kind: RunKind, names: Set<string>): string[] {
+  return BY_KIND[kind].filter((key) => !ON_METRIC[key] || names.has(ON_METRIC[key]));
+}
+
 /**
  * Series of one chart: one line per phase (float, 4bit, 3bit, 2bit; one per
  * device for hypervolume). Several names in one chart (top1/largest,
@@ -69,24 +74,29 @@ export class RunCharts {
   private readonly panels: ChartPanel[] = [];
   private revision = -1;
 
-  /** curves of this kind of run still waiting for their metric (ON_METRIC) */
-  private readonly waiting: string[] = [];
+  /** the curves drawn so far (metric-gated ones join when their metric arrives) */
+  private readonly shown = new Set<string>();
 
-  constructor(kind: RunKind, private readonly metrics: MetricSeries, private readonly theme: ThemeController) {
+  constructor(private readonly kind: RunKind, private readonly metrics: MetricSeries, private readonly theme: ThemeController) {
     this.el = h('div', { class: 'grid cols-2' });
-    for (const key of BY_KIND[kind]) {
-      if (ON_METRIC[key]) this.waiting.push(key);
-      else this.addPanel(key);
-    }
-    this.addWaiting();
+    this.addPanels();
   }
 
   /** Redraws when the metrics changed since the last call. */
   update(): void {
     if (this.metrics.revision === this.revision) return;
     this.revision = this.metrics.revision;
-    this.addWaiting();
+    this.addPanels();
     for (const p of this.panels) p.update();
+  }
+
+  /** Adds a panel for each curve the run shows now and has none yet. */
+  private addPanels(): void {
+    for (const key of runCurves(this.kind, this.metrics.names())) {
+      if (this.shown.has(key)) continue;
+      this.shown.add(key);
+      this.addPanel(key);
+    }
   }
 
   private addPanel(key: string): void {
@@ -95,16 +105,6 @@ export class RunCharts {
       lineOption(c, phaseSeries(this.metrics, spec.pick(this.metrics.names()), c), spec.axes), this.theme, { testId: spec.testId });
     this.panels.push(panel);
     this.el.append(h('section', { class: 'panel' }, h('h2', { text: spec.title }), panel.el));
-  }
-
-  /** Adds the panels whose metric has arrived. */
-  private addWaiting(): void {
-    const names = this.metrics.names();
-    for (const key of [...this.waiting]) {
-      if (!names.has(ON_METRIC[key]!)) continue;
-      this.waiting.splice(this.waiting.indexOf(key), 1);
-      this.addPanel(key);
-    }
   }
 
   dispose(): void {
