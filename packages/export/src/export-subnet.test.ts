@@ -132,11 +132,15 @@ describe('exportSubnet', () => {
     const sub = f.net.extractSubnet({ preserveWeights: true });
     const out = join(dir, 'static');
     const manifest = await exportSubnet({ net: sub, spec, formats: ['onnx'], outDir: out, onnxInt4: true });
-    expect(manifest.onnx).toEqual({ opset: 21, int4: true });
+    expect(manifest.onnx).toEqual({ opset: 21, int4: true, mode: 'qdq-int4' });
     expect(manifest.files.map((x) => x.name)).toEqual(['model.onnx']);
     expect(existsSync(join(out, 'model.packed.bin'))).toBe(false);
     const exact = await onnxAccuracy(join(out, 'model.onnx'), randomDataset(3), INPUT_NORMALIZATION, { optimization: 'disabled' });
     expect(exact.images).toBe(60);
+    // the integer graph (onnxruntime's integer kernels): opset 14, the same subnet
+    const integer = await exportSubnet({ net: sub, spec, formats: ['onnx'], outDir: join(dir, 'integer'), onnxMode: 'integer' });
+    expect(integer.onnx).toEqual({ opset: 14, int4: false, mode: 'integer' });
+    expect((await onnxAccuracy(join(dir, 'integer', 'model.onnx'), randomDataset(3), INPUT_NORMALIZATION)).images).toBe(60);
     await expect(exportSubnet({ net: sub, spec: TINY_SPECS.mid3!, formats: ['tfjs'], outDir: out })).rejects.toThrow(SubnetMismatchError);
     await expect(exportSubnet({ net: sub, spec, formats: ['tflite' as ExportFormat], outDir: out })).rejects.toThrow(UnknownExportFormatError);
     await expect(exportSubnet({ net: sub, spec, formats: ['tflite' as ExportFormat], outDir: out })).rejects.toThrow("unknown format 'tflite', expected one or more of tfjs, onnx, packed");
