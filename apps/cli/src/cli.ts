@@ -177,7 +177,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       format: { type: 'string', description: 'formats, comma-separated', default: 'tfjs,onnx,packed' },
       onnx: {
         type: 'string', choices: ['qdq', 'qdq-int4', 'integer'], default: 'qdq',
-        description: "the ONNX file: qdq (int8 QDQ, float kernels: exactly the app's arithmetic), qdq-int4 (INT4/UINT4 containers, opset 21) or integer (int32 biases and 8-bit requantization after every layer at the app's clipping ranges, so onnxruntime runs QLinearConv/QLinearAdd/QLinearMul; the app's figure is then that graph's own)",
+        description: "the ONNX file: qdq (int8 QDQ, float kernels: exactly the app's arithmetic), qdq-int4 (INT4/UINT4 containers, opset 21) or integer (what onnxruntime runs in integer kernels: QLinearConv with int32 biases, QLinearAdd/Mul/GlobalAveragePool, the app's activation quantizers exact; it requantizes where the app computes in float and keeps h-swish in float, so the app's figure is then that graph's own; classification only)",
       },
       out: { type: 'string', description: 'output folder' },
       overwrite: { type: 'boolean', description: 'write into a folder that already holds files (refused otherwise)' },
