@@ -57,7 +57,7 @@ export interface IntegerConv {
 export type IntegerOp =
   | { op: 'resize'; input: string; output: string; size: number }
   | { op: 'quantize'; input: string; output: string; q: Q8 }
-  | { op: 'requantize'; input: string; output: string; from: Q8; q: Q8 }
+  | { op: 'requantize'; input: string; output: string; from: Q8; q: Q8; /** as a fused table (LeakyRelu alpha 1), not DQ -> Q */ table?: boolean }
   | IntegerConv
   | { op: 'act'; name: string; fn: ExportActivation; input: string; output: string; from: Q8; q: Q8 }
   | { op: 'gap'; name: string; input: string; output: string; from: Q8; q: Q8 }
@@ -75,7 +75,15 @@ export interface IntegerGraph {
 /** The squeeze-excite gate's input: h-sigmoid saturates outside [−3, 3], so 8 signed bits over that range. */
 export const HSIGMOID_INPUT_Q: Q8 = { step: Math.fround(3 / 127), zeroPoint: 128 };
 /** The gate itself: [0, 1] on 255 steps. */
-export const GATE_Q: Q8 = { step: Math.fround(1 / 255), zeroPoint: 0 };
+export const GATE_Q: Q8 = { step: Math.fround(1 / 254), zeroPoint: 0 };
+/**
+ * h-sigmoid as an integer table: x/6 + 1/2 on 254 steps is x on steps of
+ * 6/254 above zero point 127, so the codes of a plain requantization
+ * (LeakyRelu alpha 1 between DQ and Q: QLinearLeakyRelu) read as GATE_Q are
+ * the gate, saturated at 0 and at 255/254 (1 + 1/254: the one place the
+ * table differs from h-sigmoid, for x > 3 + 3/254).
+ */
+export const HSIGMOID_TABLE_Q: Q8 = { step: Math.fround(6 / 254), zeroPoint: 127 };
 
 /** onnxruntime's QLinearGlobalAveragePool computes with s_x / s_y up to 256. */
 const GAP_MAX_RATIO = 128;
@@ -228,8 +236,10 @@ function convWeights(n: ConvNode | LinearNode, inQ: Q8): Pick<IntegerConv, 'code
  * provider fuses: every conv and fully connected layer reads 8-bit codes
  * and, but for the classifier, writes 8-bit codes (QLinearConv), the residual
  * adds, the squeeze-excite scaling and the global pools run on codes too
- * (QLinearAdd, QLinearMul, QLinearGlobalAveragePool); h-swish, h-sigmoid and
- * relu6 run in float between a DequantizeLinear and a QuantizeLinear.
+ * (QLinearAdd, QLinearMul, QLinearGlobalAveragePool); h-sigmoid is a
+ * requantization table (QLinearLeakyRelu, HSIGMOID_TABLE_Q) and h-swish x
+ * times it (QLinearMul); only relu6 runs in float between a DequantizeLinear
+ * and a QuantizeLinear.
  *
  * Where each value is requantized follows the app's quantizers: a value
  * read by a quantized layer is that layer's input quantizer exactly (appQ8:
@@ -349,6 +359,14 @@ export function integerGraph(graph: ExportGraph, options: IntegerGraphOptions = 
         if (n.fn === 'relu' && q.zeroPoint === 0 && sameQ(q, x.q)) {
           // codes with zero point 0 are ReLU's output already
           values.set(n.output, x);
+          break;
+        }
+        if (n.fn === 'hsigmoid' || n.fn === 'hswish') {
+          // integer ops only: the gate is a table (QLinearLeakyRelu), h-swish its product with x (QLinearMul)
+          const gate = n.fn === 'hsigmoid' ? n.output : `${n.output}/gate`;
+          ops.push({ op: 'requantize', input: x.name, output: gate, from: x.q, q: HSIGMOID_TABLE_Q, table: true });
+          if (n.fn === 'hswish') ops.push({ op: 'mul', name: n.name, input: x.name, gate, output: n.output, from: [x.q, GATE_Q], q });
+          values.set(n.output, { name: n.output, q });
           break;
         }
         ops.push({ op: 'act', name: n.name, fn: n.fn, input: x.name, output: n.output, from: x.q, q });

@@ -76,9 +76,11 @@ export function onnxIntegerModel(ig: IntegerGraph, metadata?: Record<string, str
       case 'quantize':
         out = quant(ref(op.input), op.q, `${op.output}/quantize`);
         break;
-      case 'requantize':
-        out = quant(dq(op.input, op.from, `${op.output}/dequantize`), op.q, `${op.output}/quantize`);
+      case 'requantize': {
+        const x = dq(op.input, op.from, `${op.output}/dequantize`);
+        out = quant(op.table ? g.node('LeakyRelu', [x], { alpha: attr.float(1) }, { name: `${op.output}/table` }) : x, op.q, `${op.output}/quantize`);
         break;
+      }
       case 'conv': {
         const x = dq(op.input, op.inQ, `${op.name}/input_dequantize`);
         const k = op.kernel;

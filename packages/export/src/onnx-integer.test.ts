@@ -167,7 +167,10 @@ describe('onnxIntegerModel in onnxruntime', () => {
     expect(ops.get('Conv')).toBe(1);
     expect(ops.get('QLinearAdd') ?? 0).toBe(graph.nodes.filter((n) => n.kind === 'add').length);
     expect(ops.get('QLinearGlobalAveragePool')).toBe(graph.nodes.filter((n) => n.kind === 'global-avg-pool').length);
-    expect(ops.get('QLinearMul') ?? 0).toBe(graph.nodes.filter((n) => n.kind === 'channel-mul').length);
+    // the squeeze-excite products and every h-swish (x times its h-sigmoid table) on codes; no float activation left
+    const hswish = graph.nodes.filter((n) => n.kind === 'activation' && n.fn === 'hswish').length;
+    expect(ops.get('QLinearMul') ?? 0).toBe(graph.nodes.filter((n) => n.kind === 'channel-mul').length + hswish);
+    for (const float of ['HardSigmoid', 'HardSwish', 'Mul', 'Add', 'Relu', 'Clip']) expect(ops.get(float)).toBeUndefined();
     // the app's b-bit clips: fused table lookups, no float LeakyRelu left
     expect(ops.get('QLinearLeakyRelu')).toBeGreaterThan(0);
     expect(ops.get('LeakyRelu')).toBeUndefined();
