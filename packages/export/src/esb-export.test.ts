@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initEngine, tf } from '@oqat/engine';
-import { esbGrid } from '@oqat/quant';
+import { esbDdaLambda } from '@oqat/quant';
 import { type LsqLayerQuant, quantFactoryFor, staticSubnet } from '@oqat/search';
 import { appLogits, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +36,7 @@ const linear = (values: number[], quant: object): ExportGraph =>
   }) as unknown as ExportGraph;
 
 describe('esb through training, inheritance and export', () => {
-  it('inherits 4 -> 3 -> 2 in the supernet with one k (capped per width): every elastic layer keeps its weight range', () => {
+  it("inherits 4 -> 3 -> 2 in the supernet with one k (capped per width): every elastic layer keeps DDA's σ = alpha/λ(b, k)", () => {
     prepareSubnet(f, { ...TINY_SPECS.large4!, bits: 4 });
     f.net.inheritSteps(4, 3);
     f.net.inheritSteps(3, 2);
@@ -47,9 +47,9 @@ describe('esb through training, inheritance and export', () => {
         q.setBits(b);
         return q.frozen().weight!;
       });
-      const range = frozen.map((w) => w.step * esbGrid(w.bits, true, w.significantBits).maxLevel);
-      expect(range[1]).toBeCloseTo(range[0]!, 4);
-      expect(range[2]).toBeCloseTo(range[0]!, 4);
+      const sigma = frozen.map((w) => w.step / esbDdaLambda(w.bits, true, w.significantBits).lambda);
+      expect(sigma[1]).toBeCloseTo(sigma[0]!, 4);
+      expect(sigma[2]).toBeCloseTo(sigma[0]!, 4);
       expect(frozen.every((w) => w.format === 'esb' && w.significantBits === 2)).toBe(true);
     }
   });

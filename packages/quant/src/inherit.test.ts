@@ -4,7 +4,7 @@ import { createRng } from '@oqat/core';
 import { normalArray } from './test-support';
 import { inherit } from './inherit';
 import { Quantizer } from './quantizer';
-import { esbGrid } from './quantizers/esb-grid';
+import { esbDdaLambda } from './calibration/esb-dda';
 
 describe('inherit', () => {
   beforeAll(async () => {
@@ -34,13 +34,13 @@ describe('inherit', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('keeps the clipping range for esb, the factor for abfp, and refuses an uninitialised source', () => {
+  it("scales esb's alpha by DDA's λ ratio, keeps the factor for abfp, and refuses an uninitialised source", () => {
     const before = tf.memory().numTensors;
     const x = tf.tensor1d(normalArray(createRng(22), 64));
     const esb = new Quantizer({ bits: 4, signed: true, format: 'esb', significantBits: 2 });
     tf.dispose(esb.quantize(x));
     inherit(esb, 4, 3);
-    const ratio = esbGrid(4, true, 2).maxLevel / esbGrid(3, true, 2).maxLevel;
+    const ratio = esbDdaLambda(3, true, 2).lambda / esbDdaLambda(4, true, 2).lambda;
     expect(esb.stepValues(3)[0]).toBeCloseTo(esb.stepValues(4)[0]! * ratio, 6);
     const abfp = new Quantizer({ bits: 4, signed: true, format: 'abfp' });
     tf.dispose(abfp.quantize(x));

@@ -10,7 +10,7 @@ import type { Quantizer } from './quantizer';
  * [-Qn·s, Qp·s] (exactly on the negative side: 2^(b-2)·2s = 2^(b-1)·s).
  * Implemented rule, generalised to any pair of widths:
  *   uniform and pow2:  s_to = s_from · 2^(from - to)   (a power of two stays one)
- *   esb:               s_to = s_from · maxLevel(from) / maxLevel(to)  (same range)
+ *   esb:               s_to = s_from · λ(to) / λ(from)  (DDA's alpha/σ ratio: the same σ)
  *   abfp:              s_to = s_from   (block exponents follow Qp by themselves)
  * Sets the `toBits` step (creating it if needed) and makes `toBits` active.
  */

@@ -51,7 +51,7 @@ describe('esb format', () => {
     x.dispose();
   });
 
-  it('inherits 4 -> 3 -> 2 bit with one k (capped per width) and with the default k, keeping the range', () => {
+  it("inherits 4 -> 3 -> 2 bit with one k (capped per width) and with the default k: alpha/λ(b, k) (DDA's σ) is kept", () => {
     const before = tf.memory().numTensors;
     const x = tf.tensor1d(normalArray(createRng(23), 128));
     for (const significantBits of [2, undefined]) {
@@ -59,9 +59,9 @@ describe('esb format', () => {
       tf.dispose(q.quantize(x));
       inherit(q, 4, 3);
       inherit(q, 3, 2);
-      const range = (b: number): number => q.stepValues(b)[0]! * esbGrid(b, true, significantBits).maxLevel;
-      expect(range(3)).toBeCloseTo(range(4), 5);
-      expect(range(2)).toBeCloseTo(range(4), 5);
+      const sigma = (b: number): number => q.stepValues(b)[0]! / esbDdaLambda(b, true, significantBits).lambda;
+      expect(sigma(3)).toBeCloseTo(sigma(4), 5);
+      expect(sigma(2)).toBeCloseTo(sigma(4), 5);
       // The 2-bit network runs (ternary grid): every value is 0 or ±alpha.
       const y = q.quantize(x);
       const alpha = q.stepValues(2)[0]!;

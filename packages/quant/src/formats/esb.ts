@@ -1,10 +1,10 @@
 import { assertQuantBits } from '../bits';
 import { splitChannels } from '../calibration/channel-split';
-import { esbDdaAlpha } from '../calibration/esb-dda';
+import { esbDdaAlpha, esbDdaLambda } from '../calibration/esb-dda';
 import { ShapeMismatchError } from '../errors';
 import { esbCodeOfLevel, esbGrid, esbLevelOfCode, esbNearestLevel, type EsbGrid } from '../quantizers/esb-grid';
 import { esbQuantize } from '../quantizers/esb-quantize';
-import type { EncodedTensor, EncodeOptions, FormatSpec, NumberFormat } from './number-format';
+import type { EncodedTensor, EncodeOptions, NumberFormat } from './number-format';
 
 function squaredError(x: ArrayLike<number>, alpha: number, g: EsbGrid): number {
   let err = 0;
@@ -69,10 +69,6 @@ function decode(e: EncodedTensor): Float32Array {
   });
 }
 
-function maxLevel(bits: number, spec: FormatSpec): number {
-  return esbGrid(bits, spec.signed, spec.significantBits).maxLevel;
-}
-
 /** Elastic significant bits: levels with at most k significant bits, times alpha (per tensor or channel). */
 export const esbFormat: NumberFormat = {
   name: 'esb',
@@ -83,6 +79,9 @@ export const esbFormat: NumberFormat = {
     esbQuantize(x, alpha, { bits: c.bits, signed: c.signed, significantBits: c.significantBits, axis: c.axis, gradScale: c.gradScale }),
   // DDA (calibration/esb-dda.ts): alpha = λ(b, k)·σ per channel, the paper's alignment of the quantized distribution with the data's.
   initStep: (x, channels, spec) => esbDdaAlpha(x, channels, spec),
-  // Keep the largest representable magnitude, as OQAT's doubling does for the uniform grid.
-  inheritFactor: (fromBits, toBits, spec) => maxLevel(fromBits, spec) / maxLevel(toBits, spec),
+  // DDA at the new width with the learned scale: alpha/λ(from) is the σ the learned alpha stands for, so
+  // alpha_to = λ(to)·alpha_from/λ(from). Keeping the range (OQAT's doubling) put ternary's clip at 3-bit ESB's
+  // 2.07σ instead of its own 1.22σ, and the 2-bit network collapsed (docs/benchmarks-quant.md, ESB).
+  inheritFactor: (fromBits, toBits, spec) =>
+    esbDdaLambda(toBits, spec.signed, spec.significantBits).lambda / esbDdaLambda(fromBits, spec.signed, spec.significantBits).lambda,
 };
