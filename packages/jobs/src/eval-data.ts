@@ -9,6 +9,8 @@ export interface CheckpointEvalData {
   bn: Tensor[];
   /** the input scaling the checkpoint was trained with */
   normalization: Normalization;
+  /** the training split (unlabelled calibration images of post-training quantization come from it) */
+  train: ImageDataset;
 }
 
 /** The test split and BN batches a checkpoint's subnets are measured on (its own dataset: a Fashion-MNIST copy or a folder). */
@@ -17,5 +19,5 @@ export async function loadCheckpointEvalData(config: TrainConfig, testImages: nu
   const n = testImages > 0 ? Math.min(testImages, data.test.count) : data.test.count;
   const test = n < data.test.count ? takeItems(data.test, Int32Array.from({ length: n }, (_, i) => i)) : data.test;
   const normalization = inputNormalization(config);
-  return { test, bn: bnBatches(data.train, bnImages, 250, seed, normalization), normalization };
+  return { test, bn: bnBatches(data.train, bnImages, 250, seed, normalization), normalization, train: data.train };
 }

@@ -1,12 +1,9 @@
 import { setImmediate as eventLoopTurn } from 'node:timers/promises';
-import { takeItems } from '@oqat/data';
 import { initEngine, type BackendRequest } from '@oqat/engine';
 import type { JobContext } from '@oqat/runs';
 import {
   bnBatches,
   calibrateSubject,
-  inputNormalization,
-  loadClassificationData,
   loadSupernet,
   parseSubnetSpec,
   ptqNetwork,
@@ -21,6 +18,7 @@ import {
   type SubnetSpec,
 } from '@oqat/search';
 import { JobConfigError } from './errors';
+import { loadCheckpointEvalData } from './eval-data';
 import { NAMED_SUBNETS, type NamedSubnet } from './evaluate-checkpoint';
 import type { QuantizeRunRequest } from './studio-service';
 
@@ -104,13 +102,10 @@ export async function quantizeJob(input: QuantizeJobInput, ctx: JobContext): Pro
     const total = rowsWanted.length + 2;
 
     ctx.progress(0, total, 'loading data, re-estimating BN of the float subnet');
-    const data = await loadClassificationData(config.data);
-    const normalization = inputNormalization(config);
-    const n = input.testImages > 0 ? Math.min(input.testImages, data.test.count) : data.test.count;
-    const test = n < data.test.count ? takeItems(data.test, Int32Array.from({ length: n }, (_, i) => i)) : data.test;
-    const bn = bnBatches(data.train, input.bnImages, 250, input.seed, normalization);
+    // The test split and BN set an export of this run measures and re-estimates with (same images, same seed).
+    const { test, bn, normalization, train } = await loadCheckpointEvalData(config, input.testImages, input.bnImages, input.seed);
     // Calibration images: unlabelled training images in another seeded order than the BN set's.
-    const calibration = bnBatches(data.train, input.calibrationImages, 64, input.seed + 1, normalization);
+    const calibration = bnBatches(train, input.calibrationImages, 64, input.seed + 1, normalization);
     let subject: ReturnType<typeof ptqSubject> | undefined;
     try {
       const started = performance.now();
