@@ -8,7 +8,7 @@ import { InvalidQuantOptionError } from '../errors';
 // precision. A filter i with quantization error
 //   e_i = ||W_i - Q_i||_1 / ||W_i||_1
 // is chosen with probability p_i = f(e_i) / Σ_j f(e_j), f(e) = 1 / (e + ε)
-// (the paper's "linear" f, the best of the four it compares), by roulette
+// (the paper's "linear" f; it also tries constant, softmax and sigmoid), by roulette
 // selection without replacement until N_q = r·m of the m filters are chosen.
 // The SQ ratio r grows stage by stage to 100 %.
 
