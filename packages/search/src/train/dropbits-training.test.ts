@@ -28,6 +28,10 @@ describe('DropBits training', () => {
     expect(pg[0]).toBeGreaterThan(0);
     expect(pg[1]).toBeGreaterThan(0);
     tf.dispose([...named.values()]);
+    // 2 bits: nothing can be dropped, so no regulariser and no gradient (a 4 -> 2 chain's last phase trains).
+    const none = new Map<string, Tensor>();
+    expect(addDropBitsPenalty(net, 2, 0.1, none)).toBe(0);
+    expect(none.size).toBe(0);
     net.dispose();
   });
 

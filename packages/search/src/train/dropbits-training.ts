@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { tf, type Tensor } from '@oqat/engine';
 import { elasticLayerNames, largestSubnet, withLayerBits, type SubnetSpec } from '@oqat/latency';
 import type { TrainConfig } from '../config/train-config';
-import { DropBitsLayerQuant } from '../supernet/dropbits-layer-quant';
+import { dropBitsMinBits, DropBitsLayerQuant } from '../supernet/dropbits-layer-quant';
 import type { ElasticSupernet } from '../supernet/networks/elastic-supernet';
 import { innerLayerQuant } from '../supernet/sq-layer-quant';
 import type { TaskData } from './task-data';
@@ -39,7 +39,8 @@ export function withDropBits<T>(net: ElasticSupernet, seed: number, step: () => 
  */
 export function addDropBitsPenalty(net: ElasticSupernet, bits: number, weight: number, grads: Map<string, Tensor>): number {
   const layers = dropBitsLayers(net);
-  if (layers.length === 0 || weight === 0 || bits === 32) return 0;
+  // A width with no droppable level (2 bits) has nothing to learn away: no logit reaches the regulariser.
+  if (layers.length === 0 || weight === 0 || bits === 32 || dropBitsMinBits(bits) === bits) return 0;
   const { value, grads: g } = tf.variableGrads(
     () => tf.mul(tf.addN(layers.map((q) => q.expectedLevels(bits))), weight) as tf.Scalar,
     layers.map((q) => q.inclusion),
