@@ -91,6 +91,14 @@ export class PresetExportError extends OqatError {
   }
 }
 
+/** ABFP's run-time block exponents have no exact form in the tfjs or ONNX files (the packed format holds them). */
+export class AbfpExportError extends OqatError {
+  constructor(layer: string, formats: readonly string[]) {
+    super(`exportSubnet: layer ${layer} is in ABFP (blocks sharing a power-of-two exponent, the inputs' computed at run time), which ${formats.join(' and ')} cannot express exactly with static scales; export --format packed (codes, one exponent per weight block, the step factor)`);
+    this.name = 'AbfpExportError';
+  }
+}
+
 /** ESB values an export file cannot hold exactly (ONNX: activation levels off a uniform grid, weight levels beyond int8). */
 export class EsbExportError extends OqatError {
   constructor(layer: string, problem: string) {

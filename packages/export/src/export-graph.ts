@@ -21,6 +21,8 @@ export interface ExportWeight {
   /** present when quantized: values[i] = codes[i]·quant.step */
   quant?: StaticQuantConfig;
   codes?: Int32Array;
+  /** abfp: one power-of-two exponent per block of quant.blockSize consecutive values: values[i] = codes[i]·quant.step·2^exponents[⌊i/blockSize⌋] */
+  exponents?: Int8Array;
 }
 
 interface NodeBase {

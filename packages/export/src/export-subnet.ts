@@ -7,11 +7,12 @@ import { INPUT_NORMALIZATION, type StaticNetwork, subnetKey } from '@oqat/search
 import { buildExportGraph } from './build-export-graph';
 import { assertOnnxModel } from './check-onnx-model';
 import { SubnetMismatchError, UnknownExportFormatError } from './errors';
-import { esbForOnnx } from './esb-export';
 import { layerBits, resampleValues, weightNodes, type ExportGraph, type ExportLayerBits, type ExportTask } from './export-graph';
 import { integerGraph } from './onnx-integer-graph';
 import { ONNX_INTEGER_OPSET, onnxIntegerModel } from './onnx-integer-model';
 import { ONNX_MODEL_FILE, onnxModel } from './onnx-model';
+import { refuseAbfpOutsidePacked } from './abfp-export';
+import { esbForOnnx } from './esb-export';
 import { packedModel, type PackedModel } from './packed-model';
 import { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
 import { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE, tfjsGraphModel } from './tfjs-graph-model';
@@ -128,6 +129,7 @@ export async function exportSubnet(options: ExportOptions): Promise<ExportManife
   const normalization = options.normalization ?? INPUT_NORMALIZATION;
   checkSubnet(options.net, options.spec);
   const graph = buildExportGraph(options.net, options.imageSize);
+  refuseAbfpOutsidePacked(graph, formats);
   const spec = options.spec;
   const bits = layerBits(graph);
   const metadata = {

@@ -1,13 +1,13 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { sameOutputSize } from '@oqat/onnx';
-import { encodeUniform } from '@oqat/quant';
+import { encodeUniform, getFormat } from '@oqat/quant';
 import { type StaticBackbone, type StaticBatchNorm, type StaticConvBn, type StaticLinear, StaticQuant, type StaticQuantConfig } from '@oqat/search';
 import { MultiTensorExportError, UnsupportedQuantFormatError } from './errors';
 import type { ExportActivation, ExportNode, ExportWeight } from './export-graph';
 import { esbWeightCodes } from './esb-export';
 
 /** Number formats every writer holds: a pow2 step is frozen as a plain uniform step. */
-const WRITTEN_FORMATS: ReadonlyArray<StaticQuantConfig['format']> = [undefined, 'uniform', 'pow2', 'esb'];
+const WRITTEN_FORMATS: ReadonlyArray<StaticQuantConfig['format']> = [undefined, 'uniform', 'pow2', 'abfp', 'esb'];
 
 /** Low-precision tensors in a weight's sum (1 without a residual). */
 const termCount = (q: StaticQuantConfig): number => 1 + (q.residual ? termCount(q.residual) : 0);
@@ -28,6 +28,12 @@ function exportWeight(layer: string, weight: Tensor, quant: StaticQuantConfig | 
   const q = new StaticQuant(quant);
   try {
     const values = tf.tidy(() => Float32Array.from(q.apply(weight).dataSync()));
+    if (quant.format === 'abfp') {
+      // ABFP's exponents come from the float weight's blocks, as the fake quantizer computed them (not from the rounded values).
+      const { bits, signed, blockSize, step } = quant;
+      const e = getFormat('abfp').encode(weight.dataSync(), { bits, signed, ...(blockSize ? { blockSize } : {}), scales: Float32Array.of(step) });
+      return { shape, values, quant: { ...quant }, codes: e.codes, exponents: e.exponents! };
+    }
     // ESB: the b-bit codes of the app's values (sign, exponent, mantissa; esb-export.ts), decoded with alpha = step and k.
     if (quant.format === 'esb') return { shape, values, quant: { ...quant }, codes: esbWeightCodes(values, quant) };
     // Per-channel steps: element i of a tfjs weight ([k,k,in,out], [k,k,C,1], [in,out]) is in channel i % channels.

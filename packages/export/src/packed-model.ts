@@ -48,6 +48,7 @@ class ByteStream {
 
 const quant = (q: StaticQuantConfig): PackedQuant => ({
   bits: q.bits, signed: q.signed, step: q.step, zeroPoint: 0, ...(q.channelSteps ? { channelSteps: [...q.channelSteps] } : {}),
+  ...(q.format === 'abfp' ? { format: 'abfp' as const, ...(q.blockSize ? { blockSize: q.blockSize } : {}) } : {}),
   ...(q.format === 'esb' ? { format: 'esb' as const, significantBits: esbGrid(q.bits, q.signed, q.significantBits).significantBits } : {}),
 });
 
@@ -76,7 +77,11 @@ export function packedModel(graph: ExportGraph, options: { normalization?: Norma
     params.quantized += w.codes.length;
     params.weightBits += w.quant.bits * w.codes.length;
     // ESB codes are sign-magnitude: unsigned b-bit integers.
-    return { ...stream.codes(w.codes, w.quant.bits, w.quant.format !== 'esb'), shape: [...w.shape], layout, quant: quant(w.quant) };
+    const codes = stream.codes(w.codes, w.quant.bits, w.quant.format !== 'esb');
+    if (!w.exponents) return { ...codes, shape: [...w.shape], layout, quant: quant(w.quant) };
+    // ABFP: the block exponents (int8) follow the codes; they are storage too.
+    params.weightBits += 8 * w.exponents.length;
+    return { ...codes, shape: [...w.shape], layout, quant: { ...quant(w.quant), exponents: stream.codes(Int32Array.from(w.exponents), 8, true) } };
   };
 
   const ops: PackedOp[] = graph.nodes.map((n): PackedOp => {

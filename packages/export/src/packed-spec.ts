@@ -28,9 +28,14 @@ export interface PackedQuant {
   /** per output channel: code i of the tensor (tfjs layout, channel last: i % channels) is dequantized with channelSteps[i % channels]; overrides step */
   channelSteps?: number[];
   /** 'esb' (elastic significant bits): codes are unsigned b-bit sign-magnitude ESB codes, sign·level(code)·step (see esb-export.ts); absent: uniform */
-  format?: 'esb';
+  format?: 'esb' | 'abfp';
   /** esb: k */
   significantBits?: number;
+  /** 'abfp' (adaptive block floating point): blocks of blockSize consecutive values (tfjs layout) share a power-of-two exponent; absent: uniform */
+  /** abfp: absent = the format's default, 16 */
+  blockSize?: number;
+  /** abfp weights: int8 exponents, one per block; code i dequantizes to code·step·2^exponents[⌊i/blockSize⌋] (inputs: exponents computed at run time from each block's max |x|, 2^e·Qp ≥ max) */
+  exponents?: PackedTensorRef;
 }
 
 export interface PackedWeight extends PackedTensorRef {

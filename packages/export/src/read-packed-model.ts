@@ -14,6 +14,14 @@ export interface PackedModelContents {
 
 const FIX = 'export it again with oqat export --format packed';
 
+/** ABFP weights: code·step·2^exponent of the code's block (@oqat/quant's abfp decode). */
+function abfpDecode(codes: Int32Array, q: PackedQuant, exponents: Int8Array): Float32Array {
+  return getFormat('abfp').decode({
+    format: 'abfp', bits: q.bits, signed: q.signed, codes, codesSigned: true, scales: Float32Array.of(q.step), channels: 1, exponents,
+    ...(q.blockSize ? { blockSize: q.blockSize } : {}),
+  });
+}
+
 /**
  * Reads a packed export (model.packed.json and the weights file beside it)
  * back into an export graph, so a consumer, or a test, can check that the
@@ -59,11 +67,18 @@ export function readPackedModel(specPath: string): PackedModelContents {
       });
       return { shape: [...w.shape], values, codes, quant: staticQuant(q) };
     }
+    if (q.format === 'abfp') {
+      if (!q.exponents) throw new ExportFileError(specPath, `abfp weight at offset ${w.offset} has no exponents`, FIX);
+      const exponents = Int8Array.from(unpack(slice(q.exponents), 8, q.exponents.count, { signed: true }));
+      const values = abfpDecode(codes, q, exponents);
+      return { shape: [...w.shape], values, codes, exponents, quant: staticQuant(q) };
+    }
     const values = Float32Array.from(codes, (c, i) => (c - q.zeroPoint) * steps[i % steps.length]!);
     return { shape: [...w.shape], values, codes, quant: staticQuant(q) };
   };
   const staticQuant = (q: PackedQuant): StaticQuantConfig => ({
     bits: q.bits, signed: q.signed, step: q.step, ...(q.channelSteps ? { channelSteps: [...q.channelSteps] } : {}),
+    ...(q.format === 'abfp' ? { format: 'abfp' as const, ...(q.blockSize ? { blockSize: q.blockSize } : {}) } : {}),
     ...(q.format === 'esb' ? { format: 'esb' as const, significantBits: q.significantBits } : {}),
   });
   const quant = (q: PackedQuant | undefined) => (q ? { inputQuant: staticQuant(q) } : {});
