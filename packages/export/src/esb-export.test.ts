@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initEngine, tf } from '@oqat/engine';
 import { esbDdaLambda } from '@oqat/quant';
-import { type LsqLayerQuant, quantFactoryFor, staticSubnet } from '@oqat/search';
-import { appLogits, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
+import { quantFactoryFor, staticSubnet } from '@oqat/search';
+import { appLogits, inheritedWeightQuants, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportGraph } from './build-export-graph';
 import { EsbExportError } from './errors';
@@ -38,15 +38,9 @@ const linear = (values: number[], quant: object): ExportGraph =>
 describe('esb through training, inheritance and export', () => {
   it("inherits 4 -> 3 -> 2 in the supernet with one k (capped per width): every elastic layer keeps DDA's σ = alpha/λ(b, k)", () => {
     prepareSubnet(f, { ...TINY_SPECS.large4!, bits: 4 });
-    f.net.inheritSteps(4, 3);
-    f.net.inheritSteps(3, 2);
-    const elastic = [...f.net.layerQuants.values()].filter((q) => q.role.precision === 'elastic') as LsqLayerQuant[];
-    expect(elastic.length).toBeGreaterThan(0);
-    for (const q of elastic) {
-      const frozen = [4, 3, 2].map((b) => {
-        q.setBits(b);
-        return q.frozen().weight!;
-      });
+    const layers = inheritedWeightQuants(f, [4, 3, 2]);
+    expect(layers.length).toBeGreaterThan(0);
+    for (const frozen of layers) {
       const sigma = frozen.map((w) => w.step / esbDdaLambda(w.bits, true, w.significantBits).lambda);
       expect(sigma[1]).toBeCloseTo(sigma[0]!, 4);
       expect(sigma[2]).toBeCloseTo(sigma[0]!, 4);

@@ -4,7 +4,7 @@
 
 export { TINY_SPACE, TINY_SEGMENTATION_SPACE } from './supernet/tiny-space';
 export {
-  appLogits, argmaxRows, maxAbsDiff, prepareSubnet, sameTop1, tinyExportFixture, tinySegmentationExportFixture,
+  appLogits, argmaxRows, inheritedWeightQuants, maxAbsDiff, prepareSubnet, sameTop1, tinyExportFixture, tinySegmentationExportFixture,
   TINY_SEGMENTATION_SPECS, TINY_SPECS, type TinyExportFixture,
 } from './supernet/tiny-export.fixture';
 export { craftCheckpoint, validCheckpointParts, type CheckpointHeader } from './checkpoint/crafted-checkpoint.fixture';

@@ -1,5 +1,6 @@
 import { tf, type Tensor } from '@oqat/engine';
 import type { SubnetSpec } from '@oqat/latency';
+import type { StaticQuantConfig } from '../static/static-layer';
 import { EVAL, TRAIN } from './forward-context';
 import type { QuantFactory } from './layer-quant';
 import { lsqQuantFactory } from './lsq-layer-quant';
@@ -85,6 +86,22 @@ export function prepareSubnet(f: TinyExportFixture<ElasticSupernet>, spec: Subne
   f.net.setActive(spec);
   tf.tidy(() => void f.net.forward(f.bn[0]!, TRAIN));
   reestimateBn(f.net, f.bn);
+}
+
+/**
+ * Bit inheritance down `chain` (from the active subnet's width, after
+ * prepareSubnet), then each elastic layer's frozen weight quantizer at every
+ * width of the chain, in chain order.
+ */
+export function inheritedWeightQuants(f: TinyExportFixture<ElasticSupernet>, chain: readonly number[]): StaticQuantConfig[][] {
+  for (let i = 1; i < chain.length; i++) f.net.inheritSteps(chain[i - 1]!, chain[i]!);
+  const elastic = [...f.net.layerQuants.values()].filter((q) => q.role.precision === 'elastic');
+  return elastic.map((q) =>
+    chain.map((bits) => {
+      q.setBits(bits);
+      return q.frozen().weight!;
+    }),
+  );
 }
 
 /** The app's own eval-mode logits of the active subnet. */
