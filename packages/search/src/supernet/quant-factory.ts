@@ -26,15 +26,21 @@ function quantizerFactoryFor(config: Parameters<typeof quantFactoryFor>[0]): Qua
     case 'abfp':
       // the run's block size (a config without abfp: the format's default)
       return presetOrFormatFactory(config.preset, { format: 'abfp', ...(config.abfp ? { blockSize: config.abfp.blockSize } : {}) });
-    case 'esb':
-      // the run's k (0 or a config without esb: the paper's default per width)
-      return presetOrFormatFactory(config.preset, { format: 'esb', ...(config.esb && config.esb.significantBits > 0 ? { significantBits: config.esb.significantBits } : {}) });
+    case 'esb': {
+      const k = runSignificantBits(config);
+      return presetOrFormatFactory(config.preset, { format: 'esb', ...(k !== undefined ? { significantBits: k } : {}) });
+    }
     case 'pow2':
       return presetOrFormatFactory(config.preset, { format: config.quantizer });
     default:
       // A deployment preset constrains LSQ's steps (parseTrainConfig refuses presets for the other quantizers).
       return config.preset && config.preset !== 'none' ? presetQuantFactory(config.preset, { format: 'uniform' }) : lsqQuantFactory;
   }
+}
+
+/** An esb run's k: its setting, or undefined for the paper's default per width (0, or a config without esb). */
+function runSignificantBits(config: Partial<Pick<TrainConfig, 'esb'>>): number | undefined {
+  return config.esb && config.esb.significantBits > 0 ? config.esb.significantBits : undefined;
 }
 
 /**
@@ -45,6 +51,6 @@ function quantizerFactoryFor(config: Parameters<typeof quantFactoryFor>[0]): Qua
  */
 export function lowerOptionsFor(config: Pick<TrainConfig, 'fixedBits'> & Partial<Pick<TrainConfig, 'quantizer' | 'esb'>>): LowerOptions {
   if (config.quantizer !== 'esb') return { fixedBits: config.fixedBits };
-  const k = config.esb && config.esb.significantBits > 0 ? config.esb.significantBits : undefined;
+  const k = runSignificantBits(config);
   return { fixedBits: config.fixedBits, weightSignificantBits: (bits) => esbGrid(bits, true, k).significantBits };
 }
