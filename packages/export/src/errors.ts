@@ -59,14 +59,6 @@ export class SegmentationImageSizeError extends OqatError {
   }
 }
 
-/** A layer is quantized to a number format the export files cannot hold. */
-export class UnsupportedQuantFormatError extends OqatError {
-  constructor(layer: string, format: string) {
-    super(`exportSubnet: layer ${layer} is quantized to the '${format}' number format, which the tfjs, ONNX and packed files do not hold; export a subnet of a run trained with lsq, dropbits or pow2`);
-    this.name = 'UnsupportedQuantFormatError';
-  }
-}
-
 /** A layer's weights are a sum of several low-precision tensors (MMSE multi-tensor), which the files cannot hold. */
 export class MultiTensorExportError extends OqatError {
   constructor(layer: string, terms: number) {

@@ -2,19 +2,20 @@ import { tf, type Tensor } from '@oqat/engine';
 import { sameOutputSize } from '@oqat/onnx';
 import { encodeUniform, getFormat } from '@oqat/quant';
 import { type StaticBackbone, type StaticBatchNorm, type StaticConvBn, type StaticLinear, StaticQuant, type StaticQuantConfig } from '@oqat/search';
-import { MultiTensorExportError, UnsupportedQuantFormatError } from './errors';
+import { MultiTensorExportError } from './errors';
 import type { ExportActivation, ExportNode, ExportWeight } from './export-graph';
 import { esbWeightCodes } from './esb-export';
-
-/** Number formats every writer holds: a pow2 step is frozen as a plain uniform step. */
-const WRITTEN_FORMATS: ReadonlyArray<StaticQuantConfig['format']> = [undefined, 'uniform', 'pow2', 'abfp', 'esb'];
 
 /** Low-precision tensors in a weight's sum (1 without a residual). */
 const termCount = (q: StaticQuantConfig): number => 1 + (q.residual ? termCount(q.residual) : 0);
 
-/** The quantizer of a layer's weights or inputs, refused when the files cannot hold its format. */
+/**
+ * The quantizer of a layer's weights or inputs, refused when the files cannot
+ * hold it. Every number format reaches the writers (a pow2 step is frozen as a
+ * plain uniform step; esb and abfp have their own codes, and the writers that
+ * cannot hold them refuse with EsbExportError / AbfpExportError).
+ */
 function exportQuant(layer: string, quant: StaticQuantConfig): StaticQuantConfig {
-  if (!WRITTEN_FORMATS.includes(quant.format)) throw new UnsupportedQuantFormatError(layer, quant.format!);
   // Every writer holds one integer tensor per weight: MMSE's sums of several are refused (per-channel steps are written).
   if (quant.residual) throw new MultiTensorExportError(layer, termCount(quant));
   return { ...quant };

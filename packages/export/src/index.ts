@@ -18,6 +18,6 @@ export { TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE } from './tfjs-graph-model';
 export { ONNX_MODEL_FILE } from './onnx-model';
 export { PACKED_SPEC_FILE, PACKED_WEIGHTS_FILE } from './packed-spec';
 export type { ExportTask, ExportLayerBits } from './export-graph';
-export { UnknownExportFormatError, SubnetMismatchError, OnnxCheckError, ExportFileError, ExportDatasetError, ExportInternalError, SegmentationImageSizeError, UnsupportedQuantFormatError, OnnxIntegerError, MultiTensorExportError } from './errors';
+export { UnknownExportFormatError, SubnetMismatchError, OnnxCheckError, ExportFileError, ExportDatasetError, ExportInternalError, SegmentationImageSizeError, OnnxIntegerError, MultiTensorExportError } from './errors';
 export { checkPresetExport } from './preset-export';
 export { PresetExportError } from './errors';
