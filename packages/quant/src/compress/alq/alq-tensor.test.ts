@@ -7,6 +7,7 @@ import { alqAverageBits, alqBytes, decodeAlq, type AlqTensor } from './alq-tenso
 const tensor: AlqTensor = {
   method: 'alq',
   shape: [2, 2],
+  order: [0, 1],
   groupSize: 3,
   bases: Uint8Array.of(2, 1),
   coefficients: Float32Array.of(0.5, 0.25, 2),
@@ -30,6 +31,22 @@ describe('AlqTensor', () => {
   it('decodes a group with no bases as zeros', () => {
     const pruned: AlqTensor = { ...tensor, bases: Uint8Array.of(0, 1), coefficients: Float32Array.of(2), signs: pack([1], 1) };
     expect(Array.from(decodeAlq(pruned))).toEqual([0, 0, 0, 2]);
+  });
+
+  it('groups along the view transposed by order and decodes back to the layer layout', () => {
+    // shape [2, 3] (rows r, columns c), order [1, 0]: groups are the columns (2 weights each)
+    const columns: AlqTensor = {
+      method: 'alq',
+      shape: [2, 3],
+      order: [1, 0],
+      groupSize: 2,
+      bases: Uint8Array.of(1, 1, 1),
+      coefficients: Float32Array.of(1, 2, 3),
+      signs: Uint8Array.from([...pack([1, 0], 1), ...pack([0, 0], 1), ...pack([1, 1], 1)]),
+    };
+    // column 0 = [1, -1], column 1 = [-2, -2], column 2 = [3, 3]
+    expect(Array.from(decodeAlq(columns))).toEqual([1, -2, 3, -1, -2, 3]);
+    expect(() => decodeAlq({ ...columns, order: [0, 0] })).toThrow(/order/);
   });
 
   it('refuses arrays that do not match the bases', () => {

@@ -1,9 +1,11 @@
-import { ShapeMismatchError } from '../../errors';
+import { InvalidQuantOptionError, ShapeMismatchError } from '../../errors';
 
 /**
- * A weight tensor as a multi-bit network (ALQ, Qu et al., CVPR 2020): the
- * tensor's elements, in row-major order, are cut into groups of `groupSize`
- * consecutive weights (the last group may be shorter), and group g is
+ * A weight tensor as a multi-bit network (ALQ, Qu et al., CVPR 2020). The
+ * weights are read in row-major order of the tensor transposed by `order`
+ * (axis k of that view is axis order[k] of `shape`; the identity leaves the
+ * layout alone), cut into groups of `groupSize` consecutive weights (the last
+ * group may be shorter), and group g is
  * w_g ≈ Σ_{i<I_g} α_{g,i} β_{g,i} with I_g binary bases β ∈ {−1, +1}^n and
  * coefficients α. I_g may be 0 (the whole group pruned to zero).
  *
@@ -18,6 +20,8 @@ import { ShapeMismatchError } from '../../errors';
 export interface AlqTensor {
   method: 'alq';
   shape: number[];
+  /** axis permutation applied before grouping (a permutation of 0..rank-1). */
+  order: number[];
   groupSize: number;
   bases: Uint8Array;
   coefficients: Float32Array;
@@ -62,6 +66,13 @@ export function alqAverageBits(t: AlqTensor): number {
 export function assertAlqTensor(t: AlqTensor, operation = 'alq'): void {
   const total = alqElementCount(t.shape);
   const groups = alqGroupCount(t.shape, t.groupSize);
+  const rank = t.shape.length;
+  if (t.order.length !== rank || [...t.order].sort((a, b) => a - b).some((a, k) => a !== k)) {
+    throw new InvalidQuantOptionError(operation, 'order', `[${t.order.join(', ')}]`, `a permutation of 0..${rank - 1}`);
+  }
+  if (!Number.isInteger(t.groupSize) || t.groupSize < 1) {
+    throw new InvalidQuantOptionError(operation, 'groupSize', t.groupSize, 'a positive integer');
+  }
   if (t.bases.length !== groups) throw new ShapeMismatchError(operation, 'bases (one per group)', t.bases.length, groups);
   let coefficients = 0;
   let signBytes = 0;
@@ -75,9 +86,60 @@ export function assertAlqTensor(t: AlqTensor, operation = 'alq'): void {
   if (t.signs.length !== signBytes) throw new ShapeMismatchError(operation, 'signs (bytes)', t.signs.length, signBytes);
 }
 
-/** The dense float32 weights Σ α_i β_i, group by group, in row-major order of t.shape. */
+/**
+ * For each position p of the grouped (transposed) view, the row-major index of
+ * the same weight in t.shape; null when order is the identity.
+ */
+export function alqGroupedIndex(shape: readonly number[], order: readonly number[]): Int32Array | null {
+  if (order.every((axis, k) => axis === k)) return null;
+  const rank = shape.length;
+  const strides = new Array<number>(rank);
+  let s = 1;
+  for (let a = rank - 1; a >= 0; a--) {
+    strides[a] = s;
+    s *= shape[a]!;
+  }
+  const viewShape = order.map((a) => shape[a]!);
+  const out = new Int32Array(s);
+  const counter = new Array<number>(rank).fill(0);
+  for (let p = 0; p < s; p++) {
+    let index = 0;
+    for (let k = 0; k < rank; k++) index += counter[k]! * strides[order[k]!]!;
+    out[p] = index;
+    for (let k = rank - 1; k >= 0; k--) {
+      if (++counter[k]! < viewShape[k]!) break;
+      counter[k] = 0;
+    }
+  }
+  return out;
+}
+
+/** The weights in grouped order (row-major of the view transposed by order). */
+export function alqToGrouped(weights: Float32Array, shape: readonly number[], order: readonly number[]): Float32Array {
+  const index = alqGroupedIndex(shape, order);
+  if (!index) return weights.slice();
+  const out = new Float32Array(weights.length);
+  for (let p = 0; p < index.length; p++) out[p] = weights[index[p]!]!;
+  return out;
+}
+
+/** Inverse of alqToGrouped: grouped-order values back to row-major of shape. */
+export function alqFromGrouped(grouped: Float32Array, shape: readonly number[], order: readonly number[]): Float32Array {
+  const index = alqGroupedIndex(shape, order);
+  if (!index) return grouped;
+  const out = new Float32Array(grouped.length);
+  for (let p = 0; p < index.length; p++) out[index[p]!] = grouped[p]!;
+  return out;
+}
+
+/** The dense float32 weights Σ α_i β_i, group by group, in row-major order of t.shape (the layer's own layout). */
 export function decodeAlq(t: AlqTensor): Float32Array {
   assertAlqTensor(t, 'decodeAlq');
+  return alqFromGrouped(decodeAlqGrouped(t), t.shape, t.order);
+}
+
+/** The decoded weights in grouped order (before undoing t.order). */
+export function decodeAlqGrouped(t: AlqTensor): Float32Array {
   const total = alqElementCount(t.shape);
   const out = new Float32Array(total);
   let c = 0;

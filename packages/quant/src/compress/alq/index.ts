@@ -4,7 +4,10 @@ export {
   alqBytes,
   alqAverageBits,
   decodeAlq,
+  decodeAlqGrouped,
   assertAlqTensor,
   alqGroupCount,
   alqGroupLength,
+  alqToGrouped,
+  alqFromGrouped,
 } from './alq-tensor';
