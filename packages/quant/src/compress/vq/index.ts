@@ -1,0 +1,12 @@
+export type { VqTensor } from './vq-tensor';
+export {
+  VQ_MAX_CODEWORDS,
+  vqBytes,
+  vqIndexBitsPerWeight,
+  decodeVq,
+  assertVqTensor,
+  vqGeometry,
+  vqElementOffsets,
+  vqCodebookValues,
+} from './vq-tensor';
+export { toFloat16Bits, fromFloat16Bits, roundToFloat16 } from './float16';
