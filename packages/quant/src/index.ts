@@ -45,6 +45,8 @@ export {
   PackedLengthError,
   ShapeMismatchError,
 } from './errors';
+// Compression beyond uniform levels: ALQ's binary bases, VQ's codebooks (the tensors, their decoding and bytes).
+export * from './compress';
 export { analogMatmul } from './analog/analog-matmul';
 export type { AnalogMatmulOptions } from './analog/analog-matmul';
 export { analogDevice, ANALOG_DEFAULTS, ANALOG_IDEAL_BITS } from './analog/analog-device';

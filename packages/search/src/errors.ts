@@ -55,3 +55,11 @@ export class SubnetNotReadyError extends OqatError {
     this.name = 'SubnetNotReadyError';
   }
 }
+
+/** Compressed layers (ALQ, VQ) do not fit the subnet they are applied to: an unknown layer, another shape. */
+export class CompressedLayerError extends OqatError {
+  constructor(layer: string, problem: string) {
+    super(`compressed layer ${layer}: ${problem}`);
+    this.name = 'CompressedLayerError';
+  }
+}

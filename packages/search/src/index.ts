@@ -76,6 +76,9 @@ export { sqRatiosProblem } from './config/sq-ratios';
 export { ptqSubject, calibrateSubject, ptqNetwork, staticTop1, staticWeightBytes, PTQ_CALIBRATIONS, PTQ_GRANULARITIES, PTQ_MULTI_TENSOR_DEFAULTS } from './ptq';
 export type { PtqSubject, PtqCalibrationResult, PtqLayerReport, PtqCalibration, PtqGranularity, PtqSettings } from './ptq';
 
+// Compression beyond uniform levels (oqat compress: ALQ, VQ): the subject a method gets, its result, the decoded subnet, its bytes.
+export * from './compress/index';
+
 // Supernet checkpoints (written by training): loading one for evaluation, search or export.
 export { describeSupernetCheckpoint, loadSupernet } from './checkpoint/load-supernet';
 export type { LoadedSupernet } from './checkpoint/load-supernet';
@@ -108,6 +111,7 @@ export {
   NoValidSampleError,
   TaskMismatchError,
   SubnetNotReadyError,
+  CompressedLayerError,
 } from './errors';
 
 // Hardware-aware evolutionary search (NSGA-II), accuracy predictor, random baseline.

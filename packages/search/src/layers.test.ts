@@ -11,6 +11,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['supernet'],
   ['eval', 'checkpoint', 'ptq'],
   ['train'],
+  ['compress'],
 ];
 
 const SRC = import.meta.dirname;
