@@ -98,10 +98,74 @@ export class CandidateArchive<C> {
       this.throwIfAborted('accuracy measurement');
       this.config.cache?.set(key, accuracy);
     }
+    return this.record(key, candidate, accuracy, generation);
+  }
+
+  private record(key: string, candidate: C, accuracy: number, generation: number): ScoredCandidate<C> {
     const scored: ScoredCandidate<C> = { key, candidate, accuracy, ...this.costs(candidate), generation };
     this.measured.set(key, scored);
     this.emit({ kind: 'evaluated', seed: this.seed, candidate: scored, evaluated: this.measured.size, budget: this.budget });
     return scored;
+  }
+
+  /**
+   * Measures a batch (the initial population, a generation's offspring) and
+   * records it in the batch's order whatever order the measurements end in:
+   * up to `concurrency` accuracy calls run at once, each result is recorded
+   * (and its 'evaluated' event emitted) once every earlier one is, so the
+   * archive, the events and the front are those of measuring one by one.
+   * Concurrency 1 is exactly `measure` in a loop.
+   */
+  async measureAll(candidates: readonly C[], generation: number): Promise<ScoredCandidate<C>[]> {
+    if (this.config.concurrency <= 1) {
+      const out: ScoredCandidate<C>[] = [];
+      for (const candidate of candidates) out.push(await this.measure(candidate, generation));
+      return out;
+    }
+    this.throwIfAborted('accuracy measurement');
+    const key = (c: C): string => this.config.encoder.key(c);
+    // One accuracy call per key not measured and not cached; duplicates in the batch share it.
+    const calls = new Map<string, { candidate: C; result?: Promise<number> }>();
+    for (const c of candidates) {
+      const k = key(c);
+      if (!this.measured.has(k) && this.config.cache?.get(k) === undefined && !calls.has(k)) calls.set(k, { candidate: c });
+    }
+    const queue = [...calls.values()];
+    const settle: Array<{ resolve: (v: number) => void; reject: (e: unknown) => void }> = [];
+    for (const call of queue) {
+      call.result = new Promise<number>((resolve, reject) => settle.push({ resolve, reject }));
+      call.result.catch(() => undefined); // rejections are read in batch order below
+    }
+    let next = 0;
+    let failed = false;
+    const pump = async (): Promise<void> => {
+      while (next < queue.length && !failed && !this.signal.aborted) {
+        const i = next++;
+        try {
+          settle[i]!.resolve(await this.config.accuracy(queue[i]!.candidate, this.signal));
+        } catch (err) {
+          failed = true;
+          settle[i]!.reject(err);
+        }
+      }
+      // Calls never started (a failure or an abort came first) end with the reason, so no one waits forever.
+      while (next < queue.length && (failed || this.signal.aborted)) settle[next++]!.reject(new SearchAbortedError('accuracy measurement'));
+    };
+    for (let p = 0; p < Math.min(this.config.concurrency, queue.length); p++) void pump();
+    const out: ScoredCandidate<C>[] = [];
+    for (const candidate of candidates) {
+      const k = key(candidate);
+      const call = calls.get(k);
+      if (!call || this.measured.has(k)) {
+        out.push(await this.measure(candidate, generation)); // measured before, or cached
+        continue;
+      }
+      const accuracy = await call.result!;
+      this.throwIfAborted('accuracy measurement');
+      this.config.cache?.set(k, accuracy);
+      out.push(this.record(k, candidate, accuracy, generation));
+    }
+    return out;
   }
 
   /** Objective vector for sorting, all minimised: accuracy is negated. */

@@ -21,7 +21,8 @@ const BREED_SHARE = 0.75;
  * mutation breed offspring (redrawn while they break a limit, capped),
  * optionally pre-screened by the MLP predictor, measured, and parents ∪
  * offspring are cut back to the population size by rank and crowding.
- * Everything is sequential, so the same rng seed gives the same front.
+ * Every draw is sequential and measurements are recorded in draw order (at
+ * any `concurrency`), so the same rng seed gives the same front.
  */
 export class Evolution<C> {
   private readonly config: ResolvedEvolution<C>;
@@ -48,14 +49,17 @@ export class Evolution<C> {
     // Initial population: the space's corners that meet the limits (at most half of it), then
     // uniformly sampled valid candidates (plus the predictor's warm-up set).
     const initialCount = cfg.predictor ? Math.max(size, cfg.predictor.warmup) : size;
+    // Drawn first, then measured as one batch (measureAll keeps the order): measuring draws nothing from the rng.
+    const initial = new Map<string, C>();
     for (const anchor of (encoder.anchors?.() ?? []).slice(0, size >> 1)) {
-      if (archive.violation(archive.costs(anchor)) === undefined) await archive.measure(anchor, 0);
+      if (archive.violation(archive.costs(anchor)) === undefined && !initial.has(encoder.key(anchor))) initial.set(encoder.key(anchor), anchor);
     }
-    while (archive.measured.size < initialCount) {
-      const candidate = archive.drawValid(() => encoder.sample(rng), 'evolution: initial sample', (k) => !archive.measured.has(k));
+    while (initial.size < initialCount) {
+      const candidate = archive.drawValid(() => encoder.sample(rng), 'evolution: initial sample', (k) => !initial.has(k));
       if (candidate === undefined) break; // the space has fewer valid candidates than asked for
-      await archive.measure(candidate, 0);
+      initial.set(encoder.key(candidate), candidate);
     }
+    await archive.measureAll([...initial.values()], 0);
     const everyone = [...archive.measured.values()];
     let population = selectSurvivors(everyone.map(vectorOf), size).map((i) => everyone[i]!);
 
@@ -112,7 +116,7 @@ export class Evolution<C> {
         predicted = chosen.map((s) => s.predictedAccuracy);
       }
       const offspring: ScoredCandidate<C>[] = [];
-      for (const child of toMeasure) offspring.push(await archive.measure(child, g));
+      offspring.push(...(await archive.measureAll(toMeasure, g)));
       let generationSpearman: number | undefined;
       if (predictor) {
         screenPredicted.push(...predicted);

@@ -24,6 +24,15 @@ export interface ScoringConfig<C> {
    * without paying twice; each run still counts every key it asks for.
    */
   cache?: Map<string, number>;
+  /**
+   * Accuracy measurements in flight at once (default 1: one at a time). A
+   * generation's offspring (and the initial population) are drawn first and
+   * measured as one batch; results are recorded in candidate order, not
+   * arrival order, so any concurrency gives the same events and front as 1.
+   * For an `accuracy` that hands candidates to other processes or hosts
+   * (@oqat/queue's workers); Infinity: a whole batch at once.
+   */
+  concurrency?: number;
 }
 
 export interface PredictorOptions {
@@ -72,6 +81,7 @@ export interface ResolvedScoring<C> extends ScoringConfig<C> {
   metrics: Readonly<Record<string, CostFn<C>>>;
   limits: Readonly<Record<string, number>>;
   maxTries: number;
+  concurrency: number;
   objectiveNames: string[];
   hypervolumeObjective: string;
 }
@@ -108,7 +118,9 @@ export function resolveScoring<C>(config: ScoringConfig<C>): ResolvedScoring<C> 
   check(Number.isFinite(accuracy) && Number.isFinite(cost), 'hypervolume.reference', `must hold finite accuracy and cost, got ${accuracy}, ${cost}`);
   const maxTries = config.maxTries ?? DEFAULT_SEARCH_OPTIONS.maxTries;
   checkInt(maxTries, 'maxTries', 1);
-  return { ...config, metrics, limits, maxTries, objectiveNames, hypervolumeObjective };
+  const concurrency = config.concurrency ?? 1;
+  if (concurrency !== Infinity) checkInt(concurrency, 'concurrency', 1);
+  return { ...config, metrics, limits, maxTries, concurrency, objectiveNames, hypervolumeObjective };
 }
 
 export interface ResolvedEvolution<C> extends ResolvedScoring<C> {

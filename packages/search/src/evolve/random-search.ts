@@ -27,11 +27,19 @@ export async function randomSearch<C>(config: RandomSearchConfig<C>, options: Ru
       hypervolume: hypervolumes[hypervolumes.length - 1]!, best: archive.best(front), evaluated: archive.measured.size, screened: 0,
     });
   };
-  while (archive.measured.size < budget) {
-    const candidate = archive.drawValid(() => encoder.sample(rng), 'random search: sample', (k) => !archive.measured.has(k));
-    if (candidate === undefined) break; // every valid candidate the sampler finds is measured already
-    await archive.measure(candidate, hypervolumes.length);
-    if (archive.measured.size % population === 0) report();
+  // Drawn up to the next progress event, then measured as one batch (in draw order: see measureAll).
+  let exhausted = false;
+  while (archive.measured.size < budget && !exhausted) {
+    const want = Math.min(population - (archive.measured.size % population), budget - archive.measured.size);
+    const batch = new Map<string, C>();
+    while (batch.size < want) {
+      const candidate = archive.drawValid(() => encoder.sample(rng), 'random search: sample', (k) => !archive.measured.has(k) && !batch.has(k));
+      if (candidate === undefined) break; // every valid candidate the sampler finds is measured already
+      batch.set(encoder.key(candidate), candidate);
+    }
+    exhausted = batch.size < want;
+    await archive.measureAll([...batch.values()], hypervolumes.length);
+    if (batch.size > 0 && archive.measured.size % population === 0) report();
   }
   if (archive.measured.size % population !== 0 || hypervolumes.length === 0) report();
   const front = archive.front();
