@@ -10,3 +10,6 @@ export {
   vqCodebookValues,
 } from './vq-tensor';
 export { toFloat16Bits, fromFloat16Bits, roundToFloat16 } from './float16';
+export { vqInputGram } from './vq-gram';
+export { fitVq, assignVq, vqOutputError, vqSubVectors } from './vq-em';
+export type { VqEmOptions, VqEmResult } from './vq-em';
