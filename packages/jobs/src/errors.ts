@@ -59,3 +59,35 @@ export class AnalogTaskError extends OqatError {
     this.name = 'AnalogTaskError';
   }
 }
+
+/** `--queue` is not a Redis URL this studio can use. */
+export class QueueUrlError extends OqatError {
+  constructor(url: string, problem: string) {
+    super(`--queue '${url}' ${problem}; give redis://HOST:PORT (e.g. redis://127.0.0.1:6379)`);
+    this.name = 'QueueUrlError';
+  }
+}
+
+/** No Redis answered at the queue's address. */
+export class QueueUnreachableError extends OqatError {
+  constructor(url: string, detail: string) {
+    super(`queue: no Redis answered at ${url} (${detail}); start one (redis-server --port PORT) or check --queue`);
+    this.name = 'QueueUnreachableError';
+  }
+}
+
+/** A task handed to queue workers failed on every attempt; the message is the last worker's own line. */
+export class QueueTaskFailedError extends OqatError {
+  constructor(what: string, attempts: number, reason: string) {
+    super(`queue: ${what} failed on ${attempts} attempt(s), last: ${reason}`);
+    this.name = 'QueueTaskFailedError';
+  }
+}
+
+/** A worker cannot take a task: its checkpoint, dataset or device differs from the coordinator's or is missing. */
+export class WorkerTaskError extends OqatError {
+  constructor(worker: string, problem: string) {
+    super(`worker ${worker}: ${problem}`);
+    this.name = 'WorkerTaskError';
+  }
+}

@@ -1,0 +1,188 @@
+import { hostname } from 'node:os';
+import { Queue, QueueEvents, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { QueueTaskFailedError, QueueUnreachableError, QueueUrlError } from '../errors';
+
+/**
+ * The one place that speaks BullMQ: tasks (JSON in, JSON out) on named
+ * queues in one Redis, a coordinator's `TaskQueue` that submits them and
+ * awaits their results, and `serveTasks`, a worker's loop. Knows nothing of
+ * supernets; queue-worker.ts and remote-accuracy.ts give the tasks meaning.
+ *
+ * Reliability is BullMQ's: a worker holds a lock on its task and renews it;
+ * when a worker dies (killed, host lost) its lock expires, another worker's
+ * stalled-job check puts the task back in the queue, and it runs again.
+ */
+
+/** Every queue lives under this key prefix in Redis, so a Redis can be shared with other software. */
+const PREFIX = 'oqat';
+
+export interface QueueAddress {
+  url: string;
+  host: string;
+  port: number;
+  db: number;
+  password?: string;
+  username?: string;
+}
+
+/** Parses `redis://[user:password@]HOST:PORT[/DB]` (port default 6379), refusing anything else in one line. */
+export function parseQueueUrl(url: string): QueueAddress {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new QueueUrlError(url, 'is not a URL');
+  }
+  if (parsed.protocol !== 'redis:') throw new QueueUrlError(url, `has scheme '${parsed.protocol.replace(/:$/, '')}', not redis`);
+  if (!parsed.hostname) throw new QueueUrlError(url, 'names no host');
+  const port = parsed.port ? Number(parsed.port) : 6379;
+  const dbText = parsed.pathname.replace(/^\//, '');
+  if (!/^\d*$/.test(dbText)) throw new QueueUrlError(url, `has path '${parsed.pathname}'; only a database number (/0) may follow the port`);
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  return {
+    url, host, port, db: dbText ? Number(dbText) : 0,
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
+  };
+}
+
+function connectionOf(a: QueueAddress): ConnectionOptions {
+  // BullMQ's blocking commands need maxRetriesPerRequest null; ioredis reconnects by itself after a drop.
+  return { host: a.host, port: a.port, db: a.db, password: a.password, username: a.username, maxRetriesPerRequest: null };
+}
+
+/** Fails fast, in one line, when nothing answers at the address (BullMQ itself would retry forever). */
+export async function checkQueueReachable(a: QueueAddress, timeoutMs = 3000): Promise<void> {
+  const client = new Redis({ ...connectionOf(a), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  let cause: NodeJS.ErrnoException | undefined; // the socket's own error (ECONNREFUSED, ENOTFOUND), clearer than connect()'s
+  client.on('error', (err: NodeJS.ErrnoException) => (cause ??= err));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    const e = cause ?? (err as NodeJS.ErrnoException);
+    throw new QueueUnreachableError(a.url, e.code ?? e.message.split('\n')[0]!);
+  } finally {
+    client.disconnect();
+  }
+}
+
+export interface SubmitOptions {
+  /** what the task is, for the run's log and errors, e.g. 'accuracy of subnet r28-…' */
+  what: string;
+  /** runs of the task before it fails for good (a worker's error counts, a lost worker does not) */
+  attempts?: number;
+}
+
+export interface TaskQueueEvents {
+  /** a worker stopped answering while holding a task (killed, host lost); BullMQ put the task back */
+  onStalled?: (taskId: string) => void;
+}
+
+/** Tunables of the queues' reliability, shared by coordinator and workers. */
+export const QUEUE_DEFAULTS = {
+  /** a task's runs before it fails for good */
+  attempts: 3,
+  /** ms a worker's lock on a task lasts without renewal: longer than any synchronous stretch of a task (one subnet's evaluation) */
+  lockMs: 60_000,
+  /** ms between a worker's checks for tasks whose worker died */
+  stalledMs: 15_000,
+  /** times a task may be recovered from a dead worker before it fails */
+  maxStalled: 3,
+} as const;
+
+/** The coordinator's side of one queue: submit a task, await its worker's result. */
+export class TaskQueue {
+  private constructor(
+    readonly name: string,
+    private readonly queue: Queue,
+    private readonly events: QueueEvents,
+  ) {}
+
+  static async open(url: string, name: string, on: TaskQueueEvents = {}): Promise<TaskQueue> {
+    const address = parseQueueUrl(url);
+    await checkQueueReachable(address);
+    const connection = connectionOf(address);
+    const queue = new Queue(name, { connection, prefix: PREFIX });
+    const events = new QueueEvents(name, { connection, prefix: PREFIX });
+    if (on.onStalled) events.on('stalled', ({ jobId }) => on.onStalled!(jobId));
+    await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+    return new TaskQueue(name, queue, events);
+  }
+
+  /** Hands `data` to the next free worker of this queue; resolves with its result, rejects with QueueTaskFailedError. */
+  async submit<R>(task: string, data: unknown, o: SubmitOptions): Promise<R> {
+    const attempts = o.attempts ?? QUEUE_DEFAULTS.attempts;
+    const job = await this.queue.add(task, data, {
+      attempts,
+      backoff: { type: 'fixed', delay: 200 },
+      removeOnComplete: { age: 3600 },
+      removeOnFail: { age: 24 * 3600 },
+    });
+    try {
+      return (await job.waitUntilFinished(this.events)) as R;
+    } catch (err) {
+      throw new QueueTaskFailedError(o.what, attempts, (err as Error).message.split('\n')[0]!);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.events.close(), this.queue.close()]);
+  }
+}
+
+export interface ServeOptions {
+  /** this worker's name in the tasks it takes and in the errors it reports (default host:pid) */
+  name?: string;
+  lockMs?: number;
+  stalledMs?: number;
+  onTask?: (event: { queue: string; task: string; id: string; state: 'started' | 'done' | 'failed'; ms?: number; error?: string }) => void;
+}
+
+export interface TaskHandler {
+  (task: string, data: unknown): Promise<unknown>;
+}
+
+export interface TaskWorker {
+  readonly name: string;
+  /** waits for the task in hand (if any) to finish, then stops taking tasks */
+  close(): Promise<void>;
+}
+
+export const defaultWorkerName = (): string => `${hostname()}:${process.pid}`;
+
+/** Takes tasks from each named queue, one at a time, and runs them with its handler until closed. */
+export async function serveTasks(url: string, handlers: Readonly<Record<string, TaskHandler>>, o: ServeOptions = {}): Promise<TaskWorker> {
+  const address = parseQueueUrl(url);
+  await checkQueueReachable(address);
+  const name = o.name ?? defaultWorkerName();
+  const workers = Object.entries(handlers).map(([queue, handler]) => {
+    const worker = new Worker(
+      queue,
+      async (job: Job) => {
+        const start = Date.now();
+        o.onTask?.({ queue, task: job.name, id: job.id ?? '', state: 'started' });
+        try {
+          const result = await handler(job.name, job.data);
+          o.onTask?.({ queue, task: job.name, id: job.id ?? '', state: 'done', ms: Date.now() - start });
+          return result;
+        } catch (err) {
+          const error = (err as Error).message.split('\n')[0]!;
+          o.onTask?.({ queue, task: job.name, id: job.id ?? '', state: 'failed', ms: Date.now() - start, error });
+          throw new Error(error.startsWith(`worker ${name}`) ? error : `worker ${name}: ${error}`);
+        }
+      },
+      {
+        connection: connectionOf(address), prefix: PREFIX, name, concurrency: 1,
+        lockDuration: o.lockMs ?? QUEUE_DEFAULTS.lockMs,
+        stalledInterval: o.stalledMs ?? QUEUE_DEFAULTS.stalledMs,
+        maxStalledCount: QUEUE_DEFAULTS.maxStalled,
+      },
+    );
+    worker.on('error', () => undefined); // connection drops: ioredis reconnects; a task's own error is its job's failure
+    return worker;
+  });
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  return { name, close: async () => void (await Promise.allSettled(workers.map((w) => w.close()))) };
+}
