@@ -9,8 +9,10 @@ export class BackendUnavailableError extends OqatError {
 }
 
 export class UnknownBackendError extends OqatError {
-  constructor(received: string) {
-    super(`initEngine: unknown backend '${received}', expected one of auto, tensorflow, wasm, cpu`);
+  /** source: where the name came from when not from the caller (the OQAT_BACKEND variable). */
+  constructor(received: string, source?: 'OQAT_BACKEND') {
+    const what = source ? `${source}='${received}' is not a backend` : `unknown backend '${received}'`;
+    super(`initEngine: ${what}, expected one of auto, tensorflow, wasm, cpu`);
     this.name = 'UnknownBackendError';
   }
 }

@@ -1,5 +1,5 @@
 import { tf } from './tf';
-import { selectBackend, type EngineInfo, type EngineOptions } from './backend/select-backend';
+import { effectiveRequest, selectBackend, type EngineInfo, type EngineOptions } from './backend/select-backend';
 import { registerEngineKernels } from './register-kernels';
 
 let current: EngineInfo | undefined;
@@ -10,7 +10,7 @@ let current: EngineInfo | undefined;
  * second call with the same request returns the first result.
  */
 export async function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
-  const requested = options.backend ?? 'auto';
+  const requested = effectiveRequest(options);
   if (current && (current.requested === requested || requested === 'auto')) {
     if (tf.getBackend() === current.backend) return current;
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '../index';
 import { UnknownBackendError } from '../errors';
 
@@ -37,5 +37,36 @@ describe('initEngine', () => {
       expect((err as Error).message).toMatch(/tfjs-node-gpu.*tfjs-node/);
       expect((err as Error).message).not.toContain('\n');
     }
+  });
+});
+
+describe('OQAT_BACKEND', () => {
+  const saved = process.env.OQAT_BACKEND;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.OQAT_BACKEND;
+    else process.env.OQAT_BACKEND = saved;
+  });
+
+  it('replaces an explicit request and says so', async () => {
+    process.env.OQAT_BACKEND = 'cpu';
+    const info = await initEngine({ backend: 'wasm' });
+    expect(info.backend).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(info.reason).toBe('OQAT_BACKEND=cpu replaces the wasm request');
+  });
+
+  it('auto or empty leaves the request alone', async () => {
+    for (const value of ['auto', '']) {
+      process.env.OQAT_BACKEND = value;
+      const info = await initEngine({ backend: 'wasm' });
+      expect(info.backend).toBe('wasm');
+      expect(info.reason).toBe('wasm was requested');
+    }
+  });
+
+  it('rejects a value that is no backend with a one-line message naming the variable', async () => {
+    process.env.OQAT_BACKEND = 'gpu';
+    await expect(initEngine({ backend: 'cpu' })).rejects.toThrow(UnknownBackendError);
+    await expect(initEngine({ backend: 'cpu' })).rejects.toThrow(/^initEngine: OQAT_BACKEND='gpu' is not a backend, expected one of auto, tensorflow, wasm, cpu$/);
   });
 });

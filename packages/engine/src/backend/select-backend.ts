@@ -73,6 +73,24 @@ const CANDIDATES: Record<Exclude<BackendRequest, 'auto'>, Candidate[]> = {
   cpu: [{ name: 'cpu', provider: '@tensorflow/tfjs-backend-cpu', load: loadCpu }],
 };
 
+/**
+ * OQAT_BACKEND (tensorflow, wasm or cpu), when set, replaces every request,
+ * an explicit one included: it runs a whole test suite or tool on one
+ * backend (CI runs the engine, quant, supernet and export tests this way on
+ * `tensorflow`). No fallback: an unavailable forced backend fails.
+ */
+export function forcedBackend(): Exclude<BackendRequest, 'auto'> | undefined {
+  const value = process.env.OQAT_BACKEND?.trim();
+  if (!value || value === 'auto') return undefined;
+  if (!BACKEND_REQUESTS.includes(value as BackendRequest)) throw new UnknownBackendError(value, 'OQAT_BACKEND');
+  return value as Exclude<BackendRequest, 'auto'>;
+}
+
+/** The backend initEngine will look for: OQAT_BACKEND if set, else the request, else auto. */
+export function effectiveRequest(options: EngineOptions = {}): BackendRequest {
+  return forcedBackend() ?? options.backend ?? 'auto';
+}
+
 function candidatesFor(request: BackendRequest): Candidate[] {
   if (request === 'auto') return [...CANDIDATES.tensorflow, ...CANDIDATES.wasm, ...CANDIDATES.cpu];
   return CANDIDATES[request];
@@ -88,8 +106,9 @@ function firstLine(err: unknown): string {
  * wasm > cpu for 'auto') and activates the first that works.
  */
 export async function selectBackend(options: EngineOptions = {}): Promise<EngineInfo> {
-  const requested = options.backend ?? 'auto';
+  const requested = effectiveRequest(options);
   if (!BACKEND_REQUESTS.includes(requested)) throw new UnknownBackendError(String(requested));
+  const forced = forcedBackend() !== undefined && options.backend !== requested;
   const opts: Required<EngineOptions> = {
     backend: requested,
     threads: Math.max(1, Math.floor(options.threads ?? defaultThreads())),
@@ -99,8 +118,9 @@ export async function selectBackend(options: EngineOptions = {}): Promise<Engine
     try {
       const threads = await candidate.load(opts);
       const skipped = tried.length ? ` (${tried.map((t) => `${t.backend} unavailable: ${t.error}`).join('; ')})` : '';
-      const reason =
-        requested === 'auto'
+      const reason = forced
+        ? `OQAT_BACKEND=${requested} replaces the ${options.backend ?? 'auto'} request`
+        : requested === 'auto'
           ? `auto: ${candidate.provider} is the fastest backend present${skipped}`
           : `${requested} was requested`;
       return { backend: candidate.name, requested, provider: candidate.provider, threads: threads || 1, reason, tried };
