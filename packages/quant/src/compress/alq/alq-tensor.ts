@@ -114,16 +114,7 @@ export function alqGroupedIndex(shape: readonly number[], order: readonly number
   return out;
 }
 
-/** The weights in grouped order (row-major of the view transposed by order). */
-export function alqToGrouped(weights: Float32Array, shape: readonly number[], order: readonly number[]): Float32Array {
-  const index = alqGroupedIndex(shape, order);
-  if (!index) return weights.slice();
-  const out = new Float32Array(weights.length);
-  for (let p = 0; p < index.length; p++) out[p] = weights[index[p]!]!;
-  return out;
-}
-
-/** Inverse of alqToGrouped: grouped-order values back to row-major of shape. */
+/** Grouped-order values (row-major of the view transposed by order) back to row-major of shape. */
 export function alqFromGrouped(grouped: Float32Array, shape: readonly number[], order: readonly number[]): Float32Array {
   const index = alqGroupedIndex(shape, order);
   if (!index) return grouped;
