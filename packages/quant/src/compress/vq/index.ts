@@ -13,3 +13,5 @@ export { toFloat16Bits, fromFloat16Bits, roundToFloat16 } from './float16';
 export { vqInputGram } from './vq-gram';
 export { fitVq, assignVq, vqOutputError, vqSubVectors } from './vq-em';
 export type { VqEmOptions, VqEmResult } from './vq-em';
+export { vqLayerPlan } from './vq-plan';
+export type { VqPlanOptions, VqLayerPlan } from './vq-plan';
