@@ -1,4 +1,4 @@
-import { OqatError } from '@oqat/core';
+import { ExitCode, OqatError } from '@oqat/core';
 
 /** A search-space JSON value is malformed; names the field path and what was expected. */
 export class InvalidSpaceError extends OqatError {
@@ -61,5 +61,14 @@ export class CompressedLayerError extends OqatError {
   constructor(layer: string, problem: string) {
     super(`compressed layer ${layer}: ${problem}`);
     this.name = 'CompressedLayerError';
+  }
+}
+
+/** A compression step (ALQ, VQ) stopped by its run's AbortSignal (cancel, Ctrl-C), as the CLI's own interrupt. */
+export class CompressAbortedError extends OqatError {
+  override readonly exitCode = ExitCode.interrupted;
+  constructor(method: string, where: string) {
+    super(`${method}: aborted during ${where}`);
+    this.name = 'CompressAbortedError';
   }
 }
