@@ -21,3 +21,6 @@ export type { ExportTask, ExportLayerBits } from './export-graph';
 export { UnknownExportFormatError, SubnetMismatchError, OnnxCheckError, ExportFileError, ExportDatasetError, ExportInternalError, SegmentationImageSizeError, OnnxIntegerError, MultiTensorExportError } from './errors';
 export { checkPresetExport } from './preset-export';
 export { PresetExportError } from './errors';
+
+// Compressed subnets (oqat compress: ALQ, VQ): container, reader, tfjs runner, ONNX.
+export * from './compressed/index';

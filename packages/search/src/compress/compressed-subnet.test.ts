@@ -1,3 +1,4 @@
+import { createRng } from '@oqat/core';
 import { initEngine, tf } from '@oqat/engine';
 import type { ImageDataset } from '@oqat/data';
 import { compressedBytes, toFloat16Bits, type AlqTensor, type VqTensor } from '@oqat/quant';
@@ -36,7 +37,7 @@ describe('a float subnet with compressed layers', () => {
   beforeAll(async () => {
     await initEngine({ backend: 'cpu' });
     f = tinyExportFixture(5);
-    subject = compressSubject(f.net, TINY_SPECS.float!, { train, normalization: { mean: [0.5], std: [0.25] }, bn: f.bn, seed: 7 });
+    subject = compressSubject(f.net, TINY_SPECS.float!, { train, normalization: { mean: 0.5, std: 0.25 }, bn: f.bn, seed: 7 });
   });
   afterAll(() => {
     subject.float.dispose();
@@ -44,12 +45,12 @@ describe('a float subnet with compressed layers', () => {
   });
 
   it('the subject: the float subnet, its layers and host weights, the training split less a held-out tenth', () => {
-    expect(() => compressSubject(f.net, TINY_SPECS.large4!, { train, normalization: { mean: [0], std: [1] }, bn: f.bn, seed: 1 })).toThrow('subnet: bits must be 32 for compression');
+    expect(() => compressSubject(f.net, TINY_SPECS.large4!, { train, normalization: { mean: 0, std: 1 }, bn: f.bn, seed: 1 })).toThrow('subnet: bits must be 32 for compression');
     expect(subject.layers.map((l) => l.name)).toContain('blocks.0.dw');
     expect(subject.weights.get('head.classifier')).toHaveLength(subject.layers.find((l) => l.name === 'head.classifier')!.layer.weight.size);
     expect([subject.train.count, subject.validation.count]).toEqual([36, 4]);
     expect(subject.validation.labels).toEqual(train.labels.subarray(36));
-    expect(subject.rng.next()).toBe(compressSubject(f.net, TINY_SPECS.float!, { train, normalization: { mean: [0], std: [1] }, bn: f.bn, seed: 7 }).rng.next());
+    expect(subject.rng.next()).toBe(createRng(7).next());
   });
 
   it('computes with the decoded weights of the named layers and leaves every other tensor and the float net alone', () => {
