@@ -16,6 +16,7 @@ import {
   type SubnetSpec,
 } from '@oqat/search';
 import { deviceLatencyModels, type LatencyFn } from './device-latency';
+import { openRemoteAccuracy, type RemoteAccuracy } from './queue/remote-accuracy';
 import { searchValidation, type SearchValidation } from './search-validation';
 import type { ValidationSpec } from './validation-split';
 
@@ -40,6 +41,12 @@ export interface SearchJobInput {
   accuracyPredictor: boolean;
   /** mutate each elastic layer's bits among the trained widths (mixed precision); absent or false: one width per subnet */
   perLayerBits?: boolean;
+  /**
+   * redis://HOST:PORT: subnets' accuracies are measured by `oqat worker`s on
+   * that queue, a generation's offspring at once, recorded in candidate
+   * order (the same front as measuring here); absent: measured here, one at a time
+   */
+  queue?: string;
   workDir: string;
 }
 
@@ -73,7 +80,15 @@ export async function searchJob(input: SearchJobInput, ctx: JobContext<SearchEve
     net.dispose();
     throw err;
   }
+  let remote: RemoteAccuracy | undefined;
   try {
+    if (input.queue) {
+      remote = await openRemoteAccuracy({
+        url: input.queue, checkpoint: input.checkpoint, validation: input.validation, validationImages: input.validationImages,
+        bnImages: input.bnImages, seed: input.seed, heldOut: validation.heldOut, log: (level, message) => ctx.log(level, message),
+      });
+      ctx.log('info', `measuring subnets on the queue's workers at ${input.queue}`);
+    }
     const space = net.space;
     const fixedBits = config.fixedBits;
     const layersCache = new Map<string, ReturnType<typeof lowerSubnet>>();
@@ -98,15 +113,16 @@ export async function searchJob(input: SearchJobInput, ctx: JobContext<SearchEve
     const accuracyCache = new Map<string, number>();
     const searchBits = trainedBits.filter((b) => b < 32);
     const encoder = subnetEncoder(space, { bits: searchBits, perLayerBits: input.perLayerBits });
-    const accuracy = async (spec: SubnetSpec) => validation.score(spec);
+    const accuracy = remote ? remote.score : async (spec: SubnetSpec) => validation.score(spec);
     const fronts: DeviceFront[] = [];
     for (const [index, device] of input.devices.entries()) {
       if (ctx.stopRequested()) break;
-      fronts.push(await searchDevice(device, index, input, ctx, { encoder, accuracy, accuracyCache, latency, layersOf, space, bits: searchBits }));
+      fronts.push(await searchDevice(device, index, input, ctx, { encoder, accuracy, accuracyCache, latency, layersOf, space, bits: searchBits, concurrency: remote ? Infinity : 1 }));
     }
     const bestAccuracy = Math.max(0, ...fronts.flatMap((f) => f.front.map((c) => c.accuracy)));
     return { fronts, bestAccuracy };
   } finally {
+    await remote?.close();
     validation.dispose();
     net.dispose();
   }
@@ -120,6 +136,8 @@ interface DeviceSearchParts {
   layersOf: (spec: SubnetSpec) => ReturnType<typeof lowerSubnet>;
   space: SearchSpace;
   bits: number[];
+  /** accuracy measurements in flight: Infinity for queue workers (a whole generation at once), 1 here */
+  concurrency: number;
 }
 
 async function searchDevice(
@@ -144,6 +162,7 @@ async function searchDevice(
     encoder,
     accuracy,
     cache: accuracyCache,
+    concurrency: parts.concurrency,
     efficiency: { latencyMs: (s) => latency[device]!(layersOf(s)) },
     metrics,
     limits: input.maxLatencyMs ? { latencyMs: input.maxLatencyMs } : undefined,

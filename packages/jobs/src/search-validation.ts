@@ -11,6 +11,8 @@ export interface SearchValidation {
   metric: 'top-1' | 'mIoU';
   /** the smallest step of the score: one held-out image for top-1; mIoU's, a fixed 1e-4 */
   resolution: number;
+  /** held-out images (segmentation: scenes) each subnet is scored on; a queue worker checks it has the same */
+  heldOut: number;
   dispose: () => void;
 }
 
@@ -44,8 +46,9 @@ export async function searchValidation(loaded: LoadedSupernet, o: SearchValidati
     let validation: SegmentationDataset;
     let train: SegmentationDataset;
     if (seg.folder) {
-      validation = firstN(await loadFolderSplit(seg, space, 'val'), o.validationImages);
-      train = await loadFolderSplit(seg, space, 'train');
+      const skip = { skipBadFiles: config.data.skipBadFiles };
+      validation = firstN(await loadFolderSplit(seg, space, 'val', skip), o.validationImages);
+      train = await loadFolderSplit(seg, space, 'train', skip);
     } else {
       const split = validationSplitOf((await loadFashionMnist({ source: config.data.source })).train, o.validation);
       validation = scenesOf(split.validation, seg, 'validation', o.validationImages || seg.testScenes);
@@ -57,6 +60,7 @@ export async function searchValidation(loaded: LoadedSupernet, o: SearchValidati
       score: (spec) => evaluateSubnet(net, spec, { bn, test: validation, batchSize: 50, normalization }).score,
       metric: 'mIoU',
       resolution: 1e-4,
+      heldOut: validation.count,
       dispose: () => bn.forEach((t) => t.dispose()),
     };
   }
@@ -68,6 +72,7 @@ export async function searchValidation(loaded: LoadedSupernet, o: SearchValidati
     score: (spec) => evaluateSubnet(net, spec, { bn, test: validation, batchSize: 500, normalization }).score,
     metric: 'top-1',
     resolution: 1 / validation.count,
+    heldOut: validation.count,
     dispose: () => bn.forEach((t) => t.dispose()),
   };
 }
