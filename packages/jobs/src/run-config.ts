@@ -2,6 +2,7 @@ import { bitsChainProblem, DEFAULT_SPACE, DEFAULT_TRAIN_CONFIG, oqatPhases, pres
 import { DEFAULT_RUN_CONFIG, runDefault, runSetting, type RunConfig } from './run-defaults';
 import type { ConfigField, ConfigValidation, NewRunConfig } from './studio-service';
 import { DEFAULT_VALIDATION } from './validation-split';
+import { parseQueueUrl } from './queue/queue-url';
 import type { TrainJobInput } from './train-job';
 import type { RunDataFolder } from './data-folder';
 import type { SearchJobInput } from './search-job';
@@ -46,7 +47,7 @@ export const CONFIG_FIELDS: ConfigField[] = ([
 ] satisfies Array<Omit<ConfigField, 'default'>>).map((field) => ({ ...field, default: runDefault(field.key) }));
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const RUN_KEYS = [...Object.keys(DEFAULT_RUN_CONFIG), 'checkpointRunId', 'checkpointPath'];
+const RUN_KEYS = [...Object.keys(DEFAULT_RUN_CONFIG), 'checkpointRunId', 'checkpointPath', 'queue'];
 const PHASE_KINDS = Object.keys(DEFAULT_RUN_CONFIG.epochs);
 
 /** What is wrong with a run config's shape (not an object, unknown keys, a field of the wrong JSON type), by field. */
@@ -66,6 +67,7 @@ function shapeErrors(partial: unknown): Record<string, string> {
   if (checkpointRunId !== undefined && typeof checkpointRunId !== 'string') errors.checkpointRunId = `must be a run id, got ${JSON.stringify(checkpointRunId)}`;
   if (checkpointPath !== undefined && typeof checkpointPath !== 'string') errors.checkpointPath = `must be a file path, got ${JSON.stringify(checkpointPath)}`;
   if (perLayerBits !== undefined && typeof perLayerBits !== 'boolean') errors.perLayerBits = `must be true or false, got ${JSON.stringify(perLayerBits)}`;
+  if (partial.queue !== undefined && typeof partial.queue !== 'string') errors.queue = `must be a redis://HOST:PORT URL, got ${JSON.stringify(partial.queue)}`;
   if (partial.sqRatios !== undefined && !(Array.isArray(partial.sqRatios) && partial.sqRatios.every((x) => typeof x === 'number'))) errors.sqRatios = `must be a list of numbers, got ${JSON.stringify(partial.sqRatios)}`;
   const { dataPath, skipBadFiles } = partial;
   if (dataPath !== undefined && (typeof dataPath !== 'string' || dataPath.includes('\0'))) errors.dataPath = `must be a folder path, got ${JSON.stringify(dataPath)}`;
@@ -120,6 +122,13 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: Run
   if (typeof config.maxLatencyMs !== 'number' || !(config.maxLatencyMs >= 0)) errors.maxLatencyMs = `must be a number ≥ 0, got ${JSON.stringify(config.maxLatencyMs)}`;
   if (config.kind === 'search' && !config.checkpointRunId && !config.checkpointPath) errors.checkpointRunId = 'choose the training run to search';
   if (config.kind === 'search' && config.devices.length === 0) errors.devices = 'choose at least one device to search';
+  if (config.queue) {
+    try {
+      parseQueueUrl(config.queue);
+    } catch (err) {
+      errors.queue = (err as Error).message;
+    }
+  }
   return { config, validation: { ok: Object.keys(errors).length === 0, errors } };
 }
 
@@ -195,6 +204,7 @@ export function toSearchJobInput(config: RunConfig, checkpoint: string, workDir:
     cpuSamples: config.latencySamples,
     accuracyPredictor: false,
     perLayerBits: config.perLayerBits,
+    queue: config.queue || undefined,
     workDir,
   };
 }

@@ -216,6 +216,8 @@ export interface NewRunConfig {
   checkpointRunId?: string;
   /** search runs: a supernet checkpoint file, instead of a run */
   checkpointPath?: string;
+  /** redis://HOST:PORT: the search's subnets are measured by `oqat worker`s on that queue ('' or absent: here) */
+  queue?: string;
   maxLatencyMs?: number;
   generations?: number;
   population?: number;

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueTaskFailedError, QueueUnreachableError, QueueUrlError } from '../errors';
 import { REDIS_MISSING, startTestRedis, type TestRedis } from './redis-server.fixture';
-import { parseQueueUrl, serveTasks, TaskQueue } from './task-queue';
+import { parseQueueUrl } from './queue-url';
+import { serveTasks, TaskQueue } from './task-queue';
 
 describe('parseQueueUrl', () => {
   it('reads host, port and database, and refuses what is not redis://HOST[:PORT][/DB] in one line', () => {
