@@ -10,6 +10,10 @@ export type { SearchJobInput, SearchJobResult, DeviceFront } from './search-job'
 export { DEFAULT_VALIDATION } from './validation-split';
 export type { ValidationSpec } from './validation-split';
 export { BitsNotTrainedError, JobConfigError, RunNotCancellableError } from './errors';
+// Queue workers (issue 19): `oqat worker` and the queue errors a user meets.
+export { runQueueWorker, type QueueWorkerOptions } from './queue/queue-worker';
+export type { TaskWorker } from './queue/task-queue';
+export { QueueTaskFailedError, QueueUnreachableError, QueueUrlError, WorkerTaskError } from './errors';
 export type { ExportJobInput } from './export-job';
 export { EXPORT_REPORT_FILE } from './export-job';
 export { EXPORT_JOB } from './job-modules';
