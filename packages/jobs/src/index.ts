@@ -20,6 +20,8 @@ export { EXPORT_JOB } from './job-modules';
 export { evaluateCheckpoint, NAMED_SUBNETS } from './evaluate-checkpoint';
 export { profileRandomSubnets } from './device-latency';
 export type { ProfileSubnetsOptions } from './device-latency';
+export { registerDeviceFromSamples, cachedMeasuredPredictors, deviceRegistry } from './register-device';
+export type { RegisterDeviceOptions, RegisterDeviceResult } from './register-device';
 export type { EvaluateCheckpointInput, CheckpointEvaluation, NamedSubnet } from './evaluate-checkpoint';
 export { TUNE_JOB } from './job-modules';
 export type { TuneGoal, TuneJobInput, TuneJobResult, TunedLayer, TuneCost, TuneMethod, TuneModel } from './tune-job';

@@ -22,8 +22,8 @@ export class InvalidNetworkError extends OqatError {
 }
 
 export class UnknownDeviceError extends OqatError {
-  constructor(received: string, allowed: readonly string[]) {
-    super(`unknown latency device '${received}', expected one of ${allowed.join(', ')}`);
+  constructor(received: string, allowed: readonly string[], hint = '') {
+    super(`unknown latency device '${received}', expected one of ${allowed.join(', ')}${hint}`);
     this.name = 'UnknownDeviceError';
   }
 }
@@ -111,5 +111,12 @@ export class ProfileAbortedError extends OqatError {
   constructor(done: number, total: number) {
     super(`profileNetworks: aborted after ${done} of ${total} networks`);
     this.name = 'ProfileAbortedError';
+  }
+}
+
+export class DeviceRegistryError extends OqatError {
+  constructor(detail: string) {
+    super(`device registry: ${detail}`);
+    this.name = 'DeviceRegistryError';
   }
 }

@@ -37,7 +37,7 @@ export { planChain } from './profile/chain-plan';
 export type { ChainPlan, ChainStep, ValueRef } from './profile/chain-plan';
 
 // Predictors
-export type { CostModel, CostModelKind, PredictorJson, LutModelJson, LearnedModelJson, FlopsModelJson } from './predict/cost-model';
+export type { CostModel, CostModelKind, PredictorJson, LutModelJson, LearnedModelJson, FlopsModelJson, FewShotModelJson, PriorSourceJson } from './predict/cost-model';
 export { fitPredictor, evaluatePredictor } from './predict/fit-predictor';
 export type { FitPredictorOptions, FitPredictorResult, PredictorKind } from './predict/fit-predictor';
 export { predictLatency } from './predict/predict-latency';
@@ -47,6 +47,14 @@ export type { LearnedFitOptions } from './predict/fit-learned';
 export { LearnedModel } from './predict/learned-model';
 export { FlopsModel, fitFlopsModel } from './predict/flops-model';
 export { LAYER_FEATURES } from './predict/layer-features';
+export { fitFewShot, FEWSHOT_LAMBDAS } from './predict/fit-fewshot';
+export type { FewShotFitOptions } from './predict/fit-fewshot';
+export { FewShotModel, FEWSHOT_GROUPS, FEWSHOT_WORK, priorSource } from './predict/fewshot-model';
+export type { PriorSource } from './predict/fewshot-model';
+export { fitDevicePredictor, defaultPriorSources, MIN_DEVICE_SAMPLES } from './predict/fit-device';
+export type { DevicePredictorOptions } from './predict/fit-device';
+export { DeviceRegistry, DEVICE_REGISTRY_FOLDER, DEVICE_FORMAT, deviceNameProblem } from './devices/device-registry';
+export type { RegisteredDevice, DeviceEntry } from './devices/device-registry';
 export { fitLut, DEFAULT_LUT_FIT } from './lut/fit-lut';
 export type { LutFitOptions } from './lut/fit-lut';
 export { LutModel } from './lut/lut-model';
@@ -89,6 +97,7 @@ export {
   InvalidLayerError,
   InvalidNetworkError,
   UnknownDeviceError,
+  DeviceRegistryError,
   LatencyKeyMissingError,
   SampleFileError,
   NotEnoughSamplesError,

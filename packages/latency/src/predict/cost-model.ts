@@ -3,7 +3,7 @@ import type { LayerDesc } from '../ir/layer-desc';
 export const PREDICTOR_FORMAT = 'oqat-latency-predictor';
 export const PREDICTOR_VERSION = 1;
 
-export type CostModelKind = 'flops' | 'lut' | 'learned';
+export type CostModelKind = 'flops' | 'lut' | 'learned' | 'fewshot';
 
 /**
  * A fitted latency predictor for one device. A query is plain data (the
@@ -68,4 +68,23 @@ export interface LutModelJson extends PredictorJsonBase {
   fallback: LearnedModelJson;
 }
 
-export type PredictorJson = FlopsModelJson | LearnedModelJson | LutModelJson;
+/** A known device whose per-layer latency a few-shot predictor builds on: a simulator by name, or a fitted predictor embedded. */
+export type PriorSourceJson = { name: string; simulator: 'xavier' | 'fpga' } | { name: string; predictor: FlopsModelJson | LearnedModelJson | LutModelJson };
+
+/** A device predictor fitted from few samples on top of known devices' per-layer latencies (predict/fit-fewshot.ts). */
+export interface FewShotModelJson extends PredictorJsonBase {
+  kind: 'fewshot';
+  /** op groups, in coefficient order (FEWSHOT_GROUPS) */
+  groups: string[];
+  /** work features, in coefficient order (FEWSHOT_WORK) */
+  work: string[];
+  sources: PriorSourceJson[];
+  /** [source][group]: ms of this device per ms of the source's layer estimate */
+  sourceCoef: number[][];
+  /** [work feature][group]: ms per unit of the feature */
+  workCoef: number[][];
+  /** how it was fitted */
+  fit: { samples: number; lambda: number; looRelativeRmse: number; priorWeights: number[]; lambdas: Array<{ lambda: number; looRelativeRmse: number }> };
+}
+
+export type PredictorJson = FlopsModelJson | LearnedModelJson | LutModelJson | FewShotModelJson;

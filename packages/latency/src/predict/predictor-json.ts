@@ -1,6 +1,7 @@
 import { PredictorFormatError } from '../errors';
 import { LutModel } from '../lut/lut-model';
 import { PREDICTOR_FORMAT, PREDICTOR_VERSION, type CostModel, type PredictorJson } from './cost-model';
+import { FewShotModel, FEWSHOT_GROUPS, FEWSHOT_WORK } from './fewshot-model';
 import { FlopsModel } from './flops-model';
 import { LAYER_FEATURES } from './layer-features';
 import { LearnedModel } from './learned-model';
@@ -39,7 +40,17 @@ export function predictorFromJson(value: unknown): CostModel {
       if (!Array.isArray(j.entries) || !j.fallback) throw new PredictorFormatError('entries/fallback are missing');
       checkLearnedFeatures(j.fallback.features);
       return new LutModel(j as PredictorJson & { kind: 'lut' });
+    case 'fewshot': {
+      const f = j as PredictorJson & { kind: 'fewshot' };
+      if (!Array.isArray(f.sources) || !Array.isArray(f.sourceCoef) || !Array.isArray(f.workCoef)) throw new PredictorFormatError('sources/sourceCoef/workCoef are missing');
+      if (f.groups?.join(',') !== FEWSHOT_GROUPS.join(',') || f.work?.join(',') !== FEWSHOT_WORK.join(',')) {
+        throw new PredictorFormatError(`its groups/work features (${String(f.groups)}; ${String(f.work)}) are not this version's (${FEWSHOT_GROUPS.join(',')}; ${FEWSHOT_WORK.join(',')}); refit it`);
+      }
+      const shapeOk = f.sourceCoef.length === f.sources.length && [...f.sourceCoef, ...f.workCoef].every((r) => Array.isArray(r) && r.length === FEWSHOT_GROUPS.length && r.every(Number.isFinite));
+      if (!shapeOk || f.workCoef.length !== FEWSHOT_WORK.length) throw new PredictorFormatError('its coefficient tables do not match its sources and groups');
+      return new FewShotModel(f);
+    }
     default:
-      throw new PredictorFormatError(`kind ${JSON.stringify(j.kind)} is not one of flops, lut, learned`);
+      throw new PredictorFormatError(`kind ${JSON.stringify(j.kind)} is not one of flops, lut, learned, fewshot`);
   }
 }

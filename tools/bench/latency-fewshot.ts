@@ -1,0 +1,152 @@
+// Few-shot latency predictors, leave-one-device-out: for each device, its predictor is fitted from K of its
+// networks (many random draws) with a prior built from the OTHER devices only, and scored (Spearman, MAPE) on
+// its held-out networks. Compares today's fit (fitPredictor, learned / lookup table / MACs) with fitFewShot.
+//
+//   node --import tsx tools/bench/latency-fewshot.ts --dir /tmp/h19-pred/lat --shots 5,10,20 --draws 200
+//   --dir: measured JSONL files NAME.jsonl (one device each, all the same networks in the same order, as
+//          latency-profile.ts writes them with one --seed); the simulators xavier and fpga are evaluated on
+//          those networks too. Networks are split in halves: the first half fits the measured prior sources'
+//          predictors, the second is the held-out device's pool (its K samples and its test networks).
+//   --devices cpu,cpu-ort,xavier,fpga (targets; default: every file + the simulators)
+//   --sims-only: prior sources are the simulators alone (what a fresh install has before any cpu search)
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRng, derive } from '@oqat/core';
+import {
+  fitFewShot,
+  fitPredictor,
+  latencyMetrics,
+  loadSamples,
+  priorSource,
+  simulateNetwork,
+  type CostModel,
+  type LatencySample,
+  type LayerDesc,
+  type PriorSource,
+} from '@oqat/latency';
+
+function arg(name: string, fallback?: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+interface Device {
+  name: string;
+  simulated: boolean;
+  /** latency of every network, ms */
+  latency: number[];
+}
+
+type Method = { name: string; fit: (train: LatencySample[], sources: PriorSource[]) => CostModel };
+
+const FAST_LEARNED = {}; // today's defaults
+
+const METHODS: Method[] = [
+  { name: 'today: learned (default fit)', fit: (t) => fitPredictor({ train: t, test: t.slice(0, 1), model: 'learned', learned: FAST_LEARNED }).predictor },
+  { name: 'today: lookup table (default fit)', fit: (t) => fitPredictor({ train: t, test: t.slice(0, 1), model: 'lut' }).predictor },
+  { name: 'MACs-proportional', fit: (t) => fitPredictor({ train: t, test: t.slice(0, 1), model: 'flops' }).predictor },
+  { name: 'prior scaled (λ = ∞)', fit: (t, s) => fitFewShot(t, s, { lambda: Infinity }) },
+  { name: 'few-shot, λ = 1', fit: (t, s) => fitFewShot(t, s, { lambda: 1 }) },
+  { name: 'few-shot, λ = 0.1', fit: (t, s) => fitFewShot(t, s, { lambda: 0.1 }) },
+  { name: 'few-shot, λ by LOO, sources only', fit: (t, s) => fitFewShot(t, s, { work: false }) },
+  { name: '**few-shot (default: λ by LOO)**', fit: (t, s) => fitFewShot(t, s) },
+];
+
+function stats(xs: number[]): { mean: number; sd: number; p10: number; min: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+  const sorted = [...xs].sort((a, b) => a - b);
+  return { mean, sd, p10: sorted[Math.floor(0.1 * (sorted.length - 1))]!, min: sorted[0]! };
+}
+
+async function main(): Promise<void> {
+  const dir = arg('dir', '/tmp/h19-pred/lat')!;
+  const shots = arg('shots', '10')!.split(',').map(Number);
+  const draws = Number(arg('draws', '200'));
+  const seed = Number(arg('seed', '1'));
+  const simsOnly = process.argv.includes('--sims-only');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  const measured = await Promise.all(files.map(async (f) => ({ name: f.replace(/\.jsonl$/, ''), samples: await loadSamples(join(dir, f)) })));
+  const networks: LayerDesc[][] = measured[0]!.samples.map((s) => s.layers);
+  for (const m of measured) {
+    const same = m.samples.length === networks.length && m.samples.every((s, i) => JSON.stringify(s.layers) === JSON.stringify(networks[i]));
+    if (!same) throw new Error(`${m.name}: not the same networks as ${measured[0]!.name} (profile every device with one --seed and --samples)`);
+  }
+  const devices: Device[] = [
+    ...measured.map((m) => ({ name: m.name, simulated: false, latency: m.samples.map((s) => s.latencyMs) })),
+    ...(['xavier', 'fpga'] as const).map((d) => ({ name: d, simulated: true, latency: networks.map((l) => simulateNetwork(d, l).latencyMs) })),
+  ];
+  const half = Math.floor(networks.length / 2);
+  const pool = networks.map((_, i) => i).slice(half);
+  // Prior sources per device: simulators by name; measured devices by a predictor fitted on the first half.
+  const sourceOf = new Map<string, PriorSource>();
+  for (const d of devices) {
+    if (d.simulated) sourceOf.set(d.name, priorSource({ name: d.name, simulator: d.name as 'xavier' | 'fpga' }));
+    else {
+      const train = networks.slice(0, half).map((layers, i) => ({ layers, latencyMs: d.latency[i]!, device: d.name }));
+      const { predictor } = fitPredictor({ train, test: train.slice(0, 1), model: 'learned' });
+      sourceOf.set(d.name, priorSource({ name: d.name, predictor: predictor.toJSON() as never }));
+    }
+  }
+  const targets = arg('devices') ? arg('devices')!.split(',') : devices.map((d) => d.name);
+  const rows: string[] = [];
+  const summary: Record<string, Record<string, number[]>> = {};
+  for (const target of targets) {
+    const d = devices.find((x) => x.name === target)!;
+    const sources = devices.filter((x) => x.name !== target && (!simsOnly || x.simulated)).map((x) => sourceOf.get(x.name)!);
+    // the held-out device is unknown: its samples carry a name no code knows (no effectiveBits of its own)
+    const label = `heldout-${target}`;
+    const sample = (i: number): LatencySample => ({ layers: networks[i]!, latencyMs: d.latency[i]!, device: label });
+    const zero = fitFewShot([], sources, { reference: networks.slice(0, half) });
+    const priorRho = latencyMetrics(pool.map((i) => zero.estimateMs(networks[i]!)), pool.map((i) => d.latency[i]!)).spearman;
+    rows.push(`| ${target} | ${sources.map((s) => s.json.name).join(', ')} | 0 | prior alone (ranking) | ${priorRho.toFixed(3)} | – | – | – | – |`);
+    for (const k of shots) {
+      for (const m of METHODS) {
+        const rho: number[] = [];
+        const mape: number[] = [];
+        for (let r = 0; r < draws; r++) {
+          const rng = createRng(derive(seed, target, k, r));
+          const order = [...pool];
+          for (let i = order.length - 1; i > 0; i--) {
+            const j = rng.int(i + 1);
+            [order[i], order[j]] = [order[j]!, order[i]!];
+          }
+          const train = order.slice(0, k).map(sample);
+          const test = order.slice(k);
+          let model: CostModel;
+          try {
+            model = m.fit(train, sources);
+          } catch (err) {
+            process.stderr.write(`${target} ${k} ${m.name}: ${(err as Error).message}\n`);
+            break;
+          }
+          const metrics = latencyMetrics(test.map((i) => model.estimateMs(networks[i]!)), test.map((i) => d.latency[i]!));
+          rho.push(metrics.spearman);
+          mape.push(metrics.mape);
+        }
+        if (!rho.length) continue;
+        const s = stats(rho);
+        ((summary[m.name] ??= {})[k] ??= []).push(s.mean);
+        rows.push(`| ${target} | ${sources.map((x) => x.json.name).join(', ')} | ${k} | ${m.name} | ${s.mean.toFixed(3)} | ${s.sd.toFixed(3)} | ${s.p10.toFixed(3)} | ${s.min.toFixed(3)} | ${(stats(mape).mean * 100).toFixed(1)} % |`);
+        process.stderr.write(`${rows[rows.length - 1]}\n`);
+      }
+    }
+  }
+  const out = [
+    `networks: ${networks.length} (sources fitted on ${half}, pool ${pool.length}); draws per cell: ${draws}; seed ${seed}${simsOnly ? '; prior: simulators only' : ''}`,
+    '',
+    '| held-out device | prior sources | K | predictor | mean Spearman | sd | p10 | min | mean MAPE |',
+    '|---|---|---:|---|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    '| predictor | ' + shots.map((k) => `mean over devices, K = ${k}`).join(' | ') + ' |',
+    '|---|' + shots.map(() => '---:').join('|') + '|',
+    ...Object.entries(summary).map(([name, byK]) => `| ${name} | ${shots.map((k) => (byK[k] ? (byK[k]!.reduce((a, b) => a + b, 0) / byK[k]!.length).toFixed(3) : '–')).join(' | ')} |`),
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
