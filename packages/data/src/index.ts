@@ -41,7 +41,7 @@ export type { ValidationSplit, ValidationSplitOptions } from './datasets/split-v
 export { makeSegmentationScenes } from './datasets/segmentation-scenes';
 export type { SceneOptions } from './datasets/segmentation-scenes';
 export { loadPngSegmentationFolder } from './datasets/png-segmentation-folder';
-export type { PngFolderOptions } from './datasets/png-segmentation-folder';
+export type { PngFolderOptions, SegmentationFolderData } from './datasets/png-segmentation-folder';
 
 export { decodeImage, IMAGE_EXTENSIONS } from './folders/decode-image';
 export type { DecodedImage } from './folders/decode-image';
@@ -50,7 +50,7 @@ export type { DataFolderScan, ClassificationScan, ClassFiles, FolderLayout } fro
 export type { BadFile } from './folders/decode-folder';
 export { loadImageFolder, pixelStatistics } from './folders/load-image-folder';
 export type { ImageFolderData, ImageFolderOptions } from './folders/load-image-folder';
-export { describeDataFolder, formatDataFolderDescription } from './folders/describe-data-folder';
+export { describeDataFolder, formatDataFolderDescription, segmentationClassNames } from './folders/describe-data-folder';
 export type { DataFolderDescription, FolderSplitDescription } from './folders/describe-data-folder';
 
 export { bilinearPlan, resizeBilinear } from './transforms/resize-bilinear';
@@ -66,5 +66,9 @@ export { floatSegmentationBatches } from './batches/segmentation-batches';
 export type { FloatSegmentationBatch } from './batches/segmentation-batches';
 export { tensorBatches, segmentationTensorBatches } from './batches/tensor-batches';
 export type { TensorBatch, SegmentationTensorBatch } from './batches/tensor-batches';
+export { inPlaceBatchStream, mapBatchStream } from './batches/batch-stream';
+export type { BatchStream } from './batches/batch-stream';
+export { startImageBatchPrefetcher, startSegmentationBatchPrefetcher, sharedImageDataset, sharedSegmentationDataset } from './batches/batch-prefetch';
+export type { BatchPrefetcher } from './batches/batch-prefetch';
 
 export * from './errors';

@@ -7,6 +7,8 @@ import { CallerFiles } from './caller-files';
 import { dataCacheDir, runDataFolder } from './data-folder';
 import { createStudioService } from './create-studio-service';
 import { toTrainConfig, validateRunConfig } from './run-config';
+import { trainJobData } from './train-job-data';
+import { DEFAULT_VALIDATION } from './validation-split';
 
 let dir: string;
 beforeEach(async () => {
@@ -50,6 +52,35 @@ describe('runDataFolder', () => {
     const folder = await runDataFolder(runConfig({ dataPath: join(dir, 'seg') }), files, dir);
     expect([folder.task, folder.space.inputC, folder.space.numClasses, folder.space.resolutions]).toEqual(['segmentation', 3, 3, [24, 28, 32]]);
     expect(toTrainConfig(runConfig({ dataPath: join(dir, 'seg') }), undefined, folder)).toMatchObject({ task: 'segmentation', segmentation: { folder: join(dir, 'seg') } });
+  });
+
+  it('a segmentation folder: a bad pair refused by name or skipped with skipBadFiles, and its own mean/std for the checkpoint', async () => {
+    const pixels = (v: number) => new Uint8Array(16 * 16 * 3).fill(v);
+    const pair = async (split: string, name: string, image: Buffer, mask: Buffer) => {
+      await mkdir(join(dir, 'seg', split, 'images'), { recursive: true });
+      await mkdir(join(dir, 'seg', split, 'masks'), { recursive: true });
+      await writeFile(join(dir, 'seg', split, 'images', `${name}.png`), image);
+      await writeFile(join(dir, 'seg', split, 'masks', `${name}.png`), mask);
+    };
+    const mask = (v: number) => encodeImage('png', 16, 16, 1, new Uint8Array(16 * 16).fill(v));
+    for (const split of ['train', 'val', 'test']) await pair(split, 'a', encodeImage('png', 16, 16, 3, pixels(51)), mask(1));
+    await pair('train', 'b', encodeImage('png', 16, 16, 3, pixels(102)), mask(2));
+    await pair('train', 'c', encodeImage('png', 16, 16, 3, pixels(0)), mask(3)); // outside classes.txt
+    await writeFile(join(dir, 'seg', 'classes.txt'), 'background\nroad\ncar\n');
+    const files = new CallerFiles(dir, false);
+    const badMask = join(dir, 'seg', 'train', 'masks', 'c.png');
+    await expect(runDataFolder(runConfig({ dataPath: join(dir, 'seg') }), files, dir)).rejects.toThrow(`mask ${badMask} holds value 3, but only 3 class names`);
+    const request = runConfig({ dataPath: join(dir, 'seg'), skipBadFiles: true, limitTrainImages: 2 });
+    const folder = await runDataFolder(request, files, dir);
+    expect(folder.space.numClasses).toBe(3);
+    const train = toTrainConfig(request, undefined, folder);
+    expect(train.data.skipBadFiles).toBe(true);
+    const { config, segmentation, warnings } = await trainJobData(train, dir, DEFAULT_VALIDATION);
+    expect(segmentation!.train.count).toBe(2);
+    expect(warnings).toEqual([expect.stringContaining(`skipped 1 bad image/mask pair(s) of ${join(dir, 'seg')}, the first: loadPngSegmentationFolder: mask ${badMask}`)]);
+    // the two training images' pixels: 51 and 102 of 255, half each
+    expect(config.data.normalization.mean).toBeCloseTo(0.3, 6);
+    expect(config.data.normalization.std).toBeCloseTo(0.1, 6);
   });
 });
 

@@ -37,7 +37,10 @@ export async function runDataFolder(config: RunConfig, files: CallerFiles, workD
       throw new JobConfigError('dataPath', `${dir} is a segmentation folder without ${missing.map((s) => `${s}/`).join(', ')}: a run trains on train/, searches on val/ and reports on test/, each holding images/ and masks/`);
     }
     const described = await describeDataFolder(dir);
-    if (described.problems.length > 0) throw new JobConfigError('dataPath', described.problems[0]!.problem);
+    // With skipBadFiles the bad pairs are left out (the run's log counts them); a split with none usable still stops the run.
+    const unusable = SEGMENTATION_RUN_SPLITS.filter((split) => !described.splits.some((s) => s.name === split));
+    const stopping = config.skipBadFiles ? described.problems.filter((p) => unusable.some((split) => p.file === join(dir, split))) : described.problems;
+    if (stopping.length > 0) throw new JobConfigError('dataPath', stopping[0]!.problem);
     // The segmentation folder reader gives RGB; the masks' values are the classes.
     const shape = { channels: 3, classes: described.classNames.length, height: described.height, width: described.width };
     return { dir, task: 'segmentation', space: spaceForData('segmentation-scenes', shape) };

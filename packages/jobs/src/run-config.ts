@@ -178,7 +178,9 @@ export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases
 
 /** A training config on a data folder: the space fitted to it, and the folder where its task reads data. */
 function onDataFolder(train: TrainConfig, folder: RunDataFolder, skipBadFiles: boolean): TrainConfig {
-  if (folder.task === 'segmentation') return { ...train, space: folder.space, segmentation: { ...train.segmentation, folder: folder.dir } };
+  if (folder.task === 'segmentation') {
+    return { ...train, space: folder.space, segmentation: { ...train.segmentation, folder: folder.dir }, data: { ...train.data, skipBadFiles } };
+  }
   return { ...train, space: folder.space, data: { ...train.data, folder: folder.dir, skipBadFiles } };
 }
 

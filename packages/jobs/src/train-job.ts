@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { JobContext } from '@oqat/runs';
-import { CHECKPOINT_FILE, loadClassificationData, parseTrainConfig, train, type TrainConfig, type TrainEvent } from '@oqat/search';
-import { dataCacheDir } from './data-folder';
+import { CHECKPOINT_FILE, parseTrainConfig, train, type TrainConfig, type TrainEvent } from '@oqat/search';
 import type { BackendRequest } from '@oqat/engine';
-import { validationSplitOf, type ValidationSpec } from './validation-split';
+import { trainJobData } from './train-job-data';
+import type { ValidationSpec } from './validation-split';
 
 export interface TrainJobInput {
   /** the resolved training config (validated again in the worker) */
@@ -43,15 +43,11 @@ export async function trainJob(input: TrainJobInput, ctx: JobContext<TrainEvent>
   const pending: Array<Promise<void>> = [];
   const result: TrainJobResult = { steps: 0, seconds: 0, largestTop1: {} };
   let lastStep = 0;
-  // Segmentation builds its scenes from these items, so held-out items stay out of its scenes too.
-  const data = await loadClassificationData(parsed.data, dataCacheDir(input.workDir));
-  const dataset = { train: validationSplitOf(data.train, input.validation).train, test: data.test };
-  if (data.skipped.length > 0) ctx.log('warn', `skipped ${data.skipped.length} bad file(s) of ${parsed.data.folder}, the first: ${data.skipped[0]!.problem}`);
-  // A folder's own pixel statistics scale its inputs; the checkpoint keeps them with the config, for search and export.
-  const config = data.normalization ? { ...parsed, data: { ...parsed.data, normalization: data.normalization } } : parsed;
+  const { config, dataset, segmentation, warnings } = await trainJobData(parsed, input.workDir, input.validation);
+  for (const line of warnings) ctx.log('warn', line);
 
   await new Promise<void>((resolve, reject) => {
-    const subscription = train(config, { backend: input.backend, threads: input.threads, resumeFrom, dataset }).subscribe({
+    const subscription = train(config, { backend: input.backend, threads: input.threads, resumeFrom, dataset, ...(segmentation ? { segmentationDataset: segmentation } : {}) }).subscribe({
       next: (event) => {
         lastStep = recordEvent(event, ctx, pending, result, lastStep);
       },

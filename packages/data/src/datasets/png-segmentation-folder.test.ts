@@ -95,4 +95,27 @@ describe('loadPngSegmentationFolder', () => {
     await expect(loadPngSegmentationFolder(dir)).rejects.toThrow(ImageSizeInconsistentError);
     await expect(loadPngSegmentationFolder(join(dir, 'nope'))).rejects.toThrow(DatasetNotFoundError);
   });
+
+  it('with skipBadFiles leaves out an unreadable image, a mask outside the classes and a size mismatch, naming each', async () => {
+    for (const name of ['c', 'd', 'e', 'f']) {
+      await writeFile(join(dir, 'images', `${name}.png`), rgbaPng(3, 2, [9, 9, 9]));
+      await writeFile(join(dir, 'masks', `${name}.png`), indexPng(3, 2, [0, 1, 0, 1, 0, 1]));
+    }
+    await writeFile(join(dir, 'images', 'c.png'), Buffer.from('not a png'));
+    await writeFile(join(dir, 'masks', 'd.png'), indexPng(3, 2, [0, 1, 7, 1, 0, 1]));
+    await writeFile(join(dir, 'masks', 'e.png'), indexPng(2, 2, [0, 0, 0, 0]));
+    await writeFile(join(dir, 'images', 'f.png'), rgbaPng(4, 4, [9, 9, 9]));
+    await writeFile(join(dir, 'masks', 'f.png'), indexPng(4, 4, new Array(16).fill(0)));
+    const classNames = ['bg', 'road', 'car'];
+    // without skipping, the first bad pair in file order stops the load, named
+    await expect(loadPngSegmentationFolder(dir, { classNames })).rejects.toThrow(`cannot read ${join(dir, 'images', 'c.png')} as PNG`);
+    const ds = await loadPngSegmentationFolder(dir, { classNames, skipBadFiles: true });
+    expect(ds.count).toBe(2);
+    expect(Array.from(ds.images.subarray(18, 21))).toEqual([0, 0, 255]);
+    expect(ds.skipped.map((b) => b.file)).toEqual(['images/c.png', 'masks/d.png', 'images/e.png', 'images/f.png'].map((f) => join(dir, f)));
+    expect(ds.skipped[1]!.problem).toMatch(/holds value 7, but only 3 class names/);
+    expect(ds.skipped[2]!.problem).toMatch(/is 2x2 but image .*e\.png is 3x2/);
+    expect(ds.skipped[3]!.problem).toMatch(/f\.png is 4x4 but .*a\.png is 3x2/);
+    expect(ds.skipped.every((b) => !b.problem.includes('\n'))).toBe(true);
+  });
 });

@@ -1,5 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { OqatError } from '@oqat/core';
 import { PNG } from 'pngjs';
 import {
   DatasetNotFoundError,
@@ -10,6 +11,7 @@ import {
   PngReadError,
   UnsupportedMaskFormatError,
 } from '../errors';
+import type { BadFile } from '../folders/decode-folder';
 import type { SegmentationDataset } from '../types';
 
 export interface PngFolderOptions {
@@ -24,6 +26,8 @@ export interface PngFolderOptions {
   readonly classNames?: readonly string[];
   /** Mask value meaning "unlabelled" (skipped when counting classes); default 255; -1 for none. */
   readonly ignoreValue?: number;
+  /** Leave bad image/mask pairs out (listed in `skipped`) instead of throwing on the first. Default false. */
+  readonly skipBadFiles?: boolean;
 }
 
 /** What PNG.sync.read returns at run time (its typings declare `palette` as a boolean; it is the palette). */
@@ -70,13 +74,64 @@ function maskValues(file: string, png: PngMeta): Uint8Array {
   throw new UnsupportedMaskFormatError(file, `${kind} at ${png.depth} bits`);
 }
 
+/** A segmentation folder as loaded: the dataset and the image/mask pairs left out with skipBadFiles. */
+export type SegmentationFolderData = SegmentationDataset & { readonly skipped: readonly BadFile[] };
+
+interface DecodedPair {
+  readonly imageFile: string;
+  readonly width: number;
+  readonly height: number;
+  /** the image's pixels at the wanted channel count */
+  readonly pixels: Uint8Array;
+  readonly maskFile: string;
+  readonly values: Uint8Array;
+}
+
+/** Reads and decodes one image and its mask; a file that is missing or not a usable PNG throws its one-line error. */
+async function decodePair(imageFile: string, maskFile: string, channels: 1 | 3): Promise<DecodedPair> {
+  const [imageBytes, maskBytes] = await Promise.all([
+    readFile(imageFile).catch((err: NodeJS.ErrnoException) => {
+      throw new PngReadError(imageFile, `cannot be read: ${err.code ?? err.message}`);
+    }),
+    readFile(maskFile).catch(() => {
+      throw new MaskMissingError(imageFile, maskFile);
+    }),
+  ]);
+  const image = readPng(imageFile, imageBytes, false);
+  const mask = readPng(maskFile, maskBytes, true);
+  if (mask.width !== image.width || mask.height !== image.height) {
+    throw new MaskSizeMismatchError(maskFile, `${mask.width}x${mask.height}`, imageFile, `${image.width}x${image.height}`);
+  }
+  const { width, height } = image;
+  return { imageFile, width, height, pixels: toChannels(image.data, width * height, channels), maskFile, values: maskValues(maskFile, mask) };
+}
+
+/** The size most images have (the first one's on a tie). */
+function commonSize(pairs: readonly DecodedPair[]): DecodedPair | undefined {
+  const counts = new Map<string, { first: DecodedPair; n: number }>();
+  for (const p of pairs) {
+    const key = `${p.width}x${p.height}`;
+    const entry = counts.get(key) ?? { first: p, n: 0 };
+    entry.n++;
+    counts.set(key, entry);
+  }
+  let best: { first: DecodedPair; n: number } | undefined;
+  for (const entry of counts.values()) if (!best || entry.n > best.n) best = entry;
+  return best?.first;
+}
+
 /**
  * Loads an image/mask PNG dataset laid out like CamVid: <dir>/images/*.png and
  * <dir>/masks/<same name>.png, masks holding one class id per pixel (8-bit
- * grayscale or palette PNG). All images must share one size; each mask must
- * match its image. Files are read in name order.
+ * grayscale or palette PNG). All images must share one size (the folder's
+ * most common one); each mask must match its image and hold only class ids
+ * below classNames.length when names are given. Files are read in name order.
+ * A bad pair (an unreadable or non-PNG image or mask, a missing mask, an
+ * image of another size, a mask of another size than its image, a mask value
+ * outside the classes) throws its one-line error naming the file, or with
+ * `skipBadFiles` is left out and listed in `skipped`.
  */
-export async function loadPngSegmentationFolder(dir: string, options: PngFolderOptions = {}): Promise<SegmentationDataset> {
+export async function loadPngSegmentationFolder(dir: string, options: PngFolderOptions = {}): Promise<SegmentationFolderData> {
   const channels = options.channels ?? 3;
   const imagesDir = join(dir, options.imagesDir ?? 'images');
   const masksDir = join(dir, options.masksDir ?? 'masks');
@@ -91,52 +146,66 @@ export async function loadPngSegmentationFolder(dir: string, options: PngFolderO
   if (names.length === 0) {
     throw new DatasetNotFoundError(`loadPngSegmentationFolder: ${imagesDir} holds no .png images`, 'check the folder path and its layout (images/ and masks/)');
   }
-  let first: { file: string; width: number; height: number } | undefined;
-  const images: Uint8Array[] = [];
-  const masks: Uint8Array[] = [];
-  let largest = 0;
-  for (const name of names) {
+  const problems: Array<{ index: number; error: OqatError; file: string }> = [];
+  const bad = (index: number, error: unknown, file: string): void => {
+    if (!(error instanceof OqatError)) throw error;
+    problems.push({ index, error, file });
+  };
+  const decoded: Array<DecodedPair & { index: number }> = [];
+  for (const [index, name] of names.entries()) {
     const imageFile = join(imagesDir, name);
-    const maskFile = join(masksDir, maskName(name));
-    const [imageBytes, maskBytes] = await Promise.all([
-      readFile(imageFile),
-      readFile(maskFile).catch(() => {
-        throw new MaskMissingError(imageFile, maskFile);
-      }),
-    ]);
-    const image = readPng(imageFile, imageBytes, false);
-    const mask = readPng(maskFile, maskBytes, true);
-    const size = `${image.width}x${image.height}`;
-    first ??= { file: imageFile, width: image.width, height: image.height };
-    if (image.width !== first.width || image.height !== first.height) {
-      throw new ImageSizeInconsistentError(imageFile, size, first.file, `${first.width}x${first.height}`);
+    try {
+      decoded.push({ index, ...(await decodePair(imageFile, join(masksDir, maskName(name)), channels)) });
+    } catch (error) {
+      bad(index, error, imageFile);
     }
-    if (mask.width !== image.width || mask.height !== image.height) {
-      throw new MaskSizeMismatchError(maskFile, `${mask.width}x${mask.height}`, imageFile, size);
+  }
+  const reference = commonSize(decoded);
+  const kept: DecodedPair[] = [];
+  let largest = 0;
+  for (const pair of decoded) {
+    const { values } = pair;
+    if (pair.width !== reference!.width || pair.height !== reference!.height) {
+      const size = (p: DecodedPair) => `${p.width}x${p.height}`;
+      bad(pair.index, new ImageSizeInconsistentError(pair.imageFile, size(pair), reference!.imageFile, size(reference!)), pair.imageFile);
+      continue;
     }
-    const values = maskValues(maskFile, mask);
+    let pairLargest = 0;
+    let outside = -1;
     for (let p = 0; p < values.length; p++) {
       const v = values[p]!;
       if (v === ignoreValue) continue;
       if (options.classNames && v >= options.classNames.length) {
-        throw new MaskValueError(maskFile, v, options.classNames.length);
+        outside = v;
+        break;
       }
-      if (v > largest) largest = v;
+      if (v > pairLargest) pairLargest = v;
     }
-    masks.push(values);
-    images.push(toChannels(image.data, image.width * image.height, channels));
+    if (outside >= 0) {
+      bad(pair.index, new MaskValueError(pair.maskFile, outside, options.classNames!.length), pair.maskFile);
+      continue;
+    }
+    largest = Math.max(largest, pairLargest);
+    kept.push(pair);
   }
-  const { width, height } = first!;
+  // The first bad pair in file order is the one reported when not skipping.
+  problems.sort((a, b) => a.index - b.index);
+  if (problems.length > 0 && !options.skipBadFiles) throw problems[0]!.error;
+  if (kept.length === 0) {
+    throw new DatasetNotFoundError(`loadPngSegmentationFolder: ${imagesDir} holds no usable image/mask pair (${problems.length} bad, the first: ${problems[0]!.error.message})`, 'fix or replace the files');
+  }
+  const { width, height } = kept[0]!;
   const classNames = options.classNames ?? Array.from({ length: largest + 1 }, (_, i) => `class ${i}`);
   return {
-    images: concat(images),
-    masks: concat(masks),
-    count: names.length,
+    images: concat(kept.map((p) => p.pixels)),
+    masks: concat(kept.map((p) => p.values)),
+    count: kept.length,
     height,
     width,
     channels,
     classNames,
     ignoreValue: ignoreValue >= 0 && ignoreValue <= 255 ? ignoreValue : undefined,
+    skipped: problems.map((p) => ({ file: p.file, problem: p.error.message })),
   };
 }
 

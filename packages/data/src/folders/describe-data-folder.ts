@@ -26,7 +26,7 @@ export interface DataFolderDescription {
   readonly height: number;
   readonly width: number;
   readonly channels: number;
-  /** bad files (skipped when training with skipBadFiles), or the error that stops a segmentation folder */
+  /** bad files (skipped when training with skipBadFiles), or the error that stops a split (a segmentation split with no usable pair) */
   readonly problems: readonly BadFile[];
 }
 
@@ -52,7 +52,10 @@ async function describeSegmentation(dir: string, splits: readonly string[]): Pro
   const problems: BadFile[] = [];
   for (const name of names) {
     try {
-      found.push({ name: name || 'all', data: await loadPngSegmentationFolder(join(dir, name), classNames ? { classNames } : {}) });
+      // Every bad pair is listed (a run leaves them out with skipBadFiles), not only the first.
+      const data = await loadPngSegmentationFolder(join(dir, name), { ...(classNames ? { classNames } : {}), skipBadFiles: true });
+      found.push({ name: name || 'all', data });
+      problems.push(...data.skipped);
     } catch (error) {
       if (!(error instanceof OqatError)) throw error;
       problems.push({ file: join(dir, name), problem: error.message });

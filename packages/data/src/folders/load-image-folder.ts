@@ -30,7 +30,7 @@ export interface ImageFolderData {
 }
 
 /** Mean and standard deviation of a dataset's pixels / 255. */
-export function pixelStatistics(dataset: ImageDataset): Normalization {
+export function pixelStatistics(dataset: Pick<ImageDataset, 'images'>): Normalization {
   let sum = 0;
   let squares = 0;
   for (const v of dataset.images) {

@@ -20,6 +20,7 @@ import { loadSegmentationData, type SegmentationSplits } from './segmentation-da
 import { SgdNesterov } from './sgd-nesterov';
 import { sqStageAt, withSq } from './sq-training';
 import { loadClassificationData } from './classification-data';
+import type { BatchStream } from '@oqat/data';
 import { batchTensors, classificationData, segmentationData, type TaskData, type TrainBatch } from './task-data';
 import { readTrainCheckpoint, restoreTrainState, saveTrainCheckpoint } from './train-checkpoint';
 import type { TrainEvent } from './train-events';
@@ -34,6 +35,12 @@ export interface TrainOptions {
   dataset?: { train: ImageDataset; test: ImageDataset };
   /** segmentation splits to use instead of the config's scenes or folder */
   segmentationDataset?: SegmentationSplits;
+  /**
+   * Training batches prepared this many steps ahead on a worker thread while
+   * the step runs (gather, resize, augment, normalise); 0 = in place, before
+   * each step. The same batches either way: results do not change. Default 0.
+   */
+  prefetch?: number;
 }
 
 export interface AbortFlag {
@@ -65,14 +72,14 @@ async function taskData(network: TaskSupernet, config: TrainConfig, space: Searc
   const normalization = inputNormalization(config);
   if (network.task === 'segmentation') {
     const splits = options.segmentationDataset ?? (await loadSegmentationData(config, space, options.dataset));
-    return segmentationData(network, splits, { batchSize, normalization });
+    return segmentationData(network, splits, { batchSize, normalization, prefetch: options.prefetch ?? 0 });
   }
   const data = options.dataset ?? (await loadClassificationData(config.data));
   const { channels, classNames } = data.train;
   if (space.inputC !== channels || space.numClasses < classNames.length) {
     throw new InvalidTrainConfigError('space', `'${space.name}' takes ${space.inputC} channel(s) and ${space.numClasses} classes; the data has ${channels} and ${classNames.length} (a run on a folder derives its space from the data)`);
   }
-  return classificationData(network, data, { batchSize, trainLimit: config.data.trainLimit, testLimit: config.data.testLimit, normalization });
+  return classificationData(network, data, { batchSize, trainLimit: config.data.trainLimit, testLimit: config.data.testLimit, normalization, prefetch: options.prefetch ?? 0 });
 }
 
 /** The training loop behind train(): phases, sandwich steps, evaluation, checkpoints. */
@@ -134,7 +141,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
       }
       const total = phase.epochs * spe;
       const warmup = Math.round(phase.warmupEpochs * spe);
-      let iterator: Generator<TrainBatch> | undefined;
+      let iterator: BatchStream<TrainBatch> | undefined;
       let iteratorEpoch = -1;
       let trainSeconds = 0;
       let stepsRun = 0;
@@ -146,12 +153,12 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         if (abort.aborted) return;
         const epoch = Math.floor(pos.phaseStep / spe);
         if (epoch !== iteratorEpoch) {
-          iterator = data.epoch(derive(seed, 'data', pos.phaseIndex), epoch, config.data.augment);
+          iterator?.close();
           // Resuming mid-epoch: skip the batches the interrupted run already used.
-          for (let i = 0; i < pos.phaseStep % spe; i++) iterator.next();
+          iterator = data.epoch(derive(seed, 'data', pos.phaseIndex), epoch, config.data.augment, pos.phaseStep % spe);
           iteratorEpoch = epoch;
         }
-        const b = iterator!.next().value!;
+        const b = (await iterator!.next())!;
         const lr = cosineLr(phase.lr, pos.phaseStep, total, warmup);
         const t0 = performance.now();
         const { images, targets } = batchTensors(b);
@@ -195,6 +202,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
         if (config.checkpoint.everySteps > 0 && pos.globalStep % config.checkpoint.everySteps === 0 && pos.phaseStep < total) save(pos);
         await yieldToEventLoop();
       }
+      iterator?.close();
       if (abort.aborted) return;
       emit({ kind: 'phase-end', seed, phase: name, trainSeconds, samplesPerSec: trainSeconds > 0 ? (stepsRun * config.batchSize) / trainSeconds : 0 });
       for (const which of config.eval.subnets) {
@@ -214,6 +222,7 @@ export async function runTraining(config: TrainConfig, options: TrainOptions, em
     }
     emit({ kind: 'finished', seed, seconds: (performance.now() - started) / 1000, steps: pos.globalStep, ...(ckptPath ? { checkpoint: ckptPath } : {}) });
   } finally {
+    await data.dispose();
     net.dispose();
     teacher?.dispose();
     optimizer.reset();

@@ -5,6 +5,7 @@ import { smallestSubnet } from '@oqat/latency';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { derive } from '@oqat/core';
+import { tf } from '@oqat/engine';
 import { readCheckpointFile, writeCheckpointFile } from '../checkpoint/checkpoint-file';
 import { loadSupernet } from '../checkpoint/load-supernet';
 import { parseTrainConfig } from '../config/parse-train-config';
@@ -78,6 +79,18 @@ describe('train', () => {
     expect(again.loss).toBeCloseTo(last.result.loss, 5);
     bn.forEach((t) => t.dispose());
     loaded.net.dispose();
+  });
+
+  it('prepares batches ahead on a worker thread without changing a weight or leaking a tensor', async () => {
+    const before = tf.memory().numTensors;
+    const ahead = await lastValueFrom(train(config('prefetched'), { ...options, prefetch: 2 }).pipe(toArray()));
+    expect(tf.memory().numTensors).toBe(before);
+    const losses = (events: TrainEvent[]) => events.filter((e) => e.kind === 'step').map((e) => (e as { loss: number }).loss);
+    expect(losses(ahead)).toEqual(losses(full));
+    const a = tensorsOf(join(dir, 'full', CHECKPOINT_FILE));
+    const b = tensorsOf(join(dir, 'prefetched', CHECKPOINT_FILE));
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [name, values] of a) expect(b.get(name), name).toEqual(values);
   });
 
   it('keeps each width as its phase left it: the 2-bit phase changes no 4-bit weight', async () => {
