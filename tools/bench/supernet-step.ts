@@ -14,12 +14,15 @@
  * subnet's step.
  *
  *   node --import tsx tools/bench/supernet-step.ts [--batch 64] [--rounds 3] [--repeats 5]
- *        [--threads 2] [--torch-threads 2] [--torch-nchw] [--no-twin] [--profile]
+ *        [--backend wasm] [--threads 2] [--torch-threads 2] [--torch-nchw] [--no-twin] [--profile]
+ *
+ * --backend tensorflow runs our steps on tfjs-node (its threads:
+ * TF_NUM_INTRAOP_THREADS; tools/tfjs-node builds it offline).
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { initEngine, tf, type Tensor } from '@oqat/engine';
+import { initEngine, tf, type BackendRequest, type Tensor } from '@oqat/engine';
 import {
   FASHION_MNIST_SPACE as space, labelLoss, largestSubnet, lsqQuantFactory, MobileNetV3Supernet, sandwichStep, SgdNesterov, smallestSubnet,
   type SubnetSpec,
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '64' },
     rounds: { type: 'string', default: '3' },
     repeats: { type: 'string', default: '5' },
+    backend: { type: 'string', default: 'wasm' },
     threads: { type: 'string' },
     'torch-threads': { type: 'string', default: '2' },
     'no-twin': { type: 'boolean', default: false },
@@ -40,7 +44,7 @@ const { values } = parseArgs({
 const batch = Number(values.batch);
 const rounds = Number(values.rounds);
 const repeats = Number(values.repeats);
-const info = await initEngine({ backend: 'wasm', ...(values.threads ? { threads: Number(values.threads) } : {}) });
+const info = await initEngine({ backend: values.backend as BackendRequest, ...(values.threads ? { threads: Number(values.threads) } : {}) });
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const net = new MobileNetV3Supernet(space, { seed: 1, quant: lsqQuantFactory });
@@ -142,7 +146,8 @@ for (let r = 0; r < rounds; r++) {
 
 const ips = (ms: number) => ((batch * 1000) / ms).toFixed(0);
 const med = (ts: Timing[], f: keyof Timing) => median(ts.map((t) => t[f] ?? 0));
-console.log(`wasm x${info.threads}, PyTorch x${values['torch-threads']} ${values['torch-nchw'] ? 'NCHW' : 'channels_last'}, batch ${batch}, median of ${rounds} rounds x ${repeats} steps\n`);
+const ourThreads = info.backend === 'tensorflow' ? `TF_NUM_INTRAOP_THREADS=${process.env.TF_NUM_INTRAOP_THREADS ?? 'default'}` : `x${info.threads}`;
+console.log(`${info.backend} ${ourThreads}, PyTorch x${values['torch-threads']} ${values['torch-nchw'] ? 'NCHW' : 'channels_last'}, batch ${batch}, median of ${rounds} rounds x ${repeats} steps\n`);
 if (twinSkipped) console.log(`${twinSkipped}\n`);
 console.log('| step | bits | ours img/s | PyTorch img/s | x PyTorch | ours img per CPU-s | PyTorch img per CPU-s | x PyTorch |');
 console.log('|---|---|---:|---:|---:|---:|---:|---:|');

@@ -1,6 +1,8 @@
 // Side-by-side speed of the reference net: tfjs wasm (1 and 2 threads, and
-// 2 data-parallel single-thread replicas for training) and PyTorch (1 and 2
-// threads), train and infer, batch 64 by default. Contenders run in turn in
+// 2 data-parallel single-thread replicas for training), tfjs-node's
+// `tensorflow` backend where it is installed (`tensorflow:N`: N intra-op
+// threads via TF_NUM_INTRAOP_THREADS; tools/tfjs-node builds it offline) and
+// PyTorch (1 and 2 threads), train and infer, batch 64 by default. Contenders run in turn in
 // fresh child processes, `--rounds` times, so a load change on the machine
 // hits them alike. Two tables: wall-clock images/s (the figure; ratio to
 // PyTorch with 2 threads) and images per CPU-second (process CPU time of all
@@ -9,7 +11,7 @@
 //
 //   node --import tsx tools/bench/train-step.ts [--batch 64] [--rounds 3]
 //        [--repeats 10] [--warmup 3]
-//        [--contenders wasm:1,wasm:2,replicas:2,pytorch:1,pytorch:2]
+//        [--contenders wasm:1,wasm:2,replicas:2,pytorch:1,pytorch:2]   (also tensorflow:1, tensorflow:2)
 //
 // A child (`--child wasm:2 --mode train`) prints one JSON line.
 import { execFileSync } from 'node:child_process';
@@ -40,11 +42,12 @@ interface Sample {
 async function runChild(contender: string, mode: Mode): Promise<void> {
   const [kind, count] = contender.split(':') as [string, string | undefined];
   const replicas = kind === 'replicas' ? Number(count) : 1;
-  const backend = kind === 'replicas' ? 'wasm' : (kind as 'wasm' | 'cpu');
+  const backend = kind === 'replicas' ? 'wasm' : (kind as 'wasm' | 'cpu' | 'tensorflow');
   const { initEngine, benchmarkReferenceNet } = await import('@oqat/engine');
   const info = await initEngine({ backend, threads: replicas > 1 ? 1 : Number(count ?? 1) });
   const result = await benchmarkReferenceNet({ batch, mode, repeats, warmup, replicas });
-  process.stdout.write(`${JSON.stringify({ ...result, threads: info.threads })}\n`);
+  const threads = backend === 'tensorflow' ? Number(count ?? 1) : info.threads;
+  process.stdout.write(`${JSON.stringify({ ...result, threads })}\n`);
   process.exit(0); // the wasm thread pool may keep Node alive
 }
 
@@ -75,7 +78,9 @@ function measure(contender: string): Record<Mode, Sample> {
   const run = (mode: Mode) => {
     const args = ['--import', 'tsx', self, '--child', contender, '--mode', mode, '--batch', `${batch}`];
     args.push('--repeats', `${repeats}`, '--warmup', `${warmup}`);
-    const line = execFileSync(process.execPath, args, { encoding: 'utf8' }).trim().split('\n').pop()!;
+    // TensorFlow reads its thread pools' sizes from the environment when its context starts.
+    const env = kind === 'tensorflow' ? { ...process.env, TF_NUM_INTRAOP_THREADS: count ?? '1', TF_NUM_INTEROP_THREADS: '1' } : process.env;
+    const line = execFileSync(process.execPath, args, { encoding: 'utf8', env }).trim().split('\n').pop()!;
     return sample(JSON.parse(line) as RunResult);
   };
   // Replicas are a training scheme; their inference would be wasm:1's.
@@ -86,6 +91,7 @@ function contenderName(contender: string): string {
   const [kind, count] = contender.split(':');
   if (kind === 'replicas') return `tfjs wasm, ${count} replicas x 1 thread`;
   const threads = `${count ?? 1} thread${count === '1' ? '' : 's'}`;
+  if (kind === 'tensorflow') return `tfjs-node (tensorflow), ${threads}`;
   return kind === 'pytorch' ? `PyTorch, ${threads}` : `tfjs ${kind}, ${threads}`;
 }
 
