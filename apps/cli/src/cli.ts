@@ -46,6 +46,7 @@ const searchOptions: Record<string, OptionSpec> = {
   population: { type: 'string', description: 'candidates per generation', default: String(D.population) },
   'latency-samples': { type: 'string', description: 'subnets timed here to fit the cpu predictors (cached per space)', default: String(D.latencySamples) },
   'per-layer-bits': { type: 'boolean', description: 'mutate each layer\'s bits (mixed precision), not one width per subnet' },
+  queue: { type: 'string', description: "redis://HOST:PORT: subnets' accuracies are measured by 'oqat worker' processes on that Redis (a generation at once, the same front as here); the run store stays here" },
 };
 const common: Record<string, OptionSpec> = {
   backend: { type: 'string', description: 'TensorFlow.js backend', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: D.backend },
@@ -79,6 +80,21 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     examples: ['oqat search --run 20261123-101500-abc123 --device fpga --max-latency 0.5', 'oqat search --checkpoint supernet.ckpt --device xavier --json'],
     run: async (o, _p, io) => (await import('./commands/start-runs')).search(o, io),
+  },
+  {
+    path: ['worker'],
+    summary: "measure a coordinator's search candidates: takes accuracy (or, with --device, latency profiling) tasks off a Redis queue until Ctrl-C",
+    options: {
+      queue: { type: 'string', description: "the coordinator's Redis, redis://HOST:PORT" },
+      device: { type: 'string', description: "serve this device's latency profiling (the coordinator's 'oqat search --device NAME --queue'); no accuracy tasks unless --accuracy" },
+      accuracy: { type: 'boolean', description: 'with --device: serve accuracy tasks too' },
+      name: { type: 'string', description: "this worker's name in the run's log (default HOST:PID)" },
+      'lock-seconds': { type: 'string', description: "how long a task stays this worker's without a sign of life; a killed worker's task goes to another after about 1.25x this. Longer than one subnet's evaluation here", default: '60' },
+      backend: { type: 'string', description: 'TensorFlow.js backend', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto' },
+      json: jsonOption,
+    },
+    examples: ['oqat worker --queue redis://10.0.0.5:6379', 'oqat worker --queue redis://10.0.0.5:6379 --device pi4', 'oqat worker --queue redis://127.0.0.1:6379 --name gpu-box --backend tensorflow'],
+    run: async (o, _p, io) => (await import('./commands/worker')).worker(o, io),
   },
   {
     path: ['demo'],

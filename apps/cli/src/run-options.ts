@@ -80,5 +80,6 @@ export function runConfigFromOptions(o: ParsedOptions, io: CliIo, kind: NewRunCo
   if (typeof o.run === 'string') config.checkpointRunId = o.run;
   if (typeof o.checkpoint === 'string') config.checkpointPath = resolve(io.cwd, o.checkpoint);
   if (typeof o.task === 'string') config.task = o.task as NewRunConfig['task'];
+  if (typeof o.queue === 'string') config.queue = o.queue;
   return config;
 }
