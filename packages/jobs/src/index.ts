@@ -7,6 +7,8 @@ export type { RunConfig } from './run-defaults';
 export { TRAIN_JOB, SEARCH_JOB } from './job-modules';
 export type { TrainJobInput, TrainJobResult } from './train-job';
 export type { SearchJobInput, SearchJobResult, DeviceFront } from './search-job';
+// The search job as a function, for tools/bench (queue-search.ts runs it with and without queue workers).
+export { searchJob } from './search-job';
 export { DEFAULT_VALIDATION } from './validation-split';
 export type { ValidationSpec } from './validation-split';
 export { BitsNotTrainedError, JobConfigError, RunNotCancellableError } from './errors';
