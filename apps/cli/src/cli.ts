@@ -91,6 +91,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       name: { type: 'string', description: "this worker's name in the run's log (default HOST:PID)" },
       'lock-seconds': { type: 'string', description: "how long a task stays this worker's without a sign of life; a killed worker's task goes to another after about 1.25x this. Longer than one subnet's evaluation here", default: '60' },
       backend: { type: 'string', description: 'TensorFlow.js backend', choices: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto' },
+      threads: { type: 'string', description: 'wasm threads (default: all cores); 1 when several workers share a host' },
       json: jsonOption,
     },
     examples: ['oqat worker --queue redis://10.0.0.5:6379', 'oqat worker --queue redis://10.0.0.5:6379 --device pi4', 'oqat worker --queue redis://127.0.0.1:6379 --name gpu-box --backend tensorflow'],

@@ -20,6 +20,7 @@ export async function worker(o: ParsedOptions, io: CliIo, stop: Promise<unknown>
   const handle = await runQueueWorker({
     url: o.queue,
     backend: (o.backend as BackendRequest | undefined) ?? 'auto',
+    threads: o.threads === undefined ? undefined : intOption(o.threads, 'threads', 1, 1, 256),
     device,
     accuracy: o.accuracy === true ? true : undefined,
     name: typeof o.name === 'string' ? o.name : undefined,
