@@ -117,6 +117,9 @@ interface OtherRun {
   moments: AlqMoments;
 }
 
+/** Lets the job's progress events and a cancel through between steps (the steps are synchronous). */
+const eventLoopTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 /** Endless shuffled training batches, epoch after epoch. */
 function* trainingBatches(subject: CompressSubject, batchSize: number): Generator<FloatBatch> {
   const size = Math.min(batchSize, subject.train.count);
@@ -231,6 +234,7 @@ export async function compressAlq(subject: CompressSubject, settings: Partial<Al
       // (1) bases, each step followed by the coefficients' refit on the model (the authors' "speedup")
       let lr = s.lr;
       for (let step = 0; step < s.basisSteps; step++) {
+        await eventLoopTurn();
         checkAbort('the basis steps');
         lr = s.lr * s.basisDecay ** (1 + Math.floor((step * PAPER_EPOCHS.basis) / s.basisSteps));
         gradientStep(lr);
@@ -245,6 +249,7 @@ export async function compressAlq(subject: CompressSubject, settings: Partial<Al
       // (2) coefficients: Adam on α with the bases fixed
       const lrCoordinate = lr;
       for (let step = 0; step < s.coordinateSteps; step++) {
+        await eventLoopTurn();
         checkAbort('the coefficient steps');
         lr = lrCoordinate * s.coordinateDecay ** (1 + Math.floor((step * PAPER_EPOCHS.coordinate) / s.coordinateSteps));
         const g = gradientStep(lr);
@@ -262,6 +267,7 @@ export async function compressAlq(subject: CompressSubject, settings: Partial<Al
       const stage = Math.ceil(s.pruneRatio * remaining);
       let pruned = 0;
       for (let step = 0; step < s.pruneSteps; step++) {
+        await eventLoopTurn();
         checkAbort('the pruning');
         const g = gradientStep(lr);
         const ranked = layers.map((l, i) => {
