@@ -10,7 +10,8 @@ export {
   vqCodebookValues,
 } from './vq-tensor';
 export { toFloat16Bits, fromFloat16Bits, roundToFloat16 } from './float16';
-export { vqInputGram } from './vq-gram';
+export { vqInputGram, vqGramAccumulator, accumulateVqInputGram, vqGramMean, vqGramRows } from './vq-gram';
+export type { VqGramAccumulator } from './vq-gram';
 export { fitVq, assignVq, vqOutputError, vqSubVectors } from './vq-em';
 export type { VqEmOptions, VqEmResult } from './vq-em';
 export { vqLayerPlan } from './vq-plan';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { InvalidQuantOptionError } from '../../errors';
 import { roundToFloat16 } from './float16';
 import { assignVq, fitVq, vqSubVectors } from './vq-em';
-import { vqInputGram } from './vq-gram';
+import { accumulateVqInputGram, vqGramAccumulator, vqGramMean, vqGramRows, vqInputGram } from './vq-gram';
 import { decodeVq } from './vq-tensor';
 
 const normals = (seed: number, n: number) => {
@@ -45,6 +45,19 @@ describe('vqInputGram', () => {
       for (let a = 0; a < 27; a++) for (let b = 0; b < 27; b++) q += v[a]! * gram[a * 27 + b]! * v[b]!;
       expect(q).toBeCloseTo(meanSq, 4);
     }
+  });
+
+  it('samples rows of x̃ at a rate: about rate·rows taken, the mean close to the full one', () => {
+    const x = normals(11, 8 * 16 * 16 * 6);
+    const shape = [3, 3, 6, 1];
+    const full = vqInputGram(x, [8, 16, 16, 6], shape, 18, 1);
+    const acc = vqGramAccumulator(18);
+    accumulateVqInputGram(acc, x, [8, 16, 16, 6], shape, 1, { rate: 0.25, rng: createRng(1) });
+    const total = vqGramRows([8, 16, 16, 6], shape, 18, 1);
+    expect(total).toBe(8 * 256 * 3);
+    expect(Math.abs(acc.rows - total / 4)).toBeLessThan(total * 0.05);
+    const sampled = vqGramMean(acc);
+    for (let i = 0; i < full.length; i++) expect(Math.abs(sampled[i]! - full[i]!)).toBeLessThan(0.15); // ~1,500 rows: σ ≈ 0.03
   });
 
   it('stacks a layer input cut in blocks: a linear layer with d = 2 averages the blocks\' outer products', () => {
