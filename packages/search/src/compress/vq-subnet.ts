@@ -2,8 +2,8 @@ import { derive, createRng } from '@oqat/core';
 import { floatBatches, type ImageDataset } from '@oqat/data';
 import { tf, type Tensor } from '@oqat/engine';
 import {
-  fitVq, fromFloat16Bits, toFloat16Bits, vqBytes, vqElementOffsets, vqInputGram, vqLayerPlan, vqIndexBitsPerWeight,
-  InvalidQuantOptionError, type VqTensor,
+  accumulateVqInputGram, fitVq, fromFloat16Bits, toFloat16Bits, vqBytes, vqElementOffsets, vqGramAccumulator, vqGramMean, vqGramRows,
+  vqLayerPlan, vqIndexBitsPerWeight, InvalidQuantOptionError, type VqTensor,
 } from '@oqat/quant';
 import { CompressAbortedError } from '../errors';
 import { bnBatches } from '../eval/evaluate-subnet';
@@ -33,6 +33,8 @@ export interface VqSettings {
   iterations: number;
   /** unlabelled training images whose activations define each layer's objective (the paper's 1024) */
   calibrationImages: number;
+  /** rows of x̃ (patch positions × blocks) sampled per layer at most, seeded (the authors sample 1,000 to 25,000 per layer) */
+  activationRows: number;
   /** distillation steps on the codebook of each layer just compressed (the paper's 2500 per layer on ImageNet; scaled down) */
   layerFinetuneSteps: number;
   /** distillation steps on all codebooks at the end (the paper's global finetuning, 9 × 10,000 steps; scaled down) */
@@ -60,6 +62,7 @@ export const VQ_DEFAULTS: Readonly<VqSettings> = {
   subVectorsPerCodeword: 4,
   iterations: 100,
   calibrationImages: 1024,
+  activationRows: 65536,
   layerFinetuneSteps: 0,
   finetuneSteps: 200,
   finetuneBatch: 32,
@@ -75,7 +78,7 @@ const VQ_FLOAT_LAYERS: Record<string, string> = { stem: 'the first conv stays fl
 function checkSettings(s: VqSettings): void {
   const ints: Array<[keyof VqSettings, number]> = [
     ['pointwiseBlockSize', 1], ['kernelsPerBlock', 1], ['codewords', 2], ['classifierCodewords', 2], ['subVectorsPerCodeword', 1],
-    ['iterations', 1], ['calibrationImages', 1], ['layerFinetuneSteps', 0], ['finetuneSteps', 0], ['finetuneBatch', 1],
+    ['iterations', 1], ['calibrationImages', 1], ['activationRows', 1], ['layerFinetuneSteps', 0], ['finetuneSteps', 0], ['finetuneBatch', 1],
   ];
   for (const [key, min] of ints) {
     const v = s[key];
@@ -103,18 +106,20 @@ class InputTaken extends Error {}
  * The Gram matrix of one layer's input (vqInputGram) over the calibration
  * batches, as the student network (earlier layers already compressed)
  * computes it: the layer's forward is wrapped to read its input and stop.
+ * At most about `maxRows` rows of x̃ are taken, sampled at one rate.
  */
-function layerGram(student: StaticMobileNet, layerName: string, shape: readonly number[], blockSize: number, batches: readonly Tensor[]): Float64Array {
+function layerGram(
+  student: StaticMobileNet, layerName: string, shape: readonly number[], blockSize: number, batches: readonly Tensor[], maxRows: number, seed: number,
+): Float64Array {
   const layer = staticWeightLayers(student).find((l) => l.name === layerName)!.layer;
   const stride = layer.config.type === 'conv2d' ? layer.config.stride : 1;
   const original = layer.forward;
-  const sum = new Float64Array(blockSize * blockSize);
-  let images = 0;
+  const acc = vqGramAccumulator(blockSize);
+  const images = batches.reduce((a, b) => a + b.shape[0]!, 0);
+  const rng = createRng(seed);
   layer.forward = (x: Tensor): Tensor => {
-    const g = vqInputGram(x.dataSync() as Float32Array, x.shape, shape, blockSize, stride);
-    const n = x.shape[0]!;
-    for (let i = 0; i < g.length; i++) sum[i] += g[i]! * n;
-    images += n;
+    const perImage = vqGramRows(x.shape, shape, blockSize, stride) / x.shape[0]!;
+    accumulateVqInputGram(acc, x.dataSync() as Float32Array, x.shape, shape, stride, { rate: maxRows / (perImage * images), rng });
     throw new InputTaken();
   };
   try {
@@ -128,8 +133,7 @@ function layerGram(student: StaticMobileNet, layerName: string, shape: readonly 
   } finally {
     layer.forward = original;
   }
-  for (let i = 0; i < sum.length; i++) sum[i] /= Math.max(1, images);
-  return sum;
+  return vqGramMean(acc);
 }
 
 /** A compressed layer being finetuned: its codewords (float64 while training), fixed assignments, momentum. */
@@ -281,7 +285,7 @@ export async function compressVq(subject: CompressSubject, settings: Partial<VqS
       if (subject.signal.aborted) throw new CompressAbortedError('vq', `layer ${p.name}`);
       progress(`vq ${p.name} (${i + 1}/${plans.length}): d = ${p.blockSize}, k = ${p.codewords}`);
       await new Promise((r) => setImmediate(r));
-      const gram = layerGram(student, p.name, p.shape, p.blockSize, calibration);
+      const gram = layerGram(student, p.name, p.shape, p.blockSize, calibration, s.activationRows, derive(subject.seed, 'vq-rows', p.name));
       const fit = fitVq(subject.weights.get(p.name)!, p.shape, {
         blockSize: p.blockSize, codewords: p.codewords, gram, iterations: s.iterations, rng: createRng(derive(subject.seed, 'vq-em', p.name)),
       });
