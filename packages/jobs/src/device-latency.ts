@@ -120,13 +120,11 @@ export interface ProfileSubnetsOptions {
 }
 
 /**
- * The one random-subnet profiler: distinct random subnets of the space,
- * lowered as search lowers them, measured on this machine (cpu: the engine's
- * tfjs backend, which the caller has initialised; cpu-ort: onnxruntime) or
- * simulated (xavier, fpga). The search's measured predictors and
- * `oqat latency profile` both use it.
+ * The networks the profiler measures for a device: distinct random subnets
+ * of the space (from the seed and the device's name), lowered as search
+ * lowers them. Queue workers on a device profile the same list (remote-profile.ts).
  */
-export async function profileRandomSubnets(o: ProfileSubnetsOptions): Promise<LatencySample[]> {
+export function randomSubnetNetworks(o: Pick<ProfileSubnetsOptions, 'space' | 'samples' | 'fixedBits' | 'seed'> & { device: string }): LayerDesc[][] {
   const rng = createRng(derive(o.seed, 'latency-samples', o.device));
   const seen = new Set<string>();
   const networks: LayerDesc[][] = [];
@@ -136,6 +134,18 @@ export async function profileRandomSubnets(o: ProfileSubnetsOptions): Promise<La
     seen.add(subnetKey(spec));
     networks.push(lowerSubnet(o.space, spec, { fixedBits: o.fixedBits }));
   }
+  return networks;
+}
+
+/**
+ * The one random-subnet profiler: distinct random subnets of the space,
+ * lowered as search lowers them, measured on this machine (cpu: the engine's
+ * tfjs backend, which the caller has initialised; cpu-ort: onnxruntime) or
+ * simulated (xavier, fpga). The search's measured predictors and
+ * `oqat latency profile` both use it.
+ */
+export async function profileRandomSubnets(o: ProfileSubnetsOptions): Promise<LatencySample[]> {
+  const networks = randomSubnetNetworks(o);
   const threads = o.device === 'cpu' ? (engineInfo()?.threads ?? 1) : 1;
   const runtime = o.device === 'cpu' ? createTfjsRuntime(tf as unknown as TfLike, { threads }) : undefined;
   // Process CPU time is latency only for a single-threaded runtime; with more threads, wall clock.
