@@ -249,6 +249,24 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (o, p, io) => (await import('./commands/runs')).runsRm(o, p, io),
   },
   {
+    path: ['latency', 'profile-workers'],
+    summary: "measure a device through its queue workers ('oqat worker --device NAME' on the device) and register its few-shot latency predictor, so 'oqat search --device NAME' works",
+    options: {
+      device: { type: 'string', description: 'the device name its workers serve (a-z0-9._-)' },
+      queue: { type: 'string', description: "the Redis the device's workers listen on, redis://HOST:PORT" },
+      samples: { type: 'string', description: 'random subnets measured (few: the fit starts from the known devices)', default: '10' },
+      space: { type: 'string', description: 'built-in space name or a space JSON file', default: 'fashion-mnist' },
+      runtime: { type: 'string', description: 'what the workers time the networks with', choices: ['tfjs', 'onnxruntime'], default: 'tfjs' },
+      append: { type: 'boolean', description: 'add to the samples the device was registered with before, and refit' },
+      out: { type: 'string', description: 'also write the samples as JSONL' },
+      seed: common.seed!,
+      db: dbOption,
+      json: jsonOption,
+    },
+    examples: ['oqat latency profile-workers --device pi4 --queue redis://10.0.0.5:6379 --samples 10', 'oqat latency profile-workers --device jetson --queue redis://10.0.0.5:6379 --runtime onnxruntime --append'],
+    run: async (o, _p, io) => (await import('./commands/profile-workers')).profileWorkers(o, io),
+  },
+  {
     path: ['latency', 'profile'],
     summary: 'measure random subnets of a space on this machine (cpu: tfjs, cpu-ort: onnxruntime) into JSONL samples',
     options: {

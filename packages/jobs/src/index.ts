@@ -14,6 +14,7 @@ export type { ValidationSpec } from './validation-split';
 export { BitsNotTrainedError, JobConfigError, RunNotCancellableError } from './errors';
 // Queue workers (issue 19): `oqat worker` and the queue errors a user meets.
 export { runQueueWorker, type QueueWorkerOptions } from './queue/queue-worker';
+export { profileOnWorkers, type RemoteProfileOptions } from './queue/remote-profile';
 export type { TaskWorker } from './queue/task-queue';
 export { QueueTaskFailedError, QueueUnreachableError, QueueUrlError, WorkerTaskError } from './errors';
 export type { ExportJobInput } from './export-job';

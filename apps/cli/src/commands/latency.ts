@@ -22,7 +22,7 @@ function readJson(io: CliIo, file: unknown, option: string): unknown {
 }
 
 /** A built-in space name or a space JSON file. */
-function spaceOf(io: CliIo, value: unknown): SearchSpace {
+export function spaceOf(io: CliIo, value: unknown): SearchSpace {
   const name = typeof value === 'string' ? value : 'fashion-mnist';
   return existsSync(resolve(io.cwd, name)) ? parseSearchSpace(readJson(io, name, 'space')) : resolveSearchSpace(name);
 }
