@@ -1,5 +1,5 @@
 import { alqFitCoefficients, alqNearestCodes } from './alq-fit';
-import { alqReconstructGrouped, alqStateGroupLength, type AlqState } from './alq-state';
+import { alqReconstructGrouped, alqStateGroupLength, forEachActiveSlot, type AlqState } from './alq-state';
 
 /**
  * ALQ's quadratic model of the loss around the current weights,
@@ -60,18 +60,11 @@ export function alqQuadraticModel(mo: AlqMoments, options: AlqAdamOptions): { gr
 /** A weight-domain vector (grouped order) in the α domain: Bᵀx per active slot (0 for pruned ones). */
 export function alqAlphaDomain(s: AlqState, x: Float32Array): Float32Array {
   const out = new Float32Array(s.alpha.length);
-  for (let g = 0; g < s.groups; g++) {
-    const start = g * s.groupSize;
-    const len = alqStateGroupLength(s, g);
-    for (let i = 0; i < s.maxBases; i++) {
-      const slot = g * s.maxBases + i;
-      if (!s.active[slot]) continue;
-      let v = 0;
-      const row = slot * s.groupSize;
-      for (let j = 0; j < len; j++) v += s.signs[row + j]! * x[start + j]!;
-      out[slot] = v;
-    }
-  }
+  forEachActiveSlot(s, (slot, start, len, row) => {
+    let v = 0;
+    for (let j = 0; j < len; j++) v += s.signs[row + j]! * x[start + j]!;
+    out[slot] = v;
+  });
   return out;
 }
 
@@ -153,15 +146,10 @@ export function alqPruneToTarget(layers: ReadonlyArray<{ state: AlqState; import
   const candidates: Array<{ layer: number; slot: number; importance: number; bits: number }> = [];
   layers.forEach(({ state: s, importance }, layer) => {
     weights += s.total;
-    for (let g = 0; g < s.groups; g++) {
-      const len = alqStateGroupLength(s, g);
-      for (let i = 0; i < s.maxBases; i++) {
-        const slot = g * s.maxBases + i;
-        if (!s.active[slot]) continue;
-        bits += len;
-        candidates.push({ layer, slot, importance: importance[slot]!, bits: len });
-      }
-    }
+    forEachActiveSlot(s, (slot, _start, len) => {
+      bits += len;
+      candidates.push({ layer, slot, importance: importance[slot]!, bits: len });
+    });
   });
   candidates.sort((a, b) => a.importance - b.importance);
   const limit = options.maxCount ?? Infinity;

@@ -76,20 +76,28 @@ export function alqStateGroupLength(s: AlqState, g: number): number {
   return alqGroupLength(s.total, s.groupSize, g);
 }
 
-/** Σ α_i β_i in grouped order. */
-export function alqReconstructGrouped(s: AlqState): Float32Array {
-  const out = new Float32Array(s.total);
+/**
+ * Calls f for every active slot, group by group: the slot, its group's first
+ * weight in grouped order, the group's length and the slot's sign row offset.
+ */
+export function forEachActiveSlot(s: AlqState, f: (slot: number, start: number, len: number, row: number) => void): void {
   for (let g = 0; g < s.groups; g++) {
     const start = g * s.groupSize;
     const len = alqStateGroupLength(s, g);
     for (let i = 0; i < s.maxBases; i++) {
       const slot = g * s.maxBases + i;
-      if (!s.active[slot]) continue;
-      const a = s.alpha[slot]!;
-      const row = slot * s.groupSize;
-      for (let j = 0; j < len; j++) out[start + j] += a * s.signs[row + j]!;
+      if (s.active[slot]) f(slot, start, len, slot * s.groupSize);
     }
   }
+}
+
+/** Σ α_i β_i in grouped order. */
+export function alqReconstructGrouped(s: AlqState): Float32Array {
+  const out = new Float32Array(s.total);
+  forEachActiveSlot(s, (slot, start, len, row) => {
+    const a = s.alpha[slot]!;
+    for (let j = 0; j < len; j++) out[start + j] += a * s.signs[row + j]!;
+  });
   return out;
 }
 
@@ -133,20 +141,15 @@ export function alqTensorOf(s: AlqState): AlqTensor {
   const coefficients: number[] = [];
   const rows: Uint8Array[] = [];
   let signBytes = 0;
-  for (let g = 0; g < s.groups; g++) {
-    const len = alqStateGroupLength(s, g);
-    for (let i = 0; i < s.maxBases; i++) {
-      const slot = g * s.maxBases + i;
-      if (!s.active[slot]) continue;
-      bases[g]!++;
-      coefficients.push(s.alpha[slot]!);
-      const codes = new Uint8Array(len);
-      for (let j = 0; j < len; j++) codes[j] = s.signs[slot * s.groupSize + j]! > 0 ? 1 : 0;
-      const row = pack(codes, 1);
-      rows.push(row);
-      signBytes += row.length;
-    }
-  }
+  forEachActiveSlot(s, (slot, _start, len, row) => {
+    bases[Math.floor(slot / s.maxBases)]!++;
+    coefficients.push(s.alpha[slot]!);
+    const codes = new Uint8Array(len);
+    for (let j = 0; j < len; j++) codes[j] = s.signs[row + j]! > 0 ? 1 : 0;
+    const packed = pack(codes, 1);
+    rows.push(packed);
+    signBytes += packed.length;
+  });
   const signs = new Uint8Array(signBytes);
   let o = 0;
   for (const r of rows) {
