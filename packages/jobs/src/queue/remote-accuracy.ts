@@ -25,6 +25,7 @@ export async function openRemoteAccuracy(o: RemoteAccuracyOptions): Promise<Remo
   const checkpointSha256 = await fileSha256(context.checkpoint);
   const queue = await TaskQueue.open(url, ACCURACY_QUEUE, {
     onStalled: () => log('warn', 'a queue worker stopped answering while measuring a subnet; its task went back to the queue for another worker'),
+    onRetry: (what, attempt, reason) => log('warn', `${what}: attempt ${attempt} failed (${reason}); the queue runs it again`),
   });
   const workers = new Set<string>();
   return {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { QueueTaskFailedError, QueueUnreachableError, QueueUrlError } from '../errors';
 import { REDIS_MISSING, startTestRedis, type TestRedis } from './redis-server.fixture';
 import { parseQueueUrl } from './queue-url';
@@ -57,12 +57,15 @@ describe.skipIf(REDIS_MISSING)('TaskQueue and serveTasks on a real redis-server'
         return path.length;
       },
     }, { name: 'w1' });
-    const queue = await TaskQueue.open(redis.url, 'open');
+    const retries: string[] = [];
+    const queue = await TaskQueue.open(redis.url, 'open', { onRetry: (what, attempt, reason) => retries.push(`${what} #${attempt}: ${reason}`) });
     try {
       const failed = queue.submit('open', { path: '/missing/supernet.ckpt' }, { what: 'accuracy of subnet s1', attempts: 2 });
       await expect(failed).rejects.toThrow(QueueTaskFailedError);
       await expect(failed).rejects.toThrow('queue: accuracy of subnet s1 failed on 2 attempt(s), last: worker w1: cannot open checkpoint /missing/supernet.ckpt (ENOENT)');
       expect(calls).toBe(2);
+      // the retry report reads the job back from Redis, so it may land after the failure
+      await vi.waitFor(() => expect(retries).toEqual(['accuracy of subnet s1 #1: worker w1: cannot open checkpoint /missing/supernet.ckpt (ENOENT)']));
       expect(await queue.submit('open', { path: '/ok' }, { what: 'x' })).toBe(3);
     } finally {
       await queue.close();

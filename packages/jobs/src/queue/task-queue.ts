@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { Queue, QueueEvents, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Job, Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QueueTaskFailedError, QueueUnreachableError } from '../errors';
 import { parseQueueUrl, type QueueAddress } from './queue-url';
@@ -49,6 +49,8 @@ export interface SubmitOptions {
 export interface TaskQueueEvents {
   /** a worker stopped answering while holding a task (killed, host lost); BullMQ put the task back */
   onStalled?: (taskId: string) => void;
+  /** a run of a task failed and the queue will run it again: the worker's own line */
+  onRetry?: (what: string, attempt: number, reason: string) => void;
 }
 
 /** Tunables of the queues' reliability, shared by coordinator and workers. */
@@ -65,11 +67,27 @@ export const QUEUE_DEFAULTS = {
 
 /** The coordinator's side of one queue: submit a task, await its worker's result. */
 export class TaskQueue {
+  /** what each task in flight is, by its id, for the retry reports */
+  private readonly pending = new Map<string, string>();
+
   private constructor(
     readonly name: string,
     private readonly queue: Queue,
     private readonly events: QueueEvents,
-  ) {}
+    on: TaskQueueEvents,
+  ) {
+    // A failed run that will be retried waits out its backoff as 'delayed': report the worker's reason.
+    if (on.onRetry) {
+      events.on('delayed', ({ jobId }) => {
+        const what = this.pending.get(jobId);
+        if (what === undefined) return;
+        void Job.fromId(queue, jobId).then(
+          (job) => job?.failedReason && on.onRetry!(what, job.attemptsMade, job.failedReason.split('\n')[0]!),
+          () => undefined,
+        );
+      });
+    }
+  }
 
   static async open(url: string, name: string, on: TaskQueueEvents = {}): Promise<TaskQueue> {
     const address = parseQueueUrl(url);
@@ -79,7 +97,7 @@ export class TaskQueue {
     const events = new QueueEvents(name, { connection, prefix: PREFIX });
     if (on.onStalled) events.on('stalled', ({ jobId }) => on.onStalled!(jobId));
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    return new TaskQueue(name, queue, events);
+    return new TaskQueue(name, queue, events, on);
   }
 
   /** Hands `data` to the next free worker of this queue; resolves with its result, rejects with QueueTaskFailedError. */
@@ -91,10 +109,13 @@ export class TaskQueue {
       removeOnComplete: { age: 3600 },
       removeOnFail: { age: 24 * 3600 },
     });
+    this.pending.set(job.id!, o.what);
     try {
       return (await job.waitUntilFinished(this.events)) as R;
     } catch (err) {
       throw new QueueTaskFailedError(o.what, attempts, (err as Error).message.split('\n')[0]!);
+    } finally {
+      this.pending.delete(job.id!);
     }
   }
 
