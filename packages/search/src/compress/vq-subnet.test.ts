@@ -61,11 +61,14 @@ describe('compressVq', () => {
       expect(r.error).toBeLessThan(1);
       expect(decodeVq(t)).toHaveLength(subject.weights.get(r.name)!.length);
     }
-    expect(result.finetune).toBeUndefined();
+    expect(result.finetune).toBe('no codeword finetuning; BN statistics re-estimated on 16 unlabelled training images');
+    const bnKeys = Object.keys(result.floatWeights ?? {});
+    expect(bnKeys).toContain('stem.bn.runningMean');
+    expect(bnKeys.every((k) => /\.bn\.running(Mean|Var)$/.test(k))).toBe(true);
   });
 
   it('keeps the logits with fine codebooks: the 1x1 convs and linear layers at d = 1 with 64 to 256 codewords (scalar codes fitted to the outputs)', async () => {
-    const result = await compressVq(subject, { ...FAST, pointwiseBlockSize: 1, kernelsPerBlock: 1, subVectorsPerCodeword: 1, finetuneSteps: 0, iterations: 30 });
+    const result = await compressVq(subject, { ...FAST, pointwiseBlockSize: 1, kernelsPerBlock: 1, subVectorsPerCodeword: 1, finetuneSteps: 0, iterations: 30, reestimateBn: false });
     const x = tf.randomNormal([4, 10, 10, 1], 0, 1, 'float32', 3);
     const fine = result.report.layers.filter((r) => r.detail?.['blockSize'] === 1 && Number(r.detail['codewords']) >= 64).map((r) => r.name);
     expect(fine.length).toBeGreaterThan(6);

@@ -9,6 +9,7 @@ import { CompressAbortedError } from '../errors';
 import { bnBatches } from '../eval/evaluate-subnet';
 import { distillationLoss } from '../losses';
 import { staticWeightLayers } from '../ptq/ptq-layers';
+import { BN_EPSILON, type StaticBatchNorm } from '../static/static-batch-norm';
 import { StaticMobileNet } from '../static/static-mobilenet';
 import type { CompressLayerReport, CompressSubject, CompressionResult } from './compress-subject';
 
@@ -41,6 +42,13 @@ export interface VqSettings {
   finetuneSteps: number;
   /** images per finetuning step (the paper's 128) */
   finetuneBatch: number;
+  /**
+   * BN statistics re-estimated on the calibration images after the layers are
+   * compressed and again after the finetuning (the authors finetune with BN in
+   * training mode, where its statistics follow the compressed network); off:
+   * the float subnet's statistics throughout
+   */
+  reestimateBn: boolean;
   /** SGD with momentum on the codewords: the paper's 0.05 per layer, 0.01 globally (÷10 at each third), momentum 0.9, weight decay 1e-4 */
   layerLearningRate: number;
   learningRate: number;
@@ -66,6 +74,7 @@ export const VQ_DEFAULTS: Readonly<VqSettings> = {
   layerFinetuneSteps: 0,
   finetuneSteps: 200,
   finetuneBatch: 32,
+  reestimateBn: true,
   layerLearningRate: 0.05,
   learningRate: 0.01,
   momentum: 0.9,
@@ -81,7 +90,7 @@ function checkSettings(s: VqSettings): void {
     ['iterations', 1], ['calibrationImages', 1], ['activationRows', 1], ['layerFinetuneSteps', 0], ['finetuneSteps', 0], ['finetuneBatch', 1],
   ];
   for (const [key, min] of ints) {
-    const v = s[key];
+    const v = s[key] as number;
     if (!Number.isInteger(v) || v < min) throw new InvalidQuantOptionError('vq', key, v, `an integer ≥ ${min}`);
   }
   for (const key of ['layerLearningRate', 'learningRate', 'momentum', 'weightDecay'] as const) {
@@ -134,6 +143,56 @@ function layerGram(
     layer.forward = original;
   }
   return vqGramMean(acc);
+}
+
+/** The batch norms of a static classification network, in forward order. */
+function batchNorms(net: StaticMobileNet): StaticBatchNorm[] {
+  const b = net.backbone;
+  return [b.stem.bn, ...b.blocks.flatMap((block) => [block.expand?.bn, block.dw.bn, block.project.bn]), b.headExpand.bn].filter((x): x is StaticBatchNorm => x !== undefined);
+}
+
+/**
+ * Re-estimates every BN's running mean and variance for the network as it
+ * now computes, as the project re-estimates a subnet's (each BN normalises
+ * with its batch's statistics while their mean over the batches is taken),
+ * and writes them into the BN's variables. Returns them by weight-map key.
+ */
+function reestimateStudentBn(student: StaticMobileNet, batches: readonly Tensor[]): Record<string, Float32Array> {
+  const bns = batchNorms(student);
+  const sums = bns.map((bn) => ({ mean: new Float64Array(bn.config.channels), variance: new Float64Array(bn.config.channels), images: 0 }));
+  const originals = bns.map((bn) => bn.forward);
+  bns.forEach((bn, i) => {
+    bn.forward = (x: Tensor): Tensor => {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      const n = x.shape[0]!;
+      const [m, v] = [mean.dataSync(), variance.dataSync()];
+      const acc = sums[i]!;
+      for (let c = 0; c < m.length; c++) {
+        acc.mean[c] += m[c]! * n;
+        acc.variance[c] += v[c]! * n;
+      }
+      acc.images += n;
+      return tf.add(tf.mul(tf.sub(x, mean), tf.mul(bn.gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)))), bn.beta);
+    };
+  });
+  try {
+    for (const batch of batches) tf.tidy(() => student.forward(batch));
+  } finally {
+    bns.forEach((bn, i) => {
+      bn.forward = originals[i]!;
+    });
+  }
+  const out: Record<string, Float32Array> = {};
+  bns.forEach((bn, i) => {
+    const acc = sums[i]!;
+    const mean = Float32Array.from(acc.mean, (x) => x / acc.images);
+    const variance = Float32Array.from(acc.variance, (x) => x / acc.images);
+    (bn.mean as tf.Variable).assign(tf.tensor1d(mean));
+    (bn.variance as tf.Variable).assign(tf.tensor1d(variance));
+    out[`${bn.name}.runningMean`] = mean;
+    out[`${bn.name}.runningVar`] = variance;
+  });
+  return out;
 }
 
 /** A compressed layer being finetuned: its codewords (float64 while training), fixed assignments, momentum. */
@@ -238,8 +297,9 @@ function finetune(
  * 2. all codewords are distilled together (`finetuneSteps`), assignments
  *    fixed, as the paper's global finetuning.
  * Codebooks are stored in float16, indices in one byte (k ≤ 256). Weights
- * only: activations, BN and biases stay float32. BN keeps the float subnet's
- * statistics throughout (the authors finetune with BN in training mode).
+ * only: activations, BN and biases stay float32; BN's statistics are
+ * re-estimated for the compressed network (`reestimateBn`, returned as
+ * floatWeights) where the authors finetune with BN in training mode.
  */
 export async function compressVq(subject: CompressSubject, settings: Partial<VqSettings> = {}): Promise<CompressionResult> {
   const s: VqSettings = { ...VQ_DEFAULTS, ...settings };
@@ -272,7 +332,13 @@ export async function compressVq(subject: CompressSubject, settings: Partial<VqS
     studentWeights.set(key, v);
     variables.set(p.name, v);
   }
+  for (const [key, w] of studentWeights) {
+    if (!key.endsWith('.runningMean') && !key.endsWith('.runningVar')) continue;
+    studentWeights.set(key, tf.variable(w, false));
+    w.dispose();
+  }
   const student = new StaticMobileNet(subject.float.toConfig(), studentWeights);
+  let floatWeights: Record<string, Float32Array> | undefined;
   const images = unlabelled(subject.train);
   const calibration = bnBatches(images, s.calibrationImages, 64, derive(subject.seed, 'vq-calibration'), subject.normalization);
   const codebooks: Codebook[] = [];
@@ -318,6 +384,10 @@ export async function compressVq(subject: CompressSubject, settings: Partial<VqS
         done = base + s.layerFinetuneSteps / 20;
       }
     }
+    if (s.reestimateBn && codebooks.length > 0) {
+      progress(`vq: re-estimating BN on ${s.calibrationImages} unlabelled images`);
+      floatWeights = reestimateStudentBn(student, calibration);
+    }
     if (s.finetuneSteps > 0) {
       const base = done;
       progress(`vq: finetuning all ${codebooks.length} codebooks`);
@@ -328,6 +398,7 @@ export async function compressVq(subject: CompressSubject, settings: Partial<VqS
         done = base + step / 20;
         if (step % 10 === 0) progress(`vq: global finetuning step ${step}/${s.finetuneSteps}`);
       });
+      if (s.reestimateBn && codebooks.length > 0) floatWeights = reestimateStudentBn(student, calibration);
     }
   } finally {
     student.dispose();
@@ -337,16 +408,22 @@ export async function compressVq(subject: CompressSubject, settings: Partial<VqS
   const layers: CompressionResult['layers'] = {};
   for (const cb of codebooks) layers[cb.name] = { ...cb.tensor, codebook: Uint16Array.from(cb.values, toFloat16Bits) };
   const finetuned = codebooks.length > 0 && (s.layerFinetuneSteps > 0 || s.finetuneSteps > 0);
+  const bnOnly = !finetuned && floatWeights !== undefined;
   subject.onProgress(1, `vq: ${codebooks.length} layers compressed`);
   return {
     layers,
     report: { layers: reports, skipped },
+    ...(floatWeights ? { floatWeights } : {}),
     ...(finetuned
       ? {
           finetune: `codewords only (assignments fixed), distilled from the uncompressed float subnet (soft cross-entropy to its softmax) on unlabelled training images, no labels: ${
             s.layerFinetuneSteps > 0 ? `${s.layerFinetuneSteps} steps per layer at lr ${s.layerLearningRate}, then ` : ''
-          }${s.finetuneSteps} steps on all codebooks at lr ${s.learningRate} (÷10 at each third), batch ${s.finetuneBatch}, SGD momentum ${s.momentum}, weight decay ${s.weightDecay}; BN statistics kept`,
+          }${s.finetuneSteps} steps on all codebooks at lr ${s.learningRate} (÷10 at each third), batch ${s.finetuneBatch}, SGD momentum ${s.momentum}, weight decay ${s.weightDecay}; ${
+            s.reestimateBn ? `BN statistics re-estimated on ${s.calibrationImages} unlabelled training images before and after` : 'BN statistics of the float subnet kept'
+          }`,
         }
-      : {}),
+      : bnOnly
+        ? { finetune: `no codeword finetuning; BN statistics re-estimated on ${s.calibrationImages} unlabelled training images` }
+        : {}),
   };
 }
