@@ -10,6 +10,7 @@ const trainOptions: Record<string, OptionSpec> = {
   data: { type: 'string', description: 'your own images instead: a folder of class folders of PNG/JPEG (train/ test/ optional), images/ + masks/, or IDX files; the space is fitted to it' },
   'skip-bad-files': { type: 'boolean', description: 'with --data: leave out unreadable or odd-sized images and empty classes (the run log counts them)' },
   space: { type: 'string', description: 'search space', choices: ['fashion-mnist', 'ofa-mbv3'], default: D.space },
+  'resize-images': { type: 'boolean', description: "with --data (class folders): bring images of another size to the folder's most common size (centre crop to its aspect ratio, then bilinear, no antialiasing) instead of refusing them; segmentation folders still refuse mixed sizes" },
   bits: { type: 'string', description: 'bit chain, trained first then inherited down', default: D.bitsChain.join(',') },
   'epochs-float': { type: 'string', description: 'float warm-up epochs (the largest subnet alone)', default: String(D.epochs.float) },
   epochs: { type: 'string', description: 'epochs at the first bit width', default: String(D.epochs.first) },

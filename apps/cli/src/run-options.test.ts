@@ -22,6 +22,14 @@ function withConfig(text: string): unknown {
   }
 }
 
+describe('runConfigFromOptions data flags', () => {
+  it('--skip-bad-files and --resize-images set the run config fields, absent they stay unset', () => {
+    expect(runConfigFromOptions({ data: '/p', 'skip-bad-files': true, 'resize-images': true }, io, 'train')).toMatchObject({ skipBadFiles: true, resizeImages: true });
+    const plain = runConfigFromOptions({ data: '/p' }, io, 'train');
+    expect([plain.skipBadFiles, plain.resizeImages]).toEqual([undefined, undefined]);
+  });
+});
+
 describe('runConfigFromOptions --config', () => {
   it.each([
     ['null', /holds null; it must hold one JSON object of run settings/],

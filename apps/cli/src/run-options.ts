@@ -51,6 +51,7 @@ export function runConfigFromOptions(o: ParsedOptions, io: CliIo, kind: NewRunCo
   if (o.dataset) config.dataset = o.dataset as NewRunConfig['dataset'];
   if (typeof o.data === 'string') config.dataPath = resolve(io.cwd, o.data);
   if (o['skip-bad-files']) config.skipBadFiles = true;
+  if (o['resize-images']) config.resizeImages = true;
   if (o.space) config.space = o.space as NewRunConfig['space'];
   if (o.backend) config.backend = o.backend as NewRunConfig['backend'];
   if (o.seed !== undefined) config.seed = intOption(o.seed, 'seed', 0, 0);

@@ -128,7 +128,8 @@ export class MaskSizeMismatchError extends OqatError {
 export class ImageSizeInconsistentError extends OqatError {
   constructor(file: string, size: string, firstFile: string, firstSize: string, operation = 'loadPngSegmentationFolder') {
     super(
-      `${operation}: ${file} is ${size} but ${firstFile} is ${firstSize}; all images of a folder must share one size (resize them first)`,
+      `${operation}: ${file} is ${size} but ${firstFile} is ${firstSize}; all images of a folder must share one size ` +
+        (operation === 'loadImageFolder' ? '(resize them first, train with --resize-images, or leave them out with --skip-bad-files)' : '(resize them first)'),
     );
     this.name = 'ImageSizeInconsistentError';
   }

@@ -57,6 +57,7 @@ export { bilinearPlan, resizeBilinear } from './transforms/resize-bilinear';
 export type { BilinearPlan } from './transforms/resize-bilinear';
 export { padAndCrop } from './transforms/pad-and-crop';
 export { flipHorizontal } from './transforms/flip-horizontal';
+export { resizeToCover } from './transforms/resize-to-cover';
 export { normalizePixels, UNIT_RANGE } from './transforms/normalize';
 
 export type { BatchOptions, AugmentOptions } from './batches/batch-options';

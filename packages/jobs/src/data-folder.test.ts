@@ -30,9 +30,17 @@ describe('runDataFolder', () => {
     expect(await readdir(dataCacheDir(join(dir, 'work')))).toHaveLength(1);
     const train = toTrainConfig(runConfig({ dataPath: join(dir, 'photos'), skipBadFiles: true }), undefined, folder);
     expect(train.space).toEqual(folder.space);
-    expect(train.data).toMatchObject({ folder: join(dir, 'photos'), skipBadFiles: true });
+    expect(train.data).toMatchObject({ folder: join(dir, 'photos'), skipBadFiles: true, resizeImages: false });
     const ofa = await runDataFolder(runConfig({ dataPath: join(dir, 'photos'), space: 'ofa-mbv3' }), files, join(dir, 'work'));
     expect([ofa.space.inputC, ofa.space.numClasses, ofa.space.resolutions[0]]).toEqual([3, 3, 128]);
+    // A photo of another size: refused by name, or brought to the folder's size with resizeImages.
+    const odd = join(dir, 'photos', 'a', 'wide.png');
+    await writeFile(odd, encodeImage('png', 40, 20, 3, new Uint8Array(40 * 20 * 3).fill(7)));
+    await expect(runDataFolder(runConfig({ dataPath: join(dir, 'photos') }), files, join(dir, 'work'))).rejects.toThrow(`${odd} is 40x20 but`);
+    const resized = await runDataFolder(runConfig({ dataPath: join(dir, 'photos'), resizeImages: true }), files, join(dir, 'work'));
+    expect(resized.space.resolutions).toEqual([12, 16, 20]);
+    expect(toTrainConfig(runConfig({ dataPath: join(dir, 'photos'), resizeImages: true }), undefined, resized).data.resizeImages).toBe(true);
+    expect(validateRunConfig({ resizeImages: 1 as never }).validation.errors.resizeImages).toMatch(/must be true or false/);
   });
 
   it('a segmentation folder trains segmentation, and needs train/, val/ and test/', async () => {

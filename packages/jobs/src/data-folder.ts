@@ -50,7 +50,7 @@ export async function runDataFolder(config: RunConfig, files: CallerFiles, workD
   }
   const train = scan.layout === 'idx'
     ? await describeDataFolder(dir)
-    : (await loadImageFolder(dir, { skipBadFiles: config.skipBadFiles, cacheDir: dataCacheDir(workDir) })).train;
+    : (await loadImageFolder(dir, { skipBadFiles: config.skipBadFiles, resizeToCommonSize: config.resizeImages, cacheDir: dataCacheDir(workDir) })).train;
   const shape = { channels: train.channels, classes: train.classNames.length, height: train.height, width: train.width };
   return { dir, task: 'classification', space: spaceForData(config.space, shape) };
 }

@@ -69,7 +69,7 @@ function shapeErrors(partial: unknown): Record<string, string> {
   if (perLayerBits !== undefined && typeof perLayerBits !== 'boolean') errors.perLayerBits = `must be true or false, got ${JSON.stringify(perLayerBits)}`;
   if (partial.queue !== undefined && typeof partial.queue !== 'string') errors.queue = `must be a redis://HOST:PORT URL, got ${JSON.stringify(partial.queue)}`;
   if (partial.sqRatios !== undefined && !(Array.isArray(partial.sqRatios) && partial.sqRatios.every((x) => typeof x === 'number'))) errors.sqRatios = `must be a list of numbers, got ${JSON.stringify(partial.sqRatios)}`;
-  const { dataPath, skipBadFiles } = partial;
+  const { dataPath, skipBadFiles, resizeImages } = partial;
   if (dataPath !== undefined && (typeof dataPath !== 'string' || dataPath.includes('\0'))) errors.dataPath = `must be a folder path, got ${JSON.stringify(dataPath)}`;
   if (skipBadFiles !== undefined && typeof skipBadFiles !== 'boolean') errors.skipBadFiles = `must be true or false, got ${JSON.stringify(skipBadFiles)}`;
   return errors;
@@ -77,6 +77,7 @@ function shapeErrors(partial: unknown): Record<string, string> {
 
 /** The space a run trains: segmentation has its own. */
 function trainedSpace(config: NewRunConfig): string {
+  if (resizeImages !== undefined && typeof resizeImages !== 'boolean') errors.resizeImages = `must be true or false, got ${JSON.stringify(resizeImages)}`;
   return config.task === 'segmentation' ? DEFAULT_SPACE.segmentation : config.space;
 }
 
@@ -134,7 +135,7 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: Run
 
 /** The training config a New run form describes. */
 export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases'> = DEFAULT_TRAIN_CONFIG, folder?: RunDataFolder): TrainConfig {
-  if (folder) return onDataFolder(toTrainConfig({ ...config, task: folder.task }, base), folder, config.skipBadFiles);
+  if (folder) return onDataFolder(toTrainConfig({ ...config, task: folder.task }, base), folder, config.skipBadFiles, config.resizeImages);
   const phases = oqatPhases(config.bitsChain, config.epochs);
   const sandwich = { ...base.sandwich, randomSubnets: config.randomSubnets };
   const quantizer = {
@@ -177,11 +178,11 @@ export function toTrainConfig(config: RunConfig, base: Omit<TrainConfig, 'phases
 }
 
 /** A training config on a data folder: the space fitted to it, and the folder where its task reads data. */
-function onDataFolder(train: TrainConfig, folder: RunDataFolder, skipBadFiles: boolean): TrainConfig {
+function onDataFolder(train: TrainConfig, folder: RunDataFolder, skipBadFiles: boolean, resizeImages: boolean): TrainConfig {
   if (folder.task === 'segmentation') {
     return { ...train, space: folder.space, segmentation: { ...train.segmentation, folder: folder.dir }, data: { ...train.data, skipBadFiles } };
   }
-  return { ...train, space: folder.space, data: { ...train.data, folder: folder.dir, skipBadFiles } };
+  return { ...train, space: folder.space, data: { ...train.data, folder: folder.dir, skipBadFiles, resizeImages } };
 }
 
 /** `folder`: the run config's dataPath as runDataFolder checked it. */

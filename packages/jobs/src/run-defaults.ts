@@ -2,7 +2,7 @@ import type { NewRunConfig } from './studio-service';
 
 /** A run config with every optional setting filled (what validateRunConfig returns). */
 export type RunConfig = NewRunConfig & Required<Pick<NewRunConfig,
-  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles' | 'quantizer' | 'preset' | 'dropBitsRate' | 'dropBitsPenalty' | 'abfpBlockSize' | 'abfpGain' | 'esbSignificantBits' | 'sqRatios'
+  'maxLatencyMs' | 'generations' | 'population' | 'limitTrainImages' | 'evalImages' | 'batchSize' | 'randomSubnets' | 'latencySamples' | 'perLayerBits' | 'dataPath' | 'skipBadFiles' | 'resizeImages' | 'quantizer' | 'preset' | 'dropBitsRate' | 'dropBitsPenalty' | 'abfpBlockSize' | 'abfpGain' | 'esbSignificantBits' | 'sqRatios'
 >>;
 
 /**
@@ -23,6 +23,7 @@ export const DEFAULT_RUN_CONFIG: Readonly<RunConfig> = {
   dataset: 'auto',
   dataPath: '',
   skipBadFiles: false,
+  resizeImages: false,
   space: 'fashion-mnist',
   bitsChain: [4, 3, 2],
   epochs: { float: 2, first: 1, inherited: 1 },

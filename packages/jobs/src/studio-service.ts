@@ -207,6 +207,8 @@ export interface NewRunConfig {
   skipBadFiles?: boolean;
   space: 'fashion-mnist' | 'ofa-mbv3';
   /** e.g. [4, 3, 2]: trained first at 4 bits, then inherited down */
+  /** resize a class folder's images of another size to its most common size (centre crop to its aspect ratio, then bilinear) instead of refusing them */
+  resizeImages?: boolean;
   bitsChain: number[];
   epochs: { float: number; first: number; inherited: number };
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { OqatError } from '@oqat/core';
 import { DatasetNotFoundError, EmptyClassError, ImageDecodeError, ImageSizeInconsistentError, InvalidDataOptionError } from '../errors';
+import { resizeToCover } from '../transforms/resize-to-cover';
 import type { ImageDataset } from '../types';
 import { decodeImage, type DecodedImage } from './decode-image';
 import type { ClassFiles, ClassificationScan } from './scan-data-folder';
@@ -102,11 +103,14 @@ function roundRobin(items: readonly DecodedItem[]): DecodedItem[] {
  * not a readable PNG/JPEG, a class folder with no usable image, an image
  * whose size differs from the folder's most common size, a test class with
  * no training class) throws its one-line error naming the file, or with
- * `skipBadFiles` is left out and listed in `skipped`. Labels follow the
+ * `skipBadFiles` is left out and listed in `skipped`. With
+ * `resizeToCommonSize` an image of another size is not bad: it is brought to
+ * the most common size (centre crop to its aspect ratio, then bilinear:
+ * resizeToCover). Labels follow the
  * training classes' sorted names; the data has 3 channels if any image has
  * colour, else 1.
  */
-export async function decodeClassFolders(scan: ClassificationScan, skipBadFiles: boolean): Promise<DecodedFolder> {
+export async function decodeClassFolders(scan: ClassificationScan, skipBadFiles: boolean, resizeToCommonSize = false): Promise<DecodedFolder> {
   const skipped: BadFile[] = [];
   const bad = (error: OqatError, file: string): void => {
     if (!skipBadFiles) throw error;
@@ -123,12 +127,16 @@ export async function decodeClassFolders(scan: ClassificationScan, skipBadFiles:
   const testClasses = (scan.test ?? []).filter((c) => trainNames.includes(c.className));
   const items = [...(await decodeAll('train', scan.train, bad)), ...(await decodeAll('test', testClasses, bad))];
   const reference = commonSize(items);
-  const sized = items.filter((item) => {
-    const { width, height } = item.image;
-    if (width === reference!.image.width && height === reference!.image.height) return true;
+  const sized = items.flatMap((item): DecodedItem[] => {
+    const { width, height, channels, pixels } = item.image;
+    const common = reference!.image;
+    if (width === common.width && height === common.height) return [item];
+    if (resizeToCommonSize) {
+      return [{ ...item, image: { width: common.width, height: common.height, channels, pixels: resizeToCover(pixels, height, width, channels, common.height, common.width) } }];
+    }
     const size = (i: DecodedImage) => `${i.width}x${i.height}`;
-    bad(new ImageSizeInconsistentError(item.file, size(item.image), reference!.file, size(reference!.image), 'loadImageFolder'), item.file);
-    return false;
+    bad(new ImageSizeInconsistentError(item.file, size(item.image), reference!.file, size(common), 'loadImageFolder'), item.file);
+    return [];
   });
   // A class is learnable only with at least one training image left.
   const classNames = scan.train

@@ -10,11 +10,11 @@ const MAGIC = 'OQATIMG1';
 /**
  * The cache file of a folder's decoded images: named by a hash of every
  * image's path, size and modification time (and of the class folders and the
- * skip choice), so any change to the folder makes a new key and nothing is
+ * skip and resize choices), so any change to the folder makes a new key and nothing is
  * compared byte by byte.
  */
-export async function folderCacheFile(cacheDir: string, scan: ClassificationScan, skipBadFiles: boolean): Promise<string> {
-  const hash = createHash('sha256').update(`${MAGIC}\n${skipBadFiles}\n`);
+export async function folderCacheFile(cacheDir: string, scan: ClassificationScan, skipBadFiles: boolean, resizeToCommonSize = false): Promise<string> {
+  const hash = createHash('sha256').update(`${MAGIC}\n${skipBadFiles}\n${resizeToCommonSize ? 'resize to the common size\n' : ''}`);
   for (const [split, classes] of [['train', scan.train], ['test', scan.test ?? []]] as const) {
     for (const c of classes) {
       hash.update(`${split}/${relative(scan.dir, c.dir)}/\n`);

@@ -106,5 +106,16 @@ describe('loadImageFolder: bad data, one line naming the file; skipBadFiles leav
     const data = await loadImageFolder(join(dir, 'data'), { skipBadFiles: true });
     expect(data.skipped.map((s) => s.file)).toEqual([odd]);
     expect(data.train.width).toBe(8);
+    // With resizeToCommonSize it is kept, brought to 8x8 (centre crop of its 8 middle columns, then as it is),
+    // and the cache keeps the resized folder apart from the skipping one.
+    const pixels = Uint8Array.from({ length: 96 }, (_, i) => (i % 12 < 2 || i % 12 >= 10 ? 255 : 40));
+    await writeFile(odd, encodeImage('png', 12, 8, 1, pixels));
+    const cacheDir = join(dir, 'cache');
+    await loadImageFolder(join(dir, 'data'), { skipBadFiles: true, cacheDir });
+    const resized = await loadImageFolder(join(dir, 'data'), { resizeToCommonSize: true, cacheDir });
+    expect([resized.skipped.length, resized.fromCache, resized.train.count + resized.test.count]).toEqual([0, false, 31]);
+    const all = [resized.train, resized.test];
+    const found = all.flatMap((d) => Array.from({ length: d.count }, (_, i) => d.images.subarray(i * 64, (i + 1) * 64))).filter((img) => img.every((v) => v === 40));
+    expect(found).toHaveLength(1);
   });
 });

@@ -9,6 +9,12 @@ import { scanDataFolder } from './scan-data-folder';
 export interface ImageFolderOptions {
   /** leave out bad files (listed in `skipped`) instead of failing on the first; default false */
   readonly skipBadFiles?: boolean;
+  /**
+   * bring images of another size than the folder's most common one to it
+   * (centre crop to its aspect ratio, then bilinear: resizeToCover) instead
+   * of treating them as bad files; default false
+   */
+  readonly resizeToCommonSize?: boolean;
   /** keep the decoded images in a file here, so the next load of the same folder content decodes nothing */
   readonly cacheDir?: string;
   /** seeds the held-out test split of a folder without test/; default 0 */
@@ -55,9 +61,10 @@ export async function loadImageFolder(dir: string, options: ImageFolderOptions =
     throw new DatasetNotFoundError(`loadImageFolder: ${dir} is a ${scan.layout} folder`, 'pass a folder of class sub-folders of PNG or JPEG images');
   }
   const skipBadFiles = options.skipBadFiles ?? false;
-  const cacheFile = options.cacheDir ? await folderCacheFile(options.cacheDir, scan, skipBadFiles) : undefined;
+  const resize = options.resizeToCommonSize ?? false;
+  const cacheFile = options.cacheDir ? await folderCacheFile(options.cacheDir, scan, skipBadFiles, resize) : undefined;
   const cached = cacheFile ? await readFolderCache(cacheFile) : undefined;
-  const decoded = cached ?? (await decodeClassFolders(scan, skipBadFiles));
+  const decoded = cached ?? (await decodeClassFolders(scan, skipBadFiles, resize));
   if (cacheFile && !cached) await writeFolderCache(cacheFile, decoded);
   let { train } = decoded;
   let test = decoded.test;

@@ -15,12 +15,13 @@ describe('parseTrainConfig', () => {
   });
 
   it("reads a data folder, its skip choice and its input scaling (a parsed config parses again)", () => {
-    const data = { folder: '/data/photos', skipBadFiles: true, normalization: { mean: 0.4, std: 0.2 } };
+    const data = { folder: '/data/photos', skipBadFiles: true, resizeImages: true, normalization: { mean: 0.4, std: 0.2 } };
     const c = parseTrainConfig({ data, phases: PHASES });
     expect(c.data).toMatchObject(data);
     expect(parseTrainConfig(c)).toEqual(c);
     expect(() => parseTrainConfig({ data: { normalization: { mean: 0.4, std: 0 } }, phases: PHASES })).toThrow(/data\.normalization\.std/);
     expect(() => parseTrainConfig({ data: { folder: 3 }, phases: PHASES })).toThrow(InvalidTrainConfigError);
+    expect(() => parseTrainConfig({ data: { resizeImages: 'yes' }, phases: PHASES })).toThrow(/data\.resizeImages/);
   });
 
   it('defaults a segmentation run to the scenes space and its scene settings', () => {

@@ -125,6 +125,7 @@ export function parseTrainConfig(json: unknown): TrainConfig {
       // '' (Fashion-MNIST) round-trips, as segmentation.folder.
       folder: data.folder === undefined || data.folder === '' ? d.data.folder : r.str(data.folder, 'data.folder'),
       skipBadFiles: r.bool(data.skipBadFiles ?? d.data.skipBadFiles, 'data.skipBadFiles'),
+      resizeImages: r.bool(data.resizeImages ?? d.data.resizeImages, 'data.resizeImages'),
       normalization: readNormalization(data.normalization ?? d.data.normalization),
     },
     segmentation: readSegmentation(o, task, batchSize),

@@ -73,6 +73,8 @@ export interface TrainConfig {
     folder: string;
     /** leave a folder's bad files out (and report them) instead of failing on the first */
     skipBadFiles: boolean;
+    /** a class folder's images of another size than its most common one are resized to it (@oqat/data's resizeToCover), not bad files */
+    resizeImages: boolean;
     /** input scaling (x/255 - mean) / std of every batch, kept in checkpoints and exports; a folder's own pixel statistics */
     normalization: { mean: number; std: number };
   };
@@ -216,7 +218,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<Omit<TrainConfig, 'phases'>> = {
   task: 'classification',
   space: 'fashion-mnist',
   // Augmentation off: at the budgets a 2-core machine trains, pad-and-crop and flips cost ~12 points (issue 13's measurement).
-  data: { source: 'auto', trainLimit: 0, testLimit: 0, augment: false, bnImages: 2000, folder: '', skipBadFiles: false, normalization: FASHION_MNIST_STATS },
+  data: { source: 'auto', trainLimit: 0, testLimit: 0, augment: false, bnImages: 2000, folder: '', skipBadFiles: false, resizeImages: false, normalization: FASHION_MNIST_STATS },
   segmentation: { folder: '', canvasSize: 64, trainScenes: 4000, testScenes: 500, seed: 1 },
   batchSize: 128,
   stepsPerEpoch: 0,

@@ -21,5 +21,5 @@ export async function loadClassificationData(data: TrainConfig['data'], cacheDir
     const idx = await loadFashionMnist({ env: { OQAT_DATA: data.folder } });
     return { train: idx.train, test: idx.test, normalization: pixelStatistics(idx.train), skipped: [] };
   }
-  return loadImageFolder(data.folder, { skipBadFiles: data.skipBadFiles, ...(cacheDir ? { cacheDir } : {}) });
+  return loadImageFolder(data.folder, { skipBadFiles: data.skipBadFiles, resizeToCommonSize: data.resizeImages, ...(cacheDir ? { cacheDir } : {}) });
 }
