@@ -46,8 +46,9 @@ export async function searchValidation(loaded: LoadedSupernet, o: SearchValidati
     let validation: SegmentationDataset;
     let train: SegmentationDataset;
     if (seg.folder) {
-      validation = firstN(await loadFolderSplit(seg, space, 'val'), o.validationImages);
-      train = await loadFolderSplit(seg, space, 'train');
+      const skip = { skipBadFiles: config.data.skipBadFiles };
+      validation = firstN(await loadFolderSplit(seg, space, 'val', skip), o.validationImages);
+      train = await loadFolderSplit(seg, space, 'train', skip);
     } else {
       const split = validationSplitOf((await loadFashionMnist({ source: config.data.source })).train, o.validation);
       validation = scenesOf(split.validation, seg, 'validation', o.validationImages || seg.testScenes);
