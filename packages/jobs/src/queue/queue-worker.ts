@@ -4,7 +4,7 @@ import { createOrtRuntime, createTfjsRuntime, profileNetworks, type TfLike } fro
 import { loadSupernet, type LoadedSupernet } from '@oqat/search';
 import { WorkerTaskError } from '../errors';
 import { searchValidation, type SearchValidation } from '../search-validation';
-import { defaultWorkerName, serveTasks, type ServeOptions, type TaskWorker } from './task-queue';
+import { defaultWorkerName, serveTasks, type ServeOptions, type TaskControl, type TaskHandler, type TaskWorker } from './task-queue';
 import { ACCURACY_QUEUE, fileSha256, profileQueue, type AccuracyAnswer, type AccuracyContext, type AccuracyTask, type ProfileAnswer, type ProfileTask } from './tasks';
 
 export interface QueueWorkerOptions extends Pick<ServeOptions, 'name' | 'lockMs' | 'stalledMs' | 'onTask'> {
@@ -29,6 +29,9 @@ interface LoadedContext {
   validation: SearchValidation;
 }
 
+/** How long a task is held while its checkpoint and data load (synchronous: the lock cannot be renewed meanwhile). */
+const LOAD_HOLD_MS = 5 * 60_000;
+
 const contextKey = (c: AccuracyContext): string =>
   JSON.stringify([c.checkpoint, c.checkpointSha256, c.validation, c.validationImages, c.bnImages, c.seed, c.heldOut]);
 
@@ -48,9 +51,10 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<TaskWorker>
   let current: LoadedContext | undefined;
   const name = o.name ?? defaultWorkerName();
 
-  const open = async (c: AccuracyContext): Promise<LoadedContext> => {
+  const open = async (c: AccuracyContext, control: TaskControl): Promise<LoadedContext> => {
     const key = contextKey(c);
     if (current?.key === key) return current;
+    await control.holdFor(LOAD_HOLD_MS);
     if (current) {
       current.validation.dispose();
       current.loaded.net.dispose();
@@ -82,10 +86,10 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<TaskWorker>
     return (current = { key, loaded, validation });
   };
 
-  const accuracy = async (_task: string, data: unknown): Promise<AccuracyAnswer> => {
+  const accuracy = async (_task: string, data: unknown, control: TaskControl): Promise<AccuracyAnswer> => {
     const task = data as AccuracyTask;
     const start = performance.now();
-    const { validation } = await open(task);
+    const { validation } = await open(task, control);
     const score = validation.score(task.spec);
     return { score, worker: name, engine, ms: performance.now() - start };
   };
@@ -101,7 +105,7 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<TaskWorker>
     return { latencyMs: sample!.latencyMs, worker: name, engine: ort ? runtime.name : engine };
   };
 
-  const handlers: Record<string, (task: string, data: unknown) => Promise<unknown>> = {};
+  const handlers: Record<string, TaskHandler> = {};
   if (o.accuracy ?? !o.device) handlers[ACCURACY_QUEUE] = accuracy;
   if (o.device) handlers[profileQueue(o.device)] = profile;
   const worker = await serveTasks(o.url, handlers, { name, lockMs: o.lockMs, stalledMs: o.stalledMs, onTask: o.onTask });

@@ -132,8 +132,17 @@ export interface ServeOptions {
   onTask?: (event: { queue: string; task: string; id: string; state: 'started' | 'done' | 'failed'; ms?: number; error?: string }) => void;
 }
 
+export interface TaskControl {
+  /**
+   * Holds the task for `ms` from now before a long synchronous stretch (loading
+   * a checkpoint), when the lock cannot be renewed: the task is not counted as
+   * stalled meanwhile. A worker that dies inside it loses the task for that long.
+   */
+  holdFor(ms: number): Promise<void>;
+}
+
 export interface TaskHandler {
-  (task: string, data: unknown): Promise<unknown>;
+  (task: string, data: unknown, control: TaskControl): Promise<unknown>;
 }
 
 export interface TaskWorker {
@@ -152,11 +161,12 @@ export async function serveTasks(url: string, handlers: Readonly<Record<string, 
   const workers = Object.entries(handlers).map(([queue, handler]) => {
     const worker = new Worker(
       queue,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const start = Date.now();
         o.onTask?.({ queue, task: job.name, id: job.id ?? '', state: 'started' });
+        const control: TaskControl = { holdFor: async (ms) => void (token && (await job.extendLock(token, ms))) };
         try {
-          const result = await handler(job.name, job.data);
+          const result = await handler(job.name, job.data, control);
           o.onTask?.({ queue, task: job.name, id: job.id ?? '', state: 'done', ms: Date.now() - start });
           return result;
         } catch (err) {
