@@ -56,4 +56,33 @@ describe('pow2: power-of-two steps', () => {
     x.dispose();
     q.dispose();
   });
+
+  // The table's pow2 run diverged at 2 bit (gradient norm 2e5, NaN): its 4-bit steps started from LSQ's heuristic
+  // 2·mean|x|/sqrt(Qp) rounded to an octave, ~2.5x the MSE step, and the inherited 2-bit grid zeroed whole output
+  // channels, whose batch norm over a constant then scales the gradient by 1/sqrt(eps).
+  it("starts at the power of two of least squared error when asked ('mse'), as the uniform grid does", () => {
+    const values = normalArray(createRng(11), 512, 0.3);
+    const q = new Quantizer({ bits: 4, signed: true, format: 'pow2', stepInit: 'mse' });
+    const x = tf.tensor1d(values);
+    tf.dispose(q.quantize(x));
+    const sq = (s: number): number => values.reduce((a, v) => a + (v - Math.min(7, Math.max(-8, Math.round(v / s))) * s) ** 2, 0);
+    const candidates = Array.from({ length: 16 }, (_, i) => 2 ** (i - 12));
+    const best = candidates.reduce((a, s) => (sq(s) < sq(a) ? s : a));
+    expect(q.stepValues(4)[0]).toBe(best);
+    expect(best).toBe(0.125);
+    x.dispose();
+    q.dispose();
+  });
+
+  it('inherited from an mse start, the 2-bit grid keeps every output channel of a Gaussian layer non-zero', () => {
+    // [16 inputs, 32 outputs], one step per tensor: the table's stages.0.0.expand had 6 of 32 channels all zero.
+    const w = tf.tensor2d(normalArray(createRng(3), 16 * 32, 0.3), [16, 32]);
+    const q = new Quantizer({ bits: 4, signed: true, format: 'pow2', stepInit: 'mse' });
+    tf.dispose(q.quantize(w));
+    inherit(q, 4, 2);
+    const dead = tf.tidy(() => tf.sum(tf.cast(tf.logicalNot(tf.any(tf.notEqual(q.quantize(w), 0), 0)), 'int32')).dataSync()[0]);
+    expect(dead).toBe(0);
+    w.dispose();
+    q.dispose();
+  });
 });

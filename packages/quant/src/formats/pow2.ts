@@ -43,7 +43,13 @@ export const pow2Format: NumberFormat = {
   encode: (x, options) => encodeWithParams(x, pow2Params(x, options), 'pow2'),
   decode: decodeWithParams,
   fakeQuantize: (x, step, c) => lsqQuantize(x, pow2Step(step), { bits: c.bits, signed: c.signed, axis: c.axis, gradScale: c.gradScale }),
-  initStep: (x, channels, spec) => calibrate(x, { method: 'lsq-init', bits: spec.bits, signed: spec.signed, channels }).scales,
+  // 'mse': the power of two of least squared error per channel, as the uniform grid's 'mse' start (LSQ's heuristic
+  // 2·mean|x|/sqrt(Qp), rounded up to the next octave, started the 4-bit phase ~2.5x coarser and the inherited 2-bit
+  // one zeroed whole channels: see docs/benchmarks-quant.md "pow2 at 2 bit").
+  initStep: (x, channels, spec) =>
+    spec.stepInit === 'mse'
+      ? Float32Array.from(splitChannels('initStep', x, channels), (ch) => bestPow2Scale(ch, spec.bits, spec.signed))
+      : calibrate(x, { method: 'lsq-init', bits: spec.bits, signed: spec.signed, channels }).scales,
   // A power of two times 2^(from-to) stays a power of two.
   inheritFactor: (fromBits, toBits) => 2 ** (fromBits - toBits),
 };
