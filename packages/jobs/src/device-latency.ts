@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createRng, derive } from '@oqat/core';
 import { engineInfo, tf } from '@oqat/engine';
 import {
@@ -10,6 +10,9 @@ import {
   predictorFromJson,
   profileNetworks,
   simulateNetwork,
+  DeviceRegistry,
+  DEVICE_REGISTRY_FOLDER,
+  isDeviceName,
   type CostModel,
   type DeviceName,
   type LatencyMetrics,
@@ -35,7 +38,13 @@ export interface DeviceModelOptions {
   onProgress?: (p: ProfileProgress) => void;
   onFitted?: (device: DeviceName, metrics: LatencyMetrics) => void;
   signal?: AbortSignal;
+  /** registered devices (oqat latency fit --register); default: the `devices` folder beside `cacheDir` (both in the work folder) */
+  registryDir?: string;
 }
+
+/** The registry of fitted devices next to a predictor cache (`<workDir>/predictors` beside `<workDir>/devices`). */
+const registryBeside = (o: Pick<DeviceModelOptions, 'cacheDir' | 'registryDir'>): DeviceRegistry =>
+  new DeviceRegistry(o.registryDir ?? join(dirname(o.cacheDir), DEVICE_REGISTRY_FOLDER));
 
 /**
  * One latency function per device. Simulated devices (xavier, fpga) are
@@ -45,7 +54,14 @@ export interface DeviceModelOptions {
  */
 export async function deviceLatencyModels(devices: readonly DeviceName[], o: DeviceModelOptions): Promise<Record<string, LatencyFn>> {
   const out: Record<string, LatencyFn> = {};
+  const registry = registryBeside(o);
   for (const device of devices) {
+    if (!isDeviceName(device)) {
+      // a registered device: its fitted predictor (an unknown name is a one-line error listing the known ones)
+      const predictor = registry.predictor(device);
+      out[device] = (layers) => predictor.estimateMs(layers as LayerDesc[]);
+      continue;
+    }
     if (deviceInfo(device).kind !== 'measured') {
       out[device] = (layers) => predictLatency(device, layers);
       continue;
@@ -87,8 +103,16 @@ async function measuredPredictor(device: DeviceName, o: DeviceModelOptions): Pro
  * runtime); undefined when that file is gone. Needs no engine.
  */
 export function deviceLayerMs(
-  device: DeviceName, layers: readonly LayerDesc[], o: Pick<DeviceModelOptions, 'space' | 'cacheDir' | 'samples'>,
+  device: DeviceName, layers: readonly LayerDesc[], o: Pick<DeviceModelOptions, 'space' | 'cacheDir' | 'samples' | 'registryDir'>,
 ): number[] | undefined {
+  if (!isDeviceName(device)) {
+    try {
+      const predictor = registryBeside(o).predictor(device);
+      return layers.map((l) => predictor.layerMs(l));
+    } catch {
+      return undefined; // unregistered since, or damaged: no per-layer view
+    }
+  }
   if (deviceInfo(device).kind !== 'measured') return simulateNetwork(device as SimulatedDevice, layers).layerLatencyMs;
   const [prefix, suffix] = predictorFileName(device, '\n', o.space, o.samples).split('\n') as [string, string];
   const backendOf = (f: string) => (f.startsWith(prefix) && f.endsWith(suffix) ? f.slice(prefix.length, f.length - suffix.length) : '');

@@ -1,11 +1,11 @@
 import type { RunStore } from '@oqat/runs';
 import { JobConfigError } from './errors';
+import { deviceRegistry } from './register-device';
 import { DEFAULT_RUN_CONFIG } from './run-defaults';
 import { DEFAULT_VALIDATION } from './validation-split';
 import type { SearchJobInput } from './search-job';
 import type { TrainJobInput } from './train-job';
 import type { TuneCost, TuneGoal, TuneJobInput, TuneMethod, TuneModel } from './tune-job';
-import type { DeviceName } from './studio-service';
 
 /** What `oqat tune` asks for: a search candidate, or a subnet of a training run's supernet. */
 export interface TuneRequest extends TuneGoal {
@@ -19,14 +19,13 @@ export interface TuneRequest extends TuneGoal {
   bnImages?: number;
 }
 
-const DEVICES: readonly DeviceName[] = ['cpu', 'cpu-ort', 'xavier', 'fpga'];
 const COSTS: readonly TuneCost[] = ['latency', 'bytes', 'bitops'];
 const METHODS: readonly TuneMethod[] = ['exact', 'greedy'];
 const MODELS: readonly TuneModel[] = ['lowered', 'raised'];
 
-function checkRequest(r: TuneRequest): void {
+function checkRequest(r: TuneRequest, devices: readonly string[]): void {
   if (!(r.minAccuracy > 0 && r.minAccuracy <= 1)) throw new JobConfigError('minAccuracy', `must be a top-1 share in (0, 1], got ${JSON.stringify(r.minAccuracy)}`);
-  if (!DEVICES.includes(r.device)) throw new JobConfigError('device', `must be one of ${DEVICES.join(', ')}, got ${JSON.stringify(r.device)}`);
+  if (!devices.includes(r.device)) throw new JobConfigError('device', `must be one of ${devices.join(', ')}, got ${JSON.stringify(r.device)}`);
   if (!COSTS.includes(r.cost)) throw new JobConfigError('cost', `must be one of ${COSTS.join(', ')}, got ${JSON.stringify(r.cost)}`);
   if (!MODELS.includes(r.model)) throw new JobConfigError('model', `must be one of ${MODELS.join(', ')}, got ${JSON.stringify(r.model)}`);
   if (!METHODS.includes(r.method)) throw new JobConfigError('method', `must be one of ${METHODS.join(', ')}, got ${JSON.stringify(r.method)}`);
@@ -45,7 +44,7 @@ function checkRequest(r: TuneRequest): void {
 export async function toTuneJobInput(
   store: RunStore, request: TuneRequest, checkpointOf: (runId: string) => Promise<string>, workDir: string,
 ): Promise<TuneJobInput> {
-  checkRequest(request);
+  checkRequest(request, deviceRegistry(workDir).known());
   const run = await store.getRun(request.runId);
   const common = {
     minAccuracy: request.minAccuracy, device: request.device, cost: request.cost, method: request.method, model: request.model, maxRounds: request.maxRounds,

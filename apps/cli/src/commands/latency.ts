@@ -1,11 +1,12 @@
 import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { initEngine, type BackendRequest } from '@oqat/engine';
-import { profileRandomSubnets } from '@oqat/jobs';
-import { fitPredictor, formatSample, isDeviceName, loadSamples, predictLatency, predictorFromJson, type DeviceName } from '@oqat/latency';
+import { deviceRegistry, profileRandomSubnets, registerDeviceFromSamples } from '@oqat/jobs';
+import { DEVICES, DEVICE_NAMES, fitPredictor, formatSample, isDeviceName, loadSamples, predictLatency, predictorFromJson, type CostModel, type DeviceName } from '@oqat/latency';
 import { lowerSubnet, parseSearchSpace, parseSubnetSpec, resolveSearchSpace, type SearchSpace } from '@oqat/search';
 import type { ParsedOptions } from '../command';
 import { UsageError } from '../errors';
+import { openStudio } from '../open-studio';
 import { printJson, type CliIo } from '../io';
 import { intOption } from '../options';
 import { ProgressBar } from '../progress-bar';
@@ -55,8 +56,42 @@ export async function latencyProfile(o: ParsedOptions, io: CliIo): Promise<numbe
   return 0;
 }
 
-/** `oqat latency fit`: fits a predictor on one JSONL file and reports its error on another. */
+/** The work folder of the run store `--db` names (its device registry is `devices/` in it). */
+async function studioWorkDir(io: CliIo, db: unknown): Promise<string> {
+  const studio = await openStudio(io, db);
+  try {
+    return studio.workDir;
+  } finally {
+    await studio.close();
+  }
+}
+
+/** `oqat latency fit --register NAME`: the few-shot device predictor from the samples, registered beside the run store. */
+async function latencyRegister(o: ParsedOptions, io: CliIo, name: string): Promise<number> {
+  if (typeof o.train !== 'string') throw new UsageError('--train SAMPLES.jsonl is required');
+  const samples = await loadSamples(resolve(io.cwd, o.train));
+  const test = typeof o.test === 'string' ? await loadSamples(resolve(io.cwd, o.test)) : undefined;
+  const workDir = await studioWorkDir(io, o.db);
+  const { device, file, metrics } = registerDeviceFromSamples({
+    workDir, name, samples, ...(test ? { test } : {}), append: o.append === true,
+    ...(typeof o.space === 'string' ? { space: o.space } : {}), ...(typeof o.runtime === 'string' ? { runtime: o.runtime } : {}),
+  });
+  if (o.json) printJson(io, { device: name, samples: device.samples, file, ...(metrics ? { metrics } : {}) });
+  else {
+    io.stdout.write(`device '${name}' registered from ${device.samples} measured networks (few-shot fit on the known devices' prior): ${file}\n`);
+    if (metrics) {
+      io.stdout.write(
+        `on ${metrics.n} held-out networks: MAPE ${(metrics.mape * 100).toFixed(2)} %, within ±10 % ${(metrics.within10 * 100).toFixed(1)} %, Spearman ${metrics.spearman.toFixed(3)}\n`,
+      );
+    }
+    io.stdout.write(`search it with: oqat search --run RUN --device ${name}\n`);
+  }
+  return 0;
+}
+
+/** `oqat latency fit`: fits a predictor on one JSONL file and reports its error on another (or registers a device). */
 export async function latencyFit(o: ParsedOptions, io: CliIo): Promise<number> {
+  if (typeof o.register === 'string') return latencyRegister(o, io, o.register);
   if (typeof o.train !== 'string' || typeof o.test !== 'string') throw new UsageError('--train A.jsonl and --test B.jsonl are required');
   const train = await loadSamples(resolve(io.cwd, o.train));
   const test = await loadSamples(resolve(io.cwd, o.test));
@@ -74,12 +109,35 @@ export async function latencyFit(o: ParsedOptions, io: CliIo): Promise<number> {
   return 0;
 }
 
+/** `oqat latency devices`: the built-in devices and the ones registered beside the run store. */
+export async function latencyDevices(o: ParsedOptions, io: CliIo): Promise<number> {
+  const registry = deviceRegistry(await studioWorkDir(io, o.db));
+  const registered = registry.names().map((name) => {
+    const { runtime, space, samples, fittedAt } = registry.get(name);
+    return { name, kind: 'registered', runtime, space, samples, fittedAt };
+  });
+  const builtIn = DEVICE_NAMES.map((name) => ({ name, kind: DEVICES[name].kind === 'measured' ? 'measured here' : 'simulated' }));
+  if (o.json) printJson(io, { devices: [...builtIn, ...registered], registry: registry.dir });
+  else {
+    for (const d of builtIn) io.stdout.write(`${d.name.padEnd(16)} ${d.kind}\n`);
+    for (const d of registered) {
+      io.stdout.write(`${d.name.padEnd(16)} registered: ${d.samples} networks${d.runtime ? `, ${d.runtime}` : ''}${d.space ? `, space ${d.space}` : ''}, fitted ${d.fittedAt}\n`);
+    }
+    io.stdout.write(`registry: ${registry.dir}\n`);
+  }
+  return 0;
+}
+
 /** `oqat latency predict`: latency of one subnet (a SubnetSpec of a space, or a LayerDesc[] network). */
 export async function latencyPredict(o: ParsedOptions, io: CliIo): Promise<number> {
-  const device = deviceOf(o.device, ['cpu', 'cpu-ort', 'xavier', 'fpga']);
+  const name = typeof o.device === 'string' ? o.device : '';
+  // a registered device (oqat latency fit --register) brings its own predictor; built-in ones as before
+  let registered: CostModel | undefined;
+  if (!isDeviceName(name) && o.predictor === undefined) registered = deviceRegistry(await studioWorkDir(io, o.db)).predictor(name);
+  const device = registered ? name : deviceOf(o.device, ['cpu', 'cpu-ort', 'xavier', 'fpga']);
   const subnet = readJson(io, o.subnet, 'subnet');
   const layers = Array.isArray(subnet) ? subnet : lowerSubnet(spaceOf(io, o.space), parseSubnetSpec(spaceOf(io, o.space), subnet), { fixedBits: 8 });
-  const predictor = o.predictor !== undefined ? predictorFromJson(readJson(io, o.predictor, 'predictor')) : undefined;
+  const predictor = registered ?? (o.predictor !== undefined ? predictorFromJson(readJson(io, o.predictor, 'predictor')) : undefined);
   const latencyMs = predictLatency(device, layers, predictor);
   if (o.json) printJson(io, { device, latencyMs, layers: layers.length });
   else io.stdout.write(`${latencyMs.toFixed(4)} ms on ${device} (${layers.length} layers)\n`);

@@ -20,7 +20,7 @@ export interface FewShotFitOptions {
 }
 
 /** The shrinkage grid `fitFewShot` chooses from by leave-one-out error. */
-export const FEWSHOT_LAMBDAS: readonly number[] = [0.01, 0.1, 1, 10, Infinity];
+export const FEWSHOT_LAMBDAS: readonly number[] = [0.001, 0.01, 0.1, 1, Infinity];
 
 /** Fewest samples for which the shrinkage strength is chosen by leave-one-out (fewer: the prior's shape, scaled). */
 const MIN_LOO_SAMPLES = 5;
@@ -109,14 +109,16 @@ export function fitFewShot(samples: readonly LatencySample[], sources: readonly 
   };
 
   if (n === 0) return json(0, 1, undefined, undefined, Infinity, NaN, []);
-  const y = Float64Array.from(samples, (s) => s.latencyMs);
+  // latencies in units of their mean, so the penalty weighs against relative errors whatever the device's ms
+  const unit = samples.reduce((a, s) => a + s.latencyMs, 0) / n;
+  const y = Float64Array.from(samples, (s) => s.latencyMs / unit);
   const w = Float64Array.from(y, (v) => 1 / (v * v));
   // the prior's scale: relative least squares through the origin (also the whole fit below 3 samples)
   let num = 0;
   let den = 0;
   prior.forEach((p, i) => ((num += w[i]! * p * y[i]!), (den += w[i]! * p * p)));
   const priorScale = den > 0 ? num / den : 1;
-  if (n < 3) return json(0, priorScale, undefined, undefined, Infinity, NaN, []);
+  if (n < 3) return json(0, priorScale * unit, undefined, undefined, Infinity, NaN, []);
 
   // Columns: constant, then every per-layer term (source x group, work x group) and the boundary elements,
   // scaled to unit RMS; all coefficients >= 0 (latency only grows with work).
@@ -150,7 +152,7 @@ export function fitFewShot(samples: readonly LatencySample[], sources: readonly 
     const a = [...rowsIn.map((i) => design[i]!), ...Array.from({ length: K }, (_, j) => Float64Array.from({ length: K + 1 }, (_, l) => (l === j + 1 ? 1 : 0)))];
     const b = Float64Array.from([...rowsIn.map((i) => y[i]!), ...Array.from({ length: K }, (_, j) => centre[j + 1]!)]);
     const ww = Float64Array.from([...rowsIn.map((i) => w[i]!), ...Array.from({ length: K }, () => lambda)]);
-    return nnls(a, b, ww, 300);
+    return nnls(a, b, ww, 3000);
   };
   const predict = (x: Float64Array, i: number) => design[i]!.reduce((a, v, j) => a + v * x[j]!, 0);
   const all = samples.map((_, i) => i);
@@ -169,5 +171,5 @@ export function fitFewShot(samples: readonly LatencySample[], sources: readonly 
   const best = tried.reduce((a, b) => (b.looRelativeRmse < a.looRelativeRmse ? b : a));
   const x = solve(all, best.lambda);
   // back to per-unit coefficients; the source columns' prior part is carried by `v` itself (scale 0 below)
-  return json(x[0]!, 0, x.subarray(1), norms, best.lambda, best.looRelativeRmse, tried);
+  return json(x[0]! * unit, 0, x.subarray(1).map((v) => v * unit), norms, best.lambda, best.looRelativeRmse, tried);
 }
