@@ -24,6 +24,13 @@ export interface VqSettings {
   pointwiseBlockSize: number;
   /** whole k×k kernels per sub-vector of a k×k conv (depthwise too): the paper's 1 (3×3: d = 9, small blocks) or 2 (d = 18, large) */
   kernelsPerBlock: number;
+  /**
+   * kernel rows per sub-vector of a depthwise k×k conv (d = this·k), 0 to keep depthwise layers float.
+   * The paper's ResNets have no depthwise conv (its authors note that MobileNets' separable convs
+   * decorrelate their weights); one whole kernel per sub-vector (its k×k rule) leaves these thin
+   * layers a handful of sub-vectors and codewords, so the default is one kernel row (d = k)
+   */
+  depthwiseRows: number;
   /** codewords of a conv layer at most: the paper's 256 (one-byte indices) */
   codewords: number;
   /** codewords of the classifier at most: the paper's 2048 */
@@ -32,7 +39,7 @@ export interface VqSettings {
   subVectorsPerCodeword: number;
   /** EM iterations per layer at most (the paper's 100; a layer stops once no assignment changes) */
   iterations: number;
-  /** unlabelled training images whose activations define each layer's objective (the paper's 1024) */
+  /** unlabelled training images whose activations define each layer's objective (the paper: 1024; 256 here, whose rows of x̃ are sampled anyway) */
   calibrationImages: number;
   /** rows of x̃ (patch positions × blocks) sampled per layer at most, seeded (the authors sample 1,000 to 25,000 per layer) */
   activationRows: number;
@@ -65,11 +72,12 @@ export type VqBlockPreset = keyof typeof VQ_BLOCK_PRESETS;
 
 export const VQ_DEFAULTS: Readonly<VqSettings> = {
   ...VQ_BLOCK_PRESETS.large,
+  depthwiseRows: 1,
   codewords: 256,
   classifierCodewords: 2048,
   subVectorsPerCodeword: 4,
   iterations: 100,
-  calibrationImages: 1024,
+  calibrationImages: 256,
   activationRows: 65536,
   layerFinetuneSteps: 0,
   finetuneSteps: 200,
@@ -86,7 +94,7 @@ const VQ_FLOAT_LAYERS: Record<string, string> = { stem: 'the first conv stays fl
 
 function checkSettings(s: VqSettings): void {
   const ints: Array<[keyof VqSettings, number]> = [
-    ['pointwiseBlockSize', 1], ['kernelsPerBlock', 1], ['codewords', 2], ['classifierCodewords', 2], ['subVectorsPerCodeword', 1],
+    ['pointwiseBlockSize', 1], ['kernelsPerBlock', 1], ['depthwiseRows', 0], ['codewords', 2], ['classifierCodewords', 2], ['subVectorsPerCodeword', 1],
     ['iterations', 1], ['calibrationImages', 1], ['activationRows', 1], ['layerFinetuneSteps', 0], ['finetuneSteps', 0], ['finetuneBatch', 1],
   ];
   for (const [key, min] of ints) {
@@ -314,7 +322,7 @@ export async function compressVq(subject: CompressSubject, settings: Partial<VqS
     const shape = [...layer.weight.shape];
     const classifier = name === 'head.classifier';
     const plan = vqLayerPlan(shape, {
-      pointwiseBlockSize: s.pointwiseBlockSize, kernelsPerBlock: s.kernelsPerBlock, subVectorsPerCodeword: s.subVectorsPerCodeword,
+      pointwiseBlockSize: s.pointwiseBlockSize, kernelsPerBlock: s.kernelsPerBlock, depthwiseRows: s.depthwiseRows, subVectorsPerCodeword: s.subVectorsPerCodeword,
       codewords: classifier ? s.classifierCodewords : s.codewords,
     });
     if ('skip' in plan) skipped.push({ name, reason: plan.skip });

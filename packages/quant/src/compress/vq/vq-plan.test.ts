@@ -19,6 +19,13 @@ describe('vqLayerPlan', () => {
     expect(vqLayerPlan([1, 1, 8, 3], small)).toEqual({ skip: expect.stringMatching(/6 sub-vectors/) });
   });
 
+  it('cuts a depthwise conv in kernel rows when asked, or keeps it float', () => {
+    expect(vqLayerPlan([5, 5, 96, 1], { ...small, depthwiseRows: 1 })).toMatchObject({ blockSize: 5, subVectors: 480, codewords: 64 });
+    expect(vqLayerPlan([3, 3, 64, 1], { ...small, depthwiseRows: 3 })).toMatchObject({ blockSize: 9 });
+    expect(vqLayerPlan([3, 3, 64, 1], { ...small, depthwiseRows: 0 })).toEqual({ skip: expect.stringMatching(/kept float32/) });
+    expect(vqLayerPlan([3, 3, 64, 64], { ...small, depthwiseRows: 1 })).toMatchObject({ blockSize: 9 }); // not depthwise
+  });
+
   it('takes the largest d that divides a row and says so', () => {
     const plan = vqLayerPlan([3, 3, 5, 8], { ...small, kernelsPerBlock: 2 });
     expect(plan).toMatchObject({ blockSize: 9, note: expect.stringMatching(/18 does not divide the 45/) });

@@ -7,6 +7,11 @@ export interface VqPlanOptions {
   pointwiseBlockSize: number;
   /** whole k×k kernels per sub-vector of a k×k conv, d = this·k² (the paper's 3×3: 1 → d = 9 small, 2 → d = 18 large) */
   kernelsPerBlock: number;
+  /**
+   * kernel rows per sub-vector of a depthwise k×k conv ([k, k, c, 1]), d = this·k; 0 keeps depthwise
+   * layers float; absent: kernelsPerBlock whole kernels as any k×k conv (the paper has no depthwise layer)
+   */
+  depthwiseRows?: number;
   /** codewords of a layer at most (the paper: 256 for convs, one-byte indices; 2048 for the classifier) */
   codewords: number;
   /** at least this many sub-vectors per codeword: k is the largest power of two below n / this (the authors' n_centroids_threshold, 4) */
@@ -25,7 +30,8 @@ function positiveInteger(option: string, value: number, operation = 'vq plan'): 
 /**
  * d and k of one weight ([...spatial, in, out]) by the paper's rules: 1×1
  * convs and linear layers take `pointwiseBlockSize` consecutive inputs per
- * sub-vector, a k×k conv (depthwise too) `kernelsPerBlock` whole kernels; k
+ * sub-vector, a k×k conv `kernelsPerBlock` whole kernels (a depthwise one
+ * `depthwiseRows` rows of its kernel when given); k
  * is the smaller of `codewords` and the largest power of two below
  * n / subVectorsPerCodeword, as the authors clamp it. When d does not divide
  * a row, the largest d below it that does (a multiple of k² for a spatial
@@ -43,8 +49,12 @@ export function vqLayerPlan(shape: readonly number[], options: VqPlanOptions): V
   const spatialSize = shape.slice(0, -2).reduce((a, b) => a * b, 1);
   const kind = shape.length === 2 ? 'linear' : spatialSize === 1 ? 'pointwise' : 'spatial';
   const { columns } = vqGeometry(shape, 1);
-  const unit = kind === 'spatial' ? spatialSize : 1;
-  const wanted = kind === 'spatial' ? options.kernelsPerBlock * spatialSize : options.pointwiseBlockSize;
+  const depthwise = kind === 'spatial' && shape[shape.length - 1] === 1 && options.depthwiseRows !== undefined;
+  if (depthwise && options.depthwiseRows === 0) return { skip: 'depthwise layers kept float32 (depthwiseRows 0)' };
+  if (depthwise) positiveInteger('depthwise rows', options.depthwiseRows!);
+  const kernelRow = shape[1]!;
+  const unit = depthwise ? kernelRow : kind === 'spatial' ? spatialSize : 1;
+  const wanted = depthwise ? options.depthwiseRows! * kernelRow : kind === 'spatial' ? options.kernelsPerBlock * spatialSize : options.pointwiseBlockSize;
   let d = Math.min(wanted, columns);
   while (d > unit && (columns % d !== 0 || d % unit !== 0)) d--;
   if (columns % d !== 0) d = unit;
