@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { QueueTaskFailedError, QueueUnreachableError, QueueUrlError } from '../errors';
 import { REDIS_MISSING, startTestRedis, type TestRedis } from './redis-server.fixture';
@@ -71,6 +72,18 @@ describe.skipIf(REDIS_MISSING)('TaskQueue and serveTasks on a real redis-server'
       await queue.close();
       await worker.close();
     }
+  });
+
+  it("takes a closed coordinator's unstarted tasks back off the queue", async () => {
+    const queue = await TaskQueue.open(redis.url, 'idle');
+    const waiting = [1, 2, 3].map((x) => queue.submit('idle', { x }, { what: `idle ${x}` }).catch((e: Error) => e));
+    const raw = new Queue('idle', { connection: { host: '127.0.0.1', port: Number(new URL(redis.url).port) }, prefix: 'oqat' });
+    await vi.waitFor(async () => expect(await raw.getWaitingCount()).toBe(3));
+    await queue.close();
+    expect((await Promise.all(waiting)).map((e) => (e as Error).message)).toEqual(
+      [1, 2, 3].map((x) => `queue: idle ${x} failed on 3 attempt(s), last: the coordinator closed the queue before a worker answered`));
+    expect(await raw.getWaitingCount()).toBe(0);
+    await raw.close();
   });
 
   it('gives a killed worker\'s task to another worker (stalled-task recovery), and tells the coordinator', async () => {

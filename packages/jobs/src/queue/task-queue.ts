@@ -67,8 +67,8 @@ export const QUEUE_DEFAULTS = {
 
 /** The coordinator's side of one queue: submit a task, await its worker's result. */
 export class TaskQueue {
-  /** what each task in flight is, by its id, for the retry reports */
-  private readonly pending = new Map<string, string>();
+  /** each task in flight by its id: what it is (for the retry reports) and how to stop waiting for it */
+  private readonly pending = new Map<string, { what: string; abandon: (err: Error) => void }>();
 
   private constructor(
     readonly name: string,
@@ -79,7 +79,7 @@ export class TaskQueue {
     // A failed run that will be retried waits out its backoff as 'delayed': report the worker's reason.
     if (on.onRetry) {
       events.on('delayed', ({ jobId }) => {
-        const what = this.pending.get(jobId);
+        const what = this.pending.get(jobId)?.what;
         if (what === undefined) return;
         void Job.fromId(queue, jobId).then(
           (job) => job?.failedReason && on.onRetry!(what, job.attemptsMade, job.failedReason.split('\n')[0]!),
@@ -109,9 +109,9 @@ export class TaskQueue {
       removeOnComplete: { age: 3600 },
       removeOnFail: { age: 24 * 3600 },
     });
-    this.pending.set(job.id!, o.what);
+    const abandoned = new Promise<never>((_, reject) => this.pending.set(job.id!, { what: o.what, abandon: reject }));
     try {
-      return (await job.waitUntilFinished(this.events)) as R;
+      return (await Promise.race([job.waitUntilFinished(this.events), abandoned])) as R;
     } catch (err) {
       throw new QueueTaskFailedError(o.what, attempts, (err as Error).message.split('\n')[0]!);
     } finally {
@@ -119,7 +119,11 @@ export class TaskQueue {
     }
   }
 
+  /** Takes this queue's unstarted tasks back (a cancelled run's, not other coordinators'), then disconnects. */
   async close(): Promise<void> {
+    const pending = [...this.pending.entries()];
+    await Promise.allSettled(pending.map(([id]) => this.queue.remove(id)));
+    for (const [, p] of pending) p.abandon(new Error('the coordinator closed the queue before a worker answered'));
     await Promise.allSettled([this.events.close(), this.queue.close()]);
   }
 }
