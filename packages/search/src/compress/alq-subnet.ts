@@ -313,7 +313,7 @@ export async function compressAlq(subject: CompressSubject, settings: Partial<Al
       ...(others.length ? { floatWeights } : {}),
       finetune:
         `BN γ/β and biases learned with Adam (AMSGrad) alongside ALQ's ${done} steps, on labelled training batches of ${Math.min(s.batchSize, subject.train.count)} ` +
-        `(${subject.train.count} training images, the validation images held out); BN statistics kept from the float subnet`,
+        `(${subject.train.count} training images${subject.validation.count ? `, the ${subject.validation.count} validation images held out` : ''}); BN statistics kept from the float subnet`,
     };
   } finally {
     net.dispose();
