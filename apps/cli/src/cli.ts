@@ -2,6 +2,7 @@
 import { DEFAULT_RUN_CONFIG as D } from '@oqat/jobs/run-defaults';
 import { jsonOption, type CommandSpec, type OptionSpec } from './command';
 import { dbOption } from './open-studio';
+import { COMPRESS_METHOD_OPTIONS } from './compress-options';
 
 const trainOptions: Record<string, OptionSpec> = {
   task: { type: 'string', description: 'classification (Fashion-MNIST) or segmentation (scenes of Fashion-MNIST items, mIoU)', choices: ['classification', 'segmentation'], default: D.task },
@@ -183,6 +184,33 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     examples: ['oqat quantize --run 20261123-101500-abc123 --subnet largest --bits 4 --granularity channel', 'oqat quantize --checkpoint supernet.ckpt --bits 4 --multi-tensor --calibration-images 512'],
     run: async (o, _p, io) => (await import('./commands/quantize')).quantize(o, io),
+  },
+  {
+    path: ['compress'],
+    summary: "compress a trained subnet's weights beyond uniform levels: ALQ (multi-bit binary bases, loss-aware, down to ~1 bit) or VQ (And the bit goes down: codebooks fitted to each layer's outputs); writes model.oqatc and ONNX",
+    options: {
+      method: { type: 'string', description: 'alq: Adaptive Loss-aware Quantization (Qu et al., CVPR 2020), each group of weights a sum of binary bases with float coefficients, the bases per group pruned by estimated loss to an average bitwidth; vq: "And the Bit Goes Down" (Stock et al., ICLR 2020), sub-vectors replaced by codeword indices, codebooks fitted by EM to reconstruct each layer\'s outputs on unlabelled training images, layer by layer, then finetuned by distillation. Weights only: activations stay float (both papers\' main tables)', choices: ['alq', 'vq'] },
+      run: { type: 'string', description: 'a training run (with --subnet) or a search or tune run (with --candidate) …' },
+      candidate: { type: 'string', description: "… a candidate id of that search or tune run (see 'oqat runs show RUN'): its subnet's float weights" },
+      checkpoint: { type: 'string', description: '… or a supernet.ckpt file (it must hold float weights: a float phase ran)' },
+      subnet: { type: 'string', description: 'largest, middle, smallest, or a SubnetSpec JSON file; its float (32-bit) weights are compressed', default: 'largest' },
+      ...COMPRESS_METHOD_OPTIONS,
+      'validation-images': { type: 'string', description: 'training images held out (the split\'s last ones, at most a tenth), never the test split', default: '500' },
+      'test-images': { type: 'string', description: 'test images the float and compressed subnets and both files are scored on, 0 = all', default: '0' },
+      'bn-images': { type: 'string', description: 'training images for BN re-estimation of the float subnet', default: '1000' },
+      out: { type: 'string', description: 'folder for model.oqatc (the compressed container: its bytes are the method\'s own storage) and model.onnx (the decode in the graph: Gather for VQ, Σ α·(±1) for ALQ); default: the run\'s folder' },
+      overwrite: { type: 'boolean', description: 'replace what --out holds' },
+      backend: common.backend!,
+      seed: common.seed!,
+      db: dbOption,
+      json: jsonOption,
+    },
+    examples: [
+      'oqat compress --method alq --run 20261123-101500-abc123 --subnet largest --average-bits 1 --out ./alq',
+      'oqat compress --method vq --checkpoint supernet.ckpt --subnet smallest --blocks small --codewords 256 --out ./vq',
+      'oqat compress --method vq --run SEARCH_RUN --candidate 12 --finetune-steps 0',
+    ],
+    run: async (o, _p, io) => (await import('./commands/compress')).compress(o, io),
   },
   {
     path: ['export'],

@@ -133,6 +133,10 @@ export function defineStudioFlow(page: () => StudioPage, o: StudioFlowOptions): 
     await best.click();
     await ui.page.locator('[data-testid="export-folder"]').waitFor();
     await checkDiagram(chosen);
+    // The Compress panel (oqat compress: ALQ / VQ of the same candidate) sits below, its method's fields only.
+    await expect.poll(() => ui.page.locator('[data-testid="compress-panel"] #compress-average-bits').isVisible()).toBe(true);
+    await ui.page.locator('[data-testid="compress-method"]').selectOption('vq');
+    await expect.poll(() => ui.page.locator('[data-testid="compress-panel"] #compress-codewords').isVisible()).toBe(true);
     // A mixed-precision candidate of the front (a per-layer search), if any: its layers' own bits drawn; then back to the best.
     const mixed = await ui.page.locator('[data-testid="export-candidate"] option', { hasText: 'mixed' }).first().getAttribute('value', { timeout: 1_000 }).catch(() => null);
     if (mixed) {

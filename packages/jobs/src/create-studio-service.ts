@@ -7,7 +7,7 @@ import { CallerFiles } from './caller-files';
 import { runDataFolder } from './data-folder';
 import { JobConfigError, RunNotCancellableError } from './errors';
 import { checkExportRequest } from './export-request';
-import { EXPORT_JOB, QUANTIZE_JOB, SEARCH_JOB, TRAIN_JOB, TUNE_JOB } from './job-modules';
+import { COMPRESS_JOB, EXPORT_JOB, QUANTIZE_JOB, SEARCH_JOB, TRAIN_JOB, TUNE_JOB } from './job-modules';
 import type { ExportJobInput } from './export-job';
 import type { SearchJobInput } from './search-job';
 import { CONFIG_FIELDS, toSearchJobInput, toTrainJobInput, validateRunConfig } from './run-config';
@@ -19,6 +19,7 @@ import { toTuneJobInput, type TuneRequest } from './tune-request';
 import type { QuantizeJobInput, QuantizeJobResult } from './quantize-job';
 import { toQuantizeJobInput, type QuantizeRequest } from './quantize-request';
 
+import { checkCompressRequest, toCompressJobInput, type CompressRequest } from './compress-request';
 export interface StudioServiceOptions extends RunStoreOptions {
   /** where runs keep their files; default: a `runs` folder beside the database */
   workDir?: string;
@@ -214,6 +215,15 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
     onRunEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    async startCompress(request: CompressRequest) {
+      // A checkpoint file by the rules of caller-files.ts (the command line's own user may name any); a run's is the store's.
+      const checked = typeof request?.checkpoint === 'string' ? { ...request, checkpoint: (await files.readCheckpoint('checkpoint', request.checkpoint)).path } : request;
+      checkCompressRequest(checked);
+      const outDir = typeof checked.outDir === 'string' ? await files.prepareExportDir('outDir', checked.outDir, checked.overwrite === true) : undefined;
+      const input = await toCompressJobInput(store, checked, checkpointOf, outDir, workDir);
+      const handle = track(await startRun(store, { kind: 'compress', job: COMPRESS_JOB, config: input, seed: input.seed }));
+      return { runId: handle.id };
+    },
     },
     async idle() {
       while (active.size) await Promise.all([...active]);

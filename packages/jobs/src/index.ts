@@ -32,6 +32,10 @@ export type { TuneRequest } from './tune-request';
 export { QUANTIZE_JOB } from './job-modules';
 export type { QuantizeJobInput, QuantizeJobResult, QuantizeRow, QuantizeSettings } from './quantize-job';
 export type { QuantizeRequest } from './quantize-request';
+export { COMPRESS_JOB } from './job-modules';
+export type { CompressJobInput, CompressJobResult } from './compress-job';
+export { COMPRESS_METHODS } from './compress-request';
+export type { CompressRequest } from './compress-request';
 // How a search and a tune run score subnets (held-out validation) and report them (test split): for tools/bench.
 export { searchValidation } from './search-validation';
 export type { SearchValidation, SearchValidationOptions } from './search-validation';

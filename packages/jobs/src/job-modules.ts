@@ -7,3 +7,4 @@ export const SEARCH_JOB: JobRef = { modulePath: fileURLToPath(new URL('./search-
 export const EXPORT_JOB: JobRef = { modulePath: fileURLToPath(new URL('./export-job.ts', import.meta.url)), exportName: 'exportJob' };
 export const TUNE_JOB: JobRef = { modulePath: fileURLToPath(new URL('./tune-job.ts', import.meta.url)), exportName: 'tuneJob' };
 export const QUANTIZE_JOB: JobRef = { modulePath: fileURLToPath(new URL('./quantize-job.ts', import.meta.url)), exportName: 'quantizeJob' };
+export const COMPRESS_JOB: JobRef = { modulePath: fileURLToPath(new URL('./compress-job.ts', import.meta.url)), exportName: 'compressJob' };

@@ -5,7 +5,6 @@ import {
   bnBatches,
   calibrateSubject,
   loadSupernet,
-  parseSubnetSpec,
   ptqNetwork,
   ptqSubject,
   staticTop1,
@@ -19,8 +18,8 @@ import {
 } from '@oqat/search';
 import { JobConfigError } from './errors';
 import { loadCheckpointEvalData } from './eval-data';
-import { NAMED_SUBNETS, type NamedSubnet } from './evaluate-checkpoint';
 import type { QuantizeRunRequest } from './studio-service';
+import { floatSpec } from './subnet-source';
 
 /** How to quantize: the request's settings (studio-service.ts documents each). */
 export type QuantizeSettings = Pick<QuantizeRunRequest, 'bits' | 'granularity' | 'calibration' | 'percentile' | 'multiTensor' | 'calibrationImages' | 'testImages' | 'bnImages'>;
@@ -69,14 +68,6 @@ export interface QuantizeJobResult {
 }
 
 const ROW_ORDER: readonly PtqCalibration[] = ['min-max', 'percentile', 'mse'];
-
-/** The float version of the requested subnet (named, or a spec whose bits become 32). */
-function floatSpec(space: Parameters<typeof parseSubnetSpec>[0], spec: unknown): SubnetSpec {
-  if (typeof spec === 'string' && spec in NAMED_SUBNETS) return NAMED_SUBNETS[spec as NamedSubnet](space, 32);
-  const parsed = parseSubnetSpec(space, spec);
-  const { bitsByLayer: _mixed, ...uniform } = parsed;
-  return { ...uniform, bits: 32 };
-}
 
 /**
  * MMSE post-training quantization of one float subnet of a supernet

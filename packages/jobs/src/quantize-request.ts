@@ -3,15 +3,14 @@ import { PTQ_CALIBRATIONS, PTQ_GRANULARITIES } from '@oqat/search';
 import { JobConfigError } from './errors';
 import type { QuantizeJobInput } from './quantize-job';
 import type { QuantizeRunRequest } from './studio-service';
+import { checkPostTrainingBasics, checkSubnetSource, resolveSubnetSource } from './subnet-source';
 
 /** What `oqat quantize` (and the app) ask for: the service's request type. */
 export type QuantizeRequest = QuantizeRunRequest;
 
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'];
-
 /** A request from any caller checked field by field: one line for the first problem. */
 export function checkQuantizeRequest(r: QuantizeRequest): void {
-  if ((r.runId === undefined) === (r.checkpoint === undefined)) throw new JobConfigError('runId', 'or checkpoint: give exactly one, the training run or the supernet.ckpt to quantize');
+  checkSubnetSource(r, 'quantize');
   if (!(Number.isInteger(r.bits) && r.bits >= 2 && r.bits <= 8)) throw new JobConfigError('bits', `must be a whole number of bits from 2 to 8 (INT8: 8, INT4: 4), got ${JSON.stringify(r.bits)}`);
   if (!PTQ_GRANULARITIES.includes(r.granularity)) throw new JobConfigError('granularity', `must be ${PTQ_GRANULARITIES.join(' or ')}, got ${JSON.stringify(r.granularity)}`);
   if (!PTQ_CALIBRATIONS.includes(r.calibration)) throw new JobConfigError('calibration', `must be one of ${PTQ_CALIBRATIONS.join(', ')}, got ${JSON.stringify(r.calibration)}`);
@@ -24,19 +23,13 @@ export function checkQuantizeRequest(r: QuantizeRequest): void {
   if (!(Number.isInteger(r.calibrationImages) && r.calibrationImages >= 1 && r.calibrationImages <= 60000)) {
     throw new JobConfigError('calibrationImages', `must be a whole number of images from 1 to 60000, got ${JSON.stringify(r.calibrationImages)}`);
   }
-  for (const key of ['testImages', 'bnImages', 'seed'] as const) {
-    const n = r[key];
-    if (!(Number.isInteger(n) && n >= 0)) throw new JobConfigError(key, `must be a whole number ≥ 0, got ${JSON.stringify(n)}`);
-  }
-  if (!BACKENDS.includes(r.backend)) throw new JobConfigError('backend', `must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(r.backend)}`);
+  checkPostTrainingBasics(r);
 }
 
 /** The quantize job's input: the checkpoint of the run named (or the file given) and the request's settings. */
 export async function toQuantizeJobInput(store: RunStore, request: QuantizeRequest, checkpointOf: (runId: string) => Promise<string>): Promise<QuantizeJobInput> {
   checkQuantizeRequest(request);
-  const { runId, checkpoint, subnet, ...settings } = request;
-  if (runId === undefined) return { ...settings, checkpoint: checkpoint!, spec: subnet };
-  const run = await store.getRun(runId);
-  if (run.kind !== 'train' && run.kind !== 'demo') throw new JobConfigError('runId', `${run.id} is a ${run.kind} run; quantize a subnet of a training run's supernet`);
-  return { ...settings, checkpoint: await checkpointOf(run.id), spec: subnet, parentRunId: run.id };
+  const { runId: _run, checkpoint: _ckpt, subnet: _subnet, ...settings } = request;
+  const { checkpoint, spec, parentRunId } = await resolveSubnetSource(store, request, checkpointOf, 'quantize');
+  return { ...settings, checkpoint, spec, ...(parentRunId ? { parentRunId } : {}) };
 }

@@ -8,7 +8,9 @@
  * renderer can import it.
  */
 
-export type RunKind = 'train' | 'search' | 'export' | 'demo' | 'tune' | 'quantize';
+import type { AlqSettings, VqSettings } from '@oqat/search';
+
+export type RunKind = 'train' | 'search' | 'export' | 'demo' | 'tune' | 'quantize' | 'compress';
 export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
 export type Task = 'classification' | 'segmentation';
 export type DeviceName = 'cpu' | 'cpu-ort' | 'xavier' | 'fpga';
@@ -327,6 +329,39 @@ export interface QuantizeRunRequest {
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 }
 
+/**
+ * What a compress run is asked for (`oqat compress`, the Export screen's Compress panel): a trained float
+ * subnet's weights compressed beyond uniform levels by ALQ (multi-bit binary bases, loss-aware) or VQ
+ * ("And the bit goes down": codebooks fitted to each layer's outputs); activations stay float.
+ */
+export interface CompressRunRequest {
+  /** a finished training (or demo) run with `subnet`, or a search or tune run with `candidateId` … */
+  runId?: string;
+  /** … or a supernet.ckpt file with `subnet` (from HTTP or IPC: under the work folder or a folder chosen in the desktop's dialog) */
+  checkpoint?: string;
+  /** largest, middle, smallest or a SubnetSpec JSON value; its float (32-bit) weights are compressed */
+  subnet?: unknown;
+  /** a search or tune run's candidate: its subnet, float weights */
+  candidateId?: number;
+  method: 'alq' | 'vq';
+  /** ALQ's settings (@oqat/search's AlqSettings; absent fields: ALQ_DEFAULTS, the paper's) */
+  alq?: Partial<AlqSettings>;
+  /** VQ's settings (@oqat/search's VqSettings; absent fields: VQ_DEFAULTS, the paper's) */
+  vq?: Partial<VqSettings>;
+  /** training images held out for the method's own checks (never the test split) */
+  validationImages: number;
+  /** test images each network is scored on; 0 = the whole split */
+  testImages: number;
+  /** training images for BN re-estimation of the float subnet */
+  bnImages: number;
+  seed: number;
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  /** where model.oqatc and model.onnx go (an export folder; default: the run's own folder under the work folder) */
+  outDir?: string;
+  /** replace what outDir holds */
+  overwrite?: boolean;
+}
+
 export interface StudioService {
   listRuns(): Promise<RunSummary[]>;
   getRun(runId: string): Promise<RunDetail>;
@@ -354,6 +389,8 @@ export interface StudioService {
   exportCandidate(request: ExportRequest): Promise<ExportReport>;
   /** starts MMSE post-training quantization of a subnet (a quantize run); resolves once the run is queued */
   startQuantize(request: QuantizeRunRequest): Promise<{ runId: string }>;
+  /** starts compression of a subnet's weights by ALQ or VQ (a compress run); resolves once the run is queued */
+  startCompress(request: CompressRunRequest): Promise<{ runId: string }>;
   /** live events of every run; returns an unsubscribe function */
   onRunEvent(listener: (event: RunEventDto) => void): () => void;
 }

@@ -33,6 +33,7 @@ export const SERVICE_METHOD_ARITY = {
   deleteRun: 1,
   exportCandidate: 1,
   startQuantize: 1,
+  startCompress: 1,
 } as const satisfies Record<ServiceMethod, number>;
 
 export const SERVICE_METHODS = Object.keys(SERVICE_METHOD_ARITY) as ServiceMethod[];

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { createRng, OqatError } from '@oqat/core';
 import type {
   CandidateDto, CandidateLayout, CandidateOverview, CandidatePoints, LayoutBlock, LayoutStage, ConfigField, DeviceName, ConfigValidation, ExportReport, ExportRequest, MetricPoint, NewRunConfig, RunDetail,
-  QuantizeRunRequest, RunEventDto, RunStatus, StudioService,
+  CompressRunRequest, QuantizeRunRequest, RunEventDto, RunStatus, StudioService,
 } from '@oqat/jobs';
 import { type Simulation, type SimulationSink, searchSimulation, trainingSimulation } from './simulations';
 import { TEST_CONFIG_FIELDS, validateTestConfig } from './test-config-fields';
@@ -267,6 +267,22 @@ export class TestStudioService implements StudioService {
     const run: StoredRun = {
       detail: {
         id, kind: 'quantize', status: 'queued', task: 'classification', bits: [request.bits], createdAt: this.now(), seed: request.seed,
+        parentRunId: request.runId, config: structuredClone(request) as unknown as NewRunConfig,
+        checkpoints: [], artifacts: [],
+      },
+      metrics: [], events: [], candidates: [], done: 0, simulation: undefined,
+    };
+    this.runs.set(id, run);
+    this.push(run, 'queued', {});
+    return { runId: id };
+  }
+  /** Records the request and queues a compress run that stays queued (the fake simulates training and search only). */
+  async startCompress(request: CompressRunRequest) {
+    this.record('startCompress', [request]);
+    const id = `run-${String(this.nextRun++).padStart(3, '0')}`;
+    const run: StoredRun = {
+      detail: {
+        id, kind: 'compress', status: 'queued', task: 'classification', bits: [], createdAt: this.now(), seed: request.seed,
         parentRunId: request.runId, config: structuredClone(request) as unknown as NewRunConfig,
         checkpoints: [], artifacts: [],
       },

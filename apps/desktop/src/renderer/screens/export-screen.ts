@@ -7,6 +7,7 @@ import { formatCandidateBits, formatMs, formatPercent } from '../ui/format';
 import { emptyState, errorState, loadingState } from '../ui/states';
 import { CandidateDiagrams } from './block-diagram';
 import { candidateCard } from './candidate-card';
+import { compressPanel } from './compress-panel';
 import { exportReportView } from './export-report-view';
 
 const FORMATS: Array<{ id: ExportFormat; label: string }> = [
@@ -111,7 +112,11 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
         submit.textContent = 'Export';
       });
     });
-    replaceChildren(body, choices.length ? form : emptyState('No candidates', `${runId} has no candidate to export.`));
+    // ALQ / VQ compression of the same candidate's float weights (oqat compress): a search's candidates, a demo's.
+    const run = runs.find((r) => r.id === runId)!;
+    const compress = choices.length && (run.kind === 'search' || run.kind === 'demo')
+      ? compressPanel(run, () => choices.find((c) => String(c.id) === candidateSelect.value), ctx) : null;
+    replaceChildren(body, choices.length ? form : emptyState('No candidates', `${runId} has no candidate to export.`), compress);
     showCard();
   }
 

@@ -44,6 +44,7 @@ const BY_KIND: Record<RunKind, string[]> = {
   export: [],
   tune: [],
   quantize: [],
+  compress: [],
 };
 
 /** The curves a run of `kind` shows once it has reported `names`: its kind's, the metric-gated ones (SQ's) once their metric came. */
