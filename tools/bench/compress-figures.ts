@@ -8,7 +8,8 @@
  *     weights ALQ and VQ start from), and LSQ's quantization-aware 4/2-bit rows
  *     of the quant table (its lsq@none runs: one 4-bit and one inherited 2-bit epoch);
  *   - ALQ at an average of 2, 1.5 and 1 bit (compressAlq, its defaults);
- *   - VQ near the seed's ~20x (compressVq; settings from --vq, a JSON object);
+ *   - VQ near the seed's ~20x (compressVq; settings from --vq, a JSON object, or
+ *     named rows {"vq-small": {...}, "vq-large": {...}}, each its own row);
  * with the time each compression takes, and the inference speed of the
  * compressed model on this CPU (its ONNX in onnxruntime, its container in the
  * project's tfjs runner) against the uniform 4-bit model (QDQ ONNX in
@@ -26,7 +27,7 @@
  * between the markers below; the rest of the page (the ALQ and VQ sections
  * between <!-- alq --> and <!-- vq --> markers) is left as it is.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -248,7 +249,7 @@ async function speedRow(s: Setup, subnet: string): Promise<void> {
     ptq.dispose();
     calibration.forEach((t) => t.dispose());
   }
-  for (const row of ['alq-2', 'alq-1.5', 'alq-1', 'vq']) {
+  for (const row of ['alq-2', 'alq-1.5', 'alq-1', ...vqRowsOf(subnet)]) {
     const dir = join(DIR, subnet, row);
     if (!existsSync(join(dir, 'model.onnx'))) continue;
     speed.ort[row] = await ortSpeed(join(dir, 'model.onnx'), s.test, s.normalization);
@@ -279,7 +280,13 @@ function render(): void {
     for (const bits of [4, 3, 2]) row(`uniform ${bits}-bit (post-training)`, readRow<Row>(rowPath(subnet, `uniform-${bits}`)));
     for (const bits of [4, 2]) row(`LSQ ${bits}-bit (quant table, trained)`, lsq?.top1[bits] !== undefined ? { top1: lsq.top1[bits]!, modelBytes: lsq.modelBytes[bits]!, bitsPerWeight: bits, seconds: lsq.trainSeconds } : undefined);
     for (const b of ['2', '1.5', '1']) row(`ALQ avg ${b} bit`, readRow<Row>(rowPath(subnet, `alq-${b}`)));
-    row('VQ', readRow<Row>(rowPath(subnet, 'vq')));
+    const vqs = vqRowsOf(subnet);
+    if (vqs.length === 0) row('VQ', undefined);
+    for (const name of vqs) {
+      const r = readRow<Row>(rowPath(subnet, name));
+      const d = (r?.settings ?? {}) as { pointwiseBlockSize?: number; codewords?: number };
+      row(`VQ${name === 'vq' ? '' : ` ${name.slice(3)}`}${d.pointwiseBlockSize || d.codewords ? ` (${[d.pointwiseBlockSize ? `d ${d.pointwiseBlockSize}` : '', d.codewords ? `k ${d.codewords}` : ''].filter(Boolean).join(', ')})` : ''}`, r);
+    }
     const speed = readRow<Speed>(join(DIR, subnet, 'speed.json'));
     if (speed) {
       lines.push('', `Inference on this CPU (${values['speed-images']} images per batch, after a warm-up; load ${speed.load.toFixed(1)}): images per second`, '');
@@ -300,6 +307,19 @@ function render(): void {
   log(`wrote ${values.doc}`);
 }
 
+/** --vq: one settings object (the row 'vq'), or named rows {"vq-small": {...}, "vq-large": {...}} (every value an object). */
+function vqRows(): Array<[string, Record<string, unknown>]> {
+  const parsed = JSON.parse(values.vq!) as Record<string, unknown>;
+  const named = Object.keys(parsed).length > 0 && Object.values(parsed).every((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+  return named ? Object.entries(parsed) as Array<[string, Record<string, unknown>]> : [['vq', parsed]];
+}
+
+/** The VQ rows kept in --dir for a subnet (vq.json, vq-*.json), by name. */
+function vqRowsOf(subnet: string): string[] {
+  const dir = join(DIR, subnet);
+  return existsSync(dir) ? readdirSync(dir).filter((f) => /^vq(-[\w.-]+)?\.json$/.test(f)).map((f) => f.replace(/\.json$/, '')).sort() : [];
+}
+
 async function main(): Promise<void> {
   if (!values['render-only']) {
     await initEngine({ backend: values.backend as 'wasm' });
@@ -315,8 +335,9 @@ async function main(): Promise<void> {
         for (const b of ['2', '1.5', '1']) {
           if (ROWS.includes(`alq-${b}`)) await compressedRow(s, subnet, `alq-${b}`, (subject) => compressAlq(subject, { ...alq, averageBits: Number(b) }), { ...alq, averageBits: Number(b) });
         }
-        const vq = JSON.parse(values.vq!) as object;
-        if (ROWS.includes('vq')) await compressedRow(s, subnet, 'vq', (subject) => compressVq(subject, vq), vq);
+        for (const [row, settings] of vqRows()) {
+          if (ROWS.includes('vq') || ROWS.includes(row)) await compressedRow(s, subnet, row, (subject) => compressVq(subject, settings), settings);
+        }
         if (ROWS.includes('speed')) await speedRow(s, subnet);
       } finally {
         s.dispose();

@@ -30,12 +30,13 @@ export const ALQ_FLAGS: Record<string, SettingFlag<AlqSettings>> = {
 /** VQ (Stock et al., "And the Bit Goes Down: Revisiting the Quantization of Neural Networks", ICLR 2020). */
 export const VQ_FLAGS: Record<string, SettingFlag<VqSettings>> = {
   'block-size': { setting: 'pointwiseBlockSize', default: 8, description: 'vq: d, weights per sub-vector of 1x1 convs and linear layers: the paper\'s 4 ("small blocks") or 8 ("large blocks")' },
-  'kernels-per-block': { setting: 'kernelsPerBlock', default: 2, description: 'vq: whole k x k kernels per sub-vector of a k x k conv (depthwise too): the paper\'s 1 (3x3: d = 9, small blocks) or 2 (d = 18, large blocks)' },
+  'kernels-per-block': { setting: 'kernelsPerBlock', default: 2, description: 'vq: whole k x k kernels per sub-vector of a (not depthwise) k x k conv: the paper\'s 1 (3x3: d = 9, small blocks) or 2 (d = 18, large blocks)' },
+  'depthwise-rows': { setting: 'depthwiseRows', default: 1, description: 'vq: kernel rows per sub-vector of a depthwise k x k conv (d = rows·k); 0 keeps depthwise layers float32 (ours: the paper\'s ResNets have no depthwise conv, and whole kernels left these thin layers a handful of codewords)' },
   codewords: { setting: 'codewords', default: 256, description: 'vq: codewords of a conv layer at most: the paper\'s 256 (one-byte indices)' },
   'classifier-codewords': { setting: 'classifierCodewords', default: 2048, description: 'vq: codewords of the classifier at most: the paper\'s 2048' },
   'sub-vectors-per-codeword': { setting: 'subVectorsPerCodeword', default: 4, description: 'vq: k ≤ the largest power of two below (sub-vectors / this): the authors\' clamp for small layers, 4' },
   iterations: { setting: 'iterations', default: 100, description: 'vq: EM iterations per layer at most (the paper\'s 100; a layer stops once no assignment changes)' },
-  'calibration-images': { setting: 'calibrationImages', default: 1024, description: 'vq: unlabelled training images (labels unused) whose activations define each layer\'s output-reconstruction objective (the paper\'s 1024)' },
+  'calibration-images': { setting: 'calibrationImages', default: 256, description: 'vq: unlabelled training images (labels unused) whose activations define each layer\'s output-reconstruction objective (the paper: 1024; the rows are sampled to --activation-rows anyway)' },
   'activation-rows': { setting: 'activationRows', default: 65536, description: 'vq: rows of the unrolled layer input (patch positions x blocks) sampled per layer at most, seeded (the authors sample 1,000 to 25,000 per layer)' },
   'layer-finetune-steps': { setting: 'layerFinetuneSteps', default: 0, description: 'vq: distillation steps on each layer\'s codebook right after it is compressed (the paper: 2500 per layer on ImageNet; off by default here)' },
   'finetune-steps': { setting: 'finetuneSteps', default: 200, description: 'vq: global finetuning of all codebooks at the end, distilled from the float subnet on unlabelled training images (the paper: 9 x 10,000 steps; scaled down)' },

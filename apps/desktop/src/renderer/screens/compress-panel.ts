@@ -24,7 +24,7 @@ export function compressPanel(run: RunSummary, candidate: () => CandidateDto | u
   const maxBases = number('compress-max-bases', 'Bases per group', '6', 'ALQ: binary bases per group at the start, then pruned (the paper\'s 6)', { min: '1', max: '8' });
   const blocks = h('select', { id: 'compress-blocks' }, [h('option', { value: 'large', text: 'large blocks (d = 8, two 3x3 kernels)' }), h('option', { value: 'small', text: 'small blocks (d = 4, one 3x3 kernel)' })]);
   const codewords = number('compress-codewords', 'Codebook size', '256', 'VQ: codewords per layer at most (one-byte indices; the paper\'s 256)', { min: '2', max: '65536' });
-  const calibration = number('compress-calibration', 'Calibration images', '1024', 'VQ: unlabelled training images defining each layer\'s output objective (labels unused)', { min: '1' });
+  const calibration = number('compress-calibration', 'Calibration images', '256', 'VQ: unlabelled training images defining each layer\'s output objective (labels unused)', { min: '1' });
   const finetune = number('compress-finetune', 'Finetuning steps', '200', 'VQ: distillation of the codewords from the float subnet, unlabelled images (0: none)', { min: '0' });
   const alqFields = h('div', { class: 'form' }, averageBits.el, maxBases.el);
   const vqFields = h('div', { class: 'form', hidden: true },
