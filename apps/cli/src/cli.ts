@@ -143,7 +143,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       candidate: { type: 'string', description: "a candidate id of that search run (see 'oqat runs show RUN')" },
       subnet: { type: 'string', description: 'with a training run: largest, middle, smallest, or a SubnetSpec JSON file', default: 'largest' },
       'min-accuracy': { type: 'string', description: 'the least top-1 on the held-out validation split: 0.85 or 85%' },
-      device: { type: 'string', description: 'the device whose predicted latency is the cost', choices: ['cpu', 'cpu-ort', 'xavier', 'fpga'], default: 'fpga' },
+      device: { type: 'string', description: 'the device whose predicted latency is the cost: cpu, cpu-ort, xavier, fpga or a registered one (oqat latency devices)', default: 'fpga' },
       cost: { type: 'string', description: 'what is minimised: device latency, model bytes or BitOPs', choices: ['latency', 'bytes', 'bitops'], default: 'latency' },
       method: { type: 'string', description: 'exact (dynamic programming) or the greedy baseline', choices: ['exact', 'greedy'], default: 'exact' },
       model: { type: 'string', description: 'lowered: one layer below the widest at a time; raised: per narrower width, one layer above it (a mixed subnet runs its narrowest width\'s weights)', choices: ['lowered', 'raised'], default: 'lowered' },
@@ -312,25 +312,44 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['latency', 'fit'],
-    summary: 'fit a latency predictor on samples and report its error on held-out samples',
+    summary: 'fit a latency predictor on samples and report its error on held-out samples, or register a device from a few measured networks',
     options: {
       train: { type: 'string', description: 'JSONL samples to fit on' },
-      test: { type: 'string', description: 'JSONL samples to measure the error on' },
+      test: { type: 'string', description: 'JSONL samples to measure the error on (optional with --register)' },
       model: { type: 'string', description: 'predictor', choices: ['lut', 'learned'], default: 'learned' },
       out: { type: 'string', description: 'write the fitted predictor (JSON) here' },
+      register: {
+        type: 'string',
+        description:
+          "register the samples' device under this NAME beside the run store (<store dir>/runs/devices/NAME.json) for oqat search/tune --device NAME: " +
+          "a few-shot fit (from 3 networks; ~10 is the measured sweet spot) of per-op-group weights on the known devices' per-layer latencies " +
+          '(xavier/fpga simulators, cached cpu/cpu-ort predictors) and work features, shrunk toward their mean by a cross-validated ridge; --model is not used',
+      },
+      append: { type: 'boolean', description: 'with --register: refit on the samples registered before plus these' },
+      space: { type: 'string', description: 'with --register: the search space the samples came from (recorded; picks cached cpu priors)' },
+      runtime: { type: 'string', description: "with --register: what measured them, e.g. tfjs-wasm or onnxruntime (recorded)" },
+      db: dbOption,
       json: jsonOption,
     },
-    examples: ['oqat latency fit --train a.jsonl --test b.jsonl --model lut --json'],
+    examples: ['oqat latency fit --train a.jsonl --test b.jsonl --model lut --json', 'oqat latency fit --train pi4-10.jsonl --register pi4 --runtime tfjs-wasm'],
     run: async (o, _p, io) => (await import('./commands/latency')).latencyFit(o, io),
+  },
+  {
+    path: ['latency', 'devices'],
+    summary: 'list the devices a search can price: the built-in ones and those registered beside the run store',
+    options: { db: dbOption, json: jsonOption },
+    examples: ['oqat latency devices', 'oqat latency devices --json'],
+    run: async (o, _p, io) => (await import('./commands/latency')).latencyDevices(o, io),
   },
   {
     path: ['latency', 'predict'],
     summary: 'predict the latency of one subnet (SubnetSpec JSON or LayerDesc[] JSON) on a device',
     options: {
-      device: { type: 'string', description: 'device', choices: ['cpu', 'cpu-ort', 'xavier', 'fpga'] },
+      device: { type: 'string', description: 'device: cpu, cpu-ort, xavier, fpga or a registered one (oqat latency devices)' },
       subnet: { type: 'string', description: 'a SubnetSpec JSON file (of --space) or a LayerDesc[] JSON file' },
       space: { type: 'string', description: 'built-in space name or a space JSON file', default: 'fashion-mnist' },
       predictor: { type: 'string', description: 'a fitted predictor (required for cpu and cpu-ort)' },
+      db: dbOption,
       json: jsonOption,
     },
     examples: ['oqat latency predict --device fpga --subnet subnet.json', 'oqat latency predict --device cpu --subnet net.json --predictor cpu.json'],

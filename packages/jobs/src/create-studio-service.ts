@@ -10,7 +10,8 @@ import { checkExportRequest } from './export-request';
 import { COMPRESS_JOB, EXPORT_JOB, QUANTIZE_JOB, SEARCH_JOB, TRAIN_JOB, TUNE_JOB } from './job-modules';
 import type { ExportJobInput } from './export-job';
 import type { SearchJobInput } from './search-job';
-import { CONFIG_FIELDS, toSearchJobInput, toTrainJobInput, validateRunConfig } from './run-config';
+import { configFieldsFor, toSearchJobInput, toTrainJobInput, validateRunConfig } from './run-config';
+import { deviceRegistry } from './register-device';
 import type { RunConfig } from './run-defaults';
 import { toCandidateDto, toMetricPoint, toRunEventDto, toRunSummary } from './run-views';
 import type { ExportReport, ExportRequest, NewRunConfig, RunDetail, RunEventDto, StudioService } from './studio-service';
@@ -64,6 +65,8 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
   const active = new Set<Promise<unknown>>();
   const columns = new CandidateColumnsCache(store);
   const layouts = new CandidateLayouts(store);
+  // built-in devices and the ones registered in this work folder (read on each call: a worker may register one meanwhile)
+  const knownDevices = () => deviceRegistry(workDir).known();
 
   const track = (handle: RunHandle) => {
     handles.set(handle.id, handle);
@@ -116,13 +119,13 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
     candidate: (runId, candidateId) => candidateById(store, runId, candidateId),
     candidateLayout: (runId, candidateId) => layouts.layout(runId, candidateId),
     async configFields() {
-      return CONFIG_FIELDS;
+      return configFieldsFor(knownDevices());
     },
     async validateConfig(config) {
-      return validateRunConfig(config).validation;
+      return validateRunConfig(config, knownDevices()).validation;
     },
     async startRun(partial) {
-      const { config, validation } = validateRunConfig(partial);
+      const { config, validation } = validateRunConfig(partial, knownDevices());
       if (!validation.ok) {
         const [field, message] = Object.entries(validation.errors)[0]!;
         throw new JobConfigError(field, message);

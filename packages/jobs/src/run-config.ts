@@ -46,6 +46,11 @@ export const CONFIG_FIELDS: ConfigField[] = ([
   { key: 'seed', label: 'Seed', type: 'integer', min: 0, max: 2 ** 31 - 1, help: 'the same seed gives the same run' },
 ] satisfies Array<Omit<ConfigField, 'default'>>).map((field) => ({ ...field, default: runDefault(field.key) }));
 
+/** The form's fields with the devices a studio knows (the built-in ones and its registered ones) as the Devices choices. */
+export function configFieldsFor(knownDevices: readonly string[]): ConfigField[] {
+  return CONFIG_FIELDS.map((f) => (f.key === 'devices' ? { ...f, choices: [...knownDevices] } : f));
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const RUN_KEYS = [...Object.keys(DEFAULT_RUN_CONFIG), 'checkpointRunId', 'checkpointPath', 'queue'];
 const PHASE_KINDS = Object.keys(DEFAULT_RUN_CONFIG.epochs);
@@ -82,7 +87,7 @@ function trainedSpace(config: NewRunConfig): string {
 }
 
 /** Fills defaults and checks every field; errors are one line per field. */
-export function validateRunConfig(partial: Partial<NewRunConfig>): { config: RunConfig; validation: ConfigValidation } {
+export function validateRunConfig(partial: Partial<NewRunConfig>, knownDevices: readonly string[] = DEVICES): { config: RunConfig; validation: ConfigValidation } {
   // Callers over HTTP and IPC send anything JSON can hold: the shape is checked before any field.
   const errors = shapeErrors(partial);
   if (Object.keys(errors).length > 0) return { config: { ...DEFAULT_RUN_CONFIG }, validation: { ok: false, errors } };
@@ -118,8 +123,8 @@ export function validateRunConfig(partial: Partial<NewRunConfig>): { config: Run
     if (typeof v !== 'number' || !(v >= min! && v <= max)) errors[key] = `must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`;
   }
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(config.backend)) errors.backend = `must be auto, tensorflow, wasm or cpu, got ${JSON.stringify(config.backend)}`;
-  const badDevice = config.devices.find((d) => !DEVICES.includes(d));
-  if (badDevice) errors.devices = `unknown device '${badDevice}': choose from ${DEVICES.join(', ')}`;
+  const badDevice = config.devices.find((d) => !knownDevices.includes(d));
+  if (badDevice) errors.devices = `unknown device '${badDevice}': choose from ${knownDevices.join(', ')} (oqat latency fit --register NAME adds one)`;
   if (typeof config.maxLatencyMs !== 'number' || !(config.maxLatencyMs >= 0)) errors.maxLatencyMs = `must be a number ≥ 0, got ${JSON.stringify(config.maxLatencyMs)}`;
   if (config.kind === 'search' && !config.checkpointRunId && !config.checkpointPath) errors.checkpointRunId = 'choose the training run to search';
   if (config.kind === 'search' && config.devices.length === 0) errors.devices = 'choose at least one device to search';
