@@ -16,7 +16,7 @@ import {
   type SubnetSpec,
 } from '@oqat/search';
 import { deviceLatencyModels, type LatencyFn } from './device-latency';
-import { openRemoteAccuracy, type RemoteAccuracy } from './queue/remote-accuracy';
+import type { RemoteAccuracy } from './queue/remote-accuracy';
 import { searchValidation, type SearchValidation } from './search-validation';
 import type { ValidationSpec } from './validation-split';
 
@@ -83,6 +83,8 @@ export async function searchJob(input: SearchJobInput, ctx: JobContext<SearchEve
   let remote: RemoteAccuracy | undefined;
   try {
     if (input.queue) {
+      // Loaded only for a queue run: BullMQ stays out of local searches.
+      const { openRemoteAccuracy } = await import('./queue/remote-accuracy');
       remote = await openRemoteAccuracy({
         url: input.queue, checkpoint: input.checkpoint, validation: input.validation, validationImages: input.validationImages,
         bnImages: input.bnImages, seed: input.seed, heldOut: validation.heldOut, log: (level, message) => ctx.log(level, message),

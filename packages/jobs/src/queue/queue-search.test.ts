@@ -33,8 +33,8 @@ function recordingContext(): { ctx: JobContext<SearchEvent<SubnetSpec>>; logs: s
 }
 
 const input = (over: Partial<SearchJobInput> = {}): SearchJobInput => ({
-  checkpoint, devices: ['fpga'], generations: 2, population: 8, seed: 3, backend: 'wasm', validation: DEFAULT_VALIDATION,
-  validationImages: 60, bnImages: 250, cpuSamples: 20, accuracyPredictor: false, workDir: dir, ...over,
+  checkpoint, devices: ['fpga'], generations: 1, population: 6, seed: 3, backend: 'wasm', validation: DEFAULT_VALIDATION,
+  validationImages: 60, bnImages: 100, cpuSamples: 20, accuracyPredictor: false, workDir: dir, ...over,
 });
 
 const children: ChildProcess[] = [];
@@ -70,7 +70,7 @@ describe.skipIf(REDIS_MISSING)('a search on queue workers', () => {
     const local = recordingContext();
     const expected = await searchJob(input(), local.ctx);
     const steady = startWorker(redis.url, 'steady');
-    const doomed = startWorker(redis.url, 'doomed', 4);
+    const doomed = startWorker(redis.url, 'doomed', 3);
     try {
       await Promise.all([steady.said('ready'), doomed.said('ready')]);
       const remote = recordingContext();
@@ -94,7 +94,7 @@ describe.skipIf(REDIS_MISSING)('a search on queue workers', () => {
     const queue = await TaskQueue.open(redis.url, ACCURACY_QUEUE);
     try {
       const sha = await fileSha256(checkpoint);
-      const task: AccuracyTask = { checkpoint, checkpointSha256: sha, validation: DEFAULT_VALIDATION, validationImages: 60, bnImages: 250, seed: 3, heldOut: 60, spec: largestSubnet(TINY_SPACE, 4) };
+      const task: AccuracyTask = { checkpoint, checkpointSha256: sha, validation: DEFAULT_VALIDATION, validationImages: 60, bnImages: 100, seed: 3, heldOut: 60, spec: largestSubnet(TINY_SPACE, 4) };
       const missing = queue.submit('accuracy', { ...task, checkpoint: join(dir, 'elsewhere.ckpt') }, { what: 'accuracy of the largest', attempts: 1 });
       await expect(missing).rejects.toThrow(QueueTaskFailedError);
       await expect(missing).rejects.toThrow(`queue: accuracy of the largest failed on 1 attempt(s), last: worker w-here: cannot open checkpoint ${join(dir, 'elsewhere.ckpt')} (ENOENT)`);
