@@ -19,8 +19,8 @@ import type { TrainJobResult } from './train-job';
 import { toTuneJobInput, type TuneRequest } from './tune-request';
 import type { QuantizeJobInput, QuantizeJobResult } from './quantize-job';
 import { toQuantizeJobInput, type QuantizeRequest } from './quantize-request';
-
 import { checkCompressRequest, toCompressJobInput, type CompressRequest } from './compress-request';
+
 export interface StudioServiceOptions extends RunStoreOptions {
   /** where runs keep their files; default: a `runs` folder beside the database */
   workDir?: string;
@@ -215,9 +215,6 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
       const handle = track(await startRun(store, { kind: 'quantize', job: QUANTIZE_JOB, config: input, seed: input.seed }));
       return { runId: handle.id };
     },
-    onRunEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
     async startCompress(request: CompressRequest) {
       // A checkpoint file by the rules of caller-files.ts (the command line's own user may name any); a run's is the store's.
       const checked = typeof request?.checkpoint === 'string' ? { ...request, checkpoint: (await files.readCheckpoint('checkpoint', request.checkpoint)).path } : request;
@@ -227,6 +224,9 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
       const handle = track(await startRun(store, { kind: 'compress', job: COMPRESS_JOB, config: input, seed: input.seed }));
       return { runId: handle.id };
     },
+    onRunEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     async idle() {
       while (active.size) await Promise.all([...active]);
