@@ -29,7 +29,8 @@ export default defineConfig({
       'packages/export/src/export-subnet.test.ts',
     ],
     exclude: [],
-    // TF_CPP_MIN_LOG_LEVEL=2: TensorFlow's start-up INFO lines (oneDNN, CPU features) stay out of the log.
+    // TF_CPP_MIN_LOG_LEVEL=2 keeps most of TensorFlow's start-up INFO lines out of
+    // the log (its absl oneDNN line, written before logging is set up, still shows).
     env: { OQAT_BACKEND: 'tensorflow', TF_CPP_MIN_LOG_LEVEL: '2' },
   },
 });
