@@ -40,12 +40,12 @@ export interface IntegerConv {
   outC: number;
   /** ONNX pads [top, left, bottom, right] (TF's 'same' for its input size) */
   pads: [number, number, number, number];
-  /** int8 codes in ONNX layout [out, in/group, k, k], BN's sign folded in */
+  /** int8 codes in ONNX layout [out, in/group, k, k], BN's sign folded in, times WEIGHT_CODE_GAIN(bits) */
   codes: Int32Array;
   /** the same codes in tfjs layout ([k, k, in, out], depthwise [k, k, C, 1]) for the evaluator */
   tfCodes: Float32Array;
   tfShape: number[];
-  /** per output channel weight scale: step·|γ/√(σ²+ε)| (negative only where an 8-bit code −128 could not flip sign) */
+  /** per output channel weight scale: step·|γ/√(σ²+ε)| / WEIGHT_CODE_GAIN(bits) (negative only where an 8-bit code −128 could not flip sign) */
   weightScales: Float32Array;
   /** int32 bias at scale inQ.step·weightScale per channel: round(shift / (s_x·s_w)) */
   bias: Int32Array;
@@ -124,6 +124,16 @@ const sameQ = (a: Q8, b: Q8): boolean => a.step === b.step && a.zeroPoint === b.
 /** Quantizers whose values are integer codes times one step (pow2: a power-of-two step). */
 const UNIFORM_GRID = (q: StaticQuantConfig): boolean => q.format === undefined || q.format === 'uniform' || q.format === 'pow2';
 
+/**
+ * How much finer than the app's b-bit weight step the integer weights are
+ * written: codes·2^(7−b) at step/2^(7−b) (the same real weights; b-bit codes
+ * times it stay within ±64 of int8). QLinearConv's bias is int32 at s_x·s_w,
+ * so this makes the bias's rounding 2^(7−b) times finer: at the app's
+ * b-bit step the rounding alone cost 7 points of top-1 at 2 bits (demo
+ * subnet, docs/benchmarks-export.md "What the integer graph loses").
+ */
+export const WEIGHT_CODE_GAIN = (bits: number): number => 2 ** Math.max(0, 7 - bits);
+
 /** The smallest step @oqat/quant's Quantizer computes with (a learned step of 0 acts as this). */
 const MIN_STEP = 1e-8;
 const INT32_MAX = 2 ** 31 - 1;
@@ -149,6 +159,23 @@ export function fineQ8(q: Q8): Q8 {
   if (q.max === undefined) return q;
   const step = Math.fround((q.max * q.step) / 255);
   return { step, zeroPoint: Math.round((q.zeroPoint * q.step) / step) };
+}
+
+/**
+ * What h-swish's input holds when its output is read as q: the preimage of
+ * q's range on 255 steps, [−3, x*] (or [0, x*] if q is unsigned) with
+ * h-swish(x*) = q's top. q's own range would clip the input where the app
+ * clips the output: h-swish(x) < x below 3, so at 2 bits (tops ~1.5) that
+ * cost 3 points of top-1 on the demo subnet.
+ */
+export function hswishInputQ8(q: Q8): Q8 {
+  const lo = -q.zeroPoint * q.step;
+  const hi = ((q.max ?? 255) - q.zeroPoint) * q.step;
+  // h-swish(x) = x(x + 3)/6 on [−3, 3], x above
+  const top = hi >= 3 ? hi : (-3 + Math.sqrt(9 + 24 * Math.max(hi, 0))) / 2;
+  const bottom = lo < 0 ? -3 : 0;
+  const step = Math.fround((top - bottom) / 255);
+  return { step, zeroPoint: bottom < 0 ? Math.round(-bottom / step) : 0 };
 }
 
 /** The app's b-bit clipping range of q on 255 uint8 steps (fineQ8 of appQ8). */
@@ -193,10 +220,11 @@ function convWeights(n: ConvNode | LinearNode, inQ: Q8): Pick<IntegerConv, 'code
   const weightScales = new Float32Array(outC);
   const bias = new Int32Array(outC);
   const biasScales = new Float32Array(outC);
+  const gain = WEIGHT_CODE_GAIN(q.bits);
   let at = 0;
   for (let o = 0; o < outC; o++) {
     const learned = q.channelSteps?.[o] ?? q.step;
-    const step = Math.max(learned, MIN_STEP);
+    const step = Math.max(learned, MIN_STEP) / gain;
     const deadWeights = learned < MIN_STEP;
     const ac = a(o);
     let sign = ac < 0 ? -1 : 1;
@@ -219,7 +247,7 @@ function convWeights(n: ConvNode | LinearNode, inQ: Q8): Pick<IntegerConv, 'code
     }
     for (let i = 0; i < inPerGroup; i++) for (let y = 0; y < k; y++) for (let x = 0; x < k; x++) {
       const src = source(o, i, y, x);
-      const c = sign === 0 ? 0 : sign * codes0[src]! + 0; // + 0: no −0
+      const c = sign === 0 ? 0 : sign * gain * codes0[src]! + 0; // + 0: no −0
       codes[at++] = c;
       tfCodes[src] = c;
     }
@@ -274,6 +302,7 @@ export function integerGraph(graph: ExportGraph, options: IntegerGraphOptions = 
     let chosen: Q8 | undefined;
     const others: Q8[] = [];
     const fineOf = (q: Q8 | undefined): Q8 | undefined => (q ? fineQ8(q) : undefined);
+    const hswishOf = (q: Q8 | undefined): Q8 | undefined => (q ? hswishInputQ8(q) : undefined);
     const widened = (q: Q8 | undefined, factor: number): void => {
       if (q) others.push(widen(q, factor));
     };
@@ -284,8 +313,9 @@ export function integerGraph(graph: ExportGraph, options: IntegerGraphOptions = 
       } else if (node.kind === 'activation') {
         if (node.fn === 'hsigmoid') others.push(HSIGMOID_INPUT_Q);
         else if (node.fn === 'sigmoid') throw new OnnxIntegerError('the integer ONNX graph has no sigmoid gate (segmentation heads): export as QDQ ONNX');
-        // ReLU commutes with the app's quantizer (zero point 0 clips it); h-swish and relu6 read a finer grid
+        // ReLU commutes with the app's quantizer (zero point 0 clips it); relu6 reads a finer grid, h-swish its output range's preimage
         else if (node.fn === 'relu') widened(quantOf(node.output), 1);
+        else if (node.fn === 'hswish') widened(hswishOf(quantOf(node.output)), 1);
         else widened(fineOf(quantOf(node.output)), 1);
       } else if (node.kind === 'channel-mul' && role === 'gate') others.push(GATE_Q);
       else if (node.kind === 'global-avg-pool') widened(fineOf(quantOf(node.output)), wide.gap);

@@ -11,7 +11,7 @@ import { checkOnnxModel } from './check-onnx-model';
 import { OnnxIntegerError } from './errors';
 import type { ConvNode, ExportGraph } from './export-graph';
 import { integerLogits } from './onnx-integer-eval';
-import { appQ8, integerGraph, rangeQ8, type IntegerConv } from './onnx-integer-graph';
+import { appQ8, hswishInputQ8, integerGraph, rangeQ8, WEIGHT_CODE_GAIN, type IntegerConv } from './onnx-integer-graph';
 import { onnxIntegerModel } from './onnx-integer-model';
 
 const ort = await loadOnnxRuntime();
@@ -37,6 +37,19 @@ describe('appQ8', () => {
   });
 });
 
+describe('hswishInputQ8', () => {
+  it("holds h-swish's preimage of its reader's range, not the range itself", () => {
+    // unsigned 2-bit reader, step 0.5: range [0, 1.5]; h-swish(x) = x(x + 3)/6 = 1.5 at x = (−3 + √45)/2 ≈ 1.854
+    const q = hswishInputQ8({ step: 0.5, zeroPoint: 0, max: 3 });
+    expect(q.zeroPoint).toBe(0);
+    expect(255 * q.step).toBeCloseTo((-3 + Math.sqrt(45)) / 2, 5);
+    // a signed reader: from −3 (below it h-swish is 0); a top above 3 is its own preimage
+    const s = hswishInputQ8({ step: 1, zeroPoint: 2, max: 7 });
+    expect(-s.zeroPoint * s.step).toBeCloseTo(-3, 1);
+    expect((255 - s.zeroPoint) * s.step).toBeCloseTo(5, 1);
+  });
+});
+
 describe('rangeQ8', () => {
   it('keeps the app quantizer\'s clipping range on 255 uint8 steps', () => {
     // 3-bit unsigned, step 0.7: [0, 7·0.7] = [0, 4.9] -> step 4.9/255, zero point 0
@@ -56,7 +69,7 @@ function oneConvGraph(): ExportGraph {
     // tfjs layout [1, 1, in, out]: w[i][o]; codes·step with step 0.5
     weight: { shape: [1, 1, 2, 2], values: Float32Array.of(0.5, -1, 1.5, -2), codes: Int32Array.of(1, -2, 3, -4), quant: { bits: 3, signed: true, step: 0.5 } },
     inputQuant: { bits: 8, signed: true, step: 0.1 },
-    channelScale: Float32Array.of(2, -0.5), bias: Float32Array.of(0.33, -0.07),
+    channelScale: Float32Array.of(2, -0.5), bias: Float32Array.of(0.33, -0.075),
   };
   const cls = {
     kind: 'linear' as const, name: 'cls', input: 'c/bn', output: 'logits', inF: 2, outF: 2,
@@ -67,15 +80,18 @@ function oneConvGraph(): ExportGraph {
 }
 
 describe('integerGraph', () => {
-  it('folds BN into per-channel weight scales and writes the bias as int32 at s_x·s_w', () => {
+  it('folds BN into per-channel weight scales and writes the bias as int32 at s_x·s_w, the codes 2^(7−b) times finer', () => {
     const ig = integerGraph(oneConvGraph());
     const c = ig.ops.find((o): o is IntegerConv => o.op === 'conv' && o.name === 'c')!;
-    // channel 0: a = 2 > 0, scale 0.5·2 = 1, codes w[i][0] = [1, 3]; channel 1: a = -0.5, scale 0.25, codes flipped: -[-2, -4] = [2, 4]
-    expect(Array.from(c.weightScales)).toEqual([1, 0.25]);
-    expect(Array.from(c.codes)).toEqual([1, 3, 2, 4]);
-    // bias steps s_x·s_w: 0.1·1 and 0.1·0.25; 0.33 / 0.1 = 3.3 -> 3, -0.07 / 0.025 = -2.8 -> -3
-    expect(Array.from(c.biasScales)).toEqual([Math.fround(0.1), Math.fround(0.025)]);
-    expect(Array.from(c.bias)).toEqual([3, -3]);
+    // 3-bit weights: codes times 2^4 = 16 at a 16 times finer scale
+    expect(WEIGHT_CODE_GAIN(3)).toBe(16);
+    expect(WEIGHT_CODE_GAIN(8)).toBe(1);
+    // channel 0: a = 2 > 0, scale 0.5·2/16, codes 16·w[i][0] = [16, 48]; channel 1: a = -0.5, scale 0.25/16, codes flipped: -16·[-2, -4] = [32, 64]
+    expect(Array.from(c.weightScales)).toEqual([0.0625, 0.015625]);
+    expect(Array.from(c.codes)).toEqual([16, 48, 32, 64]);
+    // bias steps s_x·s_w: 0.1·0.0625 and 0.1·0.015625; 0.33 / 0.00625 = 52.8 -> 53, -0.075 / 0.0015625 = -48
+    expect(Array.from(c.biasScales)).toEqual([Math.fround(Math.fround(0.1) * 0.0625), Math.fround(Math.fround(0.1) * 0.015625)]);
+    expect(Array.from(c.bias)).toEqual([53, -48]);
     // the conv's output is requantized to what the classifier reads (8-bit signed, step 0.05), widened by nothing
     expect(c.outQ).toEqual({ step: Math.fround(0.05), zeroPoint: 128 });
     expect(ig.ops.find((o) => o.op === 'conv' && o.name === 'cls')).not.toHaveProperty('outQ');
@@ -86,19 +102,20 @@ describe('integerGraph', () => {
     const conv = g.nodes[0] as ConvNode;
     conv.weight.quant = { ...conv.weight.quant!, channelSteps: [0.5, 0.2] };
     const c = integerGraph(g).ops.find((o): o is IntegerConv => o.op === 'conv' && o.name === 'c')!;
-    // channel 0: 0.5·2 = 1; channel 1: 0.2·0.5 = 0.1; bias -0.07 / (0.1·0.1) = -7
-    expect(Array.from(c.weightScales)).toEqual([1, Math.fround(0.1)]);
-    expect(Array.from(c.bias)).toEqual([3, -7]);
+    // channel 0: 0.5·2/16; channel 1: 0.2·0.5/16 = 0.00625; bias -0.075 / (0.1·0.00625) = -120
+    expect(Array.from(c.weightScales)).toEqual([0.0625, Math.fround(0.1 / 16)]);
+    expect(Array.from(c.bias)).toEqual([53, -120]);
   });
 
   it('computes QLinearConv on codes: acc + bias, times s_x·s_w/s_y, rounded half to even', () => {
     const ig = integerGraph(oneConvGraph());
     // x = [0.25, -0.3]: codes round(2.5) = 2 (half to even) + 128, round(-3) + 128 = 125
     const logits = tf.tidy(() => Array.from(integerLogits(ig, tf.tensor4d([0.25, -0.3], [1, 1, 1, 2]), new Map()).dataSync()));
-    // channel 0: acc = 2·1 + (-3)·3 = -7, + bias 3 = -4, · (0.1·1/0.05 = 2) = -8 -> code 120 -> value -0.4
-    // channel 1: acc = 2·2 + (-3)·4 = -8, + bias -3 = -11, · (0.025/0.05 = 0.5) = -5.5 -> -6 (half to even) -> value -0.3
+    // channel 0: acc = 2·16 + (-3)·48 = -112, + bias 53 = -59, · (0.00625/0.05 = 0.125) = -7.375 -> -7 -> value -0.35
+    // (the float layer: 0.2·1 - 0.3·3 + 0.33 = -0.37 -> -0.35; the bias at the app's step, 3 = 0.3 instead of 0.33, gave -0.4)
+    // channel 1: acc = 2·32 + (-3)·64 = -128, + bias -48 = -176, · (0.0015625/0.05 = 0.03125) = -5.5 -> -6 (half to even) -> value -0.3
     // classifier: identity weights at step 1, input step 0.05: logits = codes·0.05
-    expect(logits[0]).toBeCloseTo(-0.4, 6);
+    expect(logits[0]).toBeCloseTo(-0.35, 6);
     expect(logits[1]).toBeCloseTo(-0.3, 6);
   });
 
@@ -128,7 +145,7 @@ describe('an 8-bit channel with code −128 and a negative BN multiplier', () =>
     const got = await ortLogits(path, images);
     const expected = tf.tidy(() => Float32Array.from(integerLogits(ig, images, new Map()).dataSync()));
     images.dispose();
-    // x codes [2, −3]: channel 1 acc = 2·(−128) + (−3)·4 = −268, bias round(−0.07 / −0.025) = 3: −265 · (−0.025 / 0.05) = 132.5 → 132, + 128 saturates at 255: (255 − 128)·0.05 = 6.35
+    // x codes [2, −3]: channel 1 acc = 2·(−128) + (−3)·4 = −268, bias round(−0.075 / −0.025) = 3: −265 · (−0.025 / 0.05) = 132.5 → 132, + 128 saturates at 255: (255 − 128)·0.05 = 6.35
     expect(expected[1]).toBeCloseTo(6.35, 5);
     got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
   });
