@@ -113,17 +113,18 @@ export function writeCompressedModel(input: CompressedModelInput): Uint8Array {
     at = align8(at + data.byteLength);
     return ref;
   };
+  for (const name of Object.keys(input.layers)) {
+    if (!known.has(name)) throw new ExportFileError(COMPRESSED_MODEL_FILE, `layer ${name} is not a conv or linear layer of the subnet`, 'compress a layer of this subnet');
+  }
   const layers: CompressedLayerEntry[] = [];
   const compressedKeys = new Set<string>();
   let modelBytes = 0;
-  for (const { name } of [...known.keys()].map((name) => ({ name }))) {
+  for (const [name, { key, shape }] of known) {
     const t = input.layers[name];
-    const shape = known.get(name)!.shape;
     if (!t) {
       modelBytes += 4 * shape.reduce((a, b) => a * b, 1);
       continue;
     }
-    const key = known.get(name)!.key;
     compressedKeys.add(key);
     const fields: Record<string, unknown> = {};
     const refs: Record<string, BlobRef> = {};
@@ -135,9 +136,6 @@ export function writeCompressedModel(input: CompressedModelInput): Uint8Array {
     const bytes = compressedBytes(t);
     modelBytes += bytes;
     layers.push({ name, key, method: t.method, fields, blobs: refs, bytes });
-  }
-  for (const name of Object.keys(input.layers)) {
-    if (!known.has(name)) throw new ExportFileError(COMPRESSED_MODEL_FILE, `layer ${name} is not a conv or linear layer of the subnet`, 'compress a layer of this subnet');
   }
   const float: CompressedHeader['float'] = [];
   for (const [key, t] of net.weights()) {
