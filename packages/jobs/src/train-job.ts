@@ -25,6 +25,13 @@ export interface TrainJobResult {
   bestAccuracy?: number;
 }
 
+/**
+ * Training batches a run prepares ahead of the step on a worker thread (the
+ * same batches, so the same weights): the host's gather/resize/augment share
+ * leaves the step's thread (docs/benchmarks-data.md, "Batches prepared ahead").
+ */
+const PREFETCH_BATCHES = 2;
+
 /** Folder of a run's files: checkpoints, exports, reports. */
 export function runDir(workDir: string, runId: string): string {
   return join(workDir, runId);
@@ -47,7 +54,8 @@ export async function trainJob(input: TrainJobInput, ctx: JobContext<TrainEvent>
   for (const line of warnings) ctx.log('warn', line);
 
   await new Promise<void>((resolve, reject) => {
-    const subscription = train(config, { backend: input.backend, threads: input.threads, resumeFrom, dataset, ...(segmentation ? { segmentationDataset: segmentation } : {}) }).subscribe({
+    const options = { backend: input.backend, threads: input.threads, resumeFrom, dataset, prefetch: PREFETCH_BATCHES, ...(segmentation ? { segmentationDataset: segmentation } : {}) };
+    const subscription = train(config, options).subscribe({
       next: (event) => {
         lastStep = recordEvent(event, ctx, pending, result, lastStep);
       },
