@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deviceLatencyModels } from './device-latency';
 import { registerDeviceFromSamples } from './register-device';
 import { configFieldsFor, validateRunConfig } from './run-config';
+import type { NewRunConfig } from './studio-service';
 
 const workDir = mkdtempSync(join(tmpdir(), 'oqat-register-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -36,9 +37,11 @@ describe('registered devices', () => {
 
   it('the run form lists registered devices and refuses an unknown one in one line naming the known ones', () => {
     const known = ['cpu', 'cpu-ort', 'xavier', 'fpga', 'pi4'];
+    // a registered name is a string the run form's built-in device type does not list
+    const named = (...d: string[]) => d as NewRunConfig['devices'];
     expect(configFieldsFor(known).find((f) => f.key === 'devices')!.choices).toEqual(known);
-    expect(validateRunConfig({ devices: ['pi4'] }, known).validation.ok).toBe(true);
-    const { validation } = validateRunConfig({ devices: ['jetson'] }, known);
+    expect(validateRunConfig({ devices: named('pi4') }, known).validation.ok).toBe(true);
+    const { validation } = validateRunConfig({ devices: named('jetson') }, known);
     expect(validation.ok).toBe(false);
     if (!validation.ok) expect(validation.errors.devices).toMatch(/^unknown device 'jetson': choose from cpu, cpu-ort, xavier, fpga, pi4 \(oqat latency fit --register NAME adds one\)$/);
   });
