@@ -77,12 +77,12 @@ function shapeErrors(partial: unknown): Record<string, string> {
   const { dataPath, skipBadFiles, resizeImages } = partial;
   if (dataPath !== undefined && (typeof dataPath !== 'string' || dataPath.includes('\0'))) errors.dataPath = `must be a folder path, got ${JSON.stringify(dataPath)}`;
   if (skipBadFiles !== undefined && typeof skipBadFiles !== 'boolean') errors.skipBadFiles = `must be true or false, got ${JSON.stringify(skipBadFiles)}`;
+  if (resizeImages !== undefined && typeof resizeImages !== 'boolean') errors.resizeImages = `must be true or false, got ${JSON.stringify(resizeImages)}`;
   return errors;
 }
 
 /** The space a run trains: segmentation has its own. */
 function trainedSpace(config: NewRunConfig): string {
-  if (resizeImages !== undefined && typeof resizeImages !== 'boolean') errors.resizeImages = `must be true or false, got ${JSON.stringify(resizeImages)}`;
   return config.task === 'segmentation' ? DEFAULT_SPACE.segmentation : config.space;
 }
 
