@@ -207,10 +207,10 @@ export interface NewRunConfig {
   dataPath?: string;
   /** leave a data folder's bad files out (the run's log says how many) instead of failing on the first */
   skipBadFiles?: boolean;
-  space: 'fashion-mnist' | 'ofa-mbv3';
-  /** e.g. [4, 3, 2]: trained first at 4 bits, then inherited down */
   /** resize a class folder's images of another size to its most common size (centre crop to its aspect ratio, then bilinear) instead of refusing them */
   resizeImages?: boolean;
+  space: 'fashion-mnist' | 'ofa-mbv3';
+  /** e.g. [4, 3, 2]: trained first at 4 bits, then inherited down */
   bitsChain: number[];
   epochs: { float: number; first: number; inherited: number };
   backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
