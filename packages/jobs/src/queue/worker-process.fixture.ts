@@ -4,6 +4,15 @@
 import { runQueueWorker } from './queue-worker';
 
 const [url, name, holdAt] = process.argv.slice(2) as [string, string, string];
+// No orphans: when the test process is gone (killed, timed out), this worker goes too.
+const parent = process.ppid;
+setInterval(() => {
+  try {
+    process.kill(parent, 0);
+  } catch {
+    process.exit(1);
+  }
+}, 1000).unref();
 let started = 0;
 await runQueueWorker({
   url, name, backend: 'wasm', lockMs: 1500, stalledMs: 500,
