@@ -8,7 +8,7 @@ import { nnls } from './nnls';
 export interface FewShotFitOptions {
   /**
    * The shrinkage strength toward the prior: one value, or a grid to choose
-   * from by leave-one-out error on the samples (default FEWSHOT_LAMBDAS).
+   * from by cross-validated relative error on the samples (default FEWSHOT_LAMBDAS).
    * 0 fits the corrections freely; Infinity keeps the prior's shape and fits
    * only its scale and offset.
    */
@@ -19,10 +19,10 @@ export interface FewShotFitOptions {
   reference?: ReadonlyArray<readonly LayerDesc[]>;
 }
 
-/** The shrinkage grid `fitFewShot` chooses from by leave-one-out error. */
+/** The shrinkage grid `fitFewShot` chooses from by cross-validated error. */
 export const FEWSHOT_LAMBDAS: readonly number[] = [0.001, 0.01, 0.1, 1, Infinity];
 
-/** Fewest samples for which the shrinkage strength is chosen by leave-one-out (fewer: the prior's shape, scaled). */
+/** Fewest samples for which the corrections are fitted, λ by cross-validation (fewer: the prior's shape, scaled). */
 const MIN_LOO_SAMPLES = 5;
 const BIG = 1e12;
 
@@ -59,17 +59,19 @@ const total = (groups: Float64Array) => groups.reduce((a, b) => a + b, 0);
  * devices). The prior is the mean of the sources' network latencies, each
  * normalised to mean 1 on the reference networks; the device's model is
  *
- *   latency ≈ c + s · prior + Σ_j v_j · feature_j,
+ *   latency ≈ c + Σ_j v_j · feature_j,   all v_j ≥ 0 (NNLS),
  *
  * where the features are each source's per-op-group layer sums (so a device
  * may weigh depthwise layers like one source and 1×1 convolutions like
  * another), the work features per op group and the precision-boundary
- * elements, and the corrections v_j are shrunk toward 0 (ridge, penalty λ on
- * features scaled to unit RMS; relative squared error). c and s are free:
- * with few samples the fit is the prior scaled to the device, with many the
- * corrections take over. λ is chosen from a grid by the closed-form
- * leave-one-out error on the samples. Fewer than MIN_LOO_SAMPLES samples fit
- * the scale (and from 3 samples the offset) only; none keeps the prior.
+ * elements. Ridge rows (penalty λ, features scaled to unit RMS, latencies in
+ * units of their mean: relative squared error) pull every v_j toward the
+ * prior scaled to the device (source columns at s · prior weight, the rest
+ * at 0; s fitted first). With few samples the fit stays the scaled prior,
+ * with many the data take over. λ is chosen from a grid by 10-fold
+ * cross-validated relative error on the samples. Fewer than MIN_LOO_SAMPLES
+ * samples fit the scale (and from 3 samples the offset) only; none keeps the
+ * prior.
  */
 export function fitFewShot(samples: readonly LatencySample[], sources: readonly PriorSource[], options: Partial<FewShotFitOptions> = {}): FewShotModel {
   if (sources.length === 0) throw new NotEnoughSamplesError('fitFewShot prior sources', 0, 1);
