@@ -12,6 +12,7 @@ import {
   UnsupportedMaskFormatError,
 } from '../errors';
 import type { BadFile } from '../folders/decode-folder';
+import { firstOfMostCommonSize } from '../folders/most-common-size';
 import type { SegmentationDataset } from '../types';
 
 export interface PngFolderOptions {
@@ -106,20 +107,6 @@ async function decodePair(imageFile: string, maskFile: string, channels: 1 | 3):
   return { imageFile, width, height, pixels: toChannels(image.data, width * height, channels), maskFile, values: maskValues(maskFile, mask) };
 }
 
-/** The size most images have (the first one's on a tie). */
-function commonSize(pairs: readonly DecodedPair[]): DecodedPair | undefined {
-  const counts = new Map<string, { first: DecodedPair; n: number }>();
-  for (const p of pairs) {
-    const key = `${p.width}x${p.height}`;
-    const entry = counts.get(key) ?? { first: p, n: 0 };
-    entry.n++;
-    counts.set(key, entry);
-  }
-  let best: { first: DecodedPair; n: number } | undefined;
-  for (const entry of counts.values()) if (!best || entry.n > best.n) best = entry;
-  return best?.first;
-}
-
 /**
  * Loads an image/mask PNG dataset laid out like CamVid: <dir>/images/*.png and
  * <dir>/masks/<same name>.png, masks holding one class id per pixel (8-bit
@@ -160,7 +147,7 @@ export async function loadPngSegmentationFolder(dir: string, options: PngFolderO
       bad(index, error, imageFile);
     }
   }
-  const reference = commonSize(decoded);
+  const reference = firstOfMostCommonSize(decoded, (pair) => pair);
   const kept: DecodedPair[] = [];
   let largest = 0;
   for (const pair of decoded) {

@@ -4,6 +4,7 @@ import { DatasetNotFoundError, EmptyClassError, ImageDecodeError, ImageSizeIncon
 import { resizeToCover } from '../transforms/resize-to-cover';
 import type { ImageDataset } from '../types';
 import { decodeImage, type DecodedImage } from './decode-image';
+import { firstOfMostCommonSize } from './most-common-size';
 import type { ClassFiles, ClassificationScan } from './scan-data-folder';
 
 /** A file (or class folder) left out because it cannot be used, and why: the one-line message it would have thrown. */
@@ -49,20 +50,6 @@ async function decodeAll(split: 'train' | 'test', classes: readonly ClassFiles[]
     });
   }
   return out;
-}
-
-/** The size most images have (the first one's on a tie): images of other sizes are the odd ones. */
-function commonSize(items: readonly DecodedItem[]): DecodedItem | undefined {
-  const counts = new Map<string, { first: DecodedItem; n: number }>();
-  for (const item of items) {
-    const key = `${item.image.width}x${item.image.height}`;
-    const entry = counts.get(key) ?? { first: item, n: 0 };
-    entry.n++;
-    counts.set(key, entry);
-  }
-  let best: { first: DecodedItem; n: number } | undefined;
-  for (const entry of counts.values()) if (!best || entry.n > best.n) best = entry;
-  return best?.first;
 }
 
 function toDataset(items: readonly DecodedItem[], classNames: readonly string[], height: number, width: number, channels: 1 | 3): ImageDataset {
@@ -126,7 +113,7 @@ export async function decodeClassFolders(scan: ClassificationScan, skipBadFiles:
   }
   const testClasses = (scan.test ?? []).filter((c) => trainNames.includes(c.className));
   const items = [...(await decodeAll('train', scan.train, bad)), ...(await decodeAll('test', testClasses, bad))];
-  const reference = commonSize(items);
+  const reference = firstOfMostCommonSize(items, (item) => item.image);
   const sized = items.flatMap((item): DecodedItem[] => {
     const { width, height, channels, pixels } = item.image;
     const common = reference!.image;
