@@ -135,9 +135,12 @@ export function phasesStarted(position: TrainingPosition): number {
   return position.phaseIndex + (position.phaseStep > 0 ? 1 : 0);
 }
 
-/** A checkpoint's config with the fields older checkpoints lack (written before segmentation) at their defaults. */
+/**
+ * A checkpoint's config with the fields older checkpoints lack at their defaults: task and segmentation (written
+ * before segmentation), and data's later fields (folder, skipBadFiles, resizeImages, ...), which mean "as before" when absent.
+ */
 export function storedConfig(meta: TrainCheckpointMeta): TrainConfig {
-  const { task, segmentation } = DEFAULT_TRAIN_CONFIG;
+  const { task, segmentation, data } = DEFAULT_TRAIN_CONFIG;
   const config: Partial<TrainConfig> = meta.config;
-  return { task, segmentation, ...config } as TrainConfig;
+  return { task, segmentation, ...config, data: { ...data, ...config.data } } as TrainConfig;
 }
