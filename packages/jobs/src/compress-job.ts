@@ -22,9 +22,13 @@ import {
 } from '@oqat/search';
 import { JobConfigError } from './errors';
 import { loadCheckpointEvalData } from './eval-data';
+import type { CompressRunRequest } from './studio-service';
 import { floatSpec } from './subnet-source';
 
-export interface CompressJobInput {
+/** How to compress: the request's settings (studio-service.ts documents each). */
+export type CompressSettings = Pick<CompressRunRequest, 'method' | 'alq' | 'vq' | 'validationImages' | 'testImages' | 'bnImages' | 'seed'>;
+
+export interface CompressJobInput extends CompressSettings {
   /** a supernet.ckpt with float weights (a float phase ran) */
   checkpoint: string;
   /** a named subnet or a SubnetSpec JSON value of the checkpoint's space; its bits are replaced by 32 (float) */
@@ -32,13 +36,6 @@ export interface CompressJobInput {
   /** the training, search or tune run the subnet came from, and the candidate */
   parentRunId?: string;
   candidateId?: number;
-  method: 'alq' | 'vq';
-  alq?: Partial<AlqSettings>;
-  vq?: Partial<VqSettings>;
-  validationImages: number;
-  testImages: number;
-  bnImages: number;
-  seed: number;
   backend: BackendRequest;
   /** the files' folder; absent: <workDir>/<runId>/compressed */
   outDir?: string;
