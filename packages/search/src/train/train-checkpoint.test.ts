@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { craftCheckpoint, validCheckpointParts } from '../checkpoint/crafted-checkpoint.fixture';
-import { DEFAULT_TRAIN_CONFIG } from '../config/train-config';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../config/train-config';
 import { CheckpointError } from '../errors';
 import { readTrainCheckpoint } from './train-checkpoint';
 
 /** A checkpoint file whose header's config.data is `data`, with the fixture's phases; and the config that resumes it. */
-function checkpointWithData(data: Record<string, unknown>): { path: string; config: typeof DEFAULT_TRAIN_CONFIG } {
+function checkpointWithData(data: Record<string, unknown>): { path: string; config: TrainConfig } {
   const { header, data: bytes } = validCheckpointParts();
-  const config = header.meta.config as typeof DEFAULT_TRAIN_CONFIG;
+  const config = header.meta.config as TrainConfig;
   header.meta.config = { ...config, data };
   const path = join(mkdtempSync(join(tmpdir(), 'oqat-train-ckpt-')), 'supernet.ckpt');
   writeFileSync(path, craftCheckpoint(JSON.stringify(header), bytes));
