@@ -268,7 +268,9 @@ function render(): void {
   const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(1)} %`);
   const kb = (b: number | undefined) => (b === undefined ? '-' : `${(b / 1024).toFixed(0)} KiB`);
   const lines: string[] = [START, ''];
-  for (const subnet of SUBNETS) {
+  // Every subnet measured in --dir (not only --subnets): a run on one subnet keeps the other's rows in the table.
+  const measured = ['largest', 'smallest'].filter((n) => SUBNETS.includes(n as never) || existsSync(rowPath(n, 'float')));
+  for (const subnet of measured) {
     const float = readRow<Row>(rowPath(subnet, 'float'));
     const lsq = readRow<{ top1: Record<string, number>; modelBytes: Record<string, number>; trainSeconds: number }>(join(values.table!, subnet, 'lsq@none.json'));
     lines.push(`**${subnet}** (float ${pct(float?.top1)}, ${kb(float?.modelBytes)} of conv/linear weights; top-1 on the subset's first ${values['test-images']} test images)`, '');

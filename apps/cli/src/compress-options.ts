@@ -15,7 +15,7 @@ interface SettingFlag<S> {
 
 /** ALQ (Qu et al., "Adaptive Loss-aware Quantization for Multi-bit Networks", CVPR 2020). */
 export const ALQ_FLAGS: Record<string, SettingFlag<AlqSettings>> = {
-  'average-bits': { setting: 'averageBits', default: 1, description: "alq: the average bitwidth to reach over the compressed layers, Σ_g I_g·n_g / Σ weights (sign bits; the float32 coefficients are counted in the bytes); the paper reports 0.4-2 bits" },
+  'average-bits': { setting: 'averageBits', default: 1, description: "alq: the average bitwidth to reach over the compressed layers, Σ_g I_g·n_g / Σ weights (sign bits; the float32 coefficients are counted in the bytes); the paper reports 0.4-2 bits. Simplified: steps stand in for the paper's epochs (~2-3 epochs here vs ~150); no STE post-training (the authors' optional 80 epochs); BN statistics stay the float subnet's while BN γ/β and biases learn with Adam alongside; activations float" },
   'max-bases': { setting: 'maxBases', default: 6, description: 'alq: I_max, binary bases per group at the start (the greedy init, then pruned); the paper\'s CIFAR-10 setting' },
   'prune-ratio': { setting: 'pruneRatio', default: 0.4, description: 'alq: share of the remaining coefficients α one pruning stage removes at most (the paper\'s pr, 0.4 in its CIFAR-10 script)' },
   'basis-steps': { setting: 'basisSteps', default: 40, description: 'alq: steps optimising the binary bases per outer iteration (each followed by a coefficient refit); stands in for the paper\'s 20 epochs (a shortening)' },
