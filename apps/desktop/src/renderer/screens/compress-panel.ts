@@ -1,6 +1,7 @@
 import type { CandidateDto, CompressRunRequest, RunSummary } from '@oqat/jobs';
 import type { ScreenContext } from '../app/screen';
 import { h, replaceChildren } from '../ui/dom';
+import { startAndOpen } from './start-and-open';
 
 const number = (id: string, label: string, value: string, help: string, attrs: Record<string, string> = {}): { el: HTMLElement; input: HTMLInputElement } => {
   const input = h('input', { id, type: 'number', value, ...attrs });
@@ -64,15 +65,7 @@ export function compressPanel(run: RunSummary, candidate: () => CandidateDto | u
         : { vq: { ...(blocks.value === 'small' ? { pointwiseBlockSize: 4, kernelsPerBlock: 1 } : {}), codewords: Number(codewords.input.value), calibrationImages: Number(calibration.input.value), finetuneSteps: Number(finetune.input.value) } }),
       validationImages: 500, testImages: 0, bnImages: 1000, seed: 1, backend: 'auto', outDir: folder.value.trim(), overwrite: true,
     };
-    submit.disabled = true;
-    client.startCompress(request).then(({ runId: started }) => {
-      announcer.say(`Started ${started}`);
-      navigate({ name: 'run', runId: started });
-    }, (err) => {
-      replaceChildren(message, h('div', { class: 'alert', text: `Could not start: ${(err as Error).message}` }));
-    }).finally(() => {
-      submit.disabled = false;
-    });
+    startAndOpen(() => client.startCompress(request), submit, message, { navigate, announcer });
   });
   return form;
 }

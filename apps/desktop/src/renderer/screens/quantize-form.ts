@@ -1,6 +1,7 @@
 import type { QuantizeRunRequest } from '@oqat/jobs';
 import type { ScreenContext } from '../app/screen';
 import { h, replaceChildren } from '../ui/dom';
+import { startAndOpen } from './start-and-open';
 
 const select = (id: string, label: string, choices: Array<[string, string]>, help: string): { el: HTMLElement; input: HTMLSelectElement } => {
   const input = h('select', { id }, choices.map(([value, text], i) => h('option', { value, text, selected: i === 0 })));
@@ -44,15 +45,7 @@ export function quantizeForm(runId: string, { client, navigate, announcer }: Pic
       ...(multi.checked ? { multiTensor: { terms: 2, factor: 2 } } : {}),
       calibrationImages: n, testImages: 0, bnImages: 1000, seed: 1, backend: 'auto',
     };
-    submit.disabled = true;
-    client.startQuantize(request).then(({ runId: started }) => {
-      announcer.say(`Started ${started}`);
-      navigate({ name: 'run', runId: started });
-    }, (err) => {
-      replaceChildren(message, h('div', { class: 'alert', text: `Could not start: ${(err as Error).message}` }));
-    }).finally(() => {
-      submit.disabled = false;
-    });
+    startAndOpen(() => client.startQuantize(request), submit, message, { navigate, announcer });
   });
   return form;
 }
