@@ -8,7 +8,6 @@
  * renderer can import it.
  */
 
-import type { AlqSettings, VqSettings } from '@oqat/search';
 
 export type RunKind = 'train' | 'search' | 'export' | 'demo' | 'tune' | 'quantize' | 'compress';
 export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
@@ -344,10 +343,11 @@ export interface CompressRunRequest {
   /** a search or tune run's candidate: its subnet, float weights */
   candidateId?: number;
   method: 'alq' | 'vq';
-  /** ALQ's settings (@oqat/search's AlqSettings; absent fields: ALQ_DEFAULTS, the paper's) */
-  alq?: Partial<AlqSettings>;
-  /** VQ's settings (@oqat/search's VqSettings; absent fields: VQ_DEFAULTS, the paper's) */
-  vq?: Partial<VqSettings>;
+  // By name, not as @oqat/search's types: this contract file stays free of the packages the renderer must not load.
+  /** ALQ's settings, fields of @oqat/search's AlqSettings checked by name and type in compress-request.ts (absent: ALQ_DEFAULTS, the paper's) */
+  alq?: Readonly<Record<string, number>>;
+  /** VQ's settings, fields of @oqat/search's VqSettings checked by name and type in compress-request.ts (absent: VQ_DEFAULTS, the paper's) */
+  vq?: Readonly<Record<string, number | boolean>>;
   /** training images held out for the method's own checks (never the test split) */
   validationImages: number;
   /** test images each network is scored on; 0 = the whole split */
