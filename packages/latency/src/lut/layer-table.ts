@@ -49,6 +49,21 @@ export class LayerTable {
     this.insert(h1, this.keys.lane2, value);
   }
 
+  /**
+   * The value stored for this layer's key, or `compute(layer)` stored and
+   * returned; a table at `limit` keys is emptied first, so a long search's
+   * memory stays bounded (the predictors' per-layer caches).
+   */
+  getOrCompute(layer: LayerDesc, compute: (layer: LayerDesc) => number, limit: number): number {
+    let v = this.get(layer);
+    if (v !== v) {
+      v = compute(layer);
+      if (this.count >= limit) this.clear();
+      this.set(layer, v);
+    }
+    return v;
+  }
+
   clear(): void {
     this.used.fill(0);
     this.count = 0;

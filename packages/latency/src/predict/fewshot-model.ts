@@ -73,6 +73,7 @@ export class FewShotModel implements CostModel {
   readonly device: string;
   private readonly sources: PriorSource[];
   private readonly cache: LayerTable;
+  private readonly compute: (layer: LayerDesc) => number;
   private readonly keys: LayerKeyBuilder;
   private readonly boundaries: PrecisionBoundaries;
   private readonly work = new Float64Array(FEWSHOT_WORK.length);
@@ -83,6 +84,7 @@ export class FewShotModel implements CostModel {
     // keyed at the exact bits (a registered device's name is unknown to effectiveBits, which then keeps them)
     this.keys = new LayerKeyBuilder(json.device);
     this.cache = new LayerTable(this.keys);
+    this.compute = (layer) => this.computeLayerMs(layer);
     this.boundaries = new PrecisionBoundaries(json.device);
   }
 
@@ -101,13 +103,7 @@ export class FewShotModel implements CostModel {
   layerMs(layer: LayerDesc): number {
     // the layer key does not hold ESB's significant bits, which the fpga source prices
     if (layer.weightSignificantBits !== undefined || layer.inputSignificantBits !== undefined) return this.computeLayerMs(layer);
-    let v = this.cache.get(layer);
-    if (v !== v) {
-      v = this.computeLayerMs(layer);
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(layer, v);
-    }
-    return v;
+    return this.cache.getOrCompute(layer, this.compute, CACHE_LIMIT);
   }
 
   estimateMs(layers: readonly LayerDesc[]): number {

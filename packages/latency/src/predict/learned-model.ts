@@ -34,12 +34,14 @@ export class LearnedModel implements CostModel {
   readonly kind = 'learned';
   readonly device: string;
   private readonly cache: LayerTable;
+  private readonly compute: (layer: LayerDesc) => number;
   private readonly features = new Float64Array(FEATURE_COUNT);
   private readonly network: NetworkSum;
 
   constructor(readonly json: LearnedModelJson) {
     this.device = json.device;
     this.cache = new LayerTable(new LayerKeyBuilder(json.device));
+    this.compute = (layer) => this.computeLayerMs(layer);
     this.network = new NetworkSum(json, (layer) => this.layerMs(layer));
   }
 
@@ -51,13 +53,7 @@ export class LearnedModel implements CostModel {
   }
 
   layerMs(layer: LayerDesc): number {
-    let v = this.cache.get(layer);
-    if (v !== v) {
-      v = this.computeLayerMs(layer);
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(layer, v);
-    }
-    return v;
+    return this.cache.getOrCompute(layer, this.compute, CACHE_LIMIT);
   }
 
   estimateMs(layers: readonly LayerDesc[]): number {
