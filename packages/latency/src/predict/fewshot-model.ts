@@ -6,7 +6,7 @@ import { layerFigures } from '../ir/layer-figures';
 import { LayerKeyBuilder } from '../lut/layer-key';
 import { LayerTable } from '../lut/layer-table';
 import type { CostModel, FewShotModelJson, PriorSourceJson } from './cost-model';
-import { PrecisionBoundaries } from './precision-boundaries';
+import { NetworkSum } from './network-sum';
 import { predictorFromJson } from './predictor-json';
 
 /**
@@ -75,7 +75,7 @@ export class FewShotModel implements CostModel {
   private readonly cache: LayerTable;
   private readonly compute: (layer: LayerDesc) => number;
   private readonly keys: LayerKeyBuilder;
-  private readonly boundaries: PrecisionBoundaries;
+  private readonly network: NetworkSum;
   private readonly work = new Float64Array(FEWSHOT_WORK.length);
 
   constructor(readonly json: FewShotModelJson) {
@@ -85,7 +85,7 @@ export class FewShotModel implements CostModel {
     this.keys = new LayerKeyBuilder(json.device);
     this.cache = new LayerTable(this.keys);
     this.compute = (layer) => this.computeLayerMs(layer);
-    this.boundaries = new PrecisionBoundaries(json.device);
+    this.network = new NetworkSum(json, (layer) => this.layerMs(layer));
   }
 
   computeLayerMs(layer: LayerDesc): number {
@@ -107,10 +107,7 @@ export class FewShotModel implements CostModel {
   }
 
   estimateMs(layers: readonly LayerDesc[]): number {
-    let sum = 0;
-    for (let i = 0; i < layers.length; i++) sum += this.layerMs(layers[i]!);
-    const convert = this.json.convertMsPerMelem ?? 0;
-    return this.json.constantMs + this.json.scale * sum + (convert !== 0 ? convert * this.boundaries.melems(layers) : 0);
+    return this.network.estimateMs(layers);
   }
 
   toJSON(): FewShotModelJson {
