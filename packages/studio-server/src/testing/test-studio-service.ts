@@ -263,26 +263,19 @@ export class TestStudioService implements StudioService {
   /** Records the request and queues a quantize run that stays queued (the fake simulates training and search only). */
   async startQuantize(request: QuantizeRunRequest) {
     this.record('startQuantize', [request]);
-    const id = `run-${String(this.nextRun++).padStart(3, '0')}`;
-    const run: StoredRun = {
-      detail: {
-        id, kind: 'quantize', status: 'queued', task: 'classification', bits: [request.bits], createdAt: this.now(), seed: request.seed,
-        parentRunId: request.runId, config: structuredClone(request) as unknown as NewRunConfig,
-        checkpoints: [], artifacts: [],
-      },
-      metrics: [], events: [], candidates: [], done: 0, simulation: undefined,
-    };
-    this.runs.set(id, run);
-    this.push(run, 'queued', {});
-    return { runId: id };
+    return this.queueStaticRun('quantize', [request.bits], request);
   }
   /** Records the request and queues a compress run that stays queued (the fake simulates training and search only). */
   async startCompress(request: CompressRunRequest) {
     this.record('startCompress', [request]);
+    return this.queueStaticRun('compress', [], request);
+  }
+  /** A run of a trained subnet (quantize, compress) that stays queued, its request kept as its config. */
+  private queueStaticRun(kind: 'quantize' | 'compress', bits: number[], request: QuantizeRunRequest | CompressRunRequest): { runId: string } {
     const id = `run-${String(this.nextRun++).padStart(3, '0')}`;
     const run: StoredRun = {
       detail: {
-        id, kind: 'compress', status: 'queued', task: 'classification', bits: [], createdAt: this.now(), seed: request.seed,
+        id, kind, status: 'queued', task: 'classification', bits, createdAt: this.now(), seed: request.seed,
         parentRunId: request.runId, config: structuredClone(request) as unknown as NewRunConfig,
         checkpoints: [], artifacts: [],
       },
