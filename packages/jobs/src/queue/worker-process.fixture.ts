@@ -2,17 +2,10 @@
 // comes back fast. argv: URL NAME HOLD_AT. With HOLD_AT > 0 the worker freezes as its HOLD_AT-th task starts (holding
 // the task, its lock no longer renewed) and prints 'holding', so a test can kill it mid-task deterministically.
 import { runQueueWorker } from './queue-worker';
+import { exitWithParent } from './exit-with-parent.fixture';
 
 const [url, name, holdAt] = process.argv.slice(2) as [string, string, string];
-// No orphans: when the test process is gone (killed, timed out), this worker goes too.
-const parent = process.ppid;
-setInterval(() => {
-  try {
-    process.kill(parent, 0);
-  } catch {
-    process.exit(1);
-  }
-}, 1000).unref();
+exitWithParent();
 let started = 0;
 await runQueueWorker({
   url, name, backend: 'wasm', lockMs: 1500, stalledMs: 500,
