@@ -94,6 +94,9 @@ export class TaskQueue {
     await checkQueueReachable(address);
     const connection = connectionOf(address);
     const queue = new Queue(name, { connection, prefix: PREFIX });
+    // Every task in flight waits on its answer with a 'closing' listener on the queue (BullMQ's waitUntilFinished),
+    // and a generation puts its whole population in flight: no fixed bound fits, so Node's default warning of 10 is off.
+    queue.setMaxListeners(0);
     const events = new QueueEvents(name, { connection, prefix: PREFIX });
     if (on.onStalled) events.on('stalled', ({ jobId }) => on.onStalled!(jobId));
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
