@@ -5,7 +5,7 @@
 //   devices: cpu (tfjs, the engine's backend; --backend wasm|cpu), cpu-ort (onnxruntime-node), xavier, fpga
 //   --space small (32-40 px, default for cpu/cpu-ort) | ofa (128-224 px, default for simulators)
 //   --width-mult M (scales every stage width: another architecture family) --resolutions 136,152,...
-//   --repeats R --warmup W --clock cpu|wall --no-per-layer
+//   --repeats R --warmup W --clock cpu|wall --min-sample-ms MS --normalize reference|none --no-per-layer
 //   --repeat-set K: measure the first K networks again at the end of the session (rows N+1..N+K:
 //                   the noise floor, compare with latency-stats.ts --repeat)
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -66,6 +66,8 @@ async function main(): Promise<void> {
       ...(arg('repeats') ? { repeats: Number(arg('repeats')) } : {}),
       ...(arg('warmup') ? { warmup: Number(arg('warmup')) } : {}),
       ...(arg('clock') ? { clock: arg('clock') as 'cpu' | 'wall' } : {}),
+      ...(arg('min-sample-ms') ? { minSampleMs: Number(arg('min-sample-ms')) } : {}),
+      ...(arg('normalize') ? { normalize: arg('normalize') as 'reference' | 'none' } : {}),
     },
     onSample: (s) => writeSync(fd, `${formatSample(s)}\n`),
     onProgress: (p) => {
