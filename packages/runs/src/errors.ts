@@ -160,8 +160,29 @@ export class JobExportNotFoundError extends OqatError {
 }
 
 export class RunActiveError extends OqatError {
-  constructor(runId: string, status: string) {
-    super(`runs rm: run ${runId} is still ${status}; stop it first (or wait until it ends)`);
+  constructor(runId: string, status: string, operation = 'runs rm') {
+    super(`${operation}: run ${runId} is still ${status}; stop it first (or wait until it ends)`);
     this.name = 'RunActiveError';
+  }
+}
+
+/** A run archive that is cut, damaged or not one at all; nothing was imported. */
+export class ArchiveDamagedError extends OqatError {
+  constructor(path: string, detail: string, options?: ErrorOptions) {
+    super(`runs import: ${path} is not a complete OQAT run archive (${detail}); nothing was imported: copy it again or export it again with \`oqat runs export\``, options);
+  }
+}
+
+/** A run archive of a format version (or store schema) this OQAT does not read; nothing was imported. */
+export class ArchiveVersionError extends OqatError {
+  constructor(path: string, what: string, found: unknown, supported: number) {
+    super(`runs import: ${path} has ${what} ${String(found)} but this OQAT reads up to ${supported}; nothing was imported: upgrade OQAT on this host`);
+  }
+}
+
+/** The file system refused an archive's file or folder (a read-only folder, a full disk, ...); nothing was written or imported. */
+export class ArchiveIoError extends OqatError {
+  constructor(operation: 'runs export' | 'runs import', action: string, path: string, detail: string, options?: ErrorOptions) {
+    super(`${operation}: cannot ${action} ${path} (${detail}); nothing was ${operation === 'runs export' ? 'written' : 'imported'}`, options);
   }
 }

@@ -10,3 +10,5 @@ export type { JobContext, JobFunction } from './runner/job-context.ts';
 export type { RunHandle, RunProgress, RunSpec } from './runner/run-handle.ts';
 export type { RunnerOptions } from './runner/runner-options.ts';
 export { startRun, resumeRun, type ResumeOptions } from './runner/start-run.ts';
+export { exportRuns, type ExportRunsOptions, type ExportRunsReport } from './archive/export-runs.ts';
+export { importRuns, type ImportRunsOptions, type ImportRunsReport, type ImportedRun } from './archive/import-runs.ts';
