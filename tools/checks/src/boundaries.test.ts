@@ -101,6 +101,27 @@ describe('package boundaries', () => {
     ]);
   });
 
+  it('keeps bullmq and ioredis inside packages/jobs/src/queue: another package, an app, or jobs outside that folder is flagged', () => {
+    const root = fakeRepo({
+      ...project('packages/jobs', ['type:service', 'scope:tfjs']),
+      ...project('packages/search', ['type:lib', 'scope:tfjs']),
+      ...project('apps/cli', ['type:app', 'scope:tfjs']),
+      'packages/jobs/src/queue/task-queue.ts': "import { Queue } from 'bullmq';\nimport { Redis } from 'ioredis';\n",
+      'packages/jobs/src/queue/nested/probe.test.ts': "import { Queue } from 'bullmq';\n",
+      'packages/jobs/src/search-job.ts': "import { Worker } from 'bullmq';\n",
+      // \u0027 (a quote) keeps this file's own scan from reading these two as imports
+      'packages/jobs/src/queue-helper.test.ts': "const r = await import(\u0027ioredis');\n",
+      'packages/search/src/remote.ts': "import type { Job } from 'bullmq';\n",
+      'apps/cli/src/commands/worker.ts': "const { Redis } = require(\u0027ioredis');\n",
+    });
+    expect(messages(root)).toEqual([
+      "apps/cli/src/commands/worker.ts: 'ioredis' may only be imported by jobs (in packages/jobs/src/queue/)",
+      "packages/jobs/src/queue-helper.test.ts: 'ioredis' may only be imported by jobs (in packages/jobs/src/queue/)",
+      "packages/jobs/src/search-job.ts: 'bullmq' may only be imported by jobs (in packages/jobs/src/queue/)",
+      "packages/search/src/remote.ts: 'bullmq' may only be imported by jobs (in packages/jobs/src/queue/)",
+    ]);
+  });
+
   it('lets a package import an entry point another package.json exports, and nothing deeper', () => {
     const root = fakeRepo({
       ...project('packages/jobs', ['type:service', 'scope:tfjs']),

@@ -46,12 +46,18 @@ export const ALLOWED_EXCEPTIONS: ReadonlyArray<{ from: string; to: string; why: 
 /** Folders of tools/ without a project.json: scanned as one project with these tags. */
 export const LOOSE_TOOLS_TAGS: readonly string[] = ['type:tool'];
 
-/** External packages only some projects may import. */
-export const EXCLUSIVE_EXTERNAL: ReadonlyArray<{ prefix: string; owners: readonly string[] }> = [
+/**
+ * External packages only some projects may import; with `folders`, only files
+ * under one of those folders (repository paths) of an owner.
+ */
+export const EXCLUSIVE_EXTERNAL: ReadonlyArray<{ prefix: string; owners: readonly string[]; folders?: readonly string[] }> = [
   { prefix: '@tensorflow/', owners: ['engine'] },
   { prefix: 'electron', owners: ['desktop'] },
   { prefix: 'sqlite3', owners: ['runs'] },
   { prefix: 'onnxruntime-node', owners: ['latency', 'search', 'onnx', 'cli'] },
+  // the job queue (BullMQ on Redis) stays behind packages/jobs/src/queue's TaskQueue
+  { prefix: 'bullmq', owners: ['jobs'], folders: ['packages/jobs/src/queue'] },
+  { prefix: 'ioredis', owners: ['jobs'], folders: ['packages/jobs/src/queue'] },
 ];
 
 export interface Violation {
@@ -256,8 +262,11 @@ function checkFile(
       out.push({ ...at, message: `'${spec}': '${project.name}' is scope:browser and loads no Node module` });
     }
     for (const rule of EXCLUSIVE_EXTERNAL) {
-      if (spec.startsWith(rule.prefix) && !rule.owners.includes(project.name)) {
-        out.push({ ...at, message: `'${spec}' may only be imported by ${rule.owners.join(', ')}` });
+      if (!spec.startsWith(rule.prefix)) continue;
+      const inFolder = !rule.folders || rule.folders.some((f) => rel.startsWith(`${f}/`));
+      if (!rule.owners.includes(project.name) || !inFolder) {
+        const where = rule.folders ? ` (in ${rule.folders.map((f) => `${f}/`).join(', ')})` : '';
+        out.push({ ...at, message: `'${spec}' may only be imported by ${rule.owners.join(', ')}${where}` });
       }
     }
   }
