@@ -34,7 +34,7 @@ describe('inherit', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it("scales esb's alpha by DDA's λ ratio, keeps the factor for abfp, and refuses an uninitialised source", () => {
+  it("scales esb's alpha by DDA's λ ratio, abfp's factor by 2^(from-to)·Qp_to/Qp_from, and refuses an uninitialised source", () => {
     const before = tf.memory().numTensors;
     const x = tf.tensor1d(normalArray(createRng(22), 64));
     const esb = new Quantizer({ bits: 4, signed: true, format: 'esb', significantBits: 2 });
@@ -45,7 +45,7 @@ describe('inherit', () => {
     const abfp = new Quantizer({ bits: 4, signed: true, format: 'abfp' });
     tf.dispose(abfp.quantize(x));
     inherit(abfp, 4, 2);
-    expect(abfp.stepValues(2)[0]).toBeCloseTo(abfp.stepValues(4)[0]!, 7);
+    expect(abfp.stepValues(2)[0]).toBeCloseTo((abfp.stepValues(4)[0]! * 4) / 7, 7);
     expect(() => inherit(abfp, 3, 2)).toThrow('inherit: the 3-bit step size is not initialised');
     expect(() => inherit(abfp, 4, 32)).toThrow('inherit: bits must be 2–8, got 32');
     esb.dispose();

@@ -11,7 +11,7 @@ import type { Quantizer } from './quantizer';
  * Implemented rule, generalised to any pair of widths:
  *   uniform and pow2:  s_to = s_from · 2^(from - to)   (a power of two stays one)
  *   esb:               s_to = s_from · λ(to) / λ(from)  (DDA's alpha/σ ratio: the same σ)
- *   abfp:              s_to = s_from   (block exponents follow Qp by themselves)
+ *   abfp:              s_to = s_from · 2^(from - to) · Qp_to/Qp_from   (its block exponents grow by Qp_from/Qp_to)
  * Sets the `toBits` step (creating it if needed) and makes `toBits` active.
  */
 export function inherit(quantizer: Quantizer, fromBits: number, toBits: number): void {
