@@ -1,12 +1,13 @@
 import type { CandidateDto, CandidateOverview } from '@oqat/jobs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createStudioService } from '@oqat/jobs';
 import { writeSyntheticSearch } from '@oqat/jobs/synthetic-search';
 import type { CliIo } from '../io';
-import { formatFronts, runsShow } from './runs';
+import { UsageError } from '../errors';
+import { formatFronts, runsExport, runsImport, runsShow } from './runs';
 
 const candidate = (id: number, accuracy: number, latencyMs: number, onFront: boolean): CandidateDto => ({
   id, device: 'fpga', spec: {}, accuracy, latencyMs, latencies: { fpga: latencyMs }, macs: 2e6, bitops: 5e5, modelBytes: 2048, bits: 4, onFront,
@@ -61,4 +62,31 @@ describe('runs show', () => {
     expect(writes.join('')).toMatch(/front on cpu \(\d+ of 12500 measured\)/);
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
+});
+
+describe('runs export / import', () => {
+  it('moves a run and its files to another store, and says so when the archive comes again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oqat-runs-archive-'));
+    const [a, b] = [join(dir, 'a', 'runs.db'), join(dir, 'b', 'runs.db')];
+    const studio = await createStudioService({ path: a });
+    const run = await studio.store.createRun({ kind: 'train', config: { workDir: studio.workDir } });
+    const ckpt = join(studio.workDir, run.id, 'supernet.ckpt');
+    mkdirSync(join(studio.workDir, run.id), { recursive: true });
+    writeFileSync(ckpt, 'weights');
+    await studio.store.addCheckpoint(run.id, { path: ckpt, step: 1 });
+    await studio.store.markCancelled(run.id);
+    await studio.close();
+    const out: string[] = [];
+    const io: CliIo = { stdout: { write: (t: string) => out.push(t) }, stderr: { write: () => true }, cwd: dir, env: {}, now: Date.now };
+
+    await expect(runsExport({ db: a }, [run.id], io)).rejects.toThrow(UsageError);
+    expect(await runsExport({ db: a, out: 'x.oqatrun' }, [run.id], io)).toBe(0);
+    expect(out.pop()).toMatch(new RegExp(`^wrote ${dir}/x\\.oqatrun: [0-9.]+ MB, 1 run\\(s\\) ${run.id} \\(train\\), 1 file\\(s\\)`));
+    expect(await runsImport({ db: b }, ['x.oqatrun'], io)).toBe(0);
+    expect(out.pop()).toMatch(new RegExp(`^imported 1 run\\(s\\) into ${dir}/b/runs\\.db: ${run.id} \\(train\\); 1 file\\(s\\)`));
+    expect(readFileSync(join(dir, 'b', 'runs', run.id, 'supernet.ckpt'), 'utf8')).toBe('weights');
+    expect(await runsImport({ db: b }, ['x.oqatrun'], io)).toBe(0);
+    expect(out.pop()).toMatch(/^nothing imported: the 1 run\(s\) of .*x\.oqatrun are already in .*b\/runs\.db/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 });

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import type { CandidateDto, CandidateOverview } from '@oqat/jobs';
+import { exportRuns, importRuns } from '@oqat/runs';
 import type { ParsedOptions } from '../command';
 import { UsageError } from '../errors';
 import { formatLayerBits, formatPercent, formatTable, formatWhen } from '../format-table';
@@ -123,6 +125,52 @@ export async function resume(o: ParsedOptions, positionals: string[], io: CliIo)
     if (!o.json) io.stderr.write(`resuming run ${runId}\n`);
     const { failed, cancelled } = await followRuns(studio, io, !!o.json);
     return cancelled ? 130 : failed.length ? 3 : 0;
+  } finally {
+    await studio.close();
+  }
+}
+
+const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** `oqat runs export RUN [RUN...] --out FILE.oqatrun [--with-sources]`: the runs, their rows and files in one archive (@oqat/runs exportRuns). */
+export async function runsExport(o: ParsedOptions, positionals: string[], io: CliIo): Promise<number> {
+  if (positionals.length === 0) throw new UsageError("runs export takes one or more run ids (see 'oqat runs list')");
+  if (typeof o.out !== 'string' || o.out === '') throw new UsageError('runs export needs --out FILE.oqatrun');
+  const studio = await openStudio(io, o.db, { readOnly: true });
+  try {
+    const report = await exportRuns(studio.store, { runIds: positionals, out: resolve(io.cwd, o.out), workDir: studio.workDir, withSources: o['with-sources'] === true });
+    if (o.json) printJson(io, report);
+    else {
+      const runs = report.runs.map((r) => `${r.id} (${r.kind}${r.requested ? '' : ', a source'})`).join(', ');
+      io.stdout.write(`wrote ${report.out}: ${megabytes(report.bytes)}, ${report.runs.length} run(s) ${runs}, ${report.files} file(s) of ${megabytes(report.fileBytes)}\n`);
+      for (const l of report.external) io.stdout.write(`  run ${l.from} names run ${l.runId}, left out (add it with --with-sources); its paths will point into the importing store's work folder\n`);
+      for (const m of report.missing) io.stdout.write(`  ${m} was already gone: its row is archived, the file is not\n`);
+    }
+    return 0;
+  } finally {
+    await studio.close();
+  }
+}
+
+/** `oqat runs import FILE.oqatrun`: adds an archive's runs to this store (@oqat/runs importRuns), all or nothing. */
+export async function runsImport(o: ParsedOptions, positionals: string[], io: CliIo): Promise<number> {
+  if (positionals.length !== 1) throw new UsageError('runs import takes one archive (FILE.oqatrun, written by oqat runs export)');
+  const studio = await openStudio(io, o.db);
+  try {
+    const report = await importRuns(studio.store, { archive: resolve(io.cwd, positionals[0]!), workDir: studio.workDir });
+    if (o.json) printJson(io, report);
+    else {
+      if (report.imported.length === 0) {
+        io.stdout.write(`nothing imported: the ${report.skipped.length} run(s) of ${report.archive} are already in ${studio.store.path} (${report.skipped.map((r) => r.id).join(', ')})\n`);
+        return 0;
+      }
+      const runs = report.imported.map((r) => (r.id === r.from ? `${r.id} (${r.kind})` : `${r.from} as ${r.id} (${r.kind}; its id was taken here)`));
+      io.stdout.write(`imported ${report.imported.length} run(s) into ${studio.store.path}: ${runs.join(', ')}; ${report.files} file(s) of ${megabytes(report.fileBytes)} into ${studio.workDir}\n`);
+      for (const r of report.skipped) io.stdout.write(`  ${r.from} (${r.kind}) was already here as ${r.id}: skipped\n`);
+      for (const l of report.external) io.stdout.write(`  run ${l.from} names run ${l.runId}, not in the archive: ${l.present ? 'this store has it' : 'this store does not have it (import its archive too)'}\n`);
+      for (const m of report.missing) io.stdout.write(`  ${m} was gone when exported: its row came, the file did not\n`);
+    }
+    return 0;
   } finally {
     await studio.close();
   }
