@@ -1,28 +1,16 @@
 import { samePads } from '@oqat/onnx';
-import { quantRange } from '@oqat/quant';
+import {
+  appQ8, biasUnit, fineQ8, GATE_Q, HSIGMOID_INPUT_Q, HSIGMOID_TABLE_Q, hswishInputQ8, integerWeightScale, MIN_Q8_STEP,
+  unionQ8, WEIGHT_CODE_GAIN, WIDEN, widenQ8, type Q8,
+} from '@oqat/quant';
 import type { StaticQuantConfig } from '@oqat/search';
 import { OnnxIntegerError } from './errors';
 import type { ConvNode, ExportActivation, ExportGraph, ExportNode, LinearNode } from './export-graph';
 
-/**
- * An 8-bit activation quantization of the integer graph: codes 0..255 (or
- * 0..max) in a uint8 container, value = (code − zeroPoint)·step. Signed
- * quantities sit above a zero point rather than in int8: onnxruntime's x86
- * QLinearConv takes uint8 activations (int8 only where its platform check
- * allows it).
- */
-export interface Q8 {
-  step: number;
-  zeroPoint: number;
-  /**
-   * The largest code, when below 255: the app's b-bit clip. onnxruntime
-   * saturates a QuantizeLinear at 0..255 only, so the writer reaches it in two
-   * steps: Q with zero point + 255 − max (saturates at the top), then a
-   * LeakyRelu(alpha 1) from DQ to Q with this zero point (saturates at the
-   * bottom), which onnxruntime fuses into QLinearLeakyRelu: a 256-entry table.
-   */
-  max?: number;
-}
+// The ranges and rules of every requantization are the onnxruntime preset's (@oqat/quant presets/integer-requant.ts),
+// which the supernet also trains and evaluates with: re-exported for this package's writer, evaluator and tests.
+export { appQ8, fineQ8, GATE_Q, HSIGMOID_INPUT_Q, HSIGMOID_TABLE_Q, hswishInputQ8, rangeQ8, WEIGHT_CODE_GAIN, WIDEN } from '@oqat/quant';
+export type { Q8 } from '@oqat/quant';
 
 /** A conv (or a fully connected layer as a 1x1 conv) with integer weights, an int32 bias and, when `outQ`, a requantized output. */
 export interface IntegerConv {
@@ -72,116 +60,18 @@ export interface IntegerGraph {
   ops: IntegerOp[];
 }
 
-/** The squeeze-excite gate's input: h-sigmoid saturates outside [−3, 3], so 8 signed bits over that range. */
-export const HSIGMOID_INPUT_Q: Q8 = { step: Math.fround(3 / 127), zeroPoint: 128 };
-/** The gate itself: [0, 1] on 255 steps. */
-export const GATE_Q: Q8 = { step: Math.fround(1 / 254), zeroPoint: 0 };
-/**
- * h-sigmoid as an integer table: x/6 + 1/2 on 254 steps is x on steps of
- * 6/254 above zero point 127, so the codes of a plain requantization
- * (LeakyRelu alpha 1 between DQ and Q: QLinearLeakyRelu) read as GATE_Q are
- * the gate, saturated at 0 and at 255/254 (1 + 1/254: the one place the
- * table differs from h-sigmoid, for x > 3 + 3/254).
- */
-export const HSIGMOID_TABLE_Q: Q8 = { step: Math.fround(6 / 254), zeroPoint: 127 };
-
 /** onnxruntime's QLinearGlobalAveragePool computes with s_x / s_y up to 256. */
 const GAP_MAX_RATIO = 128;
 
-/**
- * Where the app does not quantize a value but the integer graph must, how
- * much wider than its reader's range it is kept (on 255 steps): a map before
- * a global pool (its pixels exceed the pooled mean the next layer's range
- * was learned for), the addends of a residual add, the map the
- * squeeze-excite gate scales; `residual`: the residual stream itself keeps
- * the (widened) range of the adds that read it, and the block's first conv
- * reads it requantized to its own quantizer (the app adds the unclipped
- * stream). Chosen on the demo checkpoint's subnet, 1,000 test images
- * (tools/bench/onnx-speed.ts, docs/benchmarks-export.md): wider steps lost
- * up to 67 points at 2 bits, narrower ranges 10 at 3 bits.
- */
-export const WIDEN = { gap: 8, add: 2, mul: 2, residual: true };
-
 /** Where the integer graph keeps values wider than their readers' ranges (tools/bench tunes them; the defaults are WIDEN). */
 export type IntegerGraphOptions = Partial<typeof WIDEN>;
-
-/** The same zero point over `factor` times the range. */
-function widen(q: Q8, factor: number): Q8 {
-  return factor === 1 ? q : { step: Math.fround(q.step * factor), zeroPoint: q.zeroPoint };
-}
-
-/** The smallest 8-bit quantization whose range holds each of theirs. */
-function union(qs: Q8[]): Q8 {
-  if (qs.length === 1) return qs[0]!;
-  const lower = Math.min(...qs.map((q) => -q.zeroPoint * q.step));
-  const upper = Math.max(...qs.map((q) => (255 - q.zeroPoint) * q.step));
-  const step = Math.fround((upper - lower) / 255);
-  return { step, zeroPoint: Math.round(-lower / step) };
-}
 
 const sameQ = (a: Q8, b: Q8): boolean => a.step === b.step && a.zeroPoint === b.zeroPoint && a.max === b.max;
 
 /** Quantizers whose values are integer codes times one step (pow2: a power-of-two step). */
 const UNIFORM_GRID = (q: StaticQuantConfig): boolean => q.format === undefined || q.format === 'uniform' || q.format === 'pow2';
 
-/**
- * How much finer than the app's b-bit weight step the integer weights are
- * written: codes·2^(7−b) at step/2^(7−b) (the same real weights; b-bit codes
- * times it stay within ±64 of int8). QLinearConv's bias is int32 at s_x·s_w,
- * so this makes the bias's rounding 2^(7−b) times finer: at the app's
- * b-bit step the rounding alone cost 7 points of top-1 at 2 bits (demo
- * subnet, docs/benchmarks-export.md "What the integer graph loses").
- */
-export const WEIGHT_CODE_GAIN = (bits: number): number => 2 ** Math.max(0, 7 - bits);
-
-/** The smallest step @oqat/quant's Quantizer computes with (a learned step of 0 acts as this). */
-const MIN_STEP = 1e-8;
 const INT32_MAX = 2 ** 31 - 1;
-
-/**
- * The app's quantizer `q` on uint8 codes, exactly: step s, zero point Qn
- * (signed) or 0, codes 0..Qn+Qp (at 8 bits the whole container, zero point
- * 128 when signed).
- */
-export function appQ8(q: StaticQuantConfig): Q8 {
-  const { qn, qp } = quantRange(q.bits, q.signed);
-  const step = Math.fround(Math.max(q.step, MIN_STEP));
-  if (qn + qp >= 255) return { step, zeroPoint: q.signed ? 128 : 0 };
-  return { step, zeroPoint: q.signed ? qn : 0, max: qn + qp };
-}
-
-/**
- * A value the app does not quantize but onnxruntime's integer ops need in 8
- * bits (a conv's output before h-swish, a residual addend): the range of q on
- * 255 steps, finer than q's own b-bit grid.
- */
-export function fineQ8(q: Q8): Q8 {
-  if (q.max === undefined) return q;
-  const step = Math.fround((q.max * q.step) / 255);
-  return { step, zeroPoint: Math.round((q.zeroPoint * q.step) / step) };
-}
-
-/**
- * What h-swish's input holds when its output is read as q: the preimage of
- * q's range on 255 steps, [−3, x*] (or [0, x*] if q is unsigned) with
- * h-swish(x*) = q's top. q's own range would clip the input where the app
- * clips the output: h-swish(x) < x below 3, so at 2 bits (tops ~1.5) that
- * cost 3 points of top-1 on the demo subnet.
- */
-export function hswishInputQ8(q: Q8): Q8 {
-  const lo = -q.zeroPoint * q.step;
-  const hi = ((q.max ?? 255) - q.zeroPoint) * q.step;
-  // h-swish(x) = x(x + 3)/6 on [−3, 3], x above
-  const top = hi >= 3 ? hi : (-3 + Math.sqrt(9 + 24 * Math.max(hi, 0))) / 2;
-  const bottom = lo < 0 ? -3 : 0;
-  const step = Math.fround((top - bottom) / 255);
-  return { step, zeroPoint: bottom < 0 ? Math.round(-bottom / step) : 0 };
-}
-
-/** The app's b-bit clipping range of q on 255 uint8 steps (fineQ8 of appQ8). */
-export function rangeQ8(q: StaticQuantConfig): Q8 {
-  return fineQ8(appQ8(q));
-}
 
 function q8(name: string, q: StaticQuantConfig): Q8 {
   if (q.bits > 8) throw new OnnxIntegerError(`${name}'s input is quantized to ${q.bits} bits; the integer graph holds activations of at most 8`);
@@ -224,16 +114,15 @@ function convWeights(n: ConvNode | LinearNode, inQ: Q8): Pick<IntegerConv, 'code
   let at = 0;
   for (let o = 0; o < outC; o++) {
     const learned = q.channelSteps?.[o] ?? q.step;
-    const step = Math.max(learned, MIN_STEP) / gain;
-    const deadWeights = learned < MIN_STEP;
+    const deadWeights = learned < MIN_Q8_STEP;
     const ac = a(o);
     let sign = ac < 0 ? -1 : 1;
-    let scale = Math.fround(step * Math.abs(ac));
+    let scale = integerWeightScale(learned, q.bits, ac);
     if (deadWeights) sign = 0;
     if (!(scale > 0)) {
       // BN zeroed this channel: no weights, the bias alone
       sign = 0;
-      scale = Math.fround(step);
+      scale = integerWeightScale(learned, q.bits, 1);
     }
     if (Math.abs(n.bias[o]! / (inQ.step * scale)) > INT32_MAX / 2) {
       sign = 0;
@@ -252,7 +141,7 @@ function convWeights(n: ConvNode | LinearNode, inQ: Q8): Pick<IntegerConv, 'code
       tfCodes[src] = c;
     }
     weightScales[o] = scale;
-    biasScales[o] = Math.fround(inQ.step * scale);
+    biasScales[o] = biasUnit(inQ.step, scale);
     bias[o] = Math.round(n.bias[o]! / biasScales[o]!);
   }
   const tfShape = isConv ? [...n.weight.shape] : [1, 1, n.inF, n.outF];
@@ -304,7 +193,7 @@ export function integerGraph(graph: ExportGraph, options: IntegerGraphOptions = 
     const fineOf = (q: Q8 | undefined): Q8 | undefined => (q ? fineQ8(q) : undefined);
     const hswishOf = (q: Q8 | undefined): Q8 | undefined => (q ? hswishInputQ8(q) : undefined);
     const widened = (q: Q8 | undefined, factor: number): void => {
-      if (q) others.push(widen(q, factor));
+      if (q) others.push(widenQ8(q, factor));
     };
     for (const { node, role } of consumers.get(value) ?? []) {
       if (node.kind === 'conv' || node.kind === 'linear') {
@@ -318,13 +207,14 @@ export function integerGraph(graph: ExportGraph, options: IntegerGraphOptions = 
         else if (node.fn === 'hswish') widened(hswishOf(quantOf(node.output)), 1);
         else widened(fineOf(quantOf(node.output)), 1);
       } else if (node.kind === 'channel-mul' && role === 'gate') others.push(GATE_Q);
+      // the defaults are the preset's own rules (addendQ8, seInputQ8, poolInputQ8), which the supernet trains with
       else if (node.kind === 'global-avg-pool') widened(fineOf(quantOf(node.output)), wide.gap);
       else if (node.kind === 'add') widened(fineOf(quantOf(node.output)), wide.add);
       else if (node.kind === 'channel-mul') widened(fineOf(quantOf(node.output)), wide.mul);
       else throw new OnnxIntegerError(`the integer ONNX graph has no ${node.kind} (${node.name})`);
     }
     // a value read by a conv and by something else (the residual stream): the conv's range, or with `residual` the others' (the conv reads it requantized)
-    if (others.length && (!chosen || wide.residual)) chosen = union(others);
+    if (others.length && (!chosen || wide.residual)) chosen = unionQ8(others);
     memo.set(value, chosen);
     return chosen;
   };

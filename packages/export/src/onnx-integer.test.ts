@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { initEngine, tf, type Tensor } from '@oqat/engine';
 import { loadOnnxRuntime } from '@oqat/latency';
 import { decodeModel, encodeModel } from '@oqat/onnx';
-import { prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
+import { setIntegerRequant } from '@oqat/search';
+import { appLogits, argmaxRows, maxAbsDiff, prepareSubnet, TINY_SPECS, tinyExportFixture, type TinyExportFixture } from '@oqat/search/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExportGraph } from './build-export-graph';
 import { checkOnnxModel } from './check-onnx-model';
@@ -163,7 +164,7 @@ async function ortLogits(path: string, images: Tensor, optimized?: string): Prom
 }
 
 describe('onnxIntegerModel in onnxruntime', () => {
-  it.each(['large4', 'mid3', 'small2', 'mixed'])('fuses every layer but the classifier into QLinearConv and computes what the app evaluates (%s)', async (key) => {
+  it.each(['large4', 'mid3', 'small2', 'mixed'])('fuses every layer but the classifier into QLinearConv, computes what the app evaluates, and the app under the onnxruntime preset computes it (%s)', async (key) => {
     prepareSubnet(f, TINY_SPECS[key]!);
     const sub = f.net.extractSubnet({ preserveWeights: true });
     const graph = buildExportGraph(sub);
@@ -206,5 +207,19 @@ describe('onnxIntegerModel in onnxruntime', () => {
     const scale = Math.max(...expected.map(Math.abs));
     const diff = Math.max(...got.map((v, i) => Math.abs(v - expected[i]!)));
     expect(diff / scale).toBeLessThan(0.05);
+
+    // the app's own forward under the onnxruntime preset's requantizations (setIntegerRequant): the integer graph's
+    // classes and logits, where the b-bit app's differ (its float adds, squeeze-excite, h-swish and biases)
+    const quants = [...f.net.layerQuants.values()];
+    setIntegerRequant(quants, true);
+    const app = appLogits(f);
+    setIntegerRequant(quants, false);
+    const bBit = appLogits(f);
+    // measured: 0.6-1.2e-7 of the largest logit (float order only), the b-bit app's 0.36-0.55
+    expect(argmaxRows(app, classes)).toEqual(argmaxRows(expected, classes));
+    expect(maxAbsDiff(app, expected) / scale).toBeLessThan(1e-5);
+    expect(maxAbsDiff(bBit, expected) / scale).toBeGreaterThan(0.1);
+    const ortSame = argmaxRows(app, classes).filter((c, i) => c === argmaxRows(got, classes)[i]).length;
+    expect(ortSame / (app.length / classes)).toBeGreaterThanOrEqual(23 / 24);
   });
 });

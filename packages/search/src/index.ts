@@ -42,6 +42,8 @@ export type { LayerQuant, QuantFactory, QuantRole } from './supernet/layer-quant
 export type { ForwardContext, ForwardMode } from './supernet/forward-context';
 export { TRAIN, EVAL } from './supernet/forward-context';
 export { reestimateBn } from './supernet/reestimate-bn';
+// The onnxruntime preset's integer-graph requantizations in the supernet (presetQuantFactory turns them on; a bench for a network trained without it).
+export { setIntegerRequant } from './supernet/integer-requant';
 export { extractSubnet } from './supernet/extract-subnet';
 export type { ExtractOptions, StaticNetwork } from './supernet/extract-subnet';
 export { staticSubnet, type StaticSubnetOptions } from './supernet/static-subnet';

@@ -45,6 +45,12 @@ export interface DeploymentPreset {
   readonly device?: 'cpu' | 'cpu-ort' | 'xavier' | 'fpga';
   /** the MQBench row it follows, and where this preset differs (Li et al. 2021, MQBench's hardware table and prepare_by_platform) */
   readonly mqbench: string;
+  /**
+   * The backend runs the integer graph (@oqat/export's `--onnx integer`), which requantizes inside the blocks
+   * (residual adds, squeeze-excite, h-sigmoid/h-swish tables, int32 biases; integer-requant.ts): training and
+   * evaluation under the preset fake-quantize the same points on the same ranges (search's supernet/integer-requant.ts).
+   */
+  readonly integerRequant?: boolean;
   /** what the backend demands that neither training nor the export enforces yet */
   readonly notEnforced: readonly string[];
 }

@@ -35,10 +35,11 @@ const onnxruntime: DeploymentPreset = {
   device: 'cpu-ort',
   mqbench:
     "No onnxruntime row in MQBench; onnxruntime's own static quantization (int8 symmetric per-channel weights, uint8 asymmetric activations), close to MQBench's FBGEMM row (x86 CPU, per-channel) but with symmetric weights. Activations train on a fixed zero point: 0 after ReLU (unsigned codes), 2^(b-1) elsewhere (signed codes, the same uint8 values).",
+  integerRequant: true,
   notEnforced: [
     'learned zero points: an activation zero point is 0 or 2^(b-1), not fitted to the data',
-    "the integer graph's arithmetic (int32 bias at input scale × weight scale, requantization) in training: the export's integer mode, where built, computes it",
-    'quantized h-swish, squeeze-excite and residual adds: they run in float between QDQ pairs',
+    "the integer graph's float rescalings to the last bit (QLinearAdd, QLinearMul, QLinearGlobalAveragePool round once from float products; training rounds at the same points in its own float order), relu6's finer input grid, and a pool whose steps' ratio onnxruntime refuses (the export then takes s_x/128)",
+    "the QDQ export (`--onnx qdq`) computes the b-bit network (float adds, squeeze-excite, h-swish, biases), not the requantizations the preset trains: export `--onnx integer`",
   ],
 };
 

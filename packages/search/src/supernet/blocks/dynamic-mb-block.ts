@@ -1,7 +1,9 @@
 import type { Tensor } from '@oqat/engine';
 import { tf } from '@oqat/engine';
 import { blockMiddleChannels, type SpaceActivation } from '@oqat/latency';
+import { addendQ8, fakeQuantQ8, seInputQ8, type Q8 } from '@oqat/quant';
 import type { ForwardContext } from '../forward-context';
+import { biasUnits, inputQ8, integerActivation } from '../integer-requant';
 import type { QuantFactory } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { DynamicBatchNorm } from '../ops/dynamic-batch-norm';
@@ -20,6 +22,40 @@ export interface DynamicMbBlockConfig {
   expands: number[] | null;
   se: boolean;
   act: SpaceActivation;
+}
+
+/**
+ * What reads a block's output in the onnxruntime integer graph: the next
+ * layer's own input quantizer (`readByConv`: the app applies it there), or
+ * the next block's residual range (addendQ8 of its sum's), which the output
+ * takes here.
+ */
+export interface BlockReader {
+  q: Q8;
+  readByConv: boolean;
+}
+
+/**
+ * What reads each active block's output (and the input of the first) in
+ * the integer graph, from the last block back: the layer after the blocks
+ * (`after`: the head's first conv), or a block with a shortcut, which reads
+ * its input on its addends' range: the range of its own sum's reader,
+ * widened (addendQ8). Undefined where a step does not exist yet.
+ */
+export function integerBlockReaders(blocks: readonly DynamicMbBlock[], after: Q8 | undefined): { input?: BlockReader; outputs: Array<BlockReader | undefined> } {
+  const outputs: Array<BlockReader | undefined> = new Array(blocks.length);
+  let next: BlockReader | undefined = after && { q: after, readByConv: true };
+  for (let j = blocks.length - 1; j >= 0; j--) {
+    outputs[j] = next;
+    const b = blocks[j]!;
+    if (b.hasShortcut) next = outputs[j] && { q: addendQ8(outputs[j]!.q), readByConv: false };
+    else {
+      const first = b.expandConv?.quant ?? b.dwConv.quant;
+      const q = inputQ8(first);
+      next = q && { q, readByConv: true };
+    }
+  }
+  return { ...(next ? { input: next } : {}), outputs };
 }
 
 /**
@@ -82,7 +118,13 @@ export class DynamicMbBlock implements ParamOwner {
     this.activeExpand = this.config.expands ? this.config.expands[this.config.expands.length - 1]! : 1;
   }
 
-  forward(x: Tensor, ctx: ForwardContext): Tensor {
+  /**
+   * The block's output. `integer`: compute what the onnxruntime integer
+   * graph computes (the network's layers are marked, integer-requant.ts),
+   * its output read by `integer.reader` (integerBlockReaders).
+   */
+  forward(x: Tensor, ctx: ForwardContext, integer?: { reader?: BlockReader }): Tensor {
+    if (integer) return this.integerForward(x, ctx, integer.reader);
     const act = this.config.act;
     let h = x;
     if (this.expandConv && this.expandBn) {
@@ -92,6 +134,42 @@ export class DynamicMbBlock implements ParamOwner {
     if (this.se) h = this.se.forward(h);
     h = this.projectBn.forward(this.projectConv.forward(h, this.config.outC), ctx);
     return this.hasShortcut ? tf.add(h, x) : h;
+  }
+
+  /**
+   * The forward pass as the integer graph computes it (@oqat/export's
+   * integerGraph on this block's export nodes): every conv's BN shift on
+   * its int32 bias unit, h-swish's input on its output range's preimage
+   * and its h-sigmoid table, the squeeze-excite input on the union of its
+   * pool's and its product's widened ranges, the residual addends on the
+   * sum's range widened (addendQ8) and the sum on the reader's range. Where
+   * a step does not exist yet (the first forward at a width) that point runs
+   * in float.
+   */
+  private integerForward(x: Tensor, ctx: ForwardContext, reader: BlockReader | undefined): Tensor {
+    const act = this.config.act;
+    const convBn = (conv: DynamicConv2d | DynamicDwConv2d, bn: DynamicBatchNorm, y: Tensor): Tensor =>
+      bn.forwardRoundedShift(y, ctx, (a) => biasUnits(conv.quant, a));
+    let h = x;
+    if (this.expandConv && this.expandBn) {
+      const e = convBn(this.expandConv, this.expandBn, this.expandConv.forward(h, this.activeMiddle));
+      h = integerActivation(e, act, inputQ8(this.dwConv.quant), true);
+    }
+    const d = convBn(this.dwConv, this.dwBn, this.dwConv.forward(h, this.activeKernel));
+    if (this.se) {
+      const pooled = inputQ8(this.se.reduce.quant);
+      const product = inputQ8(this.projectConv.quant);
+      h = this.se.forward(integerActivation(d, act, pooled && product && seInputQ8(pooled, product), false), true);
+    } else {
+      h = integerActivation(d, act, inputQ8(this.projectConv.quant), true);
+    }
+    const p = convBn(this.projectConv, this.projectBn, this.projectConv.forward(h, this.config.outC));
+    if (!this.hasShortcut) return reader && !reader.readByConv ? fakeQuantQ8(p, reader.q) : p;
+    if (!reader) return tf.add(p, x);
+    const addend = addendQ8(reader.q);
+    const sum = tf.add(fakeQuantQ8(p, addend), fakeQuantQ8(x, addend));
+    // a conv reader quantizes the sum itself (on the same grid: quantizing it here too would leave its step no gradient)
+    return reader.readByConv ? sum : fakeQuantQ8(sum, reader.q);
   }
 
   private parts(): Array<{ params(): NamedParam[]; buffers(): NamedBuffer[]; dispose(): void }> {

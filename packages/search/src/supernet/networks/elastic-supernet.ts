@@ -2,9 +2,11 @@ import type { Rng } from '@oqat/core';
 import { tf, type Tensor } from '@oqat/engine';
 import { largestSubnet, layerBits, sampleSubnet, subnetLayerBits, type SearchSpace, type SubnetSpec } from '@oqat/latency';
 import { assertSubnetSpec } from '../../space/subnet-spec';
-import { DynamicMbBlock } from '../blocks/dynamic-mb-block';
+import type { Q8 } from '@oqat/quant';
+import { DynamicMbBlock, integerBlockReaders } from '../blocks/dynamic-mb-block';
 import { sortExpandChannels } from '../blocks/sort-expand-channels';
 import type { ForwardContext } from '../forward-context';
+import { biasUnits, inputQ8, integerActivation, integerRequantOn } from '../integer-requant';
 import type { LayerQuant, QuantFactory } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { DynamicBatchNorm } from '../ops/dynamic-batch-norm';
@@ -116,6 +118,11 @@ export abstract class ElasticSupernet implements ParamOwner {
   /** Images [N, H, W, C] at any size -> the task's outputs for the active subnet. */
   abstract forward(images: Tensor, ctx: ForwardContext): Tensor;
 
+  /** What the integer graph holds the backbone's features on (the head's reader); undefined: float features. */
+  protected integerFeaturesReader(): Q8 | undefined {
+    return undefined;
+  }
+
   /** The head's modules, after the backbone's in params(), buffers() and dispose(). */
   protected abstract headParts(): ParamOwner[];
 
@@ -204,15 +211,24 @@ export abstract class ElasticSupernet implements ParamOwner {
     const r = this.activeResolution;
     let x = images;
     if (x.shape[1] !== r || x.shape[2] !== r) x = tf.image.resizeBilinear(x as tf.Tensor4D, [r, r]);
-    x = this.stemBn.forward(this.stemConv.forward(x, this.space.stem.outC), ctx, this.space.stem.act);
-    if (this.firstBlock) x = this.firstBlock.forward(x, ctx);
+    // under the onnxruntime preset (integer-requant.ts): what reads each block's output in the integer graph (classification only)
+    const readers = integerRequantOn(this.stemConv.quant) && skipStage === undefined ? integerBlockReaders(this.activeBlocks(), inputQ8(this.finalExpandConv.quant)) : undefined;
+    const stem = this.stemConv.forward(x, this.space.stem.outC);
+    x = readers
+      ? integerActivation(this.stemBn.forwardRoundedShift(stem, ctx, (a) => biasUnits(this.stemConv.quant, a)), this.space.stem.act, readers.input?.q, readers.input?.readByConv ?? true)
+      : this.stemBn.forward(stem, ctx, this.space.stem.act);
+    let at = 0;
+    if (this.firstBlock) x = this.firstBlock.forward(x, ctx, readers && { reader: readers.outputs[at++] });
     let skip = skipStage === -1 ? x : undefined;
     this.stages.forEach((blocks, i) => {
-      for (const block of blocks.slice(0, this.activeDepths[i])) x = block.forward(x, ctx);
+      for (const block of blocks.slice(0, this.activeDepths[i])) x = block.forward(x, ctx, readers && { reader: readers.outputs[at++] });
       if (i === skipStage) skip = x;
     });
     const head = this.space.head;
-    const features = this.finalExpandBn.forward(this.finalExpandConv.forward(x, head.finalExpandC), ctx, head.act);
+    const expand = this.finalExpandConv.forward(x, head.finalExpandC);
+    const features = readers
+      ? integerActivation(this.finalExpandBn.forwardRoundedShift(expand, ctx, (a) => biasUnits(this.finalExpandConv.quant, a)), head.act, this.integerFeaturesReader(), false)
+      : this.finalExpandBn.forward(expand, ctx, head.act);
     return skip ? { features, skip } : { features };
   }
 

@@ -1,8 +1,10 @@
 import { tf, type Tensor } from '@oqat/engine';
 import type { SearchSpace } from '@oqat/latency';
+import { poolInputQ8, type Q8 } from '@oqat/quant';
 import { applyActivation } from '../../static/activation';
 import { extractSubnet, type ExtractOptions } from '../extract-subnet';
 import type { ForwardContext } from '../forward-context';
+import { inputQ8, integerActivation, integerRequantOn } from '../integer-requant';
 import type { ParamOwner } from '../named-param';
 import type { DynamicBatchNorm } from '../ops/dynamic-batch-norm';
 import { DynamicLinear } from '../ops/dynamic-linear';
@@ -45,11 +47,22 @@ export class MobileNetV3Supernet extends ElasticSupernet {
   forward(images: Tensor, ctx: ForwardContext): Tensor {
     const head = this.space.head;
     let x = tf.mean(this.backbone(images, ctx).features, [1, 2]);
-    if (this.featureMix) x = applyActivation(this.featureMix.forward(x, head.featureC), head.act);
+    // under the onnxruntime preset: the head as the integer graph computes it (integer-requant.ts)
+    const integer = integerRequantOn(this.classifier.quant);
+    if (this.featureMix) {
+      const mix = this.featureMix.forward(x, head.featureC, integer);
+      x = integer ? integerActivation(mix, head.act, inputQ8(this.classifier.quant), true) : applyActivation(mix, head.act);
+    }
     if (ctx.mode === 'train' && head.dropout > 0 && ctx.dropoutSeed !== undefined) {
       x = tf.dropout(x, head.dropout, undefined, ctx.dropoutSeed);
     }
-    return this.classifier.forward(x, this.space.numClasses);
+    return this.classifier.forward(x, this.space.numClasses, integer);
+  }
+
+  /** The global pool reads the features: its reader's range, widened (poolInputQ8). */
+  protected override integerFeaturesReader(): Q8 | undefined {
+    const reader = inputQ8(this.featureMix?.quant ?? this.classifier.quant);
+    return reader && poolInputQ8(reader);
   }
 
   protected headParts(): ParamOwner[] {

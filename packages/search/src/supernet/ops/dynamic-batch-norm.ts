@@ -4,6 +4,7 @@ import { BN_EPSILON } from '../../static/static-batch-norm';
 import type { ForwardContext } from '../forward-context';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { ownedVariable } from '../../init-weights';
+import { biasRounding } from '../integer-requant';
 import { sliceLeading } from './slice-leading';
 
 export interface DynamicBatchNormConfig {
@@ -52,6 +53,30 @@ export class DynamicBatchNorm implements ParamOwner {
     const { y, mean, variance } = batchNormTrain(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, { epsilon: BN_EPSILON, relu });
     if (ctx.mode === 'calibrate') this.record(ctx, mean, variance);
     return relu ? y : applyActivation(y, act);
+  }
+
+  /**
+   * BN (no activation) whose shift is rounded per channel to `unitsOf(multipliers)`
+   * (the integer graph's int32 bias at s_x·s_w; undefined: not rounded), with
+   * the running statistics in eval and the batch's in training. The rounding
+   * is a constant added to the output: gradients are BN's own.
+   */
+  forwardRoundedShift(x: Tensor, ctx: ForwardContext, unitsOf: (multipliers: Float32Array) => Float32Array | undefined): Tensor {
+    const c = x.shape[x.rank - 1]!;
+    const gamma = sliceLeading(this.gamma, [c]);
+    const beta = sliceLeading(this.beta, [c]);
+    const rounded = (y: Tensor, mean: Tensor, variance: Tensor): Tensor => {
+      const [a, shift] = tf.tidy(() => {
+        const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)));
+        return [Float32Array.from(scale.dataSync()), Float32Array.from(tf.sub(beta, tf.mul(mean, scale)).dataSync())];
+      });
+      const units = unitsOf(a);
+      return units ? tf.add(y, tf.tensor1d(biasRounding(shift, units))) : y;
+    };
+    if (ctx.mode === 'eval') return rounded(this.forward(x, ctx), sliceLeading(this.runningMean, [c]), sliceLeading(this.runningVar, [c]));
+    const { y, mean, variance } = batchNormTrain(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, { epsilon: BN_EPSILON, relu: false });
+    if (ctx.mode === 'calibrate') this.record(ctx, mean, variance);
+    return rounded(y, mean, variance);
   }
 
   private record(ctx: ForwardContext, mean: Tensor, variance: Tensor): void {

@@ -1,5 +1,6 @@
 import { tf, type Tensor, type Variable } from '@oqat/engine';
 import { ownedVariable, uniformFanIn } from '../../init-weights';
+import { biasRounding, biasUnits } from '../integer-requant';
 import type { LayerQuant } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { sliceLeading } from './slice-leading';
@@ -37,8 +38,8 @@ export class DynamicLinear implements ParamOwner {
     return sliceLeading(this.bias, [outF]);
   }
 
-  /** x: [N, inF] with inF <= maxIn. */
-  forward(x: Tensor, outF: number): Tensor {
+  /** x: [N, inF] with inF <= maxIn. `integer`: the bias on the onnxruntime integer graph's int32 unit (integer-requant.ts). */
+  forward(x: Tensor, outF: number, integer = false): Tensor {
     const inF = x.shape[1]!;
     let w = this.activeWeight(inF, outF);
     let input = x;
@@ -46,7 +47,13 @@ export class DynamicLinear implements ParamOwner {
       w = this.quant.weight(w);
       input = this.quant.input(x);
     }
-    return tf.add(tf.matMul(input as tf.Tensor2D, w as tf.Tensor2D), this.activeBias(outF));
+    return tf.add(tf.matMul(input as tf.Tensor2D, w as tf.Tensor2D), integer ? this.integerBias(this.activeBias(outF), outF) : this.activeBias(outF));
+  }
+
+  /** The bias rounded to the integer graph's int32 unit s_x·s_w per output (a constant added: the gradient is the bias's). */
+  private integerBias(bias: Tensor, outF: number): Tensor {
+    const units = biasUnits(this.quant, new Float32Array(outF).fill(1));
+    return units ? tf.add(bias, tf.tensor1d(biasRounding(Float32Array.from(bias.dataSync()), units))) : bias;
   }
 
   params(): NamedParam[] {

@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { seHiddenChannels } from '@oqat/latency';
 import { applyActivation } from '../../static/activation';
+import { integerActivation } from '../integer-requant';
 import type { QuantFactory } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { DynamicLinear } from './dynamic-linear';
@@ -35,11 +36,14 @@ export class DynamicSe implements ParamOwner {
     this.expand = new DynamicLinear(`${name}.expand`, expand, seed, quant(`${name}.expand`, { ...fixed, outChannels: c }));
   }
 
-  forward(x: Tensor): Tensor {
+  /** `integer`: as the onnxruntime integer graph computes it (integer-requant.ts): the projections' biases and the gate. */
+  forward(x: Tensor, integer = false): Tensor {
     const [n, , , c] = x.shape as [number, number, number, number];
     const pooled = tf.mean(x, [1, 2]);
-    const hidden = applyActivation(this.reduce.forward(pooled, seHiddenChannels(c)), 'relu');
-    const gate = applyActivation(this.expand.forward(hidden, c), 'hsigmoid');
+    const hidden = applyActivation(this.reduce.forward(pooled, seHiddenChannels(c), integer), 'relu');
+    const z = this.expand.forward(hidden, c, integer);
+    // the integer graph's gate: its input on 8 bits over [−3, 3], then the h-sigmoid table
+    const gate = integer ? integerActivation(z, 'hsigmoid', undefined, false) : applyActivation(z, 'hsigmoid');
     return tf.mul(x, tf.reshape(gate, [n, 1, 1, c]));
   }
 
