@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
@@ -74,6 +74,7 @@ export async function importRuns(store: RunStore, options: ImportRunsOptions): P
     throw err instanceof OqatError ? err : fsError('read', archive, err);
   }
   let staging: string;
+  const hadWorkDir = existsSync(workDir);
   try {
     await mkdir(workDir, { recursive: true });
     staging = await mkdtemp(join(workDir, '.import-'));
@@ -84,6 +85,10 @@ export async function importRuns(store: RunStore, options: ImportRunsOptions): P
     const staged = await readArchive(archive, staging, store.schemaVersion);
     const records = await checkRecords(archive, staged.manifest, staged.recordsPath);
     return await commit(store, archive, workDir, staged, records, options.busyTimeoutMs ?? 30_000);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    if (!hadWorkDir) await rmdir(workDir).catch(() => undefined);
+    throw err;
   } finally {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
   }

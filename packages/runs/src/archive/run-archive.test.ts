@@ -257,11 +257,13 @@ describe('runs export / import', () => {
     const out = join(A.dir, 'a.oqatrun');
     await exportRuns(A.s, { runIds: [A.search.id], out, workDir: A.work, withSources: true });
     const before = await snapshot(B.s, B.work);
+    expect(existsSync(B.work)).toBe(false);
     const bytes = await readFile(out);
     const attempt = async (name: string, body: Buffer) => {
       await writeFile(join(A.dir, name), body);
       const err = await rejection(importRuns(B.s, { archive: join(A.dir, name), workDir: B.work }));
       expect(await snapshot(B.s, B.work)).toEqual(before);
+      expect(existsSync(B.work)).toBe(false);
       return err;
     };
 
