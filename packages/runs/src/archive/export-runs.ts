@@ -3,7 +3,6 @@ import { createWriteStream } from 'node:fs';
 import { type FileHandle, lstat, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { OqatError } from '@oqat/core';
 import { ArchiveIoError, RunActiveError } from '../errors.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { ACTIVE_STATUSES } from '../store/runs-table.ts';
@@ -13,6 +12,7 @@ import {
   ARCHIVE_FORMAT, ARCHIVE_VERSION, ENTRY, fileEntryName, RECORD_TABLES,
   type ArchiveHeader, type ArchiveManifest, type ArchivedFile, type ArchivedRun, type RecordTable,
 } from './archive-format.ts';
+import { archiveFsError } from './fs-error.ts';
 import { jsonStrings } from './rewrite-paths.ts';
 import { TarFileChangedError, TarWriter, USTAR_MAX_SIZE } from './ustar.ts';
 
@@ -91,7 +91,7 @@ export async function exportRuns(store: RunStore, options: ExportRunsOptions): P
     // a source file that cannot be read is named; anything else failed writing the archive
     if (err instanceof TarFileChangedError) throw new ArchiveIoError('runs export', 'read', err.path, err.message);
     const from = (err as NodeJS.ErrnoException).path;
-    throw typeof from === 'string' && from !== partial && from !== recordsTmp ? ioError('read', from, err) : ioError('write', out, err);
+    throw typeof from === 'string' && from !== partial && from !== recordsTmp ? archiveFsError('runs export', 'read', from, err) : archiveFsError('runs export', 'write', out, err);
   } finally {
     await rm(recordsTmp, { force: true }).catch(() => undefined);
   }
@@ -106,12 +106,6 @@ export async function exportRuns(store: RunStore, options: ExportRunsOptions): P
   };
 }
 
-/** A file-system error as the export's one-line error; anything else (a bug, an OqatError) as it came. */
-function ioError(action: string, path: string, err: unknown): unknown {
-  const e = err as NodeJS.ErrnoException;
-  if (err instanceof OqatError || typeof e?.code !== 'string') return err;
-  return new ArchiveIoError('runs export', action, path, e.message.split('\n')[0]!, { cause: err });
-}
 
 interface CollectedRun {
   readonly record: RunRecord;
@@ -164,7 +158,7 @@ async function collectFiles(
       if (info.isFile()) byPath.set(path, { path, size: info.size, runs: [runId] });
       else if (fromRow) missing.set(path, { path, runs: [runId] });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !fromRow) throw ioError('read', path, err);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || !fromRow) throw archiveFsError('runs export', 'read', path, err);
       missing.set(path, { path, runs: [runId] });
     }
   };
@@ -184,7 +178,7 @@ async function filesUnder(dir: string): Promise<string[]> {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
-    throw ioError('read', dir, err);
+    throw archiveFsError('runs export', 'read', dir, err);
   }
   const out: string[] = [];
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {

@@ -4,8 +4,7 @@ import { mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
-import { OqatError } from '@oqat/core';
-import { ArchiveDamagedError, ArchiveIoError, ArchiveVersionError, StoreReadOnlyError } from '../errors.ts';
+import { ArchiveDamagedError, ArchiveVersionError, StoreReadOnlyError } from '../errors.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { newRunId } from '../store/runs-table.ts';
 import { SqliteConnection, sqliteCode, type SqlValue } from '../store/sqlite-connection.ts';
@@ -14,6 +13,7 @@ import {
   ARCHIVE_FORMAT, ARCHIVE_VERSION, ENTRY, FILE_ENTRY, RECORD_TABLES, SAFE_RUN_ID, columnsOf, parseRecordLine,
   type ArchiveManifest, type RecordTable,
 } from './archive-format.ts';
+import { archiveFsError } from './fs-error.ts';
 import { PathRewriter, planRelocations, type RunMapping } from './rewrite-paths.ts';
 import { readTar, TarFormatError } from './ustar.ts';
 
@@ -71,7 +71,7 @@ export async function importRuns(store: RunStore, options: ImportRunsOptions): P
   try {
     if (!(await stat(archive)).isFile()) throw new ArchiveDamagedError(archive, 'not a regular file');
   } catch (err) {
-    throw err instanceof OqatError ? err : fsError('read', archive, err);
+    throw archiveFsError('runs import', 'read', archive, err);
   }
   let staging: string;
   const hadWorkDir = existsSync(workDir);
@@ -79,7 +79,7 @@ export async function importRuns(store: RunStore, options: ImportRunsOptions): P
     await mkdir(workDir, { recursive: true });
     staging = await mkdtemp(join(workDir, '.import-'));
   } catch (err) {
-    throw fsError('write into', workDir, err);
+    throw archiveFsError('runs import', 'write into', workDir, err);
   }
   try {
     const staged = await readArchive(archive, staging, store.schemaVersion);
@@ -94,11 +94,6 @@ export async function importRuns(store: RunStore, options: ImportRunsOptions): P
   }
 }
 
-function fsError(action: string, path: string, err: unknown): unknown {
-  const e = err as NodeJS.ErrnoException;
-  if (err instanceof OqatError || typeof e?.code !== 'string') return err;
-  return new ArchiveIoError('runs import', action, path, e.message.split('\n')[0]!, { cause: err });
-}
 
 interface Staged {
   readonly manifest: ArchiveManifest;
@@ -143,7 +138,7 @@ async function readArchive(archive: string, staging: string, storeSchema: number
   } catch (err) {
     if (err instanceof TarFormatError) throw damaged(err.message);
     const reading = (err as NodeJS.ErrnoException).path === archive;
-    throw fsError(reading ? 'read' : 'write into', reading ? archive : staging, err);
+    throw archiveFsError('runs import', reading ? 'read' : 'write into', reading ? archive : staging, err);
   }
   if (!checksumOk) throw damaged('it ends before its checksum');
   const manifest = checkManifest(archive, manifestText!);
@@ -357,7 +352,7 @@ async function commit(
     for (const folder of madeFolders.reverse()) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
     if (sqliteCode(err) === 'SQLITE_CONSTRAINT') throw new ArchiveDamagedError(archive, `its rows do not fit the store: ${String((err as Error).message).split('\n')[0]}`, { cause: err });
     if (err instanceof SyntaxError) throw new ArchiveDamagedError(archive, 'a record holds text that is not JSON', { cause: err });
-    throw fsError('write into', workDir, err);
+    throw archiveFsError('runs import', 'write into', workDir, err);
   } finally {
     await conn.close().catch(() => undefined);
   }
