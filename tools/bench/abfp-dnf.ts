@@ -74,11 +74,11 @@ const row = (name: string, m: { digital: number; analog: number }, extra: string
 row('before finetuning', measure(stat), '');
 const steps = num('steps', 100);
 const common = { steps, lr: num('lr', 0.005), batchSize: num('batch', 32), seed };
-const plain = finetuneStatic(stat, data.train, normalization, common);
+const plain = await finetuneStatic(stat, data.train, normalization, common);
 row(`plain finetuning (QAT at the frozen steps), ${steps} steps`, measure(plain.net), `${plain.seconds.steps.toFixed(0)} s training, last-10 loss ${(plain.losses.slice(-10).reduce((a, b) => a + b, 0) / 10).toFixed(3)}`);
 plain.net.dispose();
 const refresh = num('refresh', 25);
-const dnf = finetuneStatic(stat, data.train, normalization, { ...common, dnf: { device, calibrationImages: num('calib-images', 64), refreshSteps: refresh } });
+const dnf = await finetuneStatic(stat, data.train, normalization, { ...common, dnf: { device, calibrationImages: num('calib-images', 64), refreshSteps: refresh } });
 row(`DNF, ${steps} steps (noise re-measured every ${refresh})`, measure(dnf.net), `${dnf.seconds.steps.toFixed(0)} s training + ${dnf.seconds.calibration.toFixed(0)} s measuring, last-10 loss ${(dnf.losses.slice(-10).reduce((a, b) => a + b, 0) / 10).toFixed(3)}`);
 dnf.net.dispose();
 stat.dispose();

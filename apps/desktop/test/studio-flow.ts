@@ -137,6 +137,8 @@ export function defineStudioFlow(page: () => StudioPage, o: StudioFlowOptions): 
     await expect.poll(() => ui.page.locator('[data-testid="compress-panel"] #compress-average-bits').isVisible()).toBe(true);
     await ui.page.locator('[data-testid="compress-method"]').selectOption('vq');
     await expect.poll(() => ui.page.locator('[data-testid="compress-panel"] #compress-codewords').isVisible()).toBe(true);
+    // The Finetune panel (oqat finetune: DNF of the same candidate for the analog device) below it, its method first.
+    await expect.poll(() => ui.page.locator('[data-testid="finetune-panel"] #finetune-method').isVisible()).toBe(true);
     // A mixed-precision candidate of the front (a per-layer search), if any: its layers' own bits drawn; then back to the best.
     const mixed = await ui.page.locator('[data-testid="export-candidate"] option', { hasText: 'mixed' }).first().getAttribute('value', { timeout: 1_000 }).catch(() => null);
     if (mixed) {

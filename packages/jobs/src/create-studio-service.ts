@@ -7,7 +7,7 @@ import { CallerFiles } from './caller-files';
 import { runDataFolder } from './data-folder';
 import { JobConfigError, RunNotCancellableError } from './errors';
 import { checkExportRequest } from './export-request';
-import { COMPRESS_JOB, EXPORT_JOB, QUANTIZE_JOB, SEARCH_JOB, TRAIN_JOB, TUNE_JOB } from './job-modules';
+import { COMPRESS_JOB, EXPORT_JOB, FINETUNE_JOB, QUANTIZE_JOB, SEARCH_JOB, TRAIN_JOB, TUNE_JOB } from './job-modules';
 import type { ExportJobInput } from './export-job';
 import type { SearchJobInput } from './search-job';
 import { configFieldsFor, toSearchJobInput, toTrainJobInput, validateRunConfig } from './run-config';
@@ -20,6 +20,8 @@ import { toTuneJobInput, type TuneRequest } from './tune-request';
 import type { QuantizeJobInput, QuantizeJobResult } from './quantize-job';
 import { toQuantizeJobInput, type QuantizeRequest } from './quantize-request';
 import { checkCompressRequest, toCompressJobInput, type CompressRequest } from './compress-request';
+import { FINETUNE_FIELDS } from './finetune-fields';
+import { toFinetuneJobInput, type FinetuneRequest } from './finetune-request';
 
 export interface StudioServiceOptions extends RunStoreOptions {
   /** where runs keep their files; default: a `runs` folder beside the database */
@@ -222,6 +224,17 @@ export async function createStudioService(options: StudioServiceOptions = {}): P
       const outDir = typeof checked.outDir === 'string' ? await files.prepareExportDir('outDir', checked.outDir, checked.overwrite === true) : undefined;
       const input = await toCompressJobInput(store, checked, checkpointOf, outDir, workDir);
       const handle = track(await startRun(store, { kind: 'compress', job: COMPRESS_JOB, config: input, seed: input.seed }));
+      return { runId: handle.id };
+    },
+    async finetuneFields() {
+      return structuredClone([...FINETUNE_FIELDS]);
+    },
+    async startFinetune(request: FinetuneRequest) {
+      // A checkpoint file by the rules of caller-files.ts (the command line's own user may name any); a run's is the store's.
+      const file = typeof request?.checkpoint === 'string' ? await files.readCheckpoint('checkpoint', request.checkpoint) : undefined;
+      const checked = file ? { ...request, checkpoint: file.path } : request;
+      const input = await toFinetuneJobInput(store, checked, checkpointOf, workDir, file?.bytes);
+      const handle = track(await startRun(store, { kind: 'finetune', job: FINETUNE_JOB, config: input, seed: input.seed }));
       return { runId: handle.id };
     },
     onRunEvent(listener) {

@@ -36,7 +36,8 @@ export interface CheckpointEvaluation extends EvalResult {
   analog?: AnalogEvalResult;
 }
 
-function chooseSpec(input: EvaluateCheckpointInput, space: SearchSpace, trainedBits: number[]): SubnetSpec {
+/** The subnet `oqat eval` (and oqat finetune) measures: a named one at `bits` (default: the lowest trained width), or a spec (its bits replaced by `bits` when given). */
+export function chooseSpec(input: Pick<EvaluateCheckpointInput, 'subnet' | 'bits'>, space: SearchSpace, trainedBits: number[]): SubnetSpec {
   const quantized = trainedBits.filter((b) => b < 32);
   const fallbackBits = quantized.length ? Math.min(...quantized) : 32;
   if (typeof input.subnet === 'string' && input.subnet in NAMED_SUBNETS) {
@@ -47,7 +48,7 @@ function chooseSpec(input: EvaluateCheckpointInput, space: SearchSpace, trainedB
 }
 
 /** The analog device a run targets: its ABFP block size (the tile width) and gain (a config before them: the device's defaults). */
-function runDevice(config: { abfp?: { blockSize: number; gain: number } }): Partial<AnalogDevice> {
+export function runDevice(config: { abfp?: { blockSize: number; gain: number } }): Partial<AnalogDevice> {
   return config.abfp ? { blockSize: config.abfp.blockSize, gain: config.abfp.gain } : {};
 }
 

@@ -36,6 +36,13 @@ export { COMPRESS_JOB } from './job-modules';
 export type { CompressJobInput, CompressJobResult } from './compress-job';
 export { COMPRESS_METHODS } from './compress-request';
 export type { CompressRequest } from './compress-request';
+export { FINETUNE_JOB } from './job-modules';
+export type { FinetuneJobInput, FinetuneJobResult, FinetuneScores } from './finetune-job';
+export { FINETUNED_SUBNET_FILE } from './finetune-job';
+export { FINETUNE_METHODS, checkFinetuneRequest } from './finetune-request';
+export type { FinetuneRequest } from './finetune-request';
+export { FINETUNE_FIELDS } from './finetune-fields';
+export type { FinetuneField } from './finetune-fields';
 // How a search and a tune run score subnets (held-out validation) and report them (test split): for tools/bench.
 export { searchValidation } from './search-validation';
 export type { SearchValidation, SearchValidationOptions } from './search-validation';

@@ -8,3 +8,4 @@ export const EXPORT_JOB: JobRef = { modulePath: fileURLToPath(new URL('./export-
 export const TUNE_JOB: JobRef = { modulePath: fileURLToPath(new URL('./tune-job.ts', import.meta.url)), exportName: 'tuneJob' };
 export const QUANTIZE_JOB: JobRef = { modulePath: fileURLToPath(new URL('./quantize-job.ts', import.meta.url)), exportName: 'quantizeJob' };
 export const COMPRESS_JOB: JobRef = { modulePath: fileURLToPath(new URL('./compress-job.ts', import.meta.url)), exportName: 'compressJob' };
+export const FINETUNE_JOB: JobRef = { modulePath: fileURLToPath(new URL('./finetune-job.ts', import.meta.url)), exportName: 'finetuneJob' };

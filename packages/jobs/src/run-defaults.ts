@@ -1,4 +1,6 @@
 import type { NewRunConfig } from './studio-service';
+// oqat finetune's settings (data only too): the CLI's help reads them from here.
+export { FINETUNE_FIELDS, type FinetuneField } from './finetune-fields';
 
 /** A run config with every optional setting filled (what validateRunConfig returns). */
 export type RunConfig = NewRunConfig & Required<Pick<NewRunConfig,

@@ -9,7 +9,7 @@
  */
 
 
-export type RunKind = 'train' | 'search' | 'export' | 'demo' | 'tune' | 'quantize' | 'compress';
+export type RunKind = 'train' | 'search' | 'export' | 'demo' | 'tune' | 'quantize' | 'compress' | 'finetune';
 export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
 export type Task = 'classification' | 'segmentation';
 export type DeviceName = 'cpu' | 'cpu-ort' | 'xavier' | 'fpga';
@@ -362,6 +362,60 @@ export interface CompressRunRequest {
   overwrite?: boolean;
 }
 
+/** A finetune run's numeric settings (finetune-fields.ts: bounds, defaults and their sources); absent ones take their defaults. */
+export interface FinetuneNumbers {
+  /** finetuning steps (0: measure only) */
+  steps?: number;
+  /** Nesterov SGD step size, constant */
+  lr?: number;
+  /** labelled training images per step */
+  batchSize?: number;
+  momentum?: number;
+  /** dnf: training images run on the device to measure each layer's differential noise */
+  calibrationImages?: number;
+  /** dnf: steps between measurements of the noise (0: once) */
+  refreshSteps?: number;
+  /** test images each measurement uses; 0 = the whole split */
+  testImages?: number;
+  /** training images for BN re-estimation before the subnet is extracted */
+  bnImages?: number;
+  /** the analog device (absent: the run's abfp block size and gain, then the device's defaults): tile width n */
+  blockSize?: number;
+  /** DAC bits of the block-normalized inputs (2-16, 32 = ideal) */
+  inputBits?: number;
+  /** bits of the block-normalized weights */
+  weightBits?: number;
+  /** ADC bits of the amplified outputs */
+  adcBits?: number;
+  /** gain G before the ADC */
+  gain?: number;
+  /** Gaussian noise std at the ADC input, share of the full scale n */
+  noise?: number;
+}
+
+/**
+ * What a finetune run is asked for (`oqat finetune`, the Export screen's Finetune panel): a trained
+ * subnet finetuned for the ABFP paper's analog device, by DNF (Differential Noise Finetuning: float
+ * products plus noise sampled from the device's measured differential distribution) or plainly (QAT at
+ * the subnet's frozen steps, the comparison point), measured on the device before and after; the
+ * finetuned subnet is written as a file that `oqat finetune --checkpoint FILE` measures again.
+ */
+export interface FinetuneRunRequest extends FinetuneNumbers {
+  /** a finished training (or demo) run with `subnet`, or a search or tune run with `candidateId` … */
+  runId?: string;
+  /** … or a supernet.ckpt with `subnet`, or a subnet file a finetune run wrote (from HTTP or IPC: under the work folder or a folder chosen in the desktop's dialog) */
+  checkpoint?: string;
+  /** largest, middle, smallest or a SubnetSpec JSON value */
+  subnet?: unknown;
+  /** a search or tune run's candidate */
+  candidateId?: number;
+  /** a named subnet's bits (default: the lowest trained width, as oqat eval; 32: the float weights) */
+  bits?: number;
+  method: 'dnf' | 'plain';
+  seed: number;
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+}
+
 export interface StudioService {
   listRuns(): Promise<RunSummary[]>;
   getRun(runId: string): Promise<RunDetail>;
@@ -391,6 +445,10 @@ export interface StudioService {
   startQuantize(request: QuantizeRunRequest): Promise<{ runId: string }>;
   /** starts compression of a subnet's weights by ALQ or VQ (a compress run); resolves once the run is queued */
   startCompress(request: CompressRunRequest): Promise<{ runId: string }>;
+  /** the finetune run's settings with their bounds, defaults and sources (the Finetune panel is built from them) */
+  finetuneFields(): Promise<ConfigField[]>;
+  /** starts DNF (or plain) finetuning of a subnet for the analog device (a finetune run); resolves once the run is queued */
+  startFinetune(request: FinetuneRunRequest): Promise<{ runId: string }>;
   /** live events of every run; returns an unsubscribe function */
   onRunEvent(listener: (event: RunEventDto) => void): () => void;
 }

@@ -85,6 +85,9 @@ export * from './compress/index';
 export { describeSupernetCheckpoint, loadSupernet } from './checkpoint/load-supernet';
 export type { LoadedSupernet } from './checkpoint/load-supernet';
 export type { TrainingPosition, TrainCheckpointMeta } from './checkpoint/supernet-checkpoint';
+// One subnet as a file of its own (oqat finetune writes it, and measures it again).
+export { isStaticSubnetFile, loadStaticSubnet, writeStaticSubnet, STATIC_SUBNET_KIND } from './checkpoint/static-subnet-checkpoint';
+export type { LoadedStaticSubnet, StaticSubnetMeta } from './checkpoint/static-subnet-checkpoint';
 
 export { train } from './train/train';
 // One OQAT training step and its parts, for custom loops and tools/bench/supernet-step.ts.

@@ -34,6 +34,8 @@ export const SERVICE_METHOD_ARITY = {
   exportCandidate: 1,
   startQuantize: 1,
   startCompress: 1,
+  finetuneFields: 0,
+  startFinetune: 1,
 } as const satisfies Record<ServiceMethod, number>;
 
 export const SERVICE_METHODS = Object.keys(SERVICE_METHOD_ARITY) as ServiceMethod[];

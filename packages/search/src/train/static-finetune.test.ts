@@ -16,14 +16,14 @@ describe('finetuneStatic', () => {
   });
   afterAll(() => f.dispose());
 
-  it('DNF measures every product\'s differential noise on the device, trains a copy and leaves the input network as it was', () => {
+  it('DNF measures every product\'s differential noise on the device, trains a copy and leaves the input network as it was', async () => {
     const spec = TINY_SPECS.mid3!;
     prepareSubnet(f, spec);
     const stat = staticSubnet(f.net, spec);
     const before = new Map([...stat.weights()].map(([k, t]) => [k, Array.from(t.dataSync())]));
     const data = toyDataset(48, 10, stat.config.numClasses, 5);
     const device = { ...ANALOG_DEFAULTS, blockSize: 16, adcBits: 6, gain: 2 };
-    const { net, losses, noise, seconds } = finetuneStatic(stat, data, UNIT_RANGE, {
+    const { net, losses, noise, seconds } = await finetuneStatic(stat, data, UNIT_RANGE, {
       steps: 3, lr: 0.05, batchSize: 16, seed: 1, dnf: { device, calibrationImages: 16, refreshSteps: 2 },
     });
     try {
@@ -40,5 +40,24 @@ describe('finetuneStatic', () => {
       net.dispose();
       stat.dispose();
     }
+  });
+
+  it('reports every step and stops once its signal is aborted (a job\'s progress and cancel)', async () => {
+    const spec = TINY_SPECS.mid3!;
+    prepareSubnet(f, spec);
+    const stat = staticSubnet(f.net, spec);
+    const stop = new AbortController();
+    const seen: number[] = [];
+    const { net, losses } = await finetuneStatic(stat, toyDataset(48, 10, stat.config.numClasses, 5), UNIT_RANGE, {
+      steps: 5, lr: 0.01, batchSize: 16, seed: 1, signal: stop.signal,
+      onStep: async (step) => {
+        seen.push(step);
+        if (step === 2) stop.abort();
+      },
+    });
+    net.dispose();
+    stat.dispose();
+    expect(seen).toEqual([1, 2]);
+    expect(losses).toHaveLength(2);
   });
 });

@@ -24,6 +24,10 @@ export interface StaticFinetuneOptions {
   momentum?: number;
   /** DNF: float products plus the device's sampled differential noise; absent: plain finetuning of the quantized network (QAT at its frozen steps) */
   dnf?: DnfOptions;
+  /** awaited after every step with its number (1-based) and mean loss: a job's progress, and its turn of the event loop (cancellation) */
+  onStep?: (step: number, loss: number) => void | Promise<void>;
+  /** stops before the next step once aborted (the result holds the steps run) */
+  signal?: AbortSignal;
 }
 
 export interface StaticFinetuneResult {
@@ -60,7 +64,7 @@ function measureNoise(net: StaticMobileNet, batches: readonly Tensor[], dnf: Dnf
  * from the device's measured differential distribution (DifferentialProbe,
  * DnfNoise); the backward pass is the float network's.
  */
-export function finetuneStatic(stat: StaticMobileNet, train: ImageDataset, normalization: Normalization, options: StaticFinetuneOptions): StaticFinetuneResult {
+export async function finetuneStatic(stat: StaticMobileNet, train: ImageDataset, normalization: Normalization, options: StaticFinetuneOptions): Promise<StaticFinetuneResult> {
   const weights = new Map([...stat.weights()].map(([k, t]) => [k, TRAINED.test(k) ? tf.variable(tf.clone(t), true, `finetune/${k}`) : tf.clone(t)] as const));
   const net = new StaticMobileNet(stat.toConfig(), weights);
   const vars = [...weights].filter(([k]) => TRAINED.test(k)).map(([, v]) => v as tf.Variable);
@@ -79,7 +83,7 @@ export function finetuneStatic(stat: StaticMobileNet, train: ImageDataset, norma
   try {
     for (let epoch = 0; losses.length < options.steps; epoch++) {
       for (const b of floatBatches(train, { batchSize: options.batchSize, seed: options.seed, epoch, normalize: normalization, dropLast: true })) {
-        if (losses.length >= options.steps) break;
+        if (losses.length >= options.steps || options.signal?.aborted) break;
         if (dnf && (!noise || (dnf.refreshSteps > 0 && losses.length % dnf.refreshSteps === 0))) {
           const t0 = performance.now();
           noise = measureNoise(net, calibration, dnf, options.seed + losses.length);
@@ -95,7 +99,9 @@ export function finetuneStatic(stat: StaticMobileNet, train: ImageDataset, norma
         });
         seconds.steps += (performance.now() - t0) / 1000;
         losses.push(loss);
+        await options.onStep?.(losses.length, loss);
       }
+      if (options.signal?.aborted) break;
     }
   } finally {
     setAnalogDevice(net, undefined);

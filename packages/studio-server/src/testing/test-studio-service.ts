@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { createRng, OqatError } from '@oqat/core';
 import type {
   CandidateDto, CandidateLayout, CandidateOverview, CandidatePoints, LayoutBlock, LayoutStage, ConfigField, DeviceName, ConfigValidation, ExportReport, ExportRequest, MetricPoint, NewRunConfig, RunDetail,
-  CompressRunRequest, QuantizeRunRequest, RunEventDto, RunStatus, StudioService,
+  CompressRunRequest, FinetuneRunRequest, QuantizeRunRequest, RunEventDto, RunStatus, StudioService,
 } from '@oqat/jobs';
 import { type Simulation, type SimulationSink, searchSimulation, trainingSimulation } from './simulations';
 import { TEST_CONFIG_FIELDS, validateTestConfig } from './test-config-fields';
@@ -270,8 +270,18 @@ export class TestStudioService implements StudioService {
     this.record('startCompress', [request]);
     return this.queueStaticRun('compress', [], request);
   }
-  /** A run of a trained subnet (quantize, compress) that stays queued, its request kept as its config. */
-  private queueStaticRun(kind: 'quantize' | 'compress', bits: number[], request: QuantizeRunRequest | CompressRunRequest): { runId: string } {
+  /** The double serves no finetune settings (the jobs package owns them): the Finetune panel shows its method choice alone. */
+  async finetuneFields(): Promise<ConfigField[]> {
+    this.record('finetuneFields', []);
+    return [];
+  }
+  /** Records the request and queues a finetune run that stays queued (the fake simulates training and search only). */
+  async startFinetune(request: FinetuneRunRequest) {
+    this.record('startFinetune', [request]);
+    return this.queueStaticRun('finetune', [], request);
+  }
+  /** A run of a trained subnet (quantize, compress, finetune) that stays queued, its request kept as its config. */
+  private queueStaticRun(kind: 'quantize' | 'compress' | 'finetune', bits: number[], request: QuantizeRunRequest | CompressRunRequest | FinetuneRunRequest): { runId: string } {
     const id = `run-${String(this.nextRun++).padStart(3, '0')}`;
     const run: StoredRun = {
       detail: {

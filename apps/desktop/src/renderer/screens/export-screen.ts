@@ -9,6 +9,7 @@ import { CandidateDiagrams } from './block-diagram';
 import { candidateCard } from './candidate-card';
 import { compressPanel } from './compress-panel';
 import { exportReportView } from './export-report-view';
+import { finetunePanel } from './finetune-panel';
 
 const FORMATS: Array<{ id: ExportFormat; label: string }> = [
   { id: 'tfjs', label: 'TensorFlow.js model' },
@@ -116,7 +117,10 @@ export const exportScreen: Screen<Extract<Route, { name: 'export' }>> = (root, c
     const run = runs.find((r) => r.id === runId)!;
     const compress = choices.length && (run.kind === 'search' || run.kind === 'demo')
       ? compressPanel(run, () => choices.find((c) => String(c.id) === candidateSelect.value), ctx) : null;
-    replaceChildren(body, choices.length ? form : emptyState('No candidates', `${runId} has no candidate to export.`), compress);
+    // DNF finetuning of the same candidate for the analog device (oqat finetune): a search's candidates, a demo's.
+    const finetune = choices.length && (run.kind === 'search' || run.kind === 'demo')
+      ? finetunePanel(run, () => choices.find((c) => String(c.id) === candidateSelect.value), ctx) : null;
+    replaceChildren(body, choices.length ? form : emptyState('No candidates', `${runId} has no candidate to export.`), compress, finetune);
     showCard();
   }
 

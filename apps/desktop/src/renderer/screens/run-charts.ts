@@ -45,6 +45,8 @@ const BY_KIND: Record<RunKind, string[]> = {
   tune: [],
   quantize: [],
   compress: [],
+  // oqat finetune: its loss per step, and top-1 digital and on the analog device before (step 0) and after.
+  finetune: ['loss', 'accuracy'],
 };
 
 /** The curves a run of `kind` shows once it has reported `names`: its kind's, the metric-gated ones (SQ's) once their metric came. */

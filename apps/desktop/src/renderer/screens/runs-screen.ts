@@ -16,7 +16,7 @@ export const runsScreen: Screen = (root, { client, navigate }) => {
   let runs: RunSummary[] = [];
   const selected = new Set<string>();
   const filter = h('input', { type: 'search', placeholder: 'Filter by id, kind, task, status…', 'aria-label': 'Filter runs' });
-  const kind = h('select', { 'aria-label': 'Kind' }, ['all kinds', 'train', 'search', 'tune', 'quantize', 'compress', 'export', 'demo'].map((k) => h('option', { value: k.startsWith('all') ? '' : k, text: k })));
+  const kind = h('select', { 'aria-label': 'Kind' }, ['all kinds', 'train', 'search', 'tune', 'quantize', 'compress', 'finetune', 'export', 'demo'].map((k) => h('option', { value: k.startsWith('all') ? '' : k, text: k })));
   const status = h('select', { 'aria-label': 'Status' }, ['all statuses', 'queued', 'running', 'finished', 'failed', 'cancelled', 'interrupted'].map((s) => h('option', { value: s.startsWith('all') ? '' : s, text: s })));
   const compare = h('button', { type: 'button', disabled: true, dataset: { testid: 'compare-selected' }, text: 'Compare selected' });
   const count = h('span', { class: 'muted', 'aria-live': 'polite' });
