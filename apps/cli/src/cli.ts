@@ -3,6 +3,7 @@ import { DEFAULT_RUN_CONFIG as D } from '@oqat/jobs/run-defaults';
 import { jsonOption, type CommandSpec, type OptionSpec } from './command';
 import { dbOption } from './open-studio';
 import { COMPRESS_METHOD_OPTIONS } from './compress-options';
+import { FINETUNE_SETTING_OPTIONS } from './finetune-options';
 
 const trainOptions: Record<string, OptionSpec> = {
   task: { type: 'string', description: 'classification (Fashion-MNIST) or segmentation (scenes of Fashion-MNIST items, mIoU)', choices: ['classification', 'segmentation'], default: D.task },
@@ -211,6 +212,32 @@ export const COMMANDS: readonly CommandSpec[] = [
       'oqat compress --method vq --run SEARCH_RUN --candidate 12 --finetune-steps 0',
     ],
     run: async (o, _p, io) => (await import('./commands/compress')).compress(o, io),
+  },
+  {
+    path: ['finetune'],
+    summary: "finetune a trained subnet for the ABFP paper's analog device by DNF (Differential Noise Finetuning), measured on the device before and after; writes the finetuned subnet",
+    options: {
+      method: {
+        type: 'string', choices: ['dnf', 'plain'], default: 'dnf',
+        description: "dnf: Differential Noise Finetuning (Basumallik et al. 2022, ABFP paper): each layer's differential noise ε = device(x,W) − x·W is measured on the device per output channel (mean, std), then every training forward computes the products in float plus a fresh draw ε ~ N(mean, std²), and the backward pass is the float network's; plain: the same finetuning with float products through the subnet's frozen fake quantizers (QAT at its steps), the comparison point. Simplified: the paper samples the device's noise, we fit a Gaussian per channel (its exact sampling was not readable); BN statistics and quantizer steps stay frozen, weights, biases and BN's γ/β learn (Nesterov SGD, constant lr)",
+      },
+      run: { type: 'string', description: 'a training run (with --subnet) or a search or tune run (with --candidate) …' },
+      candidate: { type: 'string', description: "… a candidate id of that search or tune run (see 'oqat runs show RUN')" },
+      checkpoint: { type: 'string', description: '… or a supernet.ckpt file (with --subnet), or a finetuned subnet file an earlier oqat finetune wrote (finetuned-subnet.ckpt: finetuned further, or measured again with --steps 0)' },
+      subnet: { type: 'string', description: 'largest, middle, smallest, or a SubnetSpec JSON file', default: 'largest' },
+      bits: { type: 'string', description: 'a named subnet\'s bits: a trained width, 32 = its float weights; default: the lowest trained width (as oqat eval)' },
+      ...FINETUNE_SETTING_OPTIONS,
+      backend: common.backend!,
+      seed: common.seed!,
+      db: dbOption,
+      json: jsonOption,
+    },
+    examples: [
+      'oqat finetune --checkpoint supernet.ckpt --subnet largest --bits 4 --analog-noise 0.01',
+      'oqat finetune --run SEARCH_RUN --candidate 12 --method dnf --steps 100 --adc-bits 6',
+      'oqat finetune --checkpoint runs/RUN/finetuned-subnet.ckpt --steps 0 --analog-noise 0.01',
+    ],
+    run: async (o, _p, io) => (await import('./commands/finetune')).finetune(o, io),
   },
   {
     path: ['export'],
