@@ -9,10 +9,18 @@
 //          predictors, the second is the held-out device's pool (its K samples and its test networks).
 //   --devices cpu,cpu-ort,xavier,fpga (targets; default: every file + the simulators)
 //   --sims-only: prior sources are the simulators alone (what a fresh install has before any cpu search)
+//   --methods learned,macs,mixture,lambda0.1,sources,fewshot,blend (default: all)
+//   --samples random,chosen: the K samples drawn at random from the pool (default), and/or chosen by
+//          chooseFewShotNetworks (the coordinator's design) from a random half of the pool, using the networks
+//          and the prior sources only (never the held-out device's latencies)
+//   --repeat DIR: the same files measured again in another session: prints the noise floor (Spearman of the two
+//          sessions on the pool, and the Spearman a perfect predictor could reach against one session, √ρ)
+//   --average (with --repeat): a measured device's latency is the geometric mean of its two sessions
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng, derive } from '@oqat/core';
 import {
+  chooseFewShotNetworks,
   fitFewShot,
   fitPredictor,
   latencyMetrics,
@@ -37,7 +45,7 @@ interface Device {
   latency: number[];
 }
 
-type Method = { name: string; fit: (train: LatencySample[], sources: PriorSource[]) => CostModel };
+type Method = { id: string; name: string; fit: (train: LatencySample[], sources: PriorSource[]) => CostModel };
 
 /** Geometric mean of two predictors' estimates (a blend of today's fit and the few-shot fit). */
 function blend(a: CostModel, b: CostModel): CostModel {
@@ -46,13 +54,13 @@ function blend(a: CostModel, b: CostModel): CostModel {
 const learned = (t: LatencySample[]) => fitPredictor({ train: t, test: t.slice(0, 1), model: 'learned' }).predictor;
 
 const METHODS: Method[] = [
-  { name: 'today: learned (default fit; the lookup table is the same from network totals)', fit: (t) => learned(t) },
-  { name: 'MACs-proportional', fit: (t) => fitPredictor({ train: t, test: t.slice(0, 1), model: 'flops' }).predictor },
-  { name: 'prior scaled (λ = ∞)', fit: (t, s) => fitFewShot(t, s, { lambda: Infinity }) },
-  { name: 'few-shot, λ = 0.1', fit: (t, s) => fitFewShot(t, s, { lambda: 0.1 }) },
-  { name: 'few-shot, λ by CV, source features only', fit: (t, s) => fitFewShot(t, s, { work: false }) },
-  { name: '**few-shot (default: λ by CV)**', fit: (t, s) => fitFewShot(t, s) },
-  { name: 'geometric mean of today\'s learned and few-shot', fit: (t, s) => blend(learned(t), fitFewShot(t, s)) },
+  { id: 'learned', name: 'today: learned (default fit; the lookup table is the same from network totals)', fit: (t) => learned(t) },
+  { id: 'macs', name: 'MACs-proportional', fit: (t) => fitPredictor({ train: t, test: t.slice(0, 1), model: 'flops' }).predictor },
+  { id: 'mixture', name: 'mixture of the known devices alone (λ = ∞)', fit: (t, s) => fitFewShot(t, s, { lambda: Infinity }) },
+  { id: 'lambda0.1', name: 'few-shot, λ = 0.1', fit: (t, s) => fitFewShot(t, s, { lambda: 0.1 }) },
+  { id: 'sources', name: 'few-shot, λ by CV, source features only', fit: (t, s) => fitFewShot(t, s, { work: false }) },
+  { id: 'fewshot', name: '**few-shot (default: λ by CV)**', fit: (t, s) => fitFewShot(t, s) },
+  { id: 'blend', name: 'geometric mean of today\'s learned and few-shot', fit: (t, s) => blend(learned(t), fitFewShot(t, s)) },
 ];
 
 function stats(xs: number[]): { mean: number; sd: number; p10: number; min: number } {
@@ -68,19 +76,36 @@ async function main(): Promise<void> {
   const draws = Number(arg('draws', '200'));
   const seed = Number(arg('seed', '1'));
   const simsOnly = process.argv.includes('--sims-only');
+  const methodIds = arg('methods')?.split(',');
+  const methods = methodIds ? METHODS.filter((m) => methodIds.includes(m.id)) : METHODS;
+  if (methodIds && methods.length !== methodIds.length) throw new Error(`--methods: choose from ${METHODS.map((m) => m.id).join(', ')}`);
+  const modes = (arg('samples', 'random')!.split(',') as Array<'random' | 'chosen'>);
+  const repeatDir = arg('repeat');
+  const average = process.argv.includes('--average');
   const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
-  const measured = await Promise.all(files.map(async (f) => ({ name: f.replace(/\.jsonl$/, ''), samples: await loadSamples(join(dir, f)) })));
+  const load = async (d: string, f: string) => ({ name: f.replace(/\.jsonl$/, ''), samples: await loadSamples(join(d, f)) });
+  const measured = await Promise.all(files.map((f) => load(dir, f)));
+  const repeated = repeatDir ? await Promise.all(files.map((f) => load(repeatDir, f))) : [];
   const networks: LayerDesc[][] = measured[0]!.samples.map((s) => s.layers);
-  for (const m of measured) {
+  for (const m of [...measured, ...repeated]) {
     const same = m.samples.length === networks.length && m.samples.every((s, i) => JSON.stringify(s.layers) === JSON.stringify(networks[i]));
     if (!same) throw new Error(`${m.name}: not the same networks as ${measured[0]!.name} (profile every device with one --seed and --samples)`);
   }
-  const devices: Device[] = [
-    ...measured.map((m) => ({ name: m.name, simulated: false, latency: m.samples.map((s) => s.latencyMs) })),
-    ...(['xavier', 'fpga'] as const).map((d) => ({ name: d, simulated: true, latency: networks.map((l) => simulateNetwork(d, l).latencyMs) })),
-  ];
+  if (average && !repeatDir) throw new Error('--average needs --repeat DIR (a second session of the same files)');
   const half = Math.floor(networks.length / 2);
   const pool = networks.map((_, i) => i).slice(half);
+  // The noise floor: the same networks measured in two sessions, ranked against each other on the pool.
+  const noise: string[] = [];
+  measured.forEach((m, k) => {
+    if (!repeated[k]) return;
+    const rho = latencyMetrics(pool.map((i) => m.samples[i]!.latencyMs), pool.map((i) => repeated[k]!.samples[i]!.latencyMs)).spearman;
+    noise.push(`| ${m.name} | ${rho.toFixed(3)} | ${Math.sqrt(rho).toFixed(3)} | ${Math.sqrt((2 * rho) / (1 + rho)).toFixed(3)} |`);
+  });
+  const latencyOf = (k: number, i: number) => (average ? Math.sqrt(measured[k]!.samples[i]!.latencyMs * repeated[k]!.samples[i]!.latencyMs) : measured[k]!.samples[i]!.latencyMs);
+  const devices: Device[] = [
+    ...measured.map((m, k) => ({ name: m.name, simulated: false, latency: m.samples.map((_, i) => latencyOf(k, i)) })),
+    ...(['xavier', 'fpga'] as const).map((d) => ({ name: d, simulated: true, latency: networks.map((l) => simulateNetwork(d, l).latencyMs) })),
+  ];
   // Prior sources per device: simulators by name; measured devices by a predictor fitted on the first half.
   const sourceOf = new Map<string, PriorSource>();
   for (const d of devices) {
@@ -107,41 +132,57 @@ async function main(): Promise<void> {
     const own = learned(networks.slice(0, half).map((layers, i) => ({ layers, latencyMs: d.latency[i]!, device: label })));
     const ceiling = latencyMetrics(pool.map((i) => own.estimateMs(networks[i]!)), pool.map((i) => d.latency[i]!));
     rows.push(`| ${target} | – | ${half} | today: learned on ${half} of its own networks (this data's ceiling) | ${ceiling.spearman.toFixed(3)} | – | – | – | ${(ceiling.mape * 100).toFixed(1)} % |`);
+    process.stderr.write(`${rows[rows.length - 2]}\n${rows[rows.length - 1]}\n`);
     for (const k of shots) {
-      for (const m of METHODS) {
-        const rho: number[] = [];
-        const mape: number[] = [];
-        for (let r = 0; r < draws; r++) {
-          const rng = createRng(derive(seed, target, k, r));
-          const order = [...pool];
-          for (let i = order.length - 1; i > 0; i--) {
-            const j = rng.int(i + 1);
-            [order[i], order[j]] = [order[j]!, order[i]!];
+      for (const mode of modes) {
+        for (const m of methods) {
+          const rho: number[] = [];
+          const mape: number[] = [];
+          for (let r = 0; r < draws; r++) {
+            const rng = createRng(derive(seed, target, k, r));
+            const order = [...pool];
+            for (let i = order.length - 1; i > 0; i--) {
+              const j = rng.int(i + 1);
+              [order[i], order[j]] = [order[j]!, order[i]!];
+            }
+            // random: the first K of the shuffled pool; chosen: K of a random half of the pool picked by the
+            // few-shot design from the networks alone (the held-out device's latencies play no part)
+            const candidates = order.slice(0, Math.max(k, Math.floor(pool.length / 2)));
+            const picked = mode === 'chosen' ? chooseFewShotNetworks(candidates.map((i) => networks[i]!), k, sources).map((c) => candidates[c]!) : order.slice(0, k);
+            const train = picked.map(sample);
+            const test = pool.filter((i) => !picked.includes(i));
+            let model: CostModel;
+            try {
+              model = m.fit(train, sources);
+            } catch (err) {
+              process.stderr.write(`${target} ${k} ${m.name}: ${(err as Error).message}\n`);
+              break;
+            }
+            const metrics = latencyMetrics(test.map((i) => model.estimateMs(networks[i]!)), test.map((i) => d.latency[i]!));
+            rho.push(metrics.spearman);
+            mape.push(metrics.mape);
           }
-          const train = order.slice(0, k).map(sample);
-          const test = order.slice(k);
-          let model: CostModel;
-          try {
-            model = m.fit(train, sources);
-          } catch (err) {
-            process.stderr.write(`${target} ${k} ${m.name}: ${(err as Error).message}\n`);
-            break;
-          }
-          const metrics = latencyMetrics(test.map((i) => model.estimateMs(networks[i]!)), test.map((i) => d.latency[i]!));
-          rho.push(metrics.spearman);
-          mape.push(metrics.mape);
+          if (!rho.length) continue;
+          const s = stats(rho);
+          const name = mode === 'chosen' ? `${m.name}, chosen samples` : m.name;
+          ((summary[name] ??= {})[k] ??= []).push(s.mean);
+          rows.push(`| ${target} | ${sources.map((x) => x.json.name).join(', ')} | ${k} | ${name} | ${s.mean.toFixed(3)} | ${s.sd.toFixed(3)} | ${s.p10.toFixed(3)} | ${s.min.toFixed(3)} | ${(stats(mape).mean * 100).toFixed(1)} % |`);
+          process.stderr.write(`${rows[rows.length - 1]}\n`);
         }
-        if (!rho.length) continue;
-        const s = stats(rho);
-        ((summary[m.name] ??= {})[k] ??= []).push(s.mean);
-        rows.push(`| ${target} | ${sources.map((x) => x.json.name).join(', ')} | ${k} | ${m.name} | ${s.mean.toFixed(3)} | ${s.sd.toFixed(3)} | ${s.p10.toFixed(3)} | ${s.min.toFixed(3)} | ${(stats(mape).mean * 100).toFixed(1)} % |`);
-        process.stderr.write(`${rows[rows.length - 1]}\n`);
       }
     }
   }
   const out = [
-    `networks: ${networks.length} (sources fitted on ${half}, pool ${pool.length}); draws per cell: ${draws}; seed ${seed}${simsOnly ? '; prior: simulators only' : ''}`,
+    `networks: ${networks.length} (sources fitted on ${half}, pool ${pool.length}); draws per cell: ${draws}; seed ${seed}${simsOnly ? '; prior: simulators only' : ''}${average ? '; measured latency = geometric mean of two sessions' : ''}`,
     '',
+    ...(noise.length
+      ? [
+          '| device | Spearman session A vs B (pool) | bound vs one session (√ρ) | bound vs the mean of two (√(2ρ/(1+ρ))) |',
+          '|---|---:|---:|---:|',
+          ...noise,
+          '',
+        ]
+      : []),
     '| held-out device | prior sources | K | predictor | mean Spearman | sd | p10 | min | mean MAPE |',
     '|---|---|---:|---|---:|---:|---:|---:|---:|',
     ...rows,

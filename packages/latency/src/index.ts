@@ -49,6 +49,7 @@ export { FlopsModel, fitFlopsModel } from './predict/flops-model';
 export { LAYER_FEATURES } from './predict/layer-features';
 export { fitFewShot, FEWSHOT_LAMBDAS } from './predict/fit-fewshot';
 export type { FewShotFitOptions } from './predict/fit-fewshot';
+export { chooseFewShotNetworks, fewShotDesignCandidates } from './predict/fit-fewshot-design';
 export { FewShotModel, FEWSHOT_GROUPS, FEWSHOT_WORK, priorSource } from './predict/fewshot-model';
 export type { PriorSource } from './predict/fewshot-model';
 export { fitDevicePredictor, defaultPriorSources, MIN_DEVICE_SAMPLES } from './predict/fit-device';

@@ -8,7 +8,7 @@ import { NotEnoughSamplesError } from '../errors';
 import type { FewShotModelJson } from './cost-model';
 import { layerWorkFeatures, priorSource } from './fewshot-model';
 import { fitDevicePredictor } from './fit-device';
-import { fitFewShot } from './fit-fewshot';
+import { fitFewShot, smallNnls } from './fit-fewshot';
 import { predictorFromJson } from './predictor-json';
 
 const networks = (seed: number, n: number): LayerDesc[][] => Array.from({ length: n }, (_, i) => randomSubnetLayers(createRng(derive(seed, i)), SMALL_OFA_SPACE));
@@ -41,14 +41,14 @@ describe('fitFewShot', () => {
     expect(m.spearman).toBeGreaterThan(0.999);
   });
 
-  it('with many samples follows a device unlike the prior (its corrections take over); the prior alone does not', () => {
+  it('with many samples follows a device unlike the prior (its corrections take over); the mixture of the sources alone does not', () => {
     // cost only in depthwise work (MACs and element ops) and a per-layer launch: neither simulator ranks networks like this
     const device = (l: LayerDesc[]) => 0.05 + l.reduce((a, x) => a + (x.op === 'dwconv' ? layerWorkFeatures(x)[0]! * 10 : 0) + 0.01, 0);
     const many = fitFewShot(samplesOf(networks(13, 150), device), SOURCES);
-    const shapeOnly = fitFewShot(samplesOf(networks(13, 150), device), SOURCES, { lambda: Infinity });
+    const mixtureOnly = fitFewShot(samplesOf(networks(13, 150), device), SOURCES, { lambda: Infinity });
     expect(metricsOn(many, device).mape).toBeLessThan(0.01);
     expect(metricsOn(many, device).spearman).toBeGreaterThan(0.99);
-    expect(metricsOn(shapeOnly, device).mape).toBeGreaterThan(0.05);
+    expect(metricsOn(mixtureOnly, device).mape).toBeGreaterThan(0.05);
     expect(many.toJSON().fit.lambda).toBeLessThan(Infinity);
   });
 
@@ -70,5 +70,19 @@ describe('fitFewShot', () => {
     const device = (l: LayerDesc[]) => simulateNetwork('xavier', l).latencyMs;
     expect(fitDevicePredictor('pi4', samplesOf(networks(17, 5), device)).device).toBe('pi4');
     expect(() => fitDevicePredictor('pi4', samplesOf(networks(17, 2), device))).toThrow(NotEnoughSamplesError);
+  });
+
+  it('smallNnls is exact: collinear columns, and a coefficient held at 0 where least squares would go negative', () => {
+    const xs = [0, 1, 2, 3, 4];
+    const ones = Float64Array.from(xs, () => 1);
+    // y = 1 + 2x, with a third column almost equal to x
+    const exact = smallNnls(xs.map((x) => Float64Array.of(1, x, x + 1e-3 * x * x)), Float64Array.from(xs, (x) => 1 + 2 * x), ones);
+    expect(exact[0]).toBeCloseTo(1, 9);
+    expect(exact[1]).toBeCloseTo(2, 9);
+    expect(exact[2]).toBeCloseTo(0, 9);
+    // y = 3 - x: the slope would be -1, so it stays 0 and the constant is the mean
+    const held = smallNnls(xs.map((x) => Float64Array.of(1, x)), Float64Array.from(xs, (x) => 3 - x), ones);
+    expect(held[1]).toBe(0);
+    expect(held[0]).toBeCloseTo(1, 12);
   });
 });

@@ -9,8 +9,8 @@ export interface FewShotFitOptions {
   /**
    * The shrinkage strength toward the prior: one value, or a grid to choose
    * from by cross-validated relative error on the samples (default FEWSHOT_LAMBDAS).
-   * 0 fits the corrections freely; Infinity keeps the prior's shape and fits
-   * only its scale and offset.
+   * 0 fits the corrections freely; Infinity keeps the mixture of the known
+   * devices (c + Σ a_k · source_k + m · MMACs) without per-group corrections.
    */
   lambda: number | readonly number[];
   /** also offer the work features (MACs, bit operations, layer count per op group) as corrections; default true */
@@ -54,6 +54,54 @@ function networkRows(networks: ReadonlyArray<readonly LayerDesc[]>, sources: rea
 const total = (groups: Float64Array) => groups.reduce((a, b) => a + b, 0);
 
 /**
+ * Exact weighted NNLS for a handful of columns (the mixture's S + 2): the best
+ * least-squares fit over every subset of columns whose solution is ≥ 0.
+ * nnls.ts's coordinate descent needs tens of thousands of sweeps on columns
+ * this collinear (every device's latency grows with the network); 2^k small
+ * solves are exact and cheap for k ≤ 8.
+ */
+export function smallNnls(a: readonly Float64Array[], b: Float64Array, w: Float64Array): Float64Array {
+  const k = a[0]?.length ?? 0;
+  if (k > 12) throw new RangeError(`smallNnls: ${k} columns; use nnls`);
+  // normal equations once, columns scaled to unit weighted RMS so the pivot test is scale-free
+  const norm = Float64Array.from({ length: k }, (_, j) => Math.sqrt(a.reduce((s, r, i) => s + w[i]! * r[j]! ** 2, 0)) || 1);
+  const q = Array.from({ length: k }, (_, j) => Float64Array.from({ length: k }, (_, l) => a.reduce((s, r, i) => s + (w[i]! * r[j]! * r[l]!) / (norm[j]! * norm[l]!), 0)));
+  const c = Float64Array.from({ length: k }, (_, j) => a.reduce((s, r, i) => s + (w[i]! * r[j]! * b[i]!) / norm[j]!, 0));
+  const bb = b.reduce((s, v, i) => s + w[i]! * v * v, 0);
+  let best = new Float64Array(k);
+  let bestErr = bb;
+  for (let mask = 1; mask < 1 << k; mask++) {
+    const cols = [...Array(k).keys()].filter((j) => mask & (1 << j));
+    const m = cols.map((j) => [...cols.map((l) => q[j]![l]!), c[j]!]);
+    let ok = true;
+    for (let p = 0; p < cols.length && ok; p++) {
+      let piv = p;
+      for (let r = p + 1; r < cols.length; r++) if (Math.abs(m[r]![p]!) > Math.abs(m[piv]![p]!)) piv = r;
+      if (Math.abs(m[piv]![p]!) < 1e-10) ok = false;
+      else {
+        [m[p], m[piv]] = [m[piv]!, m[p]!];
+        for (let r = 0; r < cols.length; r++) {
+          if (r === p) continue;
+          const f = m[r]![p]! / m[p]![p]!;
+          for (let l = p; l <= cols.length; l++) m[r]![l]! -= f * m[p]![l]!;
+        }
+      }
+    }
+    if (!ok) continue;
+    const x = cols.map((_, p) => m[p]![cols.length]! / m[p]![p]!);
+    if (x.some((v) => v < 0)) continue;
+    // weighted residual: bb - 2 x·c + x·Q·x, and at the subset's least squares x·Q·x = x·c
+    const err = bb - cols.reduce((s, j, p) => s + x[p]! * c[j]!, 0);
+    if (err < bestErr - 1e-15) {
+      bestErr = err;
+      best = new Float64Array(k);
+      cols.forEach((j, p) => (best[j] = x[p]! / norm[j]!));
+    }
+  }
+  return best;
+}
+
+/**
  * Fits a device's latency predictor from few measured networks on top of
  * known devices (the prior sources: simulators, fitted predictors of other
  * devices). The prior is the mean of the sources' network latencies, each
@@ -66,12 +114,14 @@ const total = (groups: Float64Array) => groups.reduce((a, b) => a + b, 0);
  * another), the work features per op group and the precision-boundary
  * elements. Ridge rows (penalty λ, features scaled to unit RMS, latencies in
  * units of their mean: relative squared error) pull every v_j toward the
- * prior scaled to the device (source columns at s · prior weight, the rest
- * at 0; s fitted first). With few samples the fit stays the scaled prior,
- * with many the data take over. λ is chosen from a grid by 10-fold
- * cross-validated relative error on the samples. Fewer than MIN_LOO_SAMPLES
- * samples fit the scale (and from 3 samples the offset) only; none keeps the
- * prior.
+ * device as a mixture of the known ones: c + Σ_k a_k · source_k + m · MMACs
+ * (S + 2 numbers ≥ 0 fitted on the same samples; each source's groups at a_k,
+ * the MACs columns at m, the rest at 0). With few samples the fit stays near
+ * the mixture, with many the per-group corrections take over. λ is chosen
+ * from a grid by 10-fold cross-validated relative error on the samples
+ * (λ = ∞: the mixture alone), the mixture refitted in every fold. Fewer than
+ * MIN_LOO_SAMPLES samples fit the prior's scale (and from 3 samples its
+ * offset) only; none keeps the prior.
  */
 export function fitFewShot(samples: readonly LatencySample[], sources: readonly PriorSource[], options: Partial<FewShotFitOptions> = {}): FewShotModel {
   if (sources.length === 0) throw new NotEnoughSamplesError('fitFewShot prior sources', 0, 1);
@@ -121,6 +171,11 @@ export function fitFewShot(samples: readonly LatencySample[], sources: readonly 
   prior.forEach((p, i) => ((num += w[i]! * p * y[i]!), (den += w[i]! * p * p)));
   const priorScale = den > 0 ? num / den : 1;
   if (n < 3) return json(0, priorScale * unit, undefined, undefined, Infinity, NaN, []);
+  if (n < MIN_LOO_SAMPLES) {
+    // too few to weigh the sources: the prior's shape with the device's offset and scale
+    const [c, s] = nnls(samples.map((_, i) => Float64Array.of(1, prior[i]!)), y, w);
+    return json(c! * unit, s! * unit, undefined, undefined, Infinity, NaN, []);
+  }
 
   // Columns: constant, then every per-layer term (source x group, work x group) and the boundary elements,
   // scaled to unit RMS; all coefficients >= 0 (latency only grows with work).
@@ -141,16 +196,27 @@ export function fitFewShot(samples: readonly LatencySample[], sources: readonly 
     for (let j = 0; j < K; j++) d[j + 1] = usable(j) ? r[j]! / norms[j]! : 0;
     return d;
   });
-  // The prior in these coordinates: each source group at the scaled prior's weight, the rest 0.
-  const centre = Float64Array.from({ length: K + 1 }, (_, j) => (j >= 1 && j - 1 < S * G ? priorScale * priorWeights[Math.floor((j - 1) / G)]! * norms[j - 1]! : 0));
+  // The prior adapted to the device: the device as a mixture of the known ones (HELP's "a new device is
+  // described by how it relates to the reference devices", here in its simplest, linear form):
+  //   y ≈ c + Σ_k a_k · source_k(network) + m · MMACs(network),   all ≥ 0 (NNLS, relative error),
+  // only S + 2 numbers, fitted on the same rows as the corrections. In the per-group coordinates below it sets
+  // every group of source k at a_k and the MACs columns at m (the rest 0): the centre the ridge rows pull toward.
+  const totals = samples.map((_, i) => Float64Array.from([1, ...rows.src[i]!.map(total), ...(options.work !== false ? [total(rows.work[i]![0]!)] : [])]));
+  const mixtureCentre = (rowsIn: number[]): Float64Array => {
+    const m = smallNnls(rowsIn.map((i) => totals[i]!), Float64Array.from(rowsIn, (i) => y[i]!), Float64Array.from(rowsIn, (i) => w[i]!));
+    return Float64Array.from({ length: K + 1 }, (_, j) => {
+      if (j === 0) return m[0]!;
+      const col = j - 1;
+      if (col < S * G) return m[1 + Math.floor(col / G)]! * norms[col]!;
+      if (options.work !== false && col < (S + 1) * G) return m[1 + S]! * norms[col]!; // FEWSHOT_WORK[0] = MMACs
+      return 0;
+    });
+  };
   const solve = (rowsIn: number[], lambda: number): Float64Array => {
-    if (!Number.isFinite(lambda)) {
-      // the prior's shape: only its offset and scale
-      const a = rowsIn.map((i) => Float64Array.of(1, prior[i]!));
-      const [c, s] = nnls(a, Float64Array.from(rowsIn, (i) => y[i]!), Float64Array.from(rowsIn, (i) => w[i]!));
-      return Float64Array.from(centre, (v, j) => (j === 0 ? c! : (v * s!) / priorScale));
-    }
-    // ridge rows pull every coefficient but the constant toward the prior; weights relative to the data's (≈ 1 per sample)
+    const centre = mixtureCentre(rowsIn);
+    // λ = ∞: the mixture itself
+    if (!Number.isFinite(lambda)) return centre;
+    // ridge rows pull every coefficient but the constant toward the mixture; weights relative to the data's (≈ 1 per sample)
     const a = [...rowsIn.map((i) => design[i]!), ...Array.from({ length: K }, (_, j) => Float64Array.from({ length: K + 1 }, (_, l) => (l === j + 1 ? 1 : 0)))];
     const b = Float64Array.from([...rowsIn.map((i) => y[i]!), ...Array.from({ length: K }, (_, j) => centre[j + 1]!)]);
     const ww = Float64Array.from([...rowsIn.map((i) => w[i]!), ...Array.from({ length: K }, () => lambda)]);
@@ -158,7 +224,7 @@ export function fitFewShot(samples: readonly LatencySample[], sources: readonly 
   };
   const predict = (x: Float64Array, i: number) => design[i]!.reduce((a, v, j) => a + v * x[j]!, 0);
   const all = samples.map((_, i) => i);
-  const grid = n < MIN_LOO_SAMPLES ? [Infinity] : typeof options.lambda === 'number' ? [options.lambda] : [...(options.lambda ?? FEWSHOT_LAMBDAS)];
+  const grid = typeof options.lambda === 'number' ? [options.lambda] : [...(options.lambda ?? FEWSHOT_LAMBDAS)];
   const folds = Math.min(n, 10);
   const tried = grid.map((lambda) => {
     if (grid.length === 1) return { lambda, looRelativeRmse: NaN };
