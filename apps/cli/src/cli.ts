@@ -310,7 +310,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       device: { type: 'string', description: 'the device name its workers serve (a-z0-9._-)' },
       queue: { type: 'string', description: "the Redis the device's workers listen on, redis://HOST:PORT" },
-      samples: { type: 'string', description: 'random subnets measured (few: the fit starts from the known devices)', default: '10' },
+      samples: { type: 'string', description: 'subnets measured (few: the fit starts from the known devices), chosen to span sizes, precisions and the known devices\' latencies among max(60, 3 x N) random ones', default: '10' },
       space: { type: 'string', description: 'built-in space name or a space JSON file', default: 'fashion-mnist' },
       runtime: { type: 'string', description: 'what the workers time the networks with', choices: ['tfjs', 'onnxruntime'], default: 'tfjs' },
       append: { type: 'boolean', description: 'add to the samples the device was registered with before, and refit' },
