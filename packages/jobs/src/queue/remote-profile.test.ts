@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chooseFewShotNetworks, defaultPriorSources, fewShotDesignCandidates } from '@oqat/latency';
 import { TINY_SPACE } from '@oqat/search/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomSubnetNetworks } from '../device-latency';
 import { registerDeviceFromSamples } from '../register-device';
 import { runQueueWorker } from './queue-worker';
 import { REDIS_MISSING, startTestRedis, type TestRedis } from './redis-server.fixture';
-import { profileOnWorkers } from './remote-profile';
+import { networksToProfile, profileOnWorkers } from './remote-profile';
 
 describe.skipIf(REDIS_MISSING)('profiling a device through its queue workers', () => {
   let redis: TestRedis;
@@ -34,5 +35,17 @@ describe.skipIf(REDIS_MISSING)('profiling a device through its queue workers', (
     } finally {
       await worker.close();
     }
+  });
+});
+
+describe('which networks a device profiles', () => {
+  it("with a design, the few-shot design's pick among more random subnets; without, the random subnets", () => {
+    const o = { url: 'redis://127.0.0.1:1', device: 'board', space: TINY_SPACE, samples: 4, fixedBits: 8 as const, seed: 2, runtime: 'tfjs' as const };
+    const sources = defaultPriorSources();
+    const candidates = randomSubnetNetworks({ ...o, samples: fewShotDesignCandidates(4) });
+    const picked = networksToProfile({ ...o, design: sources });
+    expect(picked).toHaveLength(4);
+    expect(picked).toEqual(chooseFewShotNetworks(candidates, 4, sources).map((i) => candidates[i]));
+    expect(networksToProfile(o)).toEqual(randomSubnetNetworks(o));
   });
 });

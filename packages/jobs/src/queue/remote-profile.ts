@@ -25,7 +25,7 @@ export interface RemoteProfileOptions {
 }
 
 /** The networks a device's workers profile: random subnets, or the few-shot design's choice among more of them. */
-function networksToProfile(o: RemoteProfileOptions) {
+export function networksToProfile(o: RemoteProfileOptions) {
   if (!o.design) return randomSubnetNetworks(o);
   const candidates = randomSubnetNetworks({ ...o, samples: fewShotDesignCandidates(o.samples) });
   return chooseFewShotNetworks(candidates, o.samples, o.design).map((i) => candidates[i]!);
