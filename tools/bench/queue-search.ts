@@ -177,7 +177,12 @@ process.on('exit', () => {
 if (values.netns) {
   const stale = removeStaleLans();
   if (stale.length) console.log(`removed what killed runs left: ${stale.join(' ')}`);
-  lan = createLan();
+  try {
+    lan = createLan();
+  } catch (e) {
+    console.error(`--netns: ${(e as Error).message}`);
+    process.exit(1);
+  }
 }
 const redis = await startRedis(lan);
 children.push(redis.child);
