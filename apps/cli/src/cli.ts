@@ -305,6 +305,27 @@ export const COMMANDS: readonly CommandSpec[] = [
     run: async (o, p, io) => (await import('./commands/runs')).runsRm(o, p, io),
   },
   {
+    path: ['runs', 'export'],
+    summary: "write ended runs into one archive another store imports (.oqatrun, a plain tar): rows, events, metrics, candidates, fronts, their run folders and the files their rows name (checkpoints, exports) with each file's sha256; not the work folder's shared latency predictors or data cache",
+    positionals: ['run...'],
+    options: {
+      out: { type: 'string', description: 'the archive to write (FILE.oqatrun)' },
+      'with-sources': { type: 'boolean', description: "also the runs these runs name (a search's training run, an export's search), and theirs; without it such a link is kept as an id, and resolves where that run is imported too" },
+      db: dbOption,
+      json: jsonOption,
+    },
+    examples: ['oqat runs export 20261207-034215-d08bca --with-sources --out search.oqatrun', 'oqat runs export RUN1 RUN2 --out team.oqatrun --db ./runs.db'],
+    run: async (o, p, io) => (await import('./commands/runs')).runsExport(o, p, io),
+  },
+  {
+    path: ['runs', 'import'],
+    summary: "add the runs of an archive ('oqat runs export') to this store, all or nothing: checked first, files copied into its work folder, paths rewritten, a taken id renewed, runs already here skipped",
+    positionals: ['file'],
+    options: { db: dbOption, json: jsonOption },
+    examples: ['oqat runs import search.oqatrun', 'oqat runs import team.oqatrun --db /srv/oqat/runs.db'],
+    run: async (o, p, io) => (await import('./commands/runs')).runsImport(o, p, io),
+  },
+  {
     path: ['latency', 'profile-workers'],
     summary: "measure a device through its queue workers ('oqat worker --device NAME' on the device) and register its few-shot latency predictor, so 'oqat search --device NAME' works",
     options: {
