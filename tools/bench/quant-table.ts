@@ -17,6 +17,7 @@
  *   node --import tsx tools/bench/quant-table.ts --dir /tmp/quant-table
  *        [--subnets largest,smallest] [--cells default|all] [--render-only] [--doc docs/benchmarks-quant.md]
  *        [--train-images 1536 --test-images 500] [--runs lsq@none,abfp@none] [--float-only] [--until 09:20]
+ *        [--why-not 'pow2@onnxruntime=the reason its cells were not run;...']
  *
  * The table sits between the markers below in the doc; the other sections of
  * the page are left as they are.
@@ -28,7 +29,7 @@ import { parseArgs } from 'node:util';
 import { loadFashionMnist, takeItems } from '@oqat/data';
 import { initEngine } from '@oqat/engine';
 import { lowerSubnet, profileNetworks, simulateNetwork, type SearchSpace } from '@oqat/latency';
-import { getPreset, SQ_DEFAULT_RATIOS } from '@oqat/quant';
+import { ANALOG_DEFAULTS, getPreset, SQ_DEFAULT_RATIOS } from '@oqat/quant';
 import {
   bnBatches, calibrateSubject, CHECKPOINT_FILE, largestSubnet, loadSupernet, parseTrainConfig, presetQuantizerProblem, ptqNetwork, ptqSubject,
   resolveSearchSpace, singleSubnetSpace, smallestSubnet, staticTop1, staticWeightBytes, train, type QuantizerKind, type RunPreset, type TrainEvent,
@@ -49,6 +50,8 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     // start no run after this UTC time (HH:MM): the runs left say so in their cells
     until: { type: 'string' },
+    // why a run without a result was not run, when it is not the time limit: 'run=reason;run=reason'
+    'why-not': { type: 'string' },
     doc: { type: 'string', default: 'docs/benchmarks-quant.md' },
     backend: { type: 'string', default: 'wasm' },
     // The budget's data (a smoke test of the tool takes a few images: --train-images 64 --test-images 50).
@@ -254,6 +257,7 @@ function readResult(subnet: string, run: string): RunResult | undefined {
 }
 
 const pct = (x: number): string => (100 * x).toFixed(1);
+const whyNot = new Map((values['why-not'] ?? '').split(';').filter((e) => e.includes('=')).map((e) => [e.slice(0, e.indexOf('=')).trim(), e.slice(e.indexOf('=') + 1).trim()] as const));
 
 function render(latency: Record<string, Record<string, number | undefined>>, spaces: Record<string, SearchSpace>): string {
   const out: string[] = [START, '', '## Every quantizer under every deployment preset (the table)', ''];
@@ -262,8 +266,11 @@ function render(latency: Record<string, Record<string, number | undefined>>, spa
     'constraints (`oqat train --preset`, `packages/quant/src/presets/`). Made by one command (its runs are kept in `--dir`; a rerun does what is missing):',
     '',
     '```sh',
-    'nice -n 10 node --import tsx tools/bench/quant-table.ts --dir /tmp/quant-table',
+    'nice -n 19 node --import tsx tools/bench/quant-table.ts --dir /tmp/quant-table --cells all',
     '```',
+    '',
+    'Without `--cells all` it runs the default budget\'s runs only (each method under none, lsq under tensorrt, onnxruntime and',
+    'vitis, mmse-ptq); `--runs method@preset,...` and `--subnets largest` run a few, `--render-only` rewrites this section from `--dir`.',
     '',
     'Budget, the same for every cell: the shipped subset\'s first 1,536 training images (48 steps of 32), 500 test images, 200 BN',
     'images; each subnet (the default space\'s largest and smallest, trained alone) has ONE float phase (2 epochs, lr 0.2), and every',
@@ -294,6 +301,8 @@ function render(latency: Record<string, Record<string, number | undefined>>, spa
         if ('forbidden' in s) return BITS.map(() => `forbidden (${mark(`forbidden: ${s.forbidden}`)})`);
         if ('notRun' in s) return BITS.map(() => `not run (${mark(`not run: ${s.notRun}`)})`);
         const r = readResult(subnet, s.run);
+        const why = whyNot.get(s.run);
+        if (!r && why) return BITS.map(() => `not run (${mark(`not run: ${why}`)})`);
         if (!r) return BITS.map(() => `not run (${mark(values.cells === 'all' || DEFAULT_RUNS.has(s.run) ? `not run: the table run's time limit${values.until ? ` (${values.until} UTC)` : ''} came first (slow quantizers run last)` : 'not run: outside the default budget (--cells all runs it)')})`);
         return BITS.map((b) => {
           if (r.top1[b] === undefined) return r.error ? `failed (${mark(`failed: ${r.error}`)})` : 'n/a';
@@ -308,11 +317,18 @@ function render(latency: Record<string, Record<string, number | undefined>>, spa
   }
   out.push(...[...notes].map(([text, key]) => `(${key}) ${text}`), '');
   out.push('### Model bytes and each preset\'s device latency', '');
-  out.push('Bytes: the subnet at that width as `subnetCosts` counts it (codes at the width, fixed layers at 8 bit; the same for every uniform method).');
-  out.push('Latency: tensorrt on the simulated Xavier-like GPU, vitis and fpga-esb on the simulated bit-flexible FPGA, onnxruntime measured');
-  out.push('here with onnxruntime (int8 kernels at 4 and 2 bits alike); openvino: no runtime here.', '');
-  out.push(`| subnet | bits | model bytes | ${COLUMNS.filter((c) => c !== 'none').map((c) => `${c} ms`).join(' | ')} |`);
-  out.push(`|---|---|---|${COLUMNS.filter((c) => c !== 'none').map(() => '---').join('|')}|`);
+  const abfpBlock = ANALOG_DEFAULTS.blockSize;
+  out.push('Bytes: the subnet at that width as `subnetCosts` counts it: the elastic layers\' weights at the width, the fixed layers\' at 8 bit,');
+  out.push('one 32-bit bias per output channel (BN\'s shift once folded); steps and scales are not counted. That is every method\'s size but');
+  out.push(`abfp's: lsq, sq, pow2, dropbits (the cells are at a uniform width) and esb (b-bit sign-magnitude codes, one alpha per tensor)`);
+  out.push(`store the same codes; abfp adds one 8-bit exponent per block of ${abfpBlock} weights (the run's block size), the "abfp bytes" column`);
+  out.push('(the elastic weights counted from the 4- and 2-bit sizes\' difference). mmse-ptq\'s own count is in its section.');
+  out.push('Latency: tensorrt on the simulated Xavier-like GPU (int8 kernels at 4 and 2 bits alike), vitis and fpga-esb on the simulated');
+  out.push('bit-flexible FPGA (uniform codes; an esb run\'s weights, k = 2 at 4 bit and 1 at 2 bit, price the same on this space: the');
+  out.push('layers are bound by memory traffic, see the ESB section), onnxruntime measured here with onnxruntime (int8 QDQ kernels at 4 and');
+  out.push('2 bits alike; measured once per subnet, 08:12 UTC at load ~15); openvino: no runtime here.', '');
+  out.push(`| subnet | bits | model bytes | abfp bytes | ${COLUMNS.filter((c) => c !== 'none').map((c) => `${c} ms`).join(' | ')} |`);
+  out.push(`|---|---|---|---|${COLUMNS.filter((c) => c !== 'none').map(() => '---').join('|')}|`);
   for (const subnet of SUBNETS) {
     for (const bits of BITS) {
       const bytes = readResult(subnet, 'lsq@none')?.modelBytes[bits];
@@ -321,7 +337,11 @@ function render(latency: Record<string, Record<string, number | undefined>>, spa
         const v = device === 'cpu-ort' ? latency[subnet]?.['cpu-ort'] : device ? latency[subnet]?.[`${device}@${bits}`] : undefined;
         return v === undefined ? (device ? 'not measured' : 'no device') : v.toFixed(3);
       });
-      out.push(`| ${subnet} | ${bits} | ${bytes === undefined ? 'not run' : (bytes / 1024).toFixed(0) + ' KiB'} | ${ms.join(' | ')} |`);
+      const b4 = readResult(subnet, 'lsq@none')?.modelBytes[4];
+      const b2 = readResult(subnet, 'lsq@none')?.modelBytes[2];
+      const abfp = bytes === undefined || b4 === undefined || b2 === undefined ? undefined : bytes + ((b4 - b2) * 8) / (4 - 2) / abfpBlock;
+      const kib = (b: number | undefined): string => (b === undefined ? 'not run' : (b / 1024).toFixed(0) + ' KiB');
+      out.push(`| ${subnet} | ${bits} | ${kib(bytes)} | ${kib(abfp)} | ${ms.join(' | ')} |`);
     }
   }
   const meta = existsSync(join(DIR, 'meta.json')) ? (JSON.parse(readFileSync(join(DIR, 'meta.json'), 'utf8')) as { started: string; ended?: string; loadStart: number; loadEnd?: number }) : undefined;
