@@ -1,5 +1,5 @@
 import type { CandidateDto, CandidateOverview } from '@oqat/jobs';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { createStudioService } from '@oqat/jobs';
 import { writeSyntheticSearch } from '@oqat/jobs/synthetic-search';
 import type { CliIo } from '../io';
 import { UsageError } from '../errors';
+import { main } from '../main';
 import { formatFronts, runsExport, runsImport, runsShow } from './runs';
 
 const candidate = (id: number, accuracy: number, latencyMs: number, onFront: boolean): CandidateDto => ({
@@ -87,6 +88,15 @@ describe('runs export / import', () => {
     expect(readFileSync(join(dir, 'b', 'runs', run.id, 'supernet.ckpt'), 'utf8')).toBe('weights');
     expect(await runsImport({ db: b }, ['x.oqatrun'], io)).toBe(0);
     expect(out.pop()).toMatch(/^nothing imported: the 1 run\(s\) of .*x\.oqatrun are already in .*b\/runs\.db/);
+
+    // through the command line: a cut archive is refused in one line (exit 3) and adds nothing
+    const err: string[] = [];
+    const cli: CliIo = { ...io, stderr: { write: (t: string) => err.push(t) } };
+    expect(await main(['runs', 'export', run.id, '--with-sources', '--db', a, '--out', 'y.oqatrun'], cli)).toBe(0);
+    writeFileSync(join(dir, 'cut.oqatrun'), readFileSync(join(dir, 'y.oqatrun')).subarray(0, 1500));
+    expect(await main(['runs', 'import', 'cut.oqatrun', '--db', join(dir, 'c', 'runs.db')], cli)).toBe(3);
+    expect(err.join('')).toMatch(/^oqat: runs import: .*cut\.oqatrun is not a complete OQAT run archive \(it ends inside .*\); nothing was imported[^\n]*\n$/);
+    expect(readdirSync(join(dir, 'c'))).toEqual(['runs.db']);
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 });
