@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStudioService, type QuantizeJobResult, type QuantizeRequest, type Studio } from './index';
 
 // A real SQLite file, real worker processes: a tiny training run with a float phase, then quantize runs of its smallest subnet.
+// Batches of 32: a first quantized phase sets every layer's LSQ step from one batch (an MSE search on the host that grows with the batch).
 describe('quantize job (MMSE post-training quantization)', () => {
   let studio: Studio;
   let trainRunId: string;
@@ -17,7 +18,7 @@ describe('quantize job (MMSE post-training quantization)', () => {
   beforeAll(async () => {
     studio = await createStudioService({ path: join(dir, 'runs.db') });
     ({ runId: trainRunId } = await studio.startRun({
-      dataset: 'subset', bitsChain: [4], epochs: { float: 1, first: 1, inherited: 0 }, limitTrainImages: 64, batchSize: 64,
+      dataset: 'subset', bitsChain: [4], epochs: { float: 1, first: 1, inherited: 0 }, limitTrainImages: 32, batchSize: 32,
       evalImages: 50, devices: [], backend: 'wasm',
     }));
     await studio.idle();

@@ -7,6 +7,7 @@ import { FASHION_MNIST_SPACE, parseSubnetSpec, smallestSubnet } from '@oqat/sear
 import { createStudioService, type Studio, type TuneJobResult, type TuneRequest } from './index';
 
 // A real SQLite file, real worker processes: a tiny training run, then tune runs of its smallest subnet.
+// Batches of 32: a first quantized phase sets every layer's LSQ step from one batch (an MSE search on the host that grows with the batch).
 describe('tune job', () => {
   let studio: Studio;
   let trainRunId: string;
@@ -19,7 +20,7 @@ describe('tune job', () => {
   beforeAll(async () => {
     studio = await createStudioService({ path: join(dir, 'runs.db') });
     ({ runId: trainRunId } = await studio.startRun({
-      dataset: 'subset', bitsChain: [4, 3, 2], epochs: { float: 0, first: 1, inherited: 1 }, limitTrainImages: 64, batchSize: 64,
+      dataset: 'subset', bitsChain: [4, 3, 2], epochs: { float: 0, first: 1, inherited: 1 }, limitTrainImages: 32, batchSize: 32,
       evalImages: 50, devices: [], backend: 'wasm',
     }));
     await studio.idle();
