@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStudioService, type Studio } from './index';
 
 // A real SQLite file, real worker processes, real (tiny) training and search.
+// Batches of 32: a first quantized phase sets every layer's LSQ step from one batch (an MSE search on the host that grows with the batch).
 describe('studio service', () => {
   let studio: Studio;
   const dir = mkdtempSync(join(tmpdir(), 'oqat-jobs-'));
@@ -25,7 +26,7 @@ describe('studio service', () => {
     const events: string[] = [];
     const off = studio.onRunEvent((e) => events.push(e.kind));
     const { runId } = await studio.startRun({
-      dataset: 'subset', bitsChain: [4, 2], epochs: { float: 0, first: 1, inherited: 1 }, limitTrainImages: 128, batchSize: 128,
+      dataset: 'subset', bitsChain: [4, 2], epochs: { float: 0, first: 1, inherited: 1 }, limitTrainImages: 32, batchSize: 32,
       evalImages: 100, devices: ['fpga'], generations: 1, population: 4, backend: 'wasm',
     });
     await studio.idle();
