@@ -371,7 +371,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         description:
           "register the samples' device under this NAME beside the run store (<store dir>/runs/devices/NAME.json) for oqat search/tune --device NAME: " +
           "a few-shot fit (from 3 networks; ~10 is the measured sweet spot) of per-op-group weights on the known devices' per-layer latencies " +
-          '(xavier/fpga simulators, cached cpu/cpu-ort predictors) and work features, shrunk toward their mean by a cross-validated ridge; --model is not used',
+          '(xavier/fpga simulators, cached cpu/cpu-ort predictors) and work features, shrunk by a cross-validated ridge toward the device fitted as a mixture of the known ones (no meta-trained network as in HELP); --model is not used',
       },
       append: { type: 'boolean', description: 'with --register: refit on the samples registered before plus these' },
       space: { type: 'string', description: 'with --register: the search space the samples came from (recorded; picks cached cpu priors)' },
