@@ -1,22 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { initEngine } from '@oqat/engine';
 import { readCompressedModel } from '@oqat/export';
 import { TINY_SPACE, writeWidthsCheckpoint } from '@oqat/search/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-
-const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/oqat.mjs');
-
-function oqat(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 540_000 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr });
-    });
-  });
-}
+import { oqat } from './oqat.fixture';
 
 // A tiny float + 4-bit supernet (untrained) on the shipped subset's 10 classes: `oqat compress` with each method, end to end.
 describe('oqat compress (end to end)', () => {

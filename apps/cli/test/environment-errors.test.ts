@@ -1,17 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fillRunStore } from '@oqat/runs/testing';
+import { oqat, oqatProcess, type Outcome } from './oqat.fixture';
 
-// What a user or the environment can do to `oqat`, each answered by the real
-// executable with one line on stderr and an exit code (never "internal
-// error" and a stack), the run store left as it was.
+// What a user or the environment can do to `oqat`, each answered with one line on stderr and an exit code
+// (never "internal error" and a stack), the run store left as it was. A closed pipe is a process's matter:
+// the real executable; the rest through main in this process (oqat.fixture.ts), as the executable runs it.
 
-const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/oqat.mjs');
 const dirs: string[] = [];
 const immutable: string[] = [];
 afterAll(() => {
@@ -22,25 +21,6 @@ function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'oqat-env-'));
   dirs.push(d);
   return d;
-}
-
-interface Outcome { code: number | null; stdout: string; stderr: string }
-
-/** Runs `oqat args`; `closeStdout` closes the read end of its stdout at once, as `| head -0` does. */
-function oqat(args: string[], options: { closeStdout?: boolean } = {}): Promise<Outcome> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    if (options.closeStdout) child.stdout.destroy();
-    else child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
 }
 
 function expectOneLine(r: Outcome, code: number, message: RegExp): void {
@@ -74,7 +54,7 @@ const chattrWorks = (() => {
 describe('oqat: errors of the environment, one line each', () => {
   it('output piped into a reader that closed it (EPIPE): one line, exit 141', async () => {
     const { db } = await storeWithRuns(200); // more output than a pipe buffers
-    expectOneLine(await oqat(['runs', 'list', '--json', '--db', db], { closeStdout: true }), 141, /the program reading the output closed it \(EPIPE\)/);
+    expectOneLine(await oqatProcess(['runs', 'list', '--json', '--db', db], { closeStdout: true }), 141, /the program reading the output closed it \(EPIPE\)/);
   });
 
   it('a store path through a regular file (ENOTDIR; the store tests cover the writing side)', async () => {
