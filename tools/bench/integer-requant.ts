@@ -31,7 +31,7 @@ import { initEngine, tf } from '@oqat/engine';
 import { exportSubnet, integerSubnetAccuracy, onnxAccuracy } from '@oqat/export';
 import {
   bnBatches, evaluateSubnet, inputNormalization, labelLoss, loadClassificationData, loadSupernet, parseSubnetSpec, setIntegerRequant, SgdNesterov,
-  staticSubnet, TRAIN, type MobileNetV3Supernet, type SubnetSpec,
+  staticSubnet, EVAL, TRAIN, type MobileNetV3Supernet, type SubnetSpec,
 } from '@oqat/search';
 
 const { values } = parseArgs({
@@ -73,6 +73,8 @@ interface Figures {
   /** the integer graph of the export made after that evaluation, in the app's integer evaluator and in onnxruntime */
   integer: number;
   onnx: number;
+  /** share of images where the app's class is the integer graph's */
+  sameClass: number;
 }
 interface Row {
   bits: number;
@@ -84,13 +86,22 @@ interface Row {
 const rows: Row[] = [];
 
 async function figures(net: MobileNetV3Supernet, spec: SubnetSpec, dir: string): Promise<Figures> {
+  // evaluateSubnet leaves the subnet active with its re-estimated BN: the export and the agreement below read that state
   const app = evaluateSubnet(net, spec, { bn, test, batchSize: 500, normalization }).top1;
   const sub = staticSubnet(net, spec); // BN as that evaluation re-estimated it
   try {
     await exportSubnet({ net: sub, spec, formats: ['onnx'], outDir: dir, normalization, onnxMode: 'integer' });
-    const integer = integerSubnetAccuracy(sub, test, normalization).top1;
+    const integer = integerSubnetAccuracy(sub, test, normalization);
     const onnx = (await onnxAccuracy(join(dir, 'model.onnx'), test, normalization)).top1;
-    return { app, integer, onnx };
+    // the share of test images on which the app (the subnet still active, its BN as evaluated) predicts the integer graph's class
+    let same = 0;
+    let seen = 0;
+    for (const b of floatBatches(test, { batchSize: 250, seed: 0, shuffle: false, normalize: normalization })) {
+      const best = tf.tidy(() => tf.argMax(net.forward(tf.tensor4d(b.images, [b.size, b.height, b.width, b.channels]), EVAL), 1).dataSync());
+      for (let i = 0; i < b.size; i++) if (best[i] === integer.predictions[seen + i]) same++;
+      seen += b.size;
+    }
+    return { app, integer: integer.top1, onnx, sameClass: same / seen };
   } finally {
     sub.dispose();
   }
@@ -135,7 +146,7 @@ for (const bits of values.bits!.split(',').map(Number)) {
     log(`${bits} bit: b-bit app ${(plainApp * 100).toFixed(1)} %, its integer graph ${(plainInteger * 100).toFixed(1)} %`);
     setIntegerRequant(layers, true);
     const hook = await figures(net, spec, join(values.out!, `${bits}-bit`));
-    log(`${bits} bit, requantizations on: app ${(hook.app * 100).toFixed(1)} %, integer graph ${(hook.integer * 100).toFixed(1)} %, onnxruntime ${(hook.onnx * 100).toFixed(1)} %`);
+    log(`${bits} bit, requantizations on: app ${(hook.app * 100).toFixed(1)} %, integer graph ${(hook.integer * 100).toFixed(1)} %, onnxruntime ${(hook.onnx * 100).toFixed(1)} %, same class as the integer graph ${(hook.sameClass * 100).toFixed(1)} %`);
     const row: Row = { bits, plain: { app: plainApp, integer: plainInteger }, hook };
     const steps = Number(values['finetune-steps']);
     if (steps > 0) {
@@ -158,10 +169,10 @@ for (const bits of values.bits!.split(',').map(Number)) {
 
 const pct = (v: number): string => (v * 100).toFixed(1);
 console.log(`test images ${test.count}; load ${loadAtStart} at start, ${load()} at end; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-console.log('| bits | b-bit app % | its integer graph % | app with the requantizations % | integer graph (evaluator) % | onnxruntime % | app − onnxruntime |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| bits | b-bit app % | its integer graph % | app with the requantizations % | integer graph (evaluator) % | onnxruntime % | app − onnxruntime | same class app / integer graph % |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${r.bits} | ${pct(r.plain.app)} | ${pct(r.plain.integer)} | ${pct(r.hook.app)} | ${pct(r.hook.integer)} | ${pct(r.hook.onnx)} | ${((r.hook.app - r.hook.onnx) * 100).toFixed(1)} |`);
+  console.log(`| ${r.bits} | ${pct(r.plain.app)} | ${pct(r.plain.integer)} | ${pct(r.hook.app)} | ${pct(r.hook.integer)} | ${pct(r.hook.onnx)} | ${((r.hook.app - r.hook.onnx) * 100).toFixed(1)} | ${pct(r.hook.sameClass)} |`);
 }
 if (rows.some((r) => r.finetuned)) {
   console.log('\n| bits | finetune | app with the requantizations % | integer graph % | onnxruntime % | b-bit app % |');
