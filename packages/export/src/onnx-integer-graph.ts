@@ -1,6 +1,6 @@
 import { samePads } from '@oqat/onnx';
 import {
-  appQ8, biasUnit, fineQ8, GATE_Q, HSIGMOID_INPUT_Q, HSIGMOID_TABLE_Q, hswishInputQ8, integerWeightScale, MIN_Q8_STEP,
+  appQ8, biasUnit, fineQ8, forcedPoolQ8, GATE_Q, HSIGMOID_INPUT_Q, HSIGMOID_TABLE_Q, hswishInputQ8, integerWeightScale, MIN_Q8_STEP,
   unionQ8, WEIGHT_CODE_GAIN, WIDEN, widenQ8, type Q8,
 } from '@oqat/quant';
 import type { StaticQuantConfig } from '@oqat/search';
@@ -59,9 +59,6 @@ export interface IntegerGraph {
   output: string;
   ops: IntegerOp[];
 }
-
-/** onnxruntime's QLinearGlobalAveragePool computes with s_x / s_y up to 256. */
-const GAP_MAX_RATIO = 128;
 
 /** Where the integer graph keeps values wider than their readers' ranges (tools/bench tunes them; the defaults are WIDEN). */
 export type IntegerGraphOptions = Partial<typeof WIDEN>;
@@ -296,10 +293,11 @@ export function integerGraph(graph: ExportGraph, options: IntegerGraphOptions = 
       case 'global-avg-pool': {
         const x = quantized(n.input, n.name);
         let q = outQOf(n);
-        if (x.q.step / q.step > GAP_MAX_RATIO) {
-          // onnxruntime's QLinearGlobalAveragePool refuses s_x / s_y >= 256 (a learned step of ~0 that flushes the
-          // pooled values to 0): the pooled values and the layer reading them take s_x / 128 instead
-          q = { step: Math.fround(x.q.step / GAP_MAX_RATIO), zeroPoint: fineQ8(q).zeroPoint };
+        // onnxruntime's QLinearGlobalAveragePool refuses s_x / s_y >= 256 (a learned step of ~0 that flushes the
+        // pooled values to 0): the pooled values and the layer reading them take s_x / 128 instead
+        const forcedQ = forcedPoolQ8(x.q, q);
+        if (forcedQ) {
+          q = forcedQ;
           forced.set(n.output, q);
         }
         ops.push({ op: 'gap', name: n.name, input: x.name, output: n.output, from: x.q, q });

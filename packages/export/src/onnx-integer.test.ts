@@ -163,6 +163,31 @@ async function ortLogits(path: string, images: Tensor, optimized?: string): Prom
   return Float32Array.from(out.logits!.data as Float32Array);
 }
 
+describe('the app under the onnxruntime preset', () => {
+  it("computes the integer graph where a squeeze-excite reader's step is ~0 and the pool takes s_x/128 instead", () => {
+    prepareSubnet(f, TINY_SPECS.large4!);
+    const reduce = f.net.layerQuants.get('stages.1.0.se.reduce')!;
+    const learned = reduce.frozen().input!.step;
+    reduce.restoreStep('aq', 8, Float32Array.of(1e-7));
+    const sub = f.net.extractSubnet({ preserveWeights: true });
+    const ig = integerGraph(buildExportGraph(sub));
+    sub.dispose();
+    const gap = ig.ops.find((o) => o.op === 'gap' && o.name.endsWith('se.pool'));
+    expect(gap && gap.op === 'gap' && gap.from.step / gap.q.step).toBeCloseTo(128, 3);
+    const weights = new Map<string, Tensor>();
+    const expected = tf.tidy(() => Float32Array.from(integerLogits(ig, f.images, weights).dataSync()));
+    for (const w of weights.values()) w.dispose();
+    const quants = [...f.net.layerQuants.values()];
+    setIntegerRequant(quants, true);
+    const app = appLogits(f);
+    setIntegerRequant(quants, false);
+    const classes = ig.graph.numClasses;
+    expect(argmaxRows(app, classes)).toEqual(argmaxRows(expected, classes));
+    expect(maxAbsDiff(app, expected) / Math.max(...expected.map(Math.abs))).toBeLessThan(1e-5);
+    reduce.restoreStep('aq', 8, Float32Array.of(learned));
+  });
+});
+
 describe('onnxIntegerModel in onnxruntime', () => {
   it.each(['large4', 'mid3', 'small2', 'mixed'])('fuses every layer but the classifier into QLinearConv, computes what the app evaluates, and the app under the onnxruntime preset computes it (%s)', async (key) => {
     prepareSubnet(f, TINY_SPECS[key]!);

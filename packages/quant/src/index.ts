@@ -58,7 +58,7 @@ export { presetLayerQuant, presetFormatProblem, presetExportProblem } from './pr
 export type { PresetLayerQuant, PresetExportFacts } from './presets/preset-checks';
 export {
   appQ8, fineQ8, rangeQ8, hswishInputQ8, widenQ8, unionQ8, addendQ8, seInputQ8, poolInputQ8, integerWeightScale, biasUnit,
-  HSIGMOID_INPUT_Q, GATE_Q, HSIGMOID_TABLE_Q, WIDEN, WEIGHT_CODE_GAIN, MIN_Q8_STEP,
+  HSIGMOID_INPUT_Q, GATE_Q, HSIGMOID_TABLE_Q, WIDEN, WEIGHT_CODE_GAIN, MIN_Q8_STEP, GAP_MAX_RATIO, forcedPoolQ8,
 } from './presets/integer-requant';
 export type { Q8, Q8Source } from './presets/integer-requant';
 export { fakeQuantQ8, hsigmoidTableQ8 } from './presets/integer-requant-ops';

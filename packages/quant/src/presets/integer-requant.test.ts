@@ -1,6 +1,6 @@
 import { initEngine, tf } from '@oqat/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addendQ8, biasUnit, integerWeightScale, poolInputQ8, seInputQ8, WIDEN } from './integer-requant';
+import { addendQ8, biasUnit, forcedPoolQ8, integerWeightScale, poolInputQ8, seInputQ8, WIDEN } from './integer-requant';
 import { fakeQuantQ8, hsigmoidTableQ8 } from './integer-requant-ops';
 import { PRESET_NAMES } from './deployment-preset';
 import { getPreset } from './registry';
@@ -61,6 +61,11 @@ describe('the integer graph\'s ranges', () => {
     expect(got.zeroPoint).toBe(0);
     expect(255 * got.step).toBeCloseTo(2 * 60, 3);
     expect(poolInputQ8(product)).toEqual({ step: Math.fround(Math.fround(1.5 / 255) * 8), zeroPoint: 0 });
+  });
+
+  it("holds pooled values on s_x/128 where onnxruntime's pool refuses the reader's step (s_x/s_y > 128), else leaves them to the reader", () => {
+    expect(forcedPoolQ8({ step: 1.28, zeroPoint: 0 }, { step: 0.005, zeroPoint: 0 })).toEqual({ step: Math.fround(0.01), zeroPoint: 0 });
+    expect(forcedPoolQ8({ step: 1.28, zeroPoint: 0 }, { step: 0.02, zeroPoint: 0 })).toBeUndefined();
   });
 
   it('puts the int32 bias unit at s_x·step·|a|/2^(7−b)', () => {

@@ -150,6 +150,20 @@ export function poolInputQ8(pooledReader: Q8): Q8 {
   return widenQ8(fineQ8(pooledReader), WIDEN.gap);
 }
 
+/** onnxruntime's QLinearGlobalAveragePool computes with s_x / s_y below 256. */
+export const GAP_MAX_RATIO = 128;
+
+/**
+ * Where onnxruntime refuses a pool's s_x/s_y (its reader learned a step of
+ * ~0, which flushes the pooled values to 0), the integer graph holds the
+ * pooled values on s_x/128 and the reader reads those instead of its own
+ * quantizer; undefined where the reader's quantizer holds them.
+ */
+export function forcedPoolQ8(input: Q8, reader: Q8): Q8 | undefined {
+  if (!(input.step / reader.step > GAP_MAX_RATIO)) return undefined;
+  return { step: Math.fround(input.step / GAP_MAX_RATIO), zeroPoint: fineQ8(reader).zeroPoint };
+}
+
 /** The per-channel weight scale of an integer conv: step·|a| (a: BN's multiplier, 1 for a linear layer) over WEIGHT_CODE_GAIN(bits), in float32. */
 export function integerWeightScale(step: number, bits: number, multiplier: number): number {
   return Math.fround((Math.max(step, MIN_Q8_STEP) / WEIGHT_CODE_GAIN(bits)) * Math.abs(multiplier));

@@ -47,13 +47,14 @@ export function inputQ8(q: LayerQuant | undefined): Q8 | undefined {
 /**
  * The int32 bias unit s_x·s_w,c per output channel of a marked layer whose
  * outputs are multiplied by `multipliers` (BN's γ/√(σ²+ε); 1 for a linear
- * layer), as the export computes it; undefined where the layer is not marked.
+ * layer), as the export computes it (`input`: the grid the layer reads when
+ * it is not its own quantizer's); undefined where the layer is not marked.
  */
-export function biasUnits(q: LayerQuant | undefined, multipliers: Float32Array): Float32Array | undefined {
+export function biasUnits(q: LayerQuant | undefined, multipliers: Float32Array, input?: Q8): Float32Array | undefined {
   const f = frozenSteps(q);
   if (!f?.weight || !f.input) return undefined;
   const w = f.weight;
-  const sx = appQ8(f.input).step;
+  const sx = (input ?? appQ8(f.input)).step;
   return Float32Array.from(multipliers, (a, c) => biasUnit(sx, integerWeightScale(w.channelSteps?.[c] ?? w.step, w.bits, a)));
 }
 

@@ -159,7 +159,8 @@ export class DynamicMbBlock implements ParamOwner {
     if (this.se) {
       const pooled = inputQ8(this.se.reduce.quant);
       const product = inputQ8(this.projectConv.quant);
-      h = this.se.forward(integerActivation(d, act, pooled && product && seInputQ8(pooled, product), false), true);
+      const input = pooled && product && seInputQ8(pooled, product);
+      h = this.se.forward(integerActivation(d, act, input, false), input ? { input } : {});
     } else {
       h = integerActivation(d, act, inputQ8(this.projectConv.quant), true);
     }

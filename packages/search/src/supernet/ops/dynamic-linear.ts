@@ -1,4 +1,5 @@
 import { tf, type Tensor, type Variable } from '@oqat/engine';
+import type { Q8 } from '@oqat/quant';
 import { ownedVariable, uniformFanIn } from '../../init-weights';
 import { biasRounding, biasUnits } from '../integer-requant';
 import type { LayerQuant } from '../layer-quant';
@@ -38,21 +39,26 @@ export class DynamicLinear implements ParamOwner {
     return sliceLeading(this.bias, [outF]);
   }
 
-  /** x: [N, inF] with inF <= maxIn. `integer`: the bias on the onnxruntime integer graph's int32 unit (integer-requant.ts). */
-  forward(x: Tensor, outF: number, integer = false): Tensor {
+  /**
+   * x: [N, inF] with inF <= maxIn. `integer`: the bias on the onnxruntime
+   * integer graph's int32 unit (integer-requant.ts); `integerInput`: x is
+   * already on the grid that graph reads it on (forcedPoolQ8), not the
+   * layer's own input quantizer.
+   */
+  forward(x: Tensor, outF: number, integer = false, integerInput?: Q8): Tensor {
     const inF = x.shape[1]!;
     let w = this.activeWeight(inF, outF);
     let input = x;
     if (this.quant) {
       w = this.quant.weight(w);
-      input = this.quant.input(x);
+      if (!integerInput) input = this.quant.input(x);
     }
-    return tf.add(tf.matMul(input as tf.Tensor2D, w as tf.Tensor2D), integer ? this.integerBias(this.activeBias(outF), outF) : this.activeBias(outF));
+    return tf.add(tf.matMul(input as tf.Tensor2D, w as tf.Tensor2D), integer ? this.integerBias(this.activeBias(outF), outF, integerInput) : this.activeBias(outF));
   }
 
   /** The bias rounded to the integer graph's int32 unit s_x·s_w per output (a constant added: the gradient is the bias's). */
-  private integerBias(bias: Tensor, outF: number): Tensor {
-    const units = biasUnits(this.quant, new Float32Array(outF).fill(1));
+  private integerBias(bias: Tensor, outF: number, input: Q8 | undefined): Tensor {
+    const units = biasUnits(this.quant, new Float32Array(outF).fill(1), input);
     return units ? tf.add(bias, tf.tensor1d(biasRounding(Float32Array.from(bias.dataSync()), units))) : bias;
   }
 

@@ -1,7 +1,8 @@
 import { tf, type Tensor } from '@oqat/engine';
 import { seHiddenChannels } from '@oqat/latency';
 import { applyActivation } from '../../static/activation';
-import { integerActivation } from '../integer-requant';
+import { fakeQuantQ8, forcedPoolQ8, type Q8 } from '@oqat/quant';
+import { inputQ8, integerActivation } from '../integer-requant';
 import type { QuantFactory } from '../layer-quant';
 import type { NamedBuffer, NamedParam, ParamOwner } from '../named-param';
 import { DynamicLinear } from './dynamic-linear';
@@ -36,12 +37,18 @@ export class DynamicSe implements ParamOwner {
     this.expand = new DynamicLinear(`${name}.expand`, expand, seed, quant(`${name}.expand`, { ...fixed, outChannels: c }));
   }
 
-  /** `integer`: as the onnxruntime integer graph computes it (integer-requant.ts): the projections' biases and the gate. */
-  forward(x: Tensor, integer = false): Tensor {
+  /**
+   * `integer`: as the onnxruntime integer graph computes it (integer-requant.ts): the projections' biases, the gate,
+   * and, when x is held on `integer.input`, the pooled values on the grid onnxruntime's pool can write (forcedPoolQ8).
+   */
+  forward(x: Tensor, integer?: { input?: Q8 }): Tensor {
     const [n, , , c] = x.shape as [number, number, number, number];
-    const pooled = tf.mean(x, [1, 2]);
-    const hidden = applyActivation(this.reduce.forward(pooled, seHiddenChannels(c), integer), 'relu');
-    const z = this.expand.forward(hidden, c, integer);
+    let pooled = tf.mean(x, [1, 2]);
+    const reader = integer?.input && inputQ8(this.reduce.quant);
+    const forced = integer?.input && reader && forcedPoolQ8(integer.input, reader);
+    if (forced) pooled = fakeQuantQ8(pooled, forced);
+    const hidden = applyActivation(this.reduce.forward(pooled, seHiddenChannels(c), integer !== undefined, forced), 'relu');
+    const z = this.expand.forward(hidden, c, integer !== undefined);
     // the integer graph's gate: its input on 8 bits over [−3, 3], then the h-sigmoid table
     const gate = integer ? integerActivation(z, 'hsigmoid', undefined, false) : applyActivation(z, 'hsigmoid');
     return tf.mul(x, tf.reshape(gate, [n, 1, 1, c]));
