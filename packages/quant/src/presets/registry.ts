@@ -38,7 +38,7 @@ const onnxruntime: DeploymentPreset = {
   integerRequant: true,
   notEnforced: [
     'learned zero points: an activation zero point is 0 or 2^(b-1), not fitted to the data',
-    "the integer graph's float rescalings to the last bit (QLinearAdd, QLinearMul, QLinearGlobalAveragePool round once from float products; training rounds at the same points in its own float order), relu6's finer input grid, and a pool whose steps' ratio onnxruntime refuses (the export then takes s_x/128)",
+    "the integer graph's float rescalings to the last bit (QLinearAdd, QLinearMul, QLinearGlobalAveragePool round once from float products; training rounds at the same points in its own float order) and relu6's finer input grid",
     "the QDQ export (`--onnx qdq`) computes the b-bit network (float adds, squeeze-excite, h-swish, biases), not the requantizations the preset trains: export `--onnx integer`",
   ],
 };
