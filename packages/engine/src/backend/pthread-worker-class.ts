@@ -9,7 +9,8 @@ type ErrorHandler = (error: unknown) => void;
  *   and fail on it.
  * - Errors during start-up go to `onStartupError` instead of Emscripten's
  *   handler, which rethrows them as an uncaught exception (killing the
- *   process where we want to fall back to one thread).
+ *   process where we want to fall back to one thread), including errors
+ *   raised before Emscripten attaches its listener.
  * - Every instance is remembered so a failed start can terminate them all.
  */
 export function pthreadWorkerClass(onStartupError: ErrorHandler): {
@@ -24,6 +25,11 @@ export function pthreadWorkerClass(onStartupError: ErrorHandler): {
     constructor(filename: string | URL, options: WorkerOptions = {}) {
       super(filename, { ...options, execArgv: [] });
       instances.push(this);
+      // Emscripten listens for 'error' only once the module has compiled; a worker that fails before that would
+      // otherwise emit an 'error' nobody handles, which Node throws as uncaught (a flaky crash, not a fallback).
+      this.on('error', (error) => {
+        if (starting) onStartupError(error);
+      });
     }
     get onerror(): ErrorHandler {
       return (error) => (starting ? onStartupError(error) : this.#emscriptenOnError?.(error));
