@@ -26,11 +26,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { floatBatches, takeItems } from '@oqat/data';
+import { floatBatches } from '@oqat/data';
 import { initEngine, tf } from '@oqat/engine';
+import { loadCheckpointEvalData } from '@oqat/jobs';
 import { exportSubnet, integerSubnetAccuracy, onnxAccuracy } from '@oqat/export';
 import {
-  bnBatches, evaluateSubnet, inputNormalization, labelLoss, loadClassificationData, loadSupernet, parseSubnetSpec, setIntegerRequant, SgdNesterov,
+  evaluateSubnet, labelLoss, loadSupernet, parseSubnetSpec, setIntegerRequant, SgdNesterov,
   staticSubnet, EVAL, TRAIN, type MobileNetV3Supernet, type SubnetSpec,
 } from '@oqat/search';
 
@@ -59,11 +60,7 @@ const loadAtStart = load();
 await initEngine({ backend: 'wasm' });
 
 const first = loadSupernet(values.ckpt);
-const data = await loadClassificationData(first.config.data);
-const limit = Number(values['test-images']);
-const test = limit > 0 && limit < data.test.count ? takeItems(data.test, Int32Array.from({ length: limit }, (_, i) => i)) : data.test;
-const normalization = inputNormalization(first.config);
-const bn = bnBatches(data.train, Number(values['bn-images']), 250, 1, normalization);
+const { test, bn, normalization, train } = await loadCheckpointEvalData(first.config, Number(values['test-images']), Number(values['bn-images']), 1);
 const specJson = JSON.parse(readFileSync(values.spec, 'utf8')) as { subnet?: unknown };
 first.net.dispose();
 
@@ -115,7 +112,7 @@ function finetune(net: MobileNetV3Supernet, spec: SubnetSpec, steps: number, lr:
   net.setActive(spec);
   let step = 0;
   for (let epoch = 0; step < steps; epoch++) {
-    for (const b of floatBatches(data.train, { batchSize: batch, seed: 7, epoch, normalize: normalization })) {
+    for (const b of floatBatches(train, { batchSize: batch, seed: 7, epoch, normalize: normalization })) {
       if (step >= steps) break;
       const loss = tf.tidy(() => {
         const images = tf.tensor4d(b.images, [b.size, b.height, b.width, b.channels]);

@@ -23,12 +23,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { floatBatches, takeItems } from '@oqat/data';
+import { floatBatches } from '@oqat/data';
 import { initEngine } from '@oqat/engine';
+import { loadCheckpointEvalData } from '@oqat/jobs';
 import { exportSubnet, integerSubnetAccuracy, onnxAccuracy, type OnnxMode } from '@oqat/export';
 import { loadOnnxRuntime } from '@oqat/latency';
 import { decodeModel } from '@oqat/onnx';
-import { bnBatches, evaluateSubnet, inputNormalization, loadClassificationData, loadSupernet, parseSubnetSpec, staticSubnet, type MobileNetV3Supernet, type SubnetSpec } from '@oqat/search';
+import { evaluateSubnet, loadSupernet, parseSubnetSpec, staticSubnet, type MobileNetV3Supernet, type SubnetSpec } from '@oqat/search';
 
 const { values } = parseArgs({
   options: {
@@ -60,11 +61,7 @@ if (loaded.task !== 'classification') throw new Error('onnx-speed: a classificat
 const net = loaded.net as MobileNetV3Supernet;
 const specJson = JSON.parse(readFileSync(values.spec, 'utf8')) as { subnet?: unknown };
 const spec = parseSubnetSpec(net.space, specJson.subnet ?? specJson);
-const data = await loadClassificationData(loaded.config.data);
-const limit = Number(values['test-images']);
-const test = limit > 0 && limit < data.test.count ? takeItems(data.test, Int32Array.from({ length: limit }, (_, i) => i)) : data.test;
-const normalization = inputNormalization(loaded.config);
-const bn = bnBatches(data.train, Number(values['bn-images']), 250, 1, normalization);
+const { test, bn, normalization } = await loadCheckpointEvalData(loaded.config, Number(values['test-images']), Number(values['bn-images']), 1);
 
 interface Variant {
   name: string;
