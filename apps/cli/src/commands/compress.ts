@@ -1,14 +1,12 @@
 import { resolve } from 'node:path';
-import { ExitCode } from '@oqat/core';
 import type { CompressJobResult, CompressRequest } from '@oqat/jobs';
 import type { ParsedOptions } from '../command';
 import { methodSettings } from '../compress-options';
 import { UsageError } from '../errors';
-import { followRuns } from '../follow-runs';
 import { formatPercent, formatTable } from '../format-table';
 import { printJson, type CliIo } from '../io';
-import { openStudio } from '../open-studio';
 import { intOption } from '../options';
+import { runToEnd } from '../run-to-end';
 import { subnetOf } from './eval';
 
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -52,18 +50,8 @@ export async function compress(o: ParsedOptions, io: CliIo): Promise<number> {
     ...(o.overwrite ? { overwrite: true } : {}),
   };
   const json = !!o.json;
-  const studio = await openStudio(io, o.db);
-  try {
-    const { runId } = await studio.startCompress(request);
-    if (!json) io.stderr.write(`run ${runId} started (store: ${studio.store.path})\n`);
-    const { failed, cancelled } = await followRuns(studio, io, json);
-    if (cancelled) return ExitCode.interrupted;
-    if (failed.length) return ExitCode.user;
-    const result = (await studio.store.getRun(runId)).result as CompressJobResult;
+  return runToEnd<CompressJobResult>(io, o.db, json, (studio) => studio.startCompress(request), (_, runId, result) => {
     if (json) printJson(io, { kind: 'summary', runId, result: { ...result, layers: result.layers.length } });
     else io.stdout.write(formatCompressResult(result));
-    return ExitCode.ok;
-  } finally {
-    await studio.close();
-  }
+  });
 }

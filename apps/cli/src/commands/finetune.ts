@@ -1,14 +1,12 @@
 import { resolve } from 'node:path';
-import { ExitCode } from '@oqat/core';
 import type { FinetuneJobResult, FinetuneRequest } from '@oqat/jobs';
 import type { ParsedOptions } from '../command';
 import { UsageError } from '../errors';
 import { finetuneNumbers } from '../finetune-options';
-import { followRuns } from '../follow-runs';
 import { formatPercent, formatTable } from '../format-table';
 import { printJson, type CliIo } from '../io';
-import { openStudio } from '../open-studio';
 import { intOption } from '../options';
+import { runToEnd } from '../run-to-end';
 import { subnetOf } from './eval';
 
 const points = (a: number, b: number): string => `${((b - a) * 100).toFixed(2)}`;
@@ -48,18 +46,8 @@ export async function finetune(o: ParsedOptions, io: CliIo): Promise<number> {
     backend: (o.backend ?? 'auto') as FinetuneRequest['backend'],
   };
   const json = !!o.json;
-  const studio = await openStudio(io, o.db);
-  try {
-    const { runId } = await studio.startFinetune(request);
-    if (!json) io.stderr.write(`run ${runId} started (store: ${studio.store.path})\n`);
-    const { failed, cancelled } = await followRuns(studio, io, json);
-    if (cancelled) return ExitCode.interrupted;
-    if (failed.length) return ExitCode.user;
-    const result = (await studio.store.getRun(runId)).result as FinetuneJobResult;
+  return runToEnd<FinetuneJobResult>(io, o.db, json, (studio) => studio.startFinetune(request), (_, runId, result) => {
     if (json) printJson(io, { kind: 'summary', runId, result });
     else io.stdout.write(formatFinetuneResult(result));
-    return ExitCode.ok;
-  } finally {
-    await studio.close();
-  }
+  });
 }

@@ -1,13 +1,11 @@
 import { resolve } from 'node:path';
-import { ExitCode } from '@oqat/core';
 import type { QuantizeJobResult, QuantizeRequest } from '@oqat/jobs';
 import type { ParsedOptions } from '../command';
 import { UsageError } from '../errors';
-import { followRuns } from '../follow-runs';
 import { formatPercent, formatTable } from '../format-table';
 import { printJson, type CliIo } from '../io';
-import { openStudio } from '../open-studio';
 import { intOption, numberOption } from '../options';
+import { runToEnd } from '../run-to-end';
 import { subnetOf } from './eval';
 
 export function formatQuantizeResult(r: QuantizeJobResult): string {
@@ -52,14 +50,7 @@ export async function quantize(o: ParsedOptions, io: CliIo): Promise<number> {
     backend: (o.backend ?? 'auto') as QuantizeRequest['backend'],
   };
   const json = !!o.json;
-  const studio = await openStudio(io, o.db);
-  try {
-    const { runId } = await studio.startQuantize(request);
-    if (!json) io.stderr.write(`run ${runId} started (store: ${studio.store.path})\n`);
-    const { failed, cancelled } = await followRuns(studio, io, json);
-    if (cancelled) return ExitCode.interrupted;
-    if (failed.length) return ExitCode.user;
-    const result = (await studio.store.getRun(runId)).result as QuantizeJobResult;
+  return runToEnd<QuantizeJobResult>(io, o.db, json, (studio) => studio.startQuantize(request), async (studio, runId, result) => {
     const [candidate] = await studio.candidates(runId);
     if (json) printJson(io, { kind: 'summary', runId, candidateId: candidate?.id, result });
     else {
@@ -68,8 +59,5 @@ export async function quantize(o: ParsedOptions, io: CliIo): Promise<number> {
         ? 'not exportable: the export files hold one integer tensor per weight, not sums of several (quantize without --multi-tensor to export)'
         : `export it: oqat export --run ${runId} --candidate ${candidate?.id} --out DIR`}\n`);
     }
-    return ExitCode.ok;
-  } finally {
-    await studio.close();
-  }
+  });
 }

@@ -1,12 +1,10 @@
-import { ExitCode } from '@oqat/core';
-import type { DeviceName, TuneCost, TuneJobResult, TuneMethod, TuneModel } from '@oqat/jobs';
+import type { DeviceName, Studio, TuneCost, TuneJobResult, TuneMethod, TuneModel } from '@oqat/jobs';
 import type { ParsedOptions } from '../command';
 import { UsageError } from '../errors';
-import { followRuns } from '../follow-runs';
 import { formatPercent, formatTable } from '../format-table';
 import { printJson, type CliIo } from '../io';
-import { openStudio } from '../open-studio';
 import { intOption } from '../options';
+import { runToEnd } from '../run-to-end';
 import { subnetOf } from './eval';
 
 /** `--min-accuracy`: a share (0.85) or a percentage (85%). */
@@ -46,30 +44,22 @@ export async function tune(o: ParsedOptions, io: CliIo): Promise<number> {
   const minAccuracy = minAccuracyOf(o['min-accuracy']);
   const candidateId = o.candidate === undefined ? undefined : intOption(o.candidate, 'candidate', 0, 0);
   const json = !!o.json;
-  const studio = await openStudio(io, o.db);
-  try {
-    const { runId } = await studio.startTune({
-      runId: o.run,
-      candidateId,
-      subnet: candidateId === undefined ? subnetOf(o.subnet, io) : undefined,
-      minAccuracy,
-      device: (o.device ?? 'fpga') as DeviceName,
-      cost: (o.cost ?? 'latency') as TuneCost,
-      method: (o.method ?? 'exact') as TuneMethod,
-      model: (o.model ?? 'lowered') as TuneModel,
-      maxRounds: intOption(o['max-rounds'], 'max-rounds', 8, 1, 50),
-      testImages: intOption(o['test-images'], 'test-images', 0, 0),
-    });
-    if (!json) io.stderr.write(`run ${runId} started (store: ${studio.store.path})\n`);
-    const { failed, cancelled } = await followRuns(studio, io, json);
-    if (cancelled) return ExitCode.interrupted;
-    if (failed.length) return ExitCode.user;
-    const result = (await studio.store.getRun(runId)).result as TuneJobResult;
+  const source = o.run;
+  const start = (studio: Studio) => studio.startTune({
+    runId: source,
+    candidateId,
+    subnet: candidateId === undefined ? subnetOf(o.subnet, io) : undefined,
+    minAccuracy,
+    device: (o.device ?? 'fpga') as DeviceName,
+    cost: (o.cost ?? 'latency') as TuneCost,
+    method: (o.method ?? 'exact') as TuneMethod,
+    model: (o.model ?? 'lowered') as TuneModel,
+    maxRounds: intOption(o['max-rounds'], 'max-rounds', 8, 1, 50),
+    testImages: intOption(o['test-images'], 'test-images', 0, 0),
+  });
+  return runToEnd<TuneJobResult>(io, o.db, json, start, async (studio, runId, result) => {
     const [candidate] = await studio.candidates(runId);
     if (json) printJson(io, { kind: 'summary', runId, candidateId: candidate?.id, result });
     else io.stdout.write(`${formatTuneResult(result)}export it: oqat export --run ${runId} --candidate ${candidate?.id} --out DIR\n`);
-    return ExitCode.ok;
-  } finally {
-    await studio.close();
-  }
+  });
 }
